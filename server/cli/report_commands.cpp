@@ -1,0 +1,196 @@
+#include "report_commands.h"
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli_error.h"
+#include "envelope.h"
+#include "file_io.h"
+#include "keys.h"
+#include "payload.h"
+#include "pii_scan.h"
+#include "png_decode.h"
+#include "png_encode.h"
+#include "redact.h"
+#include "utf.h"
+
+namespace sealshot::cli {
+namespace {
+
+constexpr std::uint64_t kMaxInputBytes = kMaxPayloadBytes;
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+// "x,y,w,h" in CSS pixels.
+CssRect parse_rect(const std::string& text) {
+  CssRect r;
+  double* fields[] = {&r.x, &r.y, &r.width, &r.height};
+  std::size_t pos = 0;
+  for (int i = 0; i < 4; ++i) {
+    const std::size_t comma = text.find(',', pos);
+    const std::string part = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    char* end = nullptr;
+    *fields[i] = std::strtod(part.c_str(), &end);
+    if (part.empty() || end != part.c_str() + part.size() || !std::isfinite(*fields[i]) ||
+        (i < 3 && comma == std::string::npos) || (i == 3 && comma != std::string::npos)) {
+      throw CommandError("--redact takes x,y,width,height (four numbers), got '" + text + "'.");
+    }
+    pos = comma + 1;
+  }
+  return r;
+}
+
+void keygen(const std::string& public_out, const std::string& secret_out) {
+  KeyPair pair = take(keypair_generate());
+  const std::string public_text = key_to_text(pair.public_key);
+  const std::string secret_text = key_to_text(pair.secret_key);
+  if (secret_out.empty()) {
+    // No file asked for: print both as one JSON object for scripts.
+    std::cout << nlohmann::json{{"public_key", public_text}, {"secret_key", secret_text}}.dump() << "\n";
+    return;
+  }
+  check(write_secret_file(secret_out, "# Sealshot project secret key: opens reports. Keep it private.\n" + secret_text + "\n"));
+  if (!public_out.empty()) {
+    const std::string text = public_text + "\n";
+    check(write_file_atomic(public_out, text.data(), text.size()));
+  }
+  std::cout << public_text << "\n";
+}
+
+struct SealOptions {
+  std::string project, public_key_file, comment, email, category, input, output;
+  std::vector<std::string> redact;
+  double device_pixel_ratio = 1.0;
+  int level = PngOptions{}.compression_level;
+};
+
+void seal(const SealOptions& o) {
+  const PublicKey key = take(public_key_from_text(take(read_key_file(o.public_key_file))));
+  if (!project_id_is_valid(o.project)) throw CommandError("--project must be 1 to 64 characters of [A-Za-z0-9_-].");
+  std::vector<CssRect> rects;
+  for (const std::string& text : o.redact) rects.push_back(parse_rect(text));
+
+  DecodedImage image = take(png_decode(take(read_file(o.input, kMaxInputBytes))));
+  const RedactStats stats =
+      take(redact_rects({image.rgba.data(), image.rgba.size(), image.width, image.height}, rects, o.device_pixel_ratio));
+  PngOptions png_options;
+  png_options.compression_level = o.level;
+  const std::vector<std::uint8_t> png =
+      take(png_encode({image.rgba.data(), image.rgba.size(), image.width, image.height}, png_options));
+
+  nlohmann::json manifest = {
+      {"schema", 1},
+      {"source", "cli"},
+      {"comment", o.comment},
+      {"created_at", utc_now_iso8601()},
+      {"screenshot",
+       {{"width", image.width}, {"height", image.height}, {"device_pixel_ratio", o.device_pixel_ratio},
+        {"redactions", stats.filled}}},
+  };
+  if (!o.email.empty()) manifest["email"] = o.email;
+  if (!o.category.empty()) manifest["category"] = o.category;
+  const std::string manifest_text = manifest.dump();
+  const PayloadPartView parts[] = {
+      {kManifestPartName, "application/json",
+       {reinterpret_cast<const std::uint8_t*>(manifest_text.data()), manifest_text.size()}},
+      {kScreenshotPartName, "image/png", png},
+  };
+  const std::vector<std::uint8_t> payload = take(payload_pack(parts));
+  const std::vector<std::uint8_t> envelope = take(envelope_seal(o.project, key, payload));
+  check(write_file_atomic(o.output, envelope.data(), envelope.size()));
+  std::cerr << "sealed " << image.width << "x" << image.height << " screenshot, " << stats.filled
+            << " redaction(s), png " << png.size() << " bytes, envelope " << envelope.size() << " bytes\n";
+}
+
+void open_envelope(const std::string& secret_key_file, std::string project, const std::string& input,
+                   const std::string& out_dir) {
+  const SecretKey key = take(secret_key_from_text(take(read_key_file(secret_key_file))));
+  const std::vector<std::uint8_t> envelope = take(read_file(input, kMaxInputBytes + (1 << 20)));
+  if (project.empty()) project = take(envelope_parse_header(envelope)).project_id;
+  const std::vector<std::uint8_t> payload = take(envelope_open(envelope, key, project));
+  const std::vector<PayloadPart> parts = take(payload_unpack(payload));
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) throw CommandError("Cannot create '" + out_dir + "': " + ec.message() + ".");
+  for (const PayloadPart& part : parts) {
+    // Part names are restricted to [a-z0-9._-] without a leading dot, so they
+    // cannot leave out_dir.
+    const std::string path = (std::filesystem::path(out_dir) / part.name).string();
+    check(write_file_atomic(path, part.data.data(), part.data.size()));
+    std::cout << path << "\n";
+  }
+}
+
+void scan() {
+  const std::string input((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+  std::vector<std::size_t> utf8_offsets;
+  const std::u16string text = utf8_to_utf16(input, &utf8_offsets);
+  const std::vector<PiiHit> hits = take(pii_scan(text));
+  for (const PiiHit& hit : hits) {
+    std::cout << nlohmann::json{{"kind", pii_kind_name(hit.kind)},
+                                {"start", hit.start},
+                                {"end", hit.end},
+                                {"utf8_start", utf8_offsets[hit.start]},
+                                {"utf8_end", utf8_offsets[hit.end]}}
+                     .dump()
+              << "\n";
+  }
+}
+
+}  // namespace
+
+void register_report_commands(CLI::App& app) {
+  auto* keygen_cmd = app.add_subcommand("keygen", "Generate a project keypair.");
+  auto public_out = std::make_shared<std::string>();
+  auto secret_out = std::make_shared<std::string>();
+  keygen_cmd->add_option("--public-key-out", *public_out, "Write the public key to this file");
+  keygen_cmd->add_option("--secret-key-out", *secret_out, "Write the secret key to this new file (mode 0600)");
+  keygen_cmd->callback([=] { keygen(*public_out, *secret_out); });
+
+  auto* seal_cmd = app.add_subcommand("seal", "Redact, encode and encrypt a screenshot into an envelope.");
+  auto so = std::make_shared<SealOptions>();
+  seal_cmd->add_option("--project", so->project, "Project id")->required();
+  seal_cmd->add_option("--public-key", so->public_key_file, "File holding the project's public key")->required();
+  seal_cmd->add_option("--redact", so->redact, "x,y,width,height in CSS pixels (repeatable)");
+  seal_cmd->add_option("--dpr", so->device_pixel_ratio, "Device pixel ratio of the screenshot");
+  seal_cmd->add_option("--comment", so->comment, "The report's comment")->required();
+  seal_cmd->add_option("--email", so->email, "Reporter's email (optional)");
+  seal_cmd->add_option("--category", so->category, "Category (optional)");
+  seal_cmd->add_option("--level", so->level, "PNG compression level 1..12");
+  seal_cmd->add_option("input", so->input, "Screenshot PNG")->required();
+  seal_cmd->add_option("output", so->output, "Envelope file to write")->required();
+  seal_cmd->callback([=] { seal(*so); });
+
+  auto* open_cmd = app.add_subcommand("open", "Decrypt an envelope into a folder (manifest.json, screenshot.png).");
+  auto secret_file = std::make_shared<std::string>();
+  auto project = std::make_shared<std::string>();
+  auto input = std::make_shared<std::string>();
+  auto out_dir = std::make_shared<std::string>();
+  open_cmd->add_option("--secret-key", *secret_file, "File holding the project's secret key")->required();
+  open_cmd->add_option("--project", *project, "Expected project id (default: the envelope's)");
+  open_cmd->add_option("input", *input, "Envelope file")->required();
+  open_cmd->add_option("outdir", *out_dir, "Folder to write the report's parts into")->required();
+  open_cmd->callback([=] { open_envelope(*secret_file, *project, *input, *out_dir); });
+
+  auto* scan_cmd = app.add_subcommand(
+      "scan", "Find personal data in UTF-8 text on stdin; prints one JSON object per hit (UTF-16 offsets).");
+  scan_cmd->callback([] { scan(); });
+}
+
+}  // namespace sealshot::cli

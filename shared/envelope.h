@@ -1,0 +1,65 @@
+// Envelope v1: a report encrypted to a project's public key. Specified in
+// docs/envelope.md. The plaintext header lets a server check magic, version,
+// project id and sizes without any key; everything else is ciphertext.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keys.h"
+#include "core_limits.h"
+#include "result.h"
+
+namespace sealshot {
+
+inline constexpr std::uint8_t kEnvelopeVersion = 1;
+inline constexpr char kEnvelopeMagic[8] = {'S', 'E', 'A', 'L', 'S', 'H', 'O', 'T'};
+// magic, version, flags, project id length, reserved, chunk size, payload size
+inline constexpr std::size_t kEnvelopeFixedBytes = 24;
+inline constexpr std::size_t kEnvelopeSealedKeyBytes = 80;    // crypto_box_seal of a 32-byte key
+inline constexpr std::size_t kEnvelopeStreamHeaderBytes = 24;  // secretstream header
+inline constexpr std::size_t kEnvelopeChunkOverhead = 17;      // secretstream ABYTES
+inline constexpr std::size_t kEnvelopeMaxHeaderBytes =
+    kEnvelopeFixedBytes + kMaxProjectIdLength + kEnvelopeSealedKeyBytes + kEnvelopeStreamHeaderBytes;
+
+struct EnvelopeHeader {
+  std::uint8_t version = 0;
+  std::string project_id;
+  std::uint32_t chunk_size = 0;
+  std::uint64_t payload_size = 0;
+  std::size_t header_size = 0;   // bytes before the first chunk
+  std::uint64_t chunk_count = 0;
+  std::uint64_t total_size = 0;  // the exact length of the whole envelope
+};
+
+// Parses the plaintext header from the first bytes of an envelope (a prefix is
+// enough: a server calls this while the body streams in). Needs at most
+// kEnvelopeMaxHeaderBytes; returns envelope_truncated when `prefix` is shorter
+// than the header.
+[[nodiscard]] Result<EnvelopeHeader> envelope_parse_header(std::span<const std::uint8_t> prefix);
+
+// Checks an envelope's full length against its header: envelope_truncated,
+// envelope_trailing_bytes, or envelope_size_mismatch when `declared` (e.g. a
+// Content-Length) can never match.
+[[nodiscard]] Status envelope_check_length(const EnvelopeHeader& header, std::uint64_t length);
+
+[[nodiscard]] bool project_id_is_valid(std::string_view project_id);
+
+// Encrypts `payload` to `recipient` for `project_id`.
+[[nodiscard]] Result<std::vector<std::uint8_t>> envelope_seal(std::string_view project_id,
+                                                              const PublicKey& recipient,
+                                                              std::span<const std::uint8_t> payload,
+                                                              std::uint32_t chunk_size = kEnvelopeChunkBytes);
+
+// Decrypts an envelope. `expected_project_id` must equal the header's (a blob
+// moved to another project is refused before any decryption is attempted, and
+// the id is authenticated, so editing the header fails too).
+[[nodiscard]] Result<std::vector<std::uint8_t>> envelope_open(std::span<const std::uint8_t> envelope,
+                                                              const SecretKey& secret,
+                                                              std::string_view expected_project_id);
+
+}  // namespace sealshot

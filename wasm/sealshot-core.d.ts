@@ -1,0 +1,28 @@
+// Types for sealshot-core.mjs.
+export type PiiKind = "email" | "phone" | "card" | "iban" | "ssn" | "ipv4" | "ipv6" | "secret";
+export interface CssRect { x: number; y: number; width: number; height: number; }
+export interface PiiHit { kind: PiiKind; start: number; end: number; }
+export interface ReportPart { name: string; type: string; data: Uint8Array; }
+export interface EnvelopeInfo { version: number; projectId: string; chunkSize: number; payloadSize: number; totalSize: number; }
+type Pixels = Uint8Array | Uint8ClampedArray;
+
+export class SealshotError extends Error { code: string; }
+export const PII_KINDS: readonly PiiKind[];
+
+export interface SealshotCore {
+  readonly limits: Readonly<{ maxImageDimension: number; maxRedactRects: number; maxPayloadBytes: number;
+    envelopeChunkBytes: number; maxProjectIdLength: number; maxScanChars: number; }>;
+  redact(rgba: Pixels, width: number, height: number, rects: CssRect[], devicePixelRatio?: number, fill?: number): { filled: number; skipped: number };
+  encodePng(rgba: Pixels, width: number, height: number, options?: { level?: number; filter?: number }): Uint8Array;
+  redactAndEncode(rgba: Pixels, width: number, height: number, rects: CssRect[], devicePixelRatio?: number,
+    options?: { fill?: number; level?: number; filter?: number }): Uint8Array;
+  seal(projectId: string, publicKey: string, payload: Uint8Array): Uint8Array;
+  sealReport(projectId: string, publicKey: string, manifest: object | string, png?: Uint8Array): Uint8Array;
+  open(envelope: Uint8Array, secretKey: string, projectId: string): Uint8Array;
+  openReport(envelope: Uint8Array, secretKey: string, projectId: string): { manifest: unknown; parts: ReportPart[] };
+  inspect(envelope: Uint8Array): EnvelopeInfo;
+  generateKeyPair(): { publicKey: string; secretKey: string };
+  scan(text: string): PiiHit[];
+}
+
+export function loadSealshotCore(options?: { wasmBinary?: ArrayBuffer | Uint8Array; locateFile?: (path: string) => string }): Promise<SealshotCore>;
