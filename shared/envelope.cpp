@@ -115,6 +115,15 @@ Status envelope_check_length(const EnvelopeHeader& header, std::uint64_t length)
   return {};
 }
 
+Status envelope_check_declared_length(const EnvelopeHeader& header, std::uint64_t declared) {
+  if (declared != header.total_size) {
+    return {ErrorCode::envelope_size_mismatch, "The body is announced as " + std::to_string(declared) +
+                                                   " bytes but the envelope header describes " +
+                                                   std::to_string(header.total_size) + "."};
+  }
+  return {};
+}
+
 Result<std::vector<std::uint8_t>> envelope_seal(std::string_view project_id, const PublicKey& recipient,
                                                 std::span<const std::uint8_t> payload, std::uint32_t chunk_size) {
   Status init = crypto_init();

@@ -42,10 +42,13 @@ struct EnvelopeHeader {
 // than the header.
 [[nodiscard]] Result<EnvelopeHeader> envelope_parse_header(std::span<const std::uint8_t> prefix);
 
-// Checks an envelope's full length against its header: envelope_truncated,
-// envelope_trailing_bytes, or envelope_size_mismatch when `declared` (e.g. a
-// Content-Length) can never match.
+// Checks the length of a complete envelope against its header:
+// envelope_truncated or envelope_trailing_bytes.
 [[nodiscard]] Status envelope_check_length(const EnvelopeHeader& header, std::uint64_t length);
+
+// Checks a length announced before the body arrives (a server's
+// Content-Length) against the header: envelope_size_mismatch if they differ.
+[[nodiscard]] Status envelope_check_declared_length(const EnvelopeHeader& header, std::uint64_t declared);
 
 [[nodiscard]] bool project_id_is_valid(std::string_view project_id);
 

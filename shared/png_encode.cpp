@@ -2,6 +2,7 @@
 
 #include <libdeflate.h>
 
+#include <bit>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -9,6 +10,18 @@
 #include <new>
 
 namespace sealshot {
+namespace {
+inline std::uint32_t load_u32(const unsigned char* p) {
+  std::uint32_t v;
+  std::memcpy(&v, p, 4);  // one unaligned load in wasm and on x86
+  return v;
+}
+inline void store_u32(unsigned char* p, std::uint32_t v) { std::memcpy(p, &v, 4); }
+constexpr bool kLittleEndian = std::endian::native == std::endian::little;
+// The bytes of a 4-byte load that come first in memory, whatever the byte order.
+constexpr std::uint32_t kFirstThreeBytes = kLittleEndian ? 0x00ffffffu : 0xffffff00u;
+}  // namespace
+
 namespace detail {
 unsigned char* stb_png_to_mem(const unsigned char* pixels, int width, int height, int channels,
                               int filter, int level, int* out_len);
@@ -57,10 +70,15 @@ bool row_is_flat(const unsigned char* row, std::size_t stride, int bpp) {
   const std::size_t pixels = stride / std::size_t(bpp);
   const std::size_t needed = pixels / 2;
   std::size_t repeats = 0;
-  for (std::size_t i = std::size_t(bpp); i < stride; i += std::size_t(bpp)) {
-    bool same = row[i] == row[i - bpp] && row[i + 1] == row[i + 1 - bpp] && row[i + 2] == row[i + 2 - bpp];
-    if (bpp == 4) same = same && row[i + 3] == row[i - 1];
-    repeats += same;
+  if (bpp == 4) {
+    for (std::size_t i = 4; i < stride; i += 4) repeats += std::memcmp(row + i, row + i - 4, 4) == 0;
+  } else {
+    // A 4-byte load per pixel (masked to 3) is much faster than byte compares,
+    // in wasm especially; the last pixel has no 4th byte to load.
+    for (std::size_t i = 3; i + 3 < stride; i += 3) {
+      repeats += ((load_u32(row + i) ^ load_u32(row + i - 3)) & kFirstThreeBytes) == 0;
+    }
+    repeats += pixels > 1 && std::memcmp(row + stride - 3, row + stride - 6, 3) == 0;
   }
   return repeats >= needed;
 }
@@ -126,11 +144,22 @@ bool image_is_opaque(const ConstRgbaImage& image) {
 namespace {
 // RGB copy of an opaque image in one pass over the pixels (checking opacity
 // first would read the whole image twice); false at the first pixel that is
-// not opaque.
+// not opaque. Works on four pixels at a time: 16 bytes in, 12 out, as three
+// word stores instead of twelve byte stores.
 bool copy_rgb_if_opaque(const ConstRgbaImage& image, unsigned char* rgb) {
   const std::size_t count = std::size_t(image.width) * std::size_t(image.height);
   const unsigned char* p = image.pixels;
-  for (std::size_t i = 0; i < count; ++i, p += 4, rgb += 3) {
+  std::size_t i = 0;
+  if constexpr (kLittleEndian) {
+    for (; i + 4 <= count; i += 4, p += 16, rgb += 12) {
+      const std::uint32_t a = load_u32(p), b = load_u32(p + 4), c = load_u32(p + 8), d = load_u32(p + 12);
+      if ((a & b & c & d) < 0xff000000u) return false;  // some alpha byte (the top one) is not 255
+      store_u32(rgb, (a & 0xffffffu) | b << 24);                 // R0 G0 B0 R1
+      store_u32(rgb + 4, (b >> 8 & 0xffffu) | c << 16);          // G1 B1 R2 G2
+      store_u32(rgb + 8, (c >> 16 & 0xffu) | d << 8);            // B2 R3 G3 B3
+    }
+  }
+  for (; i < count; ++i, p += 4, rgb += 3) {
     if (p[3] != 255) return false;
     rgb[0] = p[0];
     rgb[1] = p[1];

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "core_limits.h"
 
@@ -50,9 +51,8 @@ Result<RedactStats> redact_rects(const RgbaImage& image, std::span<const CssRect
 
   // One pre-filled row lets each rectangle row be a single memcpy.
   const std::uint8_t pixel[4] = {fill.r, fill.g, fill.b, 255};
-  std::basic_string<std::uint8_t> fill_row;
-  fill_row.reserve(std::size_t(image.width) * 4);
-  for (int x = 0; x < image.width; ++x) fill_row.append(pixel, 4);
+  std::vector<std::uint8_t> fill_row(std::size_t(image.width) * 4);
+  for (std::size_t x = 0; x < fill_row.size(); x += 4) std::copy_n(pixel, 4, &fill_row[x]);
 
   RedactStats stats;
   const std::size_t stride = std::size_t(image.width) * 4;

@@ -371,6 +371,18 @@ TEST_F(Envelope, CheckLength) {
   EXPECT_EQ(envelope_check_length(h.value(), UINT64_MAX).code(), ErrorCode::envelope_trailing_bytes);
 }
 
+TEST_F(Envelope, CheckDeclaredLength) {
+  const Bytes e = seal(pattern(70000));
+  auto h = envelope_parse_header(e);
+  ASSERT_TRUE(h.ok());
+  EXPECT_TRUE(envelope_check_declared_length(h.value(), e.size()).ok());
+  for (std::uint64_t declared : {std::uint64_t{0}, std::uint64_t(e.size() - 1), std::uint64_t(e.size() + 1), UINT64_MAX}) {
+    const Status s = envelope_check_declared_length(h.value(), declared);
+    EXPECT_EQ(s.code(), ErrorCode::envelope_size_mismatch) << declared;
+    EXPECT_NE(s.message().find(std::to_string(e.size())), std::string::npos) << s.message();
+  }
+}
+
 TEST_F(Envelope, TruncatedAtEveryCutPoint) {
   const Bytes e = seal(pattern(40));
   ASSERT_EQ(e.size(), header_size() + 40 + 17);

@@ -206,7 +206,7 @@ TEST_P(PiiRows, FindsExactlyTheMarkedHits) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Tables, PiiRows, ::testing::ValuesIn(all_cases()),
-                         [](const ::testing::TestParamInfo<Case>& info) { return info.param.name; });
+                         [](const ::testing::TestParamInfo<Case>& param_info) { return param_info.param.name; });
 
 TEST(PiiTables, HaveAtLeast300Rows) {
   const std::size_t rows = all_cases().size();

@@ -69,7 +69,7 @@ int sealshot_redact(std::uint8_t* rgba, int width, int height, const double* rec
   if (rect_count < 0 || (rect_count > 0 && rects == nullptr)) {
     return fail({ErrorCode::invalid_argument, "The rectangle list is invalid."});
   }
-  std::vector<CssRect> list(std::size_t(rect_count));  // the core enforces kMaxRedactRects
+  std::vector<CssRect> list(static_cast<std::size_t>(rect_count));  // the core enforces kMaxRedactRects
   for (std::size_t i = 0; i < list.size(); ++i) {
     list[i] = {rects[i * 4], rects[i * 4 + 1], rects[i * 4 + 2], rects[i * 4 + 3]};
   }
