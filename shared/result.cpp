@@ -25,6 +25,11 @@ const char* error_code_name(ErrorCode code) noexcept {
     case ErrorCode::envelope_stream_truncated: return "envelope_stream_truncated";
     case ErrorCode::payload_malformed: return "payload_malformed";
     case ErrorCode::payload_too_large: return "payload_too_large";
+    case ErrorCode::not_found: return "not_found";
+    case ErrorCode::already_exists: return "already_exists";
+    case ErrorCode::storage_full: return "storage_full";
+    case ErrorCode::storage_error: return "storage_error";
+    case ErrorCode::conflict: return "conflict";
   }
   return "unknown";
 }

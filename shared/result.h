@@ -33,6 +33,13 @@ enum class ErrorCode : int {
   envelope_stream_truncated = 29,// stream ended without its final chunk, or final came early
   payload_malformed = 30,        // decrypted payload framing is invalid
   payload_too_large = 31,
+  // Server-side codes (storage and services), in the same space so every
+  // layer reports errors one way.
+  not_found = 40,
+  already_exists = 41,
+  storage_full = 42,   // disk full: the server answers 507
+  storage_error = 43,  // I/O or database failure
+  conflict = 44,       // e.g. an idempotency key reused for a different body
 };
 
 [[nodiscard]] const char* error_code_name(ErrorCode code) noexcept;

@@ -76,7 +76,7 @@ async function main() {
   const wasmDir = path.resolve(args.wasmDir);
   const { loadSealshotCore } = await import(pathToFileURL(path.join(wasmDir, "sealshot-core.mjs")).href);
   const core = await loadSealshotCore({ wasmBinary: fs.readFileSync(path.join(wasmDir, "core.wasm")) });
-  const { publicKey } = core.generateKeyPair();
+  const { publicKey, secretKey } = core.generateKeyPair();
   const rects = loadRects(path.join(args.screenshots, "account-rects.txt"));
   const native = args.native ? loadNative(args.native) : null;
   const encodeOptions = {};
@@ -114,6 +114,13 @@ async function main() {
       t.encode.push(t2 - t1);
       t.seal.push(t3 - t2);
       t.total.push(t3 - t1);
+    }
+
+    // Not timed: the last envelope must open to the same PNG (catches a miscompile).
+    const opened = core.openReport(envelope, secretKey, "fjordline-shop");
+    const shot = opened.parts.find((p) => p.name === "screenshot.png");
+    if (!shot || Buffer.compare(Buffer.from(shot.data), Buffer.from(png)) !== 0) {
+      throw new Error(`${size}: the sealed report does not open to the PNG that was sealed`);
     }
 
     const nat = (name) => native?.get(`${name}/${size}`);
