@@ -2,6 +2,7 @@
 
 #include <libdeflate.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstdlib>
 #include <cstring>
@@ -28,7 +29,8 @@ unsigned char* stb_png_to_mem(const unsigned char* pixels, int width, int height
 void stb_free(void* p);
 
 namespace {
-// stb keeps its options in globals, and so do the two below: one encode at a time.
+// stb keeps its options in globals, and so does this file (the adaptive-filter
+// request and the cached compressor below): one encode at a time.
 std::mutex png_mutex;
 
 // Set by png_encode() for the zlib hook when the adaptive filter (-1) was
@@ -43,8 +45,8 @@ struct AdaptiveRows {
   int height = 0;
 } adaptive_rows;
 
-// Allocating a compressor costs about as much as compressing a small image
-// and an encode needs one: keep the last one (guarded by png_mutex).
+// A compressor holds several hundred KB of match-finder state: keep the last
+// one instead of allocating and freeing it per encode (guarded by png_mutex).
 libdeflate_compressor* cached_compressor = nullptr;
 int cached_level = 0;
 
@@ -69,16 +71,29 @@ libdeflate_compressor* compressor_for(int level) {
 bool row_is_flat(const unsigned char* row, std::size_t stride, int bpp) {
   const std::size_t pixels = stride / std::size_t(bpp);
   const std::size_t needed = pixels / 2;
+  const std::size_t allowed_misses = pixels - needed;  // more than this and it cannot be flat
   std::size_t repeats = 0;
-  if (bpp == 4) {
-    for (std::size_t i = 4; i < stride; i += 4) repeats += std::memcmp(row + i, row + i - 4, 4) == 0;
-  } else {
-    // A 4-byte load per pixel (masked to 3) is much faster than byte compares,
-    // in wasm especially; the last pixel has no 4th byte to load.
-    for (std::size_t i = 3; i + 3 < stride; i += 3) {
-      repeats += ((load_u32(row + i) ^ load_u32(row + i - 3)) & kFirstThreeBytes) == 0;
+  // In chunks of 64 pixels, stopping as soon as the answer is known: a UI
+  // row is decided after little more than half of it.
+  std::size_t i = std::size_t(bpp);
+  while (i < stride) {
+    const std::size_t chunk_end = std::min(stride, i + 64 * std::size_t(bpp));
+    if (bpp == 4) {
+      for (; i < chunk_end; i += 4) repeats += load_u32(row + i) == load_u32(row + i - 4);
+    } else {
+      // A 4-byte load per pixel, masked to 3, is much faster than byte
+      // compares (in wasm especially); the row's last pixel has no 4th byte.
+      const std::size_t word_end = std::min(chunk_end, stride - 3);
+      for (; i < word_end; i += 3) {
+        repeats += ((load_u32(row + i) ^ load_u32(row + i - 3)) & kFirstThreeBytes) == 0;
+      }
+      if (i == stride - 3 && i < chunk_end) {
+        repeats += std::memcmp(row + i, row + i - 3, 3) == 0;
+        i += 3;
+      }
     }
-    repeats += pixels > 1 && std::memcmp(row + stride - 3, row + stride - 6, 3) == 0;
+    if (repeats >= needed) return true;
+    if (i / std::size_t(bpp) - 1 - repeats > allowed_misses) return false;
   }
   return repeats >= needed;
 }

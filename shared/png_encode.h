@@ -1,6 +1,7 @@
 // PNG encoding of an RGBA image: stb_image_write for the PNG structure, with
 // its zlib step replaced by libdeflate (smaller and several times faster than
-// stb's own static-Huffman deflate).
+// stb's own static-Huffman deflate); the adaptive row filter runs in that same
+// hook (png_encode.cpp).
 #pragma once
 
 #include <cstdint>

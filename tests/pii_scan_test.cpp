@@ -318,8 +318,8 @@ TEST(PiiScan, RandomTextKeepsTheContract) {
 // ---- linear time ---------------------------------------------------------------
 
 double seconds_to_scan(const std::u16string& text) {
-  double best = 1e9;
-  for (int rep = 0; rep < 2; ++rep) {
+  double best = 1e9;  // best of three: the machine is shared and noisy
+  for (int rep = 0; rep < 3; ++rep) {
     const auto t0 = std::chrono::steady_clock::now();
     auto r = sealshot::pii_scan(text);
     const auto t1 = std::chrono::steady_clock::now();

@@ -49,7 +49,8 @@ const char* sealshot_error_name(int code) { return error_code_name(ErrorCode(cod
 const char* sealshot_pii_kind_name(int kind) { return pii_kind_name(PiiKind(kind)); }
 
 // Limits for JS: 0 max image dimension, 1 max rects, 2 max payload bytes,
-// 3 chunk bytes, 4 max project id length, 5 max scan chars.
+// 3 chunk bytes, 4 max project id length, 5 max scan chars,
+// 6 default PNG level, 7 default PNG filter (JS takes defaults from here).
 double sealshot_limit(int which) {
   switch (which) {
     case 0: return kMaxImageDimension;
@@ -58,6 +59,8 @@ double sealshot_limit(int which) {
     case 3: return kEnvelopeChunkBytes;
     case 4: return double(kMaxProjectIdLength);
     case 5: return double(kMaxScanChars);
+    case 6: return PngOptions{}.compression_level;
+    case 7: return PngOptions{}.filter;
     default: return -1;
   }
 }

@@ -12,6 +12,8 @@ export const PII_KINDS: readonly PiiKind[];
 export interface SealshotCore {
   readonly limits: Readonly<{ maxImageDimension: number; maxRedactRects: number; maxPayloadBytes: number;
     envelopeChunkBytes: number; maxProjectIdLength: number; maxScanChars: number; }>;
+  /** The core's PNG defaults (PngOptions in shared/png_encode.h). */
+  readonly pngDefaults: Readonly<{ level: number; filter: number }>;
   redact(rgba: Pixels, width: number, height: number, rects: CssRect[], devicePixelRatio?: number, fill?: number): { filled: number; skipped: number };
   encodePng(rgba: Pixels, width: number, height: number, options?: { level?: number; filter?: number }): Uint8Array;
   redactAndEncode(rgba: Pixels, width: number, height: number, rects: CssRect[], devicePixelRatio?: number,

@@ -45,6 +45,7 @@ class SealshotCore {
       maxProjectIdLength: limit(4),
       maxScanChars: limit(5),
     });
+    this.pngDefaults = Object.freeze({ level: limit(6), filter: limit(7) });
   }
 
   // --- memory helpers: every pointer is freed in `finally` -----------------
@@ -119,7 +120,7 @@ class SealshotCore {
   }
 
   /** PNG bytes of an RGBA image (RGB when opaque). */
-  encodePng(rgba, width, height, { level = 8, filter = 4 } = {}) {
+  encodePng(rgba, width, height, { level = this.pngDefaults.level, filter = this.pngDefaults.filter } = {}) {
     SealshotCore.#checkImage(rgba, width, height);
     const pixels = this.#copyIn(rgba.subarray(0, width * height * 4));
     return this.#with([pixels], () => {
@@ -129,7 +130,8 @@ class SealshotCore {
   }
 
   /** The widget's hot path: one copy in, redact in place, encode. Returns PNG bytes. */
-  redactAndEncode(rgba, width, height, rects, devicePixelRatio = 1, { fill = 0x000000, level = 8, filter = 4 } = {}) {
+  redactAndEncode(rgba, width, height, rects, devicePixelRatio = 1,
+                  { fill = 0x000000, level = this.pngDefaults.level, filter = this.pngDefaults.filter } = {}) {
     SealshotCore.#checkImage(rgba, width, height);
     const pixels = this.#copyIn(rgba.subarray(0, width * height * 4));
     const rectPtr = this.#rectsIn(rects);

@@ -6,8 +6,10 @@ class LoyaltyCard extends HTMLElement {
     if (this.shadowRoot) return;
     const root = this.attachShadow({ mode: "open" });
     const text = (name) => this.getAttribute(name) ?? "";
-    root.innerHTML = `
-      <style>
+    // A constructable stylesheet, not a <style> element: a page with a strict
+    // Content-Security-Policy (demo/serve.mjs --csp) blocks inline styles.
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(`
         :host { display: block; border-radius: 14px; overflow: hidden; color: #fff;
                 font-family: "Liberation Sans", "DejaVu Sans", sans-serif;
                 background: linear-gradient(135deg, #1f5f5b 0%, #2f8a7f 55%, #d9a441 140%); }
@@ -17,8 +19,9 @@ class LoyaltyCard extends HTMLElement {
         .points small { font-size: 13px; font-weight: 400; opacity: .85; }
         .who { padding: 10px 18px 16px; font-size: 13px; line-height: 1.5; }
         .num { font-family: "DejaVu Sans Mono", monospace; letter-spacing: .08em; }
-        svg { opacity: .9; }
-      </style>
+        svg { opacity: .9; }`);
+    root.adoptedStyleSheets = [sheet];
+    root.innerHTML = `
       <div class="top"><span class="tier"></span>
         <svg width="34" height="22" viewBox="0 0 34 22"><path d="M2 20 12 6l6 8 4-5 10 11z" fill="#fff"/></svg></div>
       <div class="points"></div>

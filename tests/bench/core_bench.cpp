@@ -23,6 +23,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "envelope.h"
@@ -282,7 +283,15 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       else e.times_ms.push_back(run.GetAdjustedRealTime());  // every benchmark is registered in ms
       if (auto it = run.counters.find("bytes"); it != run.counters.end()) e.bytes = it->second.value;
     }
-    ConsoleReporter::ReportRuns(runs);
+    // With repetitions, show only the median line of each benchmark (the
+    // JSON file keeps every run): the console stays one line per benchmark.
+    std::vector<Run> shown;
+    for (const Run& run : runs) {
+      if (run.run_type == Run::RT_Aggregate ? run.aggregate_name == "median" : run.repetitions <= 1) {
+        shown.push_back(run);
+      }
+    }
+    if (!shown.empty()) ConsoleReporter::ReportRuns(shown);
   }
   void print_summary() const {
     for (const Shot& shot : g_shots) {
@@ -291,11 +300,23 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       std::printf("\n%s: PNG encoders vs libpng zlib-9 (%.1f ms, %.0f bytes); ratios < 1 are better\n",
                   shot.name.c_str(), base->median(), base->bytes);
       std::printf("  %-34s %10s %10s %8s %8s\n", "encoder", "ms", "bytes", "size", "time");
+      // Ours first (default, then variants), libpng last.
+      const std::string prefix = "png_encode/" + shot.name + "/";
+      std::vector<std::pair<std::string, const Entry*>> rows;
       for (const auto& [name, e] : results_) {
-        const std::string prefix = "png_encode/" + shot.name + "/";
-        if (name.rfind(prefix, 0) != 0) continue;
-        std::printf("  %-34s %10.1f %10.0f %8.3f %8.3f\n", name.substr(prefix.size()).c_str(), e.median(), e.bytes,
-                    e.bytes / base->bytes, e.median() / base->median());
+        if (name.rfind(prefix, 0) == 0) rows.emplace_back(name.substr(prefix.size()), &e);
+      }
+      // Key: (ours default / variants / libpng, name before "-L", level as a number).
+      auto key = [](const std::string& n) {
+        const int rank = n == "default" ? 0 : n.rfind("libpng", 0) == 0 ? 2 : 1;
+        const std::size_t at = n.rfind("-L");
+        const int level = at == std::string::npos ? 0 : std::atoi(n.c_str() + at + 2);
+        return std::make_tuple(rank, n.substr(0, at), level);
+      };
+      std::sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) { return key(a.first) < key(b.first); });
+      for (const auto& [name, e] : rows) {
+        std::printf("  %-34s %10.1f %10.0f %8.3f %8.3f\n", name.c_str(), e->median(), e->bytes,
+                    e->bytes / base->bytes, e->median() / base->median());
       }
       if (const Entry* p = find("pipeline/" + shot.name)) {
         std::printf("  full pipeline (copy+redact+encode+seal): %.1f ms, %.0f bytes sealed\n", p->median(), p->bytes);

@@ -135,7 +135,7 @@ async function main() {
                 `${native ? "   native ms  wasm/native" : ""}`);
     for (const [name, samples, n, bytes] of rows) {
       const median = percentile(samples, 50);
-      const ratio = n ? `${n.ms.toFixed(1).padStart(12)}${(median / n.ms).toFixed(2).padStart(13)}` : "";
+      const ratio = n ? `${n.ms.toFixed(n.ms < 1 ? 3 : 1).padStart(12)}${(median / n.ms).toFixed(1).padStart(13)}` : "";
       console.log(`  ${name.padEnd(26)}${fmt(median)}${fmt(percentile(samples, 90))}   ${String(bytes ?? "").padStart(12)}${ratio}`);
     }
     const ours = native?.get(`png_encode/${size}/default`);

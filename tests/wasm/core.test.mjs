@@ -18,6 +18,8 @@ test("limits are exposed", () => {
   assert.equal(core.limits.maxImageDimension, 16384);
   assert.ok(core.limits.maxRedactRects >= 1000);
   assert.equal(core.limits.envelopeChunkBytes, 65536);
+  assert.ok(core.pngDefaults.level >= 1 && core.pngDefaults.level <= 12);
+  assert.ok(core.pngDefaults.filter >= -1 && core.pngDefaults.filter <= 4);
 });
 
 test("redact fills outward-rounded boxes with opaque colour and leaves the rest", () => {

@@ -1,0 +1,172 @@
+#include "http/config.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <set>
+
+#include "http/client_address.h"
+
+namespace sealshot::http {
+namespace {
+
+Status load_config_file(CLI::App& app, const std::string& path) {
+  // CLI11 2.1 applies a config file before environment variables, which
+  // would rank the file above the environment. So the file is read here,
+  // after flags and environment have been parsed, and fills only options
+  // that neither set: flags > env > file > defaults.
+  std::vector<CLI::ConfigItem> items;
+  try {
+    items = CLI::ConfigTOML().from_file(path);
+  } catch (const CLI::Error& e) {
+    return {ErrorCode::invalid_argument, "Cannot read config file " + path + ": " + e.what()};
+  }
+  for (const CLI::ConfigItem& item : items) {
+    if (item.name == "++" || item.name == "--") continue;  // section markers
+    if (!item.parents.empty()) {
+      return {ErrorCode::invalid_argument, "Config file " + path + ": sections are not used ([" +
+                                               item.parents.front() + "])."};
+    }
+    CLI::Option* option = app.get_option_no_throw("--" + item.name);
+    if (option == nullptr || item.name == "config") {
+      return {ErrorCode::invalid_argument, "Config file " + path + ": unknown setting '" + item.name + "'."};
+    }
+    if (option->count() > 0) continue;  // a flag or the environment already set it
+    try {
+      option->add_result(item.inputs);
+      option->run_callback();
+    } catch (const CLI::Error& e) {
+      return {ErrorCode::invalid_argument, "Config file " + path + ": " + item.name + ": " + e.what()};
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Status parse_listen_address(const std::string& text, std::string& host, int& port) {
+  const std::size_t colon = text.rfind(':');
+  if (colon == std::string::npos) {
+    return {ErrorCode::invalid_argument, "--listen must be host:port, e.g. 127.0.0.1:8443."};
+  }
+  std::string h = text.substr(0, colon);
+  const std::string p = text.substr(colon + 1);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  if (h.empty()) h = "0.0.0.0";
+  char* end = nullptr;
+  const long value = std::strtol(p.c_str(), &end, 10);
+  if (p.empty() || *end != '\0' || value < 0 || value > 65535) {
+    return {ErrorCode::invalid_argument, "--listen has an invalid port '" + p + "'."};
+  }
+  host = h;
+  port = static_cast<int>(value);
+  return {};
+}
+
+ConfigOutcome parse_server_config(int argc, const char* const* argv) {
+  ConfigOutcome out;
+  ServerConfig& c = out.config;
+  ServerLimits& l = c.limits;
+  RateLimits& r = c.rate_limits;
+
+  CLI::App app{"sealshot-server: the Sealshot ingest server (stores encrypted reports per project)."};
+  std::string config_path;
+  std::string listen = c.listen_host + ":" + std::to_string(c.listen_port);
+  long read_timeout = l.read_timeout.count(), write_timeout = l.write_timeout.count();
+  long keep_alive_timeout = l.keep_alive_timeout.count(), body_timeout = l.body_timeout.count();
+  long purge_interval = c.purge_interval.count();
+
+  app.add_option("--config", config_path, "TOML/INI file with any of these options (key = value)")
+      ->envname("SEALSHOT_CONFIG");
+  app.add_option("--listen", listen, "host:port to listen on")->envname("SEALSHOT_LISTEN")->capture_default_str();
+  app.add_option("--data-dir", c.data_dir, "database, blobs and the generated TLS certificate")
+      ->envname("SEALSHOT_DATA_DIR")->capture_default_str();
+  app.add_option("--tls-cert", c.tls_cert, "PEM certificate chain (default: self-signed for localhost)")
+      ->envname("SEALSHOT_TLS_CERT");
+  app.add_option("--tls-key", c.tls_key, "PEM private key for --tls-cert")->envname("SEALSHOT_TLS_KEY");
+  app.add_flag("--insecure-http", c.insecure_http, "serve plain HTTP (only behind a TLS-terminating proxy)")
+      ->envname("SEALSHOT_INSECURE_HTTP");
+  app.add_option("--trusted-proxy", c.trusted_proxies,
+                 "IP or CIDR whose X-Forwarded-For is believed (repeatable)")
+      ->envname("SEALSHOT_TRUSTED_PROXY")->delimiter(',');
+  app.add_flag("--metrics-public", c.metrics_public, "serve /metrics to any client, not only loopback")
+      ->envname("SEALSHOT_METRICS_PUBLIC");
+  app.add_option("--log-level", c.log_level, "debug, info, warn or error")
+      ->envname("SEALSHOT_LOG_LEVEL")->check(CLI::IsMember({"debug", "info", "warn", "error"}))->capture_default_str();
+  app.add_option("--purge-interval", purge_interval, "seconds between retention purges")
+      ->envname("SEALSHOT_PURGE_INTERVAL")->check(CLI::Range(1L, 7L * 24 * 3600))->capture_default_str();
+
+  app.add_option("--max-body-bytes", l.max_body_bytes, "default body limit (a project may set its own)")
+      ->envname("SEALSHOT_MAX_BODY_BYTES")->check(CLI::Range(std::uint64_t{1024}, kMaxEnvelopeBytes))
+      ->capture_default_str();
+  app.add_option("--threads", l.worker_threads, "worker threads (one connection each)")
+      ->envname("SEALSHOT_THREADS")->check(CLI::Range(1, 4096))->capture_default_str();
+  app.add_option("--queue", l.queue_capacity, "accepted connections waiting for a worker")
+      ->envname("SEALSHOT_QUEUE")->check(CLI::Range(0, 100000))->capture_default_str();
+  app.add_option("--overflow-threads", l.overflow_threads, "threads that answer 503 when the queue is full")
+      ->envname("SEALSHOT_OVERFLOW_THREADS")->check(CLI::Range(1, 64))->capture_default_str();
+  app.add_option("--overflow-queue", l.overflow_queue_capacity, "connections waiting for a 503")
+      ->envname("SEALSHOT_OVERFLOW_QUEUE")->check(CLI::Range(0, 10000))->capture_default_str();
+  app.add_option("--read-timeout", read_timeout, "seconds a socket read may wait")
+      ->envname("SEALSHOT_READ_TIMEOUT")->check(CLI::Range(1L, 600L))->capture_default_str();
+  app.add_option("--write-timeout", write_timeout, "seconds a socket write may wait")
+      ->envname("SEALSHOT_WRITE_TIMEOUT")->check(CLI::Range(1L, 600L))->capture_default_str();
+  app.add_option("--keep-alive-timeout", keep_alive_timeout, "seconds an idle connection is kept")
+      ->envname("SEALSHOT_KEEP_ALIVE_TIMEOUT")->check(CLI::Range(1L, 600L))->capture_default_str();
+  app.add_option("--keep-alive-max", l.keep_alive_max_requests, "requests per connection")
+      ->envname("SEALSHOT_KEEP_ALIVE_MAX")->check(CLI::Range(1, 100000))->capture_default_str();
+  app.add_option("--body-timeout", body_timeout, "seconds one request body may take in total")
+      ->envname("SEALSHOT_BODY_TIMEOUT")->check(CLI::Range(1L, 3600L))->capture_default_str();
+  app.add_option("--rate-ip-per-minute", r.per_ip_per_minute, "submissions per client address (0: off)")
+      ->envname("SEALSHOT_RATE_IP_PER_MINUTE")->check(CLI::Range(0.0, 1e9))->capture_default_str();
+  app.add_option("--rate-ip-burst", r.per_ip_burst, "burst per client address")
+      ->envname("SEALSHOT_RATE_IP_BURST")->check(CLI::Range(1.0, 1e9))->capture_default_str();
+  app.add_option("--rate-project-per-minute", r.per_project_per_minute, "submissions per project (0: off)")
+      ->envname("SEALSHOT_RATE_PROJECT_PER_MINUTE")->check(CLI::Range(0.0, 1e9))->capture_default_str();
+  app.add_option("--rate-project-burst", r.per_project_burst, "burst per project")
+      ->envname("SEALSHOT_RATE_PROJECT_BURST")->check(CLI::Range(1.0, 1e9))->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    out.exit_code = e.get_exit_code();
+    out.message = e.get_exit_code() == 0 ? app.help() : std::string(e.what());
+    return out;
+  }
+  if (!config_path.empty()) {
+    Status loaded = load_config_file(app, config_path);
+    if (!loaded.ok()) {
+      out.exit_code = 2;
+      out.message = loaded.message();
+      return out;
+    }
+  }
+
+  Status listen_ok = parse_listen_address(listen, c.listen_host, c.listen_port);
+  if (!listen_ok.ok()) {
+    out.exit_code = 2;
+    out.message = listen_ok.message();
+    return out;
+  }
+  if (c.tls_cert.empty() != c.tls_key.empty()) {
+    out.exit_code = 2;
+    out.message = "--tls-cert and --tls-key go together.";
+    return out;
+  }
+  for (const std::string& proxy : c.trusted_proxies) {
+    if (!AddressRange::parse(proxy).has_value()) {
+      out.exit_code = 2;
+      out.message = "--trusted-proxy '" + proxy + "' is not an IP address or CIDR block.";
+      return out;
+    }
+  }
+  l.read_timeout = std::chrono::seconds(read_timeout);
+  l.write_timeout = std::chrono::seconds(write_timeout);
+  l.keep_alive_timeout = std::chrono::seconds(keep_alive_timeout);
+  l.body_timeout = std::chrono::seconds(body_timeout);
+  c.purge_interval = std::chrono::seconds(purge_interval);
+  out.run = true;
+  return out;
+}
+
+}  // namespace sealshot::http

@@ -1,0 +1,52 @@
+// cpp-httplib's Server / SSLServer with one change: the per-connection loop.
+// cpp-httplib offers handlers no way to close a connection, yet a refusal
+// sent before the request body was read must close it (the unread body
+// would be parsed as the next request). So this class owns the loop that
+// cpp-httplib's process_and_close_socket runs, built from the same
+// httplib::detail pieces (pinned version 0.18.7), and adds:
+//  - the per-request context (request_context.h): reset before each request,
+//    reported to `on_request_done` (logs, metrics) after the response;
+//  - close after a response marked with close_connection_after(), with a
+//    bounded lingering close so the client reads the answer, not a reset;
+//  - a count of failed TLS handshakes.
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <utility>
+
+#include <httplib.h>
+
+#include "http/limits.h"
+#include "http/request_context.h"
+
+namespace sealshot::http {
+
+struct ConnectionHooks {
+  std::function<void(const RequestContext&)> on_request_done;
+  std::function<void()> on_tls_handshake_failed;
+  std::chrono::milliseconds linger_timeout{2000};
+  std::uint64_t linger_max_bytes = 0;
+};
+
+template <class Base>  // httplib::Server or httplib::SSLServer
+class ConnectionServer final : public Base {
+ public:
+  template <class... BaseArgs>
+  explicit ConnectionServer(ConnectionHooks hooks, BaseArgs&&... args)
+      : Base(std::forward<BaseArgs>(args)...), hooks_(std::move(hooks)) {}
+
+ private:
+  bool process_and_close_socket(socket_t sock) override;
+  bool serve_one(httplib::Stream& strm, bool close_connection, bool& connection_closed, bool& linger,
+                 const std::string& remote_addr, int remote_port, const std::string& local_addr, int local_port,
+                 const std::function<void(httplib::Request&)>& setup);
+
+  ConnectionHooks hooks_;
+  std::mutex ssl_mutex_;  // SSLServer's own is private; guards SSL_new/SSL_free as it does
+};
+
+using PlainServer = ConnectionServer<httplib::Server>;
+using TlsServer = ConnectionServer<httplib::SSLServer>;
+
+}  // namespace sealshot::http

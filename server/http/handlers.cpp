@@ -1,0 +1,198 @@
+#include "http/handlers.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+#include "http/client_address.h"
+#include "http/cors.h"
+#include "http/json_error.h"
+#include "http/request_context.h"
+
+namespace sealshot::http {
+namespace {
+
+// A refusal sent before the body was read to its end: the connection must
+// close (request_context.h).
+void refuse_unread(httplib::Response& res, int status, std::string_view code, std::string_view message) {
+  write_error(res, status, code, message);
+  close_connection_after(res);
+}
+
+void refuse_rate_limited(httplib::Response& res, const RateDecision& decision, std::string_view message) {
+  res.set_header("Retry-After", std::to_string(decision.retry_after_seconds));
+  refuse_unread(res, 429, "rate_limited", message);
+}
+
+// Storage failures count in /metrics; not_found stays a client error.
+void refuse_storage(Services& services, httplib::Response& res, const Status& status, bool body_unread) {
+  if (status.code() == ErrorCode::storage_full || status.code() == ErrorCode::storage_error) {
+    services.metrics.add_storage_error();
+    services.log.error("storage_failed", {{"error", error_code_name(status.code())}, {"message", status.message()}});
+  }
+  write_error(res, status);
+  if (body_unread) close_connection_after(res);
+}
+
+bool is_octet_stream(const std::string& content_type) {
+  std::string media = content_type.substr(0, content_type.find(';'));
+  media.erase(std::remove_if(media.begin(), media.end(), [](unsigned char c) { return std::isspace(c); }),
+              media.end());
+  std::transform(media.begin(), media.end(), media.begin(), [](unsigned char c) { return std::tolower(c); });
+  return media == "application/octet-stream";
+}
+
+// Project lookup shared by the preflight and the upload.
+std::optional<server::Project> find_project_or_refuse(Services& services, const httplib::Request& req,
+                                                      httplib::Response& res) {
+  const std::string& project_id = req.path_params.at("project");
+  auto project = services.ingest.find_project(project_id);
+  if (!project.ok()) {
+    if (project.code() == ErrorCode::not_found) {
+      refuse_unread(res, 404, "project_not_found", "No project with this id accepts submissions here.");
+    } else {
+      refuse_storage(services, res, project.status(), true);
+    }
+    return std::nullopt;
+  }
+  current_request().project_id = project_id;
+  return std::move(project).value();
+}
+
+}  // namespace
+
+void handle_healthz(const httplib::Request&, httplib::Response& res) {
+  write_json(res, 200, {{"status", "ok"}});
+}
+
+void handle_readyz(Services& services, const httplib::Request&, httplib::Response& res) {
+  if (services.draining.load()) {
+    write_error(res, 503, "draining", "The server is shutting down.");
+    return;
+  }
+  Status ping = services.storage.ping();
+  if (!ping.ok()) {
+    services.metrics.add_storage_error();
+    write_error(res, 503, "storage_unavailable", "Storage does not answer: " + ping.message());
+    return;
+  }
+  write_json(res, 200, {{"status", "ready"}});
+}
+
+void handle_metrics(Services& services, const httplib::Request&, httplib::Response& res) {
+  // Counts and latencies are operational data, not for the public internet
+  // by default (a load balancer could turn them into a map of the site).
+  if (!services.metrics_public && !is_loopback(current_request().client_address)) {
+    write_error(res, 403, "forbidden", "Metrics are served to loopback clients only (see --metrics-public).");
+    return;
+  }
+  res.status = 200;
+  res.set_content(services.metrics.render_prometheus(), "text/plain; version=0.0.4; charset=utf-8");
+}
+
+void handle_ingest_preflight(Services& services, const httplib::Request& req, httplib::Response& res) {
+  auto project = find_project_or_refuse(services, req, res);
+  if (!project) return;
+  const CorsDecision cors = cors_check(req, *project);
+  cors_apply_preflight(res, cors);
+  if (cors.verdict != OriginVerdict::allowed) {
+    write_error(res, 403, "origin_not_allowed", "This origin may not post to this project.");
+    return;
+  }
+  res.status = 204;
+}
+
+void handle_ingest(Services& services, const httplib::Request& req, httplib::Response& res,
+                   const httplib::ContentReader& read_body) {
+  RequestContext& context = current_request();
+  const std::string& project_id = req.path_params.at("project");
+  if (!project_id_is_valid(project_id)) {
+    refuse_unread(res, 404, "project_not_found", "No project with this id accepts submissions here.");
+    return;
+  }
+  // Per client first: it is the cheapest check and protects storage.
+  const RateDecision per_ip = services.ip_limiter.take(rate_limit_key(context.client_address));
+  if (!per_ip.allowed) {
+    refuse_rate_limited(res, per_ip, "Too many submissions from this client; retry later.");
+    return;
+  }
+  auto project = find_project_or_refuse(services, req, res);
+  if (!project) return;
+  const CorsDecision cors = cors_check(req, *project);
+  cors_apply(res, cors);
+  if (cors.verdict == OriginVerdict::refused) {
+    refuse_unread(res, 403, "origin_not_allowed", "This origin may not post to this project.");
+    return;
+  }
+  const RateDecision per_project = services.project_limiter.take(project->id);
+  if (!per_project.allowed) {
+    refuse_rate_limited(res, per_project, "This project receives too many submissions; retry later.");
+    return;
+  }
+  if (!is_octet_stream(req.get_header_value("Content-Type"))) {
+    refuse_unread(res, 415, "unsupported_media_type", "The body must be an envelope sent as application/octet-stream.");
+    return;
+  }
+  std::string idempotency_key;
+  if (req.has_header("Idempotency-Key")) {
+    idempotency_key = req.get_header_value("Idempotency-Key");
+    if (req.get_header_value_count("Idempotency-Key") > 1 || !idempotency_key_is_valid(idempotency_key)) {
+      refuse_unread(res, 400, "bad_idempotency_key", "Idempotency-Key must be 1 to 128 characters of [A-Za-z0-9_.:-].");
+      return;
+    }
+  }
+  // The pre-routing check guaranteed one well-formed Content-Length.
+  const std::uint64_t declared = std::stoull(req.get_header_value("Content-Length"));
+  const std::uint64_t limit = services.ingest.body_limit(*project);
+  if (declared > limit) {
+    refuse_unread(res, 413, "body_too_large",
+                  "The body is " + std::to_string(declared) + " bytes; this project accepts at most " +
+                      std::to_string(limit) + ".");
+    return;
+  }
+
+  EnvelopeUpload upload(services.storage, project_id, declared);
+  const auto deadline = context.start + services.limits.body_timeout;
+  Status failure;
+  bool timed_out = false;
+  const bool complete = read_body([&](const char* data, std::size_t size) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      timed_out = true;
+      return false;
+    }
+    failure = upload.consume(std::span(reinterpret_cast<const std::uint8_t*>(data), size));
+    context.bytes_in = upload.received();
+    return failure.ok();
+  });
+  const bool body_unread = upload.received() < declared;
+  if (!failure.ok()) {
+    refuse_storage(services, res, failure, body_unread);
+    return;
+  }
+  if (timed_out) {
+    refuse_unread(res, 408, "body_timeout", "The body took longer than the server allows.");
+    return;
+  }
+  if (!complete || body_unread) {
+    refuse_unread(res, 400, "envelope_truncated",
+                  "The body ended after " + std::to_string(upload.received()) + " of the " +
+                      std::to_string(declared) + " bytes announced by Content-Length.");
+    return;
+  }
+
+  auto committed = upload.finish(idempotency_key);
+  if (!committed.ok()) {
+    refuse_storage(services, res, committed.status(), false);
+    return;
+  }
+  const server::CommitResult& result = committed.value();
+  services.metrics.add_submission(result.created);
+  context.submission_id = result.submission.id;
+  // A retry with the same Idempotency-Key gets the first submission's id
+  // with 200: nothing new was created by this request.
+  if (!result.created) res.set_header("Idempotent-Replayed", "true");
+  write_json(res, result.created ? 201 : 200, {{"id", result.submission.id}});
+}
+
+}  // namespace sealshot::http

@@ -1,0 +1,72 @@
+// Every limit the HTTP server enforces, in one struct filled from config
+// (config.cpp). A request that crosses one of these is refused with its own
+// status; nothing grows without a bound.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+#include "envelope.h"
+
+namespace sealshot::http {
+
+// cpp-httplib reads these as compile-time macros; server/CMakeLists.txt
+// defines them on sealshot_http (PUBLIC, so every translation unit that
+// includes httplib.h agrees). Mirrored here so all limits can be read in one
+// place.
+inline constexpr std::size_t kMaxHeaderCount = CPPHTTPLIB_HEADER_MAX_COUNT;
+inline constexpr std::size_t kMaxHeaderLineBytes = CPPHTTPLIB_HEADER_MAX_LENGTH;
+inline constexpr std::size_t kMaxRequestUriBytes = CPPHTTPLIB_REQUEST_URI_MAX_LENGTH;
+inline constexpr int kListenBacklog = CPPHTTPLIB_LISTEN_BACKLOG;
+
+// The largest envelope the format allows (256 MiB payload). No project limit
+// can go above it; it is also cpp-httplib's own payload ceiling, which the
+// ingest handler never reaches because it checks the project limit first.
+inline constexpr std::uint64_t kMaxEnvelopeBytes =
+    kEnvelopeMaxHeaderBytes + kMaxPayloadBytes +
+    (kMaxPayloadBytes / kEnvelopeMinChunkBytes + 1) * kEnvelopeChunkOverhead;
+
+struct ServerLimits {
+  // Body size for projects whose Project::max_body_bytes is 0.
+  std::uint64_t max_body_bytes = std::uint64_t{16} << 20;
+
+  // Socket timeouts (per read / per write) and keep-alive.
+  std::chrono::seconds read_timeout{5};
+  std::chrono::seconds write_timeout{5};
+  std::chrono::seconds keep_alive_timeout{5};
+  std::size_t keep_alive_max_requests = 100;
+  // Wall-clock budget for one request body: a client trickling one byte per
+  // read timeout would otherwise hold a worker for hours.
+  std::chrono::seconds body_timeout{60};
+
+  // Workers serve one connection each (cpp-httplib is blocking). Accepted
+  // connections wait in a queue of at most `queue_capacity`; past that they
+  // go to a small overflow pool that answers 503 + Retry-After, and past
+  // that the socket is closed.
+  std::size_t worker_threads = 16;
+  std::size_t queue_capacity = 64;
+  std::size_t overflow_threads = 2;
+  std::size_t overflow_queue_capacity = 32;
+  std::chrono::seconds overload_retry_after{5};
+
+  // After a refusal sent before the body was read, the connection is closed
+  // "lingering": our side is shut for writing and what the client still
+  // sends is read and dropped for at most this long / this many bytes, so
+  // the client sees the answer instead of a TCP reset.
+  std::chrono::milliseconds linger_timeout{2000};
+  std::uint64_t linger_max_bytes = std::uint64_t{4} << 20;
+};
+
+// Token buckets (rate_limiter.h). A rate of 0 disables that limiter.
+struct RateLimits {
+  double per_ip_per_minute = 60;
+  double per_ip_burst = 20;
+  double per_project_per_minute = 1200;
+  double per_project_burst = 200;
+  // Buckets kept in memory per limiter; beyond it full buckets are dropped,
+  // and when none can be dropped new clients are refused (fail closed).
+  std::size_t max_tracked_keys = 100000;
+};
+
+}  // namespace sealshot::http

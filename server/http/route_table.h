@@ -1,0 +1,55 @@
+// The HTTP surface as data: method, path pattern, route name, whether the
+// route takes a body. routes.cpp fills it while registering handlers with
+// cpp-httplib, and the pre-routing check reads it to answer 404/405 and to
+// refuse bodies nobody would read, before cpp-httplib buffers them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <httplib.h>
+
+namespace sealshot::http {
+
+struct RouteMatch {
+  enum class Kind { found, method_not_allowed, not_found } kind = Kind::not_found;
+  std::string name;       // when found
+  bool takes_body = false;
+  std::string allow;      // when method_not_allowed: the Allow header
+};
+
+class RouteTable {
+ public:
+  // Pattern segments starting with ':' match any one non-empty segment
+  // (cpp-httplib's path-parameter syntax). GET routes also answer HEAD.
+  void add(std::string method, std::string pattern, std::string name, bool takes_body);
+  [[nodiscard]] RouteMatch match(const std::string& method, const std::string& path) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;
+    std::string name;
+    bool takes_body;
+  };
+  std::vector<Route> routes_;
+};
+
+// Registers a handler with cpp-httplib and records it in the table, so the
+// two can never disagree.
+class Router {
+ public:
+  Router(httplib::Server& server, RouteTable& table) : server_(server), table_(table) {}
+
+  void get(const std::string& pattern, const std::string& name, httplib::Server::Handler handler);
+  void options(const std::string& pattern, const std::string& name, httplib::Server::Handler handler);
+  // The body is not read before the handler runs: it streams it.
+  void post_streaming(const std::string& pattern, const std::string& name,
+                      httplib::Server::HandlerWithContentReader handler);
+
+ private:
+  httplib::Server& server_;
+  RouteTable& table_;
+};
+
+}  // namespace sealshot::http

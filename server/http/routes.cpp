@@ -1,0 +1,26 @@
+#include "http/routes.h"
+
+#include "http/handlers.h"
+
+namespace sealshot::http {
+
+// Every route the server answers. Anything else: 404, or 405 with Allow
+// (the pre-routing check in http_server.cpp, from the same table). CORS is
+// on the ingest route only. No route reads a report: reviewers fetch
+// envelopes through authenticated routes that do not exist yet.
+void register_routes(Router& router, Services& s) {
+  // Operations
+  router.get("/healthz", "healthz", handle_healthz);
+  router.get("/readyz", "readyz", [&s](const auto& req, auto& res) { handle_readyz(s, req, res); });
+  router.get("/metrics", "metrics", [&s](const auto& req, auto& res) { handle_metrics(s, req, res); });
+
+  // Public ingest (browsers on the project's allowed origins)
+  router.options("/v1/projects/:project/submissions", "ingest_preflight",
+                 [&s](const auto& req, auto& res) { handle_ingest_preflight(s, req, res); });
+  router.post_streaming("/v1/projects/:project/submissions", "ingest",
+                        [&s](const auto& req, auto& res, const auto& read_body) {
+                          handle_ingest(s, req, res, read_body);
+                        });
+}
+
+}  // namespace sealshot::http

@@ -1,0 +1,27 @@
+// What the handlers may use. Owned by HttpServer; handlers get references.
+#pragma once
+
+#include <atomic>
+
+#include "http/ingest_service.h"
+#include "http/limits.h"
+#include "http/logging.h"
+#include "http/metrics.h"
+#include "http/rate_limiter.h"
+#include "storage/storage.h"
+
+namespace sealshot::http {
+
+struct Services {
+  server::Storage& storage;
+  IngestService& ingest;
+  TokenBucketLimiter& ip_limiter;
+  TokenBucketLimiter& project_limiter;
+  Metrics& metrics;
+  JsonLog& log;
+  const ServerLimits& limits;
+  const std::atomic<bool>& draining;
+  bool metrics_public = false;
+};
+
+}  // namespace sealshot::http

@@ -1,0 +1,65 @@
+// cpp-httplib's TaskQueue with two bounded pools. cpp-httplib's own
+// ThreadPool closes the socket when its queue is full, so an overloaded
+// server looks broken to clients; this one hands the connection to a tiny
+// overflow pool whose requests the pre-routing check answers 503 with
+// Retry-After (running_in_overflow_pool()), and closes only when that pool
+// is full too. Nothing here grows without a bound.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <httplib.h>
+
+namespace sealshot::http {
+
+// Shared with /metrics; outlives any one TaskQueue (cpp-httplib creates the
+// queue inside listen_after_bind()).
+struct QueueStats {
+  std::atomic<std::int64_t> queued{0};           // connections waiting for a worker
+  std::atomic<std::int64_t> busy_workers{0};     // connections being served
+  std::atomic<std::int64_t> overflow_busy{0};    // connections being answered 503
+  std::atomic<std::uint64_t> overflowed_total{0};
+  std::atomic<std::uint64_t> dropped_total{0};   // closed unanswered: both pools full
+};
+
+// True on an overflow-pool thread: the request must be answered 503.
+[[nodiscard]] bool running_in_overflow_pool() noexcept;
+
+class BoundedTaskQueue final : public httplib::TaskQueue {
+ public:
+  BoundedTaskQueue(std::size_t workers, std::size_t queue_capacity, std::size_t overflow_workers,
+                   std::size_t overflow_queue_capacity, QueueStats& stats);
+  ~BoundedTaskQueue() override;
+
+  bool enqueue(std::function<void()> fn) override;
+  // Runs every queued connection to its end, then joins: this is the drain
+  // on shutdown (cpp-httplib calls it after the listening socket closed).
+  void shutdown() override;
+
+ private:
+  struct Pool {
+    std::size_t capacity = 0;
+    std::size_t idle = 0;
+    std::deque<std::function<void()>> jobs;
+    std::condition_variable ready;
+    std::vector<std::thread> threads;
+  };
+  bool try_push(Pool& pool, std::function<void()>& fn);
+  void run(Pool& pool, bool overflow);
+
+  QueueStats& stats_;
+  std::mutex mutex_;
+  bool stopping_ = false;
+  Pool main_;
+  Pool overflow_;
+};
+
+}  // namespace sealshot::http

@@ -1,0 +1,36 @@
+// TLS for sealshot-server: the certificate to serve (the operator's, or a
+// self-signed one for localhost generated once into the data directory) and
+// the SSL_CTX settings (TLS 1.2 minimum, no compression, no renegotiation).
+#pragma once
+
+#include <string>
+
+#include <openssl/ssl.h>
+
+#include "result.h"
+
+namespace sealshot::http {
+
+class JsonLog;
+
+struct TlsFiles {
+  std::string cert_path;
+  std::string key_path;
+};
+
+// Without configured files: data_dir/tls/localhost.{crt,key}, generated on
+// first start (EC P-256, SAN DNS:localhost, IP:127.0.0.1, IP:::1; the key
+// file mode 0600) and reused afterwards. Logs which it did, with the
+// certificate's SHA-256 fingerprint.
+[[nodiscard]] Result<TlsFiles> tls_prepare_files(const std::string& configured_cert, const std::string& configured_key,
+                                                 const std::string& data_dir, JsonLog& log);
+
+[[nodiscard]] Status tls_generate_self_signed(const std::string& cert_path, const std::string& key_path);
+
+// Called from cpp-httplib's SSL_CTX callback. False (with a log line) if the
+// files do not load or do not match.
+[[nodiscard]] bool tls_configure_context(SSL_CTX& ctx, const TlsFiles& files, JsonLog& log);
+
+[[nodiscard]] std::string tls_certificate_fingerprint(const std::string& cert_path);  // "AB:CD:…", empty on error
+
+}  // namespace sealshot::http

@@ -1,0 +1,111 @@
+// sealshot-server: configuration, storage start-up checks, TLS material,
+// then serve until SIGTERM/SIGINT, draining in-flight requests before exit 0.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "http/config.h"
+#include "http/http_server.h"
+#include "http/logging.h"
+#include "http/maintenance.h"
+#include "http/tls_setup.h"
+#include "keys.h"
+#include "storage/storage.h"
+
+namespace {
+
+using namespace sealshot;
+using namespace sealshot::http;
+
+int run(const ServerConfig& config, JsonLog& log) {
+  if (Status init = crypto_init(); !init.ok()) {
+    log.error("startup_failed", {{"message", init.message()}});
+    return 1;
+  }
+  auto storage = server::open_sqlite_storage(config.data_dir);
+  if (!storage.ok()) {
+    log.error("storage_open_failed", {{"data_dir", config.data_dir}, {"message", storage.message()}});
+    return 1;
+  }
+  server::Storage& store = *storage.value();
+  auto report = store.check_and_repair();
+  if (!report.ok()) {
+    log.error("storage_check_failed", {{"error", error_code_name(report.code())}, {"message", report.message()}});
+    return 1;
+  }
+  log.info("storage_checked", {{"data_dir", config.data_dir},
+                               {"submissions", report.value().submissions},
+                               {"orphan_blobs_removed", report.value().orphan_blobs_removed},
+                               {"staging_files_removed", report.value().staging_files_removed},
+                               {"dangling_rows_removed", report.value().dangling_rows_removed}});
+
+  std::optional<TlsFiles> tls;
+  if (config.insecure_http) {
+    log.warn("plain_http", {{"note", "TLS is off (--insecure-http): only behind a TLS-terminating proxy"}});
+  } else {
+    auto files = tls_prepare_files(config.tls_cert, config.tls_key, config.data_dir, log);
+    if (!files.ok()) {
+      log.error("tls_setup_failed", {{"message", files.message()}});
+      return 1;
+    }
+    tls = files.value();
+  }
+
+  HttpServer server(config, store, log, tls);
+  auto port = server.bind();
+  if (!port.ok()) {
+    log.error("listen_failed", {{"message", port.message()}});
+    return 1;
+  }
+  log.info("listening", {{"host", config.listen_host}, {"port", port.value()}, {"tls", tls.has_value()},
+                         {"threads", config.limits.worker_threads}, {"queue", config.limits.queue_capacity}});
+
+  // Signals are taken by one thread with sigwait(), outside any signal
+  // handler, so shutdown() may lock and log freely.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  std::atomic<bool> exiting{false};
+  std::thread signal_thread([&] {
+    int signal_number = 0;
+    sigwait(&signals, &signal_number);
+    if (exiting.load()) return;
+    log.info("shutdown_requested", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    server.shutdown();
+  });
+
+  PurgeScheduler purge(store, log, config.purge_interval);
+  const bool served = server.serve();  // returns once in-flight requests drained
+  exiting.store(true);
+  pthread_kill(signal_thread.native_handle(), SIGTERM);  // wake sigwait if no signal came
+  signal_thread.join();
+  purge.stop();
+  log.info("stopped", {{"clean", served}});
+  return served ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Blocked before any thread starts, so every thread inherits the mask
+  // and only the signal thread receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);  // a client that hangs up mid-response is an error, not a crash
+
+  ConfigOutcome outcome = parse_server_config(argc, argv);
+  if (!outcome.run) {
+    std::fprintf(outcome.exit_code == 0 ? stdout : stderr, "%s\n", outcome.message.c_str());
+    return outcome.exit_code;
+  }
+  JsonLog log(outcome.config.log_level);
+  const int code = run(outcome.config, log);
+  log.flush();
+  return code;
+}

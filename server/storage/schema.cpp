@@ -1,0 +1,91 @@
+#include "schema.h"
+
+#include <string>
+
+namespace sealshot::server {
+namespace {
+
+// Step N turns a version N-1 database into version N. Append, never edit.
+constexpr const char* kMigrations[] = {
+    // 1: projects, their origins, submissions and idempotency keys.
+    R"sql(
+CREATE TABLE projects (
+  project_id     TEXT    NOT NULL PRIMARY KEY,
+  name           TEXT    NOT NULL,
+  public_key     TEXT    NOT NULL,
+  max_body_bytes INTEGER NOT NULL,
+  retention_days INTEGER NOT NULL,   -- 0: kept until deleted
+  created_at_ms  INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE project_origins (
+  project_id TEXT    NOT NULL,
+  position   INTEGER NOT NULL,       -- keeps the order the operator gave
+  origin     TEXT    NOT NULL,
+  PRIMARY KEY (project_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE submissions (
+  project_id    TEXT    NOT NULL,
+  submission_id TEXT    NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  size_bytes    INTEGER NOT NULL,
+  status        TEXT    NOT NULL,    -- submission_status_name()
+  PRIMARY KEY (project_id, submission_id)
+) WITHOUT ROWID;
+-- Newest-first listing, keyset pagination and retention purges.
+CREATE INDEX submissions_newest ON submissions (project_id, created_at_ms DESC, submission_id DESC);
+CREATE INDEX submissions_status_newest
+  ON submissions (project_id, status, created_at_ms DESC, submission_id DESC);
+
+-- A separate table (not a column) so keys can later expire sooner than
+-- submissions; deleted together with their submission.
+CREATE TABLE idempotency_keys (
+  project_id      TEXT    NOT NULL,
+  idempotency_key TEXT    NOT NULL,
+  submission_id   TEXT    NOT NULL,
+  body_hash       BLOB    NOT NULL,  -- BLAKE2b-256 of the envelope: same key, other body = conflict
+  created_at_ms   INTEGER NOT NULL,
+  PRIMARY KEY (project_id, idempotency_key)
+) WITHOUT ROWID;
+CREATE INDEX idempotency_keys_by_submission ON idempotency_keys (project_id, submission_id);
+)sql",
+};
+static_assert(std::size(kMigrations) == kSchemaVersion, "one migration step per schema version");
+
+}  // namespace
+
+Result<int> schema_version(sqlite::Connection& db) {
+  Result<sqlite::Statement> stmt = sqlite::Statement::prepare(db, "PRAGMA user_version");
+  if (!stmt.ok()) return stmt.status();
+  Result<bool> row = stmt.value().step("read the schema version");
+  if (!row.ok()) return row.status();
+  return row.value() ? int(stmt.value().column_int(0)) : 0;
+}
+
+Status schema_migrate(sqlite::Connection& db) {
+  // IMMEDIATE: two processes opening a fresh data directory at once must not
+  // both create the tables.
+  if (Status s = db.exec("BEGIN IMMEDIATE", "start the schema migration"); !s.ok()) return s;
+  auto fail = [&](Status s) {
+    (void)db.exec("ROLLBACK", "roll back the schema migration");
+    return s;
+  };
+  Result<int> version = schema_version(db);
+  if (!version.ok()) return fail(version.status());
+  if (version.value() > kSchemaVersion) {
+    return fail({ErrorCode::storage_error, "The database has schema version " + std::to_string(version.value()) +
+                                               ", newer than this build of Sealshot understands (" +
+                                               std::to_string(kSchemaVersion) + ")."});
+  }
+  for (int v = version.value(); v < kSchemaVersion; ++v) {
+    if (Status s = db.exec(kMigrations[v], "migrate the schema"); !s.ok()) return fail(s);
+  }
+  if (version.value() != kSchemaVersion) {
+    const std::string pragma = "PRAGMA user_version=" + std::to_string(kSchemaVersion);
+    if (Status s = db.exec(pragma.c_str(), "record the schema version"); !s.ok()) return fail(s);
+  }
+  return db.exec("COMMIT", "commit the schema migration");
+}
+
+}  // namespace sealshot::server

@@ -1,0 +1,20 @@
+// The SQLite schema, versioned with PRAGMA user_version. migrate() brings any
+// older database up to kSchemaVersion in one transaction; a database written
+// by a newer Sealshot is refused rather than guessed at.
+//
+// Every primary key and index starts with project_id, so the same layout
+// shards by tenant when the tables move to PostgreSQL/Citus.
+#pragma once
+
+#include "result.h"
+#include "sqlite_db.h"
+
+namespace sealshot::server {
+
+inline constexpr int kSchemaVersion = 1;
+
+[[nodiscard]] Status schema_migrate(sqlite::Connection& db);
+// user_version of an open database (0: empty).
+[[nodiscard]] Result<int> schema_version(sqlite::Connection& db);
+
+}  // namespace sealshot::server

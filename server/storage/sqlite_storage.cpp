@@ -1,0 +1,384 @@
+#include "sqlite_storage.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include "ids.h"
+#include "keys.h"
+#include "origins.h"
+#include "page_cursor.h"
+#include "schema.h"
+
+namespace sealshot::server {
+namespace {
+
+constexpr std::size_t kMaxProjectNameBytes = 200;
+constexpr std::uint32_t kMaxRetentionDays = 36500;
+constexpr std::uint32_t kMaxPageSize = 500;
+
+Status no_such_project() { return {ErrorCode::not_found, "No such project."}; }
+Status no_such_submission() { return {ErrorCode::not_found, "No such submission."}; }
+
+Status check_name(const std::string& name) {
+  if (name.empty() || name.size() > kMaxProjectNameBytes) {
+    return {ErrorCode::invalid_argument,
+            "A project name must be 1 to " + std::to_string(kMaxProjectNameBytes) + " bytes long."};
+  }
+  for (char c : name) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return {ErrorCode::invalid_argument, "A project name must not contain control characters."};
+    }
+  }
+  return {};
+}
+
+// The project row without its origins.
+Project project_from_row(const sqlite::Statement& row) {
+  Project p;
+  p.id = row.column_text(0);
+  p.name = row.column_text(1);
+  p.public_key = row.column_text(2);
+  p.max_body_bytes = std::uint64_t(row.column_int(3));
+  p.retention_days = std::uint32_t(row.column_int(4));
+  p.created_at_ms = row.column_int(5);
+  return p;
+}
+
+constexpr const char* kProjectColumns =
+    "SELECT project_id, name, public_key, max_body_bytes, retention_days, created_at_ms FROM projects";
+
+Submission submission_from_row(std::string_view project_id, const sqlite::Statement& row) {
+  Submission s;
+  s.project_id = std::string(project_id);
+  s.id = row.column_text(0);
+  s.created_at_ms = row.column_int(1);
+  s.size_bytes = std::uint64_t(row.column_int(2));
+  s.status = submission_status_from_name(row.column_text(3)).value_or(SubmissionStatus::fresh);
+  return s;
+}
+
+Status insert_origins(sqlite::Connection& db, std::string_view project_id, const std::vector<std::string>& origins) {
+  Result<sqlite::Statement> stmt =
+      sqlite::Statement::prepare(db, "INSERT INTO project_origins (project_id, position, origin) VALUES (?1, ?2, ?3)");
+  if (!stmt.ok()) return stmt.status();
+  for (std::size_t i = 0; i < origins.size(); ++i) {
+    stmt.value().reset();
+    stmt.value().bind(1, project_id).bind(2, std::int64_t(i)).bind(3, origins[i]);
+    if (Status s = stmt.value().run("store an origin"); !s.ok()) return s;
+  }
+  return {};
+}
+
+// Runs `body` inside one read transaction so multi-statement reads see a
+// single snapshot.
+template <class F>
+auto in_read_transaction(sqlite::Connection& db, F&& body) -> decltype(body()) {
+  if (Status s = db.exec("BEGIN", "start a read"); !s.ok()) return s;
+  auto result = body();
+  (void)db.exec("COMMIT", "finish a read");
+  return result;
+}
+
+}  // namespace
+
+// --- opening ---------------------------------------------------------------------
+
+SqliteStorage::SqliteStorage(std::string data_dir, SqliteStorageOptions options,
+                             std::unique_ptr<GroupCommitter> committer)
+    : data_dir_(std::move(data_dir)),
+      options_(std::move(options)),
+      blobs_(data_dir_, options_.fault_hook),
+      lock_(data_dir_ + "/sealshot.lock", options_.busy_timeout_ms),
+      readers_(data_dir_ + "/sealshot.db", options_.busy_timeout_ms),
+      committer_(std::move(committer)) {}
+
+Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::string& data_dir,
+                                                           SqliteStorageOptions options) {
+  if (Status s = crypto_init(); !s.ok()) return s;  // ids come from libsodium's randombytes
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) return Status(ErrorCode::storage_error, "Cannot create the data directory '" + data_dir + "': " + ec.message() + ".");
+  BlobStore layout(data_dir, nullptr);
+  if (Status s = layout.prepare(); !s.ok()) return s;
+
+  Result<sqlite::Connection> writer = sqlite::Connection::open(data_dir + "/sealshot.db", options.busy_timeout_ms);
+  if (!writer.ok()) return writer.status();
+  sqlite::Connection& db = writer.value();
+  // WAL: readers never block the writer nor wait for it. synchronous=FULL:
+  // every COMMIT is fsynced before it returns (acknowledged means durable);
+  // group commit keeps that affordable.
+  if (Status s = db.exec("PRAGMA journal_mode=WAL", "switch to WAL mode"); !s.ok()) return s;
+  if (Status s = db.exec("PRAGMA synchronous=FULL", "configure durability"); !s.ok()) return s;
+  if (Status s = schema_migrate(db); !s.ok()) return s;
+
+  auto committer = std::make_unique<GroupCommitter>(std::move(writer).value(), options.max_batch);
+  return std::unique_ptr<SqliteStorage>(new SqliteStorage(data_dir, std::move(options), std::move(committer)));
+}
+
+std::int64_t SqliteStorage::now_ms() const {
+  if (options_.clock) return options_.clock();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void SqliteStorage::in_flight_add(const std::string& id) {
+  std::lock_guard lock(in_flight_mutex_);
+  in_flight_.insert(id);
+}
+
+void SqliteStorage::in_flight_remove(const std::string& id) {
+  std::lock_guard lock(in_flight_mutex_);
+  in_flight_.erase(id);
+}
+
+bool SqliteStorage::in_flight_contains(const std::string& id) {
+  std::lock_guard lock(in_flight_mutex_);
+  return in_flight_.count(id) != 0;
+}
+
+// --- projects --------------------------------------------------------------------
+
+Result<Project> SqliteStorage::create_project(const NewProject& input) {
+  if (Status s = check_name(input.name); !s.ok()) return s;
+  Result<PublicKey> key = public_key_from_text(input.public_key);
+  if (!key.ok()) return key.status();
+  Result<std::vector<std::string>> origins = origins_normalize(input.allowed_origins);
+  if (!origins.ok()) return origins.status();
+  if (input.retention_days > kMaxRetentionDays) {
+    return Status(ErrorCode::invalid_argument,
+                  "Retention must be at most " + std::to_string(kMaxRetentionDays) + " days (0 keeps reports until deleted).");
+  }
+  if (input.max_body_bytes > std::uint64_t(INT64_MAX)) {
+    return Status(ErrorCode::invalid_argument, "The body size limit is out of range.");
+  }
+
+  Project project;
+  project.id = project_id_generate();
+  project.name = input.name;
+  project.public_key = key_to_text(key.value());  // canonical text, whitespace dropped
+  project.allowed_origins = std::move(origins).value();
+  project.max_body_bytes = input.max_body_bytes;
+  project.retention_days = input.retention_days;
+  project.created_at_ms = now_ms();
+
+  Status s = committer_->run([&](sqlite::Connection& db) -> Status {
+    Result<sqlite::Statement> insert = sqlite::Statement::prepare(
+        db, "INSERT INTO projects (project_id, name, public_key, max_body_bytes, retention_days, created_at_ms) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!insert.ok()) return insert.status();
+    insert.value()
+        .bind(1, project.id)
+        .bind(2, project.name)
+        .bind(3, project.public_key)
+        .bind(4, std::int64_t(project.max_body_bytes))
+        .bind(5, std::int64_t(project.retention_days))
+        .bind(6, project.created_at_ms);
+    if (Status st = insert.value().run("create a project"); !st.ok()) return st;
+    return insert_origins(db, project.id, project.allowed_origins);
+  });
+  if (!s.ok()) return s;
+  return project;
+}
+
+Result<Project> SqliteStorage::get_project(std::string_view project_id) {
+  if (!project_id_is_well_formed(project_id)) return no_such_project();
+  Result<ReadPool::Lease> lease = readers_.acquire();
+  if (!lease.ok()) return lease.status();
+  sqlite::Connection& db = *lease.value();
+  return in_read_transaction(db, [&]() -> Result<Project> {
+    Result<sqlite::Statement> stmt = sqlite::Statement::prepare(db, std::string(kProjectColumns) + " WHERE project_id = ?1");
+    if (!stmt.ok()) return stmt.status();
+    stmt.value().bind(1, project_id);
+    Result<bool> row = stmt.value().step("read a project");
+    if (!row.ok()) return row.status();
+    if (!row.value()) return no_such_project();
+    Project project = project_from_row(stmt.value());
+    Result<sqlite::Statement> origins = sqlite::Statement::prepare(
+        db, "SELECT origin FROM project_origins WHERE project_id = ?1 ORDER BY position");
+    if (!origins.ok()) return origins.status();
+    origins.value().bind(1, project_id);
+    for (;;) {
+      Result<bool> more = origins.value().step("read a project's origins");
+      if (!more.ok()) return more.status();
+      if (!more.value()) break;
+      project.allowed_origins.push_back(origins.value().column_text(0));
+    }
+    return project;
+  });
+}
+
+Result<std::vector<Project>> SqliteStorage::list_projects() {
+  Result<ReadPool::Lease> lease = readers_.acquire();
+  if (!lease.ok()) return lease.status();
+  sqlite::Connection& db = *lease.value();
+  return in_read_transaction(db, [&]() -> Result<std::vector<Project>> {
+    std::vector<Project> projects;
+    Result<sqlite::Statement> stmt =
+        sqlite::Statement::prepare(db, std::string(kProjectColumns) + " ORDER BY created_at_ms, project_id");
+    if (!stmt.ok()) return stmt.status();
+    for (;;) {
+      Result<bool> row = stmt.value().step("list projects");
+      if (!row.ok()) return row.status();
+      if (!row.value()) break;
+      projects.push_back(project_from_row(stmt.value()));
+    }
+    Result<sqlite::Statement> origins = sqlite::Statement::prepare(
+        db, "SELECT project_id, origin FROM project_origins ORDER BY project_id, position");
+    if (!origins.ok()) return origins.status();
+    for (;;) {
+      Result<bool> row = origins.value().step("list origins");
+      if (!row.ok()) return row.status();
+      if (!row.value()) break;
+      const std::string id = origins.value().column_text(0);
+      for (Project& p : projects) {
+        if (p.id == id) p.allowed_origins.push_back(origins.value().column_text(1));
+      }
+    }
+    return projects;
+  });
+}
+
+Status SqliteStorage::set_project_origins(std::string_view project_id, const std::vector<std::string>& input) {
+  if (!project_id_is_well_formed(project_id)) return no_such_project();
+  Result<std::vector<std::string>> origins = origins_normalize(input);
+  if (!origins.ok()) return origins.status();
+  return committer_->run([&](sqlite::Connection& db) -> Status {
+    Result<sqlite::Statement> exists = sqlite::Statement::prepare(db, "SELECT 1 FROM projects WHERE project_id = ?1");
+    if (!exists.ok()) return exists.status();
+    exists.value().bind(1, project_id);
+    Result<bool> found = exists.value().step("find a project");
+    if (!found.ok()) return found.status();
+    if (!found.value()) return no_such_project();
+    Result<sqlite::Statement> clear = sqlite::Statement::prepare(db, "DELETE FROM project_origins WHERE project_id = ?1");
+    if (!clear.ok()) return clear.status();
+    clear.value().bind(1, project_id);
+    if (Status s = clear.value().run("replace origins"); !s.ok()) return s;
+    return insert_origins(db, project_id, origins.value());
+  });
+}
+
+// --- read side -------------------------------------------------------------------
+
+Result<SubmissionPage> SqliteStorage::list_submissions(std::string_view project_id, const ListQuery& query) {
+  if (query.limit < 1 || query.limit > kMaxPageSize) {
+    return Status(ErrorCode::invalid_argument, "The page size must be from 1 to " + std::to_string(kMaxPageSize) + ".");
+  }
+  std::optional<PageCursor> cursor;
+  if (!query.cursor.empty()) {
+    cursor = page_cursor_decode(query.cursor);
+    if (!cursor) return Status(ErrorCode::invalid_argument, "The cursor is not one this server handed out.");
+  }
+  if (!project_id_is_well_formed(project_id)) return no_such_project();
+  Result<ReadPool::Lease> lease = readers_.acquire();
+  if (!lease.ok()) return lease.status();
+  sqlite::Connection& db = *lease.value();
+  return in_read_transaction(db, [&]() -> Result<SubmissionPage> {
+    Result<sqlite::Statement> exists = sqlite::Statement::prepare(db, "SELECT 1 FROM projects WHERE project_id = ?1");
+    if (!exists.ok()) return exists.status();
+    exists.value().bind(1, project_id);
+    Result<bool> found = exists.value().step("find a project");
+    if (!found.ok()) return found.status();
+    if (!found.value()) return no_such_project();
+
+    // Keyset pagination on (created_at_ms, submission_id), matching the
+    // DESC indexes, so page N costs the same as page 1.
+    std::string sql = "SELECT submission_id, created_at_ms, size_bytes, status FROM submissions WHERE project_id = ?1";
+    if (query.status) sql += " AND status = ?2";
+    if (cursor) sql += " AND (created_at_ms, submission_id) < (?3, ?4)";
+    sql += " ORDER BY created_at_ms DESC, submission_id DESC LIMIT ?5";
+    Result<sqlite::Statement> stmt = sqlite::Statement::prepare(db, sql);
+    if (!stmt.ok()) return stmt.status();
+    stmt.value().bind(1, project_id);
+    if (query.status) stmt.value().bind(2, submission_status_name(*query.status));
+    if (cursor) stmt.value().bind(3, cursor->created_at_ms).bind(4, cursor->submission_id);
+    stmt.value().bind(5, std::int64_t(query.limit) + 1);  // one extra tells whether a next page exists
+
+    SubmissionPage page;
+    for (;;) {
+      Result<bool> row = stmt.value().step("list submissions");
+      if (!row.ok()) return row.status();
+      if (!row.value()) break;
+      page.items.push_back(submission_from_row(project_id, stmt.value()));
+    }
+    if (page.items.size() > query.limit) {
+      page.items.pop_back();
+      page.next_cursor = page_cursor_encode({page.items.back().created_at_ms, page.items.back().id});
+    }
+    return page;
+  });
+}
+
+Result<Submission> SqliteStorage::get_submission(std::string_view project_id, std::string_view id) {
+  if (!project_id_is_well_formed(project_id) || !submission_id_is_well_formed(id)) return no_such_submission();
+  Result<ReadPool::Lease> lease = readers_.acquire();
+  if (!lease.ok()) return lease.status();
+  Result<sqlite::Statement> stmt = sqlite::Statement::prepare(
+      *lease.value(),
+      "SELECT submission_id, created_at_ms, size_bytes, status FROM submissions "
+      "WHERE project_id = ?1 AND submission_id = ?2");
+  if (!stmt.ok()) return stmt.status();
+  stmt.value().bind(1, project_id).bind(2, id);
+  Result<bool> row = stmt.value().step("read a submission");
+  if (!row.ok()) return row.status();
+  if (!row.value()) return no_such_submission();
+  return submission_from_row(project_id, stmt.value());
+}
+
+Result<std::vector<std::uint8_t>> SqliteStorage::read_envelope(std::string_view project_id, std::string_view id) {
+  Result<Submission> submission = get_submission(project_id, id);
+  if (!submission.ok()) return submission.status();
+  Result<std::vector<std::uint8_t>> bytes = blobs_.read(project_id, id, submission.value().size_bytes);
+  if (!bytes.ok()) {
+    // Deleted between the row lookup and the read: that is not found, not damage.
+    Result<Submission> again = get_submission(project_id, id);
+    if (!again.ok() && again.code() == ErrorCode::not_found) return again.status();
+  }
+  return bytes;
+}
+
+// --- status and deletion ---------------------------------------------------------
+
+Status SqliteStorage::set_status(std::string_view project_id, std::string_view id, SubmissionStatus status) {
+  if (!project_id_is_well_formed(project_id) || !submission_id_is_well_formed(id)) return no_such_submission();
+  return committer_->run([&](sqlite::Connection& db) -> Status {
+    Result<sqlite::Statement> stmt = sqlite::Statement::prepare(
+        db, "UPDATE submissions SET status = ?3 WHERE project_id = ?1 AND submission_id = ?2");
+    if (!stmt.ok()) return stmt.status();
+    stmt.value().bind(1, project_id).bind(2, id).bind(3, submission_status_name(status));
+    if (Status s = stmt.value().run("change a submission's status"); !s.ok()) return s;
+    return sqlite3_changes(db.handle()) == 0 ? no_such_submission() : Status();
+  });
+}
+
+Status SqliteStorage::delete_submission(std::string_view project_id, std::string_view id) {
+  if (!project_id_is_well_formed(project_id) || !submission_id_is_well_formed(id)) return no_such_submission();
+  // Row first, then blob: a crash in between leaves an orphan blob (removed
+  // by repair), never a row pointing at nothing.
+  Status s = committer_->run([&](sqlite::Connection& db) -> Status {
+    Result<sqlite::Statement> row =
+        sqlite::Statement::prepare(db, "DELETE FROM submissions WHERE project_id = ?1 AND submission_id = ?2");
+    if (!row.ok()) return row.status();
+    row.value().bind(1, project_id).bind(2, id);
+    if (Status st = row.value().run("delete a submission"); !st.ok()) return st;
+    if (sqlite3_changes(db.handle()) == 0) return no_such_submission();
+    Result<sqlite::Statement> keys =
+        sqlite::Statement::prepare(db, "DELETE FROM idempotency_keys WHERE project_id = ?1 AND submission_id = ?2");
+    if (!keys.ok()) return keys.status();
+    keys.value().bind(1, project_id).bind(2, id);
+    return keys.value().run("delete an idempotency key");
+  });
+  if (!s.ok()) return s;
+  return blobs_.remove(project_id, id);
+}
+
+Status SqliteStorage::ping() {
+  Result<ReadPool::Lease> lease = readers_.acquire();
+  if (!lease.ok()) return lease.status();
+  Result<sqlite::Statement> stmt = sqlite::Statement::prepare(*lease.value(), "SELECT count(*) FROM projects");
+  if (!stmt.ok()) return stmt.status();
+  Result<bool> row = stmt.value().step("check the database");
+  if (!row.ok()) return row.status();
+  return {};
+}
+
+}  // namespace sealshot::server

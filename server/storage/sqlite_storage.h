@@ -1,0 +1,95 @@
+// The embedded backend: SQLite (WAL, synchronous=FULL) for rows, one file
+// per envelope for blobs. Layout of a data directory:
+//
+//   sealshot.db (+ -wal, -shm)   projects, origins, submissions, idempotency keys
+//   sealshot.lock                see data_dir_lock.h
+//   staging/<sub>.part           uploads in progress
+//   blobs/<prj>/<sub>.env        envelopes, immutable once renamed here
+//
+// Crash consistency rests on one ordering: a blob is durable (fsync, rename,
+// directory fsync) before its row commits, and a row is deleted before its
+// blob. So a crash can leave only staging files and blobs without rows, never
+// a row without its blob; check_and_repair() removes the leftovers.
+//
+// Threads: writes (including every commit()) go through one GroupCommitter;
+// reads use pooled connections and never wait for a commit's fsync.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "blob_files.h"
+#include "data_dir_lock.h"
+#include "fs_util.h"
+#include "group_commit.h"
+#include "read_pool.h"
+#include "storage.h"
+
+namespace sealshot::server {
+
+struct SqliteStorageOptions {
+  std::function<std::int64_t()> clock;  // ms since the Unix epoch; empty: the system clock
+  std::size_t max_batch = 256;          // commits per transaction; 1 turns group commit off
+  int busy_timeout_ms = 5000;           // waits for another process (the admin CLI) holding the lock
+  FaultHook fault_hook;                 // tests only: inject errno values into blob file steps
+};
+
+[[nodiscard]] Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string& data_dir,
+                                                                   SqliteStorageOptions options);
+
+class SqliteStorage final : public Storage {
+ public:
+  [[nodiscard]] static Result<std::unique_ptr<SqliteStorage>> open(const std::string& data_dir,
+                                                                   SqliteStorageOptions options);
+  // Writers must be destroyed before the storage that made them.
+  ~SqliteStorage() override = default;
+
+  Result<Project> create_project(const NewProject& project) override;
+  Result<Project> get_project(std::string_view project_id) override;
+  Result<std::vector<Project>> list_projects() override;
+  Status set_project_origins(std::string_view project_id, const std::vector<std::string>& origins) override;
+
+  Result<std::unique_ptr<SubmissionWriter>> begin_submission(std::string_view project_id) override;
+
+  Result<SubmissionPage> list_submissions(std::string_view project_id, const ListQuery& query) override;
+  Result<Submission> get_submission(std::string_view project_id, std::string_view id) override;
+  Result<std::vector<std::uint8_t>> read_envelope(std::string_view project_id, std::string_view id) override;
+  Status set_status(std::string_view project_id, std::string_view id, SubmissionStatus status) override;
+  Status delete_submission(std::string_view project_id, std::string_view id) override;
+  Result<std::uint64_t> purge_expired(std::int64_t now_ms) override;
+
+  Result<ConsistencyReport> check_and_repair() override;
+  Status backup_to(const std::string& directory) override;
+  Status ping() override;
+
+  GroupCommitter::Stats commit_stats() const noexcept { return committer_->stats(); }
+  const std::string& data_dir() const noexcept { return data_dir_; }
+
+ private:
+  friend class SqliteSubmissionWriter;
+
+  SqliteStorage(std::string data_dir, SqliteStorageOptions options, std::unique_ptr<GroupCommitter> committer);
+
+  std::int64_t now_ms() const;
+  // Ids of uploads in progress in this process: repair must not take them
+  // for crash leftovers.
+  void in_flight_add(const std::string& id);
+  void in_flight_remove(const std::string& id);
+  bool in_flight_contains(const std::string& id);
+  [[nodiscard]] Status remove_dangling_rows(const std::string& project_id, const std::vector<std::string>& ids);
+
+  const std::string data_dir_;
+  const SqliteStorageOptions options_;
+  BlobStore blobs_;
+  DataDirLock lock_;
+  ReadPool readers_;
+  std::unique_ptr<GroupCommitter> committer_;
+  std::mutex in_flight_mutex_;
+  std::set<std::string> in_flight_;
+};
+
+}  // namespace sealshot::server

@@ -1,0 +1,182 @@
+#include "sqlite_writer.h"
+
+#include <array>
+
+#include "ids.h"
+#include "sqlite_storage.h"
+
+namespace sealshot::server {
+namespace {
+
+constexpr std::size_t kMaxIdempotencyKeyBytes = 255;
+using BodyHash = std::array<std::uint8_t, crypto_generichash_BYTES>;
+
+Status check_idempotency_key(std::string_view key) {
+  if (key.size() > kMaxIdempotencyKeyBytes) {
+    return {ErrorCode::invalid_argument,
+            "An idempotency key must be at most " + std::to_string(kMaxIdempotencyKeyBytes) + " bytes long."};
+  }
+  for (char c : key) {
+    if (c < 0x21 || c > 0x7e) {
+      return {ErrorCode::invalid_argument, "An idempotency key must be printable ASCII without spaces."};
+    }
+  }
+  return {};
+}
+
+struct CommitRow {
+  std::string project_id;
+  std::string submission_id;
+  std::string idempotency_key;
+  BodyHash body_hash{};
+  std::int64_t created_at_ms = 0;
+  std::uint64_t size_bytes = 0;
+};
+
+// The one job the committer runs for a commit(). Sets *existing when the key
+// was used before with the same body.
+Status insert_submission(sqlite::Connection& db, const CommitRow& row, std::optional<Submission>* existing) {
+  Result<sqlite::Statement> project = sqlite::Statement::prepare(db, "SELECT 1 FROM projects WHERE project_id = ?1");
+  if (!project.ok()) return project.status();
+  project.value().bind(1, row.project_id);
+  Result<bool> found = project.value().step("find a project");
+  if (!found.ok()) return found.status();
+  if (!found.value()) return {ErrorCode::not_found, "No such project."};
+
+  if (!row.idempotency_key.empty()) {
+    // Inside the batch's write transaction: two commits with the same key,
+    // even in the same batch, see each other, so the body is stored once.
+    Result<sqlite::Statement> key = sqlite::Statement::prepare(
+        db,
+        "SELECT s.submission_id, s.created_at_ms, s.size_bytes, s.status, k.body_hash "
+        "FROM idempotency_keys k JOIN submissions s "
+        "  ON s.project_id = k.project_id AND s.submission_id = k.submission_id "
+        "WHERE k.project_id = ?1 AND k.idempotency_key = ?2");
+    if (!key.ok()) return key.status();
+    key.value().bind(1, row.project_id).bind(2, row.idempotency_key);
+    Result<bool> used = key.value().step("look up an idempotency key");
+    if (!used.ok()) return used.status();
+    if (used.value()) {
+      const std::vector<std::uint8_t> hash = key.value().column_blob(4);
+      if (hash.size() != row.body_hash.size() || sodium_memcmp(hash.data(), row.body_hash.data(), hash.size()) != 0) {
+        return {ErrorCode::conflict, "This idempotency key was already used for a different report."};
+      }
+      Submission first;
+      first.project_id = row.project_id;
+      first.id = key.value().column_text(0);
+      first.created_at_ms = key.value().column_int(1);
+      first.size_bytes = std::uint64_t(key.value().column_int(2));
+      first.status = submission_status_from_name(key.value().column_text(3)).value_or(SubmissionStatus::fresh);
+      *existing = std::move(first);
+      return {};
+    }
+  }
+
+  Result<sqlite::Statement> insert = sqlite::Statement::prepare(
+      db,
+      "INSERT INTO submissions (project_id, submission_id, created_at_ms, size_bytes, status) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!insert.ok()) return insert.status();
+  insert.value()
+      .bind(1, row.project_id)
+      .bind(2, row.submission_id)
+      .bind(3, row.created_at_ms)
+      .bind(4, std::int64_t(row.size_bytes))
+      .bind(5, submission_status_name(SubmissionStatus::fresh));
+  if (Status s = insert.value().run("store a submission"); !s.ok()) return s;
+
+  if (!row.idempotency_key.empty()) {
+    Result<sqlite::Statement> key = sqlite::Statement::prepare(
+        db,
+        "INSERT INTO idempotency_keys (project_id, idempotency_key, submission_id, body_hash, created_at_ms) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (!key.ok()) return key.status();
+    key.value()
+        .bind(1, row.project_id)
+        .bind(2, row.idempotency_key)
+        .bind(3, row.submission_id)
+        .bind(4, std::span<const std::uint8_t>(row.body_hash))
+        .bind(5, row.created_at_ms);
+    if (Status s = key.value().run("store an idempotency key"); !s.ok()) return s;
+  }
+  return {};
+}
+
+}  // namespace
+
+SqliteSubmissionWriter::SqliteSubmissionWriter(SqliteStorage& storage, std::string project_id,
+                                               std::string submission_id, StagingFile file)
+    : storage_(storage),
+      project_id_(std::move(project_id)),
+      submission_id_(std::move(submission_id)),
+      file_(std::move(file)) {
+  crypto_generichash_init(&hash_, nullptr, 0, crypto_generichash_BYTES);
+}
+
+SqliteSubmissionWriter::~SqliteSubmissionWriter() {
+  // file_'s destructor unlinks the staging file if it was never published.
+  storage_.in_flight_remove(submission_id_);
+}
+
+Status SqliteSubmissionWriter::write(std::span<const std::uint8_t> bytes) {
+  if (finished_) return {ErrorCode::invalid_argument, "The submission was already committed."};
+  if (Status s = file_.write(bytes); !s.ok()) return s;
+  crypto_generichash_update(&hash_, bytes.data(), bytes.size());
+  return {};
+}
+
+Result<CommitResult> SqliteSubmissionWriter::commit(std::string_view idempotency_key) {
+  if (finished_) return Status(ErrorCode::invalid_argument, "The submission was already committed.");
+  finished_ = true;
+  if (Status s = check_idempotency_key(idempotency_key); !s.ok()) return s;
+
+  CommitRow row;
+  row.project_id = project_id_;
+  row.submission_id = submission_id_;
+  row.idempotency_key = std::string(idempotency_key);
+  row.size_bytes = file_.size();
+  crypto_generichash_final(&hash_, row.body_hash.data(), row.body_hash.size());
+
+  // 1. The blob's bytes are synced and it is renamed into place...
+  if (Status s = storage_.blobs_.publish(file_, project_id_, submission_id_); !s.ok()) return s;
+  // 2. ...the committer fsyncs its directory, then commits the row (both
+  // shared with the other commits of the batch).
+  row.created_at_ms = storage_.now_ms();
+  std::optional<Submission> existing;
+  const Status committed = storage_.committer_->run(
+      [&](sqlite::Connection& db) { return insert_submission(db, row, &existing); },
+      storage_.blobs_.project_dir(project_id_));
+  if (!committed.ok() || existing) {
+    // No row refers to this blob (failed, or a duplicate of an earlier
+    // report): remove it now rather than leave it to the next repair.
+    (void)storage_.blobs_.remove(project_id_, submission_id_);
+  }
+  if (!committed.ok()) return committed;
+  if (existing) return CommitResult{std::move(*existing), false};
+
+  Submission created;
+  created.project_id = project_id_;
+  created.id = submission_id_;
+  created.created_at_ms = row.created_at_ms;
+  created.size_bytes = row.size_bytes;
+  return CommitResult{std::move(created), true};
+}
+
+// Lives here, next to the writer it creates.
+Result<std::unique_ptr<SubmissionWriter>> SqliteStorage::begin_submission(std::string_view project_id) {
+  Result<Project> project = get_project(project_id);
+  if (!project.ok()) return project.status();
+  // Shared with other writers, exclusive against a repair in another process.
+  if (Status s = lock_.hold_shared(); !s.ok()) return s;
+  std::string id = submission_id_generate();
+  in_flight_add(id);  // before the staging file exists, so repair never sees it unannounced
+  Result<StagingFile> file = blobs_.create_staging(id);
+  if (!file.ok()) {
+    in_flight_remove(id);
+    return file.status();
+  }
+  return std::unique_ptr<SubmissionWriter>(
+      new SqliteSubmissionWriter(*this, std::string(project_id), std::move(id), std::move(file).value()));
+}
+
+}  // namespace sealshot::server

@@ -1,0 +1,52 @@
+// A Storage decorator for the server tests: forwards to the real SQLite
+// storage and injects failures on demand (disk full while an envelope
+// streams in, a storage that stops answering pings).
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "storage/storage.h"
+
+namespace sealshot::test {
+
+class FaultyStorage final : public server::Storage {
+ public:
+  explicit FaultyStorage(server::Storage& real) : real_(real) {}
+
+  std::atomic<ErrorCode> write_fault{ErrorCode::ok};  // returned by every SubmissionWriter::write
+  std::atomic<bool> ping_fails{false};
+
+  Result<server::Project> create_project(const server::NewProject& p) override { return real_.create_project(p); }
+  Result<server::Project> get_project(std::string_view id) override { return real_.get_project(id); }
+  Result<std::vector<server::Project>> list_projects() override { return real_.list_projects(); }
+  Status set_project_origins(std::string_view id, const std::vector<std::string>& origins) override {
+    return real_.set_project_origins(id, origins);
+  }
+  Result<std::unique_ptr<server::SubmissionWriter>> begin_submission(std::string_view project_id) override;
+  Result<server::SubmissionPage> list_submissions(std::string_view id, const server::ListQuery& q) override {
+    return real_.list_submissions(id, q);
+  }
+  Result<server::Submission> get_submission(std::string_view p, std::string_view id) override {
+    return real_.get_submission(p, id);
+  }
+  Result<std::vector<std::uint8_t>> read_envelope(std::string_view p, std::string_view id) override {
+    return real_.read_envelope(p, id);
+  }
+  Status set_status(std::string_view p, std::string_view id, server::SubmissionStatus s) override {
+    return real_.set_status(p, id, s);
+  }
+  Status delete_submission(std::string_view p, std::string_view id) override { return real_.delete_submission(p, id); }
+  Result<std::uint64_t> purge_expired(std::int64_t now_ms) override { return real_.purge_expired(now_ms); }
+  Result<server::ConsistencyReport> check_and_repair() override { return real_.check_and_repair(); }
+  Status backup_to(const std::string& directory) override { return real_.backup_to(directory); }
+  Status ping() override {
+    if (ping_fails.load()) return {ErrorCode::storage_error, "injected: database unavailable"};
+    return real_.ping();
+  }
+
+ private:
+  server::Storage& real_;
+};
+
+}  // namespace sealshot::test

@@ -1,0 +1,761 @@
+// The SQLite + blob-file storage backend (server/storage/): projects,
+// tenant isolation, idempotency, pagination, retention, crash recovery,
+// disk-full handling, backup/restore and group commit.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "backup.h"
+#include "ids.h"
+#include "keys.h"
+#include "origins.h"
+#include "page_cursor.h"
+#include "schema.h"
+#include "sqlite_db.h"
+#include "sqlite_storage.h"
+
+namespace fs = std::filesystem;
+using namespace sealshot;
+using namespace sealshot::server;
+
+namespace {
+
+std::string make_temp_dir() {
+  std::string pattern = (fs::temp_directory_path() / "sealshot-storage-XXXXXX").string();
+  if (!::mkdtemp(pattern.data())) std::abort();
+  return pattern;
+}
+
+std::vector<std::uint8_t> bytes_of(std::size_t size, std::uint8_t seed) {
+  std::vector<std::uint8_t> out(size);
+  for (std::size_t i = 0; i < size; ++i) out[i] = std::uint8_t(seed + i * 31);
+  return out;
+}
+
+std::size_t count_files(const std::string& dir) {
+  if (!fs::exists(dir)) return 0;
+  std::size_t n = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) n += entry.is_regular_file();
+  return n;
+}
+
+std::string public_key_text() {
+  Result<KeyPair> pair = keypair_generate();
+  if (!pair.ok()) std::abort();
+  return key_to_text(pair.value().public_key);
+}
+
+class StorageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = make_temp_dir();
+    reopen();
+  }
+  void TearDown() override {
+    storage_.reset();
+    fs::remove_all(dir_);
+  }
+
+  SqliteStorageOptions options() {
+    SqliteStorageOptions o;
+    o.clock = [this] { return clock_ms_.load(); };
+    o.fault_hook = [this](FsOp op) { return fault_op_ == op ? fault_errno_.load() : 0; };
+    return o;
+  }
+
+  void reopen() {
+    storage_.reset();
+    Result<std::unique_ptr<SqliteStorage>> opened = SqliteStorage::open(dir_, options());
+    ASSERT_TRUE(opened.ok()) << opened.message();
+    storage_ = std::move(opened).value();
+  }
+
+  Project make_project(const std::string& name = "Shop", std::uint32_t retention_days = 90) {
+    NewProject p;
+    p.name = name;
+    p.public_key = public_key_text();
+    p.allowed_origins = {"https://shop.example"};
+    p.retention_days = retention_days;
+    Result<Project> created = storage_->create_project(p);
+    EXPECT_TRUE(created.ok()) << created.message();
+    return created.ok() ? created.value() : Project{};
+  }
+
+  Result<CommitResult> submit(Storage& storage, const std::string& project_id, const std::vector<std::uint8_t>& body,
+                              std::string_view key = "") {
+    Result<std::unique_ptr<SubmissionWriter>> writer = storage.begin_submission(project_id);
+    if (!writer.ok()) return writer.status();
+    // In uneven pieces, as an HTTP body arrives.
+    for (std::size_t done = 0; done < body.size();) {
+      const std::size_t n = std::min<std::size_t>(body.size() - done, 1000 + done % 7000);
+      if (Status s = writer.value()->write({body.data() + done, n}); !s.ok()) return s;
+      done += n;
+    }
+    return writer.value()->commit(key);
+  }
+  Result<CommitResult> submit(const std::string& project_id, const std::vector<std::uint8_t>& body,
+                              std::string_view key = "") {
+    return submit(*storage_, project_id, body, key);
+  }
+
+  std::string blob_path(const std::string& project, const std::string& id) {
+    return dir_ + "/blobs/" + project + "/" + id + ".env";
+  }
+
+  std::string dir_;
+  std::atomic<std::int64_t> clock_ms_{1'700'000'000'000};
+  std::atomic<FsOp> fault_op_{FsOp::create};
+  std::atomic<int> fault_errno_{0};
+  std::unique_ptr<SqliteStorage> storage_;
+};
+
+// --- ids, origins, cursors -------------------------------------------------------
+
+TEST(Ids, HavePrefixAnd26Base32CharactersAndDoNotRepeat) {
+  ASSERT_TRUE(crypto_init().ok());
+  std::set<std::string> seen;
+  for (int i = 0; i < 2000; ++i) {
+    const std::string p = project_id_generate(), s = submission_id_generate();
+    EXPECT_TRUE(project_id_is_well_formed(p)) << p;
+    EXPECT_TRUE(submission_id_is_well_formed(s)) << s;
+    EXPECT_EQ(p.size(), 30u);
+    EXPECT_TRUE(seen.insert(p).second && seen.insert(s).second);
+  }
+  EXPECT_FALSE(submission_id_is_well_formed("sub_../../../../etc/passwd0000"));
+  EXPECT_FALSE(submission_id_is_well_formed("sub_ABCDEFGHIJKLMNOPQRSTUVWXYZ"));
+  EXPECT_FALSE(project_id_is_well_formed("sub_abcdefghijklmnopqrstuvwxyz"));
+  EXPECT_FALSE(project_id_is_well_formed("prj_abcdefghijklmnopqrstuvwxy"));
+}
+
+TEST(Origins, NormaliseCaseAndDefaultPortAndRefuseEverythingElse) {
+  EXPECT_EQ(origin_normalize("https://Shop.Example").value(), "https://shop.example");
+  EXPECT_EQ(origin_normalize("HTTPS://shop.example:443").value(), "https://shop.example");
+  EXPECT_EQ(origin_normalize("http://localhost:8080").value(), "http://localhost:8080");
+  EXPECT_EQ(origin_normalize("http://[::1]:3000").value(), "http://[::1]:3000");
+  EXPECT_EQ(origin_normalize("http://192.168.1.10").value(), "http://192.168.1.10");
+  for (const char* bad : {"shop.example", "ftp://shop.example", "https://shop.example/", "https://shop.example/x",
+                          "https://shop.example?q", "https://user@shop.example", "https://shop.example:0",
+                          "https://shop.example:99999", "https://", "https://-shop.example", "https://sh op.example",
+                          "https://*.example", "null"}) {
+    Result<std::string> r = origin_normalize(bad);
+    EXPECT_EQ(r.code(), ErrorCode::invalid_argument) << bad;
+  }
+  EXPECT_NE(origin_normalize("https://shop.example/").message().find("must not end with a slash"), std::string::npos);
+  EXPECT_NE(origin_normalize("https://shop.example/x").message().find("must not have a path"), std::string::npos);
+  EXPECT_EQ(origins_normalize({"https://a.example", "https://A.example:443"}).value().size(), 1u);
+  EXPECT_EQ(origins_normalize({}).code(), ErrorCode::invalid_argument);
+}
+
+TEST(PageCursor, RoundTripsAndRefusesForgeries) {
+  ASSERT_TRUE(crypto_init().ok());
+  const PageCursor c{1234567, submission_id_generate()};
+  const std::optional<PageCursor> back = page_cursor_decode(page_cursor_encode(c));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->created_at_ms, c.created_at_ms);
+  EXPECT_EQ(back->submission_id, c.submission_id);
+  for (const char* bad : {"", "x", "YzE6MTIzOnN1Yl8", "not base64!", "YzE6YWJjOnN1Yl8x"}) {
+    EXPECT_FALSE(page_cursor_decode(bad)) << bad;
+  }
+}
+
+// --- projects --------------------------------------------------------------------
+
+TEST_F(StorageTest, ProjectsAreCreatedListedAndKeptAcrossReopen) {
+  NewProject input;
+  input.name = "Fjordline shop";
+  input.public_key = "  " + public_key_text() + "\n";
+  input.allowed_origins = {"https://Shop.Example", "http://localhost:5173", "https://shop.example:443"};
+  input.max_body_bytes = 5 << 20;
+  input.retention_days = 30;
+  Result<Project> created = storage_->create_project(input);
+  ASSERT_TRUE(created.ok()) << created.message();
+  const Project& p = created.value();
+  EXPECT_TRUE(project_id_is_well_formed(p.id));
+  EXPECT_EQ(p.public_key.size(), kKeyTextLength);  // whitespace dropped
+  EXPECT_EQ(p.allowed_origins, (std::vector<std::string>{"https://shop.example", "http://localhost:5173"}));
+  EXPECT_EQ(p.created_at_ms, clock_ms_.load());
+
+  reopen();
+  Result<Project> got = storage_->get_project(p.id);
+  ASSERT_TRUE(got.ok()) << got.message();
+  EXPECT_EQ(got.value().name, "Fjordline shop");
+  EXPECT_EQ(got.value().allowed_origins, p.allowed_origins);
+  EXPECT_EQ(got.value().max_body_bytes, 5u << 20);
+  EXPECT_EQ(got.value().retention_days, 30u);
+
+  make_project("Second");
+  Result<std::vector<Project>> all = storage_->list_projects();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all.value().size(), 2u);
+  EXPECT_EQ(all.value()[0].allowed_origins.size(), 2u);
+  EXPECT_EQ(all.value()[1].allowed_origins, std::vector<std::string>{"https://shop.example"});
+
+  ASSERT_TRUE(storage_->set_project_origins(p.id, {"https://new.example"}).ok());
+  EXPECT_EQ(storage_->get_project(p.id).value().allowed_origins, std::vector<std::string>{"https://new.example"});
+}
+
+TEST_F(StorageTest, ProjectInputIsValidated) {
+  NewProject p;
+  p.name = "Shop";
+  p.public_key = public_key_text();
+  p.allowed_origins = {"https://shop.example/"};
+  EXPECT_EQ(storage_->create_project(p).code(), ErrorCode::invalid_argument);
+  p.allowed_origins = {"https://shop.example"};
+  p.public_key = "not-a-key";
+  EXPECT_EQ(storage_->create_project(p).code(), ErrorCode::bad_key);
+  p.public_key = public_key_text();
+  p.name = "";
+  EXPECT_EQ(storage_->create_project(p).code(), ErrorCode::invalid_argument);
+  p.name = "Shop";
+  p.retention_days = 100000;
+  EXPECT_EQ(storage_->create_project(p).code(), ErrorCode::invalid_argument);
+  EXPECT_EQ(storage_->list_projects().value().size(), 0u);
+
+  EXPECT_EQ(storage_->get_project("prj_aaaaaaaaaaaaaaaaaaaaaaaaaa").code(), ErrorCode::not_found);
+  EXPECT_EQ(storage_->get_project("../etc").code(), ErrorCode::not_found);
+  EXPECT_EQ(storage_->set_project_origins("prj_aaaaaaaaaaaaaaaaaaaaaaaaaa", {"https://a.example"}).code(),
+            ErrorCode::not_found);
+  EXPECT_EQ(storage_->begin_submission("prj_aaaaaaaaaaaaaaaaaaaaaaaaaa").code(), ErrorCode::not_found);
+}
+
+// --- submissions -----------------------------------------------------------------
+
+TEST_F(StorageTest, CommitMakesTheEnvelopeReadableAndLeavesNoStagingFile) {
+  const Project p = make_project();
+  const std::vector<std::uint8_t> body = bytes_of(200'000, 7);  // several write buffers
+  Result<CommitResult> r = submit(p.id, body);
+  ASSERT_TRUE(r.ok()) << r.message();
+  const Submission& s = r.value().submission;
+  EXPECT_TRUE(r.value().created);
+  EXPECT_TRUE(submission_id_is_well_formed(s.id));
+  EXPECT_EQ(s.project_id, p.id);
+  EXPECT_EQ(s.size_bytes, body.size());
+  EXPECT_EQ(s.created_at_ms, clock_ms_.load());
+  EXPECT_EQ(s.status, SubmissionStatus::fresh);
+
+  EXPECT_TRUE(fs::exists(blob_path(p.id, s.id)));
+  EXPECT_EQ(count_files(dir_ + "/staging"), 0u);
+  EXPECT_EQ(storage_->read_envelope(p.id, s.id).value(), body);
+  EXPECT_EQ(storage_->get_submission(p.id, s.id).value().size_bytes, body.size());
+
+  // Empty body and a second commit on the same writer.
+  Result<std::unique_ptr<SubmissionWriter>> w = storage_->begin_submission(p.id);
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE(w.value()->commit("").ok());
+  EXPECT_EQ(w.value()->commit("").code(), ErrorCode::invalid_argument);
+  EXPECT_EQ(w.value()->write(body).code(), ErrorCode::invalid_argument);
+}
+
+TEST_F(StorageTest, AnUncommittedWriterLeavesNothingBehind) {
+  const Project p = make_project();
+  {
+    Result<std::unique_ptr<SubmissionWriter>> w = storage_->begin_submission(p.id);
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE(w.value()->write(bytes_of(100'000, 1)).ok());
+    EXPECT_EQ(count_files(dir_ + "/staging"), 1u);
+  }
+  EXPECT_EQ(count_files(dir_ + "/staging"), 0u);
+  EXPECT_EQ(count_files(dir_ + "/blobs"), 0u);
+  EXPECT_TRUE(storage_->list_submissions(p.id, {}).value().items.empty());
+}
+
+TEST_F(StorageTest, ASubmissionOfOneProjectIsNeverReturnedForAnother) {
+  const Project a = make_project("A"), b = make_project("B");
+  const std::string id = submit(a.id, bytes_of(500, 1)).value().submission.id;
+  ASSERT_TRUE(submit(b.id, bytes_of(600, 2)).ok());
+
+  EXPECT_EQ(storage_->get_submission(b.id, id).code(), ErrorCode::not_found);
+  EXPECT_EQ(storage_->read_envelope(b.id, id).code(), ErrorCode::not_found);
+  EXPECT_EQ(storage_->set_status(b.id, id, SubmissionStatus::resolved).code(), ErrorCode::not_found);
+  EXPECT_EQ(storage_->delete_submission(b.id, id).code(), ErrorCode::not_found);
+  const SubmissionPage page_b = storage_->list_submissions(b.id, {}).value();
+  ASSERT_EQ(page_b.items.size(), 1u);
+  EXPECT_NE(page_b.items[0].id, id);
+  EXPECT_EQ(page_b.items[0].project_id, b.id);
+  // Still intact for its own project.
+  EXPECT_EQ(storage_->read_envelope(a.id, id).value(), bytes_of(500, 1));
+  EXPECT_EQ(storage_->get_submission(a.id, id).value().status, SubmissionStatus::fresh);
+  // Malformed ids never reach a query or a path.
+  EXPECT_EQ(storage_->read_envelope(a.id, "../" + id).code(), ErrorCode::not_found);
+  EXPECT_EQ(storage_->list_submissions("prj_aaaaaaaaaaaaaaaaaaaaaaaaaa", {}).code(), ErrorCode::not_found);
+}
+
+TEST_F(StorageTest, AnIdempotencyKeyStoresTheReportOncePerProject) {
+  const Project a = make_project("A"), b = make_project("B");
+  const std::vector<std::uint8_t> body = bytes_of(3000, 9);
+  const CommitResult first = submit(a.id, body, "retry-7f3a").value();
+  clock_ms_ += 1000;
+  const Result<CommitResult> again = submit(a.id, body, "retry-7f3a");
+  ASSERT_TRUE(again.ok()) << again.message();
+  EXPECT_FALSE(again.value().created);
+  EXPECT_EQ(again.value().submission.id, first.submission.id);
+  EXPECT_EQ(again.value().submission.created_at_ms, first.submission.created_at_ms);
+  EXPECT_EQ(count_files(dir_ + "/blobs"), 1u);  // the second blob was discarded
+  EXPECT_EQ(count_files(dir_ + "/staging"), 0u);
+
+  // Same key, different body: refused, nothing stored.
+  EXPECT_EQ(submit(a.id, bytes_of(3000, 10), "retry-7f3a").code(), ErrorCode::conflict);
+  EXPECT_EQ(count_files(dir_ + "/blobs"), 1u);
+  // Keys are per project.
+  const Result<CommitResult> other = submit(b.id, body, "retry-7f3a");
+  ASSERT_TRUE(other.ok());
+  EXPECT_TRUE(other.value().created);
+  // Malformed keys.
+  EXPECT_EQ(submit(a.id, body, "has space").code(), ErrorCode::invalid_argument);
+  EXPECT_EQ(submit(a.id, body, std::string(256, 'k')).code(), ErrorCode::invalid_argument);
+
+  // Deleting the submission frees its key.
+  ASSERT_TRUE(storage_->delete_submission(a.id, first.submission.id).ok());
+  const Result<CommitResult> after = submit(a.id, body, "retry-7f3a");
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE(after.value().created);
+}
+
+TEST_F(StorageTest, ConcurrentCommitsWithOneKeyStoreOnce) {
+  const Project p = make_project();
+  const std::vector<std::uint8_t> body = bytes_of(20'000, 3);
+  std::vector<std::thread> threads;
+  std::vector<Result<CommitResult>> results(16, Status(ErrorCode::storage_error, "not run"));
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&, i] { results[i] = submit(p.id, body, "same-key"); });
+  }
+  for (auto& t : threads) t.join();
+  int created = 0;
+  std::set<std::string> ids;
+  for (const auto& r : results) {
+    ASSERT_TRUE(r.ok()) << r.message();
+    created += r.value().created;
+    ids.insert(r.value().submission.id);
+  }
+  EXPECT_EQ(created, 1);
+  EXPECT_EQ(ids.size(), 1u);
+  EXPECT_EQ(storage_->list_submissions(p.id, {}).value().items.size(), 1u);
+  EXPECT_EQ(count_files(dir_ + "/blobs"), 1u);
+  EXPECT_EQ(count_files(dir_ + "/staging"), 0u);
+}
+
+TEST_F(StorageTest, ListingIsNewestFirstFilteredAndPaginatedWithoutGapsOrRepeats) {
+  const Project p = make_project();
+  std::vector<std::string> ids;  // in commit order
+  for (int i = 0; i < 23; ++i) {
+    if (i % 3 == 0) clock_ms_ += 10;  // several share a millisecond
+    ids.push_back(submit(p.id, bytes_of(100 + i, std::uint8_t(i))).value().submission.id);
+  }
+  for (int i = 0; i < 23; i += 4) ASSERT_TRUE(storage_->set_status(p.id, ids[i], SubmissionStatus::resolved).ok());
+
+  std::vector<Submission> all;
+  ListQuery q;
+  q.limit = 5;
+  int pages = 0;
+  do {
+    Result<SubmissionPage> page = storage_->list_submissions(p.id, q);
+    ASSERT_TRUE(page.ok()) << page.message();
+    all.insert(all.end(), page.value().items.begin(), page.value().items.end());
+    q.cursor = page.value().next_cursor;
+    ++pages;
+  } while (!q.cursor.empty());
+  EXPECT_EQ(pages, 5);
+  ASSERT_EQ(all.size(), 23u);
+  std::set<std::string> unique;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    unique.insert(all[i].id);
+    if (i > 0) {
+      EXPECT_TRUE(all[i - 1].created_at_ms > all[i].created_at_ms ||
+                  (all[i - 1].created_at_ms == all[i].created_at_ms && all[i - 1].id > all[i].id));
+    }
+  }
+  EXPECT_EQ(unique.size(), 23u);
+  EXPECT_EQ(all.front().created_at_ms, clock_ms_.load());
+
+  ListQuery resolved;
+  resolved.status = SubmissionStatus::resolved;
+  resolved.limit = 500;
+  const SubmissionPage r = storage_->list_submissions(p.id, resolved).value();
+  EXPECT_EQ(r.items.size(), 6u);
+  EXPECT_TRUE(r.next_cursor.empty());
+  for (const Submission& s : r.items) EXPECT_EQ(s.status, SubmissionStatus::resolved);
+
+  ListQuery bad;
+  bad.limit = 0;
+  EXPECT_EQ(storage_->list_submissions(p.id, bad).code(), ErrorCode::invalid_argument);
+  bad.limit = 501;
+  EXPECT_EQ(storage_->list_submissions(p.id, bad).code(), ErrorCode::invalid_argument);
+  bad.limit = 10;
+  bad.cursor = "garbage";
+  EXPECT_EQ(storage_->list_submissions(p.id, bad).code(), ErrorCode::invalid_argument);
+}
+
+TEST_F(StorageTest, StatusNamesRoundTrip) {
+  for (auto s : {SubmissionStatus::fresh, SubmissionStatus::in_review, SubmissionStatus::resolved,
+                 SubmissionStatus::archived}) {
+    EXPECT_EQ(submission_status_from_name(submission_status_name(s)), s);
+  }
+  EXPECT_STREQ(submission_status_name(SubmissionStatus::fresh), "new");
+  EXPECT_FALSE(submission_status_from_name("fresh"));
+}
+
+TEST_F(StorageTest, PurgeDeletesRowsAndBlobsPastEachProjectsRetention) {
+  const Project short_lived = make_project("A", 1), kept = make_project("B", 0), month = make_project("C", 30);
+  const std::string old_a = submit(short_lived.id, bytes_of(10, 1), "k1").value().submission.id;
+  const std::string old_b = submit(kept.id, bytes_of(10, 2)).value().submission.id;
+  const std::string old_c = submit(month.id, bytes_of(10, 3)).value().submission.id;
+  clock_ms_ += 2 * 86'400'000LL;
+  const std::string new_a = submit(short_lived.id, bytes_of(10, 4)).value().submission.id;
+
+  Result<std::uint64_t> purged = storage_->purge_expired(clock_ms_.load());
+  ASSERT_TRUE(purged.ok()) << purged.message();
+  EXPECT_EQ(purged.value(), 1u);
+  EXPECT_EQ(storage_->get_submission(short_lived.id, old_a).code(), ErrorCode::not_found);
+  EXPECT_FALSE(fs::exists(blob_path(short_lived.id, old_a)));
+  EXPECT_TRUE(storage_->get_submission(short_lived.id, new_a).ok());
+  EXPECT_TRUE(storage_->get_submission(kept.id, old_b).ok());
+  EXPECT_TRUE(storage_->get_submission(month.id, old_c).ok());
+  // The purged submission's idempotency key went with it.
+  EXPECT_TRUE(submit(short_lived.id, bytes_of(99, 1), "k1").value().created);
+
+  EXPECT_EQ(storage_->purge_expired(clock_ms_.load() + 31 * 86'400'000LL).value(), 3u);
+  EXPECT_TRUE(storage_->get_submission(kept.id, old_b).ok());
+}
+
+// --- crash consistency -----------------------------------------------------------
+
+TEST_F(StorageTest, RepairRemovesEveryCrashLeftoverAndKeepsTheRest) {
+  const Project p = make_project();
+  const std::string good = submit(p.id, bytes_of(1000, 1)).value().submission.id;
+  const std::string damaged = submit(p.id, bytes_of(1000, 2)).value().submission.id;
+  storage_.reset();
+
+  // Crash while the body streamed in: a staging file.
+  std::ofstream(dir_ + "/staging/" + submission_id_generate() + ".part") << "half an upload";
+  // Crash after the rename, before the row committed: a blob without a row,
+  // also in a directory of a project that has no rows at all.
+  std::ofstream(blob_path(p.id, submission_id_generate())) << "orphan";
+  fs::create_directories(dir_ + "/blobs/" + project_id_generate());
+  // External damage: a row whose blob is gone.
+  fs::remove(blob_path(p.id, damaged));
+  // Someone else's file: left alone.
+  std::ofstream(dir_ + "/blobs/" + p.id + "/README") << "not ours";
+
+  reopen();
+  Result<ConsistencyReport> report = storage_->check_and_repair();
+  ASSERT_TRUE(report.ok()) << report.message();
+  EXPECT_EQ(report.value().staging_files_removed, 1u);
+  EXPECT_EQ(report.value().orphan_blobs_removed, 1u);
+  EXPECT_EQ(report.value().dangling_rows_removed, 1u);
+  EXPECT_EQ(report.value().submissions, 1u);
+  EXPECT_EQ(count_files(dir_ + "/staging"), 0u);
+  EXPECT_EQ(count_files(dir_ + "/blobs/" + p.id), 2u);  // good + README
+  EXPECT_EQ(storage_->read_envelope(p.id, good).value(), bytes_of(1000, 1));
+  EXPECT_EQ(storage_->get_submission(p.id, damaged).code(), ErrorCode::not_found);
+
+  // A clean directory reports nothing to do.
+  const ConsistencyReport again = storage_->check_and_repair().value();
+  EXPECT_EQ(again.staging_files_removed + again.orphan_blobs_removed + again.dangling_rows_removed, 0u);
+}
+
+TEST_F(StorageTest, RepairNeverTakesAnUploadInProgressForALeftover) {
+  const Project p = make_project();
+  Result<std::unique_ptr<SubmissionWriter>> writer = storage_->begin_submission(p.id);
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE(writer.value()->write(bytes_of(5000, 1)).ok());
+  EXPECT_EQ(storage_->check_and_repair().value().staging_files_removed, 0u);
+  ASSERT_TRUE(writer.value()->commit("").ok());
+}
+
+TEST_F(StorageTest, RepairRefusesWhileAnotherProcessWritesToTheDirectory) {
+  const Project p = make_project();
+  SqliteStorageOptions o = options();
+  o.busy_timeout_ms = 100;  // how long repair waits for the lock
+  storage_ = SqliteStorage::open(dir_, o).value();
+  // A second SqliteStorage has its own lock file description: to flock it is
+  // another process.
+  std::unique_ptr<SqliteStorage> other = SqliteStorage::open(dir_, {}).value();
+  Result<std::unique_ptr<SubmissionWriter>> writer = other->begin_submission(p.id);
+  ASSERT_TRUE(writer.ok());
+  Result<ConsistencyReport> report = storage_->check_and_repair();
+  EXPECT_EQ(report.code(), ErrorCode::storage_error);
+  EXPECT_NE(report.message().find("must run alone"), std::string::npos) << report.message();
+  ASSERT_TRUE(writer.value()->commit("").ok());  // the other writer is unharmed
+  writer.value().reset();
+  other.reset();
+  EXPECT_TRUE(storage_->check_and_repair().ok());
+}
+
+// kill -9 at a random moment while another process commits: afterwards,
+// every row has its blob and every blob its row (after repair).
+TEST_F(StorageTest, KillNineDuringCommitsLeavesNoDanglingRowOrOrphanAfterRepair) {
+  const Project p = make_project();
+  storage_.reset();
+  for (int round = 0; round < 3; ++round) {
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      std::unique_ptr<SqliteStorage> s = SqliteStorage::open(dir_, {}).value();
+      std::vector<std::thread> threads;
+      for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+          for (int i = 0;; ++i) (void)submit(*s, p.id, bytes_of(30'000 + std::size_t(i), std::uint8_t(t)));
+        });
+      }
+      for (auto& t : threads) t.join();
+      ::_exit(0);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(150 + 70 * round));
+    ::kill(child, SIGKILL);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+
+    reopen();
+    ASSERT_TRUE(storage_->check_and_repair().ok());
+    // The invariant: rows and blob files match one to one.
+    std::set<std::string> rows, files;
+    ListQuery q;
+    q.limit = 500;
+    do {
+      SubmissionPage page = storage_->list_submissions(p.id, q).value();
+      for (const Submission& s : page.items) rows.insert(s.id);
+      q.cursor = page.next_cursor;
+    } while (!q.cursor.empty());
+    if (fs::exists(dir_ + "/blobs/" + p.id)) {
+      for (const auto& e : fs::directory_iterator(dir_ + "/blobs/" + p.id)) files.insert(e.path().stem().string());
+    }
+    EXPECT_EQ(rows, files) << "round " << round;
+    EXPECT_GT(rows.size(), 0u);
+    EXPECT_EQ(count_files(dir_ + "/staging"), 0u);
+    storage_.reset();
+  }
+  reopen();
+}
+
+// --- disk full and I/O errors ----------------------------------------------------
+
+TEST_F(StorageTest, DiskFullIsStorageFullAndLeavesNothingBehind) {
+  const Project p = make_project();
+  const std::vector<std::uint8_t> secret_looking(100'000, 'Z');
+  // mkdir first: once blobs/<project>/ exists it is not created again.
+  for (FsOp op : {FsOp::mkdir, FsOp::write, FsOp::sync, FsOp::rename, FsOp::create}) {
+    for (int err : {ENOSPC, EDQUOT}) {
+      fault_op_ = op;
+      fault_errno_ = err;
+      Result<CommitResult> r = submit(p.id, secret_looking);
+      fault_errno_ = 0;
+      EXPECT_EQ(r.code(), ErrorCode::storage_full) << int(op) << " " << r.message();
+      EXPECT_EQ(r.message().find("ZZZ"), std::string::npos);  // never any content in a message
+    }
+  }
+  fault_op_ = FsOp::write;
+  fault_errno_ = EIO;
+  EXPECT_EQ(submit(p.id, secret_looking).code(), ErrorCode::storage_error);
+  fault_errno_ = 0;
+  EXPECT_EQ(count_files(dir_ + "/staging"), 0u);
+  EXPECT_EQ(count_files(dir_ + "/blobs"), 0u);
+  EXPECT_TRUE(storage_->list_submissions(p.id, {}).value().items.empty());
+  EXPECT_TRUE(submit(p.id, secret_looking).ok());  // and it recovers
+}
+
+// The real thing on a 1 MiB tmpfs, when allowed to mount (root); skipped otherwise.
+TEST(StorageDiskFull, ARealFullFileSystemGivesStorageFull) {
+  const std::string dir = make_temp_dir();
+  if (::mount("tmpfs", dir.c_str(), "tmpfs", 0, "size=1m") != 0) {
+    fs::remove_all(dir);
+    GTEST_SKIP() << "cannot mount a tmpfs here (not root)";
+  }
+  {
+    std::unique_ptr<SqliteStorage> storage = SqliteStorage::open(dir + "/data", {}).value();
+    NewProject np;
+    np.name = "Shop";
+    np.public_key = public_key_text();
+    np.allowed_origins = {"https://shop.example"};
+    const Project p = storage->create_project(np).value();
+    const std::vector<std::uint8_t> big(2 << 20, 0x5a);
+    Result<std::unique_ptr<SubmissionWriter>> w = storage->begin_submission(p.id);
+    ASSERT_TRUE(w.ok());
+    Status s = w.value()->write(big);
+    Result<CommitResult> r = s.ok() ? w.value()->commit("") : Result<CommitResult>(s);
+    EXPECT_EQ(r.code(), ErrorCode::storage_full) << r.message();
+    w.value().reset();
+    // Space is given back and small reports still go through.
+    std::vector<std::uint8_t> small(1000, 1);
+    Result<std::unique_ptr<SubmissionWriter>> w2 = storage->begin_submission(p.id);
+    ASSERT_TRUE(w2.ok());
+    ASSERT_TRUE(w2.value()->write(small).ok());
+    EXPECT_TRUE(w2.value()->commit("").ok());
+  }
+  ::umount(dir.c_str());
+  fs::remove_all(dir);
+}
+
+// --- backup and restore ----------------------------------------------------------
+
+TEST_F(StorageTest, BackupWhileWritingThenRestoreIntoAnEmptyDirectory) {
+  const Project p = make_project();
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(submit(p.id, bytes_of(5000 + i, std::uint8_t(i)), "k" + std::to_string(i)).ok());
+  const std::string deleted = submit(p.id, bytes_of(10, 1)).value().submission.id;
+
+  std::atomic<bool> stop{false};
+  std::atomic<int> written{0};
+  std::thread writer([&] {
+    for (int i = 0; !stop; ++i) {
+      if (submit(p.id, bytes_of(3000, std::uint8_t(i))).ok()) ++written;
+    }
+  });
+  const std::string backup = make_temp_dir() + "/backup";
+  ASSERT_TRUE(storage_->delete_submission(p.id, deleted).ok());
+  Status s = storage_->backup_to(backup);
+  stop = true;
+  writer.join();
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(storage_->backup_to(backup).code(), ErrorCode::already_exists);
+
+  Result<BackupManifest> manifest = backup_verify(backup);
+  ASSERT_TRUE(manifest.ok()) << manifest.message();
+  EXPECT_EQ(manifest.value().projects, 1u);
+  EXPECT_GE(manifest.value().submissions, 20u);
+
+  const std::string restored = make_temp_dir() + "/restored";
+  ASSERT_TRUE(restore_sqlite_backup(backup, restored).ok());
+  std::unique_ptr<SqliteStorage> copy = SqliteStorage::open(restored, {}).value();
+  const ConsistencyReport report = copy->check_and_repair().value();
+  EXPECT_EQ(report.submissions, manifest.value().submissions);
+  EXPECT_EQ(report.orphan_blobs_removed + report.dangling_rows_removed, 0u);
+  ListQuery q;
+  q.limit = 500;
+  const SubmissionPage restored_page = copy->list_submissions(p.id, q).value();
+  EXPECT_EQ(restored_page.items.size(), manifest.value().submissions);
+  for (const Submission& sub : restored_page.items) {
+    EXPECT_EQ(copy->read_envelope(p.id, sub.id).value(), storage_->read_envelope(p.id, sub.id).value());
+  }
+  EXPECT_EQ(copy->get_project(p.id).value().public_key, p.public_key);
+  // Idempotency keys came along.
+  EXPECT_FALSE(submit(*copy, p.id, bytes_of(5000, 0), "k0").value().created);
+
+  // Never into a non-empty directory.
+  Status refused = restore_sqlite_backup(backup, restored);
+  EXPECT_EQ(refused.code(), ErrorCode::already_exists);
+  EXPECT_NE(refused.message().find("not empty"), std::string::npos);
+  copy.reset();
+  fs::remove_all(fs::path(backup).parent_path());
+  fs::remove_all(fs::path(restored).parent_path());
+}
+
+TEST_F(StorageTest, ADamagedOrIncompleteBackupIsRefusedBeforeAnythingIsCopied) {
+  const Project p = make_project();
+  const std::string id = submit(p.id, bytes_of(5000, 1)).value().submission.id;
+  const std::string root = make_temp_dir();
+  ASSERT_TRUE(storage_->backup_to(root + "/b").ok());
+
+  fs::remove(root + "/b/blobs/" + p.id + "/" + id + ".env");
+  Status s = restore_sqlite_backup(root + "/b", root + "/target");
+  EXPECT_EQ(s.code(), ErrorCode::storage_error);
+  EXPECT_NE(s.message().find("1 blob file(s) are missing"), std::string::npos) << s.message();
+  EXPECT_FALSE(fs::exists(root + "/target"));
+
+  fs::remove(root + "/b/manifest.json");
+  s = restore_sqlite_backup(root + "/b", root + "/target");
+  EXPECT_NE(s.message().find("not a complete Sealshot backup"), std::string::npos) << s.message();
+
+  ASSERT_TRUE(storage_->backup_to(root + "/c").ok());
+  { std::ofstream(root + "/c/sealshot.db", std::ios::binary | std::ios::in | std::ios::out).seekp(100) << "garbage!"; }
+  EXPECT_EQ(restore_sqlite_backup(root + "/c", root + "/target").code(), ErrorCode::storage_error);
+  EXPECT_FALSE(fs::exists(root + "/target"));
+  fs::remove_all(root);
+}
+
+// --- schema, processes, group commit ---------------------------------------------
+
+TEST_F(StorageTest, SchemaIsVersionedAndANewerDatabaseIsRefused) {
+  storage_.reset();
+  {
+    sqlite::Connection db = sqlite::Connection::open(dir_ + "/sealshot.db", 1000).value();
+    EXPECT_EQ(schema_version(db).value(), 1);
+    ASSERT_TRUE(db.exec("PRAGMA user_version=99", "test").ok());
+  }
+  Result<std::unique_ptr<SqliteStorage>> opened = SqliteStorage::open(dir_, options());
+  EXPECT_EQ(opened.code(), ErrorCode::storage_error);
+  EXPECT_NE(opened.message().find("newer than this build"), std::string::npos);
+  {
+    sqlite::Connection db = sqlite::Connection::open(dir_ + "/sealshot.db", 1000).value();
+    ASSERT_TRUE(db.exec("PRAGMA user_version=1", "test").ok());
+  }
+  reopen();
+}
+
+TEST_F(StorageTest, TwoProcessesShareTheDirectory) {
+  // The server and the admin CLI: separate connections, same database.
+  const Project p = make_project();
+  std::unique_ptr<SqliteStorage> admin = SqliteStorage::open(dir_, {}).value();
+  std::atomic<bool> stop{false};
+  std::thread ingest([&] {
+    for (int i = 0; !stop; ++i) ASSERT_TRUE(submit(p.id, bytes_of(2000, std::uint8_t(i))).ok());
+  });
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(admin->set_project_origins(p.id, {"https://a" + std::to_string(i) + ".example"}).ok());
+    ASSERT_TRUE(admin->list_submissions(p.id, {}).ok());
+  }
+  stop = true;
+  ingest.join();
+  EXPECT_EQ(storage_->get_project(p.id).value().allowed_origins, std::vector<std::string>{"https://a19.example"});
+}
+
+double commits_per_second(const std::string& dir, std::size_t max_batch, int threads, int per_thread,
+                          GroupCommitter::Stats* stats) {
+  SqliteStorageOptions o;
+  o.max_batch = max_batch;
+  std::unique_ptr<SqliteStorage> storage = SqliteStorage::open(dir, o).value();
+  NewProject np;
+  np.name = "Bench";
+  np.public_key = public_key_text();
+  np.allowed_origins = {"https://shop.example"};
+  const Project p = storage->create_project(np).value();
+  const std::vector<std::uint8_t> body(4096, 0x42);
+  const GroupCommitter::Stats before = storage->commit_stats();
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> pool;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      for (int i = 0; i < per_thread; ++i) {
+        Result<std::unique_ptr<SubmissionWriter>> w = storage->begin_submission(p.id);
+        if (!w.ok() || !w.value()->write(body).ok() || !w.value()->commit("").ok()) ++failures;
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(failures.load(), 0);
+  const GroupCommitter::Stats after = storage->commit_stats();
+  *stats = {after.transactions - before.transactions, after.jobs - before.jobs};
+  return threads * per_thread / seconds;
+}
+
+TEST(GroupCommit, ConcurrentCommitsShareTransactions) {
+  // Small by default to keep the suite fast; SEALSHOT_STORAGE_BENCH=1 runs the
+  // 32 x 50 comparison from docs/operations.md.
+  const bool bench = std::getenv("SEALSHOT_STORAGE_BENCH") != nullptr;
+  const int threads = bench ? 32 : 16, per_thread = bench ? 50 : 10;
+  const std::string dir = make_temp_dir();
+  GroupCommitter::Stats batched{}, single{};
+  const double with = commits_per_second(dir + "/batched", 256, threads, per_thread, &batched);
+  EXPECT_EQ(batched.jobs, std::uint64_t(threads * per_thread));
+  EXPECT_LT(batched.transactions, batched.jobs);  // some commits shared a transaction
+  std::printf("[ bench    ] group commit: %d threads x %d commits: %.0f commits/s, %.1f per transaction\n",
+              threads, per_thread, with, double(batched.jobs) / double(batched.transactions));
+  if (bench) {
+    const double without = commits_per_second(dir + "/single", 1, threads, per_thread, &single);
+    EXPECT_EQ(single.transactions, single.jobs);
+    std::printf("[ bench    ] without batching: %.0f commits/s (one transaction and WAL fsync each)\n", without);
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace

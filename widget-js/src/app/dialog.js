@@ -1,0 +1,193 @@
+// The feedback dialog: Shadow DOM, role=dialog with aria-modal, a focus trap,
+// Escape to close, labels from shared/i18n.js. It knows nothing about capture
+// or upload: app/widget.js drives it through the returned object.
+import { adoptCss, DIALOG_CSS } from "./styles.js";
+import { drawMarks, markFromDrag } from "./annotate.js";
+
+let uid = 0;
+
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === false || v == null) continue;
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else if (k === "text") el.textContent = v;
+    else el.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children) if (c) el.append(c);
+  return el;
+}
+
+/**
+ * labels: shared/i18n.js; config: normalized config; handlers: {onClose, onSubmit(form),
+ * onShareScreen, onUpload(file), onRemoveShot, onMarksChange()}.
+ */
+export function createDialog({ labels, config, handlers, canShareScreen }) {
+  const id = `sealshot-${++uid}`;
+  const host = h("div", { "data-sealshot-ui": "" });
+  const shadow = host.attachShadow({ mode: "open" });
+  adoptCss(shadow, DIALOG_CSS, config.nonce);
+
+  let tool = "hide";
+  let shot = null;      // {imageData, scale}
+  let marks = [];
+  const previous = deepActiveElement();
+
+  const toolButtons = {};
+  const tools = h("div", { class: "tools", role: "toolbar", "aria-label": labels.tools });
+  for (const [name, label] of [["hide", labels.toolHide], ["highlight", labels.toolHighlight], ["arrow", labels.toolArrow]]) {
+    toolButtons[name] = h("button", { type: "button", "aria-pressed": String(name === tool), text: label,
+      onclick: () => { tool = name; for (const [n, b] of Object.entries(toolButtons)) b.setAttribute("aria-pressed", String(n === tool)); } });
+    tools.append(toolButtons[name]);
+  }
+  const undo = h("button", { type: "button", text: labels.undo, disabled: true,
+    onclick: () => { marks.pop(); redraw(); handlers.onMarksChange?.(); } });
+  tools.append(undo);
+
+  const canvas = h("canvas", { role: "img", "aria-label": labels.screenshotAlt, hidden: true });
+  const status = h("p", { class: "status", role: "status", text: labels.capturing });
+  const stage = h("div", { class: "stage" }, canvas, status);
+  const fileInput = h("input", { type: "file", accept: "image/*", hidden: true,
+    onchange: () => { if (fileInput.files[0]) handlers.onUpload(fileInput.files[0]); fileInput.value = ""; } });
+  const shareButton = canShareScreen ? h("button", { type: "button", text: labels.retakeScreen, onclick: () => handlers.onShareScreen() }) : null;
+  const sources = h("div", { class: "sources" }, shareButton,
+    h("button", { type: "button", text: labels.uploadImage, onclick: () => fileInput.click() }),
+    h("button", { type: "button", text: labels.removeScreenshot, "data-action": "remove-shot", onclick: () => handlers.onRemoveShot() }),
+    fileInput);
+  const shotSection = h("section", { class: "shot", "aria-label": labels.screenshot }, tools, stage, sources,
+    h("p", { class: "privacy", text: labels.privacyNote }));
+
+  const category = h("select", { name: "category" });
+  for (const c of config.categories) category.append(h("option", { value: c, text: labels.categories[c] ?? c }));
+  const commentError = h("p", { class: "error", id: `${id}-comment-error` });
+  const comment = h("textarea", { name: "comment", required: true, "aria-required": "true", placeholder: labels.commentPlaceholder,
+    "aria-describedby": `${id}-comment-error`, maxlength: "10000" });
+  const emailError = h("p", { class: "error", id: `${id}-email-error` });
+  const email = h("input", { name: "email", type: "email", autocomplete: "email", placeholder: labels.emailPlaceholder,
+    "aria-describedby": `${id}-email-error` });
+  const consoleBox = config.consoleErrors ? h("input", { type: "checkbox", name: "includeConsole", checked: true }) : null;
+  const bar = h("div", { class: "bar" });
+  const progress = h("div", { class: "progress", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100",
+    "aria-valuenow": "0", "aria-label": labels.sending, hidden: true }, bar);
+  const message = h("p", { class: "message", role: "status", "aria-live": "polite" });
+  const send = h("button", { type: "submit", class: "primary", text: labels.send });
+  const cancel = h("button", { type: "button", text: labels.cancel, onclick: () => handlers.onClose() });
+  const form = h("form", { novalidate: true, onsubmit: (e) => { e.preventDefault(); submit(); } },
+    h("label", {}, labels.category, category),
+    h("label", {}, labels.comment, comment), commentError,
+    h("label", {}, labels.email, email), emailError,
+    consoleBox && h("label", { class: "check" }, consoleBox, labels.includeConsole),
+    progress, message, h("footer", {}, cancel, send));
+
+  const dialog = h("div", { class: "dialog", role: "dialog", "aria-modal": "true", "aria-labelledby": `${id}-title` },
+    h("header", {}, h("h2", { id: `${id}-title`, text: labels.title }),
+      h("button", { type: "button", class: "close", "aria-label": labels.close, text: "\u00d7", onclick: () => handlers.onClose() })),
+    h("div", { class: "body" }, shotSection, form));
+  const root = h("div", { class: "root", dir: "auto" }, h("div", { class: "backdrop", onclick: () => handlers.onClose() }), dialog);
+  shadow.append(root);
+
+  // Focus trap: Tab and Shift+Tab cycle inside the dialog; Escape closes.
+  shadow.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") { e.stopPropagation(); handlers.onClose(); return; }
+    if (e.key !== "Tab") return;
+    const focusable = [...dialog.querySelectorAll("button, input, select, textarea, [tabindex]")]
+      .filter((el) => !el.disabled && !el.hidden && el.offsetParent !== null && el.tabIndex >= 0);
+    if (!focusable.length) return;
+    const first = focusable[0], last = focusable[focusable.length - 1];
+    const active = shadow.activeElement;
+    if (e.shiftKey && (active === first || !dialog.contains(active))) { e.preventDefault(); last.focus(); }
+    else if (!e.shiftKey && (active === last || !dialog.contains(active))) { e.preventDefault(); first.focus(); }
+  });
+
+  // Drawing marks with a pointer (mouse, pen, touch).
+  let drag = null;
+  const toCss = (e) => {
+    const r = canvas.getBoundingClientRect();
+    const w = shot.imageData.width / shot.scale, hgt = shot.imageData.height / shot.scale;
+    return [(e.clientX - r.left) / r.width * w, (e.clientY - r.top) / r.height * hgt];
+  };
+  canvas.addEventListener("pointerdown", (e) => {
+    if (!shot) return;
+    canvas.setPointerCapture(e.pointerId);
+    drag = toCss(e);
+  });
+  canvas.addEventListener("pointermove", (e) => {
+    if (!drag) return;
+    const [x, y] = toCss(e);
+    const pending = markFromDrag(tool, drag[0], drag[1], x, y);
+    redraw(pending ? [pending] : []);
+  });
+  const finish = (e) => {
+    if (!drag) return;
+    const [x, y] = toCss(e);
+    const mark = markFromDrag(tool, drag[0], drag[1], x, y);
+    drag = null;
+    if (mark) { marks.push(mark); handlers.onMarksChange?.(); }
+    redraw();
+  };
+  canvas.addEventListener("pointerup", finish);
+  canvas.addEventListener("pointercancel", () => { drag = null; redraw(); });
+
+  function redraw(extra = []) {
+    undo.disabled = marks.length === 0;
+    if (!shot) return;
+    const ctx = canvas.getContext("2d");
+    ctx.putImageData(shot.imageData, 0, 0);
+    drawMarks(ctx, marks.concat(extra), shot.scale);
+  }
+
+  function submit() {
+    let ok = true;
+    commentError.textContent = emailError.textContent = "";
+    comment.removeAttribute("aria-invalid");
+    email.removeAttribute("aria-invalid");
+    if (!comment.value.trim()) {
+      commentError.textContent = labels.commentRequired; comment.setAttribute("aria-invalid", "true"); comment.focus(); ok = false;
+    }
+    if (email.value.trim() && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.value.trim())) {
+      emailError.textContent = labels.emailInvalid; email.setAttribute("aria-invalid", "true"); if (ok) email.focus(); ok = false;
+    }
+    if (!ok) return;
+    handlers.onSubmit({ comment: comment.value, email: email.value, category: category.value, includeConsole: !!consoleBox?.checked });
+  }
+
+  document.documentElement.append(host);
+  requestAnimationFrame(() => comment.focus());
+
+  return {
+    host,
+    get marks() { return marks; },
+    showStatus(text) { canvas.hidden = true; status.hidden = false; status.textContent = text; tools.hidden = true; },
+    showShot(imageData, scale) {
+      shot = { imageData, scale };
+      marks = [];
+      canvas.width = imageData.width;
+      canvas.height = imageData.height;
+      canvas.hidden = false;
+      status.hidden = true;
+      tools.hidden = false;
+      redraw();
+    },
+    clearShot(text) { shot = null; marks = []; this.showStatus(text); },
+    setHidden(hidden) { host.style.display = hidden ? "none" : ""; },
+    busy(on) { for (const el of [send, comment, email, category]) el.disabled = on; send.textContent = on ? labels.sending : labels.send; },
+    progress(fraction) {
+      progress.hidden = fraction == null;
+      const pct = Math.round((fraction ?? 0) * 100);
+      bar.style.width = `${pct}%`;
+      progress.setAttribute("aria-valuenow", String(pct));
+    },
+    message(text, bad = false) { message.textContent = text; message.classList.toggle("bad", bad); },
+    focus() { comment.focus(); },
+    destroy() {
+      host.remove();
+      try { previous?.focus?.(); } catch { /* the element may be gone */ }
+    },
+  };
+}
+
+function deepActiveElement() {
+  let el = document.activeElement;
+  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+  return el;
+}
