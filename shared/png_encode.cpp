@@ -149,6 +149,7 @@ unsigned char* zlib_compress_for_stb(unsigned char* data, int data_len, int* out
 }  // namespace detail
 
 bool image_is_opaque(const ConstRgbaImage& image) {
+  if (!image_validate(image).ok()) return false;  // never read an invalid buffer
   const std::size_t count = std::size_t(image.width) * std::size_t(image.height);
   for (std::size_t i = 0; i < count; ++i) {
     if (image.pixels[i * 4 + 3] != 255) return false;

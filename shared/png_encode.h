@@ -31,7 +31,7 @@ inline constexpr int kPngMaxLevel = 12;
 [[nodiscard]] Result<std::vector<std::uint8_t>> png_encode(const ConstRgbaImage& image,
                                                            const PngOptions& options = {});
 
-// True when every alpha byte is 255.
+// True when every alpha byte is 255; false for an invalid image.
 [[nodiscard]] bool image_is_opaque(const ConstRgbaImage& image);
 
 }  // namespace sealshot

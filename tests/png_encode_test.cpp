@@ -364,4 +364,13 @@ TEST(PngEncode, ImageIsOpaque) {
 }
 
 }  // namespace
+
+TEST(PngEncode, ImageIsOpaqueRefusesInvalidImages) {
+  EXPECT_FALSE(image_is_opaque(ConstRgbaImage{nullptr, 0, 10, 10}));
+  EXPECT_FALSE(image_is_opaque(ConstRgbaImage{nullptr, 0, -3, 2}));
+  const std::uint8_t px[4] = {1, 2, 3, 255};
+  EXPECT_FALSE(image_is_opaque(ConstRgbaImage{px, sizeof px, 2, 1}));  // buffer too small
+  EXPECT_TRUE(image_is_opaque(ConstRgbaImage{px, sizeof px, 1, 1}));
+}
+
 }  // namespace sealshot

@@ -66,7 +66,7 @@ function hostOf(src) {
  * widths, and the pixel boxes measured on the live page still cover it.
  */
 export function blockOut(text) {
-  return String(text).replace(/\p{Lu}/gu, "X").replace(/\p{L}/gu, "x").replace(/\p{N}/gu, "0");
+  return String(text).replace(/[\p{L}\p{N}]/gu, (c) => (/\p{N}/u.test(c) ? "0" : /\p{Lu}/u.test(c) ? "X" : "x"));
 }
 
 /**
