@@ -55,6 +55,14 @@ std::string public_key_text() {
   return key_to_text(pair.value().public_key);
 }
 
+Result<CommitResult> submit_once(Storage& storage, const std::string& project_id,
+                                 const std::vector<std::uint8_t>& body) {
+  Result<std::unique_ptr<SubmissionWriter>> writer = storage.begin_submission(project_id);
+  if (!writer.ok()) return writer.status();
+  if (Status s = writer.value()->write(body); !s.ok()) return s;
+  return writer.value()->commit("");
+}
+
 class StorageTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -143,10 +151,10 @@ TEST(Origins, NormaliseCaseAndDefaultPortAndRefuseEverythingElse) {
   EXPECT_EQ(origin_normalize("http://localhost:8080").value(), "http://localhost:8080");
   EXPECT_EQ(origin_normalize("http://[::1]:3000").value(), "http://[::1]:3000");
   EXPECT_EQ(origin_normalize("http://192.168.1.10").value(), "http://192.168.1.10");
-  for (const char* bad : {"shop.example", "ftp://shop.example", "https://shop.example/", "https://shop.example/x",
-                          "https://shop.example?q", "https://user@shop.example", "https://shop.example:0",
-                          "https://shop.example:99999", "https://", "https://-shop.example", "https://sh op.example",
-                          "https://*.example", "null"}) {
+  for (const char* bad :
+       {"shop.example", "ftp://shop.example", "https://shop.example/", "https://shop.example/x",
+        "https://shop.example?q", "https://user@shop.example", "https://shop.example:0", "https://shop.example:99999",
+        "https://", "https://-shop.example", "https://sh op.example", "https://*.example", "null"}) {
     Result<std::string> r = origin_normalize(bad);
     EXPECT_EQ(r.code(), ErrorCode::invalid_argument) << bad;
   }
@@ -193,6 +201,7 @@ TEST_F(StorageTest, ProjectsAreCreatedListedAndKeptAcrossReopen) {
   EXPECT_EQ(got.value().max_body_bytes, 5u << 20);
   EXPECT_EQ(got.value().retention_days, 30u);
 
+  clock_ms_ += 1;  // listed oldest first
   make_project("Second");
   Result<std::vector<Project>> all = storage_->list_projects();
   ASSERT_TRUE(all.ok());
@@ -302,6 +311,11 @@ TEST_F(StorageTest, AnIdempotencyKeyStoresTheReportOncePerProject) {
   EXPECT_EQ(again.value().submission.created_at_ms, first.submission.created_at_ms);
   EXPECT_EQ(count_files(dir_ + "/blobs"), 1u);  // the second blob was discarded
   EXPECT_EQ(count_files(dir_ + "/staging"), 0u);
+  // A retry is answered from the stored row, before any fsync or rename.
+  fault_op_ = FsOp::sync;
+  fault_errno_ = EIO;
+  EXPECT_FALSE(submit(a.id, body, "retry-7f3a").value().created);
+  fault_errno_ = 0;
 
   // Same key, different body: refused, nothing stored.
   EXPECT_EQ(submit(a.id, bytes_of(3000, 10), "retry-7f3a").code(), ErrorCode::conflict);
@@ -396,8 +410,8 @@ TEST_F(StorageTest, ListingIsNewestFirstFilteredAndPaginatedWithoutGapsOrRepeats
 }
 
 TEST_F(StorageTest, StatusNamesRoundTrip) {
-  for (auto s : {SubmissionStatus::fresh, SubmissionStatus::in_review, SubmissionStatus::resolved,
-                 SubmissionStatus::archived}) {
+  for (auto s :
+       {SubmissionStatus::fresh, SubmissionStatus::in_review, SubmissionStatus::resolved, SubmissionStatus::archived}) {
     EXPECT_EQ(submission_status_from_name(submission_status_name(s)), s);
   }
   EXPECT_STREQ(submission_status_name(SubmissionStatus::fresh), "new");
@@ -590,6 +604,25 @@ TEST(StorageDiskFull, ARealFullFileSystemGivesStorageFull) {
     ASSERT_TRUE(w2.ok());
     ASSERT_TRUE(w2.value()->write(small).ok());
     EXPECT_TRUE(w2.value()->commit("").ok());
+    w2.value().reset();
+
+    // Now fill the disk to the last block: SQLite itself hits ENOSPC (in
+    // the WAL, at COMMIT) and that is storage_full too.
+    {
+      std::ofstream filler(dir + "/filler", std::ios::binary);
+      const std::vector<char> block(4096, 'f');
+      while (filler.write(block.data(), std::streamsize(block.size())) && filler.flush()) {
+      }
+    }
+    Result<Project> refused = storage->create_project(np);
+    EXPECT_EQ(refused.code(), ErrorCode::storage_full) << refused.message();
+    EXPECT_EQ(submit_once(*storage, p.id, small).code(), ErrorCode::storage_full);
+    fs::remove(dir + "/filler");
+    EXPECT_TRUE(storage->create_project(np).ok());
+    EXPECT_TRUE(submit_once(*storage, p.id, small).ok());
+    const ConsistencyReport report = storage->check_and_repair().value();
+    EXPECT_EQ(report.submissions, 2u);
+    EXPECT_EQ(report.orphan_blobs_removed + report.dangling_rows_removed, 0u);
   }
   ::umount(dir.c_str());
   fs::remove_all(dir);
@@ -599,7 +632,8 @@ TEST(StorageDiskFull, ARealFullFileSystemGivesStorageFull) {
 
 TEST_F(StorageTest, BackupWhileWritingThenRestoreIntoAnEmptyDirectory) {
   const Project p = make_project();
-  for (int i = 0; i < 20; ++i) ASSERT_TRUE(submit(p.id, bytes_of(5000 + i, std::uint8_t(i)), "k" + std::to_string(i)).ok());
+  for (int i = 0; i < 20; ++i)
+    ASSERT_TRUE(submit(p.id, bytes_of(5000 + i, std::uint8_t(i)), "k" + std::to_string(i)).ok());
   const std::string deleted = submit(p.id, bytes_of(10, 1)).value().submission.id;
 
   std::atomic<bool> stop{false};
@@ -748,8 +782,8 @@ TEST(GroupCommit, ConcurrentCommitsShareTransactions) {
   const double with = commits_per_second(dir + "/batched", 256, threads, per_thread, &batched);
   EXPECT_EQ(batched.jobs, std::uint64_t(threads * per_thread));
   EXPECT_LT(batched.transactions, batched.jobs);  // some commits shared a transaction
-  std::printf("[ bench    ] group commit: %d threads x %d commits: %.0f commits/s, %.1f per transaction\n",
-              threads, per_thread, with, double(batched.jobs) / double(batched.transactions));
+  std::printf("[ bench    ] group commit: %d threads x %d commits: %.0f commits/s, %.1f per transaction\n", threads,
+              per_thread, with, double(batched.jobs) / double(batched.transactions));
   if (bench) {
     const double without = commits_per_second(dir + "/single", 1, threads, per_thread, &single);
     EXPECT_EQ(single.transactions, single.jobs);

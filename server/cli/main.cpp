@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "admin_commands.h"
 #include "cli_error.h"
 #include "report_commands.h"
 
@@ -11,6 +12,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Sealshot: privacy-first website feedback. Command-line tools."};
   app.require_subcommand(1);
   sealshot::cli::register_report_commands(app);
+  sealshot::cli::register_admin_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

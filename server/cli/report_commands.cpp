@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
-#include <filesystem>
 #include <iostream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -21,6 +20,7 @@
 #include "png_decode.h"
 #include "png_encode.h"
 #include "redact.h"
+#include "report_open.h"
 #include "utf.h"
 
 namespace sealshot::cli {
@@ -118,23 +118,11 @@ void seal(const SealOptions& o) {
             << " redaction(s), png " << png.size() << " bytes, envelope " << envelope.size() << " bytes\n";
 }
 
-void open_envelope(const std::string& secret_key_file, std::string project, const std::string& input,
+void open_envelope(const std::string& secret_key_file, const std::string& project, const std::string& input,
                    const std::string& out_dir) {
   const SecretKey key = take(secret_key_from_text(take(read_key_file(secret_key_file))));
-  const std::vector<std::uint8_t> envelope = take(read_file(input, kMaxInputBytes + (1 << 20)));
-  if (project.empty()) project = take(envelope_parse_header(envelope)).project_id;
-  const std::vector<std::uint8_t> payload = take(envelope_open(envelope, key, project));
-  const std::vector<PayloadPart> parts = take(payload_unpack(payload));
-  std::error_code ec;
-  std::filesystem::create_directories(out_dir, ec);
-  if (ec) throw CommandError("Cannot create '" + out_dir + "': " + ec.message() + ".");
-  for (const PayloadPart& part : parts) {
-    // Part names are restricted to [a-z0-9._-] without a leading dot, so they
-    // cannot leave out_dir.
-    const std::string path = (std::filesystem::path(out_dir) / part.name).string();
-    check(write_file_atomic(path, part.data.data(), part.data.size()));
-    std::cout << path << "\n";
-  }
+  const std::vector<std::uint8_t> envelope = take(read_file(input, kMaxEnvelopeFileBytes));
+  report_open_into(envelope, key, project, out_dir);
 }
 
 void scan() {

@@ -31,31 +31,63 @@ void linger_before_close(socket_t sock, std::chrono::milliseconds timeout, std::
 }  // namespace
 
 template <class Base>
-bool ConnectionServer<Base>::serve_one(httplib::Stream& strm, bool close_connection, bool& connection_closed,
-                                       bool& linger, const std::string& remote_addr, int remote_port,
-                                       const std::string& local_addr, int local_port,
-                                       const std::function<void(httplib::Request&)>& setup) {
-  reset_current_request();
-  const bool ok = this->process_request(strm, remote_addr, remote_port, local_addr, local_port, close_connection,
-                                        connection_closed, setup);
-  const RequestContext& request = current_request();
-  if (request.status != 0 && hooks_.on_request_done) hooks_.on_request_done(request);
-  if (request.close_connection) {
-    connection_closed = true;
-    linger = true;
+bool ConnectionServer<Base>::wait_for_request(socket_t sock, SSL* ssl, bool first) const {
+  if (ssl != nullptr && SSL_pending(ssl) > 0) return true;  // already decrypted, waiting in OpenSSL
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(this->keep_alive_timeout_sec_);
+  for (;;) {
+    // Readiness first: a request that arrived before shutdown is served
+    // (that is the drain); only an idle connection ends on shutdown.
+    pollfd fd{sock, POLLIN, 0};
+    const int ready = ::poll(&fd, 1, 10);
+    if (ready > 0) return true;
+    if (ready < 0 && errno != EINTR) return false;
+    if (this->svr_sock_ == INVALID_SOCKET) return false;
+    if (!first && hooks_.others_waiting && hooks_.others_waiting()) return false;
+    if (std::chrono::steady_clock::now() > deadline) return false;
   }
-  return ok;
 }
 
 template <class Base>
-bool ConnectionServer<Base>::process_and_close_socket(socket_t sock) {
+bool ConnectionServer<Base>::serve_connection(socket_t sock, SSL* ssl, bool& linger) {
   std::string remote_addr, local_addr;
   int remote_port = 0, local_port = 0;
   httplib::detail::get_remote_ip_and_port(sock, remote_addr, remote_port);
   httplib::detail::get_local_ip_and_port(sock, local_addr, local_port);
+  std::function<void(httplib::Request&)> setup;
+  if (ssl != nullptr) setup = [ssl](httplib::Request& req) { req.ssl = ssl; };
+
+  bool ret = false;
+  for (std::size_t served = 0; served < this->keep_alive_max_count_ && wait_for_request(sock, ssl, served == 0);
+       ++served) {
+    const bool close_connection = served + 1 == this->keep_alive_max_count_;
+    bool connection_closed = false;
+    std::unique_ptr<httplib::Stream> stream;
+    if (ssl != nullptr) {
+      stream = std::make_unique<httplib::detail::SSLSocketStream>(sock, ssl, this->read_timeout_sec_,
+                                                                  this->read_timeout_usec_, this->write_timeout_sec_,
+                                                                  this->write_timeout_usec_);
+    } else {
+      stream = std::make_unique<httplib::detail::SocketStream>(sock, this->read_timeout_sec_, this->read_timeout_usec_,
+                                                               this->write_timeout_sec_, this->write_timeout_usec_);
+    }
+    reset_current_request();
+    ret = this->process_request(*stream, remote_addr, remote_port, local_addr, local_port, close_connection,
+                                connection_closed, setup);
+    const RequestContext& request = current_request();
+    if (request.status != 0 && hooks_.on_request_done) hooks_.on_request_done(request);
+    if (request.close_connection) {
+      linger = true;
+      break;
+    }
+    if (!ret || connection_closed) break;
+  }
+  return ret;
+}
+
+template <class Base>
+bool ConnectionServer<Base>::process_and_close_socket(socket_t sock) {
   bool linger = false;
   bool ret = false;
-
   if constexpr (std::is_same_v<Base, httplib::SSLServer>) {
     SSL* ssl = httplib::detail::ssl_new(
         sock, this->ssl_context(), ssl_mutex_,
@@ -67,31 +99,17 @@ bool ConnectionServer<Base>::process_and_close_socket(socket_t sock) {
     if (ssl == nullptr) {
       if (hooks_.on_tls_handshake_failed) hooks_.on_tls_handshake_failed();
     } else {
-      ret = httplib::detail::process_server_socket_ssl(
-          this->svr_sock_, ssl, sock, this->keep_alive_max_count_, this->keep_alive_timeout_sec_,
-          this->read_timeout_sec_, this->read_timeout_usec_, this->write_timeout_sec_, this->write_timeout_usec_,
-          [&](httplib::Stream& strm, bool close_connection, bool& connection_closed) {
-            return serve_one(strm, close_connection, connection_closed, linger, remote_addr, remote_port,
-                             local_addr, local_port, [&](httplib::Request& req) { req.ssl = ssl; });
-          });
-      if (linger) {
-        // Send close_notify but do not wait for the client's: it may still
-        // be sending a body we will not read.
-        SSL_shutdown(ssl);
-        std::lock_guard guard(ssl_mutex_);
-        SSL_free(ssl);
-      } else {
-        httplib::detail::ssl_delete(ssl_mutex_, ssl, sock, ret);
-      }
+      ret = serve_connection(sock, ssl, linger);
+      // Send close_notify once and do not wait for the client's (RFC 8446
+      // 6.1 allows it): cpp-httplib's ssl_delete waits up to a second for
+      // it, holding a worker for every client that never sends one, and a
+      // client still sending a body we refused never will.
+      if (ret || linger) SSL_shutdown(ssl);
+      std::lock_guard guard(ssl_mutex_);
+      SSL_free(ssl);
     }
   } else {
-    ret = httplib::detail::process_server_socket(
-        this->svr_sock_, sock, this->keep_alive_max_count_, this->keep_alive_timeout_sec_, this->read_timeout_sec_,
-        this->read_timeout_usec_, this->write_timeout_sec_, this->write_timeout_usec_,
-        [&](httplib::Stream& strm, bool close_connection, bool& connection_closed) {
-          return serve_one(strm, close_connection, connection_closed, linger, remote_addr, remote_port, local_addr,
-                           local_port, nullptr);
-        });
+    ret = serve_connection(sock, nullptr, linger);
   }
 
   if (linger) linger_before_close(sock, hooks_.linger_timeout, hooks_.linger_max_bytes);

@@ -8,6 +8,11 @@
 //    reported to `on_request_done` (logs, metrics) after the response;
 //  - close after a response marked with close_connection_after(), with a
 //    bounded lingering close so the client reads the answer, not a reset;
+//  - a keep-alive wait that yields the worker when other connections are
+//    queued (an idle keep-alive connection would otherwise hold a worker for
+//    the whole keep-alive timeout while new clients wait) and that sees
+//    requests already buffered inside OpenSSL (cpp-httplib's own wait only
+//    polls the socket, so a pipelined request over TLS stalls);
 //  - a count of failed TLS handshakes.
 #pragma once
 
@@ -25,6 +30,7 @@ namespace sealshot::http {
 struct ConnectionHooks {
   std::function<void(const RequestContext&)> on_request_done;
   std::function<void()> on_tls_handshake_failed;
+  std::function<bool()> others_waiting;  // true: close idle keep-alive connections now
   std::chrono::milliseconds linger_timeout{2000};
   std::uint64_t linger_max_bytes = 0;
 };
@@ -38,9 +44,10 @@ class ConnectionServer final : public Base {
 
  private:
   bool process_and_close_socket(socket_t sock) override;
-  bool serve_one(httplib::Stream& strm, bool close_connection, bool& connection_closed, bool& linger,
-                 const std::string& remote_addr, int remote_port, const std::string& local_addr, int local_port,
-                 const std::function<void(httplib::Request&)>& setup);
+  // The keep-alive loop for one connection (cpp-httplib's
+  // process_server_socket_core, with our wait and close rules).
+  bool serve_connection(socket_t sock, SSL* ssl, bool& linger);
+  bool wait_for_request(socket_t sock, SSL* ssl, bool first) const;
 
   ConnectionHooks hooks_;
   std::mutex ssl_mutex_;  // SSLServer's own is private; guards SSL_new/SSL_free as it does

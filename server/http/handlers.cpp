@@ -43,16 +43,18 @@ bool is_octet_stream(const std::string& content_type) {
   return media == "application/octet-stream";
 }
 
-// Project lookup shared by the preflight and the upload.
+// Project lookup shared by the preflight and the upload (`body_pending`:
+// a refusal must close the connection, the body was not read).
 std::optional<server::Project> find_project_or_refuse(Services& services, const httplib::Request& req,
-                                                      httplib::Response& res) {
+                                                      httplib::Response& res, bool body_pending) {
   const std::string& project_id = req.path_params.at("project");
   auto project = services.ingest.find_project(project_id);
   if (!project.ok()) {
     if (project.code() == ErrorCode::not_found) {
-      refuse_unread(res, 404, "project_not_found", "No project with this id accepts submissions here.");
+      write_error(res, 404, "project_not_found", "No project with this id accepts submissions here.");
+      if (body_pending) close_connection_after(res);
     } else {
-      refuse_storage(services, res, project.status(), true);
+      refuse_storage(services, res, project.status(), body_pending);
     }
     return std::nullopt;
   }
@@ -92,7 +94,7 @@ void handle_metrics(Services& services, const httplib::Request&, httplib::Respon
 }
 
 void handle_ingest_preflight(Services& services, const httplib::Request& req, httplib::Response& res) {
-  auto project = find_project_or_refuse(services, req, res);
+  auto project = find_project_or_refuse(services, req, res, false);
   if (!project) return;
   const CorsDecision cors = cors_check(req, *project);
   cors_apply_preflight(res, cors);
@@ -117,7 +119,7 @@ void handle_ingest(Services& services, const httplib::Request& req, httplib::Res
     refuse_rate_limited(res, per_ip, "Too many submissions from this client; retry later.");
     return;
   }
-  auto project = find_project_or_refuse(services, req, res);
+  auto project = find_project_or_refuse(services, req, res, true);
   if (!project) return;
   const CorsDecision cors = cors_check(req, *project);
   cors_apply(res, cors);

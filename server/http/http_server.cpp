@@ -65,6 +65,7 @@ HttpServer::HttpServer(const ServerConfig& config, server::Storage& storage, Jso
   ConnectionHooks hooks;
   hooks.on_request_done = [this](const RequestContext& request) { on_request_done(request); };
   hooks.on_tls_handshake_failed = [this] { metrics_.add_tls_handshake_failure(); };
+  hooks.others_waiting = [this] { return queue_stats_.queued.load() > 0; };
   hooks.linger_timeout = config_.limits.linger_timeout;
   hooks.linger_max_bytes = config_.limits.linger_max_bytes;
   if (tls) {
@@ -233,10 +234,7 @@ bool HttpServer::serve() {
 }
 
 void HttpServer::shutdown() {
-  if (draining_.exchange(true)) {
-    server_->stop();  // harmless repeat
-    return;
-  }
+  if (draining_.exchange(true)) return;  // stop() twice trips cpp-httplib's assert
   metrics_.set_draining(true);
   // serve() may be between its flag and cpp-httplib's is_running(); stop()
   // before that would be lost. Bounded wait.

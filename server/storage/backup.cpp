@@ -37,7 +37,8 @@ Result<std::vector<Row>> all_rows(sqlite::Connection& db) {
     Result<bool> row = stmt.value().step("list submissions");
     if (!row.ok()) return row.status();
     if (!row.value()) return rows;
-    rows.push_back({stmt.value().column_text(0), stmt.value().column_text(1), std::uint64_t(stmt.value().column_int(2))});
+    rows.push_back(
+        {stmt.value().column_text(0), stmt.value().column_text(1), std::uint64_t(stmt.value().column_int(2))});
   }
 }
 
@@ -109,7 +110,8 @@ Result<BackupManifest> read_manifest(const std::string& dir) {
   }
   if (m.format_version != kBackupFormatVersion) {
     return Status(ErrorCode::invalid_argument, "'" + dir + "' has backup format version " +
-                                                   std::to_string(m.format_version) + ", which this build cannot read.");
+                                                   std::to_string(m.format_version) +
+                                                   ", which this build cannot read.");
   }
   return m;
 }
@@ -132,6 +134,7 @@ Status backup_write(sqlite::Connection& source, const std::string& data_dir, con
   std::error_code ec;
   std::filesystem::create_directories(backup_dir, ec);
   if (ec) return {ErrorCode::storage_error, "Cannot create '" + backup_dir + "': " + ec.message() + "."};
+  std::filesystem::permissions(backup_dir, std::filesystem::perms::owner_all, ec);  // as the data directory
 
   const std::string db_path = backup_dir + "/sealshot.db";
   BackupManifest manifest;
@@ -228,7 +231,8 @@ Result<BackupManifest> backup_verify(const std::string& backup_dir) {
   Result<int> version = schema_version(db);
   if (!version.ok()) return version.status();
   if (version.value() < 1 || version.value() > kSchemaVersion) {
-    return damaged(backup_dir, "its schema version " + std::to_string(version.value()) + " is not one this build reads");
+    return damaged(backup_dir,
+                   "its schema version " + std::to_string(version.value()) + " is not one this build reads");
   }
   Result<std::uint64_t> projects = count_rows(db, "projects");
   Result<std::vector<Row>> rows = all_rows(db);

@@ -161,8 +161,8 @@ Result<std::vector<std::uint8_t>> BlobStore::read(std::string_view project_id, s
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) {
-      return Status(ErrorCode::storage_error, "The blob of submission " + std::string(submission_id) +
-                                                  " is missing from the data directory.");
+      return Status(ErrorCode::storage_error,
+                    "The blob of submission " + std::string(submission_id) + " is missing from the data directory.");
     }
     return io_error(errno, "open " + short_name(path));
   }

@@ -5,8 +5,8 @@
 //
 // Publishing is: fixed-buffer writes → fsync → rename into blobs/ → fsync of
 // the project directory (done by the committer, once per batch). Only then
-// does the row commit, so a row never points at a blob that might vanish. A crash before the row commits leaves an orphan blob (or a
-// staging file), which check_and_repair removes at start-up.
+// does the row commit, so a row never points at a blob that might vanish. A crash before the row commits leaves an
+// orphan blob (or a staging file), which check_and_repair removes at start-up.
 #pragma once
 
 #include <cstdint>

@@ -19,9 +19,20 @@ DataDirLock::~DataDirLock() {
 Status DataDirLock::hold_shared() { return acquire(Mode::shared); }
 Status DataDirLock::hold_exclusive() { return acquire(Mode::exclusive); }
 
+Status DataDirLock::downgrade() {
+  {
+    std::lock_guard lock(mutex_);
+    if (mode_ != Mode::exclusive) return {};
+    mode_ = Mode::none;  // so acquire() converts rather than returning early
+  }
+  return acquire(Mode::shared);
+}
+
 Status DataDirLock::acquire(Mode mode) {
   std::lock_guard lock(mutex_);
-  if (mode_ == mode) return {};
+  // Exclusive covers shared: a writer starting during repair must not
+  // convert the lock back to shared under the repair's feet.
+  if (mode_ == mode || (mode == Mode::shared && mode_ == Mode::exclusive)) return {};
   if (fd_ < 0) {
     fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd_ < 0) return io_error(errno, "open the lock file sealshot.lock");

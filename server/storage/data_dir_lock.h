@@ -22,9 +22,12 @@ class DataDirLock {
   DataDirLock(const DataDirLock&) = delete;
   DataDirLock& operator=(const DataDirLock&) = delete;
 
-  // Both wait up to timeout_ms for a conflicting holder, then fail.
+  // Both wait up to timeout_ms for a conflicting holder, then fail. Holding
+  // the lock exclusively already satisfies hold_shared().
   [[nodiscard]] Status hold_shared();
   [[nodiscard]] Status hold_exclusive();
+  // Exclusive back to shared, so other writers may start again.
+  [[nodiscard]] Status downgrade();
 
  private:
   enum class Mode { none, shared, exclusive };

@@ -1,6 +1,5 @@
 #include "group_commit.h"
 
-#include <exception>
 #include <map>
 
 #include "fs_util.h"
@@ -54,6 +53,8 @@ void GroupCommitter::loop() {
 }
 
 void GroupCommitter::commit_batch(std::deque<Pending*>& batch) {
+  transactions_.fetch_add(1);
+  jobs_.fetch_add(batch.size());
   // Directory fsyncs first (ordering: blob name durable, then row). A job
   // whose directory cannot be synced fails without running.
   std::map<std::string, Status> synced;
@@ -70,7 +71,8 @@ void GroupCommitter::commit_batch(std::deque<Pending*>& batch) {
     return;
   }
   bool any_ok = false;
-  for (Pending* p : batch) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    Pending* p = batch[i];
     if (!p->result.ok()) continue;  // its directory sync failed
     if (Status s = db_.exec("SAVEPOINT job", "start a write"); !s.ok()) {
       p->result = s;
@@ -78,11 +80,20 @@ void GroupCommitter::commit_batch(std::deque<Pending*>& batch) {
     }
     try {
       p->result = p->job(db_);
-    } catch (const std::exception&) {  // e.g. bad_alloc: nothing may escape storage
+    } catch (...) {  // e.g. bad_alloc: nothing may escape storage
       p->result = {ErrorCode::storage_error, "A database write failed unexpectedly."};
     }
     if (p->result.ok()) p->result = db_.exec("RELEASE job", "finish a write");
     if (!p->result.ok()) {
+      if (sqlite3_get_autocommit(db_.handle())) {
+        // SQLITE_FULL, IOERR and NOMEM can roll back the whole transaction,
+        // not just this job: the jobs before it are undone too, and the ones
+        // after must not run outside a transaction.
+        for (std::size_t j = 0; j < batch.size(); ++j) {
+          if (j != i && (j > i || batch[j]->result.ok())) batch[j]->result = p->result;
+        }
+        return;
+      }
       (void)db_.exec("ROLLBACK TO job", "undo a failed write");
       (void)db_.exec("RELEASE job", "undo a failed write");
     }
@@ -97,8 +108,6 @@ void GroupCommitter::commit_batch(std::deque<Pending*>& batch) {
       if (p->result.ok()) p->result = commit;
     }
   }
-  transactions_.fetch_add(1);
-  jobs_.fetch_add(batch.size());
 }
 
 }  // namespace sealshot::server

@@ -44,8 +44,6 @@ std::string project_id_generate() { return id_generate(kProjectIdPrefix); }
 std::string submission_id_generate() { return id_generate(kSubmissionIdPrefix); }
 
 bool project_id_is_well_formed(std::string_view id) noexcept { return id_is_well_formed(id, kProjectIdPrefix); }
-bool submission_id_is_well_formed(std::string_view id) noexcept {
-  return id_is_well_formed(id, kSubmissionIdPrefix);
-}
+bool submission_id_is_well_formed(std::string_view id) noexcept { return id_is_well_formed(id, kSubmissionIdPrefix); }
 
 }  // namespace sealshot::server

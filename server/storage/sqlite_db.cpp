@@ -77,8 +77,8 @@ Statement& Statement::bind(int index, std::int64_t value) {
 Statement& Statement::bind(int index, std::span<const std::uint8_t> bytes) {
   // A zero-length blob must still be a blob, not NULL: pass a valid pointer.
   static const std::uint8_t empty = 0;
-  const int rc = sqlite3_bind_blob(stmt_, index, bytes.empty() ? &empty : bytes.data(), int(bytes.size()),
-                                   SQLITE_TRANSIENT);
+  const int rc =
+      sqlite3_bind_blob(stmt_, index, bytes.empty() ? &empty : bytes.data(), int(bytes.size()), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) bind_error_ = rc;
   return *this;
 }

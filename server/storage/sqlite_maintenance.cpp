@@ -47,7 +47,7 @@ Result<ConsistencyReport> SqliteStorage::check_and_repair() {
   if (Status s = lock_.hold_exclusive(); !s.ok()) return s;
   struct BackToShared {
     DataDirLock& lock;
-    ~BackToShared() { (void)lock.hold_shared(); }
+    ~BackToShared() { (void)lock.downgrade(); }
   } back_to_shared{lock_};
 
   ConsistencyReport report;
@@ -159,8 +159,8 @@ Result<std::uint64_t> SqliteStorage::purge_expired(std::int64_t now_ms) {
           if (!row.value()) break;
           deleted.push_back(rows.value().column_text(0));
         }
-        Result<sqlite::Statement> keys = sqlite::Statement::prepare(
-            db, "DELETE FROM idempotency_keys WHERE project_id = ?1 AND submission_id = ?2");
+        Result<sqlite::Statement> keys =
+            sqlite::Statement::prepare(db, "DELETE FROM idempotency_keys WHERE project_id = ?1 AND submission_id = ?2");
         if (!keys.ok()) return keys.status();
         for (const std::string& id : deleted) {
           keys.value().reset();

@@ -92,12 +92,18 @@ SqliteStorage::SqliteStorage(std::string data_dir, SqliteStorageOptions options,
       readers_(data_dir_ + "/sealshot.db", options_.busy_timeout_ms),
       committer_(std::move(committer)) {}
 
-Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::string& data_dir,
-                                                           SqliteStorageOptions options) {
+Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::string& data_dir, SqliteStorageOptions options) {
   if (Status s = crypto_init(); !s.ok()) return s;  // ids come from libsodium's randombytes
   std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
-  if (ec) return Status(ErrorCode::storage_error, "Cannot create the data directory '" + data_dir + "': " + ec.message() + ".");
+  // Owner only: the blobs are ciphertext, but the metadata (ids, times,
+  // origins) is nobody else's business either.
+  if (std::filesystem::create_directories(data_dir, ec)) {
+    std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all, ec);
+  }
+  if (ec) {
+    return Status(ErrorCode::storage_error,
+                  "Cannot create the data directory '" + data_dir + "': " + ec.message() + ".");
+  }
   BlobStore layout(data_dir, nullptr);
   if (Status s = layout.prepare(); !s.ok()) return s;
 
@@ -145,8 +151,8 @@ Result<Project> SqliteStorage::create_project(const NewProject& input) {
   Result<std::vector<std::string>> origins = origins_normalize(input.allowed_origins);
   if (!origins.ok()) return origins.status();
   if (input.retention_days > kMaxRetentionDays) {
-    return Status(ErrorCode::invalid_argument,
-                  "Retention must be at most " + std::to_string(kMaxRetentionDays) + " days (0 keeps reports until deleted).");
+    return Status(ErrorCode::invalid_argument, "Retention must be at most " + std::to_string(kMaxRetentionDays) +
+                                                   " days (0 keeps reports until deleted).");
   }
   if (input.max_body_bytes > std::uint64_t(INT64_MAX)) {
     return Status(ErrorCode::invalid_argument, "The body size limit is out of range.");
@@ -163,8 +169,9 @@ Result<Project> SqliteStorage::create_project(const NewProject& input) {
 
   Status s = committer_->run([&](sqlite::Connection& db) -> Status {
     Result<sqlite::Statement> insert = sqlite::Statement::prepare(
-        db, "INSERT INTO projects (project_id, name, public_key, max_body_bytes, retention_days, created_at_ms) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        db,
+        "INSERT INTO projects (project_id, name, public_key, max_body_bytes, retention_days, created_at_ms) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     if (!insert.ok()) return insert.status();
     insert.value()
         .bind(1, project.id)
@@ -186,15 +193,16 @@ Result<Project> SqliteStorage::get_project(std::string_view project_id) {
   if (!lease.ok()) return lease.status();
   sqlite::Connection& db = *lease.value();
   return in_read_transaction(db, [&]() -> Result<Project> {
-    Result<sqlite::Statement> stmt = sqlite::Statement::prepare(db, std::string(kProjectColumns) + " WHERE project_id = ?1");
+    Result<sqlite::Statement> stmt =
+        sqlite::Statement::prepare(db, std::string(kProjectColumns) + " WHERE project_id = ?1");
     if (!stmt.ok()) return stmt.status();
     stmt.value().bind(1, project_id);
     Result<bool> row = stmt.value().step("read a project");
     if (!row.ok()) return row.status();
     if (!row.value()) return no_such_project();
     Project project = project_from_row(stmt.value());
-    Result<sqlite::Statement> origins = sqlite::Statement::prepare(
-        db, "SELECT origin FROM project_origins WHERE project_id = ?1 ORDER BY position");
+    Result<sqlite::Statement> origins =
+        sqlite::Statement::prepare(db, "SELECT origin FROM project_origins WHERE project_id = ?1 ORDER BY position");
     if (!origins.ok()) return origins.status();
     origins.value().bind(1, project_id);
     for (;;) {
@@ -222,8 +230,8 @@ Result<std::vector<Project>> SqliteStorage::list_projects() {
       if (!row.value()) break;
       projects.push_back(project_from_row(stmt.value()));
     }
-    Result<sqlite::Statement> origins = sqlite::Statement::prepare(
-        db, "SELECT project_id, origin FROM project_origins ORDER BY project_id, position");
+    Result<sqlite::Statement> origins =
+        sqlite::Statement::prepare(db, "SELECT project_id, origin FROM project_origins ORDER BY project_id, position");
     if (!origins.ok()) return origins.status();
     for (;;) {
       Result<bool> row = origins.value().step("list origins");
@@ -249,7 +257,8 @@ Status SqliteStorage::set_project_origins(std::string_view project_id, const std
     Result<bool> found = exists.value().step("find a project");
     if (!found.ok()) return found.status();
     if (!found.value()) return no_such_project();
-    Result<sqlite::Statement> clear = sqlite::Statement::prepare(db, "DELETE FROM project_origins WHERE project_id = ?1");
+    Result<sqlite::Statement> clear =
+        sqlite::Statement::prepare(db, "DELETE FROM project_origins WHERE project_id = ?1");
     if (!clear.ok()) return clear.status();
     clear.value().bind(1, project_id);
     if (Status s = clear.value().run("replace origins"); !s.ok()) return s;
@@ -312,10 +321,10 @@ Result<Submission> SqliteStorage::get_submission(std::string_view project_id, st
   if (!project_id_is_well_formed(project_id) || !submission_id_is_well_formed(id)) return no_such_submission();
   Result<ReadPool::Lease> lease = readers_.acquire();
   if (!lease.ok()) return lease.status();
-  Result<sqlite::Statement> stmt = sqlite::Statement::prepare(
-      *lease.value(),
-      "SELECT submission_id, created_at_ms, size_bytes, status FROM submissions "
-      "WHERE project_id = ?1 AND submission_id = ?2");
+  Result<sqlite::Statement> stmt =
+      sqlite::Statement::prepare(*lease.value(),
+                                 "SELECT submission_id, created_at_ms, size_bytes, status FROM submissions "
+                                 "WHERE project_id = ?1 AND submission_id = ?2");
   if (!stmt.ok()) return stmt.status();
   stmt.value().bind(1, project_id).bind(2, id);
   Result<bool> row = stmt.value().step("read a submission");

@@ -33,6 +33,34 @@ struct CommitRow {
   std::uint64_t size_bytes = 0;
 };
 
+// The first submission stored under row.idempotency_key, if any: sets
+// *existing, or returns conflict when that one had a different body.
+Status find_earlier(sqlite::Connection& db, const CommitRow& row, std::optional<Submission>* existing) {
+  Result<sqlite::Statement> key =
+      sqlite::Statement::prepare(db,
+                                 "SELECT s.submission_id, s.created_at_ms, s.size_bytes, s.status, k.body_hash "
+                                 "FROM idempotency_keys k JOIN submissions s "
+                                 "  ON s.project_id = k.project_id AND s.submission_id = k.submission_id "
+                                 "WHERE k.project_id = ?1 AND k.idempotency_key = ?2");
+  if (!key.ok()) return key.status();
+  key.value().bind(1, row.project_id).bind(2, row.idempotency_key);
+  Result<bool> used = key.value().step("look up an idempotency key");
+  if (!used.ok()) return used.status();
+  if (!used.value()) return {};
+  const std::vector<std::uint8_t> hash = key.value().column_blob(4);
+  if (hash.size() != row.body_hash.size() || sodium_memcmp(hash.data(), row.body_hash.data(), hash.size()) != 0) {
+    return {ErrorCode::conflict, "This idempotency key was already used for a different report."};
+  }
+  Submission first;
+  first.project_id = row.project_id;
+  first.id = key.value().column_text(0);
+  first.created_at_ms = key.value().column_int(1);
+  first.size_bytes = std::uint64_t(key.value().column_int(2));
+  first.status = submission_status_from_name(key.value().column_text(3)).value_or(SubmissionStatus::fresh);
+  *existing = std::move(first);
+  return {};
+}
+
 // The one job the committer runs for a commit(). Sets *existing when the key
 // was used before with the same body.
 Status insert_submission(sqlite::Connection& db, const CommitRow& row, std::optional<Submission>* existing) {
@@ -46,30 +74,7 @@ Status insert_submission(sqlite::Connection& db, const CommitRow& row, std::opti
   if (!row.idempotency_key.empty()) {
     // Inside the batch's write transaction: two commits with the same key,
     // even in the same batch, see each other, so the body is stored once.
-    Result<sqlite::Statement> key = sqlite::Statement::prepare(
-        db,
-        "SELECT s.submission_id, s.created_at_ms, s.size_bytes, s.status, k.body_hash "
-        "FROM idempotency_keys k JOIN submissions s "
-        "  ON s.project_id = k.project_id AND s.submission_id = k.submission_id "
-        "WHERE k.project_id = ?1 AND k.idempotency_key = ?2");
-    if (!key.ok()) return key.status();
-    key.value().bind(1, row.project_id).bind(2, row.idempotency_key);
-    Result<bool> used = key.value().step("look up an idempotency key");
-    if (!used.ok()) return used.status();
-    if (used.value()) {
-      const std::vector<std::uint8_t> hash = key.value().column_blob(4);
-      if (hash.size() != row.body_hash.size() || sodium_memcmp(hash.data(), row.body_hash.data(), hash.size()) != 0) {
-        return {ErrorCode::conflict, "This idempotency key was already used for a different report."};
-      }
-      Submission first;
-      first.project_id = row.project_id;
-      first.id = key.value().column_text(0);
-      first.created_at_ms = key.value().column_int(1);
-      first.size_bytes = std::uint64_t(key.value().column_int(2));
-      first.status = submission_status_from_name(key.value().column_text(3)).value_or(SubmissionStatus::fresh);
-      *existing = std::move(first);
-      return {};
-    }
+    if (Status s = find_earlier(db, row, existing); !s.ok() || *existing) return s;
   }
 
   Result<sqlite::Statement> insert = sqlite::Statement::prepare(
@@ -137,15 +142,26 @@ Result<CommitResult> SqliteSubmissionWriter::commit(std::string_view idempotency
   row.size_bytes = file_.size();
   crypto_generichash_final(&hash_, row.body_hash.data(), row.body_hash.size());
 
+  // A retry of a report that is already stored (the usual case for a reused
+  // key) is answered from the committed row without syncing anything. The
+  // committer's job checks again, for retries racing each other.
+  if (!row.idempotency_key.empty()) {
+    Result<ReadPool::Lease> lease = storage_.readers_.acquire();
+    if (!lease.ok()) return lease.status();
+    std::optional<Submission> earlier;
+    if (Status s = find_earlier(*lease.value(), row, &earlier); !s.ok()) return s;
+    if (earlier) return CommitResult{std::move(*earlier), false};
+  }
+
   // 1. The blob's bytes are synced and it is renamed into place...
   if (Status s = storage_.blobs_.publish(file_, project_id_, submission_id_); !s.ok()) return s;
   // 2. ...the committer fsyncs its directory, then commits the row (both
   // shared with the other commits of the batch).
   row.created_at_ms = storage_.now_ms();
   std::optional<Submission> existing;
-  const Status committed = storage_.committer_->run(
-      [&](sqlite::Connection& db) { return insert_submission(db, row, &existing); },
-      storage_.blobs_.project_dir(project_id_));
+  const Status committed =
+      storage_.committer_->run([&](sqlite::Connection& db) { return insert_submission(db, row, &existing); },
+                               storage_.blobs_.project_dir(project_id_));
   if (!committed.ok() || existing) {
     // No row refers to this blob (failed, or a duplicate of an earlier
     // report): remove it now rather than leave it to the next repair.

@@ -6,17 +6,21 @@ namespace sealshot::server {
 
 const char* submission_status_name(SubmissionStatus status) noexcept {
   switch (status) {
-    case SubmissionStatus::fresh: return "new";
-    case SubmissionStatus::in_review: return "in_review";
-    case SubmissionStatus::resolved: return "resolved";
-    case SubmissionStatus::archived: return "archived";
+    case SubmissionStatus::fresh:
+      return "new";
+    case SubmissionStatus::in_review:
+      return "in_review";
+    case SubmissionStatus::resolved:
+      return "resolved";
+    case SubmissionStatus::archived:
+      return "archived";
   }
   return "new";
 }
 
 std::optional<SubmissionStatus> submission_status_from_name(std::string_view name) noexcept {
-  for (SubmissionStatus s : {SubmissionStatus::fresh, SubmissionStatus::in_review, SubmissionStatus::resolved,
-                             SubmissionStatus::archived}) {
+  for (SubmissionStatus s :
+       {SubmissionStatus::fresh, SubmissionStatus::in_review, SubmissionStatus::resolved, SubmissionStatus::archived}) {
     if (name == submission_status_name(s)) return s;
   }
   return std::nullopt;

@@ -24,7 +24,7 @@ struct Project {
   std::string public_key;            // URL-safe base64 text; the secret key is never stored
   std::vector<std::string> allowed_origins;  // exact origins, e.g. "https://shop.example"
   std::uint64_t max_body_bytes = 0;  // 0: the server's default
-  std::uint32_t retention_days = 90;
+  std::uint32_t retention_days = 90;   // 0: kept until deleted
   std::int64_t created_at_ms = 0;
 };
 
@@ -73,7 +73,8 @@ class SubmissionWriter {
   // Makes the blob and its row durable (fsync / synchronous commit) before
   // returning. With an idempotency key that was already used in this
   // project, discards this blob and returns the first submission
-  // (created = false).
+  // (created = false); conflict if that one had a different body. Keys are
+  // at most 255 printable ASCII characters; empty means none.
   [[nodiscard]] virtual Result<CommitResult> commit(std::string_view idempotency_key) = 0;
 };
 
@@ -115,7 +116,8 @@ class Storage {
 };
 
 // Opens (creating if needed) the embedded backend in `data_dir`:
-// sealshot.db (SQLite, WAL) + blobs/ + staging/.
+// sealshot.db (SQLite, WAL) + blobs/ + staging/. sqlite_storage.h has an
+// overload taking options (clock, group-commit batch size, busy timeout).
 [[nodiscard]] Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string& data_dir);
 // Copies a backup made by backup_to into an empty data directory.
 [[nodiscard]] Status restore_sqlite_backup(const std::string& backup_dir, const std::string& data_dir);

@@ -41,6 +41,9 @@ const CANDIDATES = {
     window.__capture = (dpr, placeholder) => domToCanvas(document.documentElement, {
       width: innerWidth, height: innerHeight, scale: dpr, workerNumber: 0,
       fetch: { placeholderImage: placeholder, bypassingCache: false } });`,
+  // The widget's own call: our CSP-proof font CSS, the clone hook that blanks masked text, no workers.
+  "modern-screenshot (as the widget calls it)": `import { captureDom } from "./src/app/capture-dom.js";
+    window.__capture = async (dpr) => (await captureDom({ found: { wholeTexts: [], substrings: [] }, devicePixelRatio: dpr })).canvas;`,
   "html-to-image": `import { toCanvas } from "html-to-image";
     window.__capture = (dpr, placeholder) => toCanvas(document.documentElement, {
       width: innerWidth, height: innerHeight, pixelRatio: dpr, imagePlaceholder: placeholder, cacheBust: false });`,

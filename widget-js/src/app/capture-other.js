@@ -42,12 +42,31 @@ const MAX_UPLOAD_SIDE = 4096;
 /** An image file chosen by the visitor, scaled down to at most 4096 px a side. */
 export async function captureUpload(file) {
   if (!file || !/^image\//.test(file.type)) throw new Error("not_an_image");
-  const bitmap = await createImageBitmap(file);
-  const scale = Math.min(1, MAX_UPLOAD_SIDE / Math.max(bitmap.width, bitmap.height));
+  const bitmap = await decodeImage(file);
+  const w = bitmap.naturalWidth || bitmap.width, h = bitmap.naturalHeight || bitmap.height;
+  if (!w || !h) throw new Error("empty_image");
+  const scale = Math.min(1, MAX_UPLOAD_SIDE / Math.max(w, h));
   const canvas = document.createElement("canvas");
-  canvas.width = Math.max(1, Math.round(bitmap.width * scale));
-  canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+  canvas.width = Math.max(1, Math.round(w * scale));
+  canvas.height = Math.max(1, Math.round(h * scale));
   canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
   bitmap.close?.();
   return { canvas, devicePixelRatio: 1 };
+}
+
+// createImageBitmap refuses SVG files in Chromium; an <img> on a blob: URL takes them.
+async function decodeImage(file) {
+  try {
+    return await createImageBitmap(file);
+  } catch {
+    const url = URL.createObjectURL(file);
+    try {
+      const img = new Image();
+      img.src = url;
+      await img.decode();
+      return img;
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+  }
 }

@@ -37,8 +37,11 @@ export function collectRedactions({ scan = null, maxScanChars = 1 << 20, maskSel
   const out = { masked: [], sensitive: [], detected: [], wholeTexts: [], substrings: [], stats: { roots: 0, frames: 0, textChars: 0, hits: 0 } };
   const viewport = { x0: 0, y0: 0, x1: window.innerWidth, y1: window.innerHeight };
 
+  // A whole element is one box: its bounding box, which also covers the gaps
+  // between the line fragments of a wrapped inline element.
   const push = (list, el, frame) => {
-    for (const r of el.getClientRects()) { const b = boxOf(r, frame); if (b) list.push(b); }
+    const b = el.getClientRects().length ? boxOf(el.getBoundingClientRect(), frame) : null;
+    if (b) list.push(b);
   };
   const keepTextsOf = (el) => {
     const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);

@@ -169,7 +169,6 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
       redraw();
     },
     clearShot(text) { shot = null; marks = []; this.showStatus(text); },
-    setHidden(hidden) { host.style.display = hidden ? "none" : ""; },
     busy(on) { for (const el of [send, comment, email, category]) el.disabled = on; send.textContent = on ? labels.sending : labels.send; },
     progress(fraction) {
       progress.hidden = fraction == null;

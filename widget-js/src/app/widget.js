@@ -72,7 +72,12 @@ export function createApp({ config, state, consoleErrors = [] }) {
       captured = await captureDom({ found, maskSelectors: config.maskSelectors });
       lap("capture");
     } else if (source === "display") {
-      captured = await captureDisplay({ hide: () => dialog.setHidden(true), show: () => dialog.setHidden(false) });
+      // Our launcher and dialog are real pixels in a tab capture: hide them for the frame.
+      const ui = () => document.querySelectorAll("[data-sealshot-ui]");
+      captured = await captureDisplay({
+        hide: () => ui().forEach((el) => el.style.setProperty("visibility", "hidden")),
+        show: () => ui().forEach((el) => el.style.removeProperty("visibility")),
+      });
       lap("capture");
       found = collect(); // the page as it was in the frame: the dialog was hidden, nothing moved
       lap("scan");
@@ -82,10 +87,16 @@ export function createApp({ config, state, consoleErrors = [] }) {
     }
     const { canvas, devicePixelRatio } = captured;
     const ctx = canvas.getContext("2d", { willReadFrequently: true });
-    const imageData = ctx.getImageData(0, 0, canvas.width, canvas.height);
     const rects = found ? [...found.masked, ...found.sensitive, ...found.detected] : [];
-    // The preview is already redacted by the core, so the visitor sees the final boxes.
-    core.redact(imageData.data, imageData.width, imageData.height, rects, devicePixelRatio);
+    // The preview shows the final boxes: filled here with the core's outward
+    // rounding on the canvas (no 8-33 MB round trip through the wasm heap);
+    // the core fills them again, authoritatively, in redactAndEncode on send.
+    ctx.fillStyle = "#000";
+    for (const r of rects) {
+      const x0 = Math.floor(r.x * devicePixelRatio), y0 = Math.floor(r.y * devicePixelRatio);
+      ctx.fillRect(x0, y0, Math.ceil((r.x + r.width) * devicePixelRatio) - x0, Math.ceil((r.y + r.height) * devicePixelRatio) - y0);
+    }
+    const imageData = ctx.getImageData(0, 0, canvas.width, canvas.height);
     lap("redact");
     return {
       source, imageData, devicePixelRatio, rects, timings,
@@ -100,10 +111,12 @@ export function createApp({ config, state, consoleErrors = [] }) {
       if (!dialog) return;
       session.shot = shot;
       dialog.showShot(shot.imageData, shot.devicePixelRatio);
+      emit("sealshot:capture", { source, width: shot.imageData.width, height: shot.imageData.height, timings: shot.timings });
     } catch (error) {
       if (!dialog) return;
       session.shot = null;
       dialog.clearShot(labels.captureFailed);
+      emit("sealshot:capture", { source, error: String(error?.message ?? error) });
       warn("capture failed", error);
     }
   }

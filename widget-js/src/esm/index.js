@@ -1,5 +1,5 @@
 // The ES module entry, for sites that bundle their JavaScript:
-//   import * as Sealshot from "@sealshot/widget";
+//   import * as Sealshot from "./sealshot/esm/sealshot.mjs";   (build/widget/esm/ after scripts/build)
 //   Sealshot.init({ project: "prj_…", publicKey: "…", endpoint: "https://feedback.example.com",
 //                   assetsUrl: "/static/sealshot/" });
 // Same behaviour as the script tag: nothing heavy loads before the first

@@ -1,0 +1,303 @@
+#include "admin_commands.h"
+
+#include <iostream>
+#include <memory>
+
+#include "admin_support.h"
+#include "backup.h"
+#include "cli_error.h"
+#include "envelope.h"
+#include "file_io.h"
+#include "keys.h"
+#include "origins.h"
+#include "report_open.h"
+
+namespace sealshot::cli {
+namespace {
+
+using server::Project;
+using server::Storage;
+using server::Submission;
+
+// --- project ----------------------------------------------------------------------
+
+struct CreateOptions {
+  std::string data_dir, name, secret_key_out, public_url = "https://localhost:8443";
+  std::vector<std::string> origins;
+  std::uint64_t max_body_bytes = 0;
+  std::uint32_t retention_days = 90;
+  bool json = false;
+};
+
+void project_create(const CreateOptions& o) {
+  // Everything that can be checked is checked before a key file is written.
+  take(server::origins_normalize(o.origins));
+  std::string public_url = o.public_url;
+  while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
+  Result<std::string> url = server::origin_normalize(public_url);
+  if (!url.ok()) throw CommandError("--public-url: " + url.message());
+
+  std::unique_ptr<Storage> storage = open_storage(o.data_dir, DataDir::create);
+  KeyPair pair = take(keypair_generate());
+  server::NewProject input{o.name, key_to_text(pair.public_key), o.origins, o.max_body_bytes, o.retention_days};
+  // The secret key first: a project whose key was lost could never be read.
+  check(write_secret_file(o.secret_key_out,
+                          "# Sealshot project secret key: opens this project's reports. Keep it private.\n" +
+                              key_to_text(pair.secret_key) + "\n"));
+  Result<Project> created = storage->create_project(input);
+  if (!created.ok()) {
+    std::remove(o.secret_key_out.c_str());
+    throw CommandError(created.message());
+  }
+  const Project& p = created.value();
+  const std::string snippet = "<script src=\"" + url.value() + "/widget.js\" data-project=\"" + p.id +
+                              "\" data-key=\"" + p.public_key + "\" async></script>";
+  if (o.json) {
+    std::cout << nlohmann::json{{"project", project_to_json(p)}, {"snippet", snippet}}.dump(2) << "\n";
+  } else {
+    std::cout << p.id << "\n" << snippet << "\n";
+  }
+  std::cerr << "Secret key written to " << o.secret_key_out
+            << " (mode 0600). It alone opens this project's reports and the server has no copy: keep it safe.\n";
+}
+
+void project_list(const std::string& data_dir, bool json) {
+  std::unique_ptr<Storage> storage = open_storage(data_dir, DataDir::must_exist);
+  const std::vector<Project> projects = take(storage->list_projects());
+  if (json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const Project& p : projects) out.push_back(project_to_json(p));
+    std::cout << out.dump(2) << "\n";
+    return;
+  }
+  std::vector<std::vector<std::string>> rows{{"ID", "NAME", "ORIGINS", "RETENTION", "MAX BODY", "CREATED"}};
+  for (const Project& p : projects) {
+    std::string origins;
+    for (const std::string& origin : p.allowed_origins) origins += (origins.empty() ? "" : ",") + origin;
+    rows.push_back({p.id, p.name, origins, p.retention_days ? std::to_string(p.retention_days) + " days" : "forever",
+                    p.max_body_bytes ? format_bytes(p.max_body_bytes) : "default", format_utc(p.created_at_ms)});
+  }
+  print_table(rows);
+}
+
+void project_set_origins(const std::string& data_dir, const std::string& project_id,
+                         const std::vector<std::string>& origins) {
+  std::unique_ptr<Storage> storage = open_storage(data_dir, DataDir::must_exist);
+  check(storage->set_project_origins(project_id, origins));
+  for (const std::string& origin : take(storage->get_project(project_id)).allowed_origins) std::cout << origin << "\n";
+}
+
+// --- submissions ------------------------------------------------------------------
+
+struct ListOptions {
+  std::string data_dir, project, status, cursor;
+  std::uint32_t limit = 50;
+  bool json = false;
+};
+
+server::SubmissionStatus parse_status(const std::string& name) {
+  std::optional<server::SubmissionStatus> status = server::submission_status_from_name(name);
+  if (!status) throw CommandError("--status must be one of new, in_review, resolved, archived.");
+  return *status;
+}
+
+void submissions_list(const ListOptions& o) {
+  std::unique_ptr<Storage> storage = open_storage(o.data_dir, DataDir::must_exist);
+  server::ListQuery query;
+  if (!o.status.empty()) query.status = parse_status(o.status);
+  query.limit = o.limit;
+  query.cursor = o.cursor;
+  const server::SubmissionPage page = take(storage->list_submissions(o.project, query));
+  if (o.json) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const Submission& s : page.items) items.push_back(submission_to_json(s));
+    std::cout << nlohmann::json{{"items", items}, {"next_cursor", page.next_cursor}}.dump(2) << "\n";
+    return;
+  }
+  std::vector<std::vector<std::string>> rows{{"ID", "CREATED", "SIZE", "STATUS"}};
+  for (const Submission& s : page.items) {
+    rows.push_back(
+        {s.id, format_utc(s.created_at_ms), format_bytes(s.size_bytes), server::submission_status_name(s.status)});
+  }
+  print_table(rows);
+  if (!page.next_cursor.empty()) std::cerr << "More: --cursor " << page.next_cursor << "\n";
+}
+
+struct GetOptions {
+  std::string data_dir, project, id, out, secret_key, open_dir;
+};
+
+void submissions_get(const GetOptions& o) {
+  if (o.secret_key.empty() != o.open_dir.empty()) {
+    throw CommandError("--secret-key and --open-dir go together: give both to open the report, or neither.");
+  }
+  // Read the key before touching storage: a wrong key file fails fast.
+  std::optional<SecretKey> key;
+  if (!o.secret_key.empty()) key = take(secret_key_from_text(take(read_key_file(o.secret_key))));
+  std::unique_ptr<Storage> storage = open_storage(o.data_dir, DataDir::must_exist);
+  const std::vector<std::uint8_t> envelope = take(storage->read_envelope(o.project, o.id));
+  check(write_file_atomic(o.out, envelope.data(), envelope.size()));
+  // The stored project id is the expected one: a blob that was moved here
+  // from another project is refused.
+  if (key) report_open_into(envelope, *key, o.project, o.open_dir);
+  std::cerr << "Envelope written to " << o.out << " (" << envelope.size() << " bytes).\n";
+}
+
+void submissions_set_status(const std::string& data_dir, const std::string& project, const std::string& id,
+                            const std::string& status) {
+  const server::SubmissionStatus parsed = parse_status(status);
+  std::unique_ptr<Storage> storage = open_storage(data_dir, DataDir::must_exist);
+  check(storage->set_status(project, id, parsed));
+}
+
+void submissions_delete(const std::string& data_dir, const std::string& project, const std::string& id) {
+  std::unique_ptr<Storage> storage = open_storage(data_dir, DataDir::must_exist);
+  check(storage->delete_submission(project, id));
+  std::cerr << "Deleted " << id << ".\n";
+}
+
+// Stores envelope files as submissions, e.g. reports that arrived by mail or
+// from another installation. The same header checks as the ingest route.
+void submissions_import(const std::string& data_dir, const std::string& project_id,
+                        const std::vector<std::string>& files) {
+  std::unique_ptr<Storage> storage = open_storage(data_dir, DataDir::must_exist);
+  const Project project = take(storage->get_project(project_id));
+  for (const std::string& file : files) {
+    const std::vector<std::uint8_t> envelope = take(read_file(file, kMaxEnvelopeFileBytes));
+    const EnvelopeHeader header = take(envelope_parse_header(envelope));
+    if (header.project_id != project.id) {
+      throw CommandError("'" + file + "' is an envelope for project " + header.project_id + ", not " + project.id +
+                         ".");
+    }
+    check(envelope_check_length(header, envelope.size()));
+    if (project.max_body_bytes != 0 && envelope.size() > project.max_body_bytes) {
+      throw CommandError("'" + file + "' is larger than the project's limit of " +
+                         std::to_string(project.max_body_bytes) + " bytes.");
+    }
+    std::unique_ptr<server::SubmissionWriter> writer = take(storage->begin_submission(project.id));
+    check(writer->write(envelope));
+    const server::CommitResult result = take(writer->commit(""));
+    std::cout << result.submission.id << "\n";
+  }
+}
+
+// --- backup and restore -----------------------------------------------------------
+
+void backup(const std::string& data_dir, const std::string& to) {
+  std::unique_ptr<Storage> storage = open_storage(data_dir, DataDir::must_exist);
+  check(storage->backup_to(to));
+  const server::BackupManifest m = take(server::backup_verify(to));  // read back what was written
+  std::cout << "Backup written to " << to << ": " << m.projects << " project(s), " << m.submissions
+            << " submission(s), " << format_bytes(m.blob_bytes) << " of envelopes; verified.\n";
+}
+
+void restore(const std::string& from, const std::string& data_dir) {
+  check(server::restore_sqlite_backup(from, data_dir));
+  const server::BackupManifest m = take(server::backup_verify(from));
+  std::cout << "Restored " << m.projects << " project(s) and " << m.submissions << " submission(s) into " << data_dir
+            << ".\n";
+}
+
+}  // namespace
+
+void register_admin_commands(CLI::App& app) {
+  // project create | list | set-origins
+  auto* project = app.add_subcommand("project", "Create and configure projects.");
+  project->require_subcommand(1);
+
+  auto* create = project->add_subcommand("create", "Create a project: a new keypair, allowed origins, retention.");
+  auto co = std::make_shared<CreateOptions>();
+  add_data_dir_option(create, co->data_dir);
+  create->add_option("--name", co->name, "Project name, for people")->required();
+  create->add_option("--origin", co->origins, "Allowed origin, scheme://host[:port] (repeatable)")->required();
+  create->add_option("--max-body-bytes", co->max_body_bytes, "Largest envelope accepted (0: the server's default)");
+  create->add_option("--retention-days", co->retention_days, "Delete reports after this many days (0: keep)")
+      ->capture_default_str();
+  create->add_option("--secret-key-out", co->secret_key_out, "New file for the secret key (mode 0600)")->required();
+  create->add_option("--public-url", co->public_url, "Where sealshot-server is reachable, for the snippet")
+      ->capture_default_str();
+  create->add_flag("--json", co->json, "Print JSON");
+  create->callback([co] { project_create(*co); });
+
+  auto* list = project->add_subcommand("list", "List projects.");
+  auto list_dir = std::make_shared<std::string>();
+  auto list_json = std::make_shared<bool>(false);
+  add_data_dir_option(list, *list_dir);
+  list->add_flag("--json", *list_json, "Print JSON");
+  list->callback([=] { project_list(*list_dir, *list_json); });
+
+  auto* set_origins = project->add_subcommand("set-origins", "Replace a project's allowed origins.");
+  auto so_dir = std::make_shared<std::string>();
+  auto so_project = std::make_shared<std::string>();
+  auto so_origins = std::make_shared<std::vector<std::string>>();
+  add_data_dir_option(set_origins, *so_dir);
+  set_origins->add_option("--project", *so_project, "Project id")->required();
+  set_origins->add_option("--origin", *so_origins, "Allowed origin (repeatable)")->required();
+  set_origins->callback([=] { project_set_origins(*so_dir, *so_project, *so_origins); });
+
+  // submissions list | get | set-status | delete | import
+  auto* submissions = app.add_subcommand("submissions", "List, fetch, open and delete stored reports.");
+  submissions->require_subcommand(1);
+
+  auto* sub_list = submissions->add_subcommand("list", "List a project's submissions, newest first.");
+  auto lo = std::make_shared<ListOptions>();
+  add_data_dir_option(sub_list, lo->data_dir);
+  sub_list->add_option("--project", lo->project, "Project id")->required();
+  sub_list->add_option("--status", lo->status, "Only this status: new, in_review, resolved, archived");
+  sub_list->add_option("--limit", lo->limit, "Page size, 1..500")->capture_default_str();
+  sub_list->add_option("--cursor", lo->cursor, "Next page, as printed by the previous one");
+  sub_list->add_flag("--json", lo->json, "Print JSON");
+  sub_list->callback([lo] { submissions_list(*lo); });
+
+  auto* get = submissions->add_subcommand("get", "Write a submission's envelope to a file, and optionally open it.");
+  auto go = std::make_shared<GetOptions>();
+  add_data_dir_option(get, go->data_dir);
+  get->add_option("--project", go->project, "Project id")->required();
+  get->add_option("--id", go->id, "Submission id")->required();
+  get->add_option("--out", go->out, "Envelope file to write")->required();
+  get->add_option("--secret-key", go->secret_key, "Project secret key file: also decrypt the report");
+  get->add_option("--open-dir", go->open_dir, "Folder for the decrypted parts (with --secret-key)");
+  get->callback([go] { submissions_get(*go); });
+
+  auto* set_status = submissions->add_subcommand("set-status", "Change a submission's review status.");
+  auto ss = std::make_shared<std::array<std::string, 4>>();  // data dir, project, id, status
+  add_data_dir_option(set_status, (*ss)[0]);
+  set_status->add_option("--project", (*ss)[1], "Project id")->required();
+  set_status->add_option("--id", (*ss)[2], "Submission id")->required();
+  set_status->add_option("--status", (*ss)[3], "new, in_review, resolved or archived")->required();
+  set_status->callback([ss] { submissions_set_status((*ss)[0], (*ss)[1], (*ss)[2], (*ss)[3]); });
+
+  auto* del = submissions->add_subcommand("delete", "Delete a submission and its envelope.");
+  auto dl = std::make_shared<std::array<std::string, 3>>();  // data dir, project, id
+  add_data_dir_option(del, (*dl)[0]);
+  del->add_option("--project", (*dl)[1], "Project id")->required();
+  del->add_option("--id", (*dl)[2], "Submission id")->required();
+  del->callback([dl] { submissions_delete((*dl)[0], (*dl)[1], (*dl)[2]); });
+
+  auto* import = submissions->add_subcommand("import", "Store envelope files as new submissions; prints their ids.");
+  auto im_dir = std::make_shared<std::string>();
+  auto im_project = std::make_shared<std::string>();
+  auto im_files = std::make_shared<std::vector<std::string>>();
+  add_data_dir_option(import, *im_dir);
+  import->add_option("--project", *im_project, "Project id")->required();
+  import->add_option("files", *im_files, "Envelope files")->required();
+  import->callback([=] { submissions_import(*im_dir, *im_project, *im_files);
+});
+
+// backup | restore
+auto* backup_cmd = app.add_subcommand("backup", "Copy the data directory consistently, also while serving.");
+auto bk_dir = std::make_shared<std::string>();
+auto bk_to = std::make_shared<std::string>();
+add_data_dir_option(backup_cmd, *bk_dir);
+backup_cmd->add_option("--to", *bk_to, "New or empty directory for the backup")->required();
+backup_cmd->callback([=] { backup(*bk_dir, *bk_to); });
+
+auto* restore_cmd = app.add_subcommand("restore", "Verify a backup and restore it into a new data directory.");
+auto rs_dir = std::make_shared<std::string>();
+auto rs_from = std::make_shared<std::string>();
+add_data_dir_option(restore_cmd, *rs_dir);
+restore_cmd->add_option("--from", *rs_from, "Backup directory (made by sealshot backup)")->required();
+restore_cmd->callback([=] { restore(*rs_from, *rs_dir); });
+}  // namespace sealshot::cli
+
+}  // namespace sealshot::cli

@@ -1,0 +1,19 @@
+-- wrk script: the nginx baseline. PUT the same bytes to a fresh WebDAV path
+-- per request (nginx writes each body to a file). Usage:
+--   wrk -s put_webdav.lua URL -- ENVELOPE_FILE
+local counter = 0
+local thread_tag = 0
+function setup(thread)
+  thread_tag = thread_tag + 1
+  thread:set("tag", thread_tag)
+end
+function init(args)
+  local file = assert(io.open(args[1], "rb"))
+  body = file:read("*a")
+  file:close()
+end
+function request()
+  counter = counter + 1
+  return wrk.format("PUT", "/dav/t" .. tag .. "-" .. counter .. ".env",
+                    {["Content-Type"] = "application/octet-stream"}, body)
+end

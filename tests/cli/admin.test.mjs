@@ -1,0 +1,242 @@
+// The admin side of the `sealshot` CLI end to end: projects, stored
+// submissions (import → list → get → open), and backup/restore of a data
+// directory. Needs only the native CLI (SEALSHOT_CLI), not the wasm build.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import zlib from "node:zlib";
+import { fileURLToPath } from "node:url";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const cli = process.env.SEALSHOT_CLI ?? path.join(repoRoot, "build/server/sealshot");
+let dir, dataDir;
+
+function run(args, env = {}) {
+  return spawnSync(cli, args, { encoding: "utf8", timeout: 30000, env: { ...process.env, ...env } });
+}
+function ok(args, env) {
+  const r = run(args, env);
+  assert.equal(r.status, 0, `sealshot ${args.join(" ")}\n${r.stderr}`);
+  return r;
+}
+function json(args) {
+  return JSON.parse(ok([...args, "--json"]).stdout);
+}
+function fails(args, pattern) {
+  const r = run(args);
+  assert.equal(r.status, 1, `expected failure: sealshot ${args.join(" ")}\n${r.stdout}`);
+  assert.match(r.stderr, /^sealshot: [^\n]+\n$/);  // one sentence
+  assert.match(r.stderr, pattern);
+  return r;
+}
+
+// A small valid RGB PNG for `sealshot seal`.
+function tinyPng(width, height) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const out = Buffer.alloc(8 + data.length + 4);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  const rows = [];
+  for (let y = 0; y < height; y++) rows.push(Buffer.from([0, ...Array(width * 3).fill(y * 20)]));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", zlib.deflateSync(Buffer.concat(rows))),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+function createProject(name, secretFile, extra = []) {
+  const r = ok(["project", "create", "--data-dir", dataDir, "--name", name, "--origin", "https://shop.example",
+    "--secret-key-out", secretFile, ...extra]);
+  const [id, snippet] = r.stdout.trim().split("\n");
+  return { id, snippet, publicKey: snippet.match(/data-key="([^"]+)"/)[1] };
+}
+
+function sealFor(project, comment, file) {
+  const pk = path.join(dir, `${project.id}.public`);
+  fs.writeFileSync(pk, project.publicKey + "\n");
+  ok(["seal", "--project", project.id, "--public-key", pk, "--comment", comment, path.join(dir, "in.png"), file]);
+  return file;
+}
+
+function importEnvelope(project, file) {
+  return ok(["submissions", "import", "--data-dir", dataDir, "--project", project.id, file]).stdout.trim();
+}
+
+before(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "sealshot-admin-"));
+  dataDir = path.join(dir, "data");
+  fs.writeFileSync(path.join(dir, "in.png"), tinyPng(24, 16));
+});
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test("project create stores only the public key, writes a 0600 secret key and prints the snippet", () => {
+  const secret = path.join(dir, "shop.secret");
+  const r = ok(["project", "create", "--data-dir", dataDir, "--name", "Fjordline shop", "--origin", "https://Shop.Example:443",
+    "--origin", "http://localhost:5173", "--retention-days", "30", "--secret-key-out", secret,
+    "--public-url", "https://feedback.fjordline.example"]);
+  const [id, snippet] = r.stdout.trim().split("\n");
+  assert.match(id, /^prj_[a-z2-7]{26}$/);
+  assert.match(snippet, new RegExp(`^<script src="https://feedback\\.fjordline\\.example/widget\\.js" data-project="${id}" ` +
+    `data-key="[A-Za-z0-9_-]{43}" async></script>$`));
+  assert.equal(fs.statSync(secret).mode & 0o777, 0o600);
+  assert.equal(fs.statSync(dataDir).mode & 0o777, 0o700);
+  const secretText = fs.readFileSync(secret, "utf8");
+  const [project] = json(["project", "list", "--data-dir", dataDir]);
+  assert.equal(project.id, id);
+  assert.deepEqual(project.allowed_origins, ["https://shop.example", "http://localhost:5173"]);
+  assert.equal(project.retention_days, 30);
+  assert.equal(project.public_key, snippet.match(/data-key="([^"]+)"/)[1]);
+  // The secret key never reaches the data directory.
+  const secretKey = secretText.split("\n").find((l) => l && !l.startsWith("#"));
+  for (const f of fs.readdirSync(dataDir, { recursive: true })) {
+    const p = path.join(dataDir, f);
+    if (fs.statSync(p).isFile()) assert.ok(!fs.readFileSync(p).includes(secretKey), `secret key found in ${f}`);
+  }
+  assert.match(ok(["project", "list", "--data-dir", dataDir]).stdout, /Fjordline shop +https:\/\/shop\.example,http:\/\/localhost:5173 +30 days/);
+});
+
+test("project create refuses bad origins and existing key files before creating anything", () => {
+  const before = json(["project", "list", "--data-dir", dataDir]).length;
+  const secret = path.join(dir, "never.secret");
+  fails(["project", "create", "--data-dir", dataDir, "--name", "x", "--origin", "https://shop.example/", "--secret-key-out", secret],
+    /'https:\/\/shop\.example\/' is not an origin: it must not end with a slash/);
+  fails(["project", "create", "--data-dir", dataDir, "--name", "x", "--origin", "https://shop.example/checkout", "--secret-key-out", secret],
+    /must not have a path/);
+  fails(["project", "create", "--data-dir", dataDir, "--name", "x", "--origin", "ftp://shop.example", "--secret-key-out", secret],
+    /scheme must be http or https/);
+  assert.ok(!fs.existsSync(secret));
+  fails(["project", "create", "--data-dir", dataDir, "--name", "x", "--origin", "https://a.example",
+    "--secret-key-out", path.join(dir, "shop.secret")], /already exists; a secret key is never overwritten/);
+  assert.equal(json(["project", "list", "--data-dir", dataDir]).length, before);
+});
+
+test("set-origins replaces the list and reports bad input in one sentence", () => {
+  const p = createProject("Origins", path.join(dir, "origins.secret"));
+  const r = ok(["project", "set-origins", "--data-dir", dataDir, "--project", p.id, "--origin", "https://A.example", "--origin", "https://b.example:8443"]);
+  assert.equal(r.stdout, "https://a.example\nhttps://b.example:8443\n");
+  fails(["project", "set-origins", "--data-dir", dataDir, "--project", p.id, "--origin", "https://a.example/"], /must not end with a slash/);
+  fails(["project", "set-origins", "--data-dir", dataDir, "--project", "prj_aaaaaaaaaaaaaaaaaaaaaaaaaa", "--origin", "https://a.example"], /No such project/);
+});
+
+test("submissions: import → list → get → open with the project's key; never across projects", () => {
+  const secret = path.join(dir, "reports.secret");
+  const p = createProject("Reports", secret);
+  const other = createProject("Other", path.join(dir, "other.secret"));
+  const ids = ["first", "second", "third"].map((c) => importEnvelope(p, sealFor(p, `comment ${c}`, path.join(dir, `${c}.env`))));
+  for (const id of ids) assert.match(id, /^sub_[a-z2-7]{26}$/);
+
+  // Newest first, keyset pages.
+  const page1 = json(["submissions", "list", "--data-dir", dataDir, "--project", p.id, "--limit", "2"]);
+  assert.equal(page1.items.length, 2);
+  assert.notEqual(page1.next_cursor, "");
+  const page2 = json(["submissions", "list", "--data-dir", dataDir, "--project", p.id, "--limit", "2", "--cursor", page1.next_cursor]);
+  assert.equal(page2.next_cursor, "");
+  assert.deepEqual(new Set([...page1.items, ...page2.items].map((s) => s.id)), new Set(ids));
+  assert.equal(page1.items[0].status, "new");
+
+  const out = path.join(dir, "got.env"), openDir = path.join(dir, "opened");
+  const r = ok(["submissions", "get", "--data-dir", dataDir, "--project", p.id, "--id", ids[1], "--out", out,
+    "--secret-key", secret, "--open-dir", openDir]);
+  assert.deepEqual(fs.readFileSync(out), fs.readFileSync(path.join(dir, "second.env")));
+  assert.match(r.stdout, /manifest\.json\n.*screenshot\.png\n$/s);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(openDir, "manifest.json"), "utf8")).comment, "comment second");
+
+  // Tenant isolation: another project's id never finds it.
+  fails(["submissions", "get", "--data-dir", dataDir, "--project", other.id, "--id", ids[1], "--out", path.join(dir, "x.env")], /No such submission/);
+  assert.equal(json(["submissions", "list", "--data-dir", dataDir, "--project", other.id]).items.length, 0);
+  fails(["submissions", "import", "--data-dir", dataDir, "--project", other.id, path.join(dir, "first.env")],
+    new RegExp(`is an envelope for project ${p.id}, not ${other.id}`));
+  // The wrong key does not open it.
+  fails(["submissions", "get", "--data-dir", dataDir, "--project", p.id, "--id", ids[1], "--out", path.join(dir, "y.env"),
+    "--secret-key", path.join(dir, "other.secret"), "--open-dir", path.join(dir, "nope")], /does not open/);
+  fails(["submissions", "get", "--data-dir", dataDir, "--project", p.id, "--id", ids[1], "--out", path.join(dir, "y.env"),
+    "--secret-key", secret], /--secret-key and --open-dir go together/);
+
+  ok(["submissions", "set-status", "--data-dir", dataDir, "--project", p.id, "--id", ids[0], "--status", "resolved"]);
+  const resolved = json(["submissions", "list", "--data-dir", dataDir, "--project", p.id, "--status", "resolved"]);
+  assert.deepEqual(resolved.items.map((s) => s.id), [ids[0]]);
+  fails(["submissions", "list", "--data-dir", dataDir, "--project", p.id, "--status", "done"], /--status must be one of/);
+  fails(["submissions", "list", "--data-dir", dataDir, "--project", p.id, "--cursor", "forged"], /cursor/);
+  fails(["submissions", "list", "--data-dir", dataDir, "--project", p.id, "--limit", "501"], /page size/);
+
+  ok(["submissions", "delete", "--data-dir", dataDir, "--project", p.id, "--id", ids[2]]);
+  fails(["submissions", "get", "--data-dir", dataDir, "--project", p.id, "--id", ids[2], "--out", path.join(dir, "z.env")], /No such submission/);
+  fails(["submissions", "delete", "--data-dir", dataDir, "--project", p.id, "--id", ids[2]], /No such submission/);
+  assert.ok(!fs.existsSync(path.join(dataDir, "blobs", p.id, `${ids[2]}.env`)));
+});
+
+test("the data directory comes from --data-dir, else SEALSHOT_DATA_DIR; a missing one is an error", () => {
+  const r = ok(["project", "list", "--json"], { SEALSHOT_DATA_DIR: dataDir });
+  assert.ok(JSON.parse(r.stdout).length >= 3);
+  fails(["project", "list", "--data-dir", path.join(dir, "nowhere")], /No Sealshot data in '.*nowhere' \(pass --data-dir or set SEALSHOT_DATA_DIR\)/);
+  assert.ok(!fs.existsSync(path.join(dir, "nowhere")));
+});
+
+test("backup while writing, then restore into a new directory; never over existing data", async () => {
+  const p = createProject("Backup", path.join(dir, "backup.secret"));
+  const files = [];
+  for (let i = 0; i < 25; i++) files.push(sealFor(p, `report ${i}`, path.join(dir, `b${i}.env`)));
+  importEnvelope(p, files[0]);
+  // A second process keeps storing reports while the backup runs.
+  const writer = spawn(cli, ["submissions", "import", "--data-dir", dataDir, "--project", p.id, ...files.slice(1)]);
+  const writerDone = new Promise((resolve) => writer.on("exit", resolve));
+  const backupDir = path.join(dir, "backup");
+  const r = ok(["backup", "--data-dir", dataDir, "--to", backupDir]);
+  assert.equal(await writerDone, 0);
+  assert.match(r.stdout, /^Backup written to .*: \d+ project\(s\), \d+ submission\(s\), .* of envelopes; verified\.\n$/);
+  const manifest = JSON.parse(fs.readFileSync(path.join(backupDir, "manifest.json"), "utf8"));
+  assert.equal(manifest.format, "sealshot-backup");
+  assert.ok(manifest.submissions >= 1);
+  fails(["backup", "--data-dir", dataDir, "--to", backupDir], /not empty; choose a new one/);
+
+  const restored = path.join(dir, "restored");
+  ok(["restore", "--from", backupDir, "--data-dir", restored]);
+  const live = json(["submissions", "list", "--data-dir", dataDir, "--project", p.id, "--limit", "500"]).items;
+  const copy = json(["submissions", "list", "--data-dir", restored, "--project", p.id, "--limit", "500"]).items;
+  // The backup is a snapshot: some of the concurrent imports, all intact.
+  assert.ok(copy.length >= 1 && copy.length <= live.length);
+  for (const s of copy) assert.ok(live.some((l) => l.id === s.id && l.size_bytes === s.size_bytes));
+  let total = 0;
+  for (const project of json(["project", "list", "--data-dir", restored])) {
+    total += json(["submissions", "list", "--data-dir", restored, "--project", project.id, "--limit", "500"]).items.length;
+  }
+  assert.equal(total, manifest.submissions);
+  const sample = copy[0].id;
+  ok(["submissions", "get", "--data-dir", restored, "--project", p.id, "--id", sample, "--out", path.join(dir, "r.env"),
+    "--secret-key", path.join(dir, "backup.secret"), "--open-dir", path.join(dir, "r-open")]);
+  assert.match(JSON.parse(fs.readFileSync(path.join(dir, "r-open", "manifest.json"), "utf8")).comment, /^report \d+$/);
+
+  fails(["restore", "--from", backupDir, "--data-dir", restored], /'.*restored' is not empty; restore only into a new or empty directory/);
+  fails(["restore", "--from", backupDir, "--data-dir", dataDir], /is not empty/);
+
+  // A damaged backup is refused before anything is copied.
+  const victim = fs.readdirSync(path.join(backupDir, "blobs", p.id))[0];
+  fs.rmSync(path.join(backupDir, "blobs", p.id, victim));
+  fails(["restore", "--from", backupDir, "--data-dir", path.join(dir, "restored2")], /damaged: 1 blob file\(s\) are missing/);
+  assert.ok(!fs.existsSync(path.join(dir, "restored2")));
+  fails(["restore", "--from", path.join(dir, "in.png"), "--data-dir", path.join(dir, "restored3")], /not a complete Sealshot backup/);
+});

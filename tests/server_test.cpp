@@ -1,0 +1,904 @@
+// sealshot-server, in process: a real HTTPS server on an ephemeral loopback
+// port, real SQLite storage in a temp dir, real envelopes sealed with
+// shared/envelope.h, and httplib::SSLClient verifying the generated
+// certificate. Low-level cases (cut bodies, chunked, old TLS) use
+// server_support/raw_tls_client.h. Every wait is bounded.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+#include <signal.h>
+#include <spawn.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "envelope.h"
+#include "http/client_address.h"
+#include "http/config.h"
+#include "http/http_server.h"
+#include "http/ingest_service.h"
+#include "http/logging.h"
+#include "http/rate_limiter.h"
+#include "http/tls_setup.h"
+#include "keys.h"
+#include "server_support/faulty_storage.h"
+#include "server_support/raw_tls_client.h"
+#include "storage/storage.h"
+
+extern char** environ;
+
+namespace sealshot::http {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using test::RawConnection;
+
+std::string make_temp_dir() {
+  char pattern[] = "/tmp/sealshot-server-test-XXXXXX";
+  const char* dir = ::mkdtemp(pattern);
+  return dir ? dir : "";
+}
+
+std::string as_text(const std::vector<std::uint8_t>& bytes) { return {bytes.begin(), bytes.end()}; }
+
+std::string error_of(const std::string& body) {
+  auto json = nlohmann::json::parse(body, nullptr, false);
+  return json.is_object() && json.contains("error") ? json["error"].get<std::string>() : "(not JSON: " + body + ")";
+}
+
+// Waits (bounded) until `condition` holds.
+template <class Condition>
+bool eventually(Condition condition, std::chrono::milliseconds timeout = 5000ms) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(2ms);
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// Pieces without a server
+
+TEST(ServerConfig, PrecedenceIsFlagsThenEnvironmentThenFileThenDefaults) {
+  const std::string dir = make_temp_dir();
+  const std::string file = dir + "/server.toml";
+  std::ofstream(file) << "threads = 3\nqueue = 7\nread-timeout = 9\ntrusted-proxy = [\"10.0.0.1\", \"10.1.0.0/16\"]\n"
+                         "insecure-http = true\nlisten = \"127.0.0.1:9000\"\n";
+  ::setenv("SEALSHOT_QUEUE", "11", 1);
+  ::setenv("SEALSHOT_READ_TIMEOUT", "12", 1);
+  const char* argv[] = {"sealshot-server", "--config", file.c_str(), "--read-timeout", "13"};
+  ConfigOutcome outcome = parse_server_config(5, argv);
+  ::unsetenv("SEALSHOT_QUEUE");
+  ::unsetenv("SEALSHOT_READ_TIMEOUT");
+  ASSERT_TRUE(outcome.run) << outcome.message;
+  const ServerConfig& c = outcome.config;
+  EXPECT_EQ(c.limits.worker_threads, 3u);                 // file
+  EXPECT_EQ(c.limits.queue_capacity, 11u);                // environment beats file
+  EXPECT_EQ(c.limits.read_timeout, 13s);                  // flag beats environment
+  EXPECT_EQ(c.limits.write_timeout, 5s);                  // default
+  EXPECT_EQ(c.limits.max_body_bytes, 16u << 20);          // default
+  EXPECT_TRUE(c.insecure_http);
+  EXPECT_EQ(c.listen_port, 9000);
+  EXPECT_EQ(c.trusted_proxies, (std::vector<std::string>{"10.0.0.1", "10.1.0.0/16"}));
+
+  std::ofstream(file) << "no-such-setting = 1\n";
+  const char* bad_file[] = {"sealshot-server", "--config", file.c_str()};
+  outcome = parse_server_config(3, bad_file);
+  EXPECT_FALSE(outcome.run);
+  EXPECT_NE(outcome.message.find("no-such-setting"), std::string::npos);
+
+  const char* half_tls[] = {"sealshot-server", "--tls-cert", "x.pem"};
+  EXPECT_FALSE(parse_server_config(3, half_tls).run);
+  const char* bad_proxy[] = {"sealshot-server", "--trusted-proxy", "not-an-ip"};
+  EXPECT_FALSE(parse_server_config(3, bad_proxy).run);
+  ::setenv("SEALSHOT_TRUSTED_PROXY", "10.0.0.1,10.0.0.2", 1);
+  const char* none[] = {"sealshot-server"};
+  outcome = parse_server_config(1, none);
+  ::unsetenv("SEALSHOT_TRUSTED_PROXY");
+  ASSERT_TRUE(outcome.run) << outcome.message;
+  EXPECT_EQ(outcome.config.trusted_proxies, (std::vector<std::string>{"10.0.0.1", "10.0.0.2"}));
+  EXPECT_EQ(outcome.config.listen_host, "127.0.0.1");  // loopback unless asked
+  EXPECT_EQ(outcome.config.listen_port, 8443);
+  EXPECT_FALSE(outcome.config.insecure_http);           // HTTPS by default
+  const char* v6[] = {"sealshot-server", "--listen", "[::1]:8443"};
+  outcome = parse_server_config(3, v6);
+  ASSERT_TRUE(outcome.run) << outcome.message;
+  EXPECT_EQ(outcome.config.listen_host, "::1");
+  fs::remove_all(dir);
+}
+
+TEST(ServerClientAddress, ForwardedForIsBelievedOnlyFromTrustedProxies) {
+  ClientAddressResolver resolver({"10.0.0.1", "192.168.0.0/16"});
+  EXPECT_EQ(resolver.resolve("203.0.113.9", {"198.51.100.1"}), "203.0.113.9");  // not a proxy: header ignored
+  EXPECT_EQ(resolver.resolve("10.0.0.1", {"198.51.100.1"}), "198.51.100.1");
+  EXPECT_EQ(resolver.resolve("10.0.0.1", {"6.6.6.6, 198.51.100.1, 192.168.3.4"}), "198.51.100.1");  // rightmost untrusted
+  EXPECT_EQ(resolver.resolve("10.0.0.1", {"garbage\r\nX: y"}), "10.0.0.1");
+  EXPECT_EQ(resolver.resolve("10.0.0.1", {}), "10.0.0.1");
+  EXPECT_EQ(rate_limit_key("2001:db8:1:2:3:4:5:6"), "2001:0db8:0001:0002::/64");
+  EXPECT_EQ(rate_limit_key("::ffff:192.0.2.7"), "192.0.2.7");
+  EXPECT_TRUE(is_loopback("127.0.0.1"));
+  EXPECT_TRUE(is_loopback("::1"));
+  EXPECT_FALSE(is_loopback("10.0.0.1"));
+}
+
+TEST(ServerRateLimiter, TokenBucketRefillsAndSaysWhenToRetry) {
+  TokenBucketLimiter limiter(60, 2, 2);  // one token per second, burst 2, two keys
+  const auto t0 = TokenBucketLimiter::Clock::now();
+  EXPECT_TRUE(limiter.take("a", t0).allowed);
+  EXPECT_TRUE(limiter.take("a", t0).allowed);
+  RateDecision refused = limiter.take("a", t0);
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_EQ(refused.retry_after_seconds, 1);
+  EXPECT_TRUE(limiter.take("a", t0 + 1100ms).allowed);
+  // The map is bounded: a third key is refused while both buckets are in
+  // use, accepted once a full bucket can be dropped.
+  EXPECT_TRUE(limiter.take("b", t0 + 1100ms).allowed);
+  EXPECT_FALSE(limiter.take("c", t0 + 1200ms).allowed);
+  EXPECT_TRUE(limiter.take("c", t0 + 10s).allowed);
+  EXPECT_LE(limiter.tracked_keys(), 2u);
+  EXPECT_TRUE(TokenBucketLimiter(0, 1, 1).take("x").allowed);  // rate 0: off
+}
+
+TEST(ServerIngest, IdempotencyKeyFormat) {
+  EXPECT_TRUE(idempotency_key_is_valid("a"));
+  EXPECT_TRUE(idempotency_key_is_valid("retry:2024-01-01T00.00_x-y"));
+  EXPECT_TRUE(idempotency_key_is_valid(std::string(128, 'k')));
+  EXPECT_FALSE(idempotency_key_is_valid(""));
+  EXPECT_FALSE(idempotency_key_is_valid(std::string(129, 'k')));
+  EXPECT_FALSE(idempotency_key_is_valid("has space"));
+  EXPECT_FALSE(idempotency_key_is_valid("crlf\r\nX-Injected: 1"));
+}
+
+TEST(ServerTlsSetup, GeneratesALocalhostCertificateOnceAndReusesIt) {
+  const std::string dir = make_temp_dir();
+  std::ostringstream lines;
+  JsonLog log("info", std::make_shared<spdlog::sinks::ostream_sink_mt>(lines));
+  auto first = tls_prepare_files("", "", dir, log);
+  ASSERT_TRUE(first.ok()) << first.message();
+  struct stat key_stat {};
+  ASSERT_EQ(::stat(first.value().key_path.c_str(), &key_stat), 0);
+  EXPECT_EQ(key_stat.st_mode & 0777, 0600u);
+  const std::string fingerprint = tls_certificate_fingerprint(first.value().cert_path);
+  EXPECT_EQ(fingerprint.size(), 32u * 3 - 1);
+
+  FILE* file = std::fopen(first.value().cert_path.c_str(), "r");
+  ASSERT_NE(file, nullptr);
+  X509* cert = PEM_read_X509(file, nullptr, nullptr, nullptr);
+  std::fclose(file);
+  ASSERT_NE(cert, nullptr);
+  EVP_PKEY* key = X509_get0_pubkey(cert);
+  char group[64] = {};
+  EVP_PKEY_get_group_name(key, group, sizeof group, nullptr);
+  EXPECT_STREQ(group, "prime256v1");
+  EXPECT_EQ(X509_check_host(cert, "localhost", 0, 0, nullptr), 1);
+  EXPECT_EQ(X509_check_ip_asc(cert, "127.0.0.1", 0), 1);
+  EXPECT_EQ(X509_check_ip_asc(cert, "::1", 0), 1);
+  EXPECT_NE(X509_check_host(cert, "example.com", 0, 0, nullptr), 1);
+  X509_free(cert);
+
+  auto second = tls_prepare_files("", "", dir, log);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(tls_certificate_fingerprint(second.value().cert_path), fingerprint);  // reused, not regenerated
+  const std::string text = lines.str();
+  EXPECT_NE(text.find("self_signed_generated"), std::string::npos);
+  EXPECT_NE(text.find("self_signed_reused"), std::string::npos);
+
+  SSL_CTX* ctx = SSL_CTX_new(TLS_method());
+  EXPECT_TRUE(tls_configure_context(*ctx, second.value(), log));
+  EXPECT_EQ(SSL_CTX_get_min_proto_version(ctx), TLS1_2_VERSION);
+  SSL_CTX_free(ctx);
+  fs::remove_all(dir);
+}
+
+// ---------------------------------------------------------------------------
+// The server
+
+// An HttpServer on an ephemeral loopback port, served from a thread; stopped
+// (drained) and joined when it goes out of scope.
+class RunningServer {
+ public:
+  RunningServer(const ServerConfig& config, server::Storage& storage, JsonLog& log, std::optional<TlsFiles> tls)
+      : http_(config, storage, log, std::move(tls)) {
+    auto port = http_.bind();
+    EXPECT_TRUE(port.ok()) << port.message();
+    port_ = port.ok() ? port.value() : 0;
+    thread_ = std::thread([this] { served_ = http_.serve(); });
+    EXPECT_TRUE(http_.wait_until_serving(5000ms));
+  }
+  ~RunningServer() { stop(); }
+  void stop() {
+    if (!thread_.joinable()) return;
+    http_.shutdown();
+    thread_.join();
+  }
+  int port() const { return port_; }
+  HttpServer& http() { return http_; }
+  bool served_cleanly() const { return served_; }
+
+ private:
+  HttpServer http_;
+  int port_ = 0;
+  bool served_ = false;
+  std::thread thread_;
+};
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ::signal(SIGPIPE, SIG_IGN);
+    ASSERT_TRUE(crypto_init().ok());
+    dir_ = make_temp_dir();
+    ASSERT_FALSE(dir_.empty());
+    open_storage();
+    keys_a_ = keypair_generate().value();
+    keys_b_ = keypair_generate().value();
+    project_a_ = create_project("Shop", keys_a_, 0);
+    project_b_ = create_project("Blog", keys_b_, 0);
+    log_ = std::make_unique<JsonLog>("debug", std::make_shared<spdlog::sinks::ostream_sink_mt>(log_lines_));
+    auto tls = tls_prepare_files("", "", dir_, *log_);
+    ASSERT_TRUE(tls.ok()) << tls.message();
+    tls_ = tls.value();
+
+    config_.listen_host = "127.0.0.1";
+    config_.listen_port = 0;
+    config_.data_dir = dir_;
+    config_.limits.worker_threads = 4;
+    config_.limits.queue_capacity = 8;
+    config_.limits.overflow_threads = 1;
+    config_.limits.overflow_queue_capacity = 2;
+    config_.limits.read_timeout = 3s;
+    config_.limits.write_timeout = 3s;
+    config_.limits.keep_alive_timeout = 2s;
+    config_.limits.linger_timeout = 500ms;
+    config_.rate_limits.per_ip_per_minute = 0;  // the 429 test turns them on
+    config_.rate_limits.per_project_per_minute = 0;
+  }
+
+  void TearDown() override {
+    server_.reset();
+    faulty_.reset();
+    storage_.reset();
+    fs::remove_all(dir_);
+  }
+
+  void open_storage() {
+    auto storage = server::open_sqlite_storage(dir_);
+    ASSERT_TRUE(storage.ok()) << storage.message();
+    storage_ = std::move(storage).value();
+    faulty_ = std::make_unique<test::FaultyStorage>(*storage_);
+  }
+
+  server::Project create_project(const std::string& name, const KeyPair& keys, std::uint64_t max_body) {
+    server::NewProject p;
+    p.name = name;
+    p.public_key = key_to_text(keys.public_key);
+    p.allowed_origins = {"https://shop.example"};
+    p.max_body_bytes = max_body;
+    auto created = storage_->create_project(p);
+    EXPECT_TRUE(created.ok()) << created.message();
+    return created.value();
+  }
+
+  void start() { server_ = std::make_unique<RunningServer>(config_, *faulty_, *log_, tls_); }
+
+  std::unique_ptr<httplib::SSLClient> client() {
+    auto c = std::make_unique<httplib::SSLClient>("127.0.0.1", server_->port());
+    c->set_ca_cert_path(tls_.cert_path.c_str());
+    c->enable_server_certificate_verification(true);  // the generated cert has IP:127.0.0.1
+    c->set_connection_timeout(3s);
+    c->set_read_timeout(5s);
+    c->set_write_timeout(5s);
+    return c;
+  }
+
+  std::vector<std::uint8_t> seal(const server::Project& project, const KeyPair& keys, std::size_t payload = 3000) {
+    std::vector<std::uint8_t> plain(payload);
+    for (std::size_t i = 0; i < payload; ++i) plain[i] = std::uint8_t(i * 31 + 7);
+    auto sealed = envelope_seal(project.id, keys.public_key, plain, kEnvelopeMinChunkBytes);
+    EXPECT_TRUE(sealed.ok()) << sealed.message();
+    return sealed.value();
+  }
+
+  static std::string ingest_path(const std::string& project_id) { return "/v1/projects/" + project_id + "/submissions"; }
+
+  httplib::Result post(const std::string& project_id, const std::string& body, httplib::Headers headers = {},
+                       const std::string& content_type = "application/octet-stream") {
+    return client()->Post(ingest_path(project_id), headers, body.data(), body.size(), content_type);
+  }
+
+  // The rule: after every refusal, a good request still succeeds.
+  void expect_good_request_succeeds() {
+    auto res = post(project_a_.id, as_text(seal(project_a_, keys_a_)));
+    ASSERT_TRUE(res) << httplib::to_string(res.error());
+    EXPECT_EQ(res->status, 201) << res->body;
+  }
+
+  std::unique_ptr<RawConnection> raw(RawConnection::Options options = {}) {
+    std::string error;
+    auto c = RawConnection::open(server_->port(), options, &error);
+    EXPECT_NE(c, nullptr) << error;
+    return c;
+  }
+
+  static std::string request_head(const std::string& project_id, std::uint64_t content_length,
+                                  const std::string& extra = "") {
+    return "POST " + ingest_path(project_id) + " HTTP/1.1\r\nHost: localhost\r\n"
+           "Content-Type: application/octet-stream\r\nContent-Length: " + std::to_string(content_length) + "\r\n" +
+           extra + "\r\n";
+  }
+
+  std::size_t stored_count(const server::Project& project) {
+    auto page = storage_->list_submissions(project.id, server::ListQuery{});
+    EXPECT_TRUE(page.ok()) << page.message();
+    return page.ok() ? page.value().items.size() : 0;
+  }
+
+  std::string dir_;
+  std::unique_ptr<server::Storage> storage_;
+  std::unique_ptr<test::FaultyStorage> faulty_;
+  KeyPair keys_a_, keys_b_;
+  server::Project project_a_, project_b_;
+  std::ostringstream log_lines_;
+  std::unique_ptr<JsonLog> log_;
+  TlsFiles tls_;
+  ServerConfig config_;
+  std::unique_ptr<RunningServer> server_;
+};
+
+TEST_F(ServerTest, HealthReadinessAndMetrics) {
+  start();
+  auto health = client()->Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  auto ready = client()->Get("/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200);
+
+  faulty_->ping_fails = true;
+  ready = client()->Get("/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 503);
+  EXPECT_EQ(error_of(ready->body), "storage_unavailable");
+  faulty_->ping_fails = false;
+
+  expect_good_request_succeeds();
+  auto metrics = client()->Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metrics->status, 200);
+  EXPECT_NE(metrics->body.find("sealshot_http_requests_total{route=\"ingest\",status=\"201\"} 1"), std::string::npos);
+  EXPECT_NE(metrics->body.find("sealshot_http_requests_total{route=\"readyz\",status=\"503\"} 1"), std::string::npos);
+  EXPECT_NE(metrics->body.find("sealshot_http_request_duration_seconds_bucket{route=\"ingest\",le=\"+Inf\"} 1"),
+            std::string::npos);
+  EXPECT_NE(metrics->body.find("sealshot_http_queue_depth"), std::string::npos);
+  EXPECT_NE(metrics->body.find("sealshot_http_in_flight"), std::string::npos);
+  EXPECT_NE(metrics->body.find("sealshot_storage_errors_total 1"), std::string::npos);  // the failed ping
+}
+
+TEST_F(ServerTest, AcceptedEnvelopeIsDurableAndSurvivesARestart) {
+  start();
+  const std::vector<std::uint8_t> envelope = seal(project_a_, keys_a_, 200000);
+  auto res = post(project_a_.id, as_text(envelope));
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 201) << res->body;
+  const std::string id = nlohmann::json::parse(res->body)["id"];
+  EXPECT_EQ(id.rfind("sub_", 0), 0u);
+
+  // Stop the server and close the storage, then reopen both on the same
+  // data directory: the envelope is there, byte for byte.
+  server_.reset();
+  faulty_.reset();
+  storage_.reset();
+  open_storage();
+  auto stored = storage_->read_envelope(project_a_.id, id);
+  ASSERT_TRUE(stored.ok()) << stored.message();
+  EXPECT_EQ(stored.value(), envelope);
+  EXPECT_EQ(stored_count(project_a_), 1u);
+
+  start();
+  expect_good_request_succeeds();
+  EXPECT_EQ(stored_count(project_a_), 2u);
+}
+
+TEST_F(ServerTest, EachEnvelopeHeaderCheckIsRefusedWithItsOwnCode) {
+  start();
+  struct Case {
+    const char* name;
+    std::function<std::vector<std::uint8_t>()> body;
+    const char* code;
+  };
+  const std::vector<Case> cases = {
+      {"magic", [&] { auto e = seal(project_a_, keys_a_); e[0] = 'X'; return e; }, "envelope_bad_magic"},
+      {"version", [&] { auto e = seal(project_a_, keys_a_); e[8] = 2; return e; }, "envelope_bad_version"},
+      {"flags", [&] { auto e = seal(project_a_, keys_a_); e[9] = 1; return e; }, "envelope_bad_header"},
+      {"chunk size", [&] { auto e = seal(project_a_, keys_a_); e[12] = 3; return e; }, "envelope_bad_header"},
+      // Payload size edited: the header now describes another length than
+      // the Content-Length (envelope_check_declared_length).
+      {"declared size", [&] { auto e = seal(project_a_, keys_a_); e[16] ^= 1; return e; }, "envelope_size_mismatch"},
+      {"cut in the header", [&] { auto e = seal(project_a_, keys_a_); e.resize(40); return e; }, "envelope_truncated"},
+      {"empty", [&] { return std::vector<std::uint8_t>{}; }, "envelope_truncated"},
+      // A blob sealed for project B posted to project A's URL.
+      {"other project", [&] { return seal(project_b_, keys_b_); }, "envelope_wrong_project"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto res = post(project_a_.id, as_text(c.body()));
+    ASSERT_TRUE(res) << httplib::to_string(res.error());
+    EXPECT_EQ(res->status, 400);
+    EXPECT_EQ(error_of(res->body), c.code);
+    expect_good_request_succeeds();
+  }
+  EXPECT_EQ(stored_count(project_a_), cases.size());  // only the good ones
+  EXPECT_EQ(stored_count(project_b_), 0u);
+}
+
+TEST_F(ServerTest, BodyShorterOrLongerThanContentLengthIsRefused) {
+  config_.limits.read_timeout = 1s;
+  start();
+  const std::string envelope = as_text(seal(project_a_, keys_a_, 20000));
+
+  // Ends early: half the body, then silence until the server's read timeout.
+  auto conn = raw();
+  ASSERT_TRUE(conn->send(request_head(project_a_.id, envelope.size()) + envelope.substr(0, envelope.size() / 2)));
+  auto res = conn->read_response();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(error_of(res->body), "envelope_truncated");
+  EXPECT_EQ(res->headers["connection"], "close");
+  expect_good_request_succeeds();
+
+  // Content-Length larger or smaller than the envelope: refused from the
+  // header, before the body is read.
+  for (const long delta : {10L, -10L}) {
+    SCOPED_TRACE(delta);
+    conn = raw();
+    const std::string body = delta > 0 ? envelope + std::string(10, 'x') : envelope.substr(0, envelope.size() - 10);
+    ASSERT_TRUE(conn->send(request_head(project_a_.id, body.size()) + body));
+    res = conn->read_response();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400);
+    EXPECT_EQ(error_of(res->body), "envelope_size_mismatch");
+    expect_good_request_succeeds();
+  }
+
+  // Bytes after a complete body are not part of it: they are the next
+  // request on the connection, and garbage there gets a JSON 400.
+  conn = raw();
+  ASSERT_TRUE(conn->send(request_head(project_a_.id, envelope.size()) + envelope + "GARBAGE\r\n\r\n"));
+  res = conn->read_response();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 201);
+  res = conn->read_response();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(error_of(res->body), "bad_request");
+  expect_good_request_succeeds();
+}
+
+TEST_F(ServerTest, UnknownProjectsRoutesAndMethods) {
+  start();
+  const std::string envelope = as_text(seal(project_a_, keys_a_));
+  auto res = post("prj_aaaaaaaaaaaaaaaaaaaaaaaaaa", envelope);  // well formed, unknown
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  EXPECT_EQ(error_of(res->body), "project_not_found");
+  res = post(std::string(70, 'p'), envelope);  // malformed: refused without a lookup
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  EXPECT_EQ(error_of(res->body), "project_not_found");
+  expect_good_request_succeeds();
+
+  auto get = client()->Get("/v1/projects/" + project_a_.id + "/submissions");  // no route reads reports
+  ASSERT_TRUE(get);
+  EXPECT_EQ(get->status, 405);
+  EXPECT_EQ(error_of(get->body), "method_not_allowed");
+  EXPECT_NE(get->get_header_value("Allow").find("POST"), std::string::npos);
+  auto del = client()->Delete("/healthz");
+  ASSERT_TRUE(del);
+  EXPECT_EQ(del->status, 405);
+  auto missing = client()->Get("/v1/projects/" + project_a_.id + "/submissions/sub_x");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(error_of(missing->body), "not_found");
+  expect_good_request_succeeds();
+}
+
+TEST_F(ServerTest, ChunkedAndLengthlessBodiesAreRefusedWith411) {
+  start();
+  const std::string envelope = as_text(seal(project_a_, keys_a_));
+  auto res = client()->Post(
+      ingest_path(project_a_.id),
+      [&](std::size_t offset, httplib::DataSink& sink) {
+        if (offset < envelope.size()) {
+          sink.write(envelope.data() + offset, envelope.size() - offset);
+        } else {
+          sink.done();
+        }
+        return true;
+      },
+      "application/octet-stream");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 411);
+  EXPECT_EQ(error_of(res->body), "length_required");
+  expect_good_request_succeeds();
+
+  auto conn = raw();
+  ASSERT_TRUE(conn->send("POST " + ingest_path(project_a_.id) +
+                         " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n\r\n" + envelope));
+  auto raw_res = conn->read_response();
+  ASSERT_TRUE(raw_res);
+  EXPECT_EQ(raw_res->status, 411);
+  expect_good_request_succeeds();
+}
+
+TEST_F(ServerTest, BodyOverTheProjectLimitIsRefusedFromContentLength) {
+  const server::Project small = create_project("Small", keys_a_, 2048);
+  start();
+  auto res = post(small.id, as_text(seal(small, keys_a_, 4000)));
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 413);
+  EXPECT_EQ(error_of(res->body), "body_too_large");
+  auto fits = post(small.id, as_text(seal(small, keys_a_, 1000)));
+  ASSERT_TRUE(fits);
+  EXPECT_EQ(fits->status, 201) << fits->body;
+
+  // 10 GB announced, nothing sent: the answer comes at once, from the header.
+  auto conn = raw();
+  ASSERT_TRUE(conn->send(request_head(project_a_.id, 10'000'000'000ULL)));
+  auto raw_res = conn->read_response();
+  ASSERT_TRUE(raw_res);
+  EXPECT_EQ(raw_res->status, 413);
+  EXPECT_TRUE(conn->wait_closed());
+  expect_good_request_succeeds();
+
+  // Bodies on routes that take none are refused before anything buffers them.
+  auto conn2 = raw();
+  ASSERT_TRUE(conn2->send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5000000\r\n\r\n"));
+  raw_res = conn2->read_response();
+  ASSERT_TRUE(raw_res);
+  EXPECT_EQ(raw_res->status, 413);
+  EXPECT_EQ(error_of(raw_res->body), "body_not_allowed");
+  expect_good_request_succeeds();
+}
+
+TEST_F(ServerTest, WrongContentTypeIs415) {
+  start();
+  auto res = post(project_a_.id, as_text(seal(project_a_, keys_a_)), {}, "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 415);
+  EXPECT_EQ(error_of(res->body), "unsupported_media_type");
+  expect_good_request_succeeds();
+}
+
+TEST_F(ServerTest, RateLimitsAnswer429WithRetryAfter) {
+  config_.rate_limits.per_ip_per_minute = 1;
+  config_.rate_limits.per_ip_burst = 2;
+  start();
+  for (int i = 0; i < 2; ++i) expect_good_request_succeeds();
+  auto res = post(project_a_.id, as_text(seal(project_a_, keys_a_)));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 429);
+  EXPECT_EQ(error_of(res->body), "rate_limited");
+  EXPECT_GE(std::stoi(res->get_header_value("Retry-After", "0")), 1);
+  auto health = client()->Get("/healthz");  // the server still serves
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+
+  // Per project: project A is limited, project B is not.
+  server_.reset();
+  config_.rate_limits.per_ip_per_minute = 0;
+  config_.rate_limits.per_project_per_minute = 1;
+  config_.rate_limits.per_project_burst = 1;
+  start();
+  expect_good_request_succeeds();
+  res = post(project_a_.id, as_text(seal(project_a_, keys_a_)));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 429);
+  EXPECT_GE(std::stoi(res->get_header_value("Retry-After", "0")), 1);
+  auto other = post(project_b_.id, as_text(seal(project_b_, keys_b_)));
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 201) << other->body;
+}
+
+// Slow uploads hold both workers and a silent connection fills the queue;
+// the next client lands in the overflow pool and gets 503 + Retry-After
+// (not a closed socket). Once the uploads finish, everything succeeds.
+TEST_F(ServerTest, FullPoolAnswers503WithRetryAfter) {
+  config_.limits.worker_threads = 2;
+  config_.limits.queue_capacity = 1;
+  start();
+  const HttpServer& http = server_->http();
+  const std::string envelope = as_text(seal(project_a_, keys_a_, 20000));
+  const std::string head = request_head(project_a_.id, envelope.size());
+  const std::size_t half = envelope.size() / 2;
+
+  std::vector<std::unique_ptr<RawConnection>> uploads;
+  for (int i = 0; i < 2; ++i) {
+    uploads.push_back(raw());
+    ASSERT_TRUE(uploads.back()->send(head + envelope.substr(0, half)));
+  }
+  ASSERT_TRUE(eventually([&] { return http.queue_stats().busy_workers.load() == 2; }));
+  auto waiting = raw({.tls = false});  // accepted, queued, never speaks
+  ASSERT_TRUE(eventually([&] { return http.queue_stats().queued.load() == 1; }));
+
+  auto res = post(project_a_.id, envelope);
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 503);
+  EXPECT_EQ(error_of(res->body), "overloaded");
+  EXPECT_EQ(res->get_header_value("Retry-After"), "5");
+
+  for (auto& upload : uploads) {
+    ASSERT_TRUE(upload->send(envelope.substr(half)));
+    auto done = upload->read_response();
+    ASSERT_TRUE(done);
+    EXPECT_EQ(done->status, 201) << done->body;
+  }
+  // The finished uploads stay open (keep-alive), yet give their workers to
+  // the queued connection instead of idling on them.
+  ASSERT_TRUE(eventually([&] { return http.queue_stats().queued.load() == 0; }, 1000ms));
+  waiting.reset();
+  ASSERT_TRUE(eventually([&] { return http.queue_stats().busy_workers.load() < 2; }));
+  expect_good_request_succeeds();
+  EXPECT_EQ(stored_count(project_a_), 3u);
+}
+
+TEST_F(ServerTest, DiskFullIs507AndNothingIsStored) {
+  start();
+  faulty_->write_fault = ErrorCode::storage_full;
+  auto res = post(project_a_.id, as_text(seal(project_a_, keys_a_, 50000)));
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 507);
+  EXPECT_EQ(error_of(res->body), "storage_full");
+  faulty_->write_fault = ErrorCode::ok;
+  EXPECT_EQ(stored_count(project_a_), 0u);
+  expect_good_request_succeeds();
+  auto metrics = client()->Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("sealshot_storage_errors_total 1"), std::string::npos);
+}
+
+TEST_F(ServerTest, IdempotentRetryReturnsTheFirstSubmission) {
+  start();
+  const std::string envelope = as_text(seal(project_a_, keys_a_));
+  auto first = post(project_a_.id, envelope, {{"Idempotency-Key", "report-42"}});
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 201) << first->body;
+  auto retry = post(project_a_.id, envelope, {{"Idempotency-Key", "report-42"}});
+  ASSERT_TRUE(retry);
+  EXPECT_EQ(retry->status, 200) << retry->body;
+  EXPECT_EQ(retry->get_header_value("Idempotent-Replayed"), "true");
+  EXPECT_EQ(nlohmann::json::parse(retry->body)["id"], nlohmann::json::parse(first->body)["id"]);
+  EXPECT_EQ(stored_count(project_a_), 1u);
+
+  // The same key with another report is a client bug, not a retry.
+  auto other = post(project_a_.id, as_text(seal(project_a_, keys_a_, 5000)), {{"Idempotency-Key", "report-42"}});
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 409);
+  EXPECT_EQ(error_of(other->body), "conflict");
+  EXPECT_EQ(stored_count(project_a_), 1u);
+
+  auto bad = post(project_a_.id, envelope, {{"Idempotency-Key", "no spaces allowed"}});
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(error_of(bad->body), "bad_idempotency_key");
+  expect_good_request_succeeds();
+}
+
+TEST_F(ServerTest, CorsPreflightAndOriginAllowlist) {
+  start();
+  httplib::Headers preflight = {{"Origin", "https://shop.example"},
+                                {"Access-Control-Request-Method", "POST"},
+                                {"Access-Control-Request-Headers", "content-type, idempotency-key"}};
+  auto ok = client()->Options(ingest_path(project_a_.id), preflight);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 204);
+  EXPECT_EQ(ok->get_header_value("Access-Control-Allow-Origin"), "https://shop.example");
+  EXPECT_NE(ok->get_header_value("Access-Control-Allow-Methods").find("POST"), std::string::npos);
+  EXPECT_NE(ok->get_header_value("Access-Control-Allow-Headers").find("Idempotency-Key"), std::string::npos);
+  EXPECT_NE(ok->get_header_value("Access-Control-Allow-Headers").find("Content-Type"), std::string::npos);
+  EXPECT_EQ(ok->get_header_value("Access-Control-Max-Age"), "600");
+  EXPECT_EQ(ok->get_header_value("Vary"), "Origin");
+  EXPECT_FALSE(ok->has_header("Access-Control-Allow-Credentials"));
+
+  for (const char* origin : {"https://evil.example", "https://shop.example.evil.example", "null",
+                             "https://SHOP.example", "https://shop.example:443/"}) {
+    SCOPED_TRACE(origin);
+    httplib::Headers refused = preflight;
+    refused.erase("Origin");
+    refused.emplace("Origin", origin);
+    auto no = client()->Options(ingest_path(project_a_.id), refused);
+    ASSERT_TRUE(no);
+    EXPECT_EQ(no->status, 403);
+    EXPECT_EQ(error_of(no->body), "origin_not_allowed");
+    EXPECT_FALSE(no->has_header("Access-Control-Allow-Origin"));
+  }
+
+  const std::string envelope = as_text(seal(project_a_, keys_a_));
+  auto allowed = post(project_a_.id, envelope, {{"Origin", "https://shop.example"}});
+  ASSERT_TRUE(allowed);
+  EXPECT_EQ(allowed->status, 201);
+  EXPECT_EQ(allowed->get_header_value("Access-Control-Allow-Origin"), "https://shop.example");
+  EXPECT_FALSE(allowed->has_header("Access-Control-Allow-Credentials"));
+  auto refused = post(project_a_.id, envelope, {{"Origin", "https://evil.example"}});
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 403);
+  EXPECT_EQ(error_of(refused->body), "origin_not_allowed");
+  EXPECT_FALSE(refused->has_header("Access-Control-Allow-Origin"));
+  auto health = client()->Options("/healthz");  // CORS only on the ingest route
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 405);
+  expect_good_request_succeeds();
+}
+
+TEST_F(ServerTest, RequestInFlightDuringShutdownCompletes) {
+  start();
+  const std::string envelope = as_text(seal(project_a_, keys_a_, 20000));
+  auto upload = raw();
+  ASSERT_TRUE(upload->send(request_head(project_a_.id, envelope.size()) + envelope.substr(0, 1000)));
+  ASSERT_TRUE(eventually([&] { return server_->http().queue_stats().busy_workers.load() == 1; }));
+
+  server_->http().shutdown();  // what SIGTERM does: stop accepting, drain
+  std::string error;
+  EXPECT_EQ(RawConnection::open(server_->port(), {}, &error), nullptr);  // no longer accepting
+
+  ASSERT_TRUE(upload->send(envelope.substr(1000)));
+  auto res = upload->read_response();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 201) << res->body;
+  server_->stop();
+  EXPECT_TRUE(server_->served_cleanly());
+  EXPECT_EQ(stored_count(project_a_), 1u);
+}
+
+TEST_F(ServerTest, TlsBelow12IsRefusedAnd12Works) {
+  start();
+  unsigned long ssl_error = 0;
+  std::string error;
+  // Security level 0 so the client can offer TLS 1.1 at all (OpenSSL 3
+  // refuses to otherwise, which would make this test pass for nothing).
+  auto old = RawConnection::open(server_->port(),
+                                 {.max_version = TLS1_1_VERSION, .security_level = 0}, &error, &ssl_error);
+  EXPECT_EQ(old, nullptr);
+  EXPECT_EQ(ERR_GET_REASON(ssl_error), SSL_R_TLSV1_ALERT_PROTOCOL_VERSION) << error;
+
+  auto modern = RawConnection::open(server_->port(), {.min_version = TLS1_2_VERSION, .max_version = TLS1_2_VERSION},
+                                    &error);
+  ASSERT_NE(modern, nullptr) << error;
+  ASSERT_TRUE(modern->send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+  auto res = modern->read_response();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+
+  auto metrics = client()->Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("sealshot_tls_handshake_failures_total 1"), std::string::npos);
+}
+
+TEST_F(ServerTest, HeaderCountAndSizeLimits) {
+  start();
+  std::string many = "GET /healthz HTTP/1.1\r\nHost: localhost\r\n";
+  for (std::size_t i = 0; i < kMaxHeaderCount + 5; ++i) many += "X-H" + std::to_string(i) + ": v\r\n";
+  auto conn = raw();
+  ASSERT_TRUE(conn->send(many + "\r\n"));
+  auto res = conn->read_response();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(error_of(res->body), "bad_request");
+
+  conn = raw();
+  ASSERT_TRUE(conn->send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: " + std::string(kMaxHeaderLineBytes, 'a') +
+                         "\r\n\r\n"));
+  res = conn->read_response();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  expect_good_request_succeeds();
+}
+
+TEST_F(ServerTest, PlainHttpOnlyWhenAskedFor) {
+  config_.insecure_http = true;
+  server_ = std::make_unique<RunningServer>(config_, *faulty_, *log_, std::nullopt);
+  httplib::Client plain("127.0.0.1", server_->port());
+  plain.set_connection_timeout(3s);
+  plain.set_read_timeout(5s);
+  const std::string envelope = as_text(seal(project_a_, keys_a_));
+  auto res = plain.Post(ingest_path(project_a_.id), envelope.data(), envelope.size(), "application/octet-stream");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 201) << res->body;
+}
+
+TEST_F(ServerTest, LogLinesAreJsonWithoutAddressesOrRequestData) {
+  config_.trusted_proxies = {"127.0.0.1"};
+  start();
+  const std::string envelope = as_text(seal(project_a_, keys_a_));
+  auto res = post(project_a_.id, envelope,
+                  {{"Origin", "https://shop.example"}, {"X-Forwarded-For", "198.51.100.23"},
+                   {"User-Agent", "SecretAgent/1.0"}, {"Referer", "https://shop.example/account?email=a@b.example"}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 201);
+  auto refused = post(project_a_.id, envelope, {{"Origin", "https://evil.example"}});
+  ASSERT_TRUE(refused);
+  server_.reset();  // flushes; no thread writes any more
+
+  const std::string text = log_lines_.str();
+  for (const char* secret : {"127.0.0.1", "198.51.100.23", "SecretAgent", "a@b.example", "evil.example",
+                             "shop.example"}) {
+    EXPECT_EQ(text.find(secret), std::string::npos) << secret << " leaked into the log";
+  }
+  std::istringstream lines(text);
+  std::string line;
+  int requests = 0;
+  while (std::getline(lines, line)) {
+    auto json = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_TRUE(json.is_object()) << line;
+    EXPECT_TRUE(json.contains("time") && json.contains("level") && json.contains("event")) << line;
+    if (json["event"] == "request" && json["route"] == "ingest") {
+      ++requests;
+      EXPECT_TRUE(json.contains("status") && json.contains("duration_ms") && json.contains("bytes")) << line;
+      EXPECT_EQ(json["project"], project_a_.id);
+      EXPECT_EQ(json["client"].get<std::string>().size(), 16u);
+    }
+  }
+  EXPECT_EQ(requests, 2);
+}
+
+// The real binary: config from flags, the self-signed certificate, and
+// SIGTERM → drain → exit 0.
+TEST(ServerBinary, ServesAndExitsZeroOnSigterm) {
+  const std::string dir = make_temp_dir();
+  const std::string out = dir + "/stdout.log";
+  const std::string data = dir + "/data";
+  std::vector<std::string> args = {SEALSHOT_SERVER_BINARY, "--listen", "127.0.0.1:0", "--data-dir", data,
+                                   "--threads", "2"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+
+  int port = 0;
+  eventually([&] {
+    std::ifstream log(out);
+    std::string line;
+    while (std::getline(log, line)) {
+      auto json = nlohmann::json::parse(line, nullptr, false);
+      if (json.is_object() && json["event"] == "listening") port = json["port"];
+    }
+    return port != 0;
+  }, 10000ms);
+  ASSERT_NE(port, 0) << "no 'listening' line";
+  httplib::SSLClient client("127.0.0.1", port);
+  client.set_ca_cert_path((data + "/tls/localhost.crt").c_str());
+  client.enable_server_certificate_verification(true);
+  client.set_connection_timeout(3s);
+  auto res = client.Get("/healthz");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 200);
+
+  ::kill(pid, SIGTERM);
+  int status = -1;
+  ASSERT_TRUE(eventually([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, 10000ms));
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  std::ifstream log(out);
+  std::stringstream text;
+  text << log.rdbuf();
+  EXPECT_NE(text.str().find("\"event\":\"stopped\""), std::string::npos);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace sealshot::http
