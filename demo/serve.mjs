@@ -3,12 +3,16 @@
 //
 //   node demo/serve.mjs --port 8080 --widget-dir build/widget \
 //        --project prj_… --key PUBLIC_KEY --endpoint https://127.0.0.1:8443 [--csp]
+//   node demo/serve.mjs … --widget-src https://127.0.0.1:8443/widget.js   (no --endpoint)
 //
 // Serves demo/ at /, the built widget at /sealshot/, and the web font of the
 // demo at /assets/fonts/ (Debian's DejaVu Serif, so no binary font is
 // committed). In HTML it fills the %SEALSHOT_…% placeholders of the embed
-// snippet. With --csp every page gets a strict Content-Security-Policy with a
-// fresh nonce: the policy docs/widget.md tells site owners to use.
+// snippet: widget.js from /sealshot/ or from --widget-src (sealshot-server's
+// /widget.js, as on a real site), pinned with --integrity or else the SHA-384
+// of the widget dir's widget.js. With --csp every page gets a strict
+// Content-Security-Policy with a fresh nonce: the policy docs/widget.md tells
+// site owners to use.
 // Tests import startDemoServer() instead of spawning this file.
 import http from "node:http";
 import fs from "node:fs";
@@ -29,12 +33,15 @@ const TYPES = {
 const FONT_DIR = "/usr/share/fonts/truetype/dejavu";
 const FONTS = { "demo-serif.ttf": "DejaVuSerif.ttf", "demo-serif-bold.ttf": "DejaVuSerif-Bold.ttf" };
 
-/** The CSP a strict site sends, allowing only itself, the widget's origin and wasm compilation. */
-export function strictCsp(nonce, endpoint) {
-  const ingest = endpoint ? new URL(endpoint).origin : "";
+/**
+ * The CSP a strict site sends, allowing only itself, the widget's origin and
+ * wasm compilation. ingest: the sealshot-server origin; scriptsFromIngest:
+ * widget.js comes from there too (script-src then names it, as docs/widget.md says).
+ */
+export function strictCsp(nonce, ingest = "", scriptsFromIngest = false) {
   return [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'wasm-unsafe-eval'`,
+    `script-src 'self' 'nonce-${nonce}' 'wasm-unsafe-eval'${scriptsFromIngest ? ` ${ingest}` : ""}`,
     `style-src 'self' 'nonce-${nonce}'`,
     // data:/blob: are the capture's own SVG and canvas images, never remote content.
     "img-src 'self' data: blob:",
@@ -48,11 +55,20 @@ export function strictCsp(nonce, endpoint) {
 
 /**
  * Starts the server; resolves to {url, port, close()}. Options: port (0 = any),
- * widgetDir, project, key, endpoint, csp (boolean), extraHeaders.
+ * widgetDir, widgetSrc (default /sealshot/widget.js), integrity (default: of
+ * widgetDir/widget.js), project, key, endpoint, csp (boolean), extraHeaders.
  */
 export function startDemoServer(options = {}) {
   const widgetDir = path.resolve(options.widgetDir ?? path.join(root, "build/widget"));
+  const widgetSrc = options.widgetSrc ?? "/sealshot/widget.js";
+  const remote = /^https?:\/\//.test(widgetSrc);
+  const ingest = options.endpoint ? new URL(options.endpoint).origin : remote ? new URL(widgetSrc).origin : "";
+  // Read per page, so a rebuild while the demo runs is picked up.
+  const integrity = () => options.integrity ?? (fs.existsSync(path.join(widgetDir, "widget.js"))
+    ? "sha384-" + crypto.createHash("sha384").update(fs.readFileSync(path.join(widgetDir, "widget.js"))).digest("base64") : "");
   const fill = (html, nonce) => html
+    .replaceAll("%SEALSHOT_WIDGET_SRC%", widgetSrc)
+    .replaceAll("%SEALSHOT_INTEGRITY%", integrity())
     .replaceAll("%SEALSHOT_PROJECT%", options.project ?? "prj_demo")
     .replaceAll("%SEALSHOT_KEY%", options.key ?? "")
     .replaceAll("%SEALSHOT_ENDPOINT%", options.endpoint ?? "")
@@ -77,7 +93,7 @@ export function startDemoServer(options = {}) {
     const headers = { "content-type": type, "cache-control": "no-store", ...(options.extraHeaders ?? {}) };
     if (type.startsWith("text/html")) {
       const nonce = crypto.randomBytes(16).toString("base64");
-      if (options.csp) headers["content-security-policy"] = strictCsp(nonce, options.endpoint);
+      if (options.csp) headers["content-security-policy"] = strictCsp(nonce, ingest, remote);
       res.writeHead(200, headers).end(fill(fs.readFileSync(file, "utf8"), nonce));
       return;
     }
@@ -105,6 +121,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       project: { type: "string" },
       key: { type: "string" },
       endpoint: { type: "string" },
+      "widget-src": { type: "string" },
+      integrity: { type: "string" },
       lang: { type: "string" },
       csp: { type: "boolean", default: false },
     },
@@ -112,6 +130,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const server = await startDemoServer({
     port: Number(values.port), widgetDir: values["widget-dir"], project: values.project,
     key: values.key, endpoint: values.endpoint, lang: values.lang, csp: values.csp,
+    widgetSrc: values["widget-src"], integrity: values.integrity,
   });
   console.log(`demo: ${server.url}/account.html${values.csp ? " (strict CSP)" : ""}`);
 }

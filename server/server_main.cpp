@@ -13,6 +13,7 @@
 #include "http/tls_setup.h"
 #include "keys.h"
 #include "storage/storage.h"
+#include "widget/widget_files.h"
 
 namespace {
 
@@ -53,7 +54,27 @@ int run(const ServerConfig& config, JsonLog& log) {
     tls = files.value();
   }
 
-  HttpServer server(config, store, log, tls);
+  // The widget's files are read and hashed once, here: a later change in the
+  // directory needs a restart, and a broken build fails the start-up.
+  widget::WidgetFiles widget_files;
+  if (!config.widget_dir.empty()) {
+    auto loaded = widget::load_widget_files(config.widget_dir);
+    if (!loaded.ok()) {
+      log.error("widget_dir_failed", {{"widget_dir", config.widget_dir}, {"message", loaded.message()}});
+      return 1;
+    }
+    widget_files = std::move(loaded).value();
+    std::vector<std::string> names;
+    for (const widget::WidgetFile& f : widget_files.files) names.push_back(f.name);
+    // The loader's hash is what `sealshot project snippet` puts into the
+    // snippet's integrity attribute: a different value here means every
+    // embedded snippet must be replaced (docs/widget.md).
+    log.info("widget_served", {{"widget_dir", config.widget_dir},
+                               {"files", names},
+                               {"loader_integrity", widget_files.loader()->integrity}});
+  }
+
+  HttpServer server(config, store, log, tls, std::move(widget_files));
   auto port = server.bind();
   if (!port.ok()) {
     log.error("listen_failed", {{"message", port.message()}});

@@ -33,6 +33,7 @@
 #include "server_support/faulty_storage.h"
 #include "server_support/raw_tls_client.h"
 #include "storage/storage.h"
+#include "widget/widget_files.h"
 
 extern char** environ;
 
@@ -74,7 +75,7 @@ TEST(ServerConfig, PrecedenceIsFlagsThenEnvironmentThenFileThenDefaults) {
   const std::string dir = make_temp_dir();
   const std::string file = dir + "/server.toml";
   std::ofstream(file) << "threads = 3\nqueue = 7\nread-timeout = 9\ntrusted-proxy = [\"10.0.0.1\", \"10.1.0.0/16\"]\n"
-                         "insecure-http = true\nlisten = \"127.0.0.1:9000\"\n";
+                         "insecure-http = true\nlisten = \"127.0.0.1:9000\"\nwidget-dir = \"/srv/sealshot/widget\"\n";
   ::setenv("SEALSHOT_QUEUE", "11", 1);
   ::setenv("SEALSHOT_READ_TIMEOUT", "12", 1);
   const char* argv[] = {"sealshot-server", "--config", file.c_str(), "--read-timeout", "13"};
@@ -91,6 +92,7 @@ TEST(ServerConfig, PrecedenceIsFlagsThenEnvironmentThenFileThenDefaults) {
   EXPECT_TRUE(c.insecure_http);
   EXPECT_EQ(c.listen_port, 9000);
   EXPECT_EQ(c.trusted_proxies, (std::vector<std::string>{"10.0.0.1", "10.1.0.0/16"}));
+  EXPECT_EQ(c.widget_dir, "/srv/sealshot/widget");
 
   std::ofstream(file) << "no-such-setting = 1\n";
   const char* bad_file[] = {"sealshot-server", "--config", file.c_str()};
@@ -115,6 +117,58 @@ TEST(ServerConfig, PrecedenceIsFlagsThenEnvironmentThenFileThenDefaults) {
   outcome = parse_server_config(3, v6);
   ASSERT_TRUE(outcome.run) << outcome.message;
   EXPECT_EQ(outcome.config.listen_host, "::1");
+  fs::remove_all(dir);
+}
+
+// A widget build as widget-js/build.mjs lays it out, plus files that must
+// never be served.
+std::string make_widget_dir(const std::string& parent) {
+  const std::string dir = parent + "/widget";
+  fs::create_directories(dir + "/esm");
+  std::ofstream(dir + "/widget.js") << "abc";  // SHA-384 test vector
+  std::ofstream(dir + "/widget-app.0123456789abcdef.js") << "window.app = 1;";
+  std::ofstream(dir + "/core.fedcba9876543210.wasm", std::ios::binary) << std::string("\0asm\1\0\0\0", 8);
+  std::ofstream(dir + "/widget-app.js") << "an unhashed leftover";
+  std::ofstream(dir + "/sizes.json") << "{}";
+  std::ofstream(dir + "/notes.0123456789abcdef.txt") << "x";
+  std::ofstream(dir + "/esm/sealshot.mjs") << "export {};";
+  fs::create_directories(dir + "/nested.0123456789abcdef.js");  // a directory with an allowed name
+  return dir;
+}
+
+TEST(ServerWidgetFiles, OnlyTheAllowlistIsReadAndHashedOnce) {
+  EXPECT_TRUE(widget::is_widget_file_name("widget.js"));
+  EXPECT_TRUE(widget::is_widget_file_name("widget-app.0123456789abcdef.js"));
+  EXPECT_TRUE(widget::is_widget_file_name("core.fedcba98.wasm"));
+  for (const char* name : {"widget-app.js", "core.wasm", "sizes.json", "../widget.js", "a/b.01234567.js",
+                           ".01234567.js", "x.0123456.js", "X.01234567.js", "x.0123456G.js", "x.01234567.JS",
+                           "widget.js.map", ""}) {
+    EXPECT_FALSE(widget::is_widget_file_name(name)) << name;
+  }
+  EXPECT_EQ(widget::sri_sha384("abc"), "sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn");
+
+  const std::string dir = make_temp_dir();
+  const std::string widget_dir = make_widget_dir(dir);
+  auto loaded = widget::load_widget_files(widget_dir);
+  ASSERT_TRUE(loaded.ok()) << loaded.message();
+  std::vector<std::string> names;
+  for (const auto& f : loaded.value().files) names.push_back(f.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"core.fedcba9876543210.wasm", "widget-app.0123456789abcdef.js",
+                                             "widget.js"}));
+  const widget::WidgetFile& loader = *loaded.value().loader();
+  EXPECT_EQ(loader.body, "abc");
+  EXPECT_EQ(loader.integrity, widget::sri_sha384("abc"));
+  EXPECT_EQ(loader.etag, "\"cb00753f45a35e8bb5a03d699ac65007\"");
+  EXPECT_FALSE(loader.immutable);
+  EXPECT_TRUE(loaded.value().find("core.fedcba9876543210.wasm")->immutable);
+  EXPECT_EQ(loaded.value().find("core.fedcba9876543210.wasm")->content_type, "application/wasm");
+  EXPECT_EQ(loaded.value().find("core.fedcba9876543210.wasm")->body.size(), 8u);
+
+  EXPECT_FALSE(widget::load_widget_files(dir + "/missing").ok());
+  fs::remove(widget_dir + "/widget.js");
+  auto no_loader = widget::load_widget_files(widget_dir);
+  ASSERT_FALSE(no_loader.ok());
+  EXPECT_NE(no_loader.message().find("no widget.js"), std::string::npos);
   fs::remove_all(dir);
 }
 
@@ -208,8 +262,9 @@ TEST(ServerTlsSetup, GeneratesALocalhostCertificateOnceAndReusesIt) {
 // (drained) and joined when it goes out of scope.
 class RunningServer {
  public:
-  RunningServer(const ServerConfig& config, server::Storage& storage, JsonLog& log, std::optional<TlsFiles> tls)
-      : http_(config, storage, log, std::move(tls)) {
+  RunningServer(const ServerConfig& config, server::Storage& storage, JsonLog& log, std::optional<TlsFiles> tls,
+                widget::WidgetFiles widget_files = {})
+      : http_(config, storage, log, std::move(tls), std::move(widget_files)) {
     auto port = http_.bind();
     EXPECT_TRUE(port.ok()) << port.message();
     port_ = port.ok() ? port.value() : 0;
@@ -290,7 +345,9 @@ class ServerTest : public ::testing::Test {
     return created.value();
   }
 
-  void start() { server_ = std::make_unique<RunningServer>(config_, *faulty_, *log_, tls_); }
+  void start(widget::WidgetFiles widget_files = {}) {
+    server_ = std::make_unique<RunningServer>(config_, *faulty_, *log_, tls_, std::move(widget_files));
+  }
 
   std::unique_ptr<httplib::SSLClient> client() {
     auto c = std::make_unique<httplib::SSLClient>("127.0.0.1", server_->port());
@@ -851,14 +908,108 @@ TEST_F(ServerTest, LogLinesAreJsonWithoutAddressesOrRequestData) {
   EXPECT_EQ(requests, 2);
 }
 
-// The real binary: config from flags, the self-signed certificate, and
-// SIGTERM → drain → exit 0.
-TEST(ServerBinary, ServesAndExitsZeroOnSigterm) {
-  const std::string dir = make_temp_dir();
-  const std::string out = dir + "/stdout.log";
-  const std::string data = dir + "/data";
-  std::vector<std::string> args = {SEALSHOT_SERVER_BINARY, "--listen", "127.0.0.1:0", "--data-dir", data,
-                                   "--threads", "2"};
+TEST_F(ServerTest, WidgetFilesAreServedWithCacheTypesCorsAndValidators) {
+  start(widget::load_widget_files(make_widget_dir(dir_)).value());
+  struct Case {
+    std::string path, type, cache, body;
+  };
+  const std::vector<Case> cases = {
+      {"/widget.js", "text/javascript; charset=utf-8", "public, max-age=300", "abc"},
+      {"/widget-app.0123456789abcdef.js", "text/javascript; charset=utf-8", "public, max-age=31536000, immutable",
+       "window.app = 1;"},
+      {"/core.fedcba9876543210.wasm", "application/wasm", "public, max-age=31536000, immutable",
+       std::string("\0asm\1\0\0\0", 8)},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.path);
+    auto res = client()->Get(c.path, {{"Origin", "https://anywhere.example"}});
+    ASSERT_TRUE(res) << httplib::to_string(res.error());
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(res->body, c.body);
+    EXPECT_EQ(res->get_header_value("Content-Type"), c.type);
+    EXPECT_EQ(res->get_header_value_count("Cache-Control"), 1u);  // not also the API's no-store
+    EXPECT_EQ(res->get_header_value("Cache-Control"), c.cache);
+    EXPECT_EQ(res->get_header_value("Access-Control-Allow-Origin"), "*");
+    EXPECT_EQ(res->get_header_value("Cross-Origin-Resource-Policy"), "cross-origin");
+    EXPECT_EQ(res->get_header_value("X-Content-Type-Options"), "nosniff");
+    EXPECT_FALSE(res->has_header("Access-Control-Allow-Credentials"));
+    EXPECT_NE(res->get_header_value("Last-Modified").find(" GMT"), std::string::npos);
+    const std::string etag = res->get_header_value("ETag");
+    ASSERT_EQ(etag.size(), 34u);
+
+    // HEAD: the same headers and length, no body.
+    auto head = client()->Head(c.path);
+    ASSERT_TRUE(head);
+    EXPECT_EQ(head->status, 200);
+    EXPECT_EQ(head->get_header_value("Content-Length"), std::to_string(c.body.size()));
+    EXPECT_EQ(head->get_header_value("Cache-Control"), c.cache);
+    EXPECT_EQ(head->get_header_value("Accept-Ranges"), "none");
+    EXPECT_TRUE(head->body.empty());
+    auto ranged = client()->Get(c.path, {{"Range", "bytes=0-0"}});  // the whole file: no ranges here
+    ASSERT_TRUE(ranged);
+    EXPECT_EQ(ranged->status, 200);
+    EXPECT_EQ(ranged->body, c.body);
+
+    // Revalidation: the ETag (also weak, also in a list) → 304 without a body.
+    for (const std::string& given : {etag, "W/" + etag, "\"other\", " + etag, std::string("*")}) {
+      auto cached = client()->Get(c.path, {{"If-None-Match", given}});
+      ASSERT_TRUE(cached);
+      EXPECT_EQ(cached->status, 304) << given;
+      EXPECT_TRUE(cached->body.empty());
+      EXPECT_EQ(cached->get_header_value("ETag"), etag);
+      EXPECT_EQ(cached->get_header_value("Cache-Control"), c.cache);
+    }
+    auto changed = client()->Get(c.path, {{"If-None-Match", "\"0123\""}});
+    ASSERT_TRUE(changed);
+    EXPECT_EQ(changed->status, 200);
+  }
+
+  // Only the allowlisted files at their exact paths: no listing, no
+  // leftovers, nothing in subdirectories, no way out of the directory.
+  for (const char* path : {"/", "/widget", "/widget-app.js", "/sizes.json", "/esm/sealshot.mjs",
+                           "/notes.0123456789abcdef.txt", "/nested.0123456789abcdef.js", "/widgetXjs",
+                           "/widget.js/", "//widget.js", "/widget/widget.js", "/../widget.js", "/%2e%2e/widget.js",
+                           "/..%2fwidget.js", "/v1/widget.js", "/widget.js%00", "/etc/passwd", "/../../../etc/passwd"}) {
+    SCOPED_TRACE(path);
+    auto conn = raw();
+    ASSERT_TRUE(conn->send(std::string("GET ") + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+    auto res = conn->read_response();
+    ASSERT_TRUE(res);
+    EXPECT_TRUE(res->status == 404 || res->status == 400) << res->status;
+    EXPECT_EQ(res->body.find("abc"), std::string::npos);
+    EXPECT_EQ(res->headers["cache-control"], "no-store");
+  }
+  auto post = client()->Post("/widget.js", "x", "text/plain");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->status, 405);
+  EXPECT_EQ(post->get_header_value("Allow"), "GET, HEAD");
+
+  // The API keeps its own caching: never.
+  auto health = client()->Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->get_header_value_count("Cache-Control"), 1u);
+  EXPECT_EQ(health->get_header_value("Cache-Control"), "no-store");
+  EXPECT_FALSE(health->has_header("Access-Control-Allow-Origin"));
+  auto metrics = client()->Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("sealshot_http_requests_total{route=\"widget\",status=\"200\"}"), std::string::npos);
+  EXPECT_NE(metrics->body.find("sealshot_http_requests_total{route=\"widget\",status=\"304\"}"), std::string::npos);
+  expect_good_request_succeeds();
+}
+
+TEST_F(ServerTest, WithoutAWidgetDirNothingIsServed) {
+  start();
+  for (const char* path : {"/widget.js", "/widget-app.0123456789abcdef.js"}) {
+    auto res = client()->Get(path);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 404) << path;
+    EXPECT_EQ(error_of(res->body), "not_found");
+  }
+}
+
+// sealshot-server with `args`, standard output to `out`.
+pid_t spawn_server(std::vector<std::string> args, const std::string& out) {
+  args.insert(args.begin(), SEALSHOT_SERVER_BINARY);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -866,20 +1017,43 @@ TEST(ServerBinary, ServesAndExitsZeroOnSigterm) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+  const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
+  return spawned == 0 ? pid : 0;
+}
+
+// The JSON log line with this event, or null.
+nlohmann::json log_event(const std::string& file, const std::string& event) {
+  std::ifstream log(file);
+  std::string line;
+  while (std::getline(log, line)) {
+    auto json = nlohmann::json::parse(line, nullptr, false);
+    if (json.is_object() && json["event"] == event) return json;
+  }
+  return nullptr;
+}
+
+// The real binary: config from flags, the self-signed certificate, the
+// widget's files with the loader's hash logged, and SIGTERM → drain → exit 0.
+TEST(ServerBinary, ServesAndExitsZeroOnSigterm) {
+  const std::string dir = make_temp_dir();
+  const std::string out = dir + "/stdout.log";
+  const std::string data = dir + "/data";
+  const pid_t pid = spawn_server({"--listen", "127.0.0.1:0", "--data-dir", data, "--threads", "2",
+                                  "--widget-dir", make_widget_dir(dir)}, out);
+  ASSERT_NE(pid, 0);
 
   int port = 0;
   eventually([&] {
-    std::ifstream log(out);
-    std::string line;
-    while (std::getline(log, line)) {
-      auto json = nlohmann::json::parse(line, nullptr, false);
-      if (json.is_object() && json["event"] == "listening") port = json["port"];
-    }
+    const nlohmann::json listening = log_event(out, "listening");
+    if (listening.is_object()) port = listening["port"];
     return port != 0;
   }, 10000ms);
   ASSERT_NE(port, 0) << "no 'listening' line";
+  const nlohmann::json widget = log_event(out, "widget_served");
+  ASSERT_TRUE(widget.is_object()) << "no 'widget_served' line";
+  EXPECT_EQ(widget["loader_integrity"], widget::sri_sha384("abc"));
+  EXPECT_EQ(widget["files"].size(), 3u);
   httplib::SSLClient client("127.0.0.1", port);
   client.set_ca_cert_path((data + "/tls/localhost.crt").c_str());
   client.enable_server_certificate_verification(true);
@@ -887,6 +1061,9 @@ TEST(ServerBinary, ServesAndExitsZeroOnSigterm) {
   auto res = client.Get("/healthz");
   ASSERT_TRUE(res) << httplib::to_string(res.error());
   EXPECT_EQ(res->status, 200);
+  res = client.Get("/widget.js");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->body, "abc");
 
   ::kill(pid, SIGTERM);
   int status = -1;
@@ -897,6 +1074,24 @@ TEST(ServerBinary, ServesAndExitsZeroOnSigterm) {
   std::stringstream text;
   text << log.rdbuf();
   EXPECT_NE(text.str().find("\"event\":\"stopped\""), std::string::npos);
+  fs::remove_all(dir);
+}
+
+// A --widget-dir without a build is a configuration error, not a server
+// that answers 404 for the widget.
+TEST(ServerBinary, AWidgetDirWithoutWidgetJsFailsTheStartUp) {
+  const std::string dir = make_temp_dir();
+  const std::string out = dir + "/stdout.log";
+  fs::create_directories(dir + "/empty");
+  const pid_t pid = spawn_server({"--listen", "127.0.0.1:0", "--data-dir", dir + "/data", "--widget-dir",
+                                  dir + "/empty"}, out);
+  ASSERT_NE(pid, 0);
+  int status = -1;
+  ASSERT_TRUE(eventually([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, 10000ms));
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  EXPECT_TRUE(log_event(out, "widget_dir_failed").is_object());
+  EXPECT_FALSE(log_event(out, "listening").is_object());
   fs::remove_all(dir);
 }
 

@@ -1,11 +1,16 @@
 // Builds the widget into build/widget/ (or $SEALSHOT_WIDGET_OUT):
-//   widget.js      the loader site owners embed (ES5, must stay ≤ 4 KB gzip)
-//   widget-app.js  capture, redaction, dialog, upload: fetched on first open
-//   core.wasm      the capture core (from build-wasm/wasm, $SEALSHOT_WASM_DIR)
-//   esm/           the ES module entry with its lazily loaded chunk and .d.ts
-//   sizes.json     bytes and gzip bytes of each file (docs/benchmarks.md)
+//   widget.js             the loader site owners embed (ES5, must stay ≤ 4 KB gzip)
+//   widget-app.HASH.js    capture, redaction, dialog, upload: fetched on first open
+//   core.HASH.wasm        the capture core (from build-wasm/wasm, $SEALSHOT_WASM_DIR)
+//   esm/                  the ES module entry with its lazily loaded chunk and .d.ts
+//   sizes.json            bytes and gzip bytes of each file (docs/benchmarks.md)
+// HASH is the content's SHA-256 (16 hex digits): sealshot-server caches those
+// files for a year, so a new build must be a new name. Each file also pins the
+// next one's bytes with a SHA-384 integrity hash (loader → app → wasm), so the
+// snippet's integrity="" on widget.js covers everything that runs.
 // Usage: node widget-js/build.mjs   (scripts/build runs it after the wasm build)
 import * as esbuild from "esbuild";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
@@ -35,23 +40,45 @@ const common = {
 // Wasm SIMD (cmake/wasm.cmake) already needs these versions; the app bundle targets the same.
 const modern = ["chrome91", "edge91", "firefox89", "safari16.4"];
 
+const sri = (bytes) => "sha384-" + crypto.createHash("sha384").update(bytes).digest("base64");
+const hashedName = (stem, ext, bytes) => `${stem}.${crypto.createHash("sha256").update(bytes).digest("hex").slice(0, 16)}.${ext}`;
+const str = (value) => JSON.stringify(value); // esbuild's define takes JSON
+
+// Bottom up, since each file names and pins the one it loads: core.wasm, then
+// the app bundle (knows the wasm), then the loader (knows the app).
+const wasm = fs.readFileSync(path.join(wasmDir, "core.wasm"));
+const files = { "core.wasm": hashedName("core", "wasm", wasm) };
+fs.writeFileSync(path.join(out, files["core.wasm"]), wasm);
+
+const app = await esbuild.build({ ...common, entryPoints: [path.join(here, "src/app/index.js")], write: false,
+  outfile: path.join(out, "widget-app.js"), format: "iife", target: modern,
+  define: { __SEALSHOT_WASM_FILE__: str(files["core.wasm"]), __SEALSHOT_WASM_INTEGRITY__: str(sri(wasm)) } });
+const appBytes = app.outputFiles[0].contents;
+files["widget-app.js"] = hashedName("widget-app", "js", appBytes);
+fs.writeFileSync(path.join(out, files["widget-app.js"]), appBytes);
+
 await esbuild.build({ ...common, entryPoints: [path.join(here, "src/loader/loader.js")], outfile: path.join(out, "widget.js"),
-  format: "iife", target: "es5" });
-await esbuild.build({ ...common, entryPoints: [path.join(here, "src/app/index.js")], outfile: path.join(out, "widget-app.js"),
-  format: "iife", target: modern });
+  format: "iife", target: "es5",
+  define: { __SEALSHOT_APP_FILE__: str(files["widget-app.js"]), __SEALSHOT_APP_INTEGRITY__: str(sri(appBytes)) } });
+files["widget.js"] = "widget.js";
+
+// The ES module build is bundled again by the site's own tooling, which may
+// rename files: it keeps plain names and loads esm/core.wasm unpinned.
 await esbuild.build({ ...common, entryPoints: { sealshot: path.join(here, "src/esm/index.js") }, outdir: path.join(out, "esm"),
   format: "esm", splitting: true, target: modern, outExtension: { ".js": ".mjs" }, chunkNames: "chunks/[name]-[hash]" });
-fs.copyFileSync(path.join(wasmDir, "core.wasm"), path.join(out, "core.wasm"));
 fs.copyFileSync(path.join(wasmDir, "core.wasm"), path.join(out, "esm", "core.wasm"));
 fs.copyFileSync(path.join(here, "types/sealshot.d.ts"), path.join(out, "esm", "sealshot.d.ts"));
+files["esm/sealshot.mjs"] = "esm/sealshot.mjs";
 
+// Keyed by the plain names (docs/benchmarks.md); `file` is the name on disk.
 const sizes = {};
-for (const file of ["widget.js", "widget-app.js", "core.wasm", "esm/sealshot.mjs"]) {
+for (const key of ["widget.js", "widget-app.js", "core.wasm", "esm/sealshot.mjs"]) {
+  const file = files[key];
   const bytes = fs.readFileSync(path.join(out, file));
-  sizes[file] = { bytes: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length };
+  sizes[key] = { file, bytes: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length };
 }
 fs.writeFileSync(path.join(out, "sizes.json"), JSON.stringify(sizes, null, 2) + "\n");
-for (const [file, s] of Object.entries(sizes)) console.log(`widget: ${file.padEnd(17)} ${String(s.bytes).padStart(8)} B, ${String(s.gzip).padStart(7)} B gzip`);
+for (const s of Object.values(sizes)) console.log(`widget: ${s.file.padEnd(30)} ${String(s.bytes).padStart(8)} B, ${String(s.gzip).padStart(7)} B gzip`);
 if (sizes["widget.js"].gzip > LOADER_GZIP_BUDGET) {
   console.error(`widget build: the loader is ${sizes["widget.js"].gzip} B gzip, over its ${LOADER_GZIP_BUDGET} B budget`);
   process.exit(1);

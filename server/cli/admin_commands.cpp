@@ -11,6 +11,7 @@
 #include "keys.h"
 #include "origins.h"
 #include "report_open.h"
+#include "snippet.h"
 
 namespace sealshot::cli {
 namespace {
@@ -21,8 +22,13 @@ using server::Submission;
 
 // --- project ----------------------------------------------------------------------
 
+nlohmann::json integrity_json(const std::optional<std::string>& integrity) {
+  return integrity ? nlohmann::json(*integrity) : nlohmann::json(nullptr);
+}
+
 struct CreateOptions {
-  std::string data_dir, name, secret_key_out, public_url = "https://localhost:8443";
+  std::string data_dir, name, secret_key_out;
+  SnippetOptions snippet;
   std::vector<std::string> origins;
   std::uint64_t max_body_bytes = 0;
   std::uint32_t retention_days = 90;
@@ -32,10 +38,8 @@ struct CreateOptions {
 void project_create(const CreateOptions& o) {
   // Everything that can be checked is checked before a key file is written.
   take(server::origins_normalize(o.origins));
-  std::string public_url = o.public_url;
-  while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
-  Result<std::string> url = server::origin_normalize(public_url);
-  if (!url.ok()) throw CommandError("--public-url: " + url.message());
+  const std::string origin = snippet_origin(o.snippet);
+  const std::optional<std::string> integrity = loader_integrity(o.snippet);
 
   std::unique_ptr<Storage> storage = open_storage(o.data_dir, DataDir::create);
   KeyPair pair = take(keypair_generate());
@@ -50,15 +54,39 @@ void project_create(const CreateOptions& o) {
     throw CommandError(created.message());
   }
   const Project& p = created.value();
-  const std::string snippet = "<script src=\"" + url.value() + "/widget.js\" data-project=\"" + p.id +
-                              "\" data-key=\"" + p.public_key + "\" async></script>";
+  const std::string snippet = embed_snippet(origin, p, integrity);
   if (o.json) {
-    std::cout << nlohmann::json{{"project", project_to_json(p)}, {"snippet", snippet}}.dump(2) << "\n";
+    const nlohmann::json out{
+        {"project", project_to_json(p)}, {"snippet", snippet}, {"integrity", integrity_json(integrity)}};
+    std::cout << out.dump(2) << "\n";
   } else {
     std::cout << p.id << "\n" << snippet << "\n";
   }
+  if (!integrity) note_unpinned();
   std::cerr << "Secret key written to " << o.secret_key_out
             << " (mode 0600). It alone opens this project's reports and the server has no copy: keep it safe.\n";
+}
+
+// The snippet of an existing project again, e.g. after a widget upgrade
+// changed widget.js and so its integrity hash.
+struct SnippetCommandOptions {
+  std::string data_dir, project;
+  SnippetOptions snippet;
+  bool json = false;
+};
+
+void project_snippet(const SnippetCommandOptions& o) {
+  const std::string origin = snippet_origin(o.snippet);
+  std::unique_ptr<Storage> storage = open_storage(o.data_dir, DataDir::must_exist);
+  const Project p = take(storage->get_project(o.project));
+  const std::optional<std::string> integrity = loader_integrity(o.snippet);
+  const std::string snippet = embed_snippet(origin, p, integrity);
+  if (o.json) {
+    std::cout << nlohmann::json{{"project", p.id}, {"snippet", snippet}, {"integrity", integrity_json(integrity)}}.dump(2) << "\n";
+  } else {
+    std::cout << snippet << "\n";
+  }
+  if (!integrity) note_unpinned();
 }
 
 void project_list(const std::string& data_dir, bool json) {
@@ -201,7 +229,7 @@ void restore(const std::string& from, const std::string& data_dir) {
 }  // namespace
 
 void register_admin_commands(CLI::App& app) {
-  // project create | list | set-origins
+  // project create | snippet | list | set-origins
   auto* project = app.add_subcommand("project", "Create and configure projects.");
   project->require_subcommand(1);
 
@@ -214,10 +242,17 @@ void register_admin_commands(CLI::App& app) {
   create->add_option("--retention-days", co->retention_days, "Delete reports after this many days (0: keep)")
       ->capture_default_str();
   create->add_option("--secret-key-out", co->secret_key_out, "New file for the secret key (mode 0600)")->required();
-  create->add_option("--public-url", co->public_url, "Where sealshot-server is reachable, for the snippet")
-      ->capture_default_str();
+  add_snippet_options(create, co->snippet);
   create->add_flag("--json", co->json, "Print JSON");
   create->callback([co] { project_create(*co); });
+
+  auto* snippet = project->add_subcommand("snippet", "Print a project's embed snippet (with widget.js's integrity hash).");
+  auto sn = std::make_shared<SnippetCommandOptions>();
+  add_data_dir_option(snippet, sn->data_dir);
+  snippet->add_option("--project", sn->project, "Project id")->required();
+  add_snippet_options(snippet, sn->snippet);
+  snippet->add_flag("--json", sn->json, "Print JSON");
+  snippet->callback([sn] { project_snippet(*sn); });
 
   auto* list = project->add_subcommand("list", "List projects.");
   auto list_dir = std::make_shared<std::string>();

@@ -93,6 +93,8 @@ ConfigOutcome parse_server_config(int argc, const char* const* argv) {
       ->envname("SEALSHOT_METRICS_PUBLIC");
   app.add_option("--log-level", c.log_level, "debug, info, warn or error")
       ->envname("SEALSHOT_LOG_LEVEL")->check(CLI::IsMember({"debug", "info", "warn", "error"}))->capture_default_str();
+  app.add_option("--widget-dir", c.widget_dir, "serve the built widget from DIR at /widget.js (read at start-up)")
+      ->envname("SEALSHOT_WIDGET_DIR");
   app.add_option("--purge-interval", purge_interval, "seconds between retention purges")
       ->envname("SEALSHOT_PURGE_INTERVAL")->check(CLI::Range(1L, 7L * 24 * 3600))->capture_default_str();
 

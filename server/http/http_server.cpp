@@ -48,7 +48,7 @@ const char* code_for_status(int status) {
 }  // namespace
 
 HttpServer::HttpServer(const ServerConfig& config, server::Storage& storage, JsonLog& log,
-                       std::optional<TlsFiles> tls)
+                       std::optional<TlsFiles> tls, widget::WidgetFiles widget_files)
     : config_(config),
       tls_(tls.has_value()),
       storage_(storage),
@@ -60,8 +60,9 @@ HttpServer::HttpServer(const ServerConfig& config, server::Storage& storage, Jso
                   config.rate_limits.max_tracked_keys),
       project_limiter_(config.rate_limits.per_project_per_minute, config.rate_limits.per_project_burst,
                        config.rate_limits.max_tracked_keys),
+      widget_files_(std::move(widget_files)),
       services_{storage, ingest_, ip_limiter_, project_limiter_, metrics_, log, config_.limits, draining_,
-                config.metrics_public} {
+                widget_files_, config.metrics_public} {
   ConnectionHooks hooks;
   hooks.on_request_done = [this](const RequestContext& request) { on_request_done(request); };
   hooks.on_tls_handshake_failed = [this] { metrics_.add_tls_handshake_failure(); };
@@ -126,7 +127,8 @@ void HttpServer::configure() {
   s.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.get_header_value("Connection") == "close") res.headers.erase("Keep-Alive");
     res.set_header("X-Content-Type-Options", "nosniff");
-    res.set_header("Cache-Control", "no-store");
+    // API answers are never cached; the widget's files set their own.
+    if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
   });
 
   Router router(s, routes_);
@@ -205,9 +207,12 @@ void HttpServer::on_request_done(const RequestContext& request) {
   if (!request.submission_id.empty()) fields["submission"] = request.submission_id;
   if (!request.error_code.empty()) fields["error"] = request.error_code;
   if (!request.client_tag.empty()) fields["client"] = request.client_tag;
-  const bool probe = request.route == "healthz" || request.route == "readyz" || request.route == "metrics";
+  // Probes and the widget's files (one GET per page view of every embedding
+  // site) would drown the submissions at info level.
+  const bool quiet = request.route == "healthz" || request.route == "readyz" || request.route == "metrics" ||
+                     request.route == "widget";
   const auto level = request.status >= 500 ? spdlog::level::warn
-                     : probe               ? spdlog::level::debug
+                     : quiet               ? spdlog::level::debug
                                            : spdlog::level::info;
   log_.write(level, "request", std::move(fields));
 }

@@ -23,13 +23,17 @@
 #include "http/task_queue.h"
 #include "http/tls_setup.h"
 #include "storage/storage.h"
+#include "widget/widget_files.h"
 
 namespace sealshot::http {
 
 class HttpServer {
  public:
-  // `tls` empty: plain HTTP (config.insecure_http). Check valid() after.
-  HttpServer(const ServerConfig& config, server::Storage& storage, JsonLog& log, std::optional<TlsFiles> tls);
+  // `tls` empty: plain HTTP (config.insecure_http). `widget_files`: what
+  // --widget-dir held at start-up (load_widget_files), served from memory;
+  // empty: no widget routes. Check valid() after.
+  HttpServer(const ServerConfig& config, server::Storage& storage, JsonLog& log, std::optional<TlsFiles> tls,
+             widget::WidgetFiles widget_files = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -66,6 +70,7 @@ class HttpServer {
   TokenBucketLimiter project_limiter_;
   std::atomic<bool> draining_{false};
   std::atomic<bool> serving_{false};
+  const widget::WidgetFiles widget_files_;
   Services services_;
   RouteTable routes_;
   std::unique_ptr<httplib::Server> server_;

@@ -1,6 +1,7 @@
 #include "http/route_table.h"
 
 #include <algorithm>
+#include <string_view>
 
 namespace sealshot::http {
 namespace {
@@ -59,6 +60,16 @@ RouteMatch RouteTable::match(const std::string& method, const std::string& path)
 void Router::get(const std::string& pattern, const std::string& name, httplib::Server::Handler handler) {
   table_.add("GET", pattern, name, false);
   server_.Get(pattern, std::move(handler));
+}
+
+void Router::get_exact(const std::string& path, const std::string& name, httplib::Server::Handler handler) {
+  std::string regex;
+  for (const char c : path) {
+    if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) regex += '\\';
+    regex += c;
+  }
+  table_.add("GET", path, name, false);
+  server_.Get(regex, std::move(handler));
 }
 
 void Router::options(const std::string& pattern, const std::string& name, httplib::Server::Handler handler) {

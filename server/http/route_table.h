@@ -42,6 +42,10 @@ class Router {
   Router(httplib::Server& server, RouteTable& table) : server_(server), table_(table) {}
 
   void get(const std::string& pattern, const std::string& name, httplib::Server::Handler handler);
+  // A fixed path such as "/widget.js": cpp-httplib would read the pattern as
+  // a regular expression (its '.' matching any character), so it gets the
+  // path escaped and the table gets it literally.
+  void get_exact(const std::string& path, const std::string& name, httplib::Server::Handler handler);
   void options(const std::string& pattern, const std::string& name, httplib::Server::Handler handler);
   // The body is not read before the handler runs: it streams it.
   void post_streaming(const std::string& pattern, const std::string& name,

@@ -1,13 +1,15 @@
 #include "http/routes.h"
 
 #include "http/handlers.h"
+#include "http/widget_handler.h"
 
 namespace sealshot::http {
 
 // Every route the server answers. Anything else: 404, or 405 with Allow
 // (the pre-routing check in http_server.cpp, from the same table). CORS is
-// on the ingest route only. No route reads a report: reviewers fetch
-// envelopes through authenticated routes that do not exist yet.
+// on the ingest route (per project) and the widget's public files ("*"). No
+// route reads a report: reviewers fetch envelopes through authenticated
+// routes that do not exist yet.
 void register_routes(Router& router, Services& s) {
   // Operations
   router.get("/healthz", "healthz", handle_healthz);
@@ -21,6 +23,14 @@ void register_routes(Router& router, Services& s) {
                         [&s](const auto& req, auto& res, const auto& read_body) {
                           handle_ingest(s, req, res, read_body);
                         });
+
+  // The widget (--widget-dir): /widget.js and the content-hashed files it
+  // loads, one exact route per file found at start-up; nothing else there
+  // is reachable, so no directory listing and no path to climb out of.
+  for (const widget::WidgetFile& file : s.widget_files.files) {
+    router.get_exact("/" + file.name, "widget",
+                     [&file](const auto& req, auto& res) { handle_widget_file(file, req, res); });
+  }
 }
 
 }  // namespace sealshot::http

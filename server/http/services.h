@@ -9,6 +9,7 @@
 #include "http/metrics.h"
 #include "http/rate_limiter.h"
 #include "storage/storage.h"
+#include "widget/widget_files.h"
 
 namespace sealshot::http {
 
@@ -21,6 +22,7 @@ struct Services {
   JsonLog& log;
   const ServerLimits& limits;
   const std::atomic<bool>& draining;
+  const widget::WidgetFiles& widget_files;  // empty unless --widget-dir
   bool metrics_public = false;
 };
 

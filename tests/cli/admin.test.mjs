@@ -4,6 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,7 +16,9 @@ const cli = process.env.SEALSHOT_CLI ?? path.join(repoRoot, "build/server/sealsh
 let dir, dataDir;
 
 function run(args, env = {}) {
-  return spawnSync(cli, args, { encoding: "utf8", timeout: 30000, env: { ...process.env, ...env } });
+  // SEALSHOT_WIDGET_DIR (set for the browser tests) would add integrity="" to every snippet.
+  const { SEALSHOT_WIDGET_DIR, ...inherited } = process.env;
+  return spawnSync(cli, args, { encoding: "utf8", timeout: 30000, env: { ...inherited, ...env } });
 }
 function ok(args, env) {
   const r = run(args, env);
@@ -117,6 +120,35 @@ test("project create stores only the public key, writes a 0600 secret key and pr
     if (fs.statSync(p).isFile()) assert.ok(!fs.readFileSync(p).includes(secretKey), `secret key found in ${f}`);
   }
   assert.match(ok(["project", "list", "--data-dir", dataDir]).stdout, /Fjordline shop +https:\/\/shop\.example,http:\/\/localhost:5173 +30 days/);
+});
+
+test("project snippet pins widget.js with its SHA-384 when the widget build is given, and says so when not", () => {
+  const p = createProject("Snippet", path.join(dir, "snippet.secret"));
+  const widgetDir = path.join(dir, "widget");
+  fs.mkdirSync(widgetDir, { recursive: true });
+  fs.writeFileSync(path.join(widgetDir, "widget.js"), "/* loader */");
+  const integrity = "sha384-" + crypto.createHash("sha384").update("/* loader */").digest("base64");
+  const base = ["project", "snippet", "--data-dir", dataDir, "--project", p.id, "--public-url", "https://feedback.example/"];
+
+  let r = ok([...base, "--widget-dir", widgetDir]);
+  assert.equal(r.stdout, `<script src="https://feedback.example/widget.js" data-project="${p.id}" data-key="${p.publicKey}" ` +
+    `integrity="${integrity}" crossorigin="anonymous" async></script>\n`);
+  assert.equal(r.stderr, "");
+  r = ok([...base, "--json"], { SEALSHOT_WIDGET_DIR: widgetDir });  // the environment works too
+  assert.equal(JSON.parse(r.stdout).integrity, integrity);
+  assert.match(JSON.parse(r.stdout).snippet, new RegExp(`integrity="${integrity.replace(/[+/]/g, "\\$&")}"`));
+
+  r = ok(base);
+  assert.equal(r.stdout, p.snippet.replace("https://localhost:8443", "https://feedback.example") + "\n");
+  assert.doesNotMatch(r.stdout, /integrity/);
+  assert.match(r.stderr, /no integrity attribute/);
+
+  fails([...base, "--widget-dir", path.join(dir, "no-such-dir")], /widget directory .* does not exist/);
+  fails(["project", "snippet", "--data-dir", dataDir, "--project", "prj_nope"], /No such project/);
+  // project create pins the snippet the same way.
+  const created = ok(["project", "create", "--data-dir", dataDir, "--name", "Pinned", "--origin", "https://shop.example",
+    "--secret-key-out", path.join(dir, "pinned.secret"), "--widget-dir", widgetDir]);
+  assert.match(created.stdout.split("\n")[1], / integrity="sha384-[A-Za-z0-9+/]{64}" crossorigin="anonymous" async><\/script>$/);
 });
 
 test("project create refuses bad origins and existing key files before creating anything", () => {

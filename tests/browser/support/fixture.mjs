@@ -16,13 +16,22 @@ export const DEMO_PII = ["Clara Meier-Okafor", "clara.meier-okafor@example.com",
   "+44 20 7946 0958", "14 August 1988", "Lindenstraße 42", "0151 23456789", "4111 1111 1111 1111",
   "DE89 3704 0044 0532 0130 00", "c.okafor@example.org", "FJ-0048213", "correct-horse-battery", "040 6094 7721"];
 
-export async function setup({ csp = false, lang = "", viewport, deviceScaleFactor, browserArgs } = {}) {
+/**
+ * widgetFrom: "demo" embeds /sealshot/widget.js from the demo site with
+ * data-endpoint set to the ingest; "ingest" embeds the snippet of `sealshot
+ * project snippet` as a site owner would: widget.js from sealshot-server,
+ * pinned by its integrity hash, no data-endpoint.
+ */
+export async function setup({ csp = false, lang = "", viewport, deviceScaleFactor, browserArgs, widgetFrom = "demo" } = {}) {
   if (!fs.existsSync(path.join(widgetDir, "widget.js"))) throw new Error(`${widgetDir}/widget.js missing: run scripts/build`);
   const demoPort = await freePort();
   const origin = `http://127.0.0.1:${demoPort}`;
-  const ingest = await startIngest({ origin });
+  const ingest = await startIngest({ origin, widgetDir });
+  const served = widgetFrom === "ingest"
+    ? { widgetSrc: `${ingest.url}/widget.js`, integrity: (await ingest.snippet()).integrity, endpoint: "" }
+    : { endpoint: ingest.url };
   const demo = await startDemoServer({ port: demoPort, widgetDir, project: ingest.project, key: ingest.publicKey,
-    endpoint: ingest.url, csp, lang });
+    ...served, csp, lang });
   const browser = await launch({ viewport, deviceScaleFactor, args: browserArgs });
   const { core } = await loadCore();
   return {

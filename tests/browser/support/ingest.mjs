@@ -1,6 +1,7 @@
 // The ingest side of a browser test: the real sealshot-server (real TLS with
-// its self-signed localhost certificate), a project made with the `sealshot`
-// CLI, envelopes read back with `sealshot submissions get`.
+// its self-signed localhost certificate) also serving the built widget
+// (--widget-dir), a project made with the `sealshot` CLI, its embed snippet
+// from `sealshot project snippet`, envelopes read back with `sealshot submissions get`.
 import { execFile, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -23,15 +24,15 @@ export function freePort() {
   });
 }
 
-/** origin: the demo site's origin, allowed by the project's CORS list. */
-export async function startIngest({ origin }) {
+/** origin: the demo site's origin, allowed by the project's CORS list; widgetDir: build/widget. */
+export async function startIngest({ origin, widgetDir }) {
   for (const binary of [SERVER, CLI]) {
     if (!fs.existsSync(binary)) throw new Error(`${binary} is not built: run scripts/build first.`);
   }
-  return startReal({ origin });
+  return startReal({ origin, widgetDir });
 }
 
-async function startReal({ origin }) {
+async function startReal({ origin, widgetDir }) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sealshot-ingest-"));
   const secretFile = path.join(dataDir, "..", path.basename(dataDir) + ".secret");
   const { stdout } = await run(CLI, ["project", "create", "--data-dir", dataDir, "--name", "Widget test",
@@ -42,7 +43,8 @@ async function startReal({ origin }) {
   const url = `https://127.0.0.1:${port}`;
   let child = null;
   const start = async () => {
-    child = spawn(SERVER, ["--listen", `127.0.0.1:${port}`, "--data-dir", dataDir, "--log-level", "warn"], { stdio: ["ignore", "ignore", "pipe"] });
+    child = spawn(SERVER, ["--listen", `127.0.0.1:${port}`, "--data-dir", dataDir, "--widget-dir", widgetDir, "--log-level", "warn"],
+      { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d) => { stderr += d; });
     for (let i = 0; i < 100; i++) {
@@ -62,6 +64,12 @@ async function startReal({ origin }) {
   await start();
   return {
     url, project, publicKey, secretKey, dataDir,
+    /** What `sealshot project snippet` prints for this server: {snippet, integrity}. */
+    async snippet() {
+      const { stdout: out } = await run(CLI, ["project", "snippet", "--data-dir", dataDir, "--project", project,
+        "--widget-dir", widgetDir, "--public-url", url, "--json"], { timeout: 20_000 });
+      return JSON.parse(out);
+    },
     async envelope(id) {
       const out = path.join(dataDir, "..", `${path.basename(dataDir)}-${id}.env`);
       await run(CLI, ["submissions", "get", "--data-dir", dataDir, "--project", project, "--id", id, "--out", out], { timeout: 20_000 });

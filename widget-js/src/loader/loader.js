@@ -2,8 +2,11 @@
 // build's es5 target); one global, `Sealshot`; configured by its own data-*
 // attributes; wrapped so nothing it does can throw into the host page. Calls
 // made before the real widget arrives are queued. The capture code
-// (widget-app.js) and core.wasm are fetched only on first open, through one
-// cached load, or when the outbox of an earlier page still holds a report.
+// (widget-app.HASH.js) and core.wasm are fetched only on first open, through
+// one cached load, or when the outbox of an earlier page still holds a report.
+// build.mjs sets the app's file name and SHA-384 (__SEALSHOT_APP_*__): the
+// loader runs only the exact app it was built with, so the snippet's
+// integrity="" on widget.js pins the app too.
 import { createLauncher } from "./launcher.js";
 
 (function (w, d) {
@@ -17,7 +20,7 @@ import { createLauncher } from "./launcher.js";
   var consoleErrors = [];
   var queue = [];
   var app = null;
-  var loading = null; // the one cached load of widget-app.js
+  var loading = null; // the one cached load of the app bundle
   var launcher = null;
   var initialized = false;
   var removed = false;
@@ -63,8 +66,12 @@ import { createLauncher } from "./launcher.js";
     loading = new Promise(function (resolve, reject) {
       w.Sealshot.__resolve = resolve;
       var tag = d.createElement("script");
-      tag.src = assetsUrl() + "widget-app.js";
+      tag.src = assetsUrl() + __SEALSHOT_APP_FILE__;
       tag.async = true;
+      // A CORS fetch (the server sends Access-Control-Allow-Origin: *), so
+      // the browser can check the hash; no cookies go with it.
+      tag.integrity = __SEALSHOT_APP_INTEGRITY__;
+      tag.crossOrigin = "anonymous";
       if (raw.nonce) tag.setAttribute("nonce", raw.nonce);
       tag.onerror = function () { loading = null; reject(new Error("could not load " + tag.src)); };
       (d.head || d.documentElement).appendChild(tag);
@@ -73,7 +80,7 @@ import { createLauncher } from "./launcher.js";
     return loading;
   }
 
-  // Called by widget-app.js when it has run: builds the real widget and replays the queue.
+  // Called by the app bundle when it has run: builds the real widget and replays the queue.
   function register(createApp) {
     try {
       app = createApp({ raw: raw, scriptUrl: scriptUrl, state: state, consoleErrors: consoleErrors });
