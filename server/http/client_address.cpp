@@ -6,16 +6,9 @@
 #include <cstdio>
 #include <cstring>
 
+#include "http/header_text.h"
+
 namespace sealshot::http {
-namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
 
 std::optional<std::array<std::uint8_t, 16>> parse_ip(std::string_view text) {
   if (text.empty() || text.size() > 45) return std::nullopt;
@@ -36,7 +29,7 @@ std::optional<std::array<std::uint8_t, 16>> parse_ip(std::string_view text) {
 }
 
 std::optional<AddressRange> AddressRange::parse(std::string_view text) {
-  text = trim(text);
+  text = trim_ows(text);
   const std::size_t slash = text.find('/');
   auto address = parse_ip(text.substr(0, slash));
   if (!address) return std::nullopt;
@@ -89,7 +82,7 @@ std::string ClientAddressResolver::resolve(const std::string& remote_addr,
     std::string_view rest = header;
     while (!rest.empty()) {
       const std::size_t comma = rest.find(',');
-      hops.push_back(trim(rest.substr(0, comma)));
+      hops.push_back(trim_ows(rest.substr(0, comma)));
       if (comma == std::string_view::npos) break;
       rest.remove_prefix(comma + 1);
     }

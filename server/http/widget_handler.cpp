@@ -2,21 +2,17 @@
 
 #include <string_view>
 
+#include "http/header_text.h"
+
 namespace sealshot::http {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // If-None-Match uses the weak comparison (RFC 9110 13.1.2): "W/" is ignored.
 bool none_match_hits(const std::string& header, const std::string& etag) {
   std::string_view rest = header;
   while (!rest.empty()) {
     const std::size_t comma = rest.find(',');
-    std::string_view tag = trim(rest.substr(0, comma));
+    std::string_view tag = trim_ows(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
     if (tag == "*") return true;
     if (tag.starts_with("W/")) tag.remove_prefix(2);
