@@ -22,6 +22,8 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
   };
   const sanitize = (clone) => {
     if (clone.nodeType !== 1) return;
+    if (clone.style?.position === "fixed") fixedCopies.push(clone);
+    if (clone.style?.position === "sticky") unstick(clone, stickyStack.pop());
     const maskedHere = safeMatches(clone, selector);
     if (maskedHere) {
       // Children were cloned first (post-order): blank everything below, and draw none of it.
@@ -55,15 +57,57 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
   };
   const fontCss = await webFontCss();
   const x = window.scrollX, y = window.scrollY;
+  // The copy is laid out unscrolled and shifted by a transform on its root.
+  // That transform is the containing block of every position:fixed element
+  // too, so without help a fixed element (chat bubble, cookie bar) would move
+  // up with the page by the scroll offset, away from its viewport-coordinate
+  // redaction boxes (app/collect-rects.js): its text could escape the boxes.
+  // The copy carries the computed top/left/bottom/right in px (viewport
+  // relative), so each fixed copy is moved back by the scroll offset.
+  const fixedCopies = [];
+  const pinFixed = (root) => {
+    for (const el of fixedCopies) {
+      if (!viewportIsContainingBlock(el, root)) continue; // moves with its transformed ancestor
+      const s = el.style, shift = (prop, d) => {
+        const v = parseFloat(s.getPropertyValue(prop));
+        if (Number.isFinite(v)) s.setProperty(prop, `${v + d}px`, s.getPropertyPriority(prop));
+      };
+      shift("top", y); shift("bottom", -y); shift("left", x); shift("right", -x);
+    }
+  };
+  // Sticky elements: the unscrolled copy would draw them where they sit at
+  // scroll 0, not where they are stuck now. Their current sticky offset is
+  // measured on the live page (below) and the copy becomes position:relative
+  // with that offset. The copy has no link to its original, but modern-screenshot
+  // calls filter(original) right before cloning it and onCloneEachNode(copy)
+  // after its subtree (depth first, one at a time), so a stack pairs them.
+  const stickyOffsets = measureStickyOffsets();
+  const stickyStack = [];
+  const unstick = (clone, offset) => {
+    if (!offset) return;
+    const s = clone.style;
+    s.setProperty("position", "relative", "important");
+    s.setProperty("top", `${offset.dy}px`, "important");
+    s.setProperty("left", `${offset.dx}px`, "important");
+    s.setProperty("bottom", "auto", "important");
+    s.setProperty("right", "auto", "important");
+  };
+  const filter = (node) => {
+    if (node.nodeType !== 1) return true;
+    // Our own launcher and dialog are never part of the picture.
+    if (node.hasAttribute("data-sealshot-ui")) return false;
+    if (node.ownerDocument.defaultView?.getComputedStyle(node).position === "sticky") stickyStack.push(stickyOffsets.get(node));
+    return true;
+  };
   const canvas = await domToCanvas(document.documentElement, {
     width: window.innerWidth,
     height: window.innerHeight,
     scale: devicePixelRatio,
     // The copy is laid out from the top: shift it to what the visitor sees.
     style: x || y ? { transform: `translate(${-x}px, ${-y}px)` } : null,
-    // Our own launcher and dialog are never part of the picture.
-    filter: (node) => !(node.nodeType === 1 && node.hasAttribute("data-sealshot-ui")),
+    filter,
     onCloneEachNode: sanitize,
+    onCloneNode: x || y ? pinFixed : null,
     font: fontCss ? { cssText: fontCss } : false,
     fetch: { placeholderImage: IMAGE_PLACEHOLDER },
     workerNumber: 0, // no blob: workers: a strict CSP (worker-src) would refuse them
@@ -74,4 +118,40 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
 
 function safeMatches(el, selector) {
   try { return !!selector && el.matches(selector); } catch { return false; }
+}
+
+// A fixed element's containing block is the viewport unless an ancestor has a
+// transform, filter, perspective, containment or a will-change of these
+// (read from the copy's inlined computed styles, up to the copy's root).
+function viewportIsContainingBlock(el, root) {
+  for (let p = el.parentElement; p && p !== root; p = p.parentElement) {
+    const s = p.style;
+    if ((s.transform && s.transform !== "none") || (s.filter && s.filter !== "none") ||
+        (s.perspective && s.perspective !== "none") || (s.backdropFilter && s.backdropFilter !== "none") ||
+        /paint|layout|strict|content/.test(s.contain || "") || /transform|filter|perspective/.test(s.willChange || "")) return false;
+  }
+  return true;
+}
+
+// Map of every sticky element (page and open shadow roots) to its current
+// sticky offset {dx, dy}: its box now minus its box as position:static. Static
+// and sticky lay out the same, only the element itself moves, so switching
+// one element for a synchronous measurement changes nothing else and is
+// never painted (one element at a time, so nested offsets do not add up).
+function measureStickyOffsets() {
+  const offsets = new WeakMap();
+  const visit = (root) => {
+    for (const el of root.querySelectorAll("*")) {
+      if (el.shadowRoot) visit(el.shadowRoot);
+      if (getComputedStyle(el).position !== "sticky") continue;
+      const now = el.getBoundingClientRect();
+      const attr = el.getAttribute("style"); // restored verbatim, not re-serialized
+      el.style.setProperty("position", "static", "important");
+      const unstuck = el.getBoundingClientRect();
+      if (attr === null) el.removeAttribute("style"); else el.setAttribute("style", attr);
+      offsets.set(el, { dx: now.left - unstuck.left, dy: now.top - unstuck.top });
+    }
+  };
+  visit(document);
+  return offsets;
 }

@@ -1,0 +1,113 @@
+// Scrolled pages: the sent PNG shows exactly the visible viewport and every
+// box of personal data (measured in viewport coordinates) is solid black,
+// also for position:fixed and position:sticky elements and for text cut at
+// the top edge. If the picture and the boxes disagree, personal data escapes.
+//   node --test tests/browser/scroll.test.mjs   (after scripts/build)
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { fillAndSend, leakedStrings, nextEvent, openDialog, personalDataBoxes, setup, unredacted } from "./support/fixture.mjs";
+import { decodePng } from "../wasm/support/png-decode.mjs";
+
+const VIEWPORT = { width: 1280, height: 700 };
+const CHAT_EMAIL = "c.okafor@example.org"; // one of DEMO_PII
+
+let env;
+before(async () => { env = await setup({ viewport: VIEWPORT }); });
+after(async () => { await env?.close(); });
+
+// Test-only additions to the demo page: a fixed chat bubble showing an email,
+// and solid colour markers (no text) whose viewport position is known:
+// fixed, sticky and in normal flow.
+async function addFixtures(page) {
+  await page.evaluate((email) => {
+    const el = (html) => { const t = document.createElement("template"); t.innerHTML = html.trim(); return t.content.firstChild; };
+    document.body.append(el(`<div id="chat-bubble" style="position:fixed;left:24px;bottom:24px;z-index:50;
+      background:#fff;border:2px solid #2a6;border-radius:12px;padding:10px 14px;font:15px sans-serif;color:#123">
+      Chat with us<br><span>${email}</span></div>`));
+    document.body.append(el(`<div id="mark-fixed" style="position:fixed;right:40px;top:260px;width:40px;height:40px;
+      background:rgb(255,0,255);z-index:50"></div>`));
+    document.body.append(el(`<div id="mark-flow" style="position:absolute;left:640px;top:1250px;width:40px;height:40px;
+      background:rgb(0,200,255);z-index:50"></div>`));
+    document.body.prepend(el(`<div id="mark-sticky" style="position:sticky;top:0;margin-left:600px;width:40px;height:20px;
+      background:rgb(255,160,0);z-index:50"></div>`));
+  }, CHAT_EMAIL);
+}
+
+const MARKERS = { "mark-fixed": [255, 0, 255], "mark-flow": [0, 200, 255], "mark-sticky": [255, 160, 0] };
+
+/** Pixels inside the marker's viewport rect (inset by 2 px) that do not have its colour. */
+function misplaced(png, rect, rgb) {
+  const { width, height, rgba } = decodePng(png);
+  let bad = 0, total = 0;
+  for (let y = Math.ceil(rect.y) + 2; y < Math.floor(rect.y + rect.height) - 2; y++) {
+    for (let x = Math.ceil(rect.x) + 2; x < Math.floor(rect.x + rect.width) - 2; x++) {
+      if (x < 0 || y < 0 || x >= width || y >= height) continue;
+      total++;
+      const i = (y * width + x) * 4;
+      if (Math.abs(rgba[i] - rgb[0]) > 8 || Math.abs(rgba[i + 1] - rgb[1]) > 8 || Math.abs(rgba[i + 2] - rgb[2]) > 8) bad++;
+    }
+  }
+  return { bad, total };
+}
+
+// Scroll positions: [what, function() → scrollY, run in the page], evaluated after the fixtures are in.
+const POSITIONS = [
+  ["profile email cut in half at the top edge", () => {
+    const dd = [...document.querySelectorAll("#profile dd")].find((d) => d.textContent.includes("@"));
+    const r = dd.getBoundingClientRect();
+    return Math.round(window.scrollY + r.top + r.height / 2);
+  }],
+  ["orders table at the top, markers mid-page", () => Math.round(window.scrollY + document.querySelector("#orders").getBoundingClientRect().top - 3)],
+  ["scrolled to the bottom", () => document.documentElement.scrollHeight - window.innerHeight],
+];
+
+describe("widget on a scrolled page (sealshot-server)", () => {
+  for (const [what, target] of POSITIONS) {
+    test(`scrolled (${what}): the PNG is the visible viewport and personal data is solid black`, async () => {
+      const page = await env.page();
+      await addFixtures(page);
+      const want = await page.evaluate(target);
+      await page.evaluate((y) => window.scrollTo(0, y), want);
+      const scrollY = await page.evaluate(() => window.scrollY);
+      assert.ok(scrollY > 0 && Math.abs(scrollY - want) <= 1, `scrolled to ${scrollY}, wanted ${want}`);
+
+      const boxes = await personalDataBoxes(page);
+      assert.ok(boxes.some((b) => b.what === CHAT_EMAIL && b.y > 600), "the fixed chat bubble's email is a box near the bottom");
+      const markers = await page.evaluate((ids) => Object.fromEntries(ids.map((id) => {
+        const r = document.getElementById(id).getBoundingClientRect();
+        return [id, { x: r.left, y: r.top, width: r.width, height: r.height }];
+      })), Object.keys(MARKERS));
+
+      const stickyStyle = () => page.evaluate(() => document.getElementById("mark-sticky").getAttribute("style"));
+      const stickyStyleBefore = await stickyStyle();
+      const bodies = [];
+      page.on("request", (r) => { if (r.method() === "POST") bodies.push(r.postDataBuffer()); });
+      const sent = nextEvent(page, "sealshot:sent");
+      await openDialog(page);
+      await fillAndSend(page, `Scrolled: ${what}`);
+      const detail = await sent;
+      assert.deepEqual(leakedStrings(bodies[0]), [], "personal strings in the request body");
+      const { manifest, parts } = env.open(await env.ingest.envelope(detail.submission));
+      assert.deepEqual(manifest.viewport, VIEWPORT);
+      const png = parts.find((p) => p.name === "screenshot.png").data;
+      if (process.env.SEALSHOT_TEST_OUT) fs.writeFileSync(path.join(process.env.SEALSHOT_TEST_OUT, `scrolled-${scrollY}.png`), png);
+      const { width, height } = decodePng(png);
+      assert.deepEqual([width, height], [VIEWPORT.width, VIEWPORT.height]);
+
+      const leaks = unredacted(png, boxes);
+      assert.deepEqual(leaks.map((b) => `${b.what} @${Math.round(b.x)},${Math.round(b.y)}: ${b.pixels} px`), [], "boxes not solid black");
+      // The picture is what the visitor sees: every marker inside the viewport is where the page shows it.
+      for (const [id, rect] of Object.entries(markers)) {
+        if (rect.y + rect.height <= 0 || rect.y >= VIEWPORT.height) continue;
+        const { bad, total } = misplaced(png, rect, MARKERS[id]);
+        assert.ok(total > 0 && bad === 0, `${id} @${Math.round(rect.x)},${Math.round(rect.y)}: ${bad}/${total} px of the wrong colour`);
+      }
+      assert.equal(await page.evaluate(() => window.scrollY), scrollY, "the capture does not scroll the page");
+      assert.equal(await stickyStyle(), stickyStyleBefore, "the sticky measurement leaves the page's styles as they were");
+      assert.ok(!page.errors.some((e) => /Sealshot/.test(e)), page.errors.join("\n"));
+      await page.close();
+    });
+  }
+});
