@@ -7,11 +7,12 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { fillAndSend, leakedStrings, nextEvent, openDialog, personalDataBoxes, setup, unredacted } from "./support/fixture.mjs";
+import { DEMO_PII, fillAndSend, leakedStrings, nextEvent, openDialog, personalDataBoxes, setup, unredacted } from "./support/fixture.mjs";
 import { decodePng } from "../wasm/support/png-decode.mjs";
 
 const VIEWPORT = { width: 1280, height: 700 };
 const CHAT_EMAIL = "c.okafor@example.org"; // one of DEMO_PII
+const DEMO_PII_AND_NAME = [...DEMO_PII, "Ingrid Vasquez-Lund"];
 
 let env;
 before(async () => { env = await setup({ viewport: VIEWPORT }); });
@@ -37,13 +38,14 @@ async function addFixtures(page) {
 
 const MARKERS = { "mark-fixed": [255, 0, 255], "mark-flow": [0, 200, 255], "mark-sticky": [255, 160, 0] };
 
-/** Pixels inside the marker's viewport rect (inset by 2 px) that do not have its colour. */
-function misplaced(png, rect, rgb) {
+/** Pixels inside the marker's viewport rect (inset by 2 px) that do not have its colour, but for those in boxes. */
+function misplaced(png, rect, rgb, boxes = []) {
   const { width, height, rgba } = decodePng(png);
   let bad = 0, total = 0;
   for (let y = Math.ceil(rect.y) + 2; y < Math.floor(rect.y + rect.height) - 2; y++) {
     for (let x = Math.ceil(rect.x) + 2; x < Math.floor(rect.x + rect.width) - 2; x++) {
       if (x < 0 || y < 0 || x >= width || y >= height) continue;
+      if (boxes.some((b) => x >= b.x - 1 && x < b.x + b.width + 1 && y >= b.y - 1 && y < b.y + b.height + 1)) continue;
       total++;
       const i = (y * width + x) * 4;
       if (Math.abs(rgba[i] - rgb[0]) > 8 || Math.abs(rgba[i + 1] - rgb[1]) > 8 || Math.abs(rgba[i + 2] - rgb[2]) > 8) bad++;
@@ -106,6 +108,104 @@ describe("widget on a scrolled page (sealshot-server)", () => {
       }
       assert.equal(await page.evaluate(() => window.scrollY), scrollY, "the capture does not scroll the page");
       assert.equal(await stickyStyle(), stickyStyleBefore, "the sticky measurement leaves the page's styles as they were");
+      assert.ok(!page.errors.some((e) => /Sealshot/.test(e)), page.errors.join("\n"));
+      await page.close();
+    });
+  }
+});
+
+// Elements scrolled inside the page (an overflow:auto chat log, a wide table
+// scrolled sideways): the copy must draw them scrolled as the visitor sees
+// them, or a masked element drawn at its unscrolled place escapes its box.
+// Each masked element has a colour of its own that must appear nowhere in
+// the PNG (the boxes are black, so any such pixel is a masked one drawn
+// elsewhere), and a marker in each container must be where the visitor sees it.
+const MASK_RGB = [[0, 160, 80], [200, 40, 40], [40, 40, 200], [230, 200, 0]];
+const CONTAINER_MARKERS = { "mark-vscroll": [255, 0, 255], "mark-hscroll": [0, 200, 255] };
+
+async function addScrolledContainers(page) {
+  await page.evaluate(([m0, m1, m2, m3]) => {
+    const el = (html) => { const t = document.createElement("template"); t.innerHTML = html.trim(); return t.content.firstChild; };
+    const rows = (from, to) => Array.from({ length: to - from }, (_, i) => `<div style="height:30px">Message ${from + i}</div>`).join("");
+    const img = `data:image/svg+xml,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8" fill="rgb(${m2})"/></svg>`)}`;
+    document.body.append(el(`<div id="vscroll" style="position:absolute;left:700px;top:120px;width:320px;height:240px;overflow:auto;
+      background:#fff;border:1px solid #888;z-index:60;font:15px sans-serif;color:#123">
+      ${rows(0, 3)}
+      <div data-sealshot-mask id="scrolled-out" style="width:160px;height:40px;background:rgb(${m3})"></div>
+      ${rows(3, 11)}
+      <div data-sealshot-mask style="height:30px">Customer: Ingrid Vasquez-Lund</div>
+      <div data-sealshot-mask style="width:160px;height:40px;background:rgb(${m0})"></div>
+      ${rows(12, 14)}
+      <div id="mark-vscroll" style="width:40px;height:40px;background:rgb(255,0,255)"></div>
+      <img data-sealshot-mask src="${img}" style="display:block;width:60px;height:40px">
+      ${rows(14, 30)}</div>`));
+    document.body.append(el(`<div id="hscroll" style="position:absolute;left:700px;top:400px;width:320px;height:80px;overflow:auto;
+      background:#fff;border:1px solid #888;z-index:60;font:15px sans-serif;color:#123;white-space:nowrap">
+      <span style="display:inline-block;width:500px">Account overview, scroll sideways</span><span data-sealshot-mask
+        style="display:inline-block;width:100px;height:40px;background:rgb(${m1})"></span><span id="mark-hscroll"
+        style="display:inline-block;width:40px;height:40px;background:rgb(0,200,255)"></span><span
+        style="display:inline-block;width:800px">more columns</span></div>`));
+    // The rows above are gone (with #scrolled-out, which an unscrolled copy would show), the masks and the marker show.
+    document.getElementById("vscroll").scrollTop = 330;
+    document.getElementById("hscroll").scrollLeft = 420;
+  }, MASK_RGB.map((c) => c.join(",")));
+}
+
+/** Pixels of the PNG within 8 of the colour. */
+function pixelsOf(png, rgb) {
+  const { width, height, rgba } = decodePng(png);
+  let n = 0;
+  for (let i = 0; i < width * height * 4; i += 4) {
+    if (Math.abs(rgba[i] - rgb[0]) <= 8 && Math.abs(rgba[i + 1] - rgb[1]) <= 8 && Math.abs(rgba[i + 2] - rgb[2]) <= 8) n++;
+  }
+  return n;
+}
+
+describe("widget with scrolled containers (sealshot-server)", () => {
+  for (const pageScroll of [0, 200]) {
+    test(`containers scrolled inside the page (page at ${pageScroll}): masked elements are black and nowhere else`, async () => {
+      const page = await env.page();
+      await addScrolledContainers(page);
+      await page.evaluate((y) => window.scrollTo(0, y), pageScroll);
+      const live = await page.evaluate((ids) => {
+        const rect = (id) => { const r = document.getElementById(id).getBoundingClientRect(); return { x: r.left, y: r.top, width: r.width, height: r.height }; };
+        return {
+          scroll: [window.scrollY, document.getElementById("vscroll").scrollTop, document.getElementById("hscroll").scrollLeft],
+          markers: Object.fromEntries(ids.map((id) => [id, rect(id)])),
+        };
+      }, Object.keys(CONTAINER_MARKERS));
+      assert.deepEqual(live.scroll, [pageScroll, 330, 420]);
+
+      const boxes = await personalDataBoxes(page);
+      // The other four masked elements are in view after the scrolling, and are boxes.
+      const mine = await page.evaluate(() => [...document.querySelectorAll("#vscroll [data-sealshot-mask]:not(#scrolled-out), #hscroll [data-sealshot-mask]")]
+        .map((e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; }));
+      assert.equal(mine.length, 4);
+      for (const [x, y, w, h] of mine) {
+        assert.ok(x >= 700 && x + w <= 1022 && y >= 120 - pageScroll && y + h <= 482 - pageScroll, `masked element in view: ${x},${y}`);
+        assert.ok(boxes.some((b) => b.x === x && b.y === y && b.width === w && b.height === h), `masked element @${x},${y} is a box`);
+      }
+      const bodies = [];
+      page.on("request", (r) => { if (r.method() === "POST") bodies.push(r.postDataBuffer()); });
+      const sent = nextEvent(page, "sealshot:sent");
+      await openDialog(page);
+      await fillAndSend(page, "Scrolled containers");
+      const detail = await sent;
+      assert.deepEqual(leakedStrings(bodies[0], [...DEMO_PII_AND_NAME]), [], "personal strings in the request body");
+      const { parts } = env.open(await env.ingest.envelope(detail.submission));
+      const png = parts.find((p) => p.name === "screenshot.png").data;
+      if (process.env.SEALSHOT_TEST_OUT) fs.writeFileSync(path.join(process.env.SEALSHOT_TEST_OUT, `containers-${pageScroll}.png`), png);
+
+      const leaks = unredacted(png, boxes);
+      assert.deepEqual(leaks.map((b) => `${b.what} @${Math.round(b.x)},${Math.round(b.y)}: ${b.pixels} px`), [], "boxes not solid black");
+      for (const rgb of MASK_RGB) assert.equal(pixelsOf(png, rgb), 0, `masked colour rgb(${rgb}) drawn outside its box`);
+      for (const [id, rect] of Object.entries(live.markers)) {
+        // The demo page's personal data under the containers is still blacked out, over the markers too.
+        const { bad, total } = misplaced(png, rect, CONTAINER_MARKERS[id], boxes);
+        assert.ok(total > 0 && bad === 0, `${id} @${Math.round(rect.x)},${Math.round(rect.y)}: ${bad}/${total} px of the wrong colour`);
+      }
+      assert.deepEqual(await page.evaluate(() => [window.scrollY, document.getElementById("vscroll").scrollTop,
+        document.getElementById("hscroll").scrollLeft]), live.scroll, "the capture scrolls nothing");
       assert.ok(!page.errors.some((e) => /Sealshot/.test(e)), page.errors.join("\n"));
       await page.close();
     });

@@ -107,13 +107,37 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
     style: x || y ? { transform: `translate(${-x}px, ${-y}px)` } : null,
     filter,
     onCloneEachNode: sanitize,
-    onCloneNode: x || y ? pinFixed : null,
+    onCloneNode: (root) => { unscrollPage(root, x, y); if (x || y) pinFixed(root); },
+    // Elements scrolled inside the page (a chat log, a wide table) would be
+    // drawn unscrolled, each masked element then away from its live box and
+    // unredacted in the picture: the library shifts the children of every
+    // scrolled element by its scroll offset (a transform on each child copy).
+    features: { restoreScrollPosition: true },
     font: fontCss ? { cssText: fontCss } : false,
     fetch: { placeholderImage: IMAGE_PLACEHOLDER },
     workerNumber: 0, // no blob: workers: a strict CSP (worker-src) would refuse them
     timeout: 10_000,
   });
   return { canvas, devicePixelRatio };
+}
+
+// restoreScrollPosition treats the page's own scroller like any scrolled
+// element, but the page scroll is already applied by the transform on the
+// copy's root (pinFixed depends on that): take it back off the children of
+// the page scroller's copy. An identity matrix would still be a containing
+// block for fixed descendants, so it becomes no transform at all.
+function unscrollPage(root, x, y) {
+  if (!x && !y) return;
+  const scroller = document.scrollingElement;
+  const copy = scroller === document.documentElement ? root
+    : scroller === document.body ? [...root.children].find((c) => c.tagName === "BODY") : null;
+  for (const child of copy?.children ?? []) {
+    const s = child.style;
+    if (!s?.transform) continue;
+    const m = new DOMMatrix(s.transform);
+    m.e += x; m.f += y;
+    if (m.isIdentity) s.removeProperty("transform"); else s.transform = m.toString();
+  }
 }
 
 function safeMatches(el, selector) {
