@@ -88,4 +88,14 @@ Status schema_migrate(sqlite::Connection& db) {
   return db.exec("COMMIT", "commit the schema migration");
 }
 
+Status schema_require_project(sqlite::Connection& db, std::string_view project_id) {
+  Result<sqlite::Statement> exists = sqlite::Statement::prepare(db, "SELECT 1 FROM projects WHERE project_id = ?1");
+  if (!exists.ok()) return exists.status();
+  exists.value().bind(1, project_id);
+  Result<bool> found = exists.value().step("find a project");
+  if (!found.ok()) return found.status();
+  if (!found.value()) return {ErrorCode::not_found, "No such project."};
+  return {};
+}
+
 }  // namespace sealshot::server

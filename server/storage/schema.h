@@ -6,6 +6,8 @@
 // shards by tenant when the tables move to PostgreSQL/Citus.
 #pragma once
 
+#include <string_view>
+
 #include "result.h"
 #include "sqlite_db.h"
 
@@ -16,5 +18,7 @@ inline constexpr int kSchemaVersion = 1;
 [[nodiscard]] Status schema_migrate(sqlite::Connection& db);
 // user_version of an open database (0: empty).
 [[nodiscard]] Result<int> schema_version(sqlite::Connection& db);
+// ok if the project exists, not_found ("No such project.") if not.
+[[nodiscard]] Status schema_require_project(sqlite::Connection& db, std::string_view project_id);
 
 }  // namespace sealshot::server

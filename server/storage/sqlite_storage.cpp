@@ -251,12 +251,7 @@ Status SqliteStorage::set_project_origins(std::string_view project_id, const std
   Result<std::vector<std::string>> origins = origins_normalize(input);
   if (!origins.ok()) return origins.status();
   return committer_->run([&](sqlite::Connection& db) -> Status {
-    Result<sqlite::Statement> exists = sqlite::Statement::prepare(db, "SELECT 1 FROM projects WHERE project_id = ?1");
-    if (!exists.ok()) return exists.status();
-    exists.value().bind(1, project_id);
-    Result<bool> found = exists.value().step("find a project");
-    if (!found.ok()) return found.status();
-    if (!found.value()) return no_such_project();
+    if (Status s = schema_require_project(db, project_id); !s.ok()) return s;
     Result<sqlite::Statement> clear =
         sqlite::Statement::prepare(db, "DELETE FROM project_origins WHERE project_id = ?1");
     if (!clear.ok()) return clear.status();
@@ -282,12 +277,7 @@ Result<SubmissionPage> SqliteStorage::list_submissions(std::string_view project_
   if (!lease.ok()) return lease.status();
   sqlite::Connection& db = *lease.value();
   return in_read_transaction(db, [&]() -> Result<SubmissionPage> {
-    Result<sqlite::Statement> exists = sqlite::Statement::prepare(db, "SELECT 1 FROM projects WHERE project_id = ?1");
-    if (!exists.ok()) return exists.status();
-    exists.value().bind(1, project_id);
-    Result<bool> found = exists.value().step("find a project");
-    if (!found.ok()) return found.status();
-    if (!found.value()) return no_such_project();
+    if (Status s = schema_require_project(db, project_id); !s.ok()) return s;
 
     // Keyset pagination on (created_at_ms, submission_id), matching the
     // DESC indexes, so page N costs the same as page 1.

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "ids.h"
+#include "schema.h"
 #include "sqlite_storage.h"
 
 namespace sealshot::server {
@@ -64,12 +65,7 @@ Status find_earlier(sqlite::Connection& db, const CommitRow& row, std::optional<
 // The one job the committer runs for a commit(). Sets *existing when the key
 // was used before with the same body.
 Status insert_submission(sqlite::Connection& db, const CommitRow& row, std::optional<Submission>* existing) {
-  Result<sqlite::Statement> project = sqlite::Statement::prepare(db, "SELECT 1 FROM projects WHERE project_id = ?1");
-  if (!project.ok()) return project.status();
-  project.value().bind(1, row.project_id);
-  Result<bool> found = project.value().step("find a project");
-  if (!found.ok()) return found.status();
-  if (!found.value()) return {ErrorCode::not_found, "No such project."};
+  if (Status s = schema_require_project(db, row.project_id); !s.ok()) return s;
 
   if (!row.idempotency_key.empty()) {
     // Inside the batch's write transaction: two commits with the same key,
