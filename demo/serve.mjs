@@ -73,6 +73,7 @@ export function startDemoServer(options = {}) {
     .replaceAll("%SEALSHOT_KEY%", options.key ?? "")
     .replaceAll("%SEALSHOT_ENDPOINT%", options.endpoint ?? "")
     .replaceAll("%SEALSHOT_LANG%", options.lang ?? "")
+    .replaceAll("%SEALSHOT_CONSOLE_ERRORS%", options.consoleErrors ? "true" : "false")
     .replaceAll("%CSP_NONCE%", nonce);
 
   const server = http.createServer((req, res) => {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildManifest, scrubMessage } from "../src/shared/manifest.js";
+import { buildManifest, redactText, scrubMessage } from "../src/shared/manifest.js";
 import { reportUrl } from "../src/shared/url.js";
 
 const env = { href: "https://shop.example/account/orders?token=abc&email=a%40b.c#row-3", userAgent: "UA/1",
@@ -52,4 +52,13 @@ test("oversized or unserialisable metadata does not break the report", () => {
   assert.ok(!("metadata" in big) && big.metadata_dropped);
   const fn = buildManifest({ form: { comment: "c" }, env, state: { metadata: { f() {}, n: 1 } } });
   assert.deepEqual(fn.metadata, { n: 1 });
+});
+
+test("redactText replaces every hit with its kind, whatever the order of the hits", () => {
+  const text = "mail anna@example.de, card 4111 1111 1111 1111 end";
+  const hits = [{ kind: "card", start: 27, end: 46 }, { kind: "email", start: 5, end: 20 }];
+  assert.equal(text.slice(5, 20), "anna@example.de");
+  assert.equal(text.slice(27, 46), "4111 1111 1111 1111");
+  assert.equal(redactText(text, hits), "mail [email], card [card] end");
+  assert.equal(redactText(text, []), text);
 });

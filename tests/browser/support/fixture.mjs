@@ -22,7 +22,7 @@ export const DEMO_PII = ["Clara Meier-Okafor", "clara.meier-okafor@example.com",
  * project snippet` as a site owner would: widget.js from sealshot-server,
  * pinned by its integrity hash, no data-endpoint.
  */
-export async function setup({ csp = false, lang = "", viewport, deviceScaleFactor, browserArgs, widgetFrom = "demo" } = {}) {
+export async function setup({ csp = false, lang = "", consoleErrors = false, viewport, deviceScaleFactor, browserArgs, widgetFrom = "demo" } = {}) {
   if (!fs.existsSync(path.join(widgetDir, "widget.js"))) throw new Error(`${widgetDir}/widget.js missing: run scripts/build`);
   const demoPort = await freePort();
   const origin = `http://127.0.0.1:${demoPort}`;
@@ -31,7 +31,7 @@ export async function setup({ csp = false, lang = "", viewport, deviceScaleFacto
     ? { widgetSrc: `${ingest.url}/widget.js`, integrity: (await ingest.snippet()).integrity, endpoint: "" }
     : { endpoint: ingest.url };
   const demo = await startDemoServer({ port: demoPort, widgetDir, project: ingest.project, key: ingest.publicKey,
-    ...served, csp, lang });
+    ...served, csp, lang, consoleErrors });
   const browser = await launch({ viewport, deviceScaleFactor, args: browserArgs });
   const { core } = await loadCore();
   return {

@@ -2,7 +2,7 @@
 // seals the report, and delivers it through the outbox. Stage timings are
 // published with the `sealshot:sent` event (docs/widget.md, docs/benchmarks.md).
 import { labelsFor, pickLanguage } from "../shared/i18n.js";
-import { buildManifest, scrubMessage } from "../shared/manifest.js";
+import { buildManifest, redactText, scrubMessage } from "../shared/manifest.js";
 import { submissionsUrl } from "../shared/config.js";
 import { Outbox } from "../shared/outbox.js";
 import { collectRedactions } from "./collect-rects.js";
@@ -155,7 +155,10 @@ export function createApp({ config, state, consoleErrors = [] }) {
       }
       const manifest = buildManifest({
         form, screenshot, config,
-        state: { user: state.user, metadata: state.metadata, consoleErrors: consoleErrors.map((m) => scrubMessage(m, config)) },
+        state: { user: state.user, metadata: state.metadata, consoleErrors: consoleErrors.map((m) => {
+          const message = scrubMessage(m, config);
+          return redactText(message, core.scan(message));
+        }) },
         env: { href: location.href, userAgent: navigator.userAgent, viewport: { width: innerWidth, height: innerHeight },
           devicePixelRatio: window.devicePixelRatio || 1, locale: navigator.language, now: new Date(),
           timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone },

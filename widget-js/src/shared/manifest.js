@@ -65,3 +65,17 @@ function plain(value) {
 export function scrubMessage(message, config = {}) {
   return String(message).slice(0, 1000).replace(/https?:\/\/[^\s"'<>)]+/g, (u) => reportUrl(u, config) || u);
 }
+
+/**
+ * Replaces each PII hit ({kind, start, end} in UTF-16 offsets, as the core's
+ * scan() returns them) with "[kind]". Console messages are free text written
+ * by the site's code and can carry an email or a token; they get the same
+ * detectors as the page's visible text before they join the report.
+ */
+export function redactText(text, hits) {
+  let out = String(text);
+  for (const hit of [...hits].sort((a, b) => b.start - a.start)) {
+    out = out.slice(0, hit.start) + `[${hit.kind}]` + out.slice(hit.end);
+  }
+  return out;
+}
