@@ -28,6 +28,13 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
     if (maskedHere) {
       // Children were cloned first (post-order): blank everything below, and draw none of it.
       hidden(clone);
+      // Defence in depth: the masked element is painted solid black in the
+      // copy itself (brightness(0) blackens its images, backgrounds and
+      // borders too), so even where the copy places it away from its live
+      // box (known gap: position:fixed inside a scrolled wrapper), nothing
+      // of it can show. The final PNG gets its box filled again by the core.
+      clone.style.setProperty("background", "#000", "important");
+      clone.style.setProperty("filter", "brightness(0)", "important");
       const walker = clone.ownerDocument.createTreeWalker(clone, NodeFilter.SHOW_TEXT);
       for (let n = walker.nextNode(); n; n = walker.nextNode()) n.data = blockOut(n.data);
     } else {
