@@ -69,9 +69,9 @@ int run(const ServerConfig& config, JsonLog& log) {
     // The loader's hash is what `sealshot project snippet` puts into the
     // snippet's integrity attribute: a different value here means every
     // embedded snippet must be replaced (docs/widget.md).
-    log.info("widget_served", {{"widget_dir", config.widget_dir},
-                               {"files", names},
-                               {"loader_integrity", widget_files.loader()->integrity}});
+    log.info(
+        "widget_served",
+        {{"widget_dir", config.widget_dir}, {"files", names}, {"loader_integrity", widget_files.loader()->integrity}});
   }
 
   HttpServer server(config, store, log, tls, std::move(widget_files));
@@ -80,8 +80,11 @@ int run(const ServerConfig& config, JsonLog& log) {
     log.error("listen_failed", {{"message", port.message()}});
     return 1;
   }
-  log.info("listening", {{"host", config.listen_host}, {"port", port.value()}, {"tls", tls.has_value()},
-                         {"threads", config.limits.worker_threads}, {"queue", config.limits.queue_capacity}});
+  log.info("listening", {{"host", config.listen_host},
+                         {"port", port.value()},
+                         {"tls", tls.has_value()},
+                         {"threads", config.limits.worker_threads},
+                         {"queue", config.limits.queue_capacity}});
 
   // Signals are taken by one thread with sigwait(), outside any signal
   // handler, so shutdown() may lock and log freely.

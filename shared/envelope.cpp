@@ -65,8 +65,8 @@ Result<EnvelopeHeader> envelope_parse_header(std::span<const std::uint8_t> prefi
   EnvelopeHeader h;
   h.version = p[8];
   if (h.version != kEnvelopeVersion) {
-    return Status(ErrorCode::envelope_bad_version, "Envelope version " + std::to_string(h.version) +
-                                                       " is not supported (this build reads version 1).");
+    return Status(ErrorCode::envelope_bad_version,
+                  "Envelope version " + std::to_string(h.version) + " is not supported (this build reads version 1).");
   }
   const std::uint8_t flags = p[9], id_length = p[10], reserved = p[11];
   if (flags != 0 || reserved != 0) {
@@ -81,10 +81,9 @@ Result<EnvelopeHeader> envelope_parse_header(std::span<const std::uint8_t> prefi
   }
   h.payload_size = get_u64(p + 16);
   if (h.payload_size > kMaxPayloadBytes) {
-    return Status(ErrorCode::envelope_size_mismatch, "The envelope declares a payload of " +
-                                                         std::to_string(h.payload_size) +
-                                                         " bytes, above the limit of " +
-                                                         std::to_string(kMaxPayloadBytes) + ".");
+    return Status(ErrorCode::envelope_size_mismatch,
+                  "The envelope declares a payload of " + std::to_string(h.payload_size) +
+                      " bytes, above the limit of " + std::to_string(kMaxPayloadBytes) + ".");
   }
   h.header_size = kEnvelopeFixedBytes + id_length + kEnvelopeSealedKeyBytes + kEnvelopeStreamHeaderBytes;
   if (prefix.size() < kEnvelopeFixedBytes + id_length) {
@@ -105,12 +104,12 @@ Result<EnvelopeHeader> envelope_parse_header(std::span<const std::uint8_t> prefi
 Status envelope_check_length(const EnvelopeHeader& header, std::uint64_t length) {
   if (length < header.total_size) {
     return {ErrorCode::envelope_truncated, "The envelope is " + std::to_string(length) +
-                                               " bytes but its header announces " +
-                                               std::to_string(header.total_size) + "."};
+                                               " bytes but its header announces " + std::to_string(header.total_size) +
+                                               "."};
   }
   if (length > header.total_size) {
-    return {ErrorCode::envelope_trailing_bytes, "The envelope has " + std::to_string(length - header.total_size) +
-                                                    " bytes after its last chunk."};
+    return {ErrorCode::envelope_trailing_bytes,
+            "The envelope has " + std::to_string(length - header.total_size) + " bytes after its last chunk."};
   }
   return {};
 }
@@ -135,8 +134,8 @@ Result<std::vector<std::uint8_t>> envelope_seal(std::string_view project_id, con
     return Status(ErrorCode::invalid_argument, "The chunk size must be a power of two in [1 KiB, 1 MiB].");
   }
   if (payload.size() > kMaxPayloadBytes) {
-    return Status(ErrorCode::payload_too_large, "The payload is larger than " +
-                                                    std::to_string(kMaxPayloadBytes) + " bytes.");
+    return Status(ErrorCode::payload_too_large,
+                  "The payload is larger than " + std::to_string(kMaxPayloadBytes) + " bytes.");
   }
   const std::size_t header_size =
       kEnvelopeFixedBytes + project_id.size() + kEnvelopeSealedKeyBytes + kEnvelopeStreamHeaderBytes;

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "keys.h"
 #include "core_limits.h"
+#include "keys.h"
 #include "result.h"
 
 namespace sealshot {
@@ -20,7 +20,7 @@ inline constexpr std::uint8_t kEnvelopeVersion = 1;
 inline constexpr char kEnvelopeMagic[8] = {'S', 'E', 'A', 'L', 'S', 'H', 'O', 'T'};
 // magic, version, flags, project id length, reserved, chunk size, payload size
 inline constexpr std::size_t kEnvelopeFixedBytes = 24;
-inline constexpr std::size_t kEnvelopeSealedKeyBytes = 80;    // crypto_box_seal of a 32-byte key
+inline constexpr std::size_t kEnvelopeSealedKeyBytes = 80;     // crypto_box_seal of a 32-byte key
 inline constexpr std::size_t kEnvelopeStreamHeaderBytes = 24;  // secretstream header
 inline constexpr std::size_t kEnvelopeChunkOverhead = 17;      // secretstream ABYTES
 inline constexpr std::size_t kEnvelopeMaxHeaderBytes =
@@ -31,7 +31,7 @@ struct EnvelopeHeader {
   std::string project_id;
   std::uint32_t chunk_size = 0;
   std::uint64_t payload_size = 0;
-  std::size_t header_size = 0;   // bytes before the first chunk
+  std::size_t header_size = 0;  // bytes before the first chunk
   std::uint64_t chunk_count = 0;
   std::uint64_t total_size = 0;  // the exact length of the whole envelope
 };
@@ -53,8 +53,7 @@ struct EnvelopeHeader {
 [[nodiscard]] bool project_id_is_valid(std::string_view project_id);
 
 // Encrypts `payload` to `recipient` for `project_id`.
-[[nodiscard]] Result<std::vector<std::uint8_t>> envelope_seal(std::string_view project_id,
-                                                              const PublicKey& recipient,
+[[nodiscard]] Result<std::vector<std::uint8_t>> envelope_seal(std::string_view project_id, const PublicKey& recipient,
                                                               std::span<const std::uint8_t> payload,
                                                               std::uint32_t chunk_size = kEnvelopeChunkBytes);
 

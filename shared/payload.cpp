@@ -11,7 +11,8 @@ namespace {
 
 // Names become file names when a report is opened: no leading dot, no slash.
 bool part_name_is_valid(std::string_view name) {
-  if (name.empty() || name.size() > 64 || name.front() == '.' || name.front() == '-' || name.front() == '_') return false;
+  if (name.empty() || name.size() > 64 || name.front() == '.' || name.front() == '-' || name.front() == '_')
+    return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
   });
@@ -22,7 +23,9 @@ bool content_type_is_valid(std::string_view type) {
   return std::all_of(type.begin(), type.end(), [](char c) { return c > 0x20 && c < 0x7f; });
 }
 
-Status malformed(const std::string& why) { return {ErrorCode::payload_malformed, "The report payload is malformed: " + why}; }
+Status malformed(const std::string& why) {
+  return {ErrorCode::payload_malformed, "The report payload is malformed: " + why};
+}
 
 }  // namespace
 
@@ -34,7 +37,8 @@ Result<std::vector<std::uint8_t>> payload_pack(std::span<const PayloadPartView> 
   std::uint64_t total = 6;
   for (const PayloadPartView& part : parts) {
     if (!part_name_is_valid(part.name)) {
-      return Status(ErrorCode::invalid_argument, "Part names are 1 to 64 characters of [a-z0-9._-], starting with a letter or digit.");
+      return Status(ErrorCode::invalid_argument,
+                    "Part names are 1 to 64 characters of [a-z0-9._-], starting with a letter or digit.");
     }
     if (!names.insert(part.name).second) {
       return Status(ErrorCode::invalid_argument, "Part name '" + std::string(part.name) + "' appears twice.");
@@ -45,7 +49,8 @@ Result<std::vector<std::uint8_t>> payload_pack(std::span<const PayloadPartView> 
     total += 2 + part.name.size() + part.content_type.size() + 8 + part.data.size();
   }
   if (total > kMaxPayloadBytes) {
-    return Status(ErrorCode::payload_too_large, "The report is larger than " + std::to_string(kMaxPayloadBytes) + " bytes.");
+    return Status(ErrorCode::payload_too_large,
+                  "The report is larger than " + std::to_string(kMaxPayloadBytes) + " bytes.");
   }
   std::vector<std::uint8_t> out;
   out.reserve(std::size_t(total));

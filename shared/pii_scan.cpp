@@ -14,14 +14,22 @@ namespace sealshot {
 
 const char* pii_kind_name(PiiKind kind) noexcept {
   switch (kind) {
-    case PiiKind::email: return "email";
-    case PiiKind::phone: return "phone";
-    case PiiKind::card: return "card";
-    case PiiKind::iban: return "iban";
-    case PiiKind::ssn: return "ssn";
-    case PiiKind::ipv4: return "ipv4";
-    case PiiKind::ipv6: return "ipv6";
-    case PiiKind::secret: return "secret";
+    case PiiKind::email:
+      return "email";
+    case PiiKind::phone:
+      return "phone";
+    case PiiKind::card:
+      return "card";
+    case PiiKind::iban:
+      return "iban";
+    case PiiKind::ssn:
+      return "ssn";
+    case PiiKind::ipv4:
+      return "ipv4";
+    case PiiKind::ipv6:
+      return "ipv6";
+    case PiiKind::secret:
+      return "secret";
   }
   return "unknown";
 }
@@ -34,12 +42,18 @@ int rank(PiiKind kind) noexcept {
   switch (kind) {
     case PiiKind::secret:
     case PiiKind::card:
-    case PiiKind::iban: return 0;
-    case PiiKind::ssn: return 1;
-    case PiiKind::email: return 2;
-    case PiiKind::ipv6: return 3;
-    case PiiKind::ipv4: return 4;
-    case PiiKind::phone: return 5;
+    case PiiKind::iban:
+      return 0;
+    case PiiKind::ssn:
+      return 1;
+    case PiiKind::email:
+      return 2;
+    case PiiKind::ipv6:
+      return 3;
+    case PiiKind::ipv4:
+      return 4;
+    case PiiKind::phone:
+      return 5;
   }
   return 6;
 }
@@ -86,9 +100,9 @@ std::vector<PiiHit> scan_folded(std::u16string_view folded) {
 
 Result<std::vector<PiiHit>> pii_scan(std::u16string_view text) {
   if (text.size() > kMaxScanChars) {
-    return Result<std::vector<PiiHit>>(ErrorCode::text_too_long,
-                                       "text has " + std::to_string(text.size()) +
-                                           " UTF-16 code units; the limit is " + std::to_string(kMaxScanChars));
+    return Result<std::vector<PiiHit>>(ErrorCode::text_too_long, "text has " + std::to_string(text.size()) +
+                                                                     " UTF-16 code units; the limit is " +
+                                                                     std::to_string(kMaxScanChars));
   }
   if (text.data() == nullptr && !text.empty()) {
     return Result<std::vector<PiiHit>>(ErrorCode::invalid_argument, "null text with non-zero length");

@@ -24,8 +24,8 @@ constexpr std::uint32_t kFirstThreeBytes = kLittleEndian ? 0x00ffffffu : 0xfffff
 }  // namespace
 
 namespace detail {
-unsigned char* stb_png_to_mem(const unsigned char* pixels, int width, int height, int channels,
-                              int filter, int level, int* out_len);
+unsigned char* stb_png_to_mem(const unsigned char* pixels, int width, int height, int channels, int filter, int level,
+                              int* out_len);
 void stb_free(void* p);
 
 namespace {
@@ -169,10 +169,10 @@ bool copy_rgb_if_opaque(const ConstRgbaImage& image, unsigned char* rgb) {
   if constexpr (kLittleEndian) {
     for (; i + 4 <= count; i += 4, p += 16, rgb += 12) {
       const std::uint32_t a = load_u32(p), b = load_u32(p + 4), c = load_u32(p + 8), d = load_u32(p + 12);
-      if ((a & b & c & d) < 0xff000000u) return false;  // some alpha byte (the top one) is not 255
-      store_u32(rgb, (a & 0xffffffu) | b << 24);                 // R0 G0 B0 R1
-      store_u32(rgb + 4, (b >> 8 & 0xffffu) | c << 16);          // G1 B1 R2 G2
-      store_u32(rgb + 8, (c >> 16 & 0xffu) | d << 8);            // B2 R3 G3 B3
+      if ((a & b & c & d) < 0xff000000u) return false;   // some alpha byte (the top one) is not 255
+      store_u32(rgb, (a & 0xffffffu) | b << 24);         // R0 G0 B0 R1
+      store_u32(rgb + 4, (b >> 8 & 0xffffu) | c << 16);  // G1 B1 R2 G2
+      store_u32(rgb + 8, (c >> 16 & 0xffu) | d << 8);    // B2 R3 G3 B3
     }
   }
   for (; i < count; ++i, p += 4, rgb += 3) {

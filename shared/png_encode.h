@@ -28,8 +28,7 @@ inline constexpr int kPngMaxLevel = 12;
 
 // Encodes into a fresh buffer. Writes RGB (colour type 2) when every pixel is
 // opaque, RGBA otherwise, so redacted screenshots carry no alpha channel.
-[[nodiscard]] Result<std::vector<std::uint8_t>> png_encode(const ConstRgbaImage& image,
-                                                           const PngOptions& options = {});
+[[nodiscard]] Result<std::vector<std::uint8_t>> png_encode(const ConstRgbaImage& image, const PngOptions& options = {});
 
 // True when every alpha byte is 255; false for an invalid image.
 [[nodiscard]] bool image_is_opaque(const ConstRgbaImage& image);

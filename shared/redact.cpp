@@ -27,8 +27,8 @@ PixelBox to_pixel_box(const CssRect& r, double ratio, int width, int height) {
 
 }  // namespace
 
-Result<RedactStats> redact_rects(const RgbaImage& image, std::span<const CssRect> rects,
-                                 double device_pixel_ratio, RgbColor fill) {
+Result<RedactStats> redact_rects(const RgbaImage& image, std::span<const CssRect> rects, double device_pixel_ratio,
+                                 RgbColor fill) {
   Status valid = image_validate({image.pixels, image.size, image.width, image.height});
   if (!valid.ok()) return valid;
   if (!std::isfinite(device_pixel_ratio) || device_pixel_ratio <= 0 || device_pixel_ratio > 16) {
@@ -41,11 +41,10 @@ Result<RedactStats> redact_rects(const RgbaImage& image, std::span<const CssRect
   }
   for (std::size_t i = 0; i < rects.size(); ++i) {
     const CssRect& r = rects[i];
-    if (!std::isfinite(r.x) || !std::isfinite(r.y) || !std::isfinite(r.width) ||
-        !std::isfinite(r.height) || r.width < 0 || r.height < 0) {
+    if (!std::isfinite(r.x) || !std::isfinite(r.y) || !std::isfinite(r.width) || !std::isfinite(r.height) ||
+        r.width < 0 || r.height < 0) {
       return Status(ErrorCode::invalid_argument,
-                    "Redaction rectangle " + std::to_string(i) +
-                        " has a non-finite coordinate or a negative size.");
+                    "Redaction rectangle " + std::to_string(i) + " has a non-finite coordinate or a negative size.");
     }
   }
 

@@ -13,25 +13,25 @@ namespace sealshot {
 // error_code_name() are part of the public API (JSON "error" fields, JS errors).
 enum class ErrorCode : int {
   ok = 0,
-  invalid_argument = 1,    // a size, pointer or option is out of range
-  image_too_large = 2,     // width or height above kMaxImageDimension
-  buffer_too_small = 3,    // pixel buffer shorter than width*height*4
-  too_many_rects = 4,      // more redaction rectangles than kMaxRedactRects
-  bad_key = 5,             // key text malformed or of the wrong length
+  invalid_argument = 1,  // a size, pointer or option is out of range
+  image_too_large = 2,   // width or height above kMaxImageDimension
+  buffer_too_small = 3,  // pixel buffer shorter than width*height*4
+  too_many_rects = 4,    // more redaction rectangles than kMaxRedactRects
+  bad_key = 5,           // key text malformed or of the wrong length
   out_of_memory = 6,
-  encode_failed = 7,       // PNG encoder failed
-  text_too_long = 8,       // PII scan input above kMaxScanChars
-  envelope_truncated = 20, // fewer bytes than the header announces
+  encode_failed = 7,        // PNG encoder failed
+  text_too_long = 8,        // PII scan input above kMaxScanChars
+  envelope_truncated = 20,  // fewer bytes than the header announces
   envelope_bad_magic = 21,
   envelope_bad_version = 22,
-  envelope_bad_header = 23,      // reserved bits set, bad project id, bad chunk size
-  envelope_size_mismatch = 24,   // header sizes inconsistent (with each other or a declared length)
-  envelope_trailing_bytes = 25,  // more bytes than the header announces
-  envelope_wrong_project = 26,   // header project id differs from the expected one
-  envelope_wrong_key = 27,       // the content key does not open with this secret key
-  envelope_corrupt = 28,         // a chunk failed authentication (tampered, moved or reordered)
-  envelope_stream_truncated = 29,// stream ended without its final chunk, or final came early
-  payload_malformed = 30,        // decrypted payload framing is invalid
+  envelope_bad_header = 23,        // reserved bits set, bad project id, bad chunk size
+  envelope_size_mismatch = 24,     // header sizes inconsistent (with each other or a declared length)
+  envelope_trailing_bytes = 25,    // more bytes than the header announces
+  envelope_wrong_project = 26,     // header project id differs from the expected one
+  envelope_wrong_key = 27,         // the content key does not open with this secret key
+  envelope_corrupt = 28,           // a chunk failed authentication (tampered, moved or reordered)
+  envelope_stream_truncated = 29,  // stream ended without its final chunk, or final came early
+  payload_malformed = 30,          // decrypted payload framing is invalid
   payload_too_large = 31,
   // Server-side codes (storage and services), in the same space so every
   // layer reports errors one way.
@@ -62,8 +62,8 @@ class [[nodiscard]] Status {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}                   // NOLINT: implicit by design
-  Result(Status error) : state_(std::move(error)) {}              // NOLINT: must not be ok()
+  Result(T value) : state_(std::move(value)) {}       // NOLINT: implicit by design
+  Result(Status error) : state_(std::move(error)) {}  // NOLINT: must not be ok()
   Result(ErrorCode code, std::string message) : state_(Status(code, std::move(message))) {}
 
   bool ok() const noexcept { return std::holds_alternative<T>(state_); }

@@ -31,8 +31,8 @@ unsigned char* zlib_compress_for_stb(unsigned char* data, int data_len, int* out
 namespace sealshot::detail {
 
 // stb keeps its options in globals; png_encode.cpp serialises calls.
-unsigned char* stb_png_to_mem(const unsigned char* pixels, int width, int height, int channels,
-                              int filter, int level, int* out_len) {
+unsigned char* stb_png_to_mem(const unsigned char* pixels, int width, int height, int channels, int filter, int level,
+                              int* out_len) {
   stbi_write_force_png_filter = filter;
   stbi_write_png_compression_level = level;  // reaches zlib_compress_for_stb as `quality`
   return stbi_write_png_to_mem(pixels, width * channels, width, height, channels, out_len);

@@ -13,14 +13,14 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
-#include <random>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "keys.h"
 #include "core_limits.h"
+#include "keys.h"
 #include "result.h"
 #include "support/deterministic_random.h"
 #include "support/envelope_spec.h"
@@ -75,9 +75,7 @@ class Envelope : public ::testing::Test {
     EXPECT_EQ(r.code(), want) << why << ": got " << error_code_name(r.code()) << " (" << r.message() << ")";
     EXPECT_FALSE(r.message().empty());
   }
-  std::size_t header_size(std::string_view project = kProject) const {
-    return 24 + project.size() + 80 + 24;
-  }
+  std::size_t header_size(std::string_view project = kProject) const { return 24 + project.size() + 80 + 24; }
 
   static constexpr std::string_view kProject = "proj_1";
   KeyPair keys = seeded_keypair(0x42);
@@ -91,10 +89,10 @@ TEST_F(Envelope, HeaderBytesFollowTheDocumentedLayout) {
   const Bytes e = seal(payload, 1024, "acme-Web_9");
   ASSERT_GE(e.size(), 24u);
   EXPECT_EQ(std::memcmp(e.data(), "SEALSHOT", 8), 0);
-  EXPECT_EQ(e[8], 1);     // version
-  EXPECT_EQ(e[9], 0);     // flags
-  EXPECT_EQ(e[10], 10);   // project id length
-  EXPECT_EQ(e[11], 0);    // reserved
+  EXPECT_EQ(e[8], 1);      // version
+  EXPECT_EQ(e[9], 0);      // flags
+  EXPECT_EQ(e[10], 10);    // project id length
+  EXPECT_EQ(e[11], 0);     // reserved
   EXPECT_EQ(e[12], 0x00);  // chunk size 1024, u32 little-endian
   EXPECT_EQ(e[13], 0x04);
   EXPECT_EQ(e[14], 0x00);
@@ -206,8 +204,8 @@ TEST_F(Envelope, RoundTripWithExtremeProjectIds) {
 // ---- seal refusals -------------------------------------------------------------------
 
 TEST_F(Envelope, SealRefusesInvalidProjectId) {
-  for (std::string bad : {std::string(), std::string(65, 'a'), std::string("a b"), std::string("a.b"),
-                          std::string("caf\xc3\xa9")}) {
+  for (std::string bad :
+       {std::string(), std::string(65, 'a'), std::string("a b"), std::string("a.b"), std::string("caf\xc3\xa9")}) {
     auto r = envelope_seal(bad, keys.public_key, pattern(5), 1024);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.code(), ErrorCode::invalid_argument);
@@ -222,7 +220,8 @@ TEST_F(Envelope, SealRefusesBadChunkSize) {
     ASSERT_FALSE(r.ok()) << chunk;
     EXPECT_EQ(r.code(), ErrorCode::invalid_argument) << chunk;
   }
-  for (std::uint32_t chunk : {1024u, 2048u, 4096u, 1u << 20}) EXPECT_TRUE(envelope_seal(kProject, keys.public_key, {}, chunk).ok());
+  for (std::uint32_t chunk : {1024u, 2048u, 4096u, 1u << 20})
+    EXPECT_TRUE(envelope_seal(kProject, keys.public_key, {}, chunk).ok());
 }
 
 TEST_F(Envelope, SealRefusesPayloadAboveLimit) {
@@ -376,7 +375,8 @@ TEST_F(Envelope, CheckDeclaredLength) {
   auto h = envelope_parse_header(e);
   ASSERT_TRUE(h.ok());
   EXPECT_TRUE(envelope_check_declared_length(h.value(), e.size()).ok());
-  for (std::uint64_t declared : {std::uint64_t{0}, std::uint64_t(e.size() - 1), std::uint64_t(e.size() + 1), UINT64_MAX}) {
+  for (std::uint64_t declared :
+       {std::uint64_t{0}, std::uint64_t(e.size() - 1), std::uint64_t(e.size() + 1), UINT64_MAX}) {
     const Status s = envelope_check_declared_length(h.value(), declared);
     EXPECT_EQ(s.code(), ErrorCode::envelope_size_mismatch) << declared;
     EXPECT_NE(s.message().find(std::to_string(e.size())), std::string::npos) << s.message();
@@ -754,8 +754,7 @@ TEST(EnvelopeVectors, OpenEachVector) {
 }
 
 TEST(EnvelopeVectors, ResealIsByteIdentical) {
-  ASSERT_TRUE(test::deterministic_random_active())
-      << "envelope_test must run with test_main_deterministic.cpp";
+  ASSERT_TRUE(test::deterministic_random_active()) << "envelope_test must run with test_main_deterministic.cpp";
   auto vectors = load_vectors();
   ASSERT_FALSE(vectors.empty());
   // Reverse order on purpose: each vector resets the generator, so order must not matter.

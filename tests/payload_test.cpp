@@ -38,8 +38,8 @@ struct RawPart {
   std::vector<std::uint8_t> data;
   std::optional<std::uint64_t> declared_size;  // default: data.size()
 };
-std::vector<std::uint8_t> hand_built(const std::vector<RawPart>& parts, std::uint8_t version = 1,
-                                     int count = -1, const char* magic = "SSPL") {
+std::vector<std::uint8_t> hand_built(const std::vector<RawPart>& parts, std::uint8_t version = 1, int count = -1,
+                                     const char* magic = "SSPL") {
   std::vector<std::uint8_t> out(magic, magic + 4);
   out.push_back(version);
   out.push_back(std::uint8_t(count < 0 ? parts.size() : std::size_t(count)));
@@ -172,9 +172,9 @@ void expect_pack_refused(const std::vector<PayloadPartView>& views, ErrorCode wa
 
 TEST(Payload, PackRefusesInvalidNames) {
   const auto d = bytes_of("data");
-  for (const std::string& name : {std::string(), std::string(65, 'a'), std::string("Manifest.json"),
-                                  std::string("a b"), std::string("dir/file"), std::string("a\\b"),
-                                  std::string("caf\xc3\xa9"), std::string("a\0b", 3), std::string("a:b")}) {
+  for (const std::string& name :
+       {std::string(), std::string(65, 'a'), std::string("Manifest.json"), std::string("a b"), std::string("dir/file"),
+        std::string("a\\b"), std::string("caf\xc3\xa9"), std::string("a\0b", 3), std::string("a:b")}) {
     expect_pack_refused({part(name, "a/b", d)}, ErrorCode::invalid_argument, "name '" + name + "'");
   }
 }
@@ -198,9 +198,9 @@ TEST(Payload, NamesMustStartWithLetterOrDigit) {
 
 TEST(Payload, PackRefusesInvalidContentTypes) {
   const auto d = bytes_of("data");
-  for (const std::string& type : {std::string(), std::string(128, 't'), std::string("text/plain; charset=utf-8"),
-                                  std::string("a\x7f"), std::string("a\tb"), std::string("caf\xc3\xa9"),
-                                  std::string("a\0b", 3)}) {
+  for (const std::string& type :
+       {std::string(), std::string(128, 't'), std::string("text/plain; charset=utf-8"), std::string("a\x7f"),
+        std::string("a\tb"), std::string("caf\xc3\xa9"), std::string("a\0b", 3)}) {
     expect_pack_refused({part("x", type, d)}, ErrorCode::invalid_argument, "type '" + type + "'");
   }
 }

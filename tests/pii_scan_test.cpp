@@ -2,6 +2,8 @@
 // the expected hits are marked up as ⟦kind:matched text⟧; the markers are
 // stripped before scanning and their positions give the exact expected UTF-16
 // [start, end). A row without markers must produce no hit at all.
+#include "pii_scan.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,8 +15,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "pii_scan.h"
 
 namespace {
 
@@ -54,9 +54,9 @@ struct Table {
 };
 
 constexpr Table kTables[] = {
-    {"email", kEmailRows, std::size(kEmailRows)},       {"phone", kPhoneRows, std::size(kPhoneRows)},
-    {"numbers", kNumberRows, std::size(kNumberRows)},   {"network", kNetworkRows, std::size(kNetworkRows)},
-    {"secrets", kSecretRows, std::size(kSecretRows)},   {"mixed", kMixedRows, std::size(kMixedRows)},
+    {"email", kEmailRows, std::size(kEmailRows)},     {"phone", kPhoneRows, std::size(kPhoneRows)},
+    {"numbers", kNumberRows, std::size(kNumberRows)}, {"network", kNetworkRows, std::size(kNetworkRows)},
+    {"secrets", kSecretRows, std::size(kSecretRows)}, {"mixed", kMixedRows, std::size(kMixedRows)},
 };
 
 struct Case {
@@ -108,9 +108,8 @@ std::string utf8(std::u16string_view s) {
 
 // Independent of pii_kind_name() so a wrong name there cannot hide a wrong kind.
 constexpr std::pair<std::u16string_view, PiiKind> kKindNames[] = {
-    {u"email", PiiKind::email}, {u"phone", PiiKind::phone}, {u"card", PiiKind::card},
-    {u"iban", PiiKind::iban},   {u"ssn", PiiKind::ssn},     {u"ipv4", PiiKind::ipv4},
-    {u"ipv6", PiiKind::ipv6},   {u"secret", PiiKind::secret},
+    {u"email", PiiKind::email}, {u"phone", PiiKind::phone}, {u"card", PiiKind::card}, {u"iban", PiiKind::iban},
+    {u"ssn", PiiKind::ssn},     {u"ipv4", PiiKind::ipv4},   {u"ipv6", PiiKind::ipv6}, {u"secret", PiiKind::secret},
 };
 
 std::string kind_label(PiiKind k) {
@@ -147,8 +146,8 @@ Expected parse_markup(std::u16string_view m) {
       return e;
     }
     const std::u16string_view name = m.substr(i + 1, colon - i - 1);
-    const auto* found = std::find_if(std::begin(kKindNames), std::end(kKindNames),
-                                     [&](const auto& p) { return p.first == name; });
+    const auto* found =
+        std::find_if(std::begin(kKindNames), std::end(kKindNames), [&](const auto& p) { return p.first == name; });
     if (found == std::end(kKindNames)) {
       e.error = "unknown kind " + utf8(name);
       return e;
@@ -341,8 +340,8 @@ std::u16string repeat(std::u16string_view unit, std::size_t size) {
 // absolute slack keeps sub-millisecond noise from failing the test.
 TEST(PiiScan, AdversarialInputsScanInLinearTime) {
   const std::u16string_view units[] = {
-      u"a@",    u"1-",   u"0 ",     u"1",      u"a:",   u"1.",        u"eyJa.",
-      u"(1) ",  u"DE89 ", u"token=", u"::1 ",  u"4111 ", u"Tel 0 1 ", u"-@-.",
+      u"a@",   u"1-",    u"0 ",     u"1",    u"a:",    u"1.",       u"eyJa.",
+      u"(1) ", u"DE89 ", u"token=", u"::1 ", u"4111 ", u"Tel 0 1 ", u"-@-.",
   };
   // 4 * kSmall code units is 1 MB of UTF-16.
   constexpr std::size_t kSmall = std::size_t{1} << 17;

@@ -24,9 +24,9 @@ struct Decoded {
   png_uint_32 width = 0, height = 0;
   int bit_depth = 0, color_type = -1, interlace = -1;
   int channels = 0;
-  std::vector<std::uint8_t> raw;         // as stored: 3 or 4 bytes per pixel
+  std::vector<std::uint8_t> raw;  // as stored: 3 or 4 bytes per pixel
   std::vector<png_bytep> rows;
-  std::vector<std::uint8_t> rgba;        // expanded to 4 bytes per pixel
+  std::vector<std::uint8_t> rgba;  // expanded to 4 bytes per pixel
 };
 
 struct MemoryReader {
@@ -60,8 +60,8 @@ bool decode_into(Decoded* out, MemoryReader* reader) {
   }
   png_set_read_fn(png, reader, read_from_memory);
   png_read_info(png, info);
-  png_get_IHDR(png, info, &out->width, &out->height, &out->bit_depth, &out->color_type, &out->interlace,
-               nullptr, nullptr);
+  png_get_IHDR(png, info, &out->width, &out->height, &out->bit_depth, &out->color_type, &out->interlace, nullptr,
+               nullptr);
   out->channels = png_get_channels(png, info);
   const std::size_t rowbytes = png_get_rowbytes(png, info);
   out->raw.assign(rowbytes * out->height, 0);
@@ -150,8 +150,8 @@ std::vector<std::uint8_t> round_trip(const std::vector<std::uint8_t>& px, int w,
     std::size_t bad = 0;
     for (std::size_t i = 0; i < px.size(); ++i) {
       if (d.rgba[i] != px[i] && ++bad <= 5) {
-        ADD_FAILURE() << "pixel " << i / 4 << " channel " << i % 4 << ": decoded " << int(d.rgba[i])
-                      << ", original " << int(px[i]);
+        ADD_FAILURE() << "pixel " << i / 4 << " channel " << i % 4 << ": decoded " << int(d.rgba[i]) << ", original "
+                      << int(px[i]);
       }
     }
     EXPECT_EQ(bad, 0u);
@@ -252,14 +252,20 @@ TEST(PngEncode, AdaptiveFilterPicksNoneForFlatRowsAndPaethForBusyRows) {
       for (int x = 0; x < w; ++x) {
         std::uint8_t* p = &px[(std::size_t(y) * w + x) * 4];
         if (y < h / 2) {  // flat UI rows: one colour per row
-          p[0] = std::uint8_t(y * 10); p[1] = 200; p[2] = 30; p[3] = with_alpha ? 128 : 255;
+          p[0] = std::uint8_t(y * 10);
+          p[1] = 200;
+          p[2] = 30;
+          p[3] = with_alpha ? 128 : 255;
         } else {  // busy rows: no pixel repeats its left neighbour
-          p[0] = std::uint8_t(x * 3 + y); p[1] = std::uint8_t(x * 7 + y * 5); p[2] = std::uint8_t(x * x + y);
+          p[0] = std::uint8_t(x * 3 + y);
+          p[1] = std::uint8_t(x * 7 + y * 5);
+          p[2] = std::uint8_t(x * x + y);
           p[3] = with_alpha ? std::uint8_t(100 + x) : 255;
         }
       }
     }
-    const std::vector<std::uint8_t> png = round_trip(px, w, h, {6, -1}, with_alpha ? PNG_COLOR_TYPE_RGBA : PNG_COLOR_TYPE_RGB);
+    const std::vector<std::uint8_t> png =
+        round_trip(px, w, h, {6, -1}, with_alpha ? PNG_COLOR_TYPE_RGBA : PNG_COLOR_TYPE_RGB);
     const std::size_t row = 1 + std::size_t(w) * (with_alpha ? 4 : 3);
     const auto raw = inflate_idat(png, row * h);
     ASSERT_EQ(raw.size(), row * h);

@@ -59,8 +59,8 @@ std::vector<bool> reference_mask(int width, int height, const std::vector<CssRec
 
 // Checks every pixel: covered ones equal fill with alpha 255, others equal the
 // original bytes. Returns the number of covered pixels.
-std::size_t expect_matches_reference(const TestImage& before, const TestImage& after,
-                                     const std::vector<CssRect>& rects, double dpr, RgbColor fill) {
+std::size_t expect_matches_reference(const TestImage& before, const TestImage& after, const std::vector<CssRect>& rects,
+                                     double dpr, RgbColor fill) {
   const std::vector<bool> mask = reference_mask(before.width, before.height, rects, dpr);
   std::size_t covered = 0, mismatches = 0;
   for (int y = 0; y < before.height; ++y) {
@@ -159,9 +159,9 @@ TEST(Redact, TinyFractionalRectStillFillsThePixelItTouches) {
 
 TEST(Redact, MatchesIndependentReferenceAtSeveralDprs) {
   const std::vector<CssRect> rects = {
-      {0.3, 0.7, 10.2, 3.3},     {17.5, 5.25, 0.5, 20.1}, {33.33, 40.1, 12.9, 0.01},
-      {-3.7, 30.2, 8.1, 2.2},    {50.6, -1.1, 4.4, 6.6},  {12.125, 12.125, 0.25, 0.25},
-      {0, 0, 1, 1},              {59.9, 39.9, 5, 5},       {20, 20, 0, 7},  // zero width: nothing
+      {0.3, 0.7, 10.2, 3.3},  {17.5, 5.25, 0.5, 20.1}, {33.33, 40.1, 12.9, 0.01},
+      {-3.7, 30.2, 8.1, 2.2}, {50.6, -1.1, 4.4, 6.6},  {12.125, 12.125, 0.25, 0.25},
+      {0, 0, 1, 1},           {59.9, 39.9, 5, 5},      {20, 20, 0, 7},  // zero width: nothing
   };
   for (double dpr : {1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 0.5}) {
     SCOPED_TRACE("dpr " + std::to_string(dpr));
@@ -211,10 +211,10 @@ TEST(Redact, ClipsAtAllFourEdges) {
     Span want;
   };
   const Case cases[] = {
-      {"left", {-5.5, 10, 8, 4}, {0, 2, 10, 13}},     // x [-5.5, 2.5) -> 0..2
-      {"top", {10, -7.2, 3, 9}, {10, 12, 0, 1}},      // y [-7.2, 1.8) -> 0..1
-      {"right", {37.5, 3, 100, 2}, {37, 39, 3, 4}},   // x [37.5, 137.5) -> 37..39
-      {"bottom", {0, 28.1, 2, 50}, {0, 1, 28, 29}},   // y [28.1, 78.1) -> 28..29
+      {"left", {-5.5, 10, 8, 4}, {0, 2, 10, 13}},    // x [-5.5, 2.5) -> 0..2
+      {"top", {10, -7.2, 3, 9}, {10, 12, 0, 1}},     // y [-7.2, 1.8) -> 0..1
+      {"right", {37.5, 3, 100, 2}, {37, 39, 3, 4}},  // x [37.5, 137.5) -> 37..39
+      {"bottom", {0, 28.1, 2, 50}, {0, 1, 28, 29}},  // y [28.1, 78.1) -> 28..29
       {"all", {-1e6, -1e6, 3e6, 3e6}, {0, 39, 0, 29}},
   };
   for (const Case& c : cases) {
@@ -237,15 +237,15 @@ TEST(Redact, RectsEntirelyOutsideAreSkipped) {
   TestImage before(20, 10);
   TestImage img = before;
   const std::vector<CssRect> rects = {
-      {-10, 2, 5, 3},   // left of the image
-      {-5, 2, 5, 3},    // ends exactly at x = 0: touches no pixel
-      {20, 2, 5, 3},    // starts exactly at the right edge
-      {25, 2, 5, 3},    // right of it
-      {2, -4, 3, 4},    // ends exactly at y = 0
-      {2, 10, 3, 4},    // starts at the bottom edge
+      {-10, 2, 5, 3},  // left of the image
+      {-5, 2, 5, 3},   // ends exactly at x = 0: touches no pixel
+      {20, 2, 5, 3},   // starts exactly at the right edge
+      {25, 2, 5, 3},   // right of it
+      {2, -4, 3, 4},   // ends exactly at y = 0
+      {2, 10, 3, 4},   // starts at the bottom edge
       {2, 1e300, 3, 1e300},
       {std::numeric_limits<double>::max(), 0, std::numeric_limits<double>::max(), 5},  // x+w overflows to inf
-      {3, 3, 2, 2},     // the only one inside
+      {3, 3, 2, 2},                                                                    // the only one inside
   };
   auto r = redact_rects(img.view(), rects, 1, kMagenta);
   ASSERT_TRUE(r.ok()) << r.message();

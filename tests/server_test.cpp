@@ -5,7 +5,6 @@
 // server_support/raw_tls_client.h. Every wait is bounded.
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <nlohmann/json.hpp>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
@@ -18,6 +17,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
@@ -84,11 +84,11 @@ TEST(ServerConfig, PrecedenceIsFlagsThenEnvironmentThenFileThenDefaults) {
   ::unsetenv("SEALSHOT_READ_TIMEOUT");
   ASSERT_TRUE(outcome.run) << outcome.message;
   const ServerConfig& c = outcome.config;
-  EXPECT_EQ(c.limits.worker_threads, 3u);                 // file
-  EXPECT_EQ(c.limits.queue_capacity, 11u);                // environment beats file
-  EXPECT_EQ(c.limits.read_timeout, 13s);                  // flag beats environment
-  EXPECT_EQ(c.limits.write_timeout, 5s);                  // default
-  EXPECT_EQ(c.limits.max_body_bytes, 16u << 20);          // default
+  EXPECT_EQ(c.limits.worker_threads, 3u);         // file
+  EXPECT_EQ(c.limits.queue_capacity, 11u);        // environment beats file
+  EXPECT_EQ(c.limits.read_timeout, 13s);          // flag beats environment
+  EXPECT_EQ(c.limits.write_timeout, 5s);          // default
+  EXPECT_EQ(c.limits.max_body_bytes, 16u << 20);  // default
   EXPECT_TRUE(c.insecure_http);
   EXPECT_EQ(c.listen_port, 9000);
   EXPECT_EQ(c.trusted_proxies, (std::vector<std::string>{"10.0.0.1", "10.1.0.0/16"}));
@@ -112,7 +112,7 @@ TEST(ServerConfig, PrecedenceIsFlagsThenEnvironmentThenFileThenDefaults) {
   EXPECT_EQ(outcome.config.trusted_proxies, (std::vector<std::string>{"10.0.0.1", "10.0.0.2"}));
   EXPECT_EQ(outcome.config.listen_host, "127.0.0.1");  // loopback unless asked
   EXPECT_EQ(outcome.config.listen_port, 8443);
-  EXPECT_FALSE(outcome.config.insecure_http);           // HTTPS by default
+  EXPECT_FALSE(outcome.config.insecure_http);  // HTTPS by default
   const char* v6[] = {"sealshot-server", "--listen", "[::1]:8443"};
   outcome = parse_server_config(3, v6);
   ASSERT_TRUE(outcome.run) << outcome.message;
@@ -140,9 +140,9 @@ TEST(ServerWidgetFiles, OnlyTheAllowlistIsReadAndHashedOnce) {
   EXPECT_TRUE(widget::is_widget_file_name("widget.js"));
   EXPECT_TRUE(widget::is_widget_file_name("widget-app.0123456789abcdef.js"));
   EXPECT_TRUE(widget::is_widget_file_name("core.fedcba98.wasm"));
-  for (const char* name : {"widget-app.js", "core.wasm", "sizes.json", "../widget.js", "a/b.01234567.js",
-                           ".01234567.js", "x.0123456.js", "X.01234567.js", "x.0123456G.js", "x.01234567.JS",
-                           "widget.js.map", ""}) {
+  for (const char* name :
+       {"widget-app.js", "core.wasm", "sizes.json", "../widget.js", "a/b.01234567.js", ".01234567.js", "x.0123456.js",
+        "X.01234567.js", "x.0123456G.js", "x.01234567.JS", "widget.js.map", ""}) {
     EXPECT_FALSE(widget::is_widget_file_name(name)) << name;
   }
   EXPECT_EQ(widget::sri_sha384("abc"), "sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn");
@@ -153,8 +153,8 @@ TEST(ServerWidgetFiles, OnlyTheAllowlistIsReadAndHashedOnce) {
   ASSERT_TRUE(loaded.ok()) << loaded.message();
   std::vector<std::string> names;
   for (const auto& f : loaded.value().files) names.push_back(f.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"core.fedcba9876543210.wasm", "widget-app.0123456789abcdef.js",
-                                             "widget.js"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"core.fedcba9876543210.wasm", "widget-app.0123456789abcdef.js", "widget.js"}));
   const widget::WidgetFile& loader = *loaded.value().loader();
   EXPECT_EQ(loader.body, "abc");
   EXPECT_EQ(loader.integrity, widget::sri_sha384("abc"));
@@ -176,7 +176,8 @@ TEST(ServerClientAddress, ForwardedForIsBelievedOnlyFromTrustedProxies) {
   ClientAddressResolver resolver({"10.0.0.1", "192.168.0.0/16"});
   EXPECT_EQ(resolver.resolve("203.0.113.9", {"198.51.100.1"}), "203.0.113.9");  // not a proxy: header ignored
   EXPECT_EQ(resolver.resolve("10.0.0.1", {"198.51.100.1"}), "198.51.100.1");
-  EXPECT_EQ(resolver.resolve("10.0.0.1", {"6.6.6.6, 198.51.100.1, 192.168.3.4"}), "198.51.100.1");  // rightmost untrusted
+  EXPECT_EQ(resolver.resolve("10.0.0.1", {"6.6.6.6, 198.51.100.1, 192.168.3.4"}),
+            "198.51.100.1");  // rightmost untrusted
   EXPECT_EQ(resolver.resolve("10.0.0.1", {"garbage\r\nX: y"}), "10.0.0.1");
   EXPECT_EQ(resolver.resolve("10.0.0.1", {}), "10.0.0.1");
   EXPECT_EQ(rate_limit_key("2001:db8:1:2:3:4:5:6"), "2001:0db8:0001:0002::/64");
@@ -367,7 +368,9 @@ class ServerTest : public ::testing::Test {
     return sealed.value();
   }
 
-  static std::string ingest_path(const std::string& project_id) { return "/v1/projects/" + project_id + "/submissions"; }
+  static std::string ingest_path(const std::string& project_id) {
+    return "/v1/projects/" + project_id + "/submissions";
+  }
 
   httplib::Result post(const std::string& project_id, const std::string& body, httplib::Headers headers = {},
                        const std::string& content_type = "application/octet-stream") {
@@ -390,9 +393,10 @@ class ServerTest : public ::testing::Test {
 
   static std::string request_head(const std::string& project_id, std::uint64_t content_length,
                                   const std::string& extra = "") {
-    return "POST " + ingest_path(project_id) + " HTTP/1.1\r\nHost: localhost\r\n"
-           "Content-Type: application/octet-stream\r\nContent-Length: " + std::to_string(content_length) + "\r\n" +
-           extra + "\r\n";
+    return "POST " + ingest_path(project_id) +
+           " HTTP/1.1\r\nHost: localhost\r\n"
+           "Content-Type: application/octet-stream\r\nContent-Length: " +
+           std::to_string(content_length) + "\r\n" + extra + "\r\n";
   }
 
   std::size_t stored_count(const server::Project& project) {
@@ -475,14 +479,50 @@ TEST_F(ServerTest, EachEnvelopeHeaderCheckIsRefusedWithItsOwnCode) {
     const char* code;
   };
   const std::vector<Case> cases = {
-      {"magic", [&] { auto e = seal(project_a_, keys_a_); e[0] = 'X'; return e; }, "envelope_bad_magic"},
-      {"version", [&] { auto e = seal(project_a_, keys_a_); e[8] = 2; return e; }, "envelope_bad_version"},
-      {"flags", [&] { auto e = seal(project_a_, keys_a_); e[9] = 1; return e; }, "envelope_bad_header"},
-      {"chunk size", [&] { auto e = seal(project_a_, keys_a_); e[12] = 3; return e; }, "envelope_bad_header"},
+      {"magic",
+       [&] {
+         auto e = seal(project_a_, keys_a_);
+         e[0] = 'X';
+         return e;
+       },
+       "envelope_bad_magic"},
+      {"version",
+       [&] {
+         auto e = seal(project_a_, keys_a_);
+         e[8] = 2;
+         return e;
+       },
+       "envelope_bad_version"},
+      {"flags",
+       [&] {
+         auto e = seal(project_a_, keys_a_);
+         e[9] = 1;
+         return e;
+       },
+       "envelope_bad_header"},
+      {"chunk size",
+       [&] {
+         auto e = seal(project_a_, keys_a_);
+         e[12] = 3;
+         return e;
+       },
+       "envelope_bad_header"},
       // Payload size edited: the header now describes another length than
       // the Content-Length (envelope_check_declared_length).
-      {"declared size", [&] { auto e = seal(project_a_, keys_a_); e[16] ^= 1; return e; }, "envelope_size_mismatch"},
-      {"cut in the header", [&] { auto e = seal(project_a_, keys_a_); e.resize(40); return e; }, "envelope_truncated"},
+      {"declared size",
+       [&] {
+         auto e = seal(project_a_, keys_a_);
+         e[16] ^= 1;
+         return e;
+       },
+       "envelope_size_mismatch"},
+      {"cut in the header",
+       [&] {
+         auto e = seal(project_a_, keys_a_);
+         e.resize(40);
+         return e;
+       },
+       "envelope_truncated"},
       {"empty", [&] { return std::vector<std::uint8_t>{}; }, "envelope_truncated"},
       // A blob sealed for project B posted to project A's URL.
       {"other project", [&] { return seal(project_b_, keys_b_); }, "envelope_wrong_project"},
@@ -823,13 +863,13 @@ TEST_F(ServerTest, TlsBelow12IsRefusedAnd12Works) {
   std::string error;
   // Security level 0 so the client can offer TLS 1.1 at all (OpenSSL 3
   // refuses to otherwise, which would make this test pass for nothing).
-  auto old = RawConnection::open(server_->port(),
-                                 {.max_version = TLS1_1_VERSION, .security_level = 0}, &error, &ssl_error);
+  auto old =
+      RawConnection::open(server_->port(), {.max_version = TLS1_1_VERSION, .security_level = 0}, &error, &ssl_error);
   EXPECT_EQ(old, nullptr);
   EXPECT_EQ(ERR_GET_REASON(ssl_error), SSL_R_TLSV1_ALERT_PROTOCOL_VERSION) << error;
 
-  auto modern = RawConnection::open(server_->port(), {.min_version = TLS1_2_VERSION, .max_version = TLS1_2_VERSION},
-                                    &error);
+  auto modern =
+      RawConnection::open(server_->port(), {.min_version = TLS1_2_VERSION, .max_version = TLS1_2_VERSION}, &error);
   ASSERT_NE(modern, nullptr) << error;
   ASSERT_TRUE(modern->send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"));
   auto res = modern->read_response();
@@ -878,8 +918,10 @@ TEST_F(ServerTest, LogLinesAreJsonWithoutAddressesOrRequestData) {
   start();
   const std::string envelope = as_text(seal(project_a_, keys_a_));
   auto res = post(project_a_.id, envelope,
-                  {{"Origin", "https://shop.example"}, {"X-Forwarded-For", "198.51.100.23"},
-                   {"User-Agent", "SecretAgent/1.0"}, {"Referer", "https://shop.example/account?email=a@b.example"}});
+                  {{"Origin", "https://shop.example"},
+                   {"X-Forwarded-For", "198.51.100.23"},
+                   {"User-Agent", "SecretAgent/1.0"},
+                   {"Referer", "https://shop.example/account?email=a@b.example"}});
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 201);
   auto refused = post(project_a_.id, envelope, {{"Origin", "https://evil.example"}});
@@ -887,8 +929,8 @@ TEST_F(ServerTest, LogLinesAreJsonWithoutAddressesOrRequestData) {
   server_.reset();  // flushes; no thread writes any more
 
   const std::string text = log_lines_.str();
-  for (const char* secret : {"127.0.0.1", "198.51.100.23", "SecretAgent", "a@b.example", "evil.example",
-                             "shop.example"}) {
+  for (const char* secret :
+       {"127.0.0.1", "198.51.100.23", "SecretAgent", "a@b.example", "evil.example", "shop.example"}) {
     EXPECT_EQ(text.find(secret), std::string::npos) << secret << " leaked into the log";
   }
   std::istringstream lines(text);
@@ -967,9 +1009,9 @@ TEST_F(ServerTest, WidgetFilesAreServedWithCacheTypesCorsAndValidators) {
   // Only the allowlisted files at their exact paths: no listing, no
   // leftovers, nothing in subdirectories, no way out of the directory.
   for (const char* path : {"/", "/widget", "/widget-app.js", "/sizes.json", "/esm/sealshot.mjs",
-                           "/notes.0123456789abcdef.txt", "/nested.0123456789abcdef.js", "/widgetXjs",
-                           "/widget.js/", "//widget.js", "/widget/widget.js", "/../widget.js", "/%2e%2e/widget.js",
-                           "/..%2fwidget.js", "/v1/widget.js", "/widget.js%00", "/etc/passwd", "/../../../etc/passwd"}) {
+                           "/notes.0123456789abcdef.txt", "/nested.0123456789abcdef.js", "/widgetXjs", "/widget.js/",
+                           "//widget.js", "/widget/widget.js", "/../widget.js", "/%2e%2e/widget.js", "/..%2fwidget.js",
+                           "/v1/widget.js", "/widget.js%00", "/etc/passwd", "/../../../etc/passwd"}) {
     SCOPED_TRACE(path);
     auto conn = raw();
     ASSERT_TRUE(conn->send(std::string("GET ") + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n"));
@@ -1039,16 +1081,18 @@ TEST(ServerBinary, ServesAndExitsZeroOnSigterm) {
   const std::string dir = make_temp_dir();
   const std::string out = dir + "/stdout.log";
   const std::string data = dir + "/data";
-  const pid_t pid = spawn_server({"--listen", "127.0.0.1:0", "--data-dir", data, "--threads", "2",
-                                  "--widget-dir", make_widget_dir(dir)}, out);
+  const pid_t pid = spawn_server(
+      {"--listen", "127.0.0.1:0", "--data-dir", data, "--threads", "2", "--widget-dir", make_widget_dir(dir)}, out);
   ASSERT_NE(pid, 0);
 
   int port = 0;
-  eventually([&] {
-    const nlohmann::json listening = log_event(out, "listening");
-    if (listening.is_object()) port = listening["port"];
-    return port != 0;
-  }, 10000ms);
+  eventually(
+      [&] {
+        const nlohmann::json listening = log_event(out, "listening");
+        if (listening.is_object()) port = listening["port"];
+        return port != 0;
+      },
+      10000ms);
   ASSERT_NE(port, 0) << "no 'listening' line";
   const nlohmann::json widget = log_event(out, "widget_served");
   ASSERT_TRUE(widget.is_object()) << "no 'widget_served' line";
@@ -1083,8 +1127,8 @@ TEST(ServerBinary, AWidgetDirWithoutWidgetJsFailsTheStartUp) {
   const std::string dir = make_temp_dir();
   const std::string out = dir + "/stdout.log";
   fs::create_directories(dir + "/empty");
-  const pid_t pid = spawn_server({"--listen", "127.0.0.1:0", "--data-dir", dir + "/data", "--widget-dir",
-                                  dir + "/empty"}, out);
+  const pid_t pid =
+      spawn_server({"--listen", "127.0.0.1:0", "--data-dir", dir + "/data", "--widget-dir", dir + "/empty"}, out);
   ASSERT_NE(pid, 0);
   int status = -1;
   ASSERT_TRUE(eventually([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, 10000ms));

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "core_limits.h"
 #include "envelope.h"
 #include "keys.h"
-#include "core_limits.h"
 #include "payload.h"
 #include "pii_scan.h"
 #include "png_encode.h"
@@ -53,15 +53,24 @@ const char* sealshot_pii_kind_name(int kind) { return pii_kind_name(PiiKind(kind
 // 6 default PNG level, 7 default PNG filter (JS takes defaults from here).
 double sealshot_limit(int which) {
   switch (which) {
-    case 0: return kMaxImageDimension;
-    case 1: return double(kMaxRedactRects);
-    case 2: return double(kMaxPayloadBytes);
-    case 3: return kEnvelopeChunkBytes;
-    case 4: return double(kMaxProjectIdLength);
-    case 5: return double(kMaxScanChars);
-    case 6: return PngOptions{}.compression_level;
-    case 7: return PngOptions{}.filter;
-    default: return -1;
+    case 0:
+      return kMaxImageDimension;
+    case 1:
+      return double(kMaxRedactRects);
+    case 2:
+      return double(kMaxPayloadBytes);
+    case 3:
+      return kEnvelopeChunkBytes;
+    case 4:
+      return double(kMaxProjectIdLength);
+    case 5:
+      return double(kMaxScanChars);
+    case 6:
+      return PngOptions{}.compression_level;
+    case 7:
+      return PngOptions{}.filter;
+    default:
+      return -1;
   }
 }
 
@@ -97,8 +106,7 @@ int sealshot_seal(const char* project_id, const char* public_key_text, const std
   if (length < 0) return fail({ErrorCode::invalid_argument, "The payload length is negative."});
   Result<PublicKey> key = public_key_from_text(public_key_text);
   if (!key.ok()) return fail(key.status());
-  Result<std::vector<std::uint8_t>> envelope =
-      envelope_seal(project_id, key.value(), {payload, std::size_t(length)});
+  Result<std::vector<std::uint8_t>> envelope = envelope_seal(project_id, key.value(), {payload, std::size_t(length)});
   if (!envelope.ok()) return fail(envelope.status());
   return succeed(std::move(envelope).value());
 }

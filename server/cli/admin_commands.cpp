@@ -82,7 +82,9 @@ void project_snippet(const SnippetCommandOptions& o) {
   const std::optional<std::string> integrity = loader_integrity(o.snippet);
   const std::string snippet = embed_snippet(origin, p, integrity);
   if (o.json) {
-    std::cout << nlohmann::json{{"project", p.id}, {"snippet", snippet}, {"integrity", integrity_json(integrity)}}.dump(2) << "\n";
+    std::cout << nlohmann::json{{"project", p.id}, {"snippet", snippet}, {"integrity", integrity_json(integrity)}}.dump(
+                     2)
+              << "\n";
   } else {
     std::cout << snippet << "\n";
   }
@@ -246,7 +248,8 @@ void register_admin_commands(CLI::App& app) {
   create->add_flag("--json", co->json, "Print JSON");
   create->callback([co] { project_create(*co); });
 
-  auto* snippet = project->add_subcommand("snippet", "Print a project's embed snippet (with widget.js's integrity hash).");
+  auto* snippet =
+      project->add_subcommand("snippet", "Print a project's embed snippet (with widget.js's integrity hash).");
   auto sn = std::make_shared<SnippetCommandOptions>();
   add_data_dir_option(snippet, sn->data_dir);
   snippet->add_option("--project", sn->project, "Project id")->required();

@@ -40,7 +40,8 @@ Result<std::vector<std::uint8_t>> read_file(const std::string& path, std::uint64
   }
   if (std::uint64_t(st.st_size) > max_bytes) {
     ::close(fd);
-    return Status(ErrorCode::invalid_argument, "'" + path + "' is larger than " + std::to_string(max_bytes) + " bytes.");
+    return Status(ErrorCode::invalid_argument,
+                  "'" + path + "' is larger than " + std::to_string(max_bytes) + " bytes.");
   }
   std::vector<std::uint8_t> data(std::size_t(st.st_size));
   std::size_t done = 0;
@@ -86,7 +87,8 @@ Status write_file_atomic(const std::string& path, const void* data, std::size_t 
 Status write_secret_file(const std::string& path, const std::string& text) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
-    if (errno == EEXIST) return {ErrorCode::invalid_argument, "'" + path + "' already exists; a secret key is never overwritten."};
+    if (errno == EEXIST)
+      return {ErrorCode::invalid_argument, "'" + path + "' already exists; a secret key is never overwritten."};
     return io_error("create", path);
   }
   const bool ok = write_all(fd, text.data(), text.size()) && ::fsync(fd) == 0;

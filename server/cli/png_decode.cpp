@@ -30,7 +30,8 @@ Result<DecodedImage> png_decode(std::span<const std::uint8_t> png) {
   int width = 0, height = 0, channels = 0;
   unsigned char* pixels = stbi_load_from_memory(png.data(), int(png.size()), &width, &height, &channels, 4);
   if (pixels == nullptr) {
-    return Status(ErrorCode::invalid_argument, std::string("The input is not a readable PNG (") + stbi_failure_reason() + ").");
+    return Status(ErrorCode::invalid_argument,
+                  std::string("The input is not a readable PNG (") + stbi_failure_reason() + ").");
   }
   DecodedImage image;
   image.width = width;

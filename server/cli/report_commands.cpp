@@ -65,7 +65,8 @@ void keygen(const std::string& public_out, const std::string& secret_out) {
     std::cout << nlohmann::json{{"public_key", public_text}, {"secret_key", secret_text}}.dump() << "\n";
     return;
   }
-  check(write_secret_file(secret_out, "# Sealshot project secret key: opens reports. Keep it private.\n" + secret_text + "\n"));
+  check(write_secret_file(secret_out,
+                          "# Sealshot project secret key: opens reports. Keep it private.\n" + secret_text + "\n"));
   if (!public_out.empty()) {
     const std::string text = public_text + "\n";
     check(write_file_atomic(public_out, text.data(), text.size()));
@@ -87,8 +88,8 @@ void seal(const SealOptions& o) {
   for (const std::string& text : o.redact) rects.push_back(parse_rect(text));
 
   DecodedImage image = take(png_decode(take(read_file(o.input, kMaxInputBytes))));
-  const RedactStats stats =
-      take(redact_rects({image.rgba.data(), image.rgba.size(), image.width, image.height}, rects, o.device_pixel_ratio));
+  const RedactStats stats = take(
+      redact_rects({image.rgba.data(), image.rgba.size(), image.width, image.height}, rects, o.device_pixel_ratio));
   PngOptions png_options;
   png_options.compression_level = o.level;
   const std::vector<std::uint8_t> png =
@@ -100,14 +101,17 @@ void seal(const SealOptions& o) {
       {"comment", o.comment},
       {"created_at", utc_now_iso8601()},
       {"screenshot",
-       {{"width", image.width}, {"height", image.height}, {"device_pixel_ratio", o.device_pixel_ratio},
+       {{"width", image.width},
+        {"height", image.height},
+        {"device_pixel_ratio", o.device_pixel_ratio},
         {"redactions", stats.filled}}},
   };
   if (!o.email.empty()) manifest["email"] = o.email;
   if (!o.category.empty()) manifest["category"] = o.category;
   const std::string manifest_text = manifest.dump();
   const PayloadPartView parts[] = {
-      {kManifestPartName, "application/json",
+      {kManifestPartName,
+       "application/json",
        {reinterpret_cast<const std::uint8_t*>(manifest_text.data()), manifest_text.size()}},
       {kScreenshotPartName, "image/png", png},
   };

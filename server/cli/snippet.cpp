@@ -11,8 +11,9 @@ namespace sealshot::cli {
 void add_snippet_options(CLI::App* command, SnippetOptions& options) {
   command->add_option("--public-url", options.public_url, "Where sealshot-server is reachable, for the snippet")
       ->capture_default_str();
-  command->add_option("--widget-dir", options.widget_dir,
-                      "The widget build the server serves (its --widget-dir): pins widget.js with integrity=")
+  command
+      ->add_option("--widget-dir", options.widget_dir,
+                   "The widget build the server serves (its --widget-dir): pins widget.js with integrity=")
       ->envname("SEALSHOT_WIDGET_DIR");
 }
 

@@ -105,8 +105,8 @@ std::string rate_limit_key(const std::string& client_address) {
   if (v4_mapped) {
     std::snprintf(text, sizeof text, "%u.%u.%u.%u", (*ip)[12], (*ip)[13], (*ip)[14], (*ip)[15]);
   } else {
-    std::snprintf(text, sizeof text, "%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64", (*ip)[0], (*ip)[1], (*ip)[2],
-                  (*ip)[3], (*ip)[4], (*ip)[5], (*ip)[6], (*ip)[7]);
+    std::snprintf(text, sizeof text, "%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64", (*ip)[0], (*ip)[1], (*ip)[2], (*ip)[3],
+                  (*ip)[4], (*ip)[5], (*ip)[6], (*ip)[7]);
   }
   return text;
 }

@@ -17,9 +17,9 @@ struct ServerConfig {
   std::string data_dir = "sealshot-data";
   std::string tls_cert;  // both empty: a self-signed localhost certificate in data_dir/tls
   std::string tls_key;
-  bool insecure_http = false;  // plain HTTP, only behind a TLS-terminating proxy
+  bool insecure_http = false;                // plain HTTP, only behind a TLS-terminating proxy
   std::vector<std::string> trusted_proxies;  // IPs or CIDR blocks whose X-Forwarded-For is believed
-  bool metrics_public = false;  // else /metrics answers loopback clients only
+  bool metrics_public = false;               // else /metrics answers loopback clients only
   std::string log_level = "info";
   std::string widget_dir;  // built widget (widget-js/build.mjs) served at /widget.js…; empty: not served
   std::chrono::seconds purge_interval{3600};

@@ -18,7 +18,8 @@ void linger_before_close(socket_t sock, std::chrono::milliseconds timeout, std::
   std::uint64_t drained = 0;
   char buffer[16384];
   while (drained < max_bytes) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
     pollfd fd{sock, POLLIN, 0};
     if (::poll(&fd, 1, static_cast<int>(left.count())) <= 0) break;
@@ -93,7 +94,7 @@ bool ConnectionServer<Base>::process_and_close_socket(socket_t sock) {
         sock, this->ssl_context(), ssl_mutex_,
         [&](SSL* s) {
           return httplib::detail::ssl_connect_or_accept_nonblocking(sock, s, SSL_accept, this->read_timeout_sec_,
-                                                                     this->read_timeout_usec_);
+                                                                    this->read_timeout_usec_);
         },
         [](SSL*) { return true; });
     if (ssl == nullptr) {

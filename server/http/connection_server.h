@@ -16,11 +16,11 @@
 //  - a count of failed TLS handshakes.
 #pragma once
 
+#include <httplib.h>
+
 #include <functional>
 #include <mutex>
 #include <utility>
-
-#include <httplib.h>
 
 #include "http/limits.h"
 #include "http/request_context.h"

@@ -5,9 +5,9 @@
 // cookies, and without Access-Control-Allow-Credentials a browser sends none.
 #pragma once
 
-#include <string>
-
 #include <httplib.h>
+
+#include <string>
 
 #include "storage/storage.h"
 
@@ -16,9 +16,9 @@ namespace sealshot::http {
 inline constexpr int kCorsMaxAgeSeconds = 600;  // preflight cache; Chrome caps at 7200
 
 enum class OriginVerdict {
-  absent,   // no Origin header: not a browser (curl, the CLI). Origin is a
-            // browser-enforced control; a script can forge it, so requiring
-            // it would add no security, only break non-browser clients.
+  absent,  // no Origin header: not a browser (curl, the CLI). Origin is a
+           // browser-enforced control; a script can forge it, so requiring
+           // it would add no security, only break non-browser clients.
   allowed,
   refused,
 };

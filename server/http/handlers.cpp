@@ -1,9 +1,8 @@
 #include "http/handlers.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cctype>
+#include <nlohmann/json.hpp>
 
 #include "http/client_address.h"
 #include "http/cors.h"
@@ -37,8 +36,7 @@ void refuse_storage(Services& services, httplib::Response& res, const Status& st
 
 bool is_octet_stream(const std::string& content_type) {
   std::string media = content_type.substr(0, content_type.find(';'));
-  media.erase(std::remove_if(media.begin(), media.end(), [](unsigned char c) { return std::isspace(c); }),
-              media.end());
+  media.erase(std::remove_if(media.begin(), media.end(), [](unsigned char c) { return std::isspace(c); }), media.end());
   std::transform(media.begin(), media.end(), media.begin(), [](unsigned char c) { return std::tolower(c); });
   return media == "application/octet-stream";
 }
@@ -64,9 +62,7 @@ std::optional<server::Project> find_project_or_refuse(Services& services, const 
 
 }  // namespace
 
-void handle_healthz(const httplib::Request&, httplib::Response& res) {
-  write_json(res, 200, {{"status", "ok"}});
-}
+void handle_healthz(const httplib::Request&, httplib::Response& res) { write_json(res, 200, {{"status", "ok"}}); }
 
 void handle_readyz(Services& services, const httplib::Request&, httplib::Response& res) {
   if (services.draining.load()) {
@@ -178,8 +174,8 @@ void handle_ingest(Services& services, const httplib::Request& req, httplib::Res
   }
   if (!complete || body_unread) {
     refuse_unread(res, 400, "envelope_truncated",
-                  "The body ended after " + std::to_string(upload.received()) + " of the " +
-                      std::to_string(declared) + " bytes announced by Content-Length.");
+                  "The body ended after " + std::to_string(upload.received()) + " of the " + std::to_string(declared) +
+                      " bytes announced by Content-Length.");
     return;
   }
 

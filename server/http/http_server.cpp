@@ -1,8 +1,7 @@
 #include "http/http_server.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "http/connection_server.h"
@@ -36,19 +35,25 @@ std::optional<std::uint64_t> parse_content_length(const httplib::Request& req) {
 // line, too many or too long headers, a URI over the limit).
 const char* code_for_status(int status) {
   switch (status) {
-    case 400: return "bad_request";
-    case 404: return "not_found";
-    case 413: return "body_too_large";
-    case 414: return "uri_too_long";
-    case 416: return "range_not_satisfiable";
-    default: return status >= 500 ? "internal_error" : "bad_request";
+    case 400:
+      return "bad_request";
+    case 404:
+      return "not_found";
+    case 413:
+      return "body_too_large";
+    case 414:
+      return "uri_too_long";
+    case 416:
+      return "range_not_satisfiable";
+    default:
+      return status >= 500 ? "internal_error" : "bad_request";
   }
 }
 
 }  // namespace
 
-HttpServer::HttpServer(const ServerConfig& config, server::Storage& storage, JsonLog& log,
-                       std::optional<TlsFiles> tls, widget::WidgetFiles widget_files)
+HttpServer::HttpServer(const ServerConfig& config, server::Storage& storage, JsonLog& log, std::optional<TlsFiles> tls,
+                       widget::WidgetFiles widget_files)
     : config_(config),
       tls_(tls.has_value()),
       storage_(storage),
@@ -61,8 +66,8 @@ HttpServer::HttpServer(const ServerConfig& config, server::Storage& storage, Jso
       project_limiter_(config.rate_limits.per_project_per_minute, config.rate_limits.per_project_burst,
                        config.rate_limits.max_tracked_keys),
       widget_files_(std::move(widget_files)),
-      services_{storage, ingest_, ip_limiter_, project_limiter_, metrics_, log, config_.limits, draining_,
-                widget_files_, config.metrics_public} {
+      services_{storage, ingest_,        ip_limiter_, project_limiter_, metrics_,
+                log,     config_.limits, draining_,   widget_files_,    config.metrics_public} {
   ConnectionHooks hooks;
   hooks.on_request_done = [this](const RequestContext& request) { on_request_done(request); };
   hooks.on_tls_handshake_failed = [this] { metrics_.add_tls_handshake_failure(); };
@@ -70,9 +75,8 @@ HttpServer::HttpServer(const ServerConfig& config, server::Storage& storage, Jso
   hooks.linger_timeout = config_.limits.linger_timeout;
   hooks.linger_max_bytes = config_.limits.linger_max_bytes;
   if (tls) {
-    server_ = std::make_unique<TlsServer>(std::move(hooks), [this, files = *tls](SSL_CTX& ctx) {
-      return tls_configure_context(ctx, files, log_);
-    });
+    server_ = std::make_unique<TlsServer>(
+        std::move(hooks), [this, files = *tls](SSL_CTX& ctx) { return tls_configure_context(ctx, files, log_); });
   } else {
     server_ = std::make_unique<PlainServer>(std::move(hooks));
   }
@@ -141,9 +145,9 @@ httplib::Server::HandlerResponse HttpServer::pre_route(const httplib::Request& r
   RequestContext& request = current_request();
   request.method = req.method;
   const RouteMatch route = routes_.match(req.method, req.path);
-  request.route = route.kind == RouteMatch::Kind::found ? route.name
+  request.route = route.kind == RouteMatch::Kind::found                ? route.name
                   : route.kind == RouteMatch::Kind::method_not_allowed ? "method_not_allowed"
-                                                                        : "unmatched";
+                                                                       : "unmatched";
   request.client_address = clients_.resolve(req.remote_addr, forwarded_for(req));
   request.client_tag = client_tag(request.client_address);
 
@@ -211,21 +215,18 @@ void HttpServer::on_request_done(const RequestContext& request) {
   // site) would drown the submissions at info level.
   const bool quiet = request.route == "healthz" || request.route == "readyz" || request.route == "metrics" ||
                      request.route == "widget";
-  const auto level = request.status >= 500 ? spdlog::level::warn
-                     : quiet               ? spdlog::level::debug
-                                           : spdlog::level::info;
+  const auto level = request.status >= 500 ? spdlog::level::warn : quiet ? spdlog::level::debug : spdlog::level::info;
   log_.write(level, "request", std::move(fields));
 }
 
 Result<int> HttpServer::bind() {
   if (!valid()) return Status(ErrorCode::invalid_argument, "The TLS certificate or key did not load.");
   const int port = config_.listen_port == 0 ? server_->bind_to_any_port(config_.listen_host)
-                   : server_->bind_to_port(config_.listen_host, config_.listen_port)
-                       ? config_.listen_port
-                       : -1;
+                   : server_->bind_to_port(config_.listen_host, config_.listen_port) ? config_.listen_port
+                                                                                     : -1;
   if (port < 0) {
-    return Status(ErrorCode::invalid_argument, "Cannot listen on " + config_.listen_host + ":" +
-                                                   std::to_string(config_.listen_port) + ".");
+    return Status(ErrorCode::invalid_argument,
+                  "Cannot listen on " + config_.listen_host + ":" + std::to_string(config_.listen_port) + ".");
   }
   return port;
 }

@@ -4,12 +4,12 @@
 // by tests/server_test.cpp.
 #pragma once
 
+#include <httplib.h>
+
 #include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
-
-#include <httplib.h>
 
 #include "http/client_address.h"
 #include "http/config.h"

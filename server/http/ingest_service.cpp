@@ -29,8 +29,7 @@ Status EnvelopeUpload::on_header(const EnvelopeHeader& header) {
   // moved to another project's URL could never be opened there: refuse it
   // now rather than store something useless.
   if (header.project_id != project_id_) {
-    return {ErrorCode::envelope_wrong_project,
-            "The envelope was sealed for another project than the one in the URL."};
+    return {ErrorCode::envelope_wrong_project, "The envelope was sealed for another project than the one in the URL."};
   }
   Status length = envelope_check_declared_length(header, declared_length_);
   if (!length.ok()) return length;

@@ -8,14 +8,20 @@ namespace sealshot::http {
 
 int http_status_for(ErrorCode code) noexcept {
   switch (code) {
-    case ErrorCode::ok: return 200;
-    case ErrorCode::not_found: return 404;
+    case ErrorCode::ok:
+      return 200;
+    case ErrorCode::not_found:
+      return 404;
     case ErrorCode::already_exists:
-    case ErrorCode::conflict: return 409;
-    case ErrorCode::storage_full: return 507;
+    case ErrorCode::conflict:
+      return 409;
+    case ErrorCode::storage_full:
+      return 507;
     case ErrorCode::storage_error:
-    case ErrorCode::out_of_memory: return 500;
-    default: return 400;  // envelope_* and argument errors: the request is wrong
+    case ErrorCode::out_of_memory:
+      return 500;
+    default:
+      return 400;  // envelope_* and argument errors: the request is wrong
   }
 }
 

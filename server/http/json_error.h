@@ -2,10 +2,10 @@
 // Codes are stable (clients branch on them); docs/http-api.md lists them.
 #pragma once
 
-#include <string_view>
-
 #include <httplib.h>
+
 #include <nlohmann/json_fwd.hpp>
+#include <string_view>
 
 #include "result.h"
 

@@ -5,12 +5,12 @@
 // no keys. Project ids and submission ids are fine.
 #pragma once
 
+#include <spdlog/common.h>
+
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
-#include <spdlog/common.h>
 
 namespace spdlog {
 class logger;
@@ -25,10 +25,18 @@ class JsonLog {
   // `sink` null: standard output. Level: debug, info, warn, error.
   JsonLog(const std::string& level, spdlog::sink_ptr sink = nullptr);
 
-  void debug(std::string_view event, Fields fields = Fields::object()) { write(spdlog::level::debug, event, std::move(fields)); }
-  void info(std::string_view event, Fields fields = Fields::object()) { write(spdlog::level::info, event, std::move(fields)); }
-  void warn(std::string_view event, Fields fields = Fields::object()) { write(spdlog::level::warn, event, std::move(fields)); }
-  void error(std::string_view event, Fields fields = Fields::object()) { write(spdlog::level::err, event, std::move(fields)); }
+  void debug(std::string_view event, Fields fields = Fields::object()) {
+    write(spdlog::level::debug, event, std::move(fields));
+  }
+  void info(std::string_view event, Fields fields = Fields::object()) {
+    write(spdlog::level::info, event, std::move(fields));
+  }
+  void warn(std::string_view event, Fields fields = Fields::object()) {
+    write(spdlog::level::warn, event, std::move(fields));
+  }
+  void error(std::string_view event, Fields fields = Fields::object()) {
+    write(spdlog::level::err, event, std::move(fields));
+  }
   void write(spdlog::level::level_enum level, std::string_view event, Fields fields);
   void flush();
 

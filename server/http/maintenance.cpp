@@ -20,9 +20,9 @@ void PurgeScheduler::run() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     lock.unlock();
-    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
+    const auto now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     auto purged = storage_.purge_expired(now_ms);
     if (purged.ok()) {
       log_.info("retention_purge", {{"deleted", purged.value()}});

@@ -6,11 +6,11 @@
 // each request and reads after the response is written.
 #pragma once
 
+#include <httplib.h>
+
 #include <chrono>
 #include <cstdint>
 #include <string>
-
-#include <httplib.h>
 
 namespace sealshot::http {
 
@@ -18,14 +18,14 @@ struct RequestContext {
   std::chrono::steady_clock::time_point start{};
   std::string route = "unmatched";  // a name from routes.cpp, never the raw path
   std::string method;
-  std::string project_id;           // ingest only, once the id is well formed
-  std::string client_address;       // resolved (client_address.h); for rate limits, NEVER logged
-  std::string client_tag;           // keyed hash of the client address (logging.h): what logs show
+  std::string project_id;      // ingest only, once the id is well formed
+  std::string client_address;  // resolved (client_address.h); for rate limits, NEVER logged
+  std::string client_tag;      // keyed hash of the client address (logging.h): what logs show
   std::string submission_id;
   std::string error_code;
-  std::uint64_t bytes_in = 0;       // body bytes received
-  int status = 0;                   // 0: no request was read (idle connection closed)
-  bool close_connection = false;    // answered before the body was read: close, lingering
+  std::uint64_t bytes_in = 0;     // body bytes received
+  int status = 0;                 // 0: no request was read (idle connection closed)
+  bool close_connection = false;  // answered before the body was read: close, lingering
 };
 
 [[nodiscard]] RequestContext& current_request() noexcept;

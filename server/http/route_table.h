@@ -4,18 +4,18 @@
 // refuse bodies nobody would read, before cpp-httplib buffers them.
 #pragma once
 
+#include <httplib.h>
+
 #include <string>
 #include <vector>
-
-#include <httplib.h>
 
 namespace sealshot::http {
 
 struct RouteMatch {
   enum class Kind { found, method_not_allowed, not_found } kind = Kind::not_found;
-  std::string name;       // when found
+  std::string name;  // when found
   bool takes_body = false;
-  std::string allow;      // when method_not_allowed: the Allow header
+  std::string allow;  // when method_not_allowed: the Allow header
 };
 
 class RouteTable {

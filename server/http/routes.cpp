@@ -19,10 +19,9 @@ void register_routes(Router& router, Services& s) {
   // Public ingest (browsers on the project's allowed origins)
   router.options("/v1/projects/:project/submissions", "ingest_preflight",
                  [&s](const auto& req, auto& res) { handle_ingest_preflight(s, req, res); });
-  router.post_streaming("/v1/projects/:project/submissions", "ingest",
-                        [&s](const auto& req, auto& res, const auto& read_body) {
-                          handle_ingest(s, req, res, read_body);
-                        });
+  router.post_streaming(
+      "/v1/projects/:project/submissions", "ingest",
+      [&s](const auto& req, auto& res, const auto& read_body) { handle_ingest(s, req, res, read_body); });
 
   // The widget (--widget-dir): /widget.js and the content-hashed files it
   // loads, one exact route per file found at start-up; nothing else there

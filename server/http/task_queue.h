@@ -6,6 +6,8 @@
 // is full too. Nothing here grows without a bound.
 #pragma once
 
+#include <httplib.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
@@ -16,18 +18,16 @@
 #include <thread>
 #include <vector>
 
-#include <httplib.h>
-
 namespace sealshot::http {
 
 // Shared with /metrics; outlives any one TaskQueue (cpp-httplib creates the
 // queue inside listen_after_bind()).
 struct QueueStats {
-  std::atomic<std::int64_t> queued{0};           // connections waiting for a worker
-  std::atomic<std::int64_t> busy_workers{0};     // connections being served
-  std::atomic<std::int64_t> overflow_busy{0};    // connections being answered 503
+  std::atomic<std::int64_t> queued{0};         // connections waiting for a worker
+  std::atomic<std::int64_t> busy_workers{0};   // connections being served
+  std::atomic<std::int64_t> overflow_busy{0};  // connections being answered 503
   std::atomic<std::uint64_t> overflowed_total{0};
-  std::atomic<std::uint64_t> dropped_total{0};   // closed unanswered: both pools full
+  std::atomic<std::uint64_t> dropped_total{0};  // closed unanswered: both pools full
 };
 
 // True on an overflow-pool thread: the request must be answered 503.

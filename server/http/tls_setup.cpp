@@ -1,14 +1,13 @@
 #include "http/tls_setup.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -22,7 +21,9 @@ namespace {
 template <auto Free>
 struct Deleter {
   template <class T>
-  void operator()(T* p) const { Free(p); }
+  void operator()(T* p) const {
+    Free(p);
+  }
 };
 using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
 using X509Ptr = std::unique_ptr<X509, Deleter<X509_free>>;
@@ -80,8 +81,8 @@ Status tls_generate_self_signed(const std::string& cert_path, const std::string&
       !BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert.get()))) {
     return {ErrorCode::encode_failed, "Certificate setup failed: " + openssl_error()};
   }
-  X509_set_version(cert.get(), 2);  // v3, for extensions
-  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);  // tolerate small clock skew
+  X509_set_version(cert.get(), 2);                                    // v3, for extensions
+  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);            // tolerate small clock skew
   X509_gmtime_adj(X509_getm_notAfter(cert.get()), 825L * 24 * 3600);  // Apple's cap for TLS server certs
   X509_NAME* name = X509_get_subject_name(cert.get());
   X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("Sealshot (self-signed)"),
@@ -125,7 +126,8 @@ std::string tls_certificate_fingerprint(const std::string& cert_path) {
 Result<TlsFiles> tls_prepare_files(const std::string& configured_cert, const std::string& configured_key,
                                    const std::string& data_dir, JsonLog& log) {
   if (!configured_cert.empty()) {
-    log.info("tls_certificate", {{"source", "configured"}, {"cert", configured_cert},
+    log.info("tls_certificate", {{"source", "configured"},
+                                 {"cert", configured_cert},
                                  {"sha256", tls_certificate_fingerprint(configured_cert)}});
     return TlsFiles{configured_cert, configured_key};
   }
@@ -134,7 +136,8 @@ Result<TlsFiles> tls_prepare_files(const std::string& configured_cert, const std
   TlsFiles files{(dir / "localhost.crt").string(), (dir / "localhost.key").string()};
   std::error_code ec;
   if (fs::exists(files.cert_path, ec) && fs::exists(files.key_path, ec)) {
-    log.info("tls_certificate", {{"source", "self_signed_reused"}, {"cert", files.cert_path},
+    log.info("tls_certificate", {{"source", "self_signed_reused"},
+                                 {"cert", files.cert_path},
                                  {"sha256", tls_certificate_fingerprint(files.cert_path)}});
     return files;
   }
@@ -144,7 +147,8 @@ Result<TlsFiles> tls_prepare_files(const std::string& configured_cert, const std
   Status generated = tls_generate_self_signed(files.cert_path, files.key_path);
   if (!generated.ok()) return generated;
   log.warn("tls_certificate",
-           {{"source", "self_signed_generated"}, {"cert", files.cert_path},
+           {{"source", "self_signed_generated"},
+            {"cert", files.cert_path},
             {"sha256", tls_certificate_fingerprint(files.cert_path)},
             {"note", "browsers will not trust it: configure --tls-cert/--tls-key for anything but local use"}});
   return files;

@@ -3,9 +3,9 @@
 // the SSL_CTX settings (TLS 1.2 minimum, no compression, no renegotiation).
 #pragma once
 
-#include <string>
-
 #include <openssl/ssl.h>
+
+#include <string>
 
 #include "result.h"
 

@@ -19,12 +19,12 @@
 namespace sealshot::server {
 
 struct Project {
-  std::string id;                    // "prj_" + 26 base32 characters (130 random bits)
+  std::string id;  // "prj_" + 26 base32 characters (130 random bits)
   std::string name;
-  std::string public_key;            // URL-safe base64 text; the secret key is never stored
+  std::string public_key;                    // URL-safe base64 text; the secret key is never stored
   std::vector<std::string> allowed_origins;  // exact origins, e.g. "https://shop.example"
-  std::uint64_t max_body_bytes = 0;  // 0: the server's default
-  std::uint32_t retention_days = 90;   // 0: kept until deleted
+  std::uint64_t max_body_bytes = 0;          // 0: the server's default
+  std::uint32_t retention_days = 90;         // 0: kept until deleted
   std::int64_t created_at_ms = 0;
 };
 
@@ -42,9 +42,9 @@ enum class SubmissionStatus { fresh, in_review, resolved, archived };
 
 struct Submission {
   std::string project_id;
-  std::string id;                    // "sub_" + 26 base32 characters
+  std::string id;  // "sub_" + 26 base32 characters
   std::int64_t created_at_ms = 0;
-  std::uint64_t size_bytes = 0;      // envelope bytes
+  std::uint64_t size_bytes = 0;  // envelope bytes
   SubmissionStatus status = SubmissionStatus::fresh;
 };
 
@@ -55,13 +55,13 @@ struct ListQuery {
 };
 
 struct SubmissionPage {
-  std::vector<Submission> items;           // newest first
-  std::string next_cursor;                 // empty on the last page
+  std::vector<Submission> items;  // newest first
+  std::string next_cursor;        // empty on the last page
 };
 
 struct CommitResult {
   Submission submission;
-  bool created = true;                     // false: an earlier submission with the same idempotency key
+  bool created = true;  // false: an earlier submission with the same idempotency key
 };
 
 // Streams one envelope into storage. Nothing is visible or durable until
@@ -100,17 +100,19 @@ class Storage {
   [[nodiscard]] virtual Result<std::unique_ptr<SubmissionWriter>> begin_submission(std::string_view project_id) = 0;
 
   // Read side (admin CLI today; authenticated review routes later)
-  [[nodiscard]] virtual Result<SubmissionPage> list_submissions(std::string_view project_id, const ListQuery& query) = 0;
+  [[nodiscard]] virtual Result<SubmissionPage> list_submissions(std::string_view project_id,
+                                                                const ListQuery& query) = 0;
   [[nodiscard]] virtual Result<Submission> get_submission(std::string_view project_id, std::string_view id) = 0;
   [[nodiscard]] virtual Result<std::vector<std::uint8_t>> read_envelope(std::string_view project_id,
                                                                         std::string_view id) = 0;
-  [[nodiscard]] virtual Status set_status(std::string_view project_id, std::string_view id, SubmissionStatus status) = 0;
+  [[nodiscard]] virtual Status set_status(std::string_view project_id, std::string_view id,
+                                          SubmissionStatus status) = 0;
   [[nodiscard]] virtual Status delete_submission(std::string_view project_id, std::string_view id) = 0;
   // Deletes submissions older than their project's retention; returns how many.
   [[nodiscard]] virtual Result<std::uint64_t> purge_expired(std::int64_t now_ms) = 0;
 
   // Operations
-  [[nodiscard]] virtual Result<ConsistencyReport> check_and_repair() = 0;  // run at start-up
+  [[nodiscard]] virtual Result<ConsistencyReport> check_and_repair() = 0;    // run at start-up
   [[nodiscard]] virtual Status backup_to(const std::string& directory) = 0;  // consistent while serving
   [[nodiscard]] virtual Status ping() = 0;                                   // readiness
 };

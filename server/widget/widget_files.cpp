@@ -60,9 +60,8 @@ bool is_content_hashed(std::string_view name, std::string_view ext) {
   const std::size_t dot = rest.rfind('.');
   if (dot == std::string_view::npos || dot == 0) return false;
   const std::string_view stem = rest.substr(0, dot), digest = rest.substr(dot + 1);
-  const bool stem_ok = std::all_of(stem.begin(), stem.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
+  const bool stem_ok = std::all_of(stem.begin(), stem.end(),
+                                   [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
   return stem_ok && digest.size() >= 8 && digest.size() <= 64 && is_hex(digest);
 }
 

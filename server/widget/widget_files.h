@@ -22,8 +22,8 @@ inline constexpr std::string_view kLoaderName = "widget.js";
 inline constexpr std::uint64_t kMaxWidgetFileBytes = 16u << 20;
 
 struct WidgetFile {
-  std::string name;           // "widget.js", "widget-app.0123abcd….js", "core.0123abcd….wasm"
-  std::string content_type;   // text/javascript or application/wasm
+  std::string name;          // "widget.js", "widget-app.0123abcd….js", "core.0123abcd….wasm"
+  std::string content_type;  // text/javascript or application/wasm
   std::string body;
   std::string integrity;      // "sha384-<base64>", as in an integrity="" attribute
   std::string etag;           // strong validator: "\"<hex of the SHA-384 prefix>\""

@@ -16,8 +16,8 @@ constexpr std::size_t kMaxLabel = 63;
 // A practical subset of RFC 5322 atext: the rarer symbols (!#$&*/=?^`{|}~)
 // turn up next to addresses in prose and URLs far more often than inside them.
 constexpr bool is_local_char(char16_t c) noexcept {
-  return is_alnum(c) || is_intl_letter(c) || c == u'.' || c == u'_' || c == u'%' || c == u'+' ||
-         c == u'-' || c == u'\'';
+  return is_alnum(c) || is_intl_letter(c) || c == u'.' || c == u'_' || c == u'%' || c == u'+' || c == u'-' ||
+         c == u'\'';
 }
 constexpr bool is_label_char(char16_t c) noexcept { return is_alnum(c) || is_intl_letter(c) || c == u'-'; }
 
@@ -38,8 +38,7 @@ bool equals_lower(Text t, Label l, std::u16string_view word) noexcept {
 // that no registry delegates, which is what gives it away.
 bool is_file_extension(Text t, Label l) noexcept {
   static constexpr std::array<std::u16string_view, 13> kExt = {
-      u"png", u"jpg", u"jpeg", u"gif", u"svg", u"webp", u"avif",
-      u"bmp", u"ico", u"tif", u"tiff", u"heic", u"css"};
+      u"png", u"jpg", u"jpeg", u"gif", u"svg", u"webp", u"avif", u"bmp", u"ico", u"tif", u"tiff", u"heic", u"css"};
   for (auto e : kExt) {
     if (equals_lower(t, l, e)) return true;
   }

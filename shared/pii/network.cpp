@@ -38,8 +38,8 @@ std::size_t quad_end(Text t, std::size_t i) noexcept {
 // "Version 1.2.3.4", "build: 10.0.0.1": four-part version numbers after a
 // word that says so are not addresses.
 bool after_version_word(Text t, std::size_t s) noexcept {
-  static constexpr std::array<std::u16string_view, 9> kWords = {
-      u"v", u"ver", u"version", u"versión", u"versie", u"build", u"release", u"rev", u"revision"};
+  static constexpr std::array<std::u16string_view, 9> kWords = {u"v",     u"ver",     u"version", u"versión", u"versie",
+                                                                u"build", u"release", u"rev",     u"revision"};
   std::size_t j = s;
   for (int k = 0; k < 3 && j > 0 && (t[j - 1] == u' ' || t[j - 1] == u':' || t[j - 1] == u'.'); ++k) --j;
   std::size_t b = j;

@@ -41,22 +41,20 @@ bool luhn_ok(const Digits& x) noexcept {
 // routinely be blacked out as cards.
 bool known_issuer(const Digits& x) noexcept {
   const int p1 = x.prefix(1), p2 = x.prefix(2), p3 = x.prefix(3), p4 = x.prefix(4);
-  if (p1 == 4) return true;                                        // Visa
-  if (p2 >= 51 && p2 <= 55) return true;                           // Mastercard
-  if (p4 >= 2221 && p4 <= 2720) return true;                       // Mastercard 2-series
-  if (p4 >= 2200 && p4 <= 2204) return true;                       // Mir
-  if (p2 == 34 || p2 == 37) return true;                           // American Express
+  if (p1 == 4) return true;                                                                     // Visa
+  if (p2 >= 51 && p2 <= 55) return true;                                                        // Mastercard
+  if (p4 >= 2221 && p4 <= 2720) return true;                                                    // Mastercard 2-series
+  if (p4 >= 2200 && p4 <= 2204) return true;                                                    // Mir
+  if (p2 == 34 || p2 == 37) return true;                                                        // American Express
   if ((p3 >= 300 && p3 <= 305) || p4 == 3095 || p2 == 36 || p2 == 38 || p2 == 39) return true;  // Diners
-  if (p4 >= 3528 && p4 <= 3589) return true;                       // JCB
-  if (p2 == 50 || (p2 >= 56 && p2 <= 58)) return true;             // Maestro
-  if (p1 == 6) return true;                                        // Discover, UnionPay, Maestro, RuPay
-  if (p2 == 81 || p2 == 82) return true;                           // UnionPay, RuPay
+  if (p4 >= 3528 && p4 <= 3589) return true;                                                    // JCB
+  if (p2 == 50 || (p2 >= 56 && p2 <= 58)) return true;                                          // Maestro
+  if (p1 == 6) return true;               // Discover, UnionPay, Maestro, RuPay
+  if (p2 == 81 || p2 == 82) return true;  // UnionPay, RuPay
   return false;
 }
 
-bool card_ok(const Digits& x) noexcept {
-  return x.n >= kMinCard && x.n <= kMaxCard && known_issuer(x) && luhn_ok(x);
-}
+bool card_ok(const Digits& x) noexcept { return x.n >= kMinCard && x.n <= kMaxCard && known_issuer(x) && luhn_ok(x); }
 
 struct CardGroup {
   std::size_t end;

@@ -25,9 +25,9 @@ struct Group {
   std::size_t begin = 0;
   std::size_t end = 0;  // one past the last digit, or past ')'
   unsigned digits = 0;
-  char16_t sep = 0;     // separator before the group; 0 when glued to a parenthesis
+  char16_t sep = 0;  // separator before the group; 0 when glued to a parenthesis
   bool paren = false;
-  char16_t d0 = 0;      // first three digits, for trunk, exit-code and area-code rules
+  char16_t d0 = 0;  // first three digits, for trunk, exit-code and area-code rules
   char16_t d1 = 0;
   char16_t cc = 0;
 };
@@ -38,9 +38,7 @@ struct Chain {
   bool plus = false;
 };
 
-constexpr bool is_phone_sep(char16_t c) noexcept {
-  return c == u' ' || c == u'-' || c == u'.' || c == u'/';
-}
+constexpr bool is_phone_sep(char16_t c) noexcept { return c == u' ' || c == u'-' || c == u'.' || c == u'/'; }
 
 bool read_group(Text t, std::size_t i, Group& g) noexcept {
   if (at(t, i) == u'(') {
@@ -153,9 +151,8 @@ bool is_international(const Chain& c, std::size_t k) noexcept {
 bool is_exit_code_international(const Chain& c, std::size_t k) noexcept {
   const unsigned d = digits_in(c, k);
   const Group& first = c.g[0];
-  return k >= 2 && !first.paren && first.d0 == u'0' && first.d1 == u'0' && first.digits >= 3 &&
-         first.digits <= 5 && first.cc != u'0' && d >= 10 && d <= 17 && tail_ok(c, k) &&
-         uniform_tail(c, k);
+  return k >= 2 && !first.paren && first.d0 == u'0' && first.d1 == u'0' && first.digits >= 3 && first.digits <= 5 &&
+         first.cc != u'0' && d >= 10 && d <= 17 && tail_ok(c, k) && uniform_tail(c, k);
 }
 
 bool is_north_american(const Chain& c, std::size_t k) noexcept {
@@ -257,12 +254,12 @@ bool is_trigger(Text t, std::size_t i) noexcept {
 
 void find_phones(Text t, Hits& out) {
   const Keywords keywords{
-      KeywordIndex(t, {u"tel", u"tél", u"phone", u"fon", u"mobil", u"móvil", u"handy", u"cell", u"fax",
-                       u"portable", u"gsm", u"call", u"tfno", u"tlf", u"ruf", u"whatsapp", u"電話", u"携帯"}),
-      KeywordIndex(t, {u"nr", u"no.", u"n°", u"nº", u"#", u"order", u"bestell", u"rechnung", u"invoice",
-                       u"kunden", u"artikel", u"ref", u"commande", u"facture", u"pedido", u"factura",
-                       u"factuur", u"bestelling", u"sku", u"iban", u"konto", u"account", u"ticket",
-                       u"serial", u"tracking", u"sendung", u"注文", u"番号"}),
+      KeywordIndex(t, {u"tel", u"tél", u"phone", u"fon", u"mobil", u"móvil", u"handy", u"cell", u"fax", u"portable",
+                       u"gsm", u"call", u"tfno", u"tlf", u"ruf", u"whatsapp", u"電話", u"携帯"}),
+      KeywordIndex(t, {u"nr",       u"no.",     u"n°",      u"nº",         u"#",       u"order",    u"bestell",
+                       u"rechnung", u"invoice", u"kunden",  u"artikel",    u"ref",     u"commande", u"facture",
+                       u"pedido",   u"factura", u"factuur", u"bestelling", u"sku",     u"iban",     u"konto",
+                       u"account",  u"ticket",  u"serial",  u"tracking",   u"sendung", u"注文",     u"番号"}),
   };
   std::size_t i = 0;
   while (i < t.size()) {

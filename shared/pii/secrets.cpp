@@ -10,7 +10,7 @@ namespace sealshot::pii {
 
 namespace {
 
-constexpr std::size_t kMaxToken = 4096;     // longer runs are data blobs, not credentials
+constexpr std::size_t kMaxToken = 4096;  // longer runs are data blobs, not credentials
 constexpr std::size_t kMaxKeyName = 48;
 constexpr std::size_t kMinGenericValue = 16;
 constexpr std::size_t kMaxGenericValue = 512;
@@ -19,11 +19,16 @@ enum class Charset { upper_digit, alnum, alnum_underscore, alnum_dash, base64url
 
 constexpr bool in_charset(char16_t c, Charset cs) noexcept {
   switch (cs) {
-    case Charset::upper_digit: return is_upper(c) || is_digit(c);
-    case Charset::alnum: return is_alnum(c);
-    case Charset::alnum_underscore: return is_alnum(c) || c == u'_';
-    case Charset::alnum_dash: return is_alnum(c) || c == u'-';
-    case Charset::base64url: return is_alnum(c) || c == u'-' || c == u'_';
+    case Charset::upper_digit:
+      return is_upper(c) || is_digit(c);
+    case Charset::alnum:
+      return is_alnum(c);
+    case Charset::alnum_underscore:
+      return is_alnum(c) || c == u'_';
+    case Charset::alnum_dash:
+      return is_alnum(c) || c == u'-';
+    case Charset::base64url:
+      return is_alnum(c) || c == u'-' || c == u'_';
   }
   return false;
 }
@@ -47,7 +52,7 @@ constexpr std::array<Prefixed, 22> kPrefixed = {{
     {u"ghs_", Charset::alnum, 36, 255},
     {u"ghr_", Charset::alnum, 36, 255},
     {u"github_pat_", Charset::alnum_underscore, 22, 255},
-    {u"sk_live_", Charset::alnum, 10, 255},   // Stripe
+    {u"sk_live_", Charset::alnum, 10, 255},  // Stripe
     {u"sk_test_", Charset::alnum, 10, 255},
     {u"rk_live_", Charset::alnum, 10, 255},
     {u"rk_test_", Charset::alnum, 10, 255},
@@ -125,9 +130,7 @@ std::size_t bearer_token(Text t, std::size_t s, std::size_t& token_start) noexce
   return e;
 }
 
-constexpr bool is_key_name_char(char16_t c) noexcept {
-  return is_alnum(c) || c == u'_' || c == u'-' || c == u'.';
-}
+constexpr bool is_key_name_char(char16_t c) noexcept { return is_alnum(c) || c == u'_' || c == u'-' || c == u'.'; }
 
 bool ends_with_lower(Text t, std::size_t b, std::size_t e, std::u16string_view suffix) noexcept {
   if (e - b < suffix.size()) return false;
@@ -139,9 +142,9 @@ bool ends_with_lower(Text t, std::size_t b, std::size_t e, std::u16string_view s
 }
 
 bool is_secret_name(Text t, std::size_t b, std::size_t e) noexcept {
-  static constexpr std::array<std::u16string_view, 9> kSuffixes = {
-      u"api_key", u"apikey", u"api-key", u"token", u"secret", u"secret_key", u"access_key",
-      u"private_key", u"password"};
+  static constexpr std::array<std::u16string_view, 9> kSuffixes = {u"api_key",    u"apikey",      u"api-key",
+                                                                   u"token",      u"secret",      u"secret_key",
+                                                                   u"access_key", u"private_key", u"password"};
   for (auto sfx : kSuffixes) {
     if (ends_with_lower(t, b, e, sfx)) return true;
   }
@@ -153,8 +156,20 @@ bool is_secret_name(Text t, std::size_t b, std::size_t e) noexcept {
 constexpr bool is_value_char(char16_t c) noexcept {
   if (c <= u' ' || c > u'~') return false;
   switch (c) {
-    case u'"': case u'\'': case u'`': case u',': case u';': case u'&':
-    case u'<': case u'>': case u'(': case u')': case u'[': case u']': case u'{': case u'}':
+    case u'"':
+    case u'\'':
+    case u'`':
+    case u',':
+    case u';':
+    case u'&':
+    case u'<':
+    case u'>':
+    case u'(':
+    case u')':
+    case u'[':
+    case u']':
+    case u'{':
+    case u'}':
       return false;
     default:
       return true;

@@ -10,15 +10,28 @@ constexpr char16_t fold_unit(char16_t c) noexcept {
   if (c >= 0xFF01 && c <= 0xFF5E) return static_cast<char16_t>(c - 0xFEE0);  // full-width ASCII
   switch (c) {
     case 0x00A0:  // no-break space (French "01 42 68 53 00" often uses it)
-    case 0x2000: case 0x2001: case 0x2002: case 0x2003: case 0x2004: case 0x2005:
-    case 0x2006: case 0x2007: case 0x2008: case 0x2009: case 0x200A:
+    case 0x2000:
+    case 0x2001:
+    case 0x2002:
+    case 0x2003:
+    case 0x2004:
+    case 0x2005:
+    case 0x2006:
+    case 0x2007:
+    case 0x2008:
+    case 0x2009:
+    case 0x200A:
     case 0x202F:  // narrow no-break space
     case 0x205F:
     case 0x3000:  // ideographic space
       return u' ';
     // Hyphen look-alikes only. En and em dashes are left alone on purpose: they
     // separate phrases ("mail me at a@b.com—thanks"), not digit groups.
-    case 0x2010: case 0x2011: case 0x2012: case 0x2212: case 0xFE63:
+    case 0x2010:
+    case 0x2011:
+    case 0x2012:
+    case 0x2212:
+    case 0xFE63:
       return u'-';
     default:
       return c;

@@ -38,14 +38,14 @@ constexpr bool is_intl_letter(char16_t c) noexcept {
   if (c < 0x00AA) return false;
   if (c == 0x00AA || c == 0x00B5 || c == 0x00BA) return true;
   if (c >= 0x00C0 && c <= 0x024F) return c != 0x00D7 && c != 0x00F7;
-  if (c >= 0x0250 && c <= 0x036F) return true;                   // IPA, combining marks
+  if (c >= 0x0250 && c <= 0x036F) return true;  // IPA, combining marks
   if (c >= 0x0370 && c <= 0x03FF) return c != 0x037E && c != 0x0387;
-  if (c >= 0x0400 && c <= 0x052F) return true;                   // Cyrillic
-  if (c >= 0x0531 && c <= 0x0587) return true;                   // Armenian
-  if (c >= 0x05D0 && c <= 0x05EA) return true;                   // Hebrew
-  if (c >= 0x0620 && c <= 0x064A) return true;                   // Arabic
-  if (c >= 0x0900 && c <= 0x0963) return true;                   // Devanagari
-  if (c >= 0x1E00 && c <= 0x1FFF) return true;                   // Latin/Greek extended
+  if (c >= 0x0400 && c <= 0x052F) return true;  // Cyrillic
+  if (c >= 0x0531 && c <= 0x0587) return true;  // Armenian
+  if (c >= 0x05D0 && c <= 0x05EA) return true;  // Hebrew
+  if (c >= 0x0620 && c <= 0x064A) return true;  // Arabic
+  if (c >= 0x0900 && c <= 0x0963) return true;  // Devanagari
+  if (c >= 0x1E00 && c <= 0x1FFF) return true;  // Latin/Greek extended
   return false;
 }
 

@@ -94,8 +94,8 @@ std::vector<std::uint8_t> libpng_encode(const Shot& shot, int level) {
         sink->insert(sink->end(), data, data + n);
       },
       nullptr);
-  png_set_IHDR(png, info, png_uint_32(shot.width), png_uint_32(shot.height), 8, PNG_COLOR_TYPE_RGB,
-               PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_set_IHDR(png, info, png_uint_32(shot.width), png_uint_32(shot.height), 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   png_set_compression_level(png, level);
   png_write_info(png, info);
   png_set_filler(png, 0, PNG_FILLER_AFTER);  // rows are RGBA; libpng drops the 4th byte
@@ -113,7 +113,8 @@ std::vector<std::uint8_t> encode_or_die(const Shot& shot, const PngOptions& opti
 
 std::vector<std::uint8_t> seal_report(const std::vector<std::uint8_t>& png) {
   const PayloadPartView parts[] = {
-      {kManifestPartName, "application/json",
+      {kManifestPartName,
+       "application/json",
        {reinterpret_cast<const std::uint8_t*>(kManifest), std::strlen(kManifest)}},
       {kScreenshotPartName, "image/png", png},
   };
@@ -125,8 +126,7 @@ std::vector<std::uint8_t> seal_report(const std::vector<std::uint8_t>& png) {
 }
 
 void redact_or_die(std::vector<std::uint8_t>& pixels, const Shot& shot) {
-  auto stats = redact_rects({pixels.data(), pixels.size(), shot.width, shot.height}, g_rects,
-                            shot.device_pixel_ratio);
+  auto stats = redact_rects({pixels.data(), pixels.size(), shot.width, shot.height}, g_rects, shot.device_pixel_ratio);
   if (!stats.ok()) die("redact_rects: " + stats.message());
 }
 
@@ -279,8 +279,10 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       const bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
       if (run.run_type != Run::RT_Iteration && !median) continue;
       Entry& e = results_[run.run_name.function_name];
-      if (median) e.median_ms = run.GetAdjustedRealTime();
-      else e.times_ms.push_back(run.GetAdjustedRealTime());  // every benchmark is registered in ms
+      if (median)
+        e.median_ms = run.GetAdjustedRealTime();
+      else
+        e.times_ms.push_back(run.GetAdjustedRealTime());  // every benchmark is registered in ms
       if (auto it = run.counters.find("bytes"); it != run.counters.end()) e.bytes = it->second.value;
     }
     // With repetitions, show only the median line of each benchmark (the
@@ -315,8 +317,8 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       };
       std::sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) { return key(a.first) < key(b.first); });
       for (const auto& [name, e] : rows) {
-        std::printf("  %-34s %10.1f %10.0f %8.3f %8.3f\n", name.c_str(), e->median(), e->bytes,
-                    e->bytes / base->bytes, e->median() / base->median());
+        std::printf("  %-34s %10.1f %10.0f %8.3f %8.3f\n", name.c_str(), e->median(), e->bytes, e->bytes / base->bytes,
+                    e->median() / base->median());
       }
       if (const Entry* p = find("pipeline/" + shot.name)) {
         std::printf("  full pipeline (copy+redact+encode+seal): %.1f ms, %.0f bytes sealed\n", p->median(), p->bytes);
@@ -357,8 +359,8 @@ void register_benchmarks() {
       benchmark::RegisterBenchmark(name.c_str(), fn, args...)->Unit(benchmark::kMillisecond)->UseRealTime();
     };
     auto variant = [&](PngOptions o) {
-      add("png_encode/" + s + "/" + filter_name(o.filter) + "-L" + std::to_string(o.compression_level),
-          BM_png_encode, &shot, o);
+      add("png_encode/" + s + "/" + filter_name(o.filter) + "-L" + std::to_string(o.compression_level), BM_png_encode,
+          &shot, o);
     };
     if (!photo) add("redact/" + s, BM_redact, &shot);
     add("png_encode/" + s + "/default", BM_png_encode, &shot, defaults);
@@ -383,16 +385,20 @@ void register_benchmarks() {
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);  // consumes --benchmark_* flags
-  std::string dir = std::getenv("SEALSHOT_SCREENSHOTS") ? std::getenv("SEALSHOT_SCREENSHOTS")
-                                                        : SEALSHOT_DEFAULT_SCREENSHOTS;
+  std::string dir =
+      std::getenv("SEALSHOT_SCREENSHOTS") ? std::getenv("SEALSHOT_SCREENSHOTS") : SEALSHOT_DEFAULT_SCREENSHOTS;
   std::string rects_path;
   bool save_redacted = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg.rfind("--screenshots=", 0) == 0) dir = arg.substr(14);
-    else if (arg.rfind("--rects=", 0) == 0) rects_path = arg.substr(8);
-    else if (arg == "--save-redacted") save_redacted = true;
-    else die("unknown argument " + arg + " (see the comment at the top of core_bench.cpp)");
+    if (arg.rfind("--screenshots=", 0) == 0)
+      dir = arg.substr(14);
+    else if (arg.rfind("--rects=", 0) == 0)
+      rects_path = arg.substr(8);
+    else if (arg == "--save-redacted")
+      save_redacted = true;
+    else
+      die("unknown argument " + arg + " (see the comment at the top of core_bench.cpp)");
   }
   if (!crypto_init().ok()) die("libsodium failed to initialise");
   auto keys = keypair_generate();
@@ -404,12 +410,12 @@ int main(int argc, char** argv) {
     verify_round_trip(shot);
     if (save_redacted) {
       const std::string out = dir + "/account-" + shot.name + ".redacted.png";
-      std::ofstream(out, std::ios::binary).write(reinterpret_cast<const char*>(shot.png.data()),
-                                                 std::streamsize(shot.png.size()));
+      std::ofstream(out, std::ios::binary)
+          .write(reinterpret_cast<const char*>(shot.png.data()), std::streamsize(shot.png.size()));
     }
   }
-  std::printf("core_bench: %zu screenshot(s) from %s, %zu redaction rects, PNG round trip verified\n",
-              g_shots.size(), dir.c_str(), g_rects.size());
+  std::printf("core_bench: %zu screenshot(s) from %s, %zu redaction rects, PNG round trip verified\n", g_shots.size(),
+              dir.c_str(), g_rects.size());
   register_benchmarks();
   SummaryReporter reporter(isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_ColorTabular
                                                  : benchmark::ConsoleReporter::OO_Tabular);

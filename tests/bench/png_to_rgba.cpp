@@ -27,8 +27,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::FILE* out = std::fopen(argv[2], "wb");
-  if (out == nullptr || std::fwrite(pixels.data(), 1, pixels.size(), out) != pixels.size() ||
-      std::fclose(out) != 0) {
+  if (out == nullptr || std::fwrite(pixels.data(), 1, pixels.size(), out) != pixels.size() || std::fclose(out) != 0) {
     std::perror(argv[2]);
     return 1;
   }

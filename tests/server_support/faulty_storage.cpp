@@ -24,7 +24,8 @@ class FaultyWriter final : public server::SubmissionWriter {
 Result<std::unique_ptr<server::SubmissionWriter>> FaultyStorage::begin_submission(std::string_view project_id) {
   auto writer = real_.begin_submission(project_id);
   if (!writer.ok()) return writer.status();
-  return std::unique_ptr<server::SubmissionWriter>(std::make_unique<FaultyWriter>(std::move(writer).value(), write_fault));
+  return std::unique_ptr<server::SubmissionWriter>(
+      std::make_unique<FaultyWriter>(std::move(writer).value(), write_fault));
 }
 
 }  // namespace sealshot::test

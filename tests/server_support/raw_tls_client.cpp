@@ -3,11 +3,10 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <openssl/err.h>
 
 #include <algorithm>
 #include <cctype>
@@ -67,8 +66,8 @@ RawConnection::~RawConnection() {
 bool RawConnection::send(std::string_view bytes) {
   while (!bytes.empty()) {
     const int chunk = static_cast<int>(std::min<std::size_t>(bytes.size(), 1 << 20));
-    const int n = ssl_ ? SSL_write(ssl_, bytes.data(), chunk)
-                       : static_cast<int>(::send(fd_, bytes.data(), chunk, MSG_NOSIGNAL));
+    const int n =
+        ssl_ ? SSL_write(ssl_, bytes.data(), chunk) : static_cast<int>(::send(fd_, bytes.data(), chunk, MSG_NOSIGNAL));
     if (n <= 0) return false;
     bytes.remove_prefix(static_cast<std::size_t>(n));
   }
@@ -107,7 +106,8 @@ std::optional<RawResponse> RawConnection::read_response() {
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return std::tolower(ch); });
     response.headers[name] = line.substr(line.find_first_not_of(' ', colon + 1));
   }
-  const std::size_t length = response.headers.count("content-length") ? std::stoul(response.headers["content-length"]) : 0;
+  const std::size_t length =
+      response.headers.count("content-length") ? std::stoul(response.headers["content-length"]) : 0;
   while (pending_.size() < length) {
     if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
     const int n = read_some(buffer, sizeof buffer);

@@ -4,14 +4,14 @@
 // httplib::SSLClient cannot. Loopback only; every wait has a timeout.
 #pragma once
 
+#include <openssl/ssl.h>
+
 #include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <openssl/ssl.h>
 
 namespace sealshot::test {
 

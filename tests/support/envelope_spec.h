@@ -46,7 +46,7 @@ struct Fields {
   std::uint32_t chunk_size;
   std::uint64_t payload_size;
   std::string project_id;
-  std::size_t header_size;   // bytes before the first chunk
+  std::size_t header_size;  // bytes before the first chunk
   std::uint64_t chunk_count;
   std::uint64_t total_size;
 };
@@ -64,9 +64,7 @@ inline std::optional<Fields> read_fields(std::span<const std::uint8_t> e) {
   if (e.size() < kFixed + f.id_length) return std::nullopt;
   f.project_id.assign(reinterpret_cast<const char*>(&e[kFixed]), f.id_length);
   f.header_size = kFixed + f.id_length + kSealedKey + kStreamHeader;
-  f.chunk_count = f.chunk_size == 0 ? 0
-                  : f.payload_size == 0 ? 1
-                                        : (f.payload_size + f.chunk_size - 1) / f.chunk_size;
+  f.chunk_count = f.chunk_size == 0 ? 0 : f.payload_size == 0 ? 1 : (f.payload_size + f.chunk_size - 1) / f.chunk_size;
   f.total_size = f.header_size + f.payload_size + f.chunk_count * kAbytes;
   return f;
 }
@@ -87,8 +85,8 @@ inline std::optional<std::vector<std::uint8_t>> open(std::span<const std::uint8_
   for (std::uint64_t i = 0; i < f->chunk_count; ++i) {
     const std::size_t len = std::size_t(std::min<std::uint64_t>(f->chunk_size, f->payload_size - at));
     unsigned char tag = 0;
-    if (crypto_secretstream_xchacha20poly1305_pull(&st, out.data() + at, nullptr, &tag, e.data() + in,
-                                                   len + kAbytes, e.data(), f->header_size) != 0) {
+    if (crypto_secretstream_xchacha20poly1305_pull(&st, out.data() + at, nullptr, &tag, e.data() + in, len + kAbytes,
+                                                   e.data(), f->header_size) != 0) {
       return std::nullopt;
     }
     const bool last = i + 1 == f->chunk_count;
@@ -100,8 +98,8 @@ inline std::optional<std::vector<std::uint8_t>> open(std::span<const std::uint8_
 }
 
 struct CraftOptions {
-  std::vector<unsigned char> tags;              // per chunk; empty: MESSAGE..., FINAL
-  std::optional<std::uint64_t> declared_size;   // payload size written in the header
+  std::vector<unsigned char> tags;             // per chunk; empty: MESSAGE..., FINAL
+  std::optional<std::uint64_t> declared_size;  // payload size written in the header
 };
 
 // Writes an envelope with libsodium directly (system randomness for keys).
@@ -131,8 +129,8 @@ inline std::vector<std::uint8_t> craft(std::string_view project, const std::uint
     const unsigned char tag = i < options.tags.size() ? options.tags[i]
                               : i + 1 == n            ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
                                                       : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
-    crypto_secretstream_xchacha20poly1305_push(&st, &e[out], nullptr, payload.data() + at, len, e.data(),
-                                               header_size, tag);
+    crypto_secretstream_xchacha20poly1305_push(&st, &e[out], nullptr, payload.data() + at, len, e.data(), header_size,
+                                               tag);
     out += len + kAbytes;
     at += len;
   }

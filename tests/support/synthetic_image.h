@@ -18,7 +18,9 @@ inline std::vector<std::uint8_t> make_screenshot(int width, int height) {
       std::uint8_t r, g, b;
       if (y < height / 8) {
         // Flat toolbar with a 1-pixel separator line.
-        r = 0x2b; g = 0x30; b = 0x3b;
+        r = 0x2b;
+        g = 0x30;
+        b = 0x3b;
         if (y == height / 8 - 1) r = g = b = 0x10;
       } else if (x < width / 4) {
         // Gradient sidebar.
@@ -31,13 +33,20 @@ inline std::vector<std::uint8_t> make_screenshot(int width, int height) {
         const int line = (y - height / 8) % 12;
         if (line < 8) {
           const int glyph = (x / 6) * 7 + (y - height / 8) / 12;
-          const bool ink = ((glyph * 2654435761u) >> 13 & 3) != 0 && ((x % 6) != 5) &&
-                           (((x * 7 + y * 3) ^ glyph) % 5 < 2);
+          const bool ink =
+              ((glyph * 2654435761u) >> 13 & 3) != 0 && ((x % 6) != 5) && (((x * 7 + y * 3) ^ glyph) % 5 < 2);
           if (ink) r = g = b = std::uint8_t(0x20 + (glyph & 0x1f));
         }
-        if (x % 97 == 0) { r = 0xd0; g = 0x10; b = 0x10; }  // a red vertical rule
+        if (x % 97 == 0) {
+          r = 0xd0;
+          g = 0x10;
+          b = 0x10;
+        }  // a red vertical rule
       }
-      p[0] = r; p[1] = g; p[2] = b; p[3] = 255;
+      p[0] = r;
+      p[1] = g;
+      p[2] = b;
+      p[3] = 255;
     }
   }
   return px;
