@@ -236,6 +236,20 @@ std::size_t match_at(Text t, std::size_t s, const Keywords& keywords) noexcept {
   return 0;
 }
 
+// True when the code units before i are one space or dash and a token that
+// mixes letters and digits ("AA1 01 2345 6784" of the UPS number
+// "1Z 999 AA1 01 2345 6784"): the digits continue a code, not a phone
+// number. Looks back at most 24 units, so scanning stays linear.
+bool follows_mixed_token(Text t, std::size_t i) noexcept {
+  if (i < 2 || (t[i - 1] != u' ' && t[i - 1] != u'-')) return false;
+  bool letter = false, digit = false;
+  for (std::size_t k = i - 1, steps = 0; k > 0 && steps < 24 && is_alnum(t[k - 1]); --k, ++steps) {
+    letter = letter || is_alpha(t[k - 1]);
+    digit = digit || is_digit(t[k - 1]);
+  }
+  return letter && digit;
+}
+
 bool is_trigger(Text t, std::size_t i) noexcept {
   const char16_t c = t[i];
   const char16_t p = before(t, i);
@@ -247,7 +261,7 @@ bool is_trigger(Text t, std::size_t i) noexcept {
   if (c == u'(') return is_digit(at(t, i + 1)) && !is_word(p);
   // A digit right after '+' belongs to the '+' trigger; trying it alone would
   // turn a rejected "+5 123 4567" into a national number.
-  return is_digit(c) && p != u'+' && clean_left(t, i);
+  return is_digit(c) && p != u'+' && clean_left(t, i) && !follows_mixed_token(t, i);
 }
 
 }  // namespace
