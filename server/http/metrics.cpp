@@ -24,14 +24,22 @@ std::string Metrics::render_prometheus() const {
   out.precision(6);
   std::lock_guard lock(mutex_);
 
-  out << "# HELP sealshot_http_requests_total HTTP requests answered, by route and status.\n"
-         "# TYPE sealshot_http_requests_total counter\n";
+  // Every family: its HELP and TYPE lines once, then its samples. Naming the
+  // family once keeps the three spellings from drifting apart.
+  const auto family = [&out](const char* name, const char* type, const char* help) {
+    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n";
+  };
+  const auto single = [&](const char* name, const char* type, const char* help, auto value) {
+    family(name, type, help);
+    out << name << " " << value << "\n";
+  };
+
+  family("sealshot_http_requests_total", "counter", "HTTP requests answered, by route and status.");
   for (const auto& [key, count] : requests_) {
     out << "sealshot_http_requests_total{route=\"" << key.first << "\",status=\"" << key.second << "\"} " << count
         << "\n";
   }
-  out << "# HELP sealshot_http_request_duration_seconds Time from request headers read to response written.\n"
-         "# TYPE sealshot_http_request_duration_seconds histogram\n";
+  family("sealshot_http_request_duration_seconds", "histogram", "Time from request headers read to response written.");
   for (const auto& [route, h] : latency_) {
     std::uint64_t cumulative = 0;
     for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {
@@ -43,38 +51,24 @@ std::string Metrics::render_prometheus() const {
         << "sealshot_http_request_duration_seconds_sum{route=\"" << route << "\"} " << h.sum << "\n"
         << "sealshot_http_request_duration_seconds_count{route=\"" << route << "\"} " << h.count << "\n";
   }
-  out << "# HELP sealshot_http_request_body_bytes_total Request body bytes received.\n"
-         "# TYPE sealshot_http_request_body_bytes_total counter\n"
-      << "sealshot_http_request_body_bytes_total " << bytes_in_ << "\n"
-      << "# HELP sealshot_storage_errors_total Storage calls that failed (including disk full).\n"
-         "# TYPE sealshot_storage_errors_total counter\n"
-      << "sealshot_storage_errors_total " << storage_errors_.load() << "\n"
-      << "# HELP sealshot_submissions_total Submissions stored (created) or answered from an earlier idempotent "
-         "request (replayed).\n"
-         "# TYPE sealshot_submissions_total counter\n"
-      << "sealshot_submissions_total{result=\"created\"} " << submissions_created_.load() << "\n"
-      << "sealshot_submissions_total{result=\"replayed\"} " << submissions_replayed_.load() << "\n"
-      << "# HELP sealshot_tls_handshake_failures_total TLS handshakes that failed (old protocol, bad client).\n"
-         "# TYPE sealshot_tls_handshake_failures_total counter\n"
-      << "sealshot_tls_handshake_failures_total " << tls_handshake_failures_.load() << "\n"
-      << "# HELP sealshot_http_queue_depth Accepted connections waiting for a worker.\n"
-         "# TYPE sealshot_http_queue_depth gauge\n"
-      << "sealshot_http_queue_depth " << queue_.queued.load() << "\n"
-      << "# HELP sealshot_http_in_flight Connections being served by a worker.\n"
-         "# TYPE sealshot_http_in_flight gauge\n"
-      << "sealshot_http_in_flight " << queue_.busy_workers.load() << "\n"
-      << "# HELP sealshot_http_overflow_in_flight Connections being answered 503 by the overflow pool.\n"
-         "# TYPE sealshot_http_overflow_in_flight gauge\n"
-      << "sealshot_http_overflow_in_flight " << queue_.overflow_busy.load() << "\n"
-      << "# HELP sealshot_http_overflow_connections_total Connections handed to the overflow pool (answered 503).\n"
-         "# TYPE sealshot_http_overflow_connections_total counter\n"
-      << "sealshot_http_overflow_connections_total " << queue_.overflowed_total.load() << "\n"
-      << "# HELP sealshot_http_dropped_connections_total Connections closed unanswered (both pools full).\n"
-         "# TYPE sealshot_http_dropped_connections_total counter\n"
-      << "sealshot_http_dropped_connections_total " << queue_.dropped_total.load() << "\n"
-      << "# HELP sealshot_draining 1 while the server drains before exit.\n"
-         "# TYPE sealshot_draining gauge\n"
-      << "sealshot_draining " << (draining_.load() ? 1 : 0) << "\n";
+  single("sealshot_http_request_body_bytes_total", "counter", "Request body bytes received.", bytes_in_);
+  single("sealshot_storage_errors_total", "counter", "Storage calls that failed (including disk full).",
+         storage_errors_.load());
+  family("sealshot_submissions_total", "counter",
+         "Submissions stored (created) or answered from an earlier idempotent request (replayed).");
+  out << "sealshot_submissions_total{result=\"created\"} " << submissions_created_.load() << "\n"
+      << "sealshot_submissions_total{result=\"replayed\"} " << submissions_replayed_.load() << "\n";
+  single("sealshot_tls_handshake_failures_total", "counter", "TLS handshakes that failed (old protocol, bad client).",
+         tls_handshake_failures_.load());
+  single("sealshot_http_queue_depth", "gauge", "Accepted connections waiting for a worker.", queue_.queued.load());
+  single("sealshot_http_in_flight", "gauge", "Connections being served by a worker.", queue_.busy_workers.load());
+  single("sealshot_http_overflow_in_flight", "gauge", "Connections being answered 503 by the overflow pool.",
+         queue_.overflow_busy.load());
+  single("sealshot_http_overflow_connections_total", "counter",
+         "Connections handed to the overflow pool (answered 503).", queue_.overflowed_total.load());
+  single("sealshot_http_dropped_connections_total", "counter", "Connections closed unanswered (both pools full).",
+         queue_.dropped_total.load());
+  single("sealshot_draining", "gauge", "1 while the server drains before exit.", draining_.load() ? 1 : 0);
   return out.str();
 }
 
