@@ -1,6 +1,7 @@
 #include "http/config.h"
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <cstdlib>
 #include <set>
 
@@ -41,6 +42,16 @@ Status load_config_file(CLI::App& app, const std::string& path) {
   return {};
 }
 
+// Every setting reads SEALSHOT_<FLAG> from the environment (the name is
+// derived from the flag so the two cannot drift apart) and shows its default
+// in --help.
+template <class T>
+CLI::Option* setting(CLI::App& app, const std::string& flag, T& value, const std::string& help) {
+  std::string env = "SEALSHOT_";
+  for (char ch : flag.substr(2)) env += ch == '-' ? '_' : char(std::toupper(static_cast<unsigned char>(ch)));
+  return app.add_option(flag, value, help)->envname(env)->capture_default_str();
+}
+
 }  // namespace
 
 Status parse_listen_address(const std::string& text, std::string& host, int& port) {
@@ -77,10 +88,8 @@ ConfigOutcome parse_server_config(int argc, const char* const* argv) {
 
   app.add_option("--config", config_path, "TOML/INI file with any of these options (key = value)")
       ->envname("SEALSHOT_CONFIG");
-  app.add_option("--listen", listen, "host:port to listen on")->envname("SEALSHOT_LISTEN")->capture_default_str();
-  app.add_option("--data-dir", c.data_dir, "database, blobs and the generated TLS certificate")
-      ->envname("SEALSHOT_DATA_DIR")
-      ->capture_default_str();
+  setting(app, "--listen", listen, "host:port to listen on");
+  setting(app, "--data-dir", c.data_dir, "database, blobs and the generated TLS certificate");
   app.add_option("--tls-cert", c.tls_cert, "PEM certificate chain (default: self-signed for localhost)")
       ->envname("SEALSHOT_TLS_CERT");
   app.add_option("--tls-key", c.tls_key, "PEM private key for --tls-cert")->envname("SEALSHOT_TLS_KEY");
@@ -91,73 +100,34 @@ ConfigOutcome parse_server_config(int argc, const char* const* argv) {
       ->delimiter(',');
   app.add_flag("--metrics-public", c.metrics_public, "serve /metrics to any client, not only loopback")
       ->envname("SEALSHOT_METRICS_PUBLIC");
-  app.add_option("--log-level", c.log_level, "debug, info, warn or error")
-      ->envname("SEALSHOT_LOG_LEVEL")
-      ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
-      ->capture_default_str();
+  setting(app, "--log-level", c.log_level, "debug, info, warn or error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
   app.add_option("--widget-dir", c.widget_dir, "serve the built widget from DIR at /widget.js (read at start-up)")
       ->envname("SEALSHOT_WIDGET_DIR");
-  app.add_option("--purge-interval", purge_interval, "seconds between retention purges")
-      ->envname("SEALSHOT_PURGE_INTERVAL")
-      ->check(CLI::Range(1L, 7L * 24 * 3600))
-      ->capture_default_str();
+  setting(app, "--purge-interval", purge_interval, "seconds between retention purges")
+      ->check(CLI::Range(1L, 7L * 24 * 3600));
 
-  app.add_option("--max-body-bytes", l.max_body_bytes, "default body limit (a project may set its own)")
-      ->envname("SEALSHOT_MAX_BODY_BYTES")
-      ->check(CLI::Range(std::uint64_t{1024}, kMaxEnvelopeBytes))
-      ->capture_default_str();
-  app.add_option("--threads", l.worker_threads, "worker threads (one connection each)")
-      ->envname("SEALSHOT_THREADS")
-      ->check(CLI::Range(1, 4096))
-      ->capture_default_str();
-  app.add_option("--queue", l.queue_capacity, "accepted connections waiting for a worker")
-      ->envname("SEALSHOT_QUEUE")
-      ->check(CLI::Range(0, 100000))
-      ->capture_default_str();
-  app.add_option("--overflow-threads", l.overflow_threads, "threads that answer 503 when the queue is full")
-      ->envname("SEALSHOT_OVERFLOW_THREADS")
-      ->check(CLI::Range(1, 64))
-      ->capture_default_str();
-  app.add_option("--overflow-queue", l.overflow_queue_capacity, "connections waiting for a 503")
-      ->envname("SEALSHOT_OVERFLOW_QUEUE")
-      ->check(CLI::Range(0, 10000))
-      ->capture_default_str();
-  app.add_option("--read-timeout", read_timeout, "seconds a socket read may wait")
-      ->envname("SEALSHOT_READ_TIMEOUT")
-      ->check(CLI::Range(1L, 600L))
-      ->capture_default_str();
-  app.add_option("--write-timeout", write_timeout, "seconds a socket write may wait")
-      ->envname("SEALSHOT_WRITE_TIMEOUT")
-      ->check(CLI::Range(1L, 600L))
-      ->capture_default_str();
-  app.add_option("--keep-alive-timeout", keep_alive_timeout, "seconds an idle connection is kept")
-      ->envname("SEALSHOT_KEEP_ALIVE_TIMEOUT")
-      ->check(CLI::Range(1L, 600L))
-      ->capture_default_str();
-  app.add_option("--keep-alive-max", l.keep_alive_max_requests, "requests per connection")
-      ->envname("SEALSHOT_KEEP_ALIVE_MAX")
-      ->check(CLI::Range(1, 100000))
-      ->capture_default_str();
-  app.add_option("--body-timeout", body_timeout, "seconds one request body may take in total")
-      ->envname("SEALSHOT_BODY_TIMEOUT")
-      ->check(CLI::Range(1L, 3600L))
-      ->capture_default_str();
-  app.add_option("--rate-ip-per-minute", r.per_ip_per_minute, "submissions per client address (0: off)")
-      ->envname("SEALSHOT_RATE_IP_PER_MINUTE")
-      ->check(CLI::Range(0.0, 1e9))
-      ->capture_default_str();
-  app.add_option("--rate-ip-burst", r.per_ip_burst, "burst per client address")
-      ->envname("SEALSHOT_RATE_IP_BURST")
-      ->check(CLI::Range(1.0, 1e9))
-      ->capture_default_str();
-  app.add_option("--rate-project-per-minute", r.per_project_per_minute, "submissions per project (0: off)")
-      ->envname("SEALSHOT_RATE_PROJECT_PER_MINUTE")
-      ->check(CLI::Range(0.0, 1e9))
-      ->capture_default_str();
-  app.add_option("--rate-project-burst", r.per_project_burst, "burst per project")
-      ->envname("SEALSHOT_RATE_PROJECT_BURST")
-      ->check(CLI::Range(1.0, 1e9))
-      ->capture_default_str();
+  setting(app, "--max-body-bytes", l.max_body_bytes, "default body limit (a project may set its own)")
+      ->check(CLI::Range(std::uint64_t{1024}, kMaxEnvelopeBytes));
+  setting(app, "--threads", l.worker_threads, "worker threads (one connection each)")->check(CLI::Range(1, 4096));
+  setting(app, "--queue", l.queue_capacity, "accepted connections waiting for a worker")->check(CLI::Range(0, 100000));
+  setting(app, "--overflow-threads", l.overflow_threads, "threads that answer 503 when the queue is full")
+      ->check(CLI::Range(1, 64));
+  setting(app, "--overflow-queue", l.overflow_queue_capacity, "connections waiting for a 503")
+      ->check(CLI::Range(0, 10000));
+  setting(app, "--read-timeout", read_timeout, "seconds a socket read may wait")->check(CLI::Range(1L, 600L));
+  setting(app, "--write-timeout", write_timeout, "seconds a socket write may wait")->check(CLI::Range(1L, 600L));
+  setting(app, "--keep-alive-timeout", keep_alive_timeout, "seconds an idle connection is kept")
+      ->check(CLI::Range(1L, 600L));
+  setting(app, "--keep-alive-max", l.keep_alive_max_requests, "requests per connection")->check(CLI::Range(1, 100000));
+  setting(app, "--body-timeout", body_timeout, "seconds one request body may take in total")
+      ->check(CLI::Range(1L, 3600L));
+  setting(app, "--rate-ip-per-minute", r.per_ip_per_minute, "submissions per client address (0: off)")
+      ->check(CLI::Range(0.0, 1e9));
+  setting(app, "--rate-ip-burst", r.per_ip_burst, "burst per client address")->check(CLI::Range(1.0, 1e9));
+  setting(app, "--rate-project-per-minute", r.per_project_per_minute, "submissions per project (0: off)")
+      ->check(CLI::Range(0.0, 1e9));
+  setting(app, "--rate-project-burst", r.per_project_burst, "burst per project")->check(CLI::Range(1.0, 1e9));
 
   try {
     app.parse(argc, argv);
