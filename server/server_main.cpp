@@ -38,8 +38,10 @@ int run(const ServerConfig& config, JsonLog& log) {
   }
   log.info("storage_checked", {{"data_dir", config.data_dir},
                                {"submissions", report.value().submissions},
-                               {"orphan_blobs_removed", report.value().orphan_blobs_removed},
                                {"staging_files_removed", report.value().staging_files_removed},
+                               {"legacy_blobs_imported", report.value().legacy_blobs_imported},
+                               {"orphan_envelopes_removed", report.value().orphan_envelopes_removed},
+                               {"blob_bytes_released", report.value().blob_bytes_released},
                                {"dangling_rows_removed", report.value().dangling_rows_removed}});
 
   std::optional<TlsFiles> tls;

@@ -1,9 +1,12 @@
-// The SQLite + blob-file storage backend (server/storage/): projects,
-// tenant isolation, idempotency, pagination, retention, crash recovery,
-// disk-full handling, backup/restore and group commit.
+// The embedded storage backend (server/storage/: SQLite rows, envelopes in
+// segment files): projects, tenant isolation, idempotency, pagination,
+// retention, crash recovery, version 1 upgrades, disk-full handling,
+// backup/restore and group commit.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -23,6 +27,7 @@
 #include "schema.h"
 #include "sqlite_db.h"
 #include "sqlite_storage.h"
+#include "upload_buffer.h"
 
 namespace fs = std::filesystem;
 using namespace sealshot;
@@ -116,8 +121,40 @@ class StorageTest : public ::testing::Test {
     return submit(*storage_, project_id, body, key);
   }
 
-  std::string blob_path(const std::string& project, const std::string& id) {
-    return dir_ + "/blobs/" + project + "/" + id + ".env";
+  // Where the envelope of (project, id) is, read from the database itself.
+  BlobLocation location_of(const std::string& project, const std::string& id) {
+    sqlite::Connection db = sqlite::Connection::open(dir_ + "/sealshot.db", 1000, /*read_only=*/true).value();
+    sqlite::Statement q =
+        sqlite::Statement::prepare(db, "SELECT segment, byte_offset, byte_length FROM envelopes "
+                                       "WHERE project_id = ?1 AND submission_id = ?2")
+            .value();
+    q.bind(1, project).bind(2, id);
+    EXPECT_TRUE(q.step("test").value()) << "no envelope row for " << id;
+    return {q.column_int(0), std::uint64_t(q.column_int(1)), std::uint64_t(q.column_int(2))};
+  }
+  std::string segment_path(std::int64_t segment) {
+    char name[32];
+    std::snprintf(name, sizeof name, "/segments/%08lld.seg", static_cast<long long>(segment));
+    return dir_ + name;
+  }
+  // The raw bytes on disk at a location (zeros once released).
+  std::vector<std::uint8_t> raw_bytes(const BlobLocation& at) {
+    std::vector<std::uint8_t> out(at.length);
+    const int fd = ::open(segment_path(at.segment).c_str(), O_RDONLY);
+    EXPECT_GE(fd, 0);
+    EXPECT_EQ(::pread(fd, out.data(), out.size(), off_t(at.offset)), ssize_t(out.size()));
+    ::close(fd);
+    return out;
+  }
+  // Sum of the segment files' sizes.
+  std::uint64_t segment_bytes() {
+    std::uint64_t total = 0;
+    for (const auto& e : fs::directory_iterator(dir_ + "/segments")) total += e.file_size();
+    return total;
+  }
+  void sql(const std::string& statements) {
+    sqlite::Connection db = sqlite::Connection::open(dir_ + "/sealshot.db", 1000).value();
+    ASSERT_TRUE(db.exec(statements.c_str(), "test").ok()) << statements;
   }
 
   std::string dir_;
@@ -241,7 +278,7 @@ TEST_F(StorageTest, ProjectInputIsValidated) {
 
 TEST_F(StorageTest, CommitMakesTheEnvelopeReadableAndLeavesNoStagingFile) {
   const Project p = make_project();
-  const std::vector<std::uint8_t> body = bytes_of(200'000, 7);  // several write buffers
+  const std::vector<std::uint8_t> body = bytes_of(200'000, 7);  // several memory blocks
   Result<CommitResult> r = submit(p.id, body);
   ASSERT_TRUE(r.ok()) << r.message();
   const Submission& s = r.value().submission;
@@ -252,10 +289,20 @@ TEST_F(StorageTest, CommitMakesTheEnvelopeReadableAndLeavesNoStagingFile) {
   EXPECT_EQ(s.created_at_ms, clock_ms_.load());
   EXPECT_EQ(s.status, SubmissionStatus::fresh);
 
-  EXPECT_TRUE(fs::exists(blob_path(p.id, s.id)));
+  const BlobLocation at = location_of(p.id, s.id);
+  EXPECT_EQ(at.length, body.size());
+  EXPECT_EQ(raw_bytes(at), body);  // stored as received, back to back in a segment
   EXPECT_EQ(count_files(dir_ + "/staging"), 0u);
   EXPECT_EQ(storage_->read_envelope(p.id, s.id).value(), body);
   EXPECT_EQ(storage_->get_submission(p.id, s.id).value().size_bytes, body.size());
+
+  // A body past the in-memory limit spills to an unnamed file and reads back the same.
+  const std::vector<std::uint8_t> large = bytes_of(3 * UploadBuffer::kInlineBytes + 123, 8);
+  Result<CommitResult> big = submit(p.id, large);
+  ASSERT_TRUE(big.ok()) << big.message();
+  EXPECT_EQ(storage_->read_envelope(p.id, big.value().submission.id).value(), large);
+  EXPECT_EQ(location_of(p.id, big.value().submission.id).offset, at.offset + at.length);
+  EXPECT_EQ(count_files(dir_ + "/staging"), 0u);
 
   // Empty body and a second commit on the same writer.
   Result<std::unique_ptr<SubmissionWriter>> w = storage_->begin_submission(p.id);
@@ -267,14 +314,14 @@ TEST_F(StorageTest, CommitMakesTheEnvelopeReadableAndLeavesNoStagingFile) {
 
 TEST_F(StorageTest, AnUncommittedWriterLeavesNothingBehind) {
   const Project p = make_project();
-  {
+  for (std::size_t size : {std::size_t(100'000), 2 * UploadBuffer::kInlineBytes}) {  // in memory, spilled
     Result<std::unique_ptr<SubmissionWriter>> w = storage_->begin_submission(p.id);
     ASSERT_TRUE(w.ok());
-    ASSERT_TRUE(w.value()->write(bytes_of(100'000, 1)).ok());
-    EXPECT_EQ(count_files(dir_ + "/staging"), 1u);
+    ASSERT_TRUE(w.value()->write(bytes_of(size, 1)).ok());
+    EXPECT_EQ(count_files(dir_ + "/staging"), 0u);  // a spill file has no name
   }
   EXPECT_EQ(count_files(dir_ + "/staging"), 0u);
-  EXPECT_EQ(count_files(dir_ + "/blobs"), 0u);
+  EXPECT_EQ(segment_bytes(), 0u);
   EXPECT_TRUE(storage_->list_submissions(p.id, {}).value().items.empty());
 }
 
@@ -309,9 +356,9 @@ TEST_F(StorageTest, AnIdempotencyKeyStoresTheReportOncePerProject) {
   EXPECT_FALSE(again.value().created);
   EXPECT_EQ(again.value().submission.id, first.submission.id);
   EXPECT_EQ(again.value().submission.created_at_ms, first.submission.created_at_ms);
-  EXPECT_EQ(count_files(dir_ + "/blobs"), 1u);  // the second blob was discarded
+  EXPECT_EQ(segment_bytes(), body.size());  // the retry stored nothing
   EXPECT_EQ(count_files(dir_ + "/staging"), 0u);
-  // A retry is answered from the stored row, before any fsync or rename.
+  // A retry is answered from the stored row, before anything is written or synced.
   fault_op_ = FsOp::sync;
   fault_errno_ = EIO;
   EXPECT_FALSE(submit(a.id, body, "retry-7f3a").value().created);
@@ -319,7 +366,7 @@ TEST_F(StorageTest, AnIdempotencyKeyStoresTheReportOncePerProject) {
 
   // Same key, different body: refused, nothing stored.
   EXPECT_EQ(submit(a.id, bytes_of(3000, 10), "retry-7f3a").code(), ErrorCode::conflict);
-  EXPECT_EQ(count_files(dir_ + "/blobs"), 1u);
+  EXPECT_EQ(segment_bytes(), body.size());
   // Keys are per project.
   const Result<CommitResult> other = submit(b.id, body, "retry-7f3a");
   ASSERT_TRUE(other.ok());
@@ -354,7 +401,7 @@ TEST_F(StorageTest, ConcurrentCommitsWithOneKeyStoreOnce) {
   EXPECT_EQ(created, 1);
   EXPECT_EQ(ids.size(), 1u);
   EXPECT_EQ(storage_->list_submissions(p.id, {}).value().items.size(), 1u);
-  EXPECT_EQ(count_files(dir_ + "/blobs"), 1u);
+  EXPECT_EQ(segment_bytes(), body.size());  // duplicates are caught before their bytes are appended
   EXPECT_EQ(count_files(dir_ + "/staging"), 0u);
 }
 
@@ -418,19 +465,22 @@ TEST_F(StorageTest, StatusNamesRoundTrip) {
   EXPECT_FALSE(submission_status_from_name("fresh"));
 }
 
-TEST_F(StorageTest, PurgeDeletesRowsAndBlobsPastEachProjectsRetention) {
+TEST_F(StorageTest, PurgeDeletesRowsAndEnvelopesPastEachProjectsRetention) {
   const Project short_lived = make_project("A", 1), kept = make_project("B", 0), month = make_project("C", 30);
   const std::string old_a = submit(short_lived.id, bytes_of(10, 1), "k1").value().submission.id;
   const std::string old_b = submit(kept.id, bytes_of(10, 2)).value().submission.id;
   const std::string old_c = submit(month.id, bytes_of(10, 3)).value().submission.id;
   clock_ms_ += 2 * 86'400'000LL;
   const std::string new_a = submit(short_lived.id, bytes_of(10, 4)).value().submission.id;
+  const BlobLocation old_a_at = location_of(short_lived.id, old_a);
+  ASSERT_EQ(raw_bytes(old_a_at), bytes_of(10, 1));
 
   Result<std::uint64_t> purged = storage_->purge_expired(clock_ms_.load());
   ASSERT_TRUE(purged.ok()) << purged.message();
   EXPECT_EQ(purged.value(), 1u);
   EXPECT_EQ(storage_->get_submission(short_lived.id, old_a).code(), ErrorCode::not_found);
-  EXPECT_FALSE(fs::exists(blob_path(short_lived.id, old_a)));
+  EXPECT_EQ(raw_bytes(old_a_at), std::vector<std::uint8_t>(10, 0));  // gone from the disk, not just unlisted
+  EXPECT_EQ(storage_->read_envelope(short_lived.id, new_a).value(), bytes_of(10, 4));
   EXPECT_TRUE(storage_->get_submission(short_lived.id, new_a).ok());
   EXPECT_TRUE(storage_->get_submission(kept.id, old_b).ok());
   EXPECT_TRUE(storage_->get_submission(month.id, old_c).ok());
@@ -446,44 +496,97 @@ TEST_F(StorageTest, PurgeDeletesRowsAndBlobsPastEachProjectsRetention) {
 TEST_F(StorageTest, RepairRemovesEveryCrashLeftoverAndKeepsTheRest) {
   const Project p = make_project();
   const std::string good = submit(p.id, bytes_of(1000, 1)).value().submission.id;
-  const std::string damaged = submit(p.id, bytes_of(1000, 2)).value().submission.id;
+  const std::string deleted = submit(p.id, bytes_of(5000, 2)).value().submission.id;
+  const std::string damaged = submit(p.id, bytes_of(1000, 3)).value().submission.id;
+  const std::string last = submit(p.id, bytes_of(700, 4)).value().submission.id;
+  const BlobLocation deleted_at = location_of(p.id, deleted), last_at = location_of(p.id, last);
   storage_.reset();
 
-  // Crash while the body streamed in: a staging file.
-  std::ofstream(dir_ + "/staging/" + submission_id_generate() + ".part") << "half an upload";
-  // Crash after the rename, before the row committed: a blob without a row,
-  // also in a directory of a project that has no rows at all.
-  std::ofstream(blob_path(p.id, submission_id_generate())) << "orphan";
-  fs::create_directories(dir_ + "/blobs/" + project_id_generate());
-  // External damage: a row whose blob is gone.
-  fs::remove(blob_path(p.id, damaged));
+  // Crash while a fallback spill file still had its name.
+  std::ofstream(dir_ + "/staging/spill-a1b2c3") << "half an upload";
+  // Crash between append and commit: bytes past the last committed envelope.
+  std::ofstream(segment_path(last_at.segment), std::ios::app) << std::string(3000, 'x');
+  // Crash between a delete's commit and its hole punch: bytes no row points at.
+  sql("DELETE FROM submissions WHERE submission_id = '" + deleted + "';"
+      "DELETE FROM envelopes WHERE submission_id = '" + deleted + "'");
+  // External damage: a row whose envelope location is gone.
+  sql("DELETE FROM envelopes WHERE submission_id = '" + damaged + "'");
+  // A segment of a process that crashed before its first commit.
+  std::ofstream(segment_path(99)) << "never committed";
   // Someone else's file: left alone.
-  std::ofstream(dir_ + "/blobs/" + p.id + "/README") << "not ours";
+  std::ofstream(dir_ + "/segments/README") << "not ours";
 
   reopen();
   Result<ConsistencyReport> report = storage_->check_and_repair();
   ASSERT_TRUE(report.ok()) << report.message();
   EXPECT_EQ(report.value().staging_files_removed, 1u);
-  EXPECT_EQ(report.value().orphan_blobs_removed, 1u);
   EXPECT_EQ(report.value().dangling_rows_removed, 1u);
-  EXPECT_EQ(report.value().submissions, 1u);
+  EXPECT_GE(report.value().blob_bytes_released, 3000u + 5000u + 1000u);
+  EXPECT_EQ(report.value().submissions, 2u);
   EXPECT_EQ(count_files(dir_ + "/staging"), 0u);
-  EXPECT_EQ(count_files(dir_ + "/blobs/" + p.id), 2u);  // good + README
+  EXPECT_FALSE(fs::exists(segment_path(99)));
+  EXPECT_TRUE(fs::exists(dir_ + "/segments/README"));
+  EXPECT_EQ(fs::file_size(segment_path(last_at.segment)), last_at.offset + last_at.length);  // tail cut
+  EXPECT_EQ(raw_bytes(deleted_at), std::vector<std::uint8_t>(5000, 0));                     // punched
   EXPECT_EQ(storage_->read_envelope(p.id, good).value(), bytes_of(1000, 1));
+  EXPECT_EQ(storage_->read_envelope(p.id, last).value(), bytes_of(700, 4));
   EXPECT_EQ(storage_->get_submission(p.id, damaged).code(), ErrorCode::not_found);
 
   // A clean directory reports nothing to do.
   const ConsistencyReport again = storage_->check_and_repair().value();
-  EXPECT_EQ(again.staging_files_removed + again.orphan_blobs_removed + again.dangling_rows_removed, 0u);
+  EXPECT_EQ(again.staging_files_removed + again.orphan_envelopes_removed + again.dangling_rows_removed +
+                again.blob_bytes_released + again.legacy_blobs_imported,
+            0u);
+  EXPECT_EQ(again.submissions, 2u);
+}
+
+// A data directory written by schema version 1 (one file per envelope under
+// blobs/) is upgraded at open and its files imported by the start-up check.
+TEST_F(StorageTest, AVersion1DirectoryIsUpgradedWithoutLosingAReport) {
+  const Project p = make_project();
+  const std::string a = submit(p.id, bytes_of(4000, 1)).value().submission.id;
+  const std::string b = submit(p.id, bytes_of(900'000, 2)).value().submission.id;  // spills on import
+  storage_.reset();
+  // Turn it into what version 1 left behind: rows, files, no envelopes table.
+  fs::create_directories(dir_ + "/blobs/" + p.id);
+  for (const auto& [id, body] : {std::pair{a, bytes_of(4000, 1)}, std::pair{b, bytes_of(900'000, 2)}}) {
+    std::ofstream(dir_ + "/blobs/" + p.id + "/" + id + ".env", std::ios::binary)
+        .write(reinterpret_cast<const char*>(body.data()), std::streamsize(body.size()));
+  }
+  std::ofstream(dir_ + "/blobs/" + p.id + "/" + submission_id_generate() + ".env") << "orphan of a crash";
+  std::ofstream(dir_ + "/staging/" + submission_id_generate() + ".part") << "half an upload";
+  sql("DROP TABLE envelopes; PRAGMA user_version=1");
+  fs::remove_all(dir_ + "/segments");
+
+  reopen();
+  Result<ConsistencyReport> report = storage_->check_and_repair();
+  ASSERT_TRUE(report.ok()) << report.message();
+  EXPECT_EQ(report.value().legacy_blobs_imported, 2u);
+  EXPECT_EQ(report.value().orphan_envelopes_removed, 1u);
+  EXPECT_EQ(report.value().staging_files_removed, 1u);
+  EXPECT_EQ(report.value().submissions, 2u);
+  EXPECT_FALSE(fs::exists(dir_ + "/blobs"));
+  EXPECT_EQ(storage_->read_envelope(p.id, a).value(), bytes_of(4000, 1));
+  EXPECT_EQ(storage_->read_envelope(p.id, b).value(), bytes_of(900'000, 2));
+  {
+    sqlite::Connection db = sqlite::Connection::open(dir_ + "/sealshot.db", 1000).value();
+    EXPECT_EQ(schema_version(db).value(), kSchemaVersion);
+  }
+  EXPECT_EQ(storage_->check_and_repair().value().legacy_blobs_imported, 0u);
 }
 
 TEST_F(StorageTest, RepairNeverTakesAnUploadInProgressForALeftover) {
   const Project p = make_project();
+  ASSERT_TRUE(submit(p.id, bytes_of(5000, 9)).ok());  // this process's segment exists
   Result<std::unique_ptr<SubmissionWriter>> writer = storage_->begin_submission(p.id);
   ASSERT_TRUE(writer.ok());
-  ASSERT_TRUE(writer.value()->write(bytes_of(5000, 1)).ok());
-  EXPECT_EQ(storage_->check_and_repair().value().staging_files_removed, 0u);
-  ASSERT_TRUE(writer.value()->commit("").ok());
+  const std::vector<std::uint8_t> body = bytes_of(2 * UploadBuffer::kInlineBytes, 1);  // spilled
+  ASSERT_TRUE(writer.value()->write(body).ok());
+  const ConsistencyReport report = storage_->check_and_repair().value();
+  EXPECT_EQ(report.staging_files_removed + report.blob_bytes_released, 0u);
+  Result<CommitResult> committed = writer.value()->commit("");
+  ASSERT_TRUE(committed.ok()) << committed.message();
+  EXPECT_EQ(storage_->read_envelope(p.id, committed.value().submission.id).value(), body);
 }
 
 TEST_F(StorageTest, RepairRefusesWhileAnotherProcessWritesToTheDirectory) {
@@ -506,7 +609,8 @@ TEST_F(StorageTest, RepairRefusesWhileAnotherProcessWritesToTheDirectory) {
 }
 
 // kill -9 at a random moment while another process commits: afterwards,
-// every row has its blob and every blob its row (after repair).
+// every row's envelope reads back whole, and after repair no segment holds
+// bytes past its last committed envelope.
 TEST_F(StorageTest, KillNineDuringCommitsLeavesNoDanglingRowOrOrphanAfterRepair) {
   const Project p = make_project();
   storage_.reset();
@@ -531,20 +635,28 @@ TEST_F(StorageTest, KillNineDuringCommitsLeavesNoDanglingRowOrOrphanAfterRepair)
 
     reopen();
     ASSERT_TRUE(storage_->check_and_repair().ok());
-    // The invariant: rows and blob files match one to one.
-    std::set<std::string> rows, files;
+    // The invariant: every row's envelope is there, whole (each body is
+    // bytes_of(size, seed) for its thread's seed).
+    std::size_t rows = 0;
+    std::map<std::int64_t, std::uint64_t> committed_end;  // per segment
     ListQuery q;
     q.limit = 500;
     do {
       SubmissionPage page = storage_->list_submissions(p.id, q).value();
-      for (const Submission& s : page.items) rows.insert(s.id);
+      for (const Submission& s : page.items) {
+        ++rows;
+        Result<std::vector<std::uint8_t>> body = storage_->read_envelope(p.id, s.id);
+        ASSERT_TRUE(body.ok()) << body.message();
+        bool matches_a_seed = false;
+        for (int t = 0; t < 4; ++t) matches_a_seed |= body.value() == bytes_of(s.size_bytes, std::uint8_t(t));
+        EXPECT_TRUE(matches_a_seed) << "round " << round << ": " << s.id << " is not what was sent";
+        const BlobLocation at = location_of(p.id, s.id);
+        committed_end[at.segment] = std::max(committed_end[at.segment], at.offset + at.length);
+      }
       q.cursor = page.next_cursor;
     } while (!q.cursor.empty());
-    if (fs::exists(dir_ + "/blobs/" + p.id)) {
-      for (const auto& e : fs::directory_iterator(dir_ + "/blobs/" + p.id)) files.insert(e.path().stem().string());
-    }
-    EXPECT_EQ(rows, files) << "round " << round;
-    EXPECT_GT(rows.size(), 0u);
+    EXPECT_GT(rows, 0u);
+    for (const auto& [segment, end] : committed_end) EXPECT_EQ(fs::file_size(segment_path(segment)), end);
     EXPECT_EQ(count_files(dir_ + "/staging"), 0u);
     storage_.reset();
   }
@@ -555,9 +667,10 @@ TEST_F(StorageTest, KillNineDuringCommitsLeavesNoDanglingRowOrOrphanAfterRepair)
 
 TEST_F(StorageTest, DiskFullIsStorageFullAndLeavesNothingBehind) {
   const Project p = make_project();
-  const std::vector<std::uint8_t> secret_looking(100'000, 'Z');
-  // mkdir first: once blobs/<project>/ exists it is not created again.
-  for (FsOp op : {FsOp::mkdir, FsOp::write, FsOp::sync, FsOp::rename, FsOp::create}) {
+  // Past the in-memory limit, so the spill file's create and writes are
+  // exercised as well as the segment's.
+  const std::vector<std::uint8_t> secret_looking(UploadBuffer::kInlineBytes + 100'000, 'Z');
+  for (FsOp op : {FsOp::create, FsOp::write, FsOp::sync}) {
     for (int err : {ENOSPC, EDQUOT}) {
       fault_op_ = op;
       fault_errno_ = err;
@@ -572,9 +685,17 @@ TEST_F(StorageTest, DiskFullIsStorageFullAndLeavesNothingBehind) {
   EXPECT_EQ(submit(p.id, secret_looking).code(), ErrorCode::storage_error);
   fault_errno_ = 0;
   EXPECT_EQ(count_files(dir_ + "/staging"), 0u);
-  EXPECT_EQ(count_files(dir_ + "/blobs"), 0u);
   EXPECT_TRUE(storage_->list_submissions(p.id, {}).value().items.empty());
-  EXPECT_TRUE(submit(p.id, secret_looking).ok());  // and it recovers
+  // Nothing of the failed uploads stays readable on disk: a failed sync's
+  // append was punched out again, the rest never got past the spill file.
+  for (const auto& e : fs::directory_iterator(dir_ + "/segments")) {
+    std::ifstream in(e.path(), std::ios::binary);
+    const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(content.find('Z'), std::string::npos) << e.path();
+  }
+  Result<CommitResult> recovered = submit(p.id, secret_looking);  // and it recovers
+  ASSERT_TRUE(recovered.ok()) << recovered.message();
+  EXPECT_EQ(storage_->read_envelope(p.id, recovered.value().submission.id).value(), secret_looking);
 }
 
 // The real thing on a 1 MiB tmpfs, when allowed to mount (root); skipped otherwise.
@@ -622,7 +743,7 @@ TEST(StorageDiskFull, ARealFullFileSystemGivesStorageFull) {
     EXPECT_TRUE(submit_once(*storage, p.id, small).ok());
     const ConsistencyReport report = storage->check_and_repair().value();
     EXPECT_EQ(report.submissions, 2u);
-    EXPECT_EQ(report.orphan_blobs_removed + report.dangling_rows_removed, 0u);
+    EXPECT_EQ(report.orphan_envelopes_removed + report.dangling_rows_removed, 0u);
   }
   ::umount(dir.c_str());
   fs::remove_all(dir);
@@ -661,7 +782,9 @@ TEST_F(StorageTest, BackupWhileWritingThenRestoreIntoAnEmptyDirectory) {
   std::unique_ptr<SqliteStorage> copy = SqliteStorage::open(restored, {}).value();
   const ConsistencyReport report = copy->check_and_repair().value();
   EXPECT_EQ(report.submissions, manifest.value().submissions);
-  EXPECT_EQ(report.orphan_blobs_removed + report.dangling_rows_removed, 0u);
+  EXPECT_EQ(report.orphan_envelopes_removed + report.dangling_rows_removed, 0u);
+  // Compacted: one segment holding exactly the envelopes of the backup.
+  EXPECT_EQ(fs::file_size(backup + "/segments/00000001.seg"), manifest.value().blob_bytes);
   ListQuery q;
   q.limit = 500;
   const SubmissionPage restored_page = copy->list_submissions(p.id, q).value();
@@ -684,14 +807,15 @@ TEST_F(StorageTest, BackupWhileWritingThenRestoreIntoAnEmptyDirectory) {
 
 TEST_F(StorageTest, ADamagedOrIncompleteBackupIsRefusedBeforeAnythingIsCopied) {
   const Project p = make_project();
-  const std::string id = submit(p.id, bytes_of(5000, 1)).value().submission.id;
+  ASSERT_TRUE(submit(p.id, bytes_of(5000, 1)).ok());
   const std::string root = make_temp_dir();
   ASSERT_TRUE(storage_->backup_to(root + "/b").ok());
 
-  fs::remove(root + "/b/blobs/" + p.id + "/" + id + ".env");
+  ASSERT_TRUE(backup_verify(root + "/b").ok());
+  fs::resize_file(root + "/b/segments/00000001.seg", 4000);  // cut short
   Status s = restore_sqlite_backup(root + "/b", root + "/target");
   EXPECT_EQ(s.code(), ErrorCode::storage_error);
-  EXPECT_NE(s.message().find("1 blob file(s) are missing"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("1 envelope(s) are missing"), std::string::npos) << s.message();
   EXPECT_FALSE(fs::exists(root + "/target"));
 
   fs::remove(root + "/b/manifest.json");
@@ -711,7 +835,7 @@ TEST_F(StorageTest, SchemaIsVersionedAndANewerDatabaseIsRefused) {
   storage_.reset();
   {
     sqlite::Connection db = sqlite::Connection::open(dir_ + "/sealshot.db", 1000).value();
-    EXPECT_EQ(schema_version(db).value(), 1);
+    EXPECT_EQ(schema_version(db).value(), kSchemaVersion);
     ASSERT_TRUE(db.exec("PRAGMA user_version=99", "test").ok());
   }
   Result<std::unique_ptr<SqliteStorage>> opened = SqliteStorage::open(dir_, options());
@@ -719,7 +843,7 @@ TEST_F(StorageTest, SchemaIsVersionedAndANewerDatabaseIsRefused) {
   EXPECT_NE(opened.message().find("newer than this build"), std::string::npos);
   {
     sqlite::Connection db = sqlite::Connection::open(dir_ + "/sealshot.db", 1000).value();
-    ASSERT_TRUE(db.exec("PRAGMA user_version=1", "test").ok());
+    ASSERT_TRUE(db.exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str(), "test").ok());
   }
   reopen();
 }

@@ -6,12 +6,11 @@
 
 #include <cerrno>
 #include <filesystem>
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <set>
-#include <sstream>
+#include <memory>
 #include <vector>
 
+#include "backup_manifest.h"
+#include "envelope_rows.h"
 #include "fs_util.h"
 #include "schema.h"
 #include "sqlite_storage.h"
@@ -19,112 +18,126 @@
 namespace sealshot::server {
 namespace {
 
-constexpr const char* kManifestName = "manifest.json";
-constexpr const char* kManifestFormat = "sealshot-backup";
-
-struct Row {
-  std::string project_id;
-  std::string submission_id;
-  std::uint64_t size_bytes = 0;
-};
-
-Result<std::vector<Row>> all_rows(sqlite::Connection& db) {
-  Result<sqlite::Statement> stmt =
-      sqlite::Statement::prepare(db, "SELECT project_id, submission_id, size_bytes FROM submissions");
-  if (!stmt.ok()) return stmt.status();
-  std::vector<Row> rows;
-  for (;;) {
-    Result<bool> row = stmt.value().step("list submissions");
-    if (!row.ok()) return row.status();
-    if (!row.value()) return rows;
-    rows.push_back(
-        {stmt.value().column_text(0), stmt.value().column_text(1), std::uint64_t(stmt.value().column_int(2))});
-  }
-}
-
-Result<std::uint64_t> count_rows(sqlite::Connection& db, const char* table) {
-  Result<sqlite::Statement> stmt = sqlite::Statement::prepare(db, std::string("SELECT count(*) FROM ") + table);
-  if (!stmt.ok()) return stmt.status();
-  Result<bool> row = stmt.value().step("count rows");
-  if (!row.ok()) return row.status();
-  return std::uint64_t(stmt.value().column_int(0));
-}
-
-std::string blob_path(const std::string& root, const Row& row) {
-  return root + "/blobs/" + row.project_id + "/" + row.submission_id + ".env";
-}
-
-Status fsync_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return io_error(errno, "open " + path);
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  return rc == 0 ? Status() : io_error(err, "sync " + path);
-}
-
-Status write_manifest(const std::string& dir, const BackupManifest& m) {
-  const nlohmann::json json = {
-      {"format", kManifestFormat},
-      {"format_version", m.format_version},
-      {"schema_version", m.schema_version},
-      {"created_at_ms", m.created_at_ms},
-      {"projects", m.projects},
-      {"submissions", m.submissions},
-      {"blob_bytes", m.blob_bytes},
-      {"deleted_during_backup", m.deleted_during_backup},
-  };
-  const std::string text = json.dump(2) + "\n";
-  const std::string temp = dir + "/" + kManifestName + ".tmp";
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return io_error(errno, "create " + temp);
-  const bool ok = write_all(fd, text.data(), text.size()) && ::fsync(fd) == 0;
-  const int err = errno;
-  ::close(fd);
-  if (!ok) return io_error(err, "write " + temp);
-  if (::rename(temp.c_str(), (dir + "/" + kManifestName).c_str()) != 0) return io_error(errno, "rename " + temp);
-  return fsync_directory(dir);
-}
-
-Result<BackupManifest> read_manifest(const std::string& dir) {
-  const std::string path = dir + "/" + kManifestName;
-  std::ifstream in(path);
-  const Status incomplete(ErrorCode::invalid_argument,
-                          "'" + dir + "' is not a complete Sealshot backup (manifest.json is missing or unreadable).");
-  if (!in) return incomplete;
-  std::stringstream text;
-  text << in.rdbuf();
-  const nlohmann::json json = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-  if (!json.is_object() || json.value("format", "") != kManifestFormat) return incomplete;
-  BackupManifest m;
-  try {
-    m.format_version = json.at("format_version").get<int>();
-    m.schema_version = json.at("schema_version").get<int>();
-    m.created_at_ms = json.at("created_at_ms").get<std::int64_t>();
-    m.projects = json.at("projects").get<std::uint64_t>();
-    m.submissions = json.at("submissions").get<std::uint64_t>();
-    m.blob_bytes = json.at("blob_bytes").get<std::uint64_t>();
-    m.deleted_during_backup = json.value("deleted_during_backup", std::uint64_t{0});
-  } catch (const nlohmann::json::exception&) {
-    return incomplete;
-  }
-  if (m.format_version != kBackupFormatVersion) {
-    return Status(ErrorCode::invalid_argument, "'" + dir + "' has backup format version " +
-                                                   std::to_string(m.format_version) +
-                                                   ", which this build cannot read.");
-  }
-  return m;
-}
+constexpr std::int64_t kBackupSegment = 1;
 
 Status damaged(const std::string& dir, const std::string& why) {
   return {ErrorCode::storage_error, "The backup in '" + dir + "' is damaged: " + why + "."};
+}
+
+// Copies `length` bytes from `in` at `from` to `out` at `to`. not_found when
+// the source is shorter than that (its bytes were released meanwhile).
+Status copy_range(int in, std::uint64_t from, int out, std::uint64_t to, std::uint64_t length) {
+  constexpr std::size_t kChunk = 256 * 1024;
+  const auto buffer = std::make_unique_for_overwrite<std::uint8_t[]>(kChunk);
+  while (length > 0) {
+    const ssize_t n = ::pread(in, buffer.get(), std::size_t(std::min<std::uint64_t>(length, kChunk)), off_t(from));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return io_error(errno, "read a segment");
+    if (n == 0) return {ErrorCode::not_found, "An envelope is cut short."};
+    std::size_t done = 0;
+    while (done < std::size_t(n)) {
+      const ssize_t w = ::pwrite(out, buffer.get() + done, std::size_t(n) - done, off_t(to + done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) return io_error(w < 0 ? errno : EIO, "write the backup's segment");
+      done += std::size_t(w);
+    }
+    from += std::uint64_t(n);
+    to += std::uint64_t(n);
+    length -= std::uint64_t(n);
+  }
+  return {};
+}
+
+Result<bool> still_live(sqlite::Connection& live, const EnvelopeRow& row) {
+  Result<sqlite::Statement> stmt =
+      sqlite::Statement::prepare(live, "SELECT 1 FROM submissions WHERE project_id = ?1 AND submission_id = ?2");
+  if (!stmt.ok()) return stmt.status();
+  stmt.value().bind(1, row.project_id).bind(2, row.submission_id);
+  return stmt.value().step("check a submission during the backup");
+}
+
+Status forget_in_backup(sqlite::Connection& dest, const EnvelopeRow& row) {
+  Result<sqlite::Statement> stmt =
+      sqlite::Statement::prepare(dest, "DELETE FROM submissions WHERE project_id = ?1 AND submission_id = ?2");
+  if (!stmt.ok()) return stmt.status();
+  stmt.value().bind(1, row.project_id).bind(2, row.submission_id);
+  if (Status s = stmt.value().run("prune the backup"); !s.ok()) return s;
+  return schema_delete_submission_extras(dest, row.project_id, row.submission_id);
+}
+
+// Copies every envelope the snapshot in `dest` points at into one compacted
+// segment of the backup and points the snapshot's rows at it. Rows deleted
+// from the live database meanwhile are dropped: their bytes may have been
+// punched out before the copy read them. (A row still live after the copy
+// was never deleted, so its bytes were intact when they were read.)
+Status copy_envelopes(sqlite::Connection& dest, sqlite::Connection& live, const BlobLog& live_blobs,
+                      const std::string& segment_path, BackupManifest& manifest) {
+  Result<std::vector<EnvelopeRow>> rows = envelope_all(dest);
+  if (!rows.ok()) return rows.status();
+  const int out = ::open(segment_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (out < 0) return io_error(errno, "create " + segment_path);
+  struct Closer {
+    int fd;
+    ~Closer() {
+      if (fd >= 0) ::close(fd);
+    }
+  } out_closer{out}, in_closer{-1};
+
+  std::int64_t open_segment = 0;
+  std::uint64_t out_offset = 0;
+  std::vector<const EnvelopeRow*> missing;  // could not be read: deleted, or damage
+  if (Status s = dest.exec("BEGIN", "rewrite the backup's envelope locations"); !s.ok()) return s;
+  for (const EnvelopeRow& row : rows.value()) {
+    if (row.location.segment != open_segment) {
+      if (in_closer.fd >= 0) ::close(in_closer.fd);
+      in_closer.fd = ::open(live_blobs.segment_path(row.location.segment).c_str(), O_RDONLY | O_CLOEXEC);
+      open_segment = row.location.segment;
+      if (in_closer.fd < 0 && errno != ENOENT) return io_error(errno, "open a segment");
+    }
+    Status copied = in_closer.fd < 0 ? Status(ErrorCode::not_found, "segment gone")
+                                     : copy_range(in_closer.fd, row.location.offset, out, out_offset,
+                                                  row.location.length);
+    if (copied.code() == ErrorCode::not_found) {
+      missing.push_back(&row);
+      continue;
+    }
+    if (!copied.ok()) return copied;
+    Result<sqlite::Statement> move = sqlite::Statement::prepare(
+        dest,
+        "UPDATE envelopes SET segment = ?3, byte_offset = ?4 WHERE project_id = ?1 AND submission_id = ?2");
+    if (!move.ok()) return move.status();
+    move.value().bind(1, row.project_id).bind(2, row.submission_id).bind(3, kBackupSegment).bind(4,
+                                                                                              std::int64_t(out_offset));
+    if (Status s = move.value().run("rewrite an envelope location"); !s.ok()) return s;
+    out_offset += row.location.length;
+  }
+  for (const EnvelopeRow& row : rows.value()) {
+    Result<bool> live_now = still_live(live, row);
+    if (!live_now.ok()) return live_now.status();
+    if (live_now.value()) continue;
+    if (Status s = forget_in_backup(dest, row); !s.ok()) return s;
+    ++manifest.deleted_during_backup;
+  }
+  for (const EnvelopeRow* row : missing) {
+    Result<bool> live_now = still_live(live, *row);
+    if (!live_now.ok()) return live_now.status();
+    if (live_now.value()) {
+      return {ErrorCode::storage_error, "The envelope of submission " + row->submission_id +
+                                            " cannot be read from the data directory (damaged?); no backup was made."};
+    }
+  }
+  if (Status s = dest.exec("COMMIT", "rewrite the backup's envelope locations"); !s.ok()) return s;
+  if (::fsync(out) != 0) return io_error(errno, "sync " + segment_path);
+  // Bytes of rows dropped above stay in the copy as unreferenced ranges; a
+  // restore's start-up check punches them out.
+  return {};
 }
 
 }  // namespace
 
 // --- backup --------------------------------------------------------------------
 
-Status backup_write(sqlite::Connection& source, const std::string& data_dir, const std::string& backup_dir,
+Status backup_write(sqlite::Connection& source, const BlobLog& live_blobs, const std::string& backup_dir,
                     std::int64_t now_ms, int busy_timeout_ms) {
   Result<bool> empty = directory_is_absent_or_empty(backup_dir);
   if (!empty.ok()) return empty.status();
@@ -135,11 +148,11 @@ Status backup_write(sqlite::Connection& source, const std::string& data_dir, con
   std::filesystem::create_directories(backup_dir, ec);
   if (ec) return {ErrorCode::storage_error, "Cannot create '" + backup_dir + "': " + ec.message() + "."};
   std::filesystem::permissions(backup_dir, std::filesystem::perms::owner_all, ec);  // as the data directory
+  if (Status s = make_directory(backup_dir + "/segments"); !s.ok()) return s;
 
   const std::string db_path = backup_dir + "/sealshot.db";
   BackupManifest manifest;
   manifest.created_at_ms = now_ms;
-  std::vector<Row> rows;
   {
     Result<sqlite::Connection> opened = sqlite::Connection::open(db_path, busy_timeout_ms);
     if (!opened.ok()) return opened.status();
@@ -156,65 +169,83 @@ Status backup_write(sqlite::Connection& source, const std::string& data_dir, con
     // A backup is one self-contained file, not a WAL pair.
     if (Status s = dest.exec("PRAGMA journal_mode=DELETE", "finish the database copy"); !s.ok()) return s;
 
-    Result<std::vector<Row>> listed = all_rows(dest);
-    if (!listed.ok()) return listed.status();
-    if (Status s = make_directory(backup_dir + "/blobs"); !s.ok()) return s;
-    std::set<std::string> dirs;
-    std::vector<Row> gone;
-    for (const Row& row : listed.value()) {
-      if (dirs.insert(row.project_id).second) {
-        if (Status s = make_directory(backup_dir + "/blobs/" + row.project_id); !s.ok()) return s;
-      }
-      const Status linked = link_or_copy(blob_path(data_dir, row), blob_path(backup_dir, row));
-      if (linked.code() == ErrorCode::not_found) {
-        gone.push_back(row);  // deleted after the snapshot was taken
-        continue;
-      }
-      if (!linked.ok()) return linked;
-      manifest.blob_bytes += row.size_bytes;
-      rows.push_back(row);
-    }
-    if (!gone.empty()) {
-      if (Status s = dest.exec("BEGIN", "prune the backup"); !s.ok()) return s;
-      for (const Row& row : gone) {
-        for (const char* sql : {"DELETE FROM submissions WHERE project_id = ?1 AND submission_id = ?2",
-                                "DELETE FROM idempotency_keys WHERE project_id = ?1 AND submission_id = ?2"}) {
-          Result<sqlite::Statement> stmt = sqlite::Statement::prepare(dest, sql);
-          if (!stmt.ok()) return stmt.status();
-          stmt.value().bind(1, row.project_id).bind(2, row.submission_id);
-          if (Status s = stmt.value().run("prune the backup"); !s.ok()) return s;
-        }
-      }
-      if (Status s = dest.exec("COMMIT", "prune the backup"); !s.ok()) return s;
-      manifest.deleted_during_backup = gone.size();
-    }
+    const std::string segment = backup_dir + "/segments/00000001.seg";
+    if (Status s = copy_envelopes(dest, source, live_blobs, segment, manifest); !s.ok()) return s;
+
     Result<int> version = schema_version(dest);
-    Result<std::uint64_t> projects = count_rows(dest, "projects");
+    Result<std::uint64_t> projects = backup_count_rows(dest, "projects");
+    Result<std::uint64_t> submissions = backup_count_rows(dest, "submissions");
+    Result<sqlite::Statement> bytes = sqlite::Statement::prepare(dest, "SELECT coalesce(sum(byte_length), 0) FROM envelopes");
     if (!version.ok()) return version.status();
     if (!projects.ok()) return projects.status();
+    if (!submissions.ok()) return submissions.status();
+    if (!bytes.ok()) return bytes.status();
+    if (Result<bool> row = bytes.value().step("sum envelope sizes"); !row.ok()) return row.status();
     manifest.schema_version = version.value();
     manifest.projects = projects.value();
-    manifest.submissions = rows.size();
-    for (const std::string& project : dirs) {
-      if (Status s = fsync_directory(backup_dir + "/blobs/" + project); !s.ok()) return s;
-    }
+    manifest.submissions = submissions.value();
+    manifest.blob_bytes = std::uint64_t(bytes.value().column_int(0));
   }  // closes the copy before it is synced
-  if (Status s = fsync_file(db_path); !s.ok()) return s;
-  if (Status s = fsync_directory(backup_dir + "/blobs"); !s.ok()) return s;
+  if (Status s = backup_fsync_file(db_path); !s.ok()) return s;
+  if (Status s = fsync_directory(backup_dir + "/segments"); !s.ok()) return s;
   if (Status s = fsync_directory(backup_dir); !s.ok()) return s;
-  return write_manifest(backup_dir, manifest);
+  return manifest_write(backup_dir, manifest);
 }
 
 Status SqliteStorage::backup_to(const std::string& directory) {
   Result<ReadPool::Lease> lease = readers_.acquire();
   if (!lease.ok()) return lease.status();
-  return backup_write(*lease.value(), data_dir_, directory, now_ms(), options_.busy_timeout_ms);
+  return backup_write(*lease.value(), *blobs_, directory, now_ms(), options_.busy_timeout_ms);
 }
 
-// --- verify and restore ----------------------------------------------------------
+// --- verify ------------------------------------------------------------------------
+
+namespace {
+
+// Format 1: one file per envelope, blobs/<project>/<id>.env.
+Status verify_blob_files(sqlite::Connection& db, const std::string& backup_dir) {
+  Result<sqlite::Statement> rows =
+      sqlite::Statement::prepare(db, "SELECT project_id, submission_id, size_bytes FROM submissions");
+  if (!rows.ok()) return rows.status();
+  std::uint64_t bad = 0;
+  for (;;) {
+    Result<bool> row = rows.value().step("list the backup's submissions");
+    if (!row.ok()) return row.status();
+    if (!row.value()) break;
+    const std::string path = backup_dir + "/blobs/" + rows.value().column_text(0) + "/" +
+                             rows.value().column_text(1) + ".env";
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || std::int64_t(st.st_size) != rows.value().column_int(2)) ++bad;
+  }
+  if (bad != 0) return damaged(backup_dir, std::to_string(bad) + " blob file(s) are missing or have the wrong size");
+  return {};
+}
+
+// Format 2: every submission has an envelope of its size inside the segment.
+Status verify_segment(sqlite::Connection& db, const std::string& backup_dir) {
+  struct stat st {};
+  const std::string segment = backup_dir + "/segments/00000001.seg";
+  const std::int64_t size = ::stat(segment.c_str(), &st) == 0 ? std::int64_t(st.st_size) : -1;
+  Result<sqlite::Statement> bad = sqlite::Statement::prepare(
+      db,
+      "SELECT count(*) FROM submissions s LEFT JOIN envelopes e "
+      "  ON e.project_id = s.project_id AND e.submission_id = s.submission_id "
+      "WHERE e.segment IS NULL OR e.segment != ?1 OR e.byte_length != s.size_bytes "
+      "   OR e.byte_offset + e.byte_length > ?2");
+  if (!bad.ok()) return damaged(backup_dir, "sealshot.db has no envelope locations");
+  bad.value().bind(1, kBackupSegment).bind(2, size);
+  Result<bool> counted = bad.value().step("check the backup's envelopes");
+  if (!counted.ok()) return counted.status();
+  if (const std::int64_t n = bad.value().column_int(0); n != 0) {
+    return damaged(backup_dir, std::to_string(n) + " envelope(s) are missing or have the wrong size");
+  }
+  return {};
+}
+
+}  // namespace
 
 Result<BackupManifest> backup_verify(const std::string& backup_dir) {
-  Result<BackupManifest> manifest = read_manifest(backup_dir);
+  Result<BackupManifest> manifest = manifest_read(backup_dir);
   if (!manifest.ok()) return manifest;
   const std::string db_path = backup_dir + "/sealshot.db";
   if (::access(db_path.c_str(), R_OK) != 0) return damaged(backup_dir, "sealshot.db is missing");
@@ -230,94 +261,23 @@ Result<BackupManifest> backup_verify(const std::string& backup_dir) {
   }
   Result<int> version = schema_version(db);
   if (!version.ok()) return version.status();
-  if (version.value() < 1 || version.value() > kSchemaVersion) {
-    return damaged(backup_dir,
-                   "its schema version " + std::to_string(version.value()) + " is not one this build reads");
+  const int expected_version = manifest.value().format_version == 1 ? 1 : kSchemaVersion;
+  if (version.value() != expected_version) {
+    return damaged(backup_dir, "its schema version " + std::to_string(version.value()) +
+                                   " does not match backup format " +
+                                   std::to_string(manifest.value().format_version));
   }
-  Result<std::uint64_t> projects = count_rows(db, "projects");
-  Result<std::vector<Row>> rows = all_rows(db);
+  Result<std::uint64_t> projects = backup_count_rows(db, "projects");
+  Result<std::uint64_t> submissions = backup_count_rows(db, "submissions");
   if (!projects.ok()) return projects.status();
-  if (!rows.ok()) return rows.status();
-  if (projects.value() != manifest.value().projects || rows.value().size() != manifest.value().submissions) {
+  if (!submissions.ok()) return submissions.status();
+  if (projects.value() != manifest.value().projects || submissions.value() != manifest.value().submissions) {
     return damaged(backup_dir, "its database does not hold the counts in manifest.json");
   }
-  std::uint64_t bad = 0;
-  for (const Row& row : rows.value()) {
-    struct stat st {};
-    if (::stat(blob_path(backup_dir, row).c_str(), &st) != 0 || std::uint64_t(st.st_size) != row.size_bytes) ++bad;
-  }
-  if (bad != 0) return damaged(backup_dir, std::to_string(bad) + " blob file(s) are missing or have the wrong size");
+  const Status envelopes = manifest.value().format_version == 1 ? verify_blob_files(db, backup_dir)
+                                                                : verify_segment(db, backup_dir);
+  if (!envelopes.ok()) return envelopes;
   return manifest;
-}
-
-namespace {
-
-Status restore_into(const std::string& backup_dir, const std::string& data_dir) {
-  Result<sqlite::Connection> opened = sqlite::Connection::open(backup_dir + "/sealshot.db", 1000, /*read_only=*/true);
-  if (!opened.ok()) return opened.status();
-  Result<std::vector<Row>> rows = all_rows(opened.value());
-  if (!rows.ok()) return rows.status();
-  if (Status s = make_directory(data_dir + "/staging"); !s.ok()) return s;
-  if (Status s = make_directory(data_dir + "/blobs"); !s.ok()) return s;
-  std::set<std::string> dirs;
-  for (const Row& row : rows.value()) {
-    if (dirs.insert(row.project_id).second) {
-      if (Status s = make_directory(data_dir + "/blobs/" + row.project_id); !s.ok()) return s;
-    }
-    // Copies, not links: the restored data must not share inodes with the
-    // backup it may need again.
-    if (Status s = copy_file_durable(blob_path(backup_dir, row), blob_path(data_dir, row)); !s.ok()) return s;
-  }
-  for (const std::string& project : dirs) {
-    if (Status s = fsync_directory(data_dir + "/blobs/" + project); !s.ok()) return s;
-  }
-  if (Status s = fsync_directory(data_dir + "/blobs"); !s.ok()) return s;
-  // The database last, under a temporary name: a data directory with a
-  // sealshot.db is a finished restore.
-  const std::string temp = data_dir + "/sealshot.db.restoring";
-  if (Status s = copy_file_durable(backup_dir + "/sealshot.db", temp); !s.ok()) return s;
-  if (::rename(temp.c_str(), (data_dir + "/sealshot.db").c_str()) != 0) return io_error(errno, "rename " + temp);
-  return fsync_directory(data_dir);
-}
-
-}  // namespace
-
-Status restore_sqlite_backup(const std::string& backup_dir, const std::string& data_dir) {
-  Result<bool> empty = directory_is_absent_or_empty(data_dir);
-  if (!empty.ok()) return empty.status();
-  if (!empty.value()) {
-    return {ErrorCode::already_exists,
-            "The data directory '" + data_dir + "' is not empty; restore only into a new or empty directory."};
-  }
-  Result<BackupManifest> manifest = backup_verify(backup_dir);
-  if (!manifest.ok()) return manifest.status();
-
-  std::error_code ec;
-  const bool existed = std::filesystem::exists(data_dir, ec);
-  std::filesystem::create_directories(data_dir, ec);
-  if (ec) return {ErrorCode::storage_error, "Cannot create '" + data_dir + "': " + ec.message() + "."};
-  std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all, ec);
-
-  Status restored = restore_into(backup_dir, data_dir);
-  if (restored.ok()) {
-    // Opening migrates an older schema and switches the copy to WAL.
-    Result<std::unique_ptr<SqliteStorage>> storage = SqliteStorage::open(data_dir, {});
-    restored = storage.status();
-  }
-  if (!restored.ok()) {
-    // The directory was empty before: put it back that way.
-    if (existed) {
-      std::vector<std::filesystem::path> entries;
-      for (auto it = std::filesystem::directory_iterator(data_dir, ec);
-           !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
-        entries.push_back(it->path());
-      }
-      for (const auto& entry : entries) std::filesystem::remove_all(entry, ec);
-    } else {
-      std::filesystem::remove_all(data_dir, ec);
-    }
-  }
-  return restored;
 }
 
 }  // namespace sealshot::server

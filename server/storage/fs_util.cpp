@@ -1,5 +1,6 @@
 #include "fs_util.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -111,6 +112,21 @@ Result<bool> directory_is_absent_or_empty(const std::string& path) {
   std::filesystem::directory_iterator it(path, ec);
   if (ec) return Status(ErrorCode::storage_error, "Cannot list '" + path + "': " + ec.message() + ".");
   return it == std::filesystem::directory_iterator();
+}
+
+Result<std::vector<std::string>> list_directory(const std::string& path) {
+  std::vector<std::string> names;
+  DIR* dir = ::opendir(path.c_str());
+  if (!dir) {
+    if (errno == ENOENT) return names;
+    return io_error(errno, "list " + path);
+  }
+  while (const dirent* entry = ::readdir(dir)) {
+    const std::string_view name = entry->d_name;
+    if (name != "." && name != "..") names.emplace_back(name);
+  }
+  ::closedir(dir);
+  return names;
 }
 
 }  // namespace sealshot::server

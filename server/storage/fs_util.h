@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "result.h"
 
@@ -34,6 +35,9 @@ using FaultHook = std::function<int(FsOp)>;
 // for files that are never modified in place (blobs). not_found when `from`
 // does not exist.
 [[nodiscard]] Status link_or_copy(const std::string& from, const std::string& to);
+
+// Names in a directory (no "." or ".."). A missing directory is empty.
+[[nodiscard]] Result<std::vector<std::string>> list_directory(const std::string& path);
 
 // True when `path` does not exist or is an empty directory.
 [[nodiscard]] Result<bool> directory_is_absent_or_empty(const std::string& path);

@@ -1,13 +1,12 @@
 #include "group_commit.h"
 
-#include <map>
-
-#include "fs_util.h"
-
 namespace sealshot::server {
 
-GroupCommitter::GroupCommitter(sqlite::Connection connection, std::size_t max_batch)
-    : db_(std::move(connection)), max_batch_(max_batch == 0 ? 1 : max_batch), thread_([this] { loop(); }) {}
+GroupCommitter::GroupCommitter(sqlite::Connection connection, std::size_t max_batch, BeforeCommit before_commit)
+    : db_(std::move(connection)),
+      max_batch_(max_batch == 0 ? 1 : max_batch),
+      before_commit_(std::move(before_commit)),
+      thread_([this] { loop(); }) {}
 
 GroupCommitter::~GroupCommitter() {
   {
@@ -18,8 +17,8 @@ GroupCommitter::~GroupCommitter() {
   thread_.join();
 }
 
-Status GroupCommitter::run(Job job, std::string sync_directory) {
-  Pending pending{std::move(job), std::move(sync_directory), {}, false};
+Status GroupCommitter::run(Job job, std::uint64_t bytes) {
+  Pending pending{std::move(job), bytes, {}, false};
   std::unique_lock lock(mutex_);
   if (stopping_) return {ErrorCode::storage_error, "The storage is shutting down."};
   queue_.push_back(&pending);
@@ -37,7 +36,9 @@ void GroupCommitter::loop() {
       if (queue_.empty()) return;  // stopping, nothing left
       // Everything that arrived while the last batch was syncing goes in now:
       // no timer, so a lone request never waits for company.
-      while (!queue_.empty() && batch.size() < max_batch_) {
+      std::uint64_t bytes = 0;
+      while (!queue_.empty() && batch.size() < max_batch_ && (batch.empty() || bytes < kMaxBatchBytes)) {
+        bytes += queue_.front()->bytes;
         batch.push_back(queue_.front());
         queue_.pop_front();
       }
@@ -55,15 +56,6 @@ void GroupCommitter::loop() {
 void GroupCommitter::commit_batch(std::deque<Pending*>& batch) {
   transactions_.fetch_add(1);
   jobs_.fetch_add(batch.size());
-  // Directory fsyncs first (ordering: blob name durable, then row). A job
-  // whose directory cannot be synced fails without running.
-  std::map<std::string, Status> synced;
-  for (Pending* p : batch) {
-    if (p->sync_directory.empty()) continue;
-    auto [it, first] = synced.try_emplace(p->sync_directory);
-    if (first) it->second = fsync_directory(p->sync_directory);
-    p->result = it->second;
-  }
   // IMMEDIATE takes the write lock up front, waiting (busy_timeout) for
   // another process such as the admin CLI instead of failing mid-batch.
   if (Status s = db_.exec("BEGIN IMMEDIATE", "start a transaction"); !s.ok()) {
@@ -73,7 +65,6 @@ void GroupCommitter::commit_batch(std::deque<Pending*>& batch) {
   bool any_ok = false;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     Pending* p = batch[i];
-    if (!p->result.ok()) continue;  // its directory sync failed
     if (Status s = db_.exec("SAVEPOINT job", "start a write"); !s.ok()) {
       p->result = s;
       continue;
@@ -99,7 +90,21 @@ void GroupCommitter::commit_batch(std::deque<Pending*>& batch) {
     }
     any_ok = any_ok || p->result.ok();
   }
-  const Status commit = any_ok ? db_.exec("COMMIT", "commit a transaction") : db_.exec("ROLLBACK", "roll back");
+  Status prepared;
+  if (any_ok && before_commit_) {
+    try {
+      prepared = before_commit_();
+    } catch (...) {
+      prepared = {ErrorCode::storage_error, "Preparing a commit failed unexpectedly."};
+    }
+  }
+  Status commit;
+  if (!prepared.ok()) {
+    (void)db_.exec("ROLLBACK", "roll back");
+    commit = prepared;
+  } else {
+    commit = any_ok ? db_.exec("COMMIT", "commit a transaction") : db_.exec("ROLLBACK", "roll back");
+  }
   if (!commit.ok()) {
     // A failed COMMIT leaves the transaction open in some cases (SQLITE_BUSY);
     // end it so the next batch starts clean. Every job of the batch failed.

@@ -8,6 +8,9 @@
 // missing project) is rolled back alone and the rest of the batch commits.
 // run() returns only after the batch's COMMIT with synchronous=FULL has
 // returned: acknowledged means durable.
+//
+// A batch also ends once its jobs carry kMaxBatchBytes of data (envelopes),
+// so one transaction, and with it the WAL, stays a bounded size.
 #pragma once
 
 #include <atomic>
@@ -16,7 +19,6 @@
 #include <deque>
 #include <functional>
 #include <mutex>
-#include <string>
 #include <thread>
 
 #include "result.h"
@@ -33,27 +35,31 @@ class GroupCommitter {
     std::uint64_t jobs = 0;
   };
 
+  static constexpr std::uint64_t kMaxBatchBytes = 32ull << 20;
+
   // `max_batch` jobs per transaction at most; 1 turns batching off (one
   // transaction and one fsync per job), kept for measuring the difference.
-  GroupCommitter(sqlite::Connection connection, std::size_t max_batch);
+  // `before_commit`, if set, runs on the committer thread after a batch's
+  // jobs and before its COMMIT; if it fails the batch is rolled back and
+  // every job gets its error. The blob log syncs its appends there, so an
+  // envelope is durable before the row that points at it.
+  using BeforeCommit = std::function<Status()>;
+  GroupCommitter(sqlite::Connection connection, std::size_t max_batch, BeforeCommit before_commit = {});
   ~GroupCommitter();  // finishes queued jobs, then stops the thread
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
 
   // Blocks until `job` has committed (ok) or been rolled back (its error, or
-  // the batch's COMMIT error). The job must not throw.
-  //
-  // `sync_directory`, if not empty, is fsynced before the transaction that
-  // holds the job begins: a blob renamed into it becomes durable before its
-  // row does. Jobs of one batch share one fsync per directory.
-  [[nodiscard]] Status run(Job job, std::string sync_directory = {});
+  // the batch's COMMIT error). The job must not throw. `bytes`: how much
+  // data the job writes, for the batch's size bound.
+  [[nodiscard]] Status run(Job job, std::uint64_t bytes = 0);
 
   Stats stats() const noexcept { return {transactions_.load(), jobs_.load()}; }
 
  private:
   struct Pending {
     Job job;
-    std::string sync_directory;
+    std::uint64_t bytes = 0;
     Status result;
     bool done = false;
   };
@@ -63,6 +69,7 @@ class GroupCommitter {
 
   sqlite::Connection db_;
   const std::size_t max_batch_;
+  const BeforeCommit before_commit_;
   std::mutex mutex_;
   std::condition_variable work_ready_;
   std::condition_variable work_done_;

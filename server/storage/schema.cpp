@@ -50,6 +50,23 @@ CREATE TABLE idempotency_keys (
 ) WITHOUT ROWID;
 CREATE INDEX idempotency_keys_by_submission ON idempotency_keys (project_id, submission_id);
 )sql",
+    // 2: envelopes move from one file each (blobs/<project>/<id>.env) into
+    // segment files (blob_log.h); this table says where each one is. Files
+    // of a version 1 data directory are imported at start-up
+    // (legacy_blobs.h). The segment index serves start-up housekeeping only,
+    // which is why it alone does not start with project_id: segments are a
+    // detail of the embedded backend, not of the tenant layout.
+    R"sql(
+CREATE TABLE envelopes (
+  project_id    TEXT    NOT NULL,
+  submission_id TEXT    NOT NULL,
+  segment       INTEGER NOT NULL,   -- segments/<segment, 8 digits>.seg
+  byte_offset   INTEGER NOT NULL,
+  byte_length   INTEGER NOT NULL,
+  PRIMARY KEY (project_id, submission_id)
+) WITHOUT ROWID;
+CREATE INDEX envelopes_by_segment ON envelopes (segment, byte_offset);
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration step per schema version");
 
@@ -95,6 +112,18 @@ Status schema_require_project(sqlite::Connection& db, std::string_view project_i
   Result<bool> found = exists.value().step("find a project");
   if (!found.ok()) return found.status();
   if (!found.value()) return {ErrorCode::not_found, "No such project."};
+  return {};
+}
+
+Status schema_delete_submission_extras(sqlite::Connection& db, std::string_view project_id,
+                                       std::string_view submission_id) {
+  for (const char* sql : {"DELETE FROM envelopes WHERE project_id = ?1 AND submission_id = ?2",
+                          "DELETE FROM idempotency_keys WHERE project_id = ?1 AND submission_id = ?2"}) {
+    Result<sqlite::Statement> stmt = sqlite::Statement::prepare(db, sql);
+    if (!stmt.ok()) return stmt.status();
+    stmt.value().bind(1, project_id).bind(2, submission_id);
+    if (Status s = stmt.value().run("delete a submission"); !s.ok()) return s;
+  }
   return {};
 }
 

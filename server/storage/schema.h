@@ -13,12 +13,16 @@
 
 namespace sealshot::server {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 [[nodiscard]] Status schema_migrate(sqlite::Connection& db);
 // user_version of an open database (0: empty).
 [[nodiscard]] Result<int> schema_version(sqlite::Connection& db);
 // ok if the project exists, not_found ("No such project.") if not.
 [[nodiscard]] Status schema_require_project(sqlite::Connection& db, std::string_view project_id);
+// Deletes what belongs to a submission besides its row (its envelope and
+// idempotency key), in the caller's transaction.
+[[nodiscard]] Status schema_delete_submission_extras(sqlite::Connection& db, std::string_view project_id,
+                                                     std::string_view submission_id);
 
 }  // namespace sealshot::server

@@ -1,14 +1,18 @@
 // SqliteStorage's housekeeping: the start-up consistency check and the
-// retention purge. Both rely on the ordering in sqlite_storage.h (blob
-// durable before its row; row deleted before its blob).
-#include <dirent.h>
+// retention purge.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <map>
-#include <set>
+#include <optional>
+#include <utility>
+#include <vector>
 
+#include "envelope_rows.h"
 #include "ids.h"
+#include "legacy_blobs.h"
+#include "schema.h"
 #include "sqlite_storage.h"
 
 namespace sealshot::server {
@@ -17,33 +21,13 @@ namespace {
 constexpr std::int64_t kMsPerDay = 24LL * 60 * 60 * 1000;
 constexpr std::int64_t kPurgeBatch = 500;  // rows per transaction: keeps each commit short
 
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
-// Names in a directory (no "." or ".."). A missing directory is empty.
-Result<std::vector<std::string>> list_directory(const std::string& path) {
-  std::vector<std::string> names;
-  DIR* dir = ::opendir(path.c_str());
-  if (!dir) {
-    if (errno == ENOENT) return names;
-    return io_error(errno, "list " + path);
-  }
-  while (const dirent* entry = ::readdir(dir)) {
-    const std::string_view name = entry->d_name;
-    if (name != "." && name != "..") names.emplace_back(name);
-  }
-  ::closedir(dir);
-  return names;
-}
-
 }  // namespace
 
 // --- check_and_repair --------------------------------------------------------------
 
 Result<ConsistencyReport> SqliteStorage::check_and_repair() {
-  // Exclusive: another process's blob between rename and row commit would
-  // look exactly like a crash leftover.
+  // Exclusive: another process's append between write and commit would look
+  // exactly like a crash leftover.
   if (Status s = lock_.hold_exclusive(); !s.ok()) return s;
   struct BackToShared {
     DataDirLock& lock;
@@ -52,85 +36,90 @@ Result<ConsistencyReport> SqliteStorage::check_and_repair() {
 
   ConsistencyReport report;
 
-  // 1. Staging files are uploads that never reached commit().
-  Result<std::vector<std::string>> staged = list_directory(blobs_.staging_dir());
+  // 1. Every name in staging/ is a leftover: live spill files have none
+  //    (upload_buffer.h), and no other process is writing.
+  Result<std::vector<std::string>> staged = list_directory(staging_dir());
   if (!staged.ok()) return staged.status();
   for (const std::string& name : staged.value()) {
-    if (!ends_with(name, kStagingSuffix)) continue;
-    if (in_flight_contains(name.substr(0, name.size() - kStagingSuffix.size()))) continue;
-    const std::string path = blobs_.staging_dir() + "/" + name;
+    const std::string path = staging_dir() + "/" + name;
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) return io_error(errno, "remove staging/" + name);
     ++report.staging_files_removed;
   }
 
-  // 2. Per project (every project that has rows or a blob directory):
-  //    blobs without rows are orphans, rows without blobs are dangling.
-  std::map<std::string, std::set<std::string>> rows;  // project -> submission ids
-  {
-    Result<ReadPool::Lease> lease = readers_.acquire();
-    if (!lease.ok()) return lease.status();
-    Result<sqlite::Statement> stmt =
-        sqlite::Statement::prepare(*lease.value(), "SELECT project_id, submission_id FROM submissions");
-    if (!stmt.ok()) return stmt.status();
+  // 2. Envelope files of a version 1 data directory move into the blob log.
+  Result<LegacyImport> legacy = legacy_blobs_import(data_dir_, staging_dir(), *committer_, *blobs_);
+  if (!legacy.ok()) return legacy.status();
+  report.legacy_blobs_imported = legacy.value().imported;
+  report.orphan_envelopes_removed = legacy.value().orphans_removed;
+
+  // 3. Rows and envelope locations are written and deleted together, and
+  //    bytes are durable before their row, so what this finds can only come
+  //    from outside damage (a segment deleted or cut short by hand) or an
+  //    incomplete version 1 directory. Removed in one transaction.
+  Status s = committer_->run([&](sqlite::Connection& db) -> Status {
+    Result<std::vector<EnvelopeRow>> envelopes = envelope_all(db);
+    if (!envelopes.ok()) return envelopes.status();
+    std::map<std::int64_t, std::int64_t> segment_sizes;  // -1: missing
+    std::vector<std::pair<std::string, std::string>> damaged;
+    for (const EnvelopeRow& e : envelopes.value()) {
+      auto [it, first] = segment_sizes.try_emplace(e.location.segment, -1);
+      struct stat st {};
+      if (first && ::stat(blobs_->segment_path(e.location.segment).c_str(), &st) == 0) it->second = st.st_size;
+      if (it->second < 0 || std::uint64_t(it->second) < e.location.offset + e.location.length) {
+        damaged.emplace_back(e.project_id, e.submission_id);
+      }
+    }
+    // Rows without an envelope row, and rows whose bytes are gone.
+    Result<sqlite::Statement> without = sqlite::Statement::prepare(
+        db,
+        "SELECT project_id, submission_id FROM submissions s WHERE NOT EXISTS (SELECT 1 FROM envelopes e "
+        "  WHERE e.project_id = s.project_id AND e.submission_id = s.submission_id)");
+    if (!without.ok()) return without.status();
     for (;;) {
-      Result<bool> row = stmt.value().step("list submissions for the consistency check");
+      Result<bool> row = without.value().step("find rows without an envelope");
       if (!row.ok()) return row.status();
       if (!row.value()) break;
-      rows[stmt.value().column_text(0)].insert(stmt.value().column_text(1));
+      damaged.emplace_back(without.value().column_text(0), without.value().column_text(1));
     }
-  }
-  Result<std::vector<std::string>> project_dirs = list_directory(blobs_.blobs_dir());
-  if (!project_dirs.ok()) return project_dirs.status();
-  for (const std::string& name : project_dirs.value()) {
-    if (project_id_is_well_formed(name)) rows[name];  // a directory with no rows at all
-  }
-
-  for (const auto& [project_id, ids] : rows) {
-    std::set<std::string> blobs;
-    Result<std::vector<std::string>> files = list_directory(blobs_.project_dir(project_id));
-    if (!files.ok()) return files.status();
-    for (const std::string& name : files.value()) {
-      if (!ends_with(name, kBlobSuffix)) continue;  // not ours: left alone
-      const std::string id = name.substr(0, name.size() - kBlobSuffix.size());
-      if (!submission_id_is_well_formed(id)) continue;
-      if (ids.count(id) != 0 || in_flight_contains(id)) {
-        blobs.insert(id);
-        continue;
-      }
-      if (Status s = blobs_.remove(project_id, id); !s.ok()) return s;
-      ++report.orphan_blobs_removed;
-    }
-    std::vector<std::string> dangling;
-    for (const std::string& id : ids) {
-      if (blobs.count(id) == 0) dangling.push_back(id);
-    }
-    if (!dangling.empty()) {
-      if (Status s = remove_dangling_rows(project_id, dangling); !s.ok()) return s;
-      report.dangling_rows_removed += dangling.size();
-    }
-    report.submissions += ids.size() - dangling.size();
-  }
-  return report;
-}
-
-Status SqliteStorage::remove_dangling_rows(const std::string& project_id, const std::vector<std::string>& ids) {
-  return committer_->run([&](sqlite::Connection& db) -> Status {
-    Result<sqlite::Statement> row =
+    Result<sqlite::Statement> remove =
         sqlite::Statement::prepare(db, "DELETE FROM submissions WHERE project_id = ?1 AND submission_id = ?2");
-    Result<sqlite::Statement> key =
-        sqlite::Statement::prepare(db, "DELETE FROM idempotency_keys WHERE project_id = ?1 AND submission_id = ?2");
-    if (!row.ok()) return row.status();
-    if (!key.ok()) return key.status();
-    for (const std::string& id : ids) {
-      row.value().reset();
-      key.value().reset();
-      row.value().bind(1, project_id).bind(2, id);
-      key.value().bind(1, project_id).bind(2, id);
-      if (Status s = row.value().run("remove a dangling row"); !s.ok()) return s;
-      if (Status s = key.value().run("remove a dangling row's key"); !s.ok()) return s;
+    if (!remove.ok()) return remove.status();
+    for (const auto& [project_id, id] : damaged) {
+      remove.value().reset();
+      remove.value().bind(1, project_id).bind(2, id);
+      if (Status st = remove.value().run("remove a row without its envelope"); !st.ok()) return st;
+      if (Status st = schema_delete_submission_extras(db, project_id, id); !st.ok()) return st;
     }
+    report.dangling_rows_removed = damaged.size();
+    // Envelope rows without a submission row: their bytes are released below.
+    Result<sqlite::Statement> orphans = sqlite::Statement::prepare(
+        db,
+        "DELETE FROM envelopes WHERE NOT EXISTS (SELECT 1 FROM submissions s "
+        "  WHERE s.project_id = envelopes.project_id AND s.submission_id = envelopes.submission_id)");
+    if (!orphans.ok()) return orphans.status();
+    if (Status st = orphans.value().run("remove envelopes without a row"); !st.ok()) return st;
+    report.orphan_envelopes_removed += std::uint64_t(sqlite3_changes(db.handle()));
     return {};
   });
+  if (!s.ok()) return s;
+
+  // 4. Bytes no committed row points at go back to the file system. A job of
+  //    its own, after the deletions committed, and on the committer thread so
+  //    no append of this process runs meanwhile.
+  s = committer_->run([&](sqlite::Connection& db) -> Status {
+    Result<std::vector<EnvelopeRow>> envelopes = envelope_all(db);
+    if (!envelopes.ok()) return envelopes.status();
+    std::vector<BlobLocation> committed;
+    committed.reserve(envelopes.value().size());
+    for (const EnvelopeRow& e : envelopes.value()) committed.push_back(e.location);
+    Result<BlobLogTidyReport> tidied = blobs_->tidy(committed);
+    if (!tidied.ok()) return tidied.status();
+    report.blob_bytes_released = tidied.value().bytes_released;
+    report.submissions = committed.size();
+    return {};
+  });
+  if (!s.ok()) return s;
+  return report;
 }
 
 // --- purge_expired -----------------------------------------------------------------
@@ -144,6 +133,7 @@ Result<std::uint64_t> SqliteStorage::purge_expired(std::int64_t now_ms) {
     const std::int64_t cutoff = now_ms - std::int64_t(project.retention_days) * kMsPerDay;
     for (;;) {
       std::vector<std::string> deleted;
+      std::vector<BlobLocation> released;
       Status s = committer_->run([&](sqlite::Connection& db) -> Status {
         Result<sqlite::Statement> rows = sqlite::Statement::prepare(
             db,
@@ -159,21 +149,19 @@ Result<std::uint64_t> SqliteStorage::purge_expired(std::int64_t now_ms) {
           if (!row.value()) break;
           deleted.push_back(rows.value().column_text(0));
         }
-        Result<sqlite::Statement> keys =
-            sqlite::Statement::prepare(db, "DELETE FROM idempotency_keys WHERE project_id = ?1 AND submission_id = ?2");
-        if (!keys.ok()) return keys.status();
         for (const std::string& id : deleted) {
-          keys.value().reset();
-          keys.value().bind(1, project.id).bind(2, id);
-          if (Status st = keys.value().run("purge idempotency keys"); !st.ok()) return st;
+          Result<std::optional<BlobLocation>> location = envelope_find(db, project.id, id);
+          if (!location.ok()) return location.status();
+          if (location.value()) released.push_back(*location.value());
+          if (Status st = schema_delete_submission_extras(db, project.id, id); !st.ok()) return st;
         }
         return {};
       });
       if (!s.ok()) return s;
-      // Rows are gone (committed); now the blobs. A crash here leaves
-      // orphans that the next repair removes.
-      for (const std::string& id : deleted) {
-        if (Status st = blobs_.remove(project.id, id); !st.ok()) return st;
+      // Rows are gone (committed); now their bytes. A crash here leaves
+      // bytes no row points at, which the next repair releases.
+      for (const BlobLocation& location : released) {
+        if (Status st = blobs_->release(location); !st.ok()) return st;
       }
       purged += deleted.size();
       if (deleted.size() < std::size_t(kPurgeBatch)) break;

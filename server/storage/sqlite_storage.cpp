@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "envelope_rows.h"
 #include "ids.h"
 #include "keys.h"
 #include "origins.h"
@@ -83,13 +84,13 @@ auto in_read_transaction(sqlite::Connection& db, F&& body) -> decltype(body()) {
 
 // --- opening ---------------------------------------------------------------------
 
-SqliteStorage::SqliteStorage(std::string data_dir, SqliteStorageOptions options,
+SqliteStorage::SqliteStorage(std::string data_dir, SqliteStorageOptions options, std::unique_ptr<BlobLog> blobs,
                              std::unique_ptr<GroupCommitter> committer)
     : data_dir_(std::move(data_dir)),
       options_(std::move(options)),
-      blobs_(data_dir_, options_.fault_hook),
       lock_(data_dir_ + "/sealshot.lock", options_.busy_timeout_ms),
       readers_(data_dir_ + "/sealshot.db", options_.busy_timeout_ms),
+      blobs_(std::move(blobs)),
       committer_(std::move(committer)) {}
 
 Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::string& data_dir, SqliteStorageOptions options) {
@@ -104,8 +105,8 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::string& da
     return Status(ErrorCode::storage_error,
                   "Cannot create the data directory '" + data_dir + "': " + ec.message() + ".");
   }
-  BlobStore layout(data_dir, nullptr);
-  if (Status s = layout.prepare(); !s.ok()) return s;
+  if (Status s = make_directory(data_dir + "/staging"); !s.ok()) return s;
+  if (Status s = make_directory(data_dir + "/segments"); !s.ok()) return s;
 
   Result<sqlite::Connection> writer = sqlite::Connection::open(data_dir + "/sealshot.db", options.busy_timeout_ms);
   if (!writer.ok()) return writer.status();
@@ -117,29 +118,17 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::string& da
   if (Status s = db.exec("PRAGMA synchronous=FULL", "configure durability"); !s.ok()) return s;
   if (Status s = schema_migrate(db); !s.ok()) return s;
 
-  auto committer = std::make_unique<GroupCommitter>(std::move(writer).value(), options.max_batch);
-  return std::unique_ptr<SqliteStorage>(new SqliteStorage(data_dir, std::move(options), std::move(committer)));
+  auto blobs = std::make_unique<BlobLog>(data_dir + "/segments", options.fault_hook);
+  auto committer = std::make_unique<GroupCommitter>(std::move(writer).value(), options.max_batch,
+                                                    [log = blobs.get()] { return log->sync(); });
+  return std::unique_ptr<SqliteStorage>(
+      new SqliteStorage(data_dir, std::move(options), std::move(blobs), std::move(committer)));
 }
 
 std::int64_t SqliteStorage::now_ms() const {
   if (options_.clock) return options_.clock();
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-void SqliteStorage::in_flight_add(const std::string& id) {
-  std::lock_guard lock(in_flight_mutex_);
-  in_flight_.insert(id);
-}
-
-void SqliteStorage::in_flight_remove(const std::string& id) {
-  std::lock_guard lock(in_flight_mutex_);
-  in_flight_.erase(id);
-}
-
-bool SqliteStorage::in_flight_contains(const std::string& id) {
-  std::lock_guard lock(in_flight_mutex_);
-  return in_flight_.count(id) != 0;
 }
 
 // --- projects --------------------------------------------------------------------
@@ -324,13 +313,18 @@ Result<Submission> SqliteStorage::get_submission(std::string_view project_id, st
 }
 
 Result<std::vector<std::uint8_t>> SqliteStorage::read_envelope(std::string_view project_id, std::string_view id) {
-  Result<Submission> submission = get_submission(project_id, id);
-  if (!submission.ok()) return submission.status();
-  Result<std::vector<std::uint8_t>> bytes = blobs_.read(project_id, id, submission.value().size_bytes);
+  if (!project_id_is_well_formed(project_id) || !submission_id_is_well_formed(id)) return no_such_submission();
+  Result<ReadPool::Lease> lease = readers_.acquire();
+  if (!lease.ok()) return lease.status();
+  Result<std::optional<BlobLocation>> location = envelope_find(*lease.value(), project_id, id);
+  if (!location.ok()) return location.status();
+  if (!location.value()) return no_such_submission();
+  Result<std::vector<std::uint8_t>> bytes = blobs_->read(*location.value());
   if (!bytes.ok()) {
-    // Deleted between the row lookup and the read: that is not found, not damage.
-    Result<Submission> again = get_submission(project_id, id);
-    if (!again.ok() && again.code() == ErrorCode::not_found) return again.status();
+    // Deleted (and punched out) between the lookup and the read: that is
+    // not found, not damage.
+    Result<std::optional<BlobLocation>> again = envelope_find(*lease.value(), project_id, id);
+    if (again.ok() && !again.value()) return no_such_submission();
   }
   return bytes;
 }
@@ -351,23 +345,23 @@ Status SqliteStorage::set_status(std::string_view project_id, std::string_view i
 
 Status SqliteStorage::delete_submission(std::string_view project_id, std::string_view id) {
   if (!project_id_is_well_formed(project_id) || !submission_id_is_well_formed(id)) return no_such_submission();
-  // Row first, then blob: a crash in between leaves an orphan blob (removed
-  // by repair), never a row pointing at nothing.
+  // Row first, then bytes: a crash in between leaves bytes no row points at
+  // (released by repair), never a row pointing at nothing.
+  std::optional<BlobLocation> location;
   Status s = committer_->run([&](sqlite::Connection& db) -> Status {
+    Result<std::optional<BlobLocation>> found = envelope_find(db, project_id, id);
+    if (!found.ok()) return found.status();
+    location = found.value();
     Result<sqlite::Statement> row =
         sqlite::Statement::prepare(db, "DELETE FROM submissions WHERE project_id = ?1 AND submission_id = ?2");
     if (!row.ok()) return row.status();
     row.value().bind(1, project_id).bind(2, id);
     if (Status st = row.value().run("delete a submission"); !st.ok()) return st;
     if (sqlite3_changes(db.handle()) == 0) return no_such_submission();
-    Result<sqlite::Statement> keys =
-        sqlite::Statement::prepare(db, "DELETE FROM idempotency_keys WHERE project_id = ?1 AND submission_id = ?2");
-    if (!keys.ok()) return keys.status();
-    keys.value().bind(1, project_id).bind(2, id);
-    return keys.value().run("delete an idempotency key");
+    return schema_delete_submission_extras(db, project_id, id);
   });
-  if (!s.ok()) return s;
-  return blobs_.remove(project_id, id);
+  if (!s.ok() || !location) return s;
+  return blobs_->release(*location);
 }
 
 Status SqliteStorage::ping() {

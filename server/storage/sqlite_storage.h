@@ -1,28 +1,28 @@
-// The embedded backend: SQLite (WAL, synchronous=FULL) for rows, one file
-// per envelope for blobs. Layout of a data directory:
+// The embedded backend. Layout of a data directory:
 //
-//   sealshot.db (+ -wal, -shm)   projects, origins, submissions, idempotency keys
+//   sealshot.db (+ -wal, -shm)   projects, origins, submissions, envelope locations, idempotency keys
+//   segments/<n>.seg             envelope bytes, appended back to back (blob_log.h)
+//   staging/                     unnamed temporary files of large uploads in progress
 //   sealshot.lock                see data_dir_lock.h
-//   staging/<sub>.part           uploads in progress
-//   blobs/<prj>/<sub>.env        envelopes, immutable once renamed here
 //
-// Crash consistency rests on one ordering: a blob is durable (fsync, rename,
-// directory fsync) before its row commits, and a row is deleted before its
-// blob. So a crash can leave only staging files and blobs without rows, never
-// a row without its blob; check_and_repair() removes the leftovers.
+// Crash consistency rests on one ordering: a batch's envelopes are appended
+// and synced (fdatasync) before the SQLite transaction holding their rows
+// commits (synchronous=FULL), and a row is deleted before its bytes are
+// punched out. So a crash can leave only bytes no row points at (an
+// uncommitted tail, or a deleted envelope not yet punched), never a row
+// whose bytes are missing; check_and_repair() releases the leftovers.
 //
-// Threads: writes (including every commit()) go through one GroupCommitter;
-// reads use pooled connections and never wait for a commit's fsync.
+// Threads: writes (including every commit()) go through one GroupCommitter,
+// whose thread is the only one appending to this process's segment; reads
+// use pooled connections and never wait for a commit's fsync.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
-#include <set>
 #include <string>
 
-#include "blob_files.h"
+#include "blob_log.h"
 #include "data_dir_lock.h"
 #include "fs_util.h"
 #include "group_commit.h"
@@ -35,7 +35,7 @@ struct SqliteStorageOptions {
   std::function<std::int64_t()> clock;  // ms since the Unix epoch; empty: the system clock
   std::size_t max_batch = 256;          // commits per transaction; 1 turns group commit off
   int busy_timeout_ms = 5000;           // waits for another process (the admin CLI) holding the lock
-  FaultHook fault_hook;                 // tests only: inject errno values into blob file steps
+  FaultHook fault_hook;                 // tests only: inject errno values into spill file steps
 };
 
 [[nodiscard]] Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string& data_dir,
@@ -68,28 +68,22 @@ class SqliteStorage final : public Storage {
 
   GroupCommitter::Stats commit_stats() const noexcept { return committer_->stats(); }
   const std::string& data_dir() const noexcept { return data_dir_; }
+  std::string staging_dir() const { return data_dir_ + "/staging"; }
 
  private:
   friend class SqliteSubmissionWriter;
 
-  SqliteStorage(std::string data_dir, SqliteStorageOptions options, std::unique_ptr<GroupCommitter> committer);
+  SqliteStorage(std::string data_dir, SqliteStorageOptions options, std::unique_ptr<BlobLog> blobs,
+                std::unique_ptr<GroupCommitter> committer);
 
   std::int64_t now_ms() const;
-  // Ids of uploads in progress in this process: repair must not take them
-  // for crash leftovers.
-  void in_flight_add(const std::string& id);
-  void in_flight_remove(const std::string& id);
-  bool in_flight_contains(const std::string& id);
-  [[nodiscard]] Status remove_dangling_rows(const std::string& project_id, const std::vector<std::string>& ids);
 
   const std::string data_dir_;
   const SqliteStorageOptions options_;
-  BlobStore blobs_;
   DataDirLock lock_;
   ReadPool readers_;
+  std::unique_ptr<BlobLog> blobs_;             // before committer_: the committer's thread uses it
   std::unique_ptr<GroupCommitter> committer_;
-  std::mutex in_flight_mutex_;
-  std::set<std::string> in_flight_;
 };
 
 }  // namespace sealshot::server

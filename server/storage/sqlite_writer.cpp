@@ -1,7 +1,11 @@
 #include "sqlite_writer.h"
 
-#include <array>
+#include <sodium.h>
 
+#include <array>
+#include <optional>
+
+#include "envelope_rows.h"
 #include "ids.h"
 #include "schema.h"
 #include "sqlite_storage.h"
@@ -62,9 +66,12 @@ Status find_earlier(sqlite::Connection& db, const CommitRow& row, std::optional<
   return {};
 }
 
-// The one job the committer runs for a commit(). Sets *existing when the key
-// was used before with the same body.
-Status insert_submission(sqlite::Connection& db, const CommitRow& row, std::optional<Submission>* existing) {
+// The one job the committer runs for a commit(): the row, the envelope's
+// location and the idempotency key commit together or not at all. Sets
+// *existing when the key was used before with the same body, *appended once
+// the body is in the blob log.
+Status insert_submission(sqlite::Connection& db, BlobLog& blobs, const CommitRow& row, const UploadBuffer& body,
+                         std::optional<Submission>* existing, std::optional<BlobLocation>* appended) {
   if (Status s = schema_require_project(db, row.project_id); !s.ok()) return s;
 
   if (!row.idempotency_key.empty()) {
@@ -86,6 +93,12 @@ Status insert_submission(sqlite::Connection& db, const CommitRow& row, std::opti
       .bind(5, submission_status_name(SubmissionStatus::fresh));
   if (Status s = insert.value().run("store a submission"); !s.ok()) return s;
 
+  // Appended now, synced with the whole batch just before COMMIT.
+  Result<BlobLocation> location = blobs.append(body);
+  if (!location.ok()) return location.status();
+  *appended = location.value();
+  if (Status s = envelope_insert(db, row.project_id, row.submission_id, location.value()); !s.ok()) return s;
+
   if (!row.idempotency_key.empty()) {
     Result<sqlite::Statement> key = sqlite::Statement::prepare(
         db,
@@ -103,27 +116,31 @@ Status insert_submission(sqlite::Connection& db, const CommitRow& row, std::opti
   return {};
 }
 
+// BLAKE2b-256 of the body. Only computed for commits that carry an
+// idempotency key: it exists to tell a retry from another report.
+Status hash_body(const UploadBuffer& body, BodyHash* out) {
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, out->size());
+  Status s = body.read_all([&](std::span<const std::uint8_t> piece) -> Status {
+    crypto_generichash_update(&state, piece.data(), piece.size());
+    return {};
+  });
+  crypto_generichash_final(&state, out->data(), out->size());
+  return s;
+}
+
 }  // namespace
 
 SqliteSubmissionWriter::SqliteSubmissionWriter(SqliteStorage& storage, std::string project_id,
-                                               std::string submission_id, StagingFile file)
+                                               std::string submission_id)
     : storage_(storage),
       project_id_(std::move(project_id)),
       submission_id_(std::move(submission_id)),
-      file_(std::move(file)) {
-  crypto_generichash_init(&hash_, nullptr, 0, crypto_generichash_BYTES);
-}
-
-SqliteSubmissionWriter::~SqliteSubmissionWriter() {
-  // file_'s destructor unlinks the staging file if it was never published.
-  storage_.in_flight_remove(submission_id_);
-}
+      body_(storage.staging_dir(), &storage.options_.fault_hook) {}
 
 Status SqliteSubmissionWriter::write(std::span<const std::uint8_t> bytes) {
   if (finished_) return {ErrorCode::invalid_argument, "The submission was already committed."};
-  if (Status s = file_.write(bytes); !s.ok()) return s;
-  crypto_generichash_update(&hash_, bytes.data(), bytes.size());
-  return {};
+  return body_.write(bytes);
 }
 
 Result<CommitResult> SqliteSubmissionWriter::commit(std::string_view idempotency_key) {
@@ -135,13 +152,13 @@ Result<CommitResult> SqliteSubmissionWriter::commit(std::string_view idempotency
   row.project_id = project_id_;
   row.submission_id = submission_id_;
   row.idempotency_key = std::string(idempotency_key);
-  row.size_bytes = file_.size();
-  crypto_generichash_final(&hash_, row.body_hash.data(), row.body_hash.size());
+  row.size_bytes = body_.size();
 
   // A retry of a report that is already stored (the usual case for a reused
-  // key) is answered from the committed row without syncing anything. The
+  // key) is answered from the committed row without writing anything. The
   // committer's job checks again, for retries racing each other.
   if (!row.idempotency_key.empty()) {
+    if (Status s = hash_body(body_, &row.body_hash); !s.ok()) return s;
     Result<ReadPool::Lease> lease = storage_.readers_.acquire();
     if (!lease.ok()) return lease.status();
     std::optional<Submission> earlier;
@@ -149,21 +166,20 @@ Result<CommitResult> SqliteSubmissionWriter::commit(std::string_view idempotency
     if (earlier) return CommitResult{std::move(*earlier), false};
   }
 
-  // 1. The blob's bytes are synced and it is renamed into place...
-  if (Status s = storage_.blobs_.publish(file_, project_id_, submission_id_); !s.ok()) return s;
-  // 2. ...the committer fsyncs its directory, then commits the row (both
-  // shared with the other commits of the batch).
   row.created_at_ms = storage_.now_ms();
   std::optional<Submission> existing;
-  const Status committed =
-      storage_.committer_->run([&](sqlite::Connection& db) { return insert_submission(db, row, &existing); },
-                               storage_.blobs_.project_dir(project_id_));
-  if (!committed.ok() || existing) {
-    // No row refers to this blob (failed, or a duplicate of an earlier
-    // report): remove it now rather than leave it to the next repair.
-    (void)storage_.blobs_.remove(project_id_, submission_id_);
+  std::optional<BlobLocation> appended;
+  const Status committed = storage_.committer_->run(
+      [&](sqlite::Connection& db) {
+        return insert_submission(db, *storage_.blobs_, row, body_, &existing, &appended);
+      },
+      row.size_bytes);
+  if (!committed.ok()) {
+    // Rolled back: no row points at the appended bytes, so they go now
+    // rather than at the next start-up.
+    if (appended) (void)storage_.blobs_->release(*appended);
+    return committed;
   }
-  if (!committed.ok()) return committed;
   if (existing) return CommitResult{std::move(*existing), false};
 
   Submission created;
@@ -180,15 +196,8 @@ Result<std::unique_ptr<SubmissionWriter>> SqliteStorage::begin_submission(std::s
   if (!project.ok()) return project.status();
   // Shared with other writers, exclusive against a repair in another process.
   if (Status s = lock_.hold_shared(); !s.ok()) return s;
-  std::string id = submission_id_generate();
-  in_flight_add(id);  // before the staging file exists, so repair never sees it unannounced
-  Result<StagingFile> file = blobs_.create_staging(id);
-  if (!file.ok()) {
-    in_flight_remove(id);
-    return file.status();
-  }
   return std::unique_ptr<SubmissionWriter>(
-      new SqliteSubmissionWriter(*this, std::string(project_id), std::move(id), std::move(file).value()));
+      new SqliteSubmissionWriter(*this, std::string(project_id), submission_id_generate()));
 }
 
 }  // namespace sealshot::server

@@ -1,14 +1,12 @@
-// The SubmissionWriter of the SQLite backend: streams the envelope into a
-// staging file while hashing it, then commit() publishes the blob durably
-// and only then queues the row on the group committer.
+// The SubmissionWriter of the SQLite backend: collects the envelope in an
+// UploadBuffer while it streams in, then commit() hands it to the group
+// committer, which writes the row and the envelope in one transaction.
 #pragma once
-
-#include <sodium.h>
 
 #include <string>
 
-#include "blob_files.h"
 #include "storage.h"
+#include "upload_buffer.h"
 
 namespace sealshot::server {
 
@@ -16,8 +14,7 @@ class SqliteStorage;
 
 class SqliteSubmissionWriter final : public SubmissionWriter {
  public:
-  SqliteSubmissionWriter(SqliteStorage& storage, std::string project_id, std::string submission_id, StagingFile file);
-  ~SqliteSubmissionWriter() override;
+  SqliteSubmissionWriter(SqliteStorage& storage, std::string project_id, std::string submission_id);
 
   Status write(std::span<const std::uint8_t> bytes) override;
   Result<CommitResult> commit(std::string_view idempotency_key) override;
@@ -26,8 +23,7 @@ class SqliteSubmissionWriter final : public SubmissionWriter {
   SqliteStorage& storage_;
   const std::string project_id_;
   const std::string submission_id_;
-  StagingFile file_;
-  crypto_generichash_state hash_;
+  UploadBuffer body_;
   bool finished_ = false;  // commit() was called, whatever its outcome
 };
 

@@ -1,5 +1,5 @@
 // Storage for projects and encrypted submissions, behind one interface with
-// one implementation per backend (SQLite + blob files today; PostgreSQL next).
+// one implementation per backend (SQLite today; PostgreSQL next).
 // Handlers and the admin CLI only ever see this header.
 //
 // Tenant isolation: every submission row carries its project id and every
@@ -80,9 +80,11 @@ class SubmissionWriter {
 
 struct ConsistencyReport {
   std::uint64_t submissions = 0;
-  std::uint64_t orphan_blobs_removed = 0;   // blob files with no row (crash before commit)
-  std::uint64_t staging_files_removed = 0;  // half-written uploads
-  std::uint64_t dangling_rows_removed = 0;  // rows whose blob is missing (external damage)
+  std::uint64_t staging_files_removed = 0;     // temporary files of uploads cut off by a crash
+  std::uint64_t legacy_blobs_imported = 0;     // envelope files of a version 1 directory, now in the database
+  std::uint64_t orphan_envelopes_removed = 0;  // envelopes with no row (external damage, version 1 leftovers)
+  std::uint64_t dangling_rows_removed = 0;     // rows whose envelope is missing (external damage)
+  std::uint64_t blob_bytes_released = 0;       // bytes no row points at (crash between append and commit)
 };
 
 class Storage {
@@ -118,7 +120,7 @@ class Storage {
 };
 
 // Opens (creating if needed) the embedded backend in `data_dir`:
-// sealshot.db (SQLite, WAL) + blobs/ + staging/. sqlite_storage.h has an
+// sealshot.db (SQLite, WAL, envelopes inside) + staging/. sqlite_storage.h has an
 // overload taking options (clock, group-commit batch size, busy timeout).
 [[nodiscard]] Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string& data_dir);
 // Copies a backup made by backup_to into an empty data directory.

@@ -218,7 +218,11 @@ test("submissions: import → list → get → open with the project's key; neve
   ok(["submissions", "delete", "--data-dir", dataDir, "--project", p.id, "--id", ids[2]]);
   fails(["submissions", "get", "--data-dir", dataDir, "--project", p.id, "--id", ids[2], "--out", path.join(dir, "z.env")], /No such submission/);
   fails(["submissions", "delete", "--data-dir", dataDir, "--project", p.id, "--id", ids[2]], /No such submission/);
-  assert.ok(!fs.existsSync(path.join(dataDir, "blobs", p.id, `${ids[2]}.env`)));
+  // Deleted means gone from the disk too: no segment still holds its bytes.
+  const third = fs.readFileSync(path.join(dir, "third.env"));
+  for (const name of fs.readdirSync(path.join(dataDir, "segments"))) {
+    assert.equal(fs.readFileSync(path.join(dataDir, "segments", name)).indexOf(third), -1, name);
+  }
 });
 
 test("the data directory comes from --data-dir, else SEALSHOT_DATA_DIR; a missing one is an error", () => {
@@ -266,9 +270,8 @@ test("backup while writing, then restore into a new directory; never over existi
   fails(["restore", "--from", backupDir, "--data-dir", dataDir], /is not empty/);
 
   // A damaged backup is refused before anything is copied.
-  const victim = fs.readdirSync(path.join(backupDir, "blobs", p.id))[0];
-  fs.rmSync(path.join(backupDir, "blobs", p.id, victim));
-  fails(["restore", "--from", backupDir, "--data-dir", path.join(dir, "restored2")], /damaged: 1 blob file\(s\) are missing/);
+  fs.truncateSync(path.join(backupDir, "segments", "00000001.seg"), 10);
+  fails(["restore", "--from", backupDir, "--data-dir", path.join(dir, "restored2")], /damaged: \d+ envelope\(s\) are missing or have the wrong size/);
   assert.ok(!fs.existsSync(path.join(dir, "restored2")));
   fails(["restore", "--from", path.join(dir, "in.png"), "--data-dir", path.join(dir, "restored3")], /not a complete Sealshot backup/);
 });

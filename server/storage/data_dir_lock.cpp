@@ -1,0 +1,64 @@
+#include "data_dir_lock.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <thread>
+
+#include "fs_util.h"
+
+namespace sealshot::server {
+
+DataDirLock::~DataDirLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+}
+
+Status DataDirLock::hold_shared() { return acquire(Mode::shared); }
+Status DataDirLock::hold_exclusive() { return acquire(Mode::exclusive); }
+
+Status DataDirLock::downgrade() {
+  {
+    std::lock_guard lock(mutex_);
+    if (mode_ != Mode::exclusive) return {};
+    mode_ = Mode::none;  // so acquire() converts rather than returning early
+  }
+  return acquire(Mode::shared);
+}
+
+Status DataDirLock::acquire(Mode mode) {
+  std::lock_guard lock(mutex_);
+  // Exclusive covers shared: a writer starting during repair must not
+  // convert the lock back to shared under the repair's feet.
+  if (mode_ == mode || (mode == Mode::shared && mode_ == Mode::exclusive)) return {};
+  if (fd_ < 0) {
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ < 0) return io_error(errno, "open the lock file sealshot.lock");
+  }
+  const int operation = mode == Mode::shared ? LOCK_SH : LOCK_EX;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
+  for (;;) {
+    if (::flock(fd_, operation | LOCK_NB) == 0) {
+      mode_ = mode;
+      return {};
+    }
+    if (errno != EWOULDBLOCK && errno != EINTR) return io_error(errno, "lock the data directory");
+    // Linux converts a held lock by dropping it first, so a failed attempt
+    // may have lost what we held: say so, and retake it below if we give up.
+    const Mode held = mode_;
+    mode_ = Mode::none;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      if (held != Mode::none && ::flock(fd_, (held == Mode::shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0) mode_ = held;
+      return {ErrorCode::storage_error,
+              mode == Mode::exclusive
+                  ? "Another process is writing submissions to this data directory; the consistency check "
+                    "must run alone (stop the other sealshot-server first)."
+                  : "The data directory is being checked and repaired by another process; try again later."};
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+}  // namespace sealshot::server

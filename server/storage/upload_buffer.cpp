@@ -1,0 +1,103 @@
+#include "upload_buffer.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace sealshot::server {
+namespace {
+
+// An unnamed file in `dir`. O_TMPFILE where the file system has it; else a
+// named file unlinked at once (a crash in between leaves a
+// "spill-XXXXXX" file, which check_and_repair removes).
+int open_unnamed_file(const std::string& dir) {
+#ifdef O_TMPFILE
+  const int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)) return fd;
+#endif
+  std::string path = dir + "/spill-XXXXXX";
+  const int named = ::mkostemp(path.data(), O_CLOEXEC);
+  if (named >= 0) ::unlink(path.c_str());
+  return named;
+}
+
+}  // namespace
+
+UploadBuffer::UploadBuffer(std::string spill_dir, const FaultHook* hook)
+    : spill_dir_(std::move(spill_dir)), hook_(hook) {}
+
+UploadBuffer::~UploadBuffer() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status UploadBuffer::write(std::span<const std::uint8_t> bytes) {
+  if (!failure_.ok()) return failure_;
+  if (!spilled() && size_ + bytes.size() > kInlineBytes) {
+    if (Status s = spill(); !s.ok()) return failure_ = s;
+  }
+  if (spilled()) {
+    if (Status s = append_to_file(bytes); !s.ok()) return failure_ = s;
+    size_ += bytes.size();
+    return {};
+  }
+  while (!bytes.empty()) {
+    if (blocks_.empty() || last_block_used_ == kBlockBytes) {
+      blocks_.push_back(std::make_unique_for_overwrite<std::uint8_t[]>(kBlockBytes));
+      last_block_used_ = 0;
+    }
+    const std::size_t n = std::min(bytes.size(), kBlockBytes - last_block_used_);
+    std::memcpy(blocks_.back().get() + last_block_used_, bytes.data(), n);
+    last_block_used_ += n;
+    size_ += n;
+    bytes = bytes.subspan(n);
+  }
+  return {};
+}
+
+Status UploadBuffer::spill() {
+  const int injected = fault(FsOp::create);
+  const int fd = injected != 0 ? -1 : open_unnamed_file(spill_dir_);
+  if (fd < 0) return io_error(injected != 0 ? injected : errno, "create a temporary file in staging/");
+  fd_ = fd;
+  for (std::size_t i = 0; i < blocks_.size(); ++i) {
+    const std::size_t used = i + 1 == blocks_.size() ? last_block_used_ : kBlockBytes;
+    if (Status s = append_to_file({blocks_[i].get(), used}); !s.ok()) return s;
+  }
+  blocks_.clear();
+  blocks_.shrink_to_fit();
+  return {};
+}
+
+Status UploadBuffer::append_to_file(std::span<const std::uint8_t> bytes) {
+  const int injected = fault(FsOp::write);
+  if (injected != 0 || !write_all(fd_, bytes.data(), bytes.size())) {
+    return io_error(injected != 0 ? injected : errno, "write a temporary file in staging/");
+  }
+  return {};
+}
+
+Status UploadBuffer::read_all(const Sink& sink) const {
+  if (!failure_.ok()) return failure_;
+  if (!spilled()) {
+    for (std::size_t i = 0; i < blocks_.size(); ++i) {
+      const std::size_t used = i + 1 == blocks_.size() ? last_block_used_ : kBlockBytes;
+      if (Status s = sink({blocks_[i].get(), used}); !s.ok()) return s;
+    }
+    return {};
+  }
+  auto chunk = std::make_unique_for_overwrite<std::uint8_t[]>(kBlockBytes);
+  for (std::uint64_t offset = 0; offset < size_;) {
+    const std::size_t want = std::size_t(std::min<std::uint64_t>(kBlockBytes, size_ - offset));
+    const ssize_t n = ::pread(fd_, chunk.get(), want, off_t(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return io_error(n < 0 ? errno : EIO, "read back a temporary file in staging/");
+    if (Status s = sink({chunk.get(), std::size_t(n)}); !s.ok()) return s;
+    offset += std::uint64_t(n);
+  }
+  return {};
+}
+
+}  // namespace sealshot::server

@@ -1,0 +1,65 @@
+// The bytes of one upload while its body streams in, before commit copies
+// them into the database.
+//
+// Small bodies (the common report, a few hundred KiB) stay in memory in
+// fixed 64 KiB blocks, at most kInlineBytes per upload; a larger body spills
+// to an unnamed temporary file (O_TMPFILE) in the staging directory, so
+// memory stays bounded by workers x kInlineBytes however large the uploads.
+//
+// Why not a named file per upload: creating and unlinking an inode per
+// request made ext4's inode allocator (recently_deleted scans) and the
+// staging directory's lock the ingest server's bottleneck
+// (docs/benchmarks.md). An unnamed file also vanishes by itself in a crash,
+// so it never needs cleaning up.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "fs_util.h"
+#include "result.h"
+
+namespace sealshot::server {
+
+class UploadBuffer {
+ public:
+  static constexpr std::size_t kBlockBytes = 64 * 1024;
+  static constexpr std::size_t kInlineBytes = 8 * kBlockBytes;  // 512 KiB
+
+  // `spill_dir` must exist when a body grows past kInlineBytes. `hook` may be
+  // null; tests inject errno values into the spill file's create and writes.
+  UploadBuffer(std::string spill_dir, const FaultHook* hook);
+  ~UploadBuffer();
+  UploadBuffer(const UploadBuffer&) = delete;
+  UploadBuffer& operator=(const UploadBuffer&) = delete;
+
+  // After a failure every later call returns the same status.
+  [[nodiscard]] Status write(std::span<const std::uint8_t> bytes);
+  std::uint64_t size() const noexcept { return size_; }
+  bool spilled() const noexcept { return fd_ >= 0; }
+
+  // Hands the whole body to `sink` in order, in pieces of at most
+  // kBlockBytes. Stops at the first error, from the sink or from reading
+  // the spill file back.
+  using Sink = std::function<Status(std::span<const std::uint8_t>)>;
+  [[nodiscard]] Status read_all(const Sink& sink) const;
+
+ private:
+  [[nodiscard]] Status spill();  // moves the blocks into a new temporary file
+  [[nodiscard]] Status append_to_file(std::span<const std::uint8_t> bytes);
+  [[nodiscard]] int fault(FsOp op) const { return hook_ && *hook_ ? (*hook_)(op) : 0; }
+
+  std::string spill_dir_;
+  const FaultHook* hook_;
+  std::vector<std::unique_ptr<std::uint8_t[]>> blocks_;
+  std::size_t last_block_used_ = 0;  // bytes used in blocks_.back()
+  int fd_ = -1;                      // the spill file, once spilled
+  std::uint64_t size_ = 0;
+  Status failure_;
+};
+
+}  // namespace sealshot::server
