@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <map>
+#include <utility>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
@@ -82,9 +84,7 @@ bool holds_bytes(int fd, std::uint64_t offset, std::uint64_t end) {
 
 BlobLog::BlobLog(std::string directory, FaultHook hook) : directory_(std::move(directory)), hook_(std::move(hook)) {}
 
-BlobLog::~BlobLog() {
-  if (fd_ >= 0) ::close(fd_);
-}
+BlobLog::Segment::~Segment() { ::close(fd); }
 
 std::string BlobLog::segment_path(std::int64_t segment) const {
   char name[32];
@@ -92,7 +92,7 @@ std::string BlobLog::segment_path(std::int64_t segment) const {
   return directory_ + "/" + name;
 }
 
-Status BlobLog::open_new_segment() {
+Status BlobLog::open_new_segment(Lane& lane) {
   Result<std::vector<std::string>> names = list_directory(directory_);
   if (!names.ok()) return names.status();
   std::int64_t highest = 0;
@@ -103,10 +103,11 @@ Status BlobLog::open_new_segment() {
     const int fd = injected != 0 ? -1 : ::open(segment_path(next).c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0 && injected == 0 && errno == EEXIST) continue;
     if (fd < 0) return io_error(injected != 0 ? injected : errno, "create a segment in segments/");
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-    segment_ = next;
-    end_ = 0;
+    lane.active = std::make_shared<Segment>(next, fd);
+    lane.end = 0;
+    std::lock_guard lock(mutex_);
+    to_sync_.push_back(lane.active);
+    mine_.insert(next);
     directory_needs_sync_ = true;  // the new name must be durable before a row points into it
     return {};
   }
@@ -114,44 +115,75 @@ Status BlobLog::open_new_segment() {
 }
 
 Result<BlobLocation> BlobLog::append(const UploadBuffer& body) {
-  if (fd_ < 0 || end_ >= kSegmentBytes) {
-    // The full segment's appends must be durable before it is left behind.
-    if (fd_ >= 0) {
-      if (Status s = sync(); !s.ok()) return s;
+  std::shared_ptr<Segment> segment;
+  std::uint64_t offset = 0;
+  {
+    Lane& lane = lanes_[next_lane_.fetch_add(1) % kLanes];
+    std::lock_guard lock(lane.mutex);
+    if (!lane.active || lane.end >= kSegmentBytes) {
+      if (Status s = open_new_segment(lane); !s.ok()) return s;
     }
-    if (Status s = open_new_segment(); !s.ok()) return s;
+    segment = lane.active;
+    offset = lane.end;
+    lane.end += body.size();
+    segment->writers.fetch_add(1);
+    std::lock_guard sync_lock(mutex_);
+    // Back on the sync list if a sync took it off (it was clean then).
+    if (std::find(to_sync_.begin(), to_sync_.end(), segment) == to_sync_.end()) to_sync_.push_back(segment);
   }
-  const BlobLocation location{segment_, end_, body.size()};
-  std::uint64_t offset = end_;
+  const BlobLocation location{segment->number, offset, body.size()};
+  std::uint64_t at = offset;
   Status s = body.read_all([&](std::span<const std::uint8_t> piece) -> Status {
     const int injected = fault(FsOp::write);
-    if (injected != 0 || !pwrite_all(fd_, piece.data(), piece.size(), offset)) {
+    if (injected != 0 || !pwrite_all(segment->fd, piece.data(), piece.size(), at)) {
       return io_error(injected != 0 ? injected : errno, "write a segment in segments/");
     }
-    offset += piece.size();
+    at += piece.size();
     return {};
   });
-  if (!s.ok()) {
-    // Whatever part got written is cut off again: the next append starts
-    // at the old end.
-    (void)::ftruncate(fd_, off_t(end_));
-    return s;
+  if (s.ok()) {
+    // Start the write-back now, from this thread, so the batch's fdatasync
+    // finds most of it done already.
+    (void)::sync_file_range(segment->fd, off_t(offset), off_t(body.size()), SYNC_FILE_RANGE_WRITE);
+  } else {
+    (void)punch(segment->fd, offset, body.size());  // the range stays reserved; nothing of it may remain
   }
-  end_ = offset;
-  unsynced_ = true;
+  segment->dirty.store(true);
+  segment->writers.fetch_sub(1);
+  if (!s.ok()) return s;
   return location;
 }
 
 Status BlobLog::sync() {
-  if (directory_needs_sync_) {
-    if (Status s = fsync_directory(directory_); !s.ok()) return s;
-    directory_needs_sync_ = false;
+  std::vector<std::shared_ptr<Segment>> segments;
+  bool directory = false;
+  {
+    std::lock_guard lock(mutex_);
+    segments = to_sync_;
+    directory = std::exchange(directory_needs_sync_, false);
   }
-  if (fd_ < 0 || !unsynced_) return {};
-  // fdatasync is where delayed allocation reports ENOSPC on many file systems.
-  const int injected = fault(FsOp::sync);
-  if (injected != 0 || ::fdatasync(fd_) != 0) return io_error(injected != 0 ? injected : errno, "sync segments/");
-  unsynced_ = false;
+  if (directory) {
+    if (Status s = fsync_directory(directory_); !s.ok()) {
+      std::lock_guard lock(mutex_);
+      directory_needs_sync_ = true;
+      return s;
+    }
+  }
+  for (const std::shared_ptr<Segment>& segment : segments) {
+    if (!segment->dirty.exchange(false)) continue;
+    // fdatasync is where delayed allocation reports ENOSPC on many file systems.
+    const int injected = fault(FsOp::sync);
+    if (injected != 0 || ::fdatasync(segment->fd) != 0) {
+      segment->dirty.store(true);
+      return io_error(injected != 0 ? injected : errno, "sync segments/");
+    }
+  }
+  // A segment leaves the list once it is clean with no write in progress;
+  // the next append to it puts it back.
+  std::lock_guard lock(mutex_);
+  std::erase_if(to_sync_, [](const std::shared_ptr<Segment>& segment) {
+    return segment->writers.load() == 0 && !segment->dirty.load();
+  });
   return {};
 }
 
@@ -197,7 +229,10 @@ Result<BlobLogTidyReport> BlobLog::tidy(const std::vector<BlobLocation>& committ
   if (!names.ok()) return names.status();
   for (const std::string& name : names.value()) {
     const std::int64_t segment = segment_number(name);
-    if (segment == 0 || (fd_ >= 0 && segment == segment_)) continue;
+    {
+      std::lock_guard lock(mutex_);
+      if (segment == 0 || mine_.count(segment) != 0) continue;
+    }
     const std::string path = directory_ + "/" + name;
     auto it = by_segment.find(segment);
     if (it == by_segment.end()) {

@@ -2,26 +2,31 @@
 //
 //   segments/<segment number, 8 digits>.seg
 //
-// Each writing process appends to a segment of its own (its committer thread
-// is the only appender), starting a new one past kSegmentBytes. A batch of
-// commits appends its envelopes back to back and syncs the segment once
-// (fdatasync) before the rows that point at them commit; see
-// sqlite_storage.h for the whole crash-consistency argument. Deleting an
-// envelope punches a hole over its bytes (the space goes back to the file
-// system at once, the bytes read as zeros).
+// Each writing process appends to segments of its own: kLanes of them at a
+// time, each replaced by a new one past kSegmentBytes. An append picks a lane,
+// reserves the lane's next free range under the lane's lock and then writes it
+// from the calling thread, so uploads write in parallel (one file per lane:
+// concurrent writes to a single file serialise on its inode lock);
+// the group committer's thread then makes a whole batch durable with one
+// fdatasync before the rows that point at those ranges commit (see
+// sqlite_storage.h for the crash-consistency argument). Deleting an envelope
+// punches a hole over its bytes: the space goes back to the file system at
+// once and the bytes read as zeros.
 //
-// Why not one file per envelope, as schema version 1 did: creating an inode,
-// fsyncing it, renaming it and fsyncing its directory per report made inode
-// allocation and directory locks the ingest server's bottleneck, and why not
-// a SQLite BLOB: WAL then checkpoint writes every byte twice, which halves
-// what the disk can take (docs/benchmarks.md). An append-only log with
-// holes, as Facebook's Haystack does for photos, writes each byte once.
+// Why not one file per envelope, as schema version 1 did: an inode, a file
+// fsync, a rename and a directory fsync per report, with 64 threads
+// contending on the inode allocator and the directory lock. Why not a SQLite
+// BLOB: WAL then checkpoint writes every byte twice, halving what the disk
+// can take. An append-only log with holes, as Facebook's Haystack does for
+// photos, writes each byte once (docs/decisions.md, docs/benchmarks.md).
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,43 +50,61 @@ struct BlobLogTidyReport {
 class BlobLog {
  public:
   static constexpr std::uint64_t kSegmentBytes = 1ull << 30;
+  static constexpr std::size_t kLanes = 4;
 
   BlobLog(std::string directory, FaultHook hook);
-  ~BlobLog();
   BlobLog(const BlobLog&) = delete;
   BlobLog& operator=(const BlobLog&) = delete;
 
   std::string segment_path(std::int64_t segment) const;
 
-  // --- the committer thread only --------------------------------------------
-  // Appends the body to this process's segment. Not durable until sync().
+  // Any thread. Writes the body into this process's segment and starts its
+  // write-back; durable only once a later sync() has returned. On failure
+  // the range is released again.
   [[nodiscard]] Result<BlobLocation> append(const UploadBuffer& body);
-  // Makes every append so far durable (and a new segment's name, once).
+  // The committer thread, before COMMIT: every append that returned before
+  // this call is durable when it returns (and a new segment's name).
   [[nodiscard]] Status sync();
   // Start-up housekeeping, given every committed location: cuts off
   // uncommitted tails, punches out unreferenced ranges and removes segments
-  // with nothing left. Skips this process's own segment. The caller makes
-  // sure no other process appends meanwhile (DataDirLock, exclusive).
+  // with nothing left. Leaves this process's own segments alone. The caller
+  // makes sure no other process appends meanwhile (DataDirLock, exclusive).
   [[nodiscard]] Result<BlobLogTidyReport> tidy(const std::vector<BlobLocation>& committed);
 
-  // --- any thread --------------------------------------------------------------
+  // Any thread.
   [[nodiscard]] Result<std::vector<std::uint8_t>> read(const BlobLocation& location) const;
   // Punches a hole over a deleted envelope, or over an append whose commit
   // failed. Missing segments are fine, so a repeated release does no harm.
   [[nodiscard]] Status release(const BlobLocation& location) const;
 
  private:
-  [[nodiscard]] Status open_new_segment();
+  struct Segment {
+    Segment(std::int64_t n, int f) : number(n), fd(f) {}
+    ~Segment();
+    const std::int64_t number;
+    const int fd;
+    std::atomic<bool> dirty{false};  // written since the last fdatasync
+    std::atomic<int> writers{0};     // appends reserved here and not finished
+  };
+
+  struct Lane {
+    std::mutex mutex;
+    std::shared_ptr<Segment> active;
+    std::uint64_t end = 0;  // next free offset in active
+  };
+
+  // Under the lane's mutex: a new segment becomes the lane's active one.
+  [[nodiscard]] Status open_new_segment(Lane& lane);
   [[nodiscard]] int fault(FsOp op) const { return hook_ ? hook_(op) : 0; }
 
   const std::string directory_;
   const FaultHook hook_;
-  // The segment this process appends to (committer thread only).
-  int fd_ = -1;
-  std::int64_t segment_ = 0;
-  std::uint64_t end_ = 0;
+  std::array<Lane, kLanes> lanes_;
+  std::atomic<std::size_t> next_lane_{0};
+  std::mutex mutex_;                               // guards the three below
+  std::vector<std::shared_ptr<Segment>> to_sync_;  // segments written to and not yet synced clean
   bool directory_needs_sync_ = false;
-  bool unsynced_ = false;  // appends since the last sync
+  std::set<std::int64_t> mine_;                    // segments this process opened
 };
 
 }  // namespace sealshot::server

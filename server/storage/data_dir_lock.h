@@ -1,8 +1,9 @@
 // An advisory lock (flock) on <data dir>/sealshot.lock that keeps
-// check_and_repair from deleting another process's blob between its rename
-// and its row commit, which would look exactly like a crash leftover.
+// check_and_repair from releasing another process's appended bytes between
+// their append and their row's commit, which would look exactly like a crash
+// leftover.
 //
-// A Storage that writes blobs holds the lock shared; repair needs it
+// A Storage that writes envelopes holds the lock shared; repair needs it
 // exclusive, then returns to shared. So repair fails cleanly while another
 // sealshot-server (or `sealshot submissions import`) is writing to the same
 // directory, and read-only tools (list, get, backup) never take it at all.

@@ -5,7 +5,6 @@
 
 #include <cerrno>
 #include <memory>
-#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -42,7 +41,8 @@ enum class Outcome { imported, orphan, already_there };
 Result<Outcome> import_one(GroupCommitter& committer, BlobLog& blobs, const std::string& project_id,
                            const std::string& id, const UploadBuffer& body) {
   Outcome outcome = Outcome::imported;
-  std::optional<BlobLocation> appended;
+  Result<BlobLocation> location = blobs.append(body);
+  if (!location.ok()) return location.status();
   Status s = committer.run(
       [&](sqlite::Connection& db) -> Status {
         Result<sqlite::Statement> find = sqlite::Statement::prepare(
@@ -61,16 +61,11 @@ Result<Outcome> import_one(GroupCommitter& committer, BlobLog& blobs, const std:
           outcome = Outcome::already_there;
           return {};
         }
-        Result<BlobLocation> location = blobs.append(body);
-        if (!location.ok()) return location.status();
-        appended = location.value();
         return envelope_insert(db, project_id, id, location.value());
       },
       body.size());
-  if (!s.ok()) {
-    if (appended) (void)blobs.release(*appended);
-    return s;
-  }
+  if (!s.ok() || outcome != Outcome::imported) (void)blobs.release(location.value());
+  if (!s.ok()) return s;
   return outcome;
 }
 

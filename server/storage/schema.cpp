@@ -44,7 +44,7 @@ CREATE TABLE idempotency_keys (
   project_id      TEXT    NOT NULL,
   idempotency_key TEXT    NOT NULL,
   submission_id   TEXT    NOT NULL,
-  body_hash       BLOB    NOT NULL,  -- BLAKE2b-256 of the envelope: same key, other body = conflict
+  body_hash       BLOB    NOT NULL,  -- hash of the envelope (since version 2 SHA-256): same key, other body = conflict
   created_at_ms   INTEGER NOT NULL,
   PRIMARY KEY (project_id, idempotency_key)
 ) WITHOUT ROWID;
@@ -66,6 +66,10 @@ CREATE TABLE envelopes (
   PRIMARY KEY (project_id, submission_id)
 ) WITHOUT ROWID;
 CREATE INDEX envelopes_by_segment ON envelopes (segment, byte_offset);
+-- Body hashes are SHA-256 from now on (BLAKE2b-256 before): an older key
+-- could never match again, so a retry racing the upgrade is stored as a new
+-- report (at worst one duplicate) instead of being refused as a conflict.
+DELETE FROM idempotency_keys;
 )sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration step per schema version");
