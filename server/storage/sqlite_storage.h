@@ -12,9 +12,10 @@
 // uncommitted tail, or a deleted envelope not yet punched), never a row
 // whose bytes are missing; check_and_repair() releases the leftovers.
 //
-// Threads: writes (including every commit()) go through one GroupCommitter,
-// whose thread is the only one appending to this process's segment; reads
-// use pooled connections and never wait for a commit's fsync.
+// Threads: each commit() appends its envelope from its own thread (blob_log.h),
+// then its rows go through one GroupCommitter, which syncs the batch's
+// segments before COMMIT; reads use pooled connections and never wait for a
+// commit's fsync.
 #pragma once
 
 #include <cstdint>
