@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "backup.h"
+#include "blob_log.h"
 #include "ids.h"
 #include "keys.h"
 #include "origins.h"
@@ -820,6 +821,33 @@ TEST_F(StorageTest, BackupWhileWritingThenRestoreIntoAnEmptyDirectory) {
   copy.reset();
   fs::remove_all(fs::path(backup).parent_path());
   fs::remove_all(fs::path(restored).parent_path());
+}
+
+// A submission in the backup's snapshot that is deleted (and punched out)
+// before its bytes are copied is left out, not copied as zeros.
+TEST_F(StorageTest, ASubmissionDeletedDuringTheBackupIsLeftOut) {
+  const Project p = make_project();
+  const std::string gone = submit(p.id, bytes_of(6000, 1)).value().submission.id;
+  const std::string kept = submit(p.id, bytes_of(7000, 2)).value().submission.id;
+  sqlite::Connection snapshot = sqlite::Connection::open(dir_ + "/sealshot.db", 1000).value();
+  sqlite::Connection live = sqlite::Connection::open(dir_ + "/sealshot.db", 1000).value();
+  ASSERT_TRUE(snapshot.exec("BEGIN; SELECT count(*) FROM submissions", "pin a snapshot").ok());
+  ASSERT_TRUE(storage_->delete_submission(p.id, gone).ok());  // after the snapshot, before the copy
+
+  const std::string root = make_temp_dir();
+  const BlobLog blobs(dir_ + "/segments", nullptr);
+  Status s = backup_write(snapshot, live, blobs, root + "/b", clock_ms_.load(), 1000);
+  ASSERT_TRUE(s.ok()) << s.message();
+  ASSERT_TRUE(snapshot.exec("COMMIT", "end the snapshot").ok());
+  const BackupManifest manifest = backup_verify(root + "/b").value();
+  EXPECT_EQ(manifest.deleted_during_backup, 1u);
+  EXPECT_EQ(manifest.submissions, 1u);
+  ASSERT_TRUE(restore_sqlite_backup(root + "/b", root + "/r").ok());
+  std::unique_ptr<SqliteStorage> copy = SqliteStorage::open(root + "/r", {}).value();
+  EXPECT_EQ(copy->read_envelope(p.id, kept).value(), bytes_of(7000, 2));
+  EXPECT_EQ(copy->get_submission(p.id, gone).code(), ErrorCode::not_found);
+  copy.reset();
+  fs::remove_all(root);
 }
 
 TEST_F(StorageTest, ADamagedOrIncompleteBackupIsRefusedBeforeAnythingIsCopied) {

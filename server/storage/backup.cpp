@@ -137,8 +137,8 @@ Status copy_envelopes(sqlite::Connection& dest, sqlite::Connection& live, const 
 
 // --- backup --------------------------------------------------------------------
 
-Status backup_write(sqlite::Connection& source, const BlobLog& live_blobs, const std::string& backup_dir,
-                    std::int64_t now_ms, int busy_timeout_ms) {
+Status backup_write(sqlite::Connection& source, sqlite::Connection& live, const BlobLog& live_blobs,
+                    const std::string& backup_dir, std::int64_t now_ms, int busy_timeout_ms) {
   Result<bool> empty = directory_is_absent_or_empty(backup_dir);
   if (!empty.ok()) return empty.status();
   if (!empty.value()) {
@@ -170,7 +170,7 @@ Status backup_write(sqlite::Connection& source, const BlobLog& live_blobs, const
     if (Status s = dest.exec("PRAGMA journal_mode=DELETE", "finish the database copy"); !s.ok()) return s;
 
     const std::string segment = backup_dir + "/segments/00000001.seg";
-    if (Status s = copy_envelopes(dest, source, live_blobs, segment, manifest); !s.ok()) return s;
+    if (Status s = copy_envelopes(dest, live, live_blobs, segment, manifest); !s.ok()) return s;
 
     Result<int> version = schema_version(dest);
     Result<std::uint64_t> projects = backup_count_rows(dest, "projects");
@@ -193,9 +193,11 @@ Status backup_write(sqlite::Connection& source, const BlobLog& live_blobs, const
 }
 
 Status SqliteStorage::backup_to(const std::string& directory) {
-  Result<ReadPool::Lease> lease = readers_.acquire();
-  if (!lease.ok()) return lease.status();
-  return backup_write(*lease.value(), *blobs_, directory, now_ms(), options_.busy_timeout_ms);
+  Result<ReadPool::Lease> snapshot = readers_.acquire();
+  if (!snapshot.ok()) return snapshot.status();
+  Result<ReadPool::Lease> live = readers_.acquire();
+  if (!live.ok()) return live.status();
+  return backup_write(*snapshot.value(), *live.value(), *blobs_, directory, now_ms(), options_.busy_timeout_ms);
 }
 
 // --- verify ------------------------------------------------------------------------

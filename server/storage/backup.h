@@ -32,8 +32,11 @@ struct BackupManifest {
   std::uint64_t deleted_during_backup = 0;
 };
 
-// `source` is a connection to the live database, `live_blobs` its blob log.
-[[nodiscard]] Status backup_write(sqlite::Connection& source, const BlobLog& live_blobs,
+// `source` and `live` are two connections to the live database: the copy is
+// the snapshot `source` reads (its open read transaction, if it has one);
+// `live` sees later commits, to tell which rows were deleted meanwhile.
+// `live_blobs` is the live directory's blob log.
+[[nodiscard]] Status backup_write(sqlite::Connection& source, sqlite::Connection& live, const BlobLog& live_blobs,
                                   const std::string& backup_dir, std::int64_t now_ms, int busy_timeout_ms);
 
 // Checks a backup without changing it: manifest, SQLite integrity, schema
