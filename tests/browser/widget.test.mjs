@@ -99,6 +99,38 @@ describe("widget (sealshot-server)", () => {
     await page.close();
   });
 
+  test("keyboard: marks are drawn with arrow keys and Enter; Escape drops a started mark, not the dialog", async () => {
+    const page = await env.page();
+    const sent = nextEvent(page, "sealshot:sent");
+    await openDialog(page);
+    const canvas = page.locator(".dialog canvas");
+    await canvas.focus();                                   // the cross starts in the middle: 960, 540
+    const press = async (key, times = 1) => { for (let i = 0; i < times; i++) await page.keyboard.press(key); };
+    await press("Shift+ArrowLeft", 6);                      // 660, 540
+    await press("Shift+ArrowUp", 2);                        // 660, 440
+    await press("Enter");
+    await press("ArrowRight", 5);
+    await press("Escape");                                  // drops the started mark only
+    assert.equal(await page.locator(".dialog").count(), 1, "Escape with a started mark must not close the dialog");
+    await press("Enter");                                   // starts again at 710, 440
+    await press("Shift+ArrowRight", 3);                     // 860
+    await press("ArrowDown", 8);                            // 520
+    await press("Enter");
+    const status = await page.locator(".dialog .stage [role=status][aria-live]").textContent();
+    assert.equal(status, "Mark added.");
+    await fillAndSend(page, "Drawn with the keyboard");
+    const detail = await sent;
+    const { manifest, parts } = env.open(await env.ingest.envelope(detail.submission));
+    assert.equal(manifest.screenshot.redaction_sources.manual, 1);
+    const png = parts.find((p) => p.name === "screenshot.png").data;
+    assert.deepEqual(unredacted(png, [{ x: 710, y: 440, width: 150, height: 80, what: "keyboard mark" }]), []);
+    const { rgba, width } = decodePng(png);
+    const px = (x, y) => Array.from(rgba.subarray((y * width + x) * 4, (y * width + x) * 4 + 3));
+    assert.notDeepEqual(px(690, 480), [0, 0, 0], "the dropped mark (from 660) is not drawn");
+    assert.notDeepEqual(px(875, 520), [10, 102, 194], "the keyboard cross is not in the sent pixels");
+    await page.close();
+  });
+
   test("keyboard: focus is trapped in the dialog, Escape closes it and focus returns", async () => {
     const page = await env.page();
     await page.locator("[data-sealshot-ui] button").first().focus();

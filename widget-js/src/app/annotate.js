@@ -6,6 +6,9 @@
 
 export const TOOLS = ["hide", "highlight", "arrow"];
 export const MIN_MARK_PX = 4;
+// Keyboard drawing: how far one arrow key moves the cross, in CSS pixels.
+export const KEY_STEP_PX = 10;
+export const KEY_STEP_LARGE_PX = 50;
 
 export function normalizeRect(x1, y1, x2, y2) {
   return { x: Math.min(x1, x2), y: Math.min(y1, y2), width: Math.abs(x2 - x1), height: Math.abs(y2 - y1) };
@@ -58,4 +61,35 @@ function drawArrow(ctx, { x1, y1, x2, y2 }) {
 /** The boxes the core must black out for the visitor's marks. */
 export function hideRects(marks) {
   return marks.filter((m) => m.kind === "hide").map(({ x, y, width, height }) => ({ x, y, width, height }));
+}
+
+/**
+ * The keyboard cross after an arrow key, kept inside a screenshot of
+ * width x height CSS pixels; null for any other key.
+ */
+export function moveCursor(cursor, key, large, width, height) {
+  const step = large ? KEY_STEP_LARGE_PX : KEY_STEP_PX;
+  const delta = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] }[key];
+  if (!delta) return null;
+  const clamp = (v, max) => Math.min(Math.max(v, 0), max);
+  return { x: clamp(cursor.x + delta[0], width), y: clamp(cursor.y + delta[1], height) };
+}
+
+/** The keyboard cross (and the corner a mark started from), on the preview only: never in the sent pixels. */
+export function drawCursor(ctx, cursor, anchor, scale) {
+  ctx.save();
+  ctx.scale(scale, scale);
+  ctx.lineWidth = 2;
+  for (const [color, width] of [["#fff", 5], ["#0a66c2", 2]]) {  // a light halo keeps it visible on any background
+    ctx.strokeStyle = color;
+    ctx.lineWidth = width;
+    ctx.beginPath();
+    ctx.moveTo(cursor.x - 14, cursor.y);
+    ctx.lineTo(cursor.x + 14, cursor.y);
+    ctx.moveTo(cursor.x, cursor.y - 14);
+    ctx.lineTo(cursor.x, cursor.y + 14);
+    if (anchor) ctx.rect(anchor.x - 4, anchor.y - 4, 8, 8);
+    ctx.stroke();
+  }
+  ctx.restore();
 }

@@ -2,7 +2,7 @@
 // Escape to close, labels from shared/i18n.js. It knows nothing about capture
 // or upload: app/widget.js drives it through the returned object.
 import { adoptCss, DIALOG_CSS } from "./styles.js";
-import { drawMarks, markFromDrag } from "./annotate.js";
+import { drawCursor, drawMarks, markFromDrag, moveCursor } from "./annotate.js";
 
 let uid = 0;
 
@@ -44,9 +44,14 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
     onclick: () => { marks.pop(); redraw(); handlers.onMarksChange?.(); } });
   tools.append(undo);
 
-  const canvas = h("canvas", { role: "img", "aria-label": labels.screenshotAlt, hidden: true });
+  // Focusable, so marks can be drawn with the keyboard too (see below).
+  // role=application: a screen reader passes the arrow keys through to it.
+  const canvas = h("canvas", { role: "application", "aria-label": labels.screenshotAlt, tabindex: "0",
+    "aria-describedby": `${id}-draw-hint`, hidden: true });
   const status = h("p", { class: "status", role: "status", text: labels.capturing });
-  const stage = h("div", { class: "stage" }, canvas, status);
+  const drawHint = h("p", { class: "sr-only", id: `${id}-draw-hint`, text: labels.drawHint });
+  const announcer = h("p", { class: "sr-only", role: "status", "aria-live": "polite" });
+  const stage = h("div", { class: "stage" }, canvas, status, drawHint, announcer);
   const fileInput = h("input", { type: "file", accept: "image/*", hidden: true,
     onchange: () => { if (fileInput.files[0]) handlers.onUpload(fileInput.files[0]); fileInput.value = ""; } });
   const shareButton = canShareScreen ? h("button", { type: "button", text: labels.retakeScreen, onclick: () => handlers.onShareScreen() }) : null;
@@ -128,12 +133,54 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
   canvas.addEventListener("pointerup", finish);
   canvas.addEventListener("pointercancel", () => { drag = null; redraw(); });
 
+  // Drawing marks with the keyboard: arrow keys move a cross (Shift: larger
+  // steps), Enter or Space sets one corner and then the other, Escape drops a
+  // started mark (and only then; otherwise it closes the dialog as usual).
+  let cursor = null;  // CSS pixels of the screenshot
+  let anchor = null;  // the corner a keyboard mark started from
+  const shotSize = () => [shot.imageData.width / shot.scale, shot.imageData.height / shot.scale];
+  const pendingKeyMark = () => (anchor ? markFromDrag(tool, anchor.x, anchor.y, cursor.x, cursor.y) : null);
+  canvas.addEventListener("focus", () => {
+    if (!shot) return;
+    if (!cursor) { const [w, hgt] = shotSize(); cursor = { x: Math.round(w / 2), y: Math.round(hgt / 2) }; }
+    redraw();
+  });
+  canvas.addEventListener("blur", () => redraw());
+  canvas.addEventListener("keydown", (e) => {
+    if (!shot || !cursor) return;
+    const moved = moveCursor(cursor, e.key, e.shiftKey, ...shotSize());
+    if (moved) {
+      e.preventDefault();  // no page scrolling
+      cursor = moved;
+    } else if (e.key === "Enter" || e.key === " ") {
+      e.preventDefault();
+      if (!anchor) {
+        anchor = { ...cursor };
+        announcer.textContent = labels.markStarted;
+      } else {
+        const mark = pendingKeyMark();
+        anchor = null;
+        if (mark) { marks.push(mark); handlers.onMarksChange?.(); }
+        announcer.textContent = mark ? labels.markAdded : labels.markCancelled;
+      }
+    } else if (e.key === "Escape" && anchor) {
+      e.stopPropagation();
+      anchor = null;
+      announcer.textContent = labels.markCancelled;
+    } else {
+      return;
+    }
+    redraw();
+  });
+
   function redraw(extra = []) {
     undo.disabled = marks.length === 0;
     if (!shot) return;
     const ctx = canvas.getContext("2d");
     ctx.putImageData(shot.imageData, 0, 0);
-    drawMarks(ctx, marks.concat(extra), shot.scale);
+    const pending = pendingKeyMark();
+    drawMarks(ctx, marks.concat(extra, pending ? [pending] : []), shot.scale);
+    if (cursor && shadow.activeElement === canvas) drawCursor(ctx, cursor, anchor, shot.scale);
   }
 
   function submit() {
@@ -161,6 +208,7 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
     showShot(imageData, scale) {
       shot = { imageData, scale };
       marks = [];
+      cursor = anchor = null;
       canvas.width = imageData.width;
       canvas.height = imageData.height;
       canvas.hidden = false;
@@ -168,7 +216,7 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
       tools.hidden = false;
       redraw();
     },
-    clearShot(text) { shot = null; marks = []; this.showStatus(text); },
+    clearShot(text) { shot = null; marks = []; cursor = anchor = null; this.showStatus(text); },
     busy(on) { for (const el of [send, comment, email, category]) el.disabled = on; send.textContent = on ? labels.sending : labels.send; },
     progress(fraction) {
       progress.hidden = fraction == null;

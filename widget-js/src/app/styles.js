@@ -22,6 +22,7 @@ h2 { font-size: 17px; margin: 0; font-weight: 650; }
 .sources { margin: 8px 0 0; }
 .stage { position: relative; border: 1px solid var(--line); border-radius: 8px; overflow: hidden; background: var(--field); min-height: 160px; }
 canvas { display: block; width: 100%; height: auto; touch-action: none; cursor: crosshair; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; margin: -1px; }
 .status { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; margin: 0; padding: 16px; text-align: center; color: var(--muted); }
 .privacy { color: var(--muted); font-size: 12.5px; margin: 8px 0 0; }
 form { display: flex; flex-direction: column; gap: 12px; min-width: 0; }
