@@ -131,6 +131,38 @@ describe("widget (sealshot-server)", () => {
     await page.close();
   });
 
+  test("a <br> ends a line for the detectors: the number before it is found, the line after it is left alone", async () => {
+    const page = await env.page();
+    await page.evaluate(() => {
+      const p = document.createElement("p");
+      p.style.cssText = "font: 18px sans-serif; margin: 8px; background: #fff; color: #111";
+      p.innerHTML = "Call +49 151 2345678<br>2024 annual report<br>Mail ida.br@example.com<br>Berlin office";
+      document.body.prepend(p);
+    });
+    const sent = nextEvent(page, "sealshot:sent");
+    const boxesOf = (strings) => page.evaluate((strings) => strings.map((str) => {
+      const node = [...document.body.firstChild.childNodes].find((n) => n.nodeType === 3 && n.data.includes(str));
+      const range = document.createRange();
+      range.setStart(node, node.data.indexOf(str));
+      range.setEnd(node, node.data.indexOf(str) + str.length);
+      const r = range.getBoundingClientRect();
+      return { x: r.x, y: r.y, width: r.width, height: r.height, what: str };
+    }), strings);
+    const personal = await boxesOf(["+49 151 2345678", "ida.br@example.com"]);
+    const plain = await boxesOf(["2024 annual report", "Berlin office"]);
+    await openDialog(page);
+    await fillAndSend(page, "Line breaks");
+    const detail = await sent;
+    const png = env.open(await env.ingest.envelope(detail.submission)).parts.find((p) => p.name === "screenshot.png").data;
+    assert.deepEqual(unredacted(png, personal).map((b) => b.what), [], "personal data before a <br> not blacked out");
+    for (const b of unredacted(png, plain)) {
+      const area = Math.floor(b.width) * Math.floor(b.height);
+      assert.ok(b.pixels > area * 0.5, `"${b.what}" after a <br> was blacked out (${b.pixels} of ${area} pixels not black)`);
+    }
+    assert.equal(unredacted(png, plain).length, 2, "the lines after a <br> must keep their pixels");
+    await page.close();
+  });
+
   test("keyboard: focus is trapped in the dialog, Escape closes it and focus returns", async () => {
     const page = await env.page();
     await page.locator("[data-sealshot-ui] button").first().focus();

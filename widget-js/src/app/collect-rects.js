@@ -12,7 +12,9 @@ const SKIP_TEXT = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "TEXTAREA"
 // Text nodes under the same block (nearest ancestor whose computed display is
 // not inline) are scanned as one string, so "+49 <b>151</b> 234" is one
 // number, while text of neighbouring blocks ("Email" | "clara@…", or two spans
-// laid out as lines of a flex column) is kept apart.
+// laid out as lines of a flex column) is kept apart, and so is text on either
+// side of a <br>: run together, "+49 151 2345678<br>2024" is too many digits
+// to be a phone number, and the number would escape.
 
 function boxOf(r, frame) {
   const x0 = Math.max(r.left + frame.dx, frame.clip.x0), y0 = Math.max(r.top + frame.dy, frame.clip.y0);
@@ -97,15 +99,17 @@ export function collectRedactions({ scan = null, maxScanChars = 1 << 20, maskSel
     const doc = root.ownerDocument || root;
     const start = root.nodeType === 9 ? (root.body || root.documentElement) : root;
     if (!start) return;
-    const walker = doc.createTreeWalker(start, NodeFilter.SHOW_TEXT, {
+    // Elements are walked too, but only <br> is returned: it ends a line.
+    const walker = doc.createTreeWalker(start, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT, {
       acceptNode(n) {
+        if (n.nodeType === 1) return n.tagName === "BR" ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP;
         const p = n.parentElement;
         if (!p || SKIP_TEXT.has(p.tagName) || !/\S/.test(n.data)) return NodeFilter.FILTER_REJECT;
         if (p.closest(OWN_UI)) return NodeFilter.FILTER_REJECT;
         return NodeFilter.FILTER_ACCEPT;
       },
     });
-    let nodes = [], starts = [], text = "", prevBlock = null;
+    let nodes = [], starts = [], text = "", prevBlock = null, lineBreak = false;
     const view = doc.defaultView;
     const inline = new Map();
     const isInline = (el) => {
@@ -124,9 +128,11 @@ export function collectRedactions({ scan = null, maxScanChars = 1 << 20, maskSel
       nodes = []; starts = []; text = ""; prevBlock = null;
     };
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (n.nodeType === 1) { lineBreak = true; continue; }  // a <br>
       if (text.length + n.data.length + 1 > maxScanChars) flush();
       const block = blockOf(n.parentElement);
-      if (text && block !== prevBlock) text += "\n";
+      if (text && (block !== prevBlock || lineBreak)) text += "\n";
+      lineBreak = false;
       nodes.push(n); starts.push(text.length); text += n.data; prevBlock = block;
       scanned.push([n, frame]);
     }
