@@ -226,13 +226,14 @@ describe("widget (sealshot-server)", () => {
     await page.close();
   });
 
-  test("ES module entry: init, setUser, open and send without the script tag", async () => {
+  test("ES module entry: init, setUser, open and send without the script tag, console errors included", async () => {
     const page = await env.page("iframe-support.html"); // a page of the site without the loader
     const sent = nextEvent(page, "sealshot:sent");
     await page.evaluate(async ({ project, publicKey, endpoint }) => {
       const Sealshot = await import("/sealshot/esm/sealshot.mjs");
-      Sealshot.init({ project, publicKey, endpoint, button: false, lang: "de" });
+      Sealshot.init({ project, publicKey, endpoint, button: false, lang: "de", consoleErrors: true });
       Sealshot.setUser({ id: "esm-user" });
+      console.error("Warenkorb kaputt für max.muster@example.de");
       await Sealshot.open();
     }, { project: env.ingest.project, publicKey: env.ingest.publicKey, endpoint: env.ingest.url });
     await page.locator(".dialog canvas").waitFor({ state: "visible" });
@@ -240,6 +241,7 @@ describe("widget (sealshot-server)", () => {
     await fillAndSend(page, "Vom Modul");
     const { manifest } = env.open(await env.ingest.envelope((await sent).submission));
     assert.deepEqual([manifest.comment, manifest.user], ["Vom Modul", { id: "esm-user" }]);
+    assert.ok(manifest.console_errors?.includes("Warenkorb kaputt für [email]"), JSON.stringify(manifest.console_errors));
     await page.close();
   });
 });

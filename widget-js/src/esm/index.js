@@ -6,19 +6,22 @@
 // open(), and no function throws; failures are logged and resolve quietly.
 import { createLauncher } from "../loader/launcher.js";
 import { normalizeConfig } from "../shared/config.js";
+import { watchErrors } from "../shared/error-watch.js";
 
 let config = null;
 let app = null;
 let loading = null;
 let launcher = null;
 const state = { user: {}, metadata: {} };
+const consoleErrors = [];
+let watching = false;
 
 function warn(what, error) {
   try { console.warn(`Sealshot: ${what}`, error ?? ""); } catch { /* nothing */ }
 }
 
 function load() {
-  loading ??= import("../app/widget.js").then(({ createApp }) => (app = createApp({ config, state, consoleErrors: [] })));
+  loading ??= import("../app/widget.js").then(({ createApp }) => (app = createApp({ config, state, consoleErrors })));
   loading.catch((error) => { loading = null; warn("load failed", error); });
   return loading;
 }
@@ -27,6 +30,7 @@ export function init(options) {
   try {
     if (config) return;
     config = normalizeConfig({ assetsUrl: new URL("./", import.meta.url).href, ...options });
+    if (config.consoleErrors && !watching) { watching = true; watchErrors(window, consoleErrors); }
     if (config.button) launcher = createLauncher(options.launcherLabel || "Feedback", config.position, () => { open(); });
     try { if (localStorage.getItem("sealshot.outbox")) load(); } catch { /* storage blocked */ }
   } catch (error) {

@@ -8,6 +8,7 @@
 // loader runs only the exact app it was built with, so the snippet's
 // integrity="" on widget.js pins the app too.
 import { createLauncher } from "./launcher.js";
+import { watchErrors } from "../shared/error-watch.js";
 
 (function (w, d) {
   var existing = w.Sealshot;
@@ -110,28 +111,12 @@ import { createLauncher } from "./launcher.js";
     if (initialized || removed) return;
     initialized = true;
     if (config) for (var k in config) if (Object.prototype.hasOwnProperty.call(config, k)) raw[k] = config[k];
-    if (raw.consoleErrors === "true" || raw.consoleErrors === true) watchErrors();
+    if (raw.consoleErrors === "true" || raw.consoleErrors === true) watchErrors(w, consoleErrors);
     if (raw.button !== "false" && raw.button !== false) {
       launcher = createLauncher(raw.launcherLabel || "Feedback", raw.position, guard(function () { call("open"); }));
     }
     // A report from an earlier page is still waiting: load the app (not the wasm) to send it.
     try { if (w.localStorage && w.localStorage.getItem("sealshot.outbox")) load(); } catch (e) { /* storage blocked */ }
-  }
-
-  function watchErrors() {
-    var keep = function (text) {
-      consoleErrors.push(String(text).slice(0, 500));
-      if (consoleErrors.length > 20) consoleErrors.shift();
-    };
-    w.addEventListener("error", function (e) { keep((e.message || "error") + (e.filename ? " @ " + e.filename + ":" + e.lineno : "")); });
-    w.addEventListener("unhandledrejection", function (e) { keep("unhandled rejection: " + (e.reason && e.reason.message || e.reason)); });
-    var original = w.console && w.console.error;
-    if (original) {
-      w.console.error = function () {
-        try { keep(Array.prototype.map.call(arguments, String).join(" ")); } catch (e) { /* ignore */ }
-        return original.apply(this, arguments);
-      };
-    }
   }
 
   w.Sealshot = {
