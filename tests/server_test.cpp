@@ -24,6 +24,7 @@
 #include "envelope.h"
 #include "http/client_address.h"
 #include "http/config.h"
+#include "http/connection_limit.h"
 #include "http/http_server.h"
 #include "http/ingest_service.h"
 #include "http/logging.h"
@@ -899,6 +900,107 @@ TEST_F(ServerTest, HeaderCountAndSizeLimits) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 400);
   expect_good_request_succeeds();
+}
+
+// Slowloris: bytes that each arrive within the socket read timeout must
+// still not hold a worker past the wall-clock deadlines.
+TEST_F(ServerTest, SlowHeadersAndSlowHandshakesAreCutOff) {
+  config_.limits.read_timeout = 1s;
+  config_.limits.header_timeout = 2s;
+  config_.limits.handshake_timeout = 2s;
+  start();
+  // Trickles `bytes` one at a time every 200 ms; returns how long until the
+  // server closed the connection, or 0 when it never did within 10 s.
+  auto trickle_until_closed = [](RawConnection& conn, const std::string& bytes, bool raw_socket) {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (std::size_t i = 0; std::chrono::steady_clock::now() - t0 < 10s; ++i) {
+      const char byte = bytes[i % bytes.size()];
+      const bool sent = raw_socket ? ::send(conn.fd(), &byte, 1, MSG_NOSIGNAL) == 1 : conn.send({&byte, 1});
+      if (!sent || conn.wait_closed()) return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
+    return 0.0;
+  };
+
+  // Headers, over TLS: a request line, then a header that never ends.
+  auto slow_headers = raw({.timeout = 200ms});
+  ASSERT_TRUE(slow_headers->send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: "));
+  const double headers_closed = trickle_until_closed(*slow_headers, "a", false);
+  EXPECT_GT(headers_closed, 1.0);
+  EXPECT_LT(headers_closed, 4.5) << "header_timeout 2 s + one read timeout";
+
+  // The handshake: a real ClientHello, sent a byte at a time.
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  SSL* hello_maker = SSL_new(ctx);
+  BIO* in = BIO_new(BIO_s_mem());
+  BIO* out = BIO_new(BIO_s_mem());
+  SSL_set_bio(hello_maker, in, out);
+  SSL_set_connect_state(hello_maker);
+  (void)SSL_do_handshake(hello_maker);  // wants the server's answer; the ClientHello is in `out`
+  char* data = nullptr;
+  const long length = BIO_get_mem_data(out, &data);
+  ASSERT_GT(length, 100);
+  const std::string client_hello(data, std::size_t(length));
+  SSL_free(hello_maker);
+  SSL_CTX_free(ctx);
+  auto slow_handshake = raw({.tls = false, .timeout = 200ms});
+  const double handshake_closed = trickle_until_closed(*slow_handshake, client_hello, true);
+  EXPECT_GT(handshake_closed, 1.0);
+  EXPECT_LT(handshake_closed, 4.0) << "handshake_timeout 2 s";
+
+  auto metrics = client()->Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("sealshot_http_slow_clients_total{phase=\"headers\"} 1"), std::string::npos);
+  EXPECT_NE(metrics->body.find("sealshot_http_slow_clients_total{phase=\"handshake\"} 1"), std::string::npos);
+  expect_good_request_succeeds();
+}
+
+TEST_F(ServerTest, ConnectionsPerClientAddressAreCapped) {
+  config_.limits.max_connections_per_ip = 2;
+  config_.limits.connection_cap_exempts_loopback = false;  // 127.0.0.x stands in for two remote clients
+  start();
+  // Two connections from 127.0.0.1 in the middle of a request each.
+  auto a = raw(), b = raw();
+  ASSERT_TRUE(a->send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n"));
+  ASSERT_TRUE(b->send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n"));
+  ASSERT_TRUE(eventually([&] { return server_->http().queue_stats().busy_workers.load() == 2; }));
+  // A third from the same address is closed before the handshake...
+  std::string error;
+  EXPECT_EQ(RawConnection::open(server_->port(), {.timeout = 2000ms}, &error), nullptr);
+  // ...while another address is served.
+  auto other = RawConnection::open(server_->port(), {.source_address = "127.0.0.2"}, &error);
+  ASSERT_NE(other, nullptr) << error;
+  ASSERT_TRUE(other->send("GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+  auto metrics = other->read_response();
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metrics->status, 200);
+  EXPECT_NE(metrics->body.find("sealshot_http_connections_refused_total 1"), std::string::npos);
+  // Once the first two are done, 127.0.0.1 may connect again.
+  ASSERT_TRUE(a->send("\r\n"));
+  ASSERT_TRUE(b->send("\r\n"));
+  EXPECT_EQ(a->read_response()->status, 200);
+  EXPECT_EQ(b->read_response()->status, 200);
+  a.reset();
+  b.reset();
+  EXPECT_TRUE(eventually([&] {
+    auto again = RawConnection::open(server_->port(), {.timeout = 2000ms});
+    return again && again->send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n") &&
+           again->read_response().has_value();
+  }));
+}
+
+TEST(ServerConnectionLimit, CountsPerAddressAndExemptsProxiesAndLoopback) {
+  ClientAddressResolver proxies({"10.0.0.0/8"});
+  ConnectionLimit limit(2, proxies, /*exempt_loopback=*/true);
+  EXPECT_TRUE(limit.try_acquire("203.0.113.5"));
+  EXPECT_TRUE(limit.try_acquire("203.0.113.5"));
+  EXPECT_FALSE(limit.try_acquire("203.0.113.5"));
+  EXPECT_TRUE(limit.try_acquire("203.0.113.6"));
+  limit.release("203.0.113.5");
+  EXPECT_TRUE(limit.try_acquire("203.0.113.5"));
+  for (int i = 0; i < 10; ++i) EXPECT_TRUE(limit.try_acquire("10.1.2.3"));  // a trusted proxy
+  for (int i = 0; i < 10; ++i) EXPECT_TRUE(limit.try_acquire("127.0.0.1"));
+  ConnectionLimit off(0, proxies, true);
+  for (int i = 0; i < 10; ++i) EXPECT_TRUE(off.try_acquire("203.0.113.5"));
 }
 
 TEST_F(ServerTest, PlainHttpOnlyWhenAskedFor) {

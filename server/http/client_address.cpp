@@ -68,7 +68,7 @@ ClientAddressResolver::ClientAddressResolver(const std::vector<std::string>& tru
   }
 }
 
-bool ClientAddressResolver::is_trusted(std::string_view address) const {
+bool ClientAddressResolver::is_trusted_proxy(std::string_view address) const {
   auto ip = parse_ip(address);
   if (!ip) return false;
   return std::any_of(trusted_.begin(), trusted_.end(), [&](const AddressRange& r) { return r.contains(*ip); });
@@ -76,7 +76,7 @@ bool ClientAddressResolver::is_trusted(std::string_view address) const {
 
 std::string ClientAddressResolver::resolve(const std::string& remote_addr,
                                            const std::vector<std::string>& forwarded_for) const {
-  if (!is_trusted(remote_addr)) return remote_addr;
+  if (!is_trusted_proxy(remote_addr)) return remote_addr;
   std::vector<std::string_view> hops;
   for (const std::string& header : forwarded_for) {
     std::string_view rest = header;
@@ -91,7 +91,7 @@ std::string ClientAddressResolver::resolve(const std::string& remote_addr,
   for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
     if (!parse_ip(*it)) break;  // not an address: stop believing the chain here
     client = std::string(*it);
-    if (!is_trusted(*it)) break;
+    if (!is_trusted_proxy(*it)) break;
   }
   return client;
 }

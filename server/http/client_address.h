@@ -34,9 +34,9 @@ class ClientAddressResolver {
   // address is the client. Garbage in the header yields the last trusted hop.
   [[nodiscard]] std::string resolve(const std::string& remote_addr,
                                     const std::vector<std::string>& forwarded_for) const;
+  [[nodiscard]] bool is_trusted_proxy(std::string_view address) const;
 
  private:
-  [[nodiscard]] bool is_trusted(std::string_view address) const;
   std::vector<AddressRange> trusted_;
 };
 

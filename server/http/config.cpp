@@ -84,6 +84,7 @@ ConfigOutcome parse_server_config(int argc, const char* const* argv) {
   std::string listen = c.listen_host + ":" + std::to_string(c.listen_port);
   long read_timeout = l.read_timeout.count(), write_timeout = l.write_timeout.count();
   long keep_alive_timeout = l.keep_alive_timeout.count(), body_timeout = l.body_timeout.count();
+  long handshake_timeout = l.handshake_timeout.count(), header_timeout = l.header_timeout.count();
   long purge_interval = c.purge_interval.count();
 
   app.add_option("--config", config_path, "TOML/INI file with any of these options (key = value)")
@@ -120,8 +121,15 @@ ConfigOutcome parse_server_config(int argc, const char* const* argv) {
   setting(app, "--keep-alive-timeout", keep_alive_timeout, "seconds an idle connection is kept")
       ->check(CLI::Range(1L, 600L));
   setting(app, "--keep-alive-max", l.keep_alive_max_requests, "requests per connection")->check(CLI::Range(1, 100000));
+  setting(app, "--handshake-timeout", handshake_timeout, "seconds a TLS handshake may take in total")
+      ->check(CLI::Range(1L, 600L));
+  setting(app, "--header-timeout", header_timeout, "seconds a request line and its headers may take in total")
+      ->check(CLI::Range(1L, 600L));
   setting(app, "--body-timeout", body_timeout, "seconds one request body may take in total")
       ->check(CLI::Range(1L, 3600L));
+  setting(app, "--max-connections-per-ip", l.max_connections_per_ip,
+          "connections one client address may hold at once (0: no limit; trusted proxies and loopback exempt)")
+      ->check(CLI::Range(0, 100000));
   setting(app, "--rate-ip-per-minute", r.per_ip_per_minute, "submissions per client address (0: off)")
       ->check(CLI::Range(0.0, 1e9));
   setting(app, "--rate-ip-burst", r.per_ip_burst, "burst per client address")->check(CLI::Range(1.0, 1e9));
@@ -167,6 +175,8 @@ ConfigOutcome parse_server_config(int argc, const char* const* argv) {
   l.write_timeout = std::chrono::seconds(write_timeout);
   l.keep_alive_timeout = std::chrono::seconds(keep_alive_timeout);
   l.body_timeout = std::chrono::seconds(body_timeout);
+  l.handshake_timeout = std::chrono::seconds(handshake_timeout);
+  l.header_timeout = std::chrono::seconds(header_timeout);
   c.purge_interval = std::chrono::seconds(purge_interval);
   out.run = true;
   return out;

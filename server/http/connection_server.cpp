@@ -29,6 +29,58 @@ void linger_before_close(socket_t sock, std::chrono::milliseconds timeout, std::
   }
 }
 
+// A request's stream whose reads fail once `deadline` has passed while the
+// request line and headers are still being read (the pre-routing handler
+// marks them read; the ingest handler keeps its own budget for the body).
+// A read may still wait out one socket read timeout past the deadline.
+class HeaderDeadlineStream final : public httplib::Stream {
+ public:
+  HeaderDeadlineStream(httplib::Stream& inner, std::chrono::steady_clock::time_point deadline)
+      : inner_(inner), deadline_(deadline) {}
+  bool expired() const { return expired_; }
+
+  bool is_readable() const override { return inner_.is_readable(); }
+  bool is_writable() const override { return inner_.is_writable(); }
+  ssize_t read(char* ptr, size_t size) override {
+    if (!current_request().headers_read && std::chrono::steady_clock::now() > deadline_) {
+      expired_ = true;
+      return -1;
+    }
+    return inner_.read(ptr, size);
+  }
+  ssize_t write(const char* ptr, size_t size) override { return inner_.write(ptr, size); }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override { inner_.get_remote_ip_and_port(ip, port); }
+  void get_local_ip_and_port(std::string& ip, int& port) const override { inner_.get_local_ip_and_port(ip, port); }
+  socket_t socket() const override { return inner_.socket(); }
+
+ private:
+  httplib::Stream& inner_;
+  const std::chrono::steady_clock::time_point deadline_;
+  bool expired_ = false;
+};
+
+// SSL_accept on the (non-blocking) socket until done or `timeout` has passed
+// in total: cpp-httplib's own loop allows a full read timeout per step, so a
+// ClientHello sent a byte at a time would hold the worker for minutes.
+bool accept_within(socket_t sock, SSL* ssl, std::chrono::seconds timeout, bool& timed_out) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const int res = SSL_accept(ssl);
+    if (res == 1) return true;
+    const int err = SSL_get_error(ssl, res);
+    if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) return false;
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      timed_out = true;
+      return false;
+    }
+    pollfd fd{sock, static_cast<short>(err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT), 0};
+    const int ready = ::poll(&fd, 1, static_cast<int>(left.count()));
+    if (ready < 0 && errno != EINTR) return false;
+  }
+}
+
 }  // namespace
 
 template <class Base>
@@ -49,10 +101,10 @@ bool ConnectionServer<Base>::wait_for_request(socket_t sock, SSL* ssl, bool firs
 }
 
 template <class Base>
-bool ConnectionServer<Base>::serve_connection(socket_t sock, SSL* ssl, bool& linger) {
-  std::string remote_addr, local_addr;
-  int remote_port = 0, local_port = 0;
-  httplib::detail::get_remote_ip_and_port(sock, remote_addr, remote_port);
+bool ConnectionServer<Base>::serve_connection(socket_t sock, SSL* ssl, const std::string& remote_addr,
+                                              int remote_port, bool& linger) {
+  std::string local_addr;
+  int local_port = 0;
   httplib::detail::get_local_ip_and_port(sock, local_addr, local_port);
   std::function<void(httplib::Request&)> setup;
   if (ssl != nullptr) setup = [ssl](httplib::Request& req) { req.ssl = ssl; };
@@ -72,8 +124,13 @@ bool ConnectionServer<Base>::serve_connection(socket_t sock, SSL* ssl, bool& lin
                                                                this->write_timeout_sec_, this->write_timeout_usec_);
     }
     reset_current_request();
-    ret = this->process_request(*stream, remote_addr, remote_port, local_addr, local_port, close_connection,
+    HeaderDeadlineStream timed(*stream, std::chrono::steady_clock::now() + hooks_.header_timeout);
+    ret = this->process_request(timed, remote_addr, remote_port, local_addr, local_port, close_connection,
                                 connection_closed, setup);
+    if (timed.expired()) {
+      if (hooks_.on_slow_client) hooks_.on_slow_client(SlowPhase::headers);
+      break;  // nothing was answered; the connection just closes
+    }
     const RequestContext& request = current_request();
     if (request.status != 0 && hooks_.on_request_done) hooks_.on_request_done(request);
     if (request.close_connection) {
@@ -87,20 +144,35 @@ bool ConnectionServer<Base>::serve_connection(socket_t sock, SSL* ssl, bool& lin
 
 template <class Base>
 bool ConnectionServer<Base>::process_and_close_socket(socket_t sock) {
+  std::string remote_addr;
+  int remote_port = 0;
+  httplib::detail::get_remote_ip_and_port(sock, remote_addr, remote_port);
+  if (hooks_.admit && !hooks_.admit(remote_addr)) {
+    // Too many connections from this address: closed before any work (no
+    // handshake, no response), which is all an abusive client deserves.
+    httplib::detail::close_socket(sock);
+    return false;
+  }
+  struct Release {
+    const ConnectionHooks& hooks;
+    const std::string& peer;
+    ~Release() {
+      if (hooks.release) hooks.release(peer);
+    }
+  } release{hooks_, remote_addr};
+
   bool linger = false;
   bool ret = false;
   if constexpr (std::is_same_v<Base, httplib::SSLServer>) {
+    bool timed_out = false;
     SSL* ssl = httplib::detail::ssl_new(
         sock, this->ssl_context(), ssl_mutex_,
-        [&](SSL* s) {
-          return httplib::detail::ssl_connect_or_accept_nonblocking(sock, s, SSL_accept, this->read_timeout_sec_,
-                                                                    this->read_timeout_usec_);
-        },
-        [](SSL*) { return true; });
+        [&](SSL* s) { return accept_within(sock, s, hooks_.handshake_timeout, timed_out); }, [](SSL*) { return true; });
     if (ssl == nullptr) {
-      if (hooks_.on_tls_handshake_failed) hooks_.on_tls_handshake_failed();
+      if (timed_out && hooks_.on_slow_client) hooks_.on_slow_client(SlowPhase::handshake);
+      if (!timed_out && hooks_.on_tls_handshake_failed) hooks_.on_tls_handshake_failed();
     } else {
-      ret = serve_connection(sock, ssl, linger);
+      ret = serve_connection(sock, ssl, remote_addr, remote_port, linger);
       // Send close_notify once and do not wait for the client's (RFC 8446
       // 6.1 allows it): cpp-httplib's ssl_delete waits up to a second for
       // it, holding a worker for every client that never sends one, and a
@@ -110,7 +182,7 @@ bool ConnectionServer<Base>::process_and_close_socket(socket_t sock) {
       SSL_free(ssl);
     }
   } else {
-    ret = serve_connection(sock, nullptr, linger);
+    ret = serve_connection(sock, nullptr, remote_addr, remote_port, linger);
   }
 
   if (linger) linger_before_close(sock, hooks_.linger_timeout, hooks_.linger_max_bytes);

@@ -13,7 +13,9 @@
 //    the whole keep-alive timeout while new clients wait) and that sees
 //    requests already buffered inside OpenSSL (cpp-httplib's own wait only
 //    polls the socket, so a pipelined request over TLS stalls);
-//  - a count of failed TLS handshakes.
+//  - a count of failed TLS handshakes;
+//  - wall-clock deadlines for the TLS handshake and for a request's line and
+//    headers (slow clients), and a cap on connections per client address.
 #pragma once
 
 #include <httplib.h>
@@ -27,12 +29,21 @@
 
 namespace sealshot::http {
 
+enum class SlowPhase { handshake, headers };
+
 struct ConnectionHooks {
   std::function<void(const RequestContext&)> on_request_done;
   std::function<void()> on_tls_handshake_failed;
   std::function<bool()> others_waiting;  // true: close idle keep-alive connections now
+  // A connection from this peer address opens / closes; false from admit:
+  // close it at once (ConnectionLimit).
+  std::function<bool(const std::string&)> admit;
+  std::function<void(const std::string&)> release;
+  std::function<void(SlowPhase)> on_slow_client;  // a deadline below ran out
   std::chrono::milliseconds linger_timeout{2000};
   std::uint64_t linger_max_bytes = 0;
+  std::chrono::seconds handshake_timeout{10};
+  std::chrono::seconds header_timeout{10};
 };
 
 template <class Base>  // httplib::Server or httplib::SSLServer
@@ -46,7 +57,7 @@ class ConnectionServer final : public Base {
   bool process_and_close_socket(socket_t sock) override;
   // The keep-alive loop for one connection (cpp-httplib's
   // process_server_socket_core, with our wait and close rules).
-  bool serve_connection(socket_t sock, SSL* ssl, bool& linger);
+  bool serve_connection(socket_t sock, SSL* ssl, const std::string& remote_addr, int remote_port, bool& linger);
   bool wait_for_request(socket_t sock, SSL* ssl, bool first) const;
 
   ConnectionHooks hooks_;

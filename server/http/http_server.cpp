@@ -60,6 +60,7 @@ HttpServer::HttpServer(const ServerConfig& config, server::Storage& storage, Jso
       log_(log),
       metrics_(queue_stats_),
       clients_(config.trusted_proxies),
+      connection_limit_(config.limits.max_connections_per_ip, clients_, config.limits.connection_cap_exempts_loopback),
       ingest_(storage, config_.limits),
       ip_limiter_(config.rate_limits.per_ip_per_minute, config.rate_limits.per_ip_burst,
                   config.rate_limits.max_tracked_keys),
@@ -72,6 +73,15 @@ HttpServer::HttpServer(const ServerConfig& config, server::Storage& storage, Jso
   hooks.on_request_done = [this](const RequestContext& request) { on_request_done(request); };
   hooks.on_tls_handshake_failed = [this] { metrics_.add_tls_handshake_failure(); };
   hooks.others_waiting = [this] { return queue_stats_.queued.load() > 0; };
+  hooks.admit = [this](const std::string& peer) {
+    if (connection_limit_.try_acquire(peer)) return true;
+    metrics_.add_connection_refused();
+    return false;
+  };
+  hooks.release = [this](const std::string& peer) { connection_limit_.release(peer); };
+  hooks.on_slow_client = [this](SlowPhase phase) { metrics_.add_slow_client(phase == SlowPhase::handshake); };
+  hooks.handshake_timeout = config_.limits.handshake_timeout;
+  hooks.header_timeout = config_.limits.header_timeout;
   hooks.linger_timeout = config_.limits.linger_timeout;
   hooks.linger_max_bytes = config_.limits.linger_max_bytes;
   if (tls) {
@@ -147,6 +157,7 @@ void HttpServer::configure() {
 httplib::Server::HandlerResponse HttpServer::pre_route(const httplib::Request& req, httplib::Response& res) {
   using httplib::Server;
   RequestContext& request = current_request();
+  request.headers_read = true;  // ends the header deadline (connection_server.cpp)
   request.method = req.method;
   const RouteMatch route = routes_.match(req.method, req.path);
   request.route = route.kind == RouteMatch::Kind::found                ? route.name

@@ -13,6 +13,7 @@
 
 #include "http/client_address.h"
 #include "http/config.h"
+#include "http/connection_limit.h"
 #include "http/ingest_service.h"
 #include "http/logging.h"
 #include "http/metrics.h"
@@ -65,6 +66,7 @@ class HttpServer {
   QueueStats queue_stats_;
   Metrics metrics_;
   ClientAddressResolver clients_;
+  ConnectionLimit connection_limit_;
   IngestService ingest_;
   TokenBucketLimiter ip_limiter_;
   TokenBucketLimiter project_limiter_;

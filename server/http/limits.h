@@ -36,9 +36,20 @@ struct ServerLimits {
   std::chrono::seconds write_timeout{5};
   std::chrono::seconds keep_alive_timeout{5};
   std::size_t keep_alive_max_requests = 100;
-  // Wall-clock budget for one request body: a client trickling one byte per
-  // read timeout would otherwise hold a worker for hours.
+  // Wall-clock budgets against slow clients (slowloris): the socket
+  // timeouts above apply to each read alone, so a client trickling one byte
+  // per read timeout would otherwise hold a worker for hours. The TLS
+  // handshake, a request's line and headers, and its body each get one budget.
+  std::chrono::seconds handshake_timeout{10};
+  std::chrono::seconds header_timeout{10};
   std::chrono::seconds body_timeout{60};
+  // Connections one client address may have in service or waiting at once;
+  // more are closed at once, before the TLS handshake (0: no limit). Browsers
+  // open at most 6 per host. Trusted proxies and loopback are exempt: every
+  // client behind a proxy shares its address, and a proxy on the same
+  // machine may not be configured as trusted.
+  std::size_t max_connections_per_ip = 16;
+  bool connection_cap_exempts_loopback = true;  // tests turn it off to reach the cap from 127.0.0.1
 
   // Workers serve one connection each (cpp-httplib is blocking). Accepted
   // connections wait in a queue of at most `queue_capacity`; past that they

@@ -60,6 +60,13 @@ std::string Metrics::render_prometheus() const {
       << "sealshot_submissions_total{result=\"replayed\"} " << submissions_replayed_.load() << "\n";
   single("sealshot_tls_handshake_failures_total", "counter", "TLS handshakes that failed (old protocol, bad client).",
          tls_handshake_failures_.load());
+  single("sealshot_http_connections_refused_total", "counter",
+         "Connections closed at once: their client address already held --max-connections-per-ip.",
+         connections_refused_.load());
+  family("sealshot_http_slow_clients_total", "counter",
+         "Connections closed because the TLS handshake or a request's headers overran their deadline.");
+  out << "sealshot_http_slow_clients_total{phase=\"handshake\"} " << slow_handshakes_.load() << "\n"
+      << "sealshot_http_slow_clients_total{phase=\"headers\"} " << slow_headers_.load() << "\n";
   single("sealshot_http_queue_depth", "gauge", "Accepted connections waiting for a worker.", queue_.queued.load());
   single("sealshot_http_in_flight", "gauge", "Connections being served by a worker.", queue_.busy_workers.load());
   single("sealshot_http_overflow_in_flight", "gauge", "Connections being answered 503 by the overflow pool.",

@@ -23,6 +23,8 @@ class Metrics {
   void record_request(const std::string& route, int status, double seconds, std::uint64_t bytes_in);
   void add_storage_error() { storage_errors_.fetch_add(1); }
   void add_tls_handshake_failure() { tls_handshake_failures_.fetch_add(1); }
+  void add_connection_refused() { connections_refused_.fetch_add(1); }
+  void add_slow_client(bool in_handshake) { (in_handshake ? slow_handshakes_ : slow_headers_).fetch_add(1); }
   void add_submission(bool created) { (created ? submissions_created_ : submissions_replayed_).fetch_add(1); }
   void set_draining(bool draining) { draining_.store(draining); }
 
@@ -44,6 +46,9 @@ class Metrics {
   std::uint64_t bytes_in_ = 0;
   std::atomic<std::uint64_t> storage_errors_{0};
   std::atomic<std::uint64_t> tls_handshake_failures_{0};
+  std::atomic<std::uint64_t> connections_refused_{0};
+  std::atomic<std::uint64_t> slow_handshakes_{0};
+  std::atomic<std::uint64_t> slow_headers_{0};
   std::atomic<std::uint64_t> submissions_created_{0};
   std::atomic<std::uint64_t> submissions_replayed_{0};
   std::atomic<bool> draining_{false};

@@ -26,6 +26,7 @@ struct RequestContext {
   std::uint64_t bytes_in = 0;     // body bytes received
   int status = 0;                 // 0: no request was read (idle connection closed)
   bool close_connection = false;  // answered before the body was read: close, lingering
+  bool headers_read = false;      // the request line and headers are in (set by pre-routing)
 };
 
 [[nodiscard]] RequestContext& current_request() noexcept;

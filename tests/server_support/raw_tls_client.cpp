@@ -25,6 +25,15 @@ std::unique_ptr<RawConnection> RawConnection::open(int port, const Options& opti
   setsockopt(c->fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   int one = 1;
   setsockopt(c->fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (!options.source_address.empty()) {
+    sockaddr_in source{};
+    source.sin_family = AF_INET;
+    if (::inet_pton(AF_INET, options.source_address.c_str(), &source.sin_addr) != 1 ||
+        ::bind(c->fd_, reinterpret_cast<sockaddr*>(&source), sizeof source) != 0) {
+      if (error) *error = "bind " + options.source_address + ": " + std::strerror(errno);
+      return nullptr;
+    }
+  }
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<std::uint16_t>(port));
@@ -126,7 +135,10 @@ bool RawConnection::wait_closed() {
     pollfd fd{fd_, POLLIN, 0};
     if (::poll(&fd, 1, 50) <= 0) continue;
     const int n = read_some(buffer, sizeof buffer);
-    if (n <= 0) return true;
+    if (n > 0) continue;
+    // Readable but no application data (a TLS 1.3 session ticket): still open.
+    if (ssl_ && SSL_get_error(ssl_, n) == SSL_ERROR_WANT_READ) continue;
+    return true;
   }
   return false;
 }

@@ -29,6 +29,7 @@ class RawConnection {
     int max_version = 0;
     int security_level = -1;  // -1: OpenSSL's default; 0 lets an old protocol be offered at all
     std::chrono::milliseconds timeout{5000};
+    std::string source_address{};  // bind to this loopback address first (e.g. 127.0.0.2); empty: any
   };
 
   // TCP connect to 127.0.0.1:port, then (with tls) the handshake, with no
@@ -43,6 +44,7 @@ class RawConnection {
   std::optional<RawResponse> read_response();
   // True if the server closed the connection (EOF) within the timeout.
   bool wait_closed();
+  int fd() const { return fd_; }
 
  private:
   RawConnection() = default;
