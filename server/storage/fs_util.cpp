@@ -92,15 +92,6 @@ Status copy_file_durable(const std::string& from, const std::string& to) {
   return status;
 }
 
-Status link_or_copy(const std::string& from, const std::string& to) {
-  if (::link(from.c_str(), to.c_str()) == 0) return {};
-  if (errno == ENOENT && ::access(from.c_str(), F_OK) != 0) {
-    return {ErrorCode::not_found, "'" + from + "' does not exist."};
-  }
-  if (errno != EXDEV && errno != EPERM && errno != EMLINK) return io_error(errno, "link " + to);
-  return copy_file_durable(from, to);
-}
-
 Result<bool> directory_is_absent_or_empty(const std::string& path) {
   std::error_code ec;
   const auto status = std::filesystem::symlink_status(path, ec);

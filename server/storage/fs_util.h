@@ -1,4 +1,4 @@
-// POSIX file helpers shared by the blob store, backup and restore: errno to
+// POSIX file helpers shared by the blob log, backup and restore: errno to
 // Status (disk full is its own code, the server answers 507 to it), durable
 // directory entries, and copies that are on disk before they return.
 #pragma once
@@ -15,7 +15,7 @@ namespace sealshot::server {
 // Test hook: called before each file-system step that can fail for lack of
 // space or I/O; a non-zero return is treated as that errno. Lets the tests
 // reach ENOSPC and EIO paths without filling a real disk.
-enum class FsOp { create, write, sync, rename, mkdir };
+enum class FsOp { create, write, sync };
 using FaultHook = std::function<int(FsOp)>;
 
 // storage_full for ENOSPC/EDQUOT, storage_error otherwise. `what` names the
@@ -31,10 +31,6 @@ using FaultHook = std::function<int(FsOp)>;
 // Copies a regular file to `to` (must not exist) and fsyncs it. not_found
 // when `from` does not exist.
 [[nodiscard]] Status copy_file_durable(const std::string& from, const std::string& to);
-// Hard link when both sides share a file system, else a durable copy. Only
-// for files that are never modified in place (blobs). not_found when `from`
-// does not exist.
-[[nodiscard]] Status link_or_copy(const std::string& from, const std::string& to);
 
 // Names in a directory (no "." or ".."). A missing directory is empty.
 [[nodiscard]] Result<std::vector<std::string>> list_directory(const std::string& path);

@@ -17,8 +17,8 @@ GroupCommitter::~GroupCommitter() {
   thread_.join();
 }
 
-Status GroupCommitter::run(Job job, std::uint64_t bytes) {
-  Pending pending{std::move(job), bytes, {}, false};
+Status GroupCommitter::run(Job job) {
+  Pending pending{std::move(job), {}, false};
   std::unique_lock lock(mutex_);
   if (stopping_) return {ErrorCode::storage_error, "The storage is shutting down."};
   queue_.push_back(&pending);
@@ -36,9 +36,7 @@ void GroupCommitter::loop() {
       if (queue_.empty()) return;  // stopping, nothing left
       // Everything that arrived while the last batch was syncing goes in now:
       // no timer, so a lone request never waits for company.
-      std::uint64_t bytes = 0;
-      while (!queue_.empty() && batch.size() < max_batch_ && (batch.empty() || bytes < kMaxBatchBytes)) {
-        bytes += queue_.front()->bytes;
+      while (!queue_.empty() && batch.size() < max_batch_) {
         batch.push_back(queue_.front());
         queue_.pop_front();
       }

@@ -8,9 +8,7 @@
 // missing project) is rolled back alone and the rest of the batch commits.
 // run() returns only after the batch's COMMIT with synchronous=FULL has
 // returned: acknowledged means durable.
-//
-// A batch also ends once its jobs carry kMaxBatchBytes of data (envelopes),
-// so one transaction, and with it the WAL, stays a bounded size.
+
 #pragma once
 
 #include <atomic>
@@ -35,8 +33,6 @@ class GroupCommitter {
     std::uint64_t jobs = 0;
   };
 
-  static constexpr std::uint64_t kMaxBatchBytes = 32ull << 20;
-
   // `max_batch` jobs per transaction at most; 1 turns batching off (one
   // transaction and one fsync per job), kept for measuring the difference.
   // `before_commit`, if set, runs on the committer thread after a batch's
@@ -50,16 +46,14 @@ class GroupCommitter {
   GroupCommitter& operator=(const GroupCommitter&) = delete;
 
   // Blocks until `job` has committed (ok) or been rolled back (its error, or
-  // the batch's COMMIT error). The job must not throw. `bytes`: how much
-  // data the job writes, for the batch's size bound.
-  [[nodiscard]] Status run(Job job, std::uint64_t bytes = 0);
+  // the batch's COMMIT error). The job must not throw.
+  [[nodiscard]] Status run(Job job);
 
   Stats stats() const noexcept { return {transactions_.load(), jobs_.load()}; }
 
  private:
   struct Pending {
     Job job;
-    std::uint64_t bytes = 0;
     Status result;
     bool done = false;
   };

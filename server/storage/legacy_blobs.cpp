@@ -62,8 +62,7 @@ Result<Outcome> import_one(GroupCommitter& committer, BlobLog& blobs, const std:
           return {};
         }
         return envelope_insert(db, project_id, id, location.value());
-      },
-      body.size());
+      });
   if (!s.ok() || outcome != Outcome::imported) (void)blobs.release(location.value());
   if (!s.ok()) return s;
   return outcome;

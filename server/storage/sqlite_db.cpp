@@ -89,12 +89,6 @@ Statement& Statement::bind_null(int index) {
   return *this;
 }
 
-Statement& Statement::bind_zeroblob(int index, std::uint64_t size) {
-  const int rc = sqlite3_bind_zeroblob64(stmt_, index, size);
-  if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) bind_error_ = rc;
-  return *this;
-}
-
 Result<bool> Statement::step(std::string_view what) {
   if (bind_error_ != SQLITE_OK) return db_error(bind_error_, what);
   const int rc = sqlite3_step(stmt_);

@@ -60,8 +60,6 @@ class Statement {
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, std::span<const std::uint8_t> bytes);
   Statement& bind_null(int index);
-  // A blob of `size` zero bytes, to be filled with sqlite3_blob_write.
-  Statement& bind_zeroblob(int index, std::uint64_t size);
 
   // true: a row is ready; false: done. `what` names the operation in errors.
   [[nodiscard]] Result<bool> step(std::string_view what);

@@ -174,8 +174,7 @@ Result<CommitResult> SqliteSubmissionWriter::commit(std::string_view idempotency
   row.created_at_ms = storage_.now_ms();
   std::optional<Submission> existing;
   const Status committed = storage_.committer_->run(
-      [&](sqlite::Connection& db) { return insert_submission(db, row, location.value(), &existing); },
-      row.size_bytes);
+      [&](sqlite::Connection& db) { return insert_submission(db, row, location.value(), &existing); });
   if (!committed.ok() || existing) {
     // No row points at these bytes (rolled back, or a retry that raced the
     // first report): they go now rather than at the next start-up.
