@@ -141,11 +141,11 @@ Result<BlobLocation> BlobLog::append(const UploadBuffer& body) {
     at += piece.size();
     return {};
   });
-  if (s.ok()) {
+  if (s.ok() && body.size() > 0) {  // (a length of 0 would mean "to the end of the file")
     // Start the write-back now, from this thread, so the batch's fdatasync
     // finds most of it done already.
     (void)::sync_file_range(segment->fd, off_t(offset), off_t(body.size()), SYNC_FILE_RANGE_WRITE);
-  } else {
+  } else if (!s.ok()) {
     (void)punch(segment->fd, offset, body.size());  // the range stays reserved; nothing of it may remain
   }
   segment->dirty.store(true);
