@@ -577,6 +577,9 @@ TEST_F(StorageTest, AVersion1DirectoryIsUpgradedWithoutLosingAReport) {
   fs::remove_all(dir_ + "/segments");
 
   reopen();
+  // Readable at once (the admin CLI opens without running the check)...
+  EXPECT_EQ(storage_->read_envelope(p.id, a).value(), bytes_of(4000, 1));
+  // ...and the check reports what opening imported.
   Result<ConsistencyReport> report = storage_->check_and_repair();
   ASSERT_TRUE(report.ok()) << report.message();
   EXPECT_EQ(report.value().legacy_blobs_imported, 2u);

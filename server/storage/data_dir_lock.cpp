@@ -28,6 +28,12 @@ Status DataDirLock::downgrade() {
   return acquire(Mode::shared);
 }
 
+void DataDirLock::release() {
+  std::lock_guard lock(mutex_);
+  if (fd_ >= 0 && mode_ != Mode::none) (void)::flock(fd_, LOCK_UN);
+  mode_ = Mode::none;
+}
+
 Status DataDirLock::acquire(Mode mode) {
   std::lock_guard lock(mutex_);
   // Exclusive covers shared: a writer starting during repair must not

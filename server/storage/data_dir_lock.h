@@ -29,6 +29,8 @@ class DataDirLock {
   [[nodiscard]] Status hold_exclusive();
   // Exclusive back to shared, so other writers may start again.
   [[nodiscard]] Status downgrade();
+  // Lets go of whatever is held.
+  void release();
 
  private:
   enum class Mode { none, shared, exclusive };

@@ -34,6 +34,13 @@ Status read_file_into(const std::string& path, UploadBuffer& body) {
   return result;
 }
 
+// The submission id of a file name like "sub_….env", or empty.
+std::string submission_of(const std::string& name) {
+  if (name.size() <= kBlobSuffix.size() || name.substr(name.size() - kBlobSuffix.size()) != kBlobSuffix) return {};
+  std::string id = name.substr(0, name.size() - kBlobSuffix.size());
+  return submission_id_is_well_formed(id) ? id : std::string();
+}
+
 enum class Outcome { imported, orphan, already_there };
 
 // One transaction: the file becomes the envelope of its row, if the row
@@ -70,6 +77,20 @@ Result<Outcome> import_one(GroupCommitter& committer, BlobLog& blobs, const std:
 
 }  // namespace
 
+bool legacy_blobs_present(const std::string& data_dir) {
+  Result<std::vector<std::string>> projects = list_directory(data_dir + "/blobs");
+  if (!projects.ok()) return false;
+  for (const std::string& project_id : projects.value()) {
+    if (!project_id_is_well_formed(project_id)) continue;
+    Result<std::vector<std::string>> files = list_directory(data_dir + "/blobs/" + project_id);
+    if (!files.ok()) continue;
+    for (const std::string& name : files.value()) {
+      if (!submission_of(name).empty()) return true;
+    }
+  }
+  return false;
+}
+
 Result<LegacyImport> legacy_blobs_import(const std::string& data_dir, const std::string& staging_dir,
                                          GroupCommitter& committer, BlobLog& blobs) {
   LegacyImport report;
@@ -82,9 +103,8 @@ Result<LegacyImport> legacy_blobs_import(const std::string& data_dir, const std:
     Result<std::vector<std::string>> files = list_directory(project_dir);
     if (!files.ok()) return files.status();
     for (const std::string& name : files.value()) {
-      if (name.size() <= kBlobSuffix.size() || name.substr(name.size() - kBlobSuffix.size()) != kBlobSuffix) continue;
-      const std::string id = name.substr(0, name.size() - kBlobSuffix.size());
-      if (!submission_id_is_well_formed(id)) continue;
+      const std::string id = submission_of(name);
+      if (id.empty()) continue;
       const std::string path = project_dir + "/" + name;
       UploadBuffer body(staging_dir, nullptr);
       if (Status s = read_file_into(path, body); !s.ok()) return s;

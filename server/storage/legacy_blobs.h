@@ -17,6 +17,9 @@ struct LegacyImport {
   std::uint64_t orphans_removed = 0;  // files without a row (a version 1 crash leftover)
 };
 
+// True when blobs/ holds at least one file the import below would take.
+[[nodiscard]] bool legacy_blobs_present(const std::string& data_dir);
+
 // For every blobs/<project>/<submission>.env: one transaction appends it as
 // that submission's envelope (unless it already has one), then the file is
 // removed, so an interrupted import simply continues next time. Files that

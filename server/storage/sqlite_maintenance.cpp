@@ -46,11 +46,11 @@ Result<ConsistencyReport> SqliteStorage::check_and_repair() {
     ++report.staging_files_removed;
   }
 
-  // 2. Envelope files of a version 1 data directory move into the blob log.
-  Result<LegacyImport> legacy = legacy_blobs_import(data_dir_, staging_dir(), *committer_, *blobs_);
-  if (!legacy.ok()) return legacy.status();
-  report.legacy_blobs_imported = legacy.value().imported;
-  report.orphan_envelopes_removed = legacy.value().orphans_removed;
+  // 2. Envelope files of a version 1 data directory move into the blob log
+  //    (usually already done by open(): its counts are reported here, once).
+  report.legacy_blobs_imported = std::exchange(upgraded_.legacy_blobs_imported, 0);
+  report.orphan_envelopes_removed = std::exchange(upgraded_.orphan_envelopes_removed, 0);
+  if (Status s = import_version1_blobs(report); !s.ok()) return s;
 
   // 3. Rows and envelope locations are written and deleted together, and
   //    bytes are durable before their row, so what this finds can only come
@@ -120,6 +120,14 @@ Result<ConsistencyReport> SqliteStorage::check_and_repair() {
   });
   if (!s.ok()) return s;
   return report;
+}
+
+Status SqliteStorage::import_version1_blobs(ConsistencyReport& into) {
+  Result<LegacyImport> legacy = legacy_blobs_import(data_dir_, staging_dir(), *committer_, *blobs_);
+  if (!legacy.ok()) return legacy.status();
+  into.legacy_blobs_imported += legacy.value().imported;
+  into.orphan_envelopes_removed += legacy.value().orphans_removed;
+  return {};
 }
 
 // --- purge_expired -----------------------------------------------------------------

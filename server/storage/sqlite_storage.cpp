@@ -5,6 +5,7 @@
 
 #include "envelope_rows.h"
 #include "ids.h"
+#include "legacy_blobs.h"
 #include "keys.h"
 #include "origins.h"
 #include "page_cursor.h"
@@ -121,8 +122,18 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::string& da
   auto blobs = std::make_unique<BlobLog>(data_dir + "/segments", options.fault_hook);
   auto committer = std::make_unique<GroupCommitter>(std::move(writer).value(), options.max_batch,
                                                     [log = blobs.get()] { return log->sync(); });
-  return std::unique_ptr<SqliteStorage>(
+  std::unique_ptr<SqliteStorage> storage(
       new SqliteStorage(data_dir, std::move(options), std::move(blobs), std::move(committer)));
+  // A version 1 directory: its envelope files move into segments now, so the
+  // admin CLI reads them even before the server's start-up check has run.
+  if (legacy_blobs_present(data_dir)) {
+    if (Status s = storage->lock_.hold_exclusive(); s.ok()) {
+      const Status imported = storage->import_version1_blobs(storage->upgraded_);
+      storage->lock_.release();
+      if (!imported.ok()) return imported;
+    }  // else another process writes here: it is a version 2 server that imports at its own start
+  }
+  return storage;
 }
 
 std::int64_t SqliteStorage::now_ms() const {

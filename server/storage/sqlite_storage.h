@@ -78,6 +78,9 @@ class SqliteStorage final : public Storage {
                 std::unique_ptr<GroupCommitter> committer);
 
   std::int64_t now_ms() const;
+  // Moves a version 1 directory's envelope files into segments (exclusive
+  // lock), adding the counts to `into`.
+  [[nodiscard]] Status import_version1_blobs(ConsistencyReport& into);
 
   const std::string data_dir_;
   const SqliteStorageOptions options_;
@@ -85,6 +88,7 @@ class SqliteStorage final : public Storage {
   ReadPool readers_;
   std::unique_ptr<BlobLog> blobs_;             // before committer_: the committer's thread uses it
   std::unique_ptr<GroupCommitter> committer_;
+  ConsistencyReport upgraded_;  // what open() imported; reported by the next check_and_repair()
 };
 
 }  // namespace sealshot::server
