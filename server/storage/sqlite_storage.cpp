@@ -107,7 +107,13 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::string& da
                   "Cannot create the data directory '" + data_dir + "': " + ec.message() + ".");
   }
   if (Status s = make_directory(data_dir + "/staging"); !s.ok()) return s;
-  if (Status s = make_directory(data_dir + "/segments"); !s.ok()) return s;
+  bool segments_created = false;
+  if (Status s = make_directory(data_dir + "/segments", &segments_created); !s.ok()) return s;
+  // The envelopes live below that name: it must be durable before the first
+  // one is acknowledged (each new segment's own name is synced by the blob log).
+  if (segments_created) {
+    if (Status s = fsync_directory(data_dir); !s.ok()) return s;
+  }
 
   Result<sqlite::Connection> writer = sqlite::Connection::open(data_dir + "/sealshot.db", options.busy_timeout_ms);
   if (!writer.ok()) return writer.status();
