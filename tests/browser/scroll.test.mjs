@@ -215,10 +215,9 @@ describe("widget with scrolled containers (sealshot-server)", () => {
 
 // Apps whose whole page scrolls inside a wrapper (<div id=app style="height:100vh;
 // overflow:auto">, html and body not scrolled) with a position:fixed chat
-// bubble inside. The copy still draws such a bubble away from where the
-// visitor sees it (known gap, docs/widget.md); masked elements are painted
-// solid black in the copy itself, so wherever the bubble lands, nothing
-// masked shows.
+// bubble inside: the bubble must be drawn where the visitor sees it, and its
+// masked elements black (they are also painted solid black in the copy
+// itself, so nothing masked could show even if it landed elsewhere).
 const APP_MASK_RGB = [0, 160, 80];
 const APP_MARKERS = { "mark-app-bubble": [0, 200, 255], "mark-app-flow": [255, 160, 0] };
 
@@ -243,7 +242,7 @@ async function addScrollingApp(page, scrollTop) {
 }
 
 describe("widget in an app that scrolls inside a wrapper (sealshot-server)", () => {
-  test("fixed elements inside a scrolled wrapper: masked content is black and drawn nowhere", async () => {
+  test("fixed elements inside a scrolled wrapper: drawn where the visitor sees them, masked content black", async () => {
     const page = await env.page();
     await addScrollingApp(page, 450);
     const live = await page.evaluate((ids) => {
@@ -277,9 +276,11 @@ describe("widget in an app that scrolls inside a wrapper (sealshot-server)", () 
     const leaks = unredacted(png, boxes);
     assert.deepEqual(leaks.map((b) => `${b.what} @${Math.round(b.x)},${Math.round(b.y)}: ${b.pixels} px`), [], "boxes not solid black");
     assert.equal(pixelsOf(png, APP_MASK_RGB), 0, `masked colour rgb(${APP_MASK_RGB}) drawn outside its box`);
-    // The in-flow marker is where the visitor sees it; the bubble's is not yet (the known gap).
-    const flow = misplaced(png, live.markers["mark-app-flow"], APP_MARKERS["mark-app-flow"], boxes);
-    assert.ok(flow.total > 0 && flow.bad === 0, `mark-app-flow: ${flow.bad}/${flow.total} px of the wrong colour`);
+    // Both markers, in flow and inside the fixed bubble, are where the visitor sees them.
+    for (const [id, rgb] of Object.entries(APP_MARKERS)) {
+      const { bad, total } = misplaced(png, live.markers[id], rgb, boxes);
+      assert.ok(total > 0 && bad === 0, `${id}: ${bad}/${total} px of the wrong colour`);
+    }
     assert.deepEqual(await page.evaluate(() => [window.scrollY, document.getElementById("app").scrollTop]), live.scroll, "the capture scrolls nothing");
     assert.ok(!page.errors.some((e) => /Sealshot/.test(e)), page.errors.join("\n"));
     await page.close();

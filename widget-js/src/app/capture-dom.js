@@ -22,7 +22,10 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
   };
   const sanitize = (clone) => {
     if (clone.nodeType !== 1) return;
-    if (clone.style?.position === "fixed") fixedCopies.push(clone);
+    if (clone.style?.position === "fixed") {
+      const live = fixedStack.pop();
+      if (live) inScrolledFixed.push([clone, live]); else fixedCopies.push(clone);
+    }
     if (clone.style?.position === "sticky") unstick(clone, stickyStack.pop());
     const maskedHere = safeMatches(clone, selector);
     if (maskedHere) {
@@ -30,9 +33,9 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
       hidden(clone);
       // Defence in depth: the masked element is painted solid black in the
       // copy itself (brightness(0) blackens its images, backgrounds and
-      // borders too), so even where the copy places it away from its live
-      // box (known gap: position:fixed inside a scrolled wrapper), nothing
-      // of it can show. The final PNG gets its box filled again by the core.
+      // borders too), so even if the copy placed it away from its live box,
+      // nothing of it could show. The final PNG gets its box filled again by
+      // the core.
       clone.style.setProperty("background", "#000", "important");
       clone.style.setProperty("filter", "brightness(0)", "important");
       const walker = clone.ownerDocument.createTreeWalker(clone, NodeFilter.SHOW_TEXT);
@@ -90,6 +93,13 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
   // after its subtree (depth first, one at a time), so a stack pairs them.
   const stickyOffsets = measureStickyOffsets();
   const stickyStack = [];
+  // Fixed elements inside an element that is scrolled (an app scrolling in a
+  // wrapper): restoreScrollPosition moves the scrolled element's children by
+  // a transform, which drags the fixed element along and becomes its
+  // containing block. Such a copy is taken out to the copy's root and placed
+  // at the element's live viewport box instead (same stack pairing as sticky).
+  const fixedStack = [];
+  const inScrolledFixed = [];
   const unstick = (clone, offset) => {
     if (!offset) return;
     const s = clone.style;
@@ -103,7 +113,9 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
     if (node.nodeType !== 1) return true;
     // Our own launcher and dialog are never part of the picture.
     if (node.hasAttribute("data-sealshot-ui")) return false;
-    if (node.ownerDocument.defaultView?.getComputedStyle(node).position === "sticky") stickyStack.push(stickyOffsets.get(node));
+    const position = node.ownerDocument.defaultView?.getComputedStyle(node).position;
+    if (position === "sticky") stickyStack.push(stickyOffsets.get(node));
+    if (position === "fixed") fixedStack.push(outermostFixedInScrolled(node) ? node.getBoundingClientRect() : null);
     return true;
   };
   const canvas = await domToCanvas(document.documentElement, {
@@ -114,7 +126,11 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
     style: x || y ? { transform: `translate(${-x}px, ${-y}px)` } : null,
     filter,
     onCloneEachNode: sanitize,
-    onCloneNode: (root) => { unscrollPage(root, x, y); if (x || y) pinFixed(root); },
+    onCloneNode: (root) => {
+      unscrollPage(root, x, y);
+      if (x || y) pinFixed(root);
+      for (const [copy, live] of inScrolledFixed) placeAtViewportBox(copy, live, root, x, y);
+    },
     // Elements scrolled inside the page (a chat log, a wide table) would be
     // drawn unscrolled, each masked element then away from its live box and
     // unredacted in the picture: the library shifts the children of every
@@ -144,6 +160,34 @@ function unscrollPage(root, x, y) {
     const m = new DOMMatrix(s.transform);
     m.e += x; m.f += y;
     if (m.isIdentity) s.removeProperty("transform"); else s.transform = m.toString();
+  }
+}
+
+// True for a position:fixed element (no fixed ancestor) with an ancestor
+// other than the page's scroller that is scrolled: the case
+// restoreScrollPosition gets wrong. Same document only (iframes have their own).
+function outermostFixedInScrolled(el) {
+  let scrolled = false;
+  for (let p = el.parentElement; p; p = p.parentElement) {
+    if (p === document.scrollingElement || p === document.documentElement) break;
+    const cs = getComputedStyle(p);
+    if (cs.position === "fixed") return false;
+    if (p.scrollTop || p.scrollLeft) scrolled = true;
+  }
+  return scrolled;
+}
+
+// Moves a fixed element's copy to the copy's root and pins it to the box the
+// visitor sees (viewport coordinates; the root is shifted by the page scroll
+// x, y when the page itself is scrolled). Its own transform is already in
+// that box, so it is dropped, and the size is fixed to the box.
+function placeAtViewportBox(copy, live, root, x, y) {
+  root.append(copy);
+  const s = copy.style;
+  for (const [prop, value] of [["position", "fixed"], ["top", `${live.top + y}px`], ["left", `${live.left + x}px`],
+    ["right", "auto"], ["bottom", "auto"], ["margin", "0"], ["transform", "none"], ["box-sizing", "border-box"],
+    ["width", `${live.width}px`], ["height", `${live.height}px`]]) {
+    s.setProperty(prop, value, "important");
   }
 }
 
