@@ -43,7 +43,7 @@ struct ServerLimits {
   std::chrono::seconds handshake_timeout{10};
   std::chrono::seconds header_timeout{10};
   std::chrono::seconds body_timeout{60};
-  // Connections one client address may have in service or waiting at once;
+  // Connections one client address may have in service at once (a worker each);
   // more are closed at once, before the TLS handshake (0: no limit). Browsers
   // open at most 6 per host. Trusted proxies and loopback are exempt: every
   // client behind a proxy shares its address, and a proxy on the same
