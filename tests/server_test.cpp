@@ -1003,6 +1003,24 @@ TEST(ServerConnectionLimit, CountsPerAddressAndExemptsProxiesAndLoopback) {
   for (int i = 0; i < 10; ++i) EXPECT_TRUE(off.try_acquire("203.0.113.5"));
 }
 
+TEST_F(ServerTest, HstsOnlyWithAConfiguredCertificate) {
+  start();  // the generated localhost certificate: no HSTS
+  auto res = client()->Get("/healthz");
+  ASSERT_TRUE(res);
+  EXPECT_FALSE(res->has_header("Strict-Transport-Security"));
+  server_.reset();
+  config_.tls_cert = tls_.cert_path;  // as if given with --tls-cert / --tls-key
+  config_.tls_key = tls_.key_path;
+  start();
+  res = client()->Get("/healthz");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->get_header_value("Strict-Transport-Security"), "max-age=31536000");
+  res = post(project_b_.id, as_text(seal(project_a_, keys_a_)));  // refusals carry it too
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(res->get_header_value("Strict-Transport-Security"), "max-age=31536000");
+}
+
 TEST_F(ServerTest, PlainHttpOnlyWhenAskedFor) {
   config_.insecure_http = true;
   server_ = std::make_unique<RunningServer>(config_, *faulty_, *log_, std::nullopt);

@@ -142,9 +142,15 @@ void HttpServer::configure() {
     write_error(res, 500, "internal_error", "The server failed to handle this request.");
     close_connection_after(res);
   });
-  s.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+  // HSTS only with a configured certificate: the generated one is for
+  // localhost, where pinning HTTPS for a year would break a developer's
+  // other local servers (and behind a TLS-terminating proxy, the proxy
+  // sends it).
+  const bool hsts = tls_ && !config_.tls_cert.empty();
+  s.set_post_routing_handler([hsts](const httplib::Request&, httplib::Response& res) {
     if (res.get_header_value("Connection") == "close") res.headers.erase("Keep-Alive");
     res.set_header("X-Content-Type-Options", "nosniff");
+    if (hsts) res.set_header("Strict-Transport-Security", "max-age=31536000");
     // API answers are never cached; the widget's files set their own.
     if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
   });
