@@ -48,14 +48,6 @@ Status copy_range(int in, std::uint64_t from, int out, std::uint64_t to, std::ui
   return {};
 }
 
-Result<bool> still_live(sqlite::Connection& live, const EnvelopeRow& row) {
-  Result<sqlite::Statement> stmt =
-      sqlite::Statement::prepare(live, "SELECT 1 FROM submissions WHERE project_id = ?1 AND submission_id = ?2");
-  if (!stmt.ok()) return stmt.status();
-  stmt.value().bind(1, row.project_id).bind(2, row.submission_id);
-  return stmt.value().step("check a submission during the backup");
-}
-
 Status forget_in_backup(sqlite::Connection& dest, const EnvelopeRow& row) {
   Result<sqlite::Statement> stmt =
       sqlite::Statement::prepare(dest, "DELETE FROM submissions WHERE project_id = ?1 AND submission_id = ?2");
@@ -83,11 +75,19 @@ Status copy_envelopes(sqlite::Connection& dest, sqlite::Connection& live, const 
     }
   } out_closer{out}, in_closer{-1};
 
+  Result<sqlite::Statement> move = sqlite::Statement::prepare(
+      dest, "UPDATE envelopes SET segment = ?3, byte_offset = ?4 WHERE project_id = ?1 AND submission_id = ?2");
+  Result<sqlite::Statement> live_row =
+      sqlite::Statement::prepare(live, "SELECT 1 FROM submissions WHERE project_id = ?1 AND submission_id = ?2");
+  if (!move.ok()) return move.status();
+  if (!live_row.ok()) return live_row.status();
+
   std::int64_t open_segment = 0;
   std::uint64_t out_offset = 0;
-  std::vector<const EnvelopeRow*> missing;  // could not be read: deleted, or damage
+  std::vector<bool> missing(rows.value().size(), false);  // could not be read: deleted, or damage
   if (Status s = dest.exec("BEGIN", "rewrite the backup's envelope locations"); !s.ok()) return s;
-  for (const EnvelopeRow& row : rows.value()) {
+  for (std::size_t i = 0; i < rows.value().size(); ++i) {
+    const EnvelopeRow& row = rows.value()[i];
     if (row.location.segment != open_segment) {
       if (in_closer.fd >= 0) ::close(in_closer.fd);
       in_closer.fd = ::open(live_blobs.segment_path(row.location.segment).c_str(), O_RDONLY | O_CLOEXEC);
@@ -98,33 +98,29 @@ Status copy_envelopes(sqlite::Connection& dest, sqlite::Connection& live, const 
                                      : copy_range(in_closer.fd, row.location.offset, out, out_offset,
                                                   row.location.length);
     if (copied.code() == ErrorCode::not_found) {
-      missing.push_back(&row);
+      missing[i] = true;
       continue;
     }
     if (!copied.ok()) return copied;
-    Result<sqlite::Statement> move = sqlite::Statement::prepare(
-        dest,
-        "UPDATE envelopes SET segment = ?3, byte_offset = ?4 WHERE project_id = ?1 AND submission_id = ?2");
-    if (!move.ok()) return move.status();
+    move.value().reset();
     move.value().bind(1, row.project_id).bind(2, row.submission_id).bind(3, kBackupSegment).bind(4,
                                                                                               std::int64_t(out_offset));
     if (Status s = move.value().run("rewrite an envelope location"); !s.ok()) return s;
     out_offset += row.location.length;
   }
-  for (const EnvelopeRow& row : rows.value()) {
-    Result<bool> live_now = still_live(live, row);
+  for (std::size_t i = 0; i < rows.value().size(); ++i) {
+    const EnvelopeRow& row = rows.value()[i];
+    live_row.value().reset();
+    live_row.value().bind(1, row.project_id).bind(2, row.submission_id);
+    Result<bool> live_now = live_row.value().step("check a submission during the backup");
     if (!live_now.ok()) return live_now.status();
+    if (live_now.value() && missing[i]) {
+      return {ErrorCode::storage_error, "The envelope of submission " + row.submission_id +
+                                            " cannot be read from the data directory (damaged?); no backup was made."};
+    }
     if (live_now.value()) continue;
     if (Status s = forget_in_backup(dest, row); !s.ok()) return s;
     ++manifest.deleted_during_backup;
-  }
-  for (const EnvelopeRow* row : missing) {
-    Result<bool> live_now = still_live(live, *row);
-    if (!live_now.ok()) return live_now.status();
-    if (live_now.value()) {
-      return {ErrorCode::storage_error, "The envelope of submission " + row->submission_id +
-                                            " cannot be read from the data directory (damaged?); no backup was made."};
-    }
   }
   if (Status s = dest.exec("COMMIT", "rewrite the backup's envelope locations"); !s.ok()) return s;
   if (::fsync(out) != 0) return io_error(errno, "sync " + segment_path);

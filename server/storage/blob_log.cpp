@@ -220,11 +220,11 @@ Status BlobLog::release(const BlobLocation& location) const {
   return punched ? Status() : io_error(err, "release an envelope in segments/");
 }
 
-Result<BlobLogTidyReport> BlobLog::tidy(const std::vector<BlobLocation>& committed) {
+Result<std::uint64_t> BlobLog::tidy(const std::vector<BlobLocation>& committed) {
   std::map<std::int64_t, std::vector<BlobLocation>> by_segment;
   for (const BlobLocation& location : committed) by_segment[location.segment].push_back(location);
 
-  BlobLogTidyReport report;
+  std::uint64_t released = 0;
   Result<std::vector<std::string>> names = list_directory(directory_);
   if (!names.ok()) return names.status();
   for (const std::string& name : names.value()) {
@@ -237,9 +237,8 @@ Result<BlobLogTidyReport> BlobLog::tidy(const std::vector<BlobLocation>& committ
     auto it = by_segment.find(segment);
     if (it == by_segment.end()) {
       struct stat st {};
-      if (::stat(path.c_str(), &st) == 0) report.bytes_released += std::uint64_t(st.st_blocks) * 512;
+      if (::stat(path.c_str(), &st) == 0) released += std::uint64_t(st.st_blocks) * 512;
       if (::unlink(path.c_str()) != 0 && errno != ENOENT) return io_error(errno, "remove segments/" + name);
-      ++report.segments_removed;
       continue;
     }
     std::vector<BlobLocation>& ranges = it->second;
@@ -258,7 +257,7 @@ Result<BlobLogTidyReport> BlobLog::tidy(const std::vector<BlobLocation>& committ
           status = io_error(errno, "release space in segments/" + name);
           break;
         }
-        report.bytes_released += range.offset - covered;
+        released += range.offset - covered;
       }
       covered = std::max(covered, range.offset + range.length);
     }
@@ -268,13 +267,13 @@ Result<BlobLogTidyReport> BlobLog::tidy(const std::vector<BlobLocation>& committ
       if (::ftruncate(fd, off_t(covered)) != 0) {
         status = io_error(errno, "cut segments/" + name);
       } else {
-        report.bytes_released += std::uint64_t(st.st_size) - covered;
+        released += std::uint64_t(st.st_size) - covered;
       }
     }
     ::close(fd);
     if (!status.ok()) return status;
   }
-  return report;
+  return released;
 }
 
 }  // namespace sealshot::server

@@ -42,11 +42,6 @@ struct BlobLocation {
   std::uint64_t length = 0;
 };
 
-struct BlobLogTidyReport {
-  std::uint64_t segments_removed = 0;  // no envelope left in them
-  std::uint64_t bytes_released = 0;    // unreferenced ranges punched out or cut off
-};
-
 class BlobLog {
  public:
   static constexpr std::uint64_t kSegmentBytes = 1ull << 30;
@@ -67,9 +62,10 @@ class BlobLog {
   [[nodiscard]] Status sync();
   // Start-up housekeeping, given every committed location: cuts off
   // uncommitted tails, punches out unreferenced ranges and removes segments
-  // with nothing left. Leaves this process's own segments alone. The caller
-  // makes sure no other process appends meanwhile (DataDirLock, exclusive).
-  [[nodiscard]] Result<BlobLogTidyReport> tidy(const std::vector<BlobLocation>& committed);
+  // with nothing left; returns the bytes released. Leaves this process's own
+  // segments alone. The caller makes sure no other process appends meanwhile
+  // (DataDirLock, exclusive).
+  [[nodiscard]] Result<std::uint64_t> tidy(const std::vector<BlobLocation>& committed);
 
   // Any thread.
   [[nodiscard]] Result<std::vector<std::uint8_t>> read(const BlobLocation& location) const;

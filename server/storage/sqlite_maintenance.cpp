@@ -112,9 +112,9 @@ Result<ConsistencyReport> SqliteStorage::check_and_repair() {
     std::vector<BlobLocation> committed;
     committed.reserve(envelopes.value().size());
     for (const EnvelopeRow& e : envelopes.value()) committed.push_back(e.location);
-    Result<BlobLogTidyReport> tidied = blobs_->tidy(committed);
-    if (!tidied.ok()) return tidied.status();
-    report.blob_bytes_released = tidied.value().bytes_released;
+    Result<std::uint64_t> released = blobs_->tidy(committed);
+    if (!released.ok()) return released.status();
+    report.blob_bytes_released = released.value();
     report.submissions = committed.size();
     return {};
   });

@@ -22,11 +22,13 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
   };
   const sanitize = (clone) => {
     if (clone.nodeType !== 1) return;
-    if (clone.style?.position === "fixed") {
-      const live = fixedStack.pop();
-      if (live) inScrolledFixed.push([clone, live]); else fixedCopies.push(clone);
+    const position = clone.style?.position;
+    if (position === "fixed" || position === "sticky") {
+      const live = positionedStack.pop();
+      if (position === "sticky") unstick(clone, live);
+      else if (live) inScrolledFixed.push([clone, live]);
+      else fixedCopies.push(clone);
     }
-    if (clone.style?.position === "sticky") unstick(clone, stickyStack.pop());
     const maskedHere = safeMatches(clone, selector);
     if (maskedHere) {
       // Children were cloned first (post-order): blank everything below, and draw none of it.
@@ -90,15 +92,15 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
   // measured on the live page (below) and the copy becomes position:relative
   // with that offset. The copy has no link to its original, but modern-screenshot
   // calls filter(original) right before cloning it and onCloneEachNode(copy)
-  // after its subtree (depth first, one at a time), so a stack pairs them.
+  // after its subtree (depth first, one at a time), so a stack pairs them:
+  // one entry per sticky or fixed element (its sticky offset, or its live box).
   const stickyOffsets = measureStickyOffsets();
-  const stickyStack = [];
+  const positionedStack = [];
   // Fixed elements inside an element that is scrolled (an app scrolling in a
   // wrapper): restoreScrollPosition moves the scrolled element's children by
   // a transform, which drags the fixed element along and becomes its
   // containing block. Such a copy is taken out to the copy's root and placed
-  // at the element's live viewport box instead (same stack pairing as sticky).
-  const fixedStack = [];
+  // at the element's live viewport box instead.
   const inScrolledFixed = [];
   const unstick = (clone, offset) => {
     if (!offset) return;
@@ -114,8 +116,8 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
     // Our own launcher and dialog are never part of the picture.
     if (node.hasAttribute("data-sealshot-ui")) return false;
     const position = node.ownerDocument.defaultView?.getComputedStyle(node).position;
-    if (position === "sticky") stickyStack.push(stickyOffsets.get(node));
-    if (position === "fixed") fixedStack.push(outermostFixedInScrolled(node) ? node.getBoundingClientRect() : null);
+    if (position === "sticky") positionedStack.push(stickyOffsets.get(node));
+    if (position === "fixed") positionedStack.push(outermostFixedInScrolled(node) ? node.getBoundingClientRect() : null);
     return true;
   };
   const canvas = await domToCanvas(document.documentElement, {
