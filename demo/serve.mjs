@@ -56,11 +56,14 @@ export function strictCsp(nonce, ingest = "", scriptsFromIngest = false) {
 /**
  * Starts the server; resolves to {url, port, close()}. Options: port (0 = any),
  * widgetDir, widgetSrc (default /sealshot/widget.js), integrity (default: of
- * widgetDir/widget.js), project, key, endpoint, csp (boolean), extraHeaders.
+ * widgetDir/widget.js), project, key, endpoint, csp (boolean), extraHeaders,
+ * pagesDir (served at /test-pages/, placeholders filled like the shop's).
  */
 export function startDemoServer(options = {}) {
   const widgetDir = path.resolve(options.widgetDir ?? path.join(root, "build/widget"));
   const widgetSrc = options.widgetSrc ?? "/sealshot/widget.js";
+  // Pages made for one browser test (tests/browser/pages/), beside the shop at /test-pages/.
+  const pagesDir = options.pagesDir ? path.resolve(options.pagesDir) : null;
   const remote = /^https?:\/\//.test(widgetSrc);
   const ingest = options.endpoint ? new URL(options.endpoint).origin : remote ? new URL(widgetSrc).origin : "";
   // Read per page, so a rebuild while the demo runs is picked up.
@@ -82,10 +85,11 @@ export function startDemoServer(options = {}) {
     if (pathname === "/") pathname = "/account.html";
     let file;
     if (pathname.startsWith("/sealshot/")) file = path.join(widgetDir, pathname.slice("/sealshot/".length));
+    else if (pagesDir && pathname.startsWith("/test-pages/")) file = path.join(pagesDir, pathname.slice("/test-pages/".length));
     else if (pathname.startsWith("/assets/fonts/") && FONTS[path.basename(pathname)]) file = path.join(FONT_DIR, FONTS[path.basename(pathname)]);
     else file = path.join(here, pathname);
     // No climbing out of the served folders.
-    const allowed = [here, widgetDir, FONT_DIR].some((dir) => file === dir || file.startsWith(dir + path.sep));
+    const allowed = [here, widgetDir, FONT_DIR, pagesDir].filter(Boolean).some((dir) => file === dir || file.startsWith(dir + path.sep));
     if (!allowed || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
       return;

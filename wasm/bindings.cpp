@@ -25,6 +25,7 @@ namespace {
 std::vector<std::uint8_t> g_output;
 std::string g_error;
 std::vector<PayloadPart> g_parts;
+std::uint32_t g_png_size = 0;  // of the last sealshot_seal_screenshot_report
 
 int fail(const Status& status) {
   g_error = status.message();
@@ -125,6 +126,33 @@ int sealshot_seal_report(const char* project_id, const char* public_key_text, co
   if (!payload.ok()) return fail(payload.status());
   return sealshot_seal(project_id, public_key_text, payload.value().data(), int(payload.value().size()));
 }
+
+// The widget's send path in one call: fill the rects (CSS pixels) in the
+// pixels in place, encode the PNG and seal it with the manifest. The PNG
+// never leaves the module (before, it was copied out to JS and back in);
+// its size is read with sealshot_png_size. rgba may be null with width =
+// height = 0 for a report without a screenshot.
+int sealshot_seal_screenshot_report(const char* project_id, const char* public_key_text, const std::uint8_t* manifest,
+                                    int manifest_length, std::uint8_t* rgba, int width, int height,
+                                    const double* rects, int rect_count, double device_pixel_ratio, int fill_rgb,
+                                    int level, int filter) {
+  g_png_size = 0;
+  if (manifest_length < 0) return fail({ErrorCode::invalid_argument, "The manifest length is negative."});
+  std::vector<std::uint8_t> png;
+  if (rgba != nullptr || width != 0 || height != 0) {
+    const int redacted = sealshot_redact(rgba, width, height, rects, rect_count, device_pixel_ratio, fill_rgb);
+    if (redacted != 0) return redacted;
+    const std::size_t size = (width > 0 && height > 0) ? std::size_t(width) * std::size_t(height) * 4 : 0;
+    Result<std::vector<std::uint8_t>> encoded = png_encode({rgba, size, width, height}, {level, filter});
+    if (!encoded.ok()) return fail(encoded.status());
+    png = std::move(encoded).value();
+  }
+  const int sealed = sealshot_seal_report(project_id, public_key_text, manifest, manifest_length, png.data(),
+                                          int(png.size()));
+  if (sealed == 0) g_png_size = std::uint32_t(png.size());
+  return sealed;
+}
+std::uint32_t sealshot_png_size() { return g_png_size; }
 
 int sealshot_open(const std::uint8_t* envelope, int length, const char* secret_key_text, const char* project_id) {
   if (length < 0) return fail({ErrorCode::invalid_argument, "The envelope length is negative."});

@@ -14,12 +14,18 @@ export interface SealshotCore {
     envelopeChunkBytes: number; maxProjectIdLength: number; maxScanChars: number; }>;
   /** The core's PNG defaults (PngOptions in shared/png_encode.h). */
   readonly pngDefaults: Readonly<{ level: number; filter: number }>;
+  /** Size of the module's memory now (grows, never shrinks). */
+  readonly heapBytes: number;
   redact(rgba: Pixels, width: number, height: number, rects: CssRect[], devicePixelRatio?: number, fill?: number): { filled: number; skipped: number };
   encodePng(rgba: Pixels, width: number, height: number, options?: { level?: number; filter?: number }): Uint8Array;
   redactAndEncode(rgba: Pixels, width: number, height: number, rects: CssRect[], devicePixelRatio?: number,
     options?: { fill?: number; level?: number; filter?: number }): Uint8Array;
   seal(projectId: string, publicKey: string, payload: Uint8Array): Uint8Array;
   sealReport(projectId: string, publicKey: string, manifest: object | string, png?: Uint8Array): Uint8Array;
+  /** Redacts, encodes and seals in one call (the PNG stays in the module); the caller's pixels are not changed. */
+  sealScreenshotReport(projectId: string, publicKey: string, manifest: object | string,
+    screenshot?: { rgba: Pixels; width: number; height: number; rects: CssRect[]; devicePixelRatio?: number } | null,
+    options?: { fill?: number; level?: number; filter?: number }): { envelope: Uint8Array; pngSize: number };
   open(envelope: Uint8Array, secretKey: string, projectId: string): Uint8Array;
   openReport(envelope: Uint8Array, secretKey: string, projectId: string): { manifest: unknown; parts: ReportPart[] };
   inspect(envelope: Uint8Array): EnvelopeInfo;

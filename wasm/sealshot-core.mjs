@@ -48,6 +48,11 @@ class SealshotCore {
     this.pngDefaults = Object.freeze({ level: limit(6), filter: limit(7) });
   }
 
+  /** Size of the module's memory now (it grows and never shrinks): for benchmarks. */
+  get heapBytes() {
+    return this.#m.HEAPU8.length;
+  }
+
   // --- memory helpers: every pointer is freed in `finally` -----------------
   #alloc(size) {
     const ptr = this.#m._malloc(Math.max(1, size));
@@ -164,6 +169,44 @@ class SealshotCore {
     return this.#with([pid, key, m, p], () => {
       this.#check(this.#m._sealshot_seal_report(pid, key, m, json.length, p, png.length));
       return this.#takeOutput();
+    });
+  }
+
+  /**
+   * The widget's send path in one call: fills the rects in a copy of the
+   * pixels, encodes the PNG and seals it with the manifest, all inside the
+   * module, so the PNG is never copied out to JS and back in. screenshot:
+   * {rgba, width, height, rects, devicePixelRatio} or null (manifest only).
+   * The caller's pixels are not changed. Returns {envelope, pngSize}.
+   */
+  sealScreenshotReport(projectId, publicKey, manifest, screenshot = null,
+                       { fill = 0x000000, level = this.pngDefaults.level, filter = this.pngDefaults.filter } = {}) {
+    const json = new TextEncoder().encode(typeof manifest === "string" ? manifest : JSON.stringify(manifest));
+    const m = this.#m;
+    let width = 0, height = 0, rects = [], dpr = 1;
+    if (screenshot) {
+      ({ width, height } = screenshot);
+      SealshotCore.#checkImage(screenshot.rgba, width, height);
+      rects = screenshot.rects ?? [];
+      dpr = screenshot.devicePixelRatio ?? 1;
+    }
+    const owned = [];
+    return this.#with(owned, () => {
+      const rectPtr = screenshot ? this.#rectsIn(rects) : 0;
+      owned.push(rectPtr);
+      // Allocated after the rects' view is written: a heap growth detaches earlier views.
+      const pixels = screenshot ? this.#alloc(width * height * 4) : 0;
+      owned.push(pixels);
+      if (screenshot) m.HEAPU8.set(screenshot.rgba.subarray(0, width * height * 4), pixels);
+      const pid = this.#string(String(projectId));
+      owned.push(pid);
+      const key = this.#string(String(publicKey));
+      owned.push(key);
+      const man = this.#copyIn(json);
+      owned.push(man);
+      this.#check(m._sealshot_seal_screenshot_report(pid, key, man, json.length, pixels, width, height,
+        rectPtr, rects.length, dpr, fill, level, filter));
+      return { envelope: this.#takeOutput(), pngSize: m._sealshot_png_size() >>> 0 };
     });
   }
 

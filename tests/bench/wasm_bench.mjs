@@ -9,8 +9,12 @@
 // pixels of the 1920x1080 viewport). --native takes core_bench's
 // --benchmark_out JSON to compare against native times and libpng-9's size.
 // Stages per iteration: redact (core.redact), encode (core.redactAndEncode:
-// copy in + redact + PNG), seal (core.sealReport: frame + encrypt) and total
-// (encode + seal, back to back: what the widget runs per report).
+// copy in + redact + PNG), seal (core.sealReport: frame + encrypt), total
+// (encode + seal back to back: the widget's send path until 2026-11-29) and
+// one call (core.sealScreenshotReport: the same in one call, the PNG never
+// leaving wasm memory: the widget's send path now). For both paths it also
+// prints the bytes copied across the JS/wasm boundary and the wasm heap
+// after one report in a fresh module (the heap never shrinks: its peak).
 // Targets are printed as PASS/MISS; only errors make the exit status non-zero.
 import fs from "node:fs";
 import path from "node:path";
@@ -99,8 +103,8 @@ async function main() {
     if (original.length !== width * height * 4) throw new Error(`${base}.rgba is not ${width}x${height} RGBA`);
     const dpr = width / VIEWPORT_CSS_WIDTH;
     const work = original.slice();  // redact() works in place; redacting again is idempotent
-    const t = { redact: [], encode: [], seal: [], total: [] };
-    let png, envelope;
+    const t = { redact: [], encode: [], seal: [], total: [], oneCall: [] };
+    let png, envelope, oneCall;
     for (let i = 0; i < args.warmup + args.iterations; i++) {
       const t0 = performance.now();
       core.redact(work, width, height, rects, dpr);
@@ -109,7 +113,11 @@ async function main() {
       const t2 = performance.now();
       envelope = core.sealReport("fjordline-shop", publicKey, MANIFEST, png);
       const t3 = performance.now();
+      oneCall = core.sealScreenshotReport("fjordline-shop", publicKey, MANIFEST,
+        { rgba: original, width, height, rects, devicePixelRatio: dpr }, encodeOptions);
+      const t4 = performance.now();
       if (i < args.warmup) continue;
+      t.oneCall.push(t4 - t3);
       t.redact.push(t1 - t0);
       t.encode.push(t2 - t1);
       t.seal.push(t3 - t2);
@@ -123,12 +131,17 @@ async function main() {
       throw new Error(`${size}: the sealed report does not open to the PNG that was sealed`);
     }
 
+    const fromOneCall = core.openReport(oneCall.envelope, secretKey, "fjordline-shop").parts.find((p) => p.name === "screenshot.png");
+    if (Buffer.compare(Buffer.from(fromOneCall.data), Buffer.from(png)) !== 0 || oneCall.pngSize !== png.length) {
+      throw new Error(`${size}: sealScreenshotReport's PNG differs from redactAndEncode's`);
+    }
     const nat = (name) => native?.get(`${name}/${size}`);
     const rows = [
       ["redact", t.redact, nat("redact"), null],
       ["encode (redactAndEncode)", t.encode, native?.get(`png_encode/${size}/default`), png.length],
       ["sealReport", t.seal, nat("seal"), envelope.length],
       ["total (encode + seal)", t.total, nat("pipeline"), envelope.length],
+      ["one call (sealScreenshot…)", t.oneCall, nat("pipeline"), oneCall.envelope.length],
     ];
     console.log(`\n${size} (device pixel ratio ${dpr})`);
     console.log(`  ${"stage".padEnd(26)}${"median".padStart(8)}${"p90".padStart(8)} ms${"bytes out".padStart(12)}` +
@@ -138,6 +151,22 @@ async function main() {
       const ratio = n ? `${n.ms.toFixed(n.ms < 1 ? 3 : 1).padStart(12)}${(median / n.ms).toFixed(1).padStart(13)}` : "";
       console.log(`  ${name.padEnd(26)}${fmt(median)}${fmt(percentile(samples, 90))}   ${String(bytes ?? "").padStart(12)}${ratio}`);
     }
+    // Copies across the boundary per report: the pixels in, then (two-step)
+    // the PNG out and back in, the envelope out. Heap: a fresh module per path.
+    const heapAfter = async (run) => {
+      const fresh = await loadSealshotCore({ wasmBinary: fs.readFileSync(path.join(wasmDir, "core.wasm")) });
+      const start = fresh.heapBytes;
+      run(fresh);
+      return [start, fresh.heapBytes];
+    };
+    const [h0, twoStep] = await heapAfter((c) => c.sealReport("fjordline-shop", publicKey, MANIFEST,
+      c.redactAndEncode(original, width, height, rects, dpr, encodeOptions)));
+    const [, single] = await heapAfter((c) => c.sealScreenshotReport("fjordline-shop", publicKey, MANIFEST,
+      { rgba: original, width, height, rects, devicePixelRatio: dpr }, encodeOptions));
+    const mib = (b) => (b / 1048576).toFixed(1);
+    console.log(`  boundary copies: two-step ${original.length + 2 * png.length + envelope.length} B (pixels in, PNG out and in, envelope out); ` +
+                `one call ${original.length + oneCall.envelope.length} B (pixels in, envelope out)`);
+    console.log(`  wasm heap after one report (fresh module, ${mib(h0)} MiB at start): two-step ${mib(twoStep)} MiB, one call ${mib(single)} MiB`);
     const ours = native?.get(`png_encode/${size}/default`);
     const lib6 = native?.get(`png_encode/${size}/libpng-6`);
     const lib9 = native?.get(`png_encode/${size}/libpng-9`);

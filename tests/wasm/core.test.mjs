@@ -159,3 +159,37 @@ test("scan reports UTF-16 offsets, also after astral characters", () => {
   assert.deepEqual(core.scan("Order 2024-05-17, version 1.2.3, total €12.50"), []);
   assert.deepEqual(core.scan(""), []);
 });
+
+test("sealScreenshotReport redacts, encodes and seals in one call, the same PNG as the two-step path", () => {
+  const w = 64, h = 48;
+  const rgba = makeImage(w, h);
+  const before = rgba.slice();
+  const { publicKey, secretKey } = core.generateKeyPair();
+  const rects = [{ x: 3.5, y: 4, width: 10, height: 6 }, { x: 40, y: 30, width: 30, height: 30 }];
+  const manifest = { comment: "one call", screenshot: { width: w, height: h } };
+  const { envelope, pngSize } = core.sealScreenshotReport(PROJECT, publicKey, manifest,
+    { rgba, width: w, height: h, rects, devicePixelRatio: 1.5 });
+  assert.deepEqual(rgba, before, "the caller's pixels are not changed");
+  const opened = core.openReport(envelope, secretKey, PROJECT);
+  assert.deepEqual(opened.manifest, manifest);
+  const png = opened.parts.find((p) => p.name === "screenshot.png").data;
+  assert.equal(png.length, pngSize);
+  assert.deepEqual(png, core.redactAndEncode(before.slice(), w, h, rects, 1.5), "the PNG of the two-step path");
+  const { rgba: out } = decodePng(png);
+  const px = (x, y) => Array.from(out.subarray((y * w + x) * 4, (y * w + x) * 4 + 4));
+  assert.deepEqual(px(6, 7), [0, 0, 0, 255]);       // inside the first box (5..20 x 6..15)
+  assert.deepEqual(px(63, 47), [0, 0, 0, 255]);     // the second box, clipped at the edge
+  assert.deepEqual(px(1, 1), Array.from(before.subarray(4 * (w + 1), 4 * (w + 1) + 4)));
+});
+
+test("sealScreenshotReport without a screenshot seals the manifest alone; bad input is refused", () => {
+  const { publicKey, secretKey } = core.generateKeyPair();
+  const { envelope, pngSize } = core.sealScreenshotReport(PROJECT, publicKey, { comment: "no shot" }, null);
+  assert.equal(pngSize, 0);
+  const opened = core.openReport(envelope, secretKey, PROJECT);
+  assert.deepEqual([opened.manifest.comment, opened.parts.length], ["no shot", 1]);
+  const shot = { rgba: makeImage(8, 8), width: 8, height: 8, rects: [] };
+  assertCode(() => core.sealScreenshotReport(PROJECT, publicKey, {}, { ...shot, rects: [{ x: 0, y: 0, width: -1, height: 1 }] }), "invalid_argument");
+  assertCode(() => core.sealScreenshotReport(PROJECT, publicKey, {}, { ...shot, width: 9 }), "buffer_too_small");
+  assertCode(() => core.sealScreenshotReport(PROJECT, "not a key", {}, shot), "bad_key");
+});

@@ -4,7 +4,7 @@
 // `## Widget` section of docs/benchmarks.md.
 //   node widget-js/bench/send-bench.mjs [--runs 7] [--dpr 1]
 // Stages: scan (masks + text detection), capture (DOM → canvas), redact
-// (preview), encode (marks + redact + PNG), seal, upload (POST → 201); total
+// (preview), seal (marks, then redact + PNG + envelope in one wasm call), upload (POST → 201); total
 // is the visitor's wait: open → preview, plus Send → 201.
 import fs from "node:fs";
 import path from "node:path";
@@ -42,7 +42,7 @@ console.log(`Ingest: sealshot-server (HTTPS, loopback); ` +
   `median of runs 2..${runs}; run 1 (cold browser): open → preview ${rows[0].openToPreview} ms, Send → 201 ${rows[0].sendTo201} ms\n`);
 console.log(`| stage (1920×1080, DPR ${dpr}) | median ms |\n|---|---|`);
 for (const [k, label] of [["scan", "scan: masks, sensitive fields, text detection"], ["capture", "capture: DOM → canvas (modern-screenshot)"],
-  ["redact", "redact: preview boxes (canvas) + read pixels"], ["encode", "encode: marks + redact + PNG (wasm)"], ["seal", "seal: envelope (wasm)"],
+  ["redact", "redact: preview boxes (canvas) + read pixels"], ["seal", "seal: marks, then redact + PNG + envelope (one wasm call)"],
   ["upload", "upload: POST → 201"], ["openToPreview", "open → preview shown"], ["sendTo201", "Send click → 201"]]) console.log(`| ${label} | ${stat(k)} |`);
 console.log(`\nPNG ${kb(median(warm.map((r) => r.png)))} KiB, envelope ${kb(median(warm.map((r) => r.envelope)))} KiB.\n`);
 console.log(`| file | bytes | gzip |\n|---|---|---|`);

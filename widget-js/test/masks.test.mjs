@@ -24,6 +24,14 @@ test("sensitive inputs by default", () => {
   assert.equal(r({ tag: "input", type: "text" }), null);
   assert.equal(r({ tag: "input", type: "search" }), null);
   assert.equal(r({ tag: "div", type: "password" }), null);
+  // Name, email and phone fields by autocomplete, and anything the browser autofilled.
+  assert.equal(r({ tag: "input", type: "text", autocomplete: "shipping given-name" }), "name");
+  assert.equal(r({ tag: "input", autocomplete: "family-name" }), "name");
+  assert.equal(r({ tag: "input", autocomplete: "email" }), "email");
+  assert.equal(r({ tag: "input", autocomplete: "tel-national" }), "phone");
+  assert.equal(r({ tag: "input", autocomplete: "address-line1" }), null);
+  assert.equal(r({ tag: "input", autocomplete: "address-line1", autofilled: true }), "autofilled");
+  assert.equal(r({ tag: "input", autocomplete: "name", unmasked: true }), null);
 });
 
 test("payment iframes by host or allow=payment", () => {

@@ -31,11 +31,12 @@ export async function setup({ csp = false, lang = "", consoleErrors = false, vie
     ? { widgetSrc: `${ingest.url}/widget.js`, integrity: (await ingest.snippet()).integrity, endpoint: "" }
     : { endpoint: ingest.url };
   const demo = await startDemoServer({ port: demoPort, widgetDir, project: ingest.project, key: ingest.publicKey,
-    ...served, csp, lang, consoleErrors });
+    ...served, csp, lang, consoleErrors, pagesDir: path.join(repoRoot, "tests/browser/pages") });
   const browser = await launch({ viewport, deviceScaleFactor, args: browserArgs });
   const { core } = await loadCore();
   return {
     ingest, demo, browser, core,
+    /** file: a demo page, or "test-pages/NAME.html" for a page of tests/browser/pages/. */
     async page(file = "account.html") {
       const page = await browser.context.newPage();
       page.errors = [];

@@ -6,6 +6,7 @@
 import { domToCanvas } from "modern-screenshot";
 import { blockOut, maskSelector, sensitiveReason, textRedactor } from "../shared/masks.js";
 import { webFontCss } from "./fonts.js";
+import { GENERATED_TAG, prepareCopy } from "./generated-content.js";
 
 // A failed or cross-origin image becomes this neutral grey box instead of failing the capture.
 export const IMAGE_PLACEHOLDER = "data:image/svg+xml," + encodeURIComponent(
@@ -15,10 +16,28 @@ export const IMAGE_PLACEHOLDER = "data:image/svg+xml," + encodeURIComponent(
 export async function captureDom({ found, maskSelectors = [], devicePixelRatio = window.devicePixelRatio || 1 }) {
   const redact = textRedactor(found);
   const selector = maskSelector(maskSelectors);
+  // CSS-generated text becomes real text in the copy (app/generated-content.js), so it is redacted like the rest.
+  const generated = prepareCopy(found?.generated ?? [], (text) => redact(text).some(([, secret]) => secret));
   // The library copies computed styles inline, -webkit-text-fill-color included, so all three go.
   const hidden = (el) => {
     for (const p of ["color", "-webkit-text-fill-color"]) el.style.setProperty(p, "transparent", "important");
     el.style.setProperty("text-shadow", "none", "important");
+  };
+  const redactTextChildren = (el) => {
+    for (const child of [...el.childNodes]) {
+      if (child.nodeType !== 3) continue;
+      const segments = redact(child.data);
+      if (segments.length === 1 && !segments[0][1]) continue;
+      const doc = el.ownerDocument;
+      const parts = segments.map(([text, secret]) => {
+        if (!secret) return doc.createTextNode(text);
+        const span = doc.createElement("span");
+        hidden(span);
+        span.textContent = blockOut(text);
+        return span;
+      });
+      child.replaceWith(...parts);
+    }
   };
   const sanitize = (clone) => {
     if (clone.nodeType !== 1) return;
@@ -29,6 +48,7 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
       else if (live) inScrolledFixed.push([clone, live]);
       else fixedCopies.push(clone);
     }
+    generated.materialise(clone);
     const maskedHere = safeMatches(clone, selector);
     if (maskedHere) {
       // Children were cloned first (post-order): blank everything below, and draw none of it.
@@ -43,20 +63,8 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
       const walker = clone.ownerDocument.createTreeWalker(clone, NodeFilter.SHOW_TEXT);
       for (let n = walker.nextNode(); n; n = walker.nextNode()) n.data = blockOut(n.data);
     } else {
-      for (const child of [...clone.childNodes]) {
-        if (child.nodeType !== 3) continue;
-        const segments = redact(child.data);
-        if (segments.length === 1 && !segments[0][1]) continue;
-        const doc = clone.ownerDocument;
-        const parts = segments.map(([text, secret]) => {
-          if (!secret) return doc.createTextNode(text);
-          const span = doc.createElement("span");
-          hidden(span);
-          span.textContent = blockOut(text);
-          return span;
-        });
-        child.replaceWith(...parts);
-      }
+      redactTextChildren(clone);
+      for (const child of clone.children) if (child.localName === GENERATED_TAG) redactTextChildren(child);
     }
     const tag = clone.tagName;
     if ((tag === "INPUT" || tag === "TEXTAREA") && clone.hasAttribute("value")) {
@@ -120,29 +128,35 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
     if (position === "fixed") positionedStack.push(outermostFixedInScrolled(node) ? node.getBoundingClientRect() : null);
     return true;
   };
-  const canvas = await domToCanvas(document.documentElement, {
-    width: window.innerWidth,
-    height: window.innerHeight,
-    scale: devicePixelRatio,
-    // The copy is laid out from the top: shift it to what the visitor sees.
-    style: x || y ? { transform: `translate(${-x}px, ${-y}px)` } : null,
-    filter,
-    onCloneEachNode: sanitize,
-    onCloneNode: (root) => {
-      unscrollPage(root, x, y);
-      if (x || y) pinFixed(root);
-      for (const [copy, live] of inScrolledFixed) placeAtViewportBox(copy, live, root, x, y);
-    },
-    // Elements scrolled inside the page (a chat log, a wide table) would be
-    // drawn unscrolled, each masked element then away from its live box and
-    // unredacted in the picture: the library shifts the children of every
-    // scrolled element by its scroll offset (a transform on each child copy).
-    features: { restoreScrollPosition: true },
-    font: fontCss ? { cssText: fontCss } : false,
-    fetch: { placeholderImage: IMAGE_PLACEHOLDER },
-    workerNumber: 0, // no blob: workers: a strict CSP (worker-src) would refuse them
-    timeout: 10_000,
-  });
+  let canvas;
+  try {
+    canvas = await domToCanvas(document.documentElement, {
+      width: window.innerWidth,
+      height: window.innerHeight,
+      scale: devicePixelRatio,
+      // The copy is laid out from the top: shift it to what the visitor sees.
+      style: x || y ? { transform: `translate(${-x}px, ${-y}px)` } : null,
+      filter,
+      onCloneEachNode: sanitize,
+      onCloneNode: (root) => {
+        if (generated.active) root.append(generated.styleElement(root.ownerDocument));
+        unscrollPage(root, x, y);
+        if (x || y) pinFixed(root);
+        for (const [copy, live] of inScrolledFixed) placeAtViewportBox(copy, live, root, x, y);
+      },
+      // Elements scrolled inside the page (a chat log, a wide table) would be
+      // drawn unscrolled, each masked element then away from its live box and
+      // unredacted in the picture: the library shifts the children of every
+      // scrolled element by its scroll offset (a transform on each child copy).
+      features: { restoreScrollPosition: true },
+      font: fontCss ? { cssText: fontCss } : false,
+      fetch: { placeholderImage: IMAGE_PLACEHOLDER },
+      workerNumber: 0, // no blob: workers: a strict CSP (worker-src) would refuse them
+      timeout: 10_000,
+    });
+  } finally {
+    generated.restore();
+  }
   return { canvas, devicePixelRatio };
 }
 

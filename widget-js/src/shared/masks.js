@@ -25,10 +25,16 @@ export function maskSelector(extra = []) {
   return BUILTIN_MASK_SELECTORS.concat(valid).join(",");
 }
 
+// autocomplete tokens whose field holds the visitor's name, email or phone
+// (their values are also echoed: shared/echoes.js).
+const PERSONAL_AUTOCOMPLETE = { name: "name", "given-name": "name", "family-name": "name", "additional-name": "name",
+  email: "email", tel: "phone", "tel-national": "phone", "tel-local": "phone" };
+
 /**
  * Why an element is sensitive by default, or null.
- * desc: {tag, type, autocomplete, src, allow, unmasked}; tag upper or lower case.
- * `unmasked` means the element or an ancestor carries data-sealshot-unmask.
+ * desc: {tag, type, autocomplete, src, allow, unmasked, autofilled}; tag upper or lower case.
+ * `unmasked` means the element or an ancestor carries data-sealshot-unmask;
+ * `autofilled`: the browser filled the field from the visitor's saved data.
  */
 export function sensitiveReason(desc) {
   if (desc.unmasked) return null;
@@ -41,6 +47,8 @@ export function sensitiveReason(desc) {
     if (tokens.includes("one-time-code")) return "one-time-code";
     if (type === "email") return "email";
     if (type === "tel") return "phone";
+    for (const t of tokens) if (PERSONAL_AUTOCOMPLETE[t]) return PERSONAL_AUTOCOMPLETE[t];
+    if (desc.autofilled) return "autofilled";
     return null;
   }
   if (tag === "IFRAME") {
