@@ -65,6 +65,21 @@ export function collectRedactions({ scan = null, maxScanChars = 1 << 20, maskSel
     const b = el.getClientRects().length ? boxOf(el.getBoundingClientRect(), frame) : null;
     if (b) list.push(b);
   };
+  // Text of a masked element that overflows the element's box (a narrow
+  // column, white-space: nowrap) is boxed on its own, line by line.
+  const overflowOf = (el, frame) => {
+    const box = el.getBoundingClientRect();
+    const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    const range = el.ownerDocument.createRange();
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (!/\S/.test(n.data)) continue;
+      range.selectNodeContents(n);
+      for (const r of range.getClientRects()) {
+        const inside = r.left >= box.left - 0.5 && r.top >= box.top - 0.5 && r.right <= box.right + 0.5 && r.bottom <= box.bottom + 0.5;
+        if (!inside) { const b = boxOf(r, frame); if (b) out.masked.push(b); }
+      }
+    }
+  };
   const keepTextsOf = (el) => {
     // A site marks a person's name with data-sealshot-mask="name": each of its words is echoed too.
     const nameLike = (el.getAttribute("data-sealshot-mask") ?? "").split(/\s+/).includes("name");
@@ -82,6 +97,7 @@ export function collectRedactions({ scan = null, maxScanChars = 1 << 20, maskSel
     for (const el of masked) {
       if (el.closest(OWN_UI)) continue;
       push(out.masked, el, frame);
+      overflowOf(el, frame);
       // Generated text can sit outside the element's box (a positioned ::after).
       for (const g of [...el.querySelectorAll(GENERATED_TAG), ...(el.shadowRoot?.querySelectorAll(GENERATED_TAG) ?? [])]) push(out.masked, g, frame);
       keepTextsOf(el);
