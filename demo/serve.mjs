@@ -28,10 +28,16 @@ const TYPES = {
   ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
   ".mjs": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
   ".svg": "image/svg+xml", ".png": "image/png", ".wasm": "application/wasm",
-  ".json": "application/json", ".ttf": "font/ttf", ".woff2": "font/woff2", ".map": "application/json",
+  ".json": "application/json", ".ttf": "font/ttf", ".woff2": "font/woff2", ".woff": "font/woff", ".map": "application/json",
 };
 const FONT_DIR = "/usr/share/fonts/truetype/dejavu";
 const FONTS = { "demo-serif.ttf": "DejaVuSerif.ttf", "demo-serif-bold.ttf": "DejaVuSerif-Bold.ttf" };
+// Stand-ins for icon fonts offered in three formats, as icon kits ship them
+// (tests/browser/pages/dashboard.html): each name serves a DejaVu TrueType
+// file; a browser reads a font's own signature, format() only picks the entry.
+for (const [kit, file] of [["solid", "DejaVuSans-Bold.ttf"], ["regular", "DejaVuSans.ttf"], ["brands", "DejaVuSansMono.ttf"]]) {
+  for (const ext of ["woff2", "woff", "ttf"]) FONTS[`icons-${kit}.${ext}`] = file;
+}
 
 /**
  * The CSP a strict site sends, allowing only itself, the widget's origin and

@@ -101,8 +101,9 @@ export function personalDataBoxes(page, strings = DEMO_PII) {
         if (el.matches("[data-sealshot-mask], input[type=password], input[type=tel]")) add(el.getBoundingClientRect(), dx, dy, el.tagName);
         if (el.shadowRoot) visit(el.shadowRoot, dx, dy);
         if (el.tagName === "IFRAME" && el.contentDocument) {
-          const r = el.getBoundingClientRect();
-          visit(el.contentDocument.body, dx + r.left + el.clientLeft, dy + r.top + el.clientTop);
+          const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+          visit(el.contentDocument.body, dx + r.left + el.clientLeft + parseFloat(cs.paddingLeft),
+            dy + r.top + el.clientTop + parseFloat(cs.paddingTop));
         }
       }
     };

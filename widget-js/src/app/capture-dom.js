@@ -3,14 +3,21 @@
 // docs/capture-comparison.md). While the copy is built, masked and detected
 // text is replaced by same-length blocks, so personal data is not even
 // rendered; the pixel boxes of app/collect-rects.js are still applied after.
-import { domToCanvas } from "modern-screenshot";
 import { blockOut, maskSelector, sensitiveReason, textRedactor } from "../shared/masks.js";
 import { webFontCss } from "./fonts.js";
 import { GENERATED_TAG, prepareCopy } from "./generated-content.js";
+import { createFrameLayout, pageCanvasColor, unscrollChildren } from "./capture-frames.js";
+import { createClonePairs } from "./clone-pairs.js";
+import { createLayoutFixes } from "./capture-layout.js";
+import { yieldingEvery } from "./yield-slices.js";
+import { renderCopy } from "./render-copy.js";
 
 // A failed or cross-origin image becomes this neutral grey box instead of failing the capture.
 export const IMAGE_PLACEHOLDER = "data:image/svg+xml," + encodeURIComponent(
   '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8" fill="#c8cdd3"/></svg>');
+// A CSS background image that fails to load: the browser shows the element's
+// background colour, so the copy draws nothing over it (a 1×1 transparent GIF).
+const TRANSPARENT_IMAGE = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
 
 /** Resolves to {canvas, devicePixelRatio}. found: the result of collectRedactions(). */
 export async function captureDom({ found, maskSelectors = [], devicePixelRatio = window.devicePixelRatio || 1 }) {
@@ -39,8 +46,14 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
       child.replaceWith(...parts);
     }
   };
+  const pairs = createClonePairs();
+  const frames = createFrameLayout();
+  const layout = createLayoutFixes();
+  // The clone walks the whole DOM in one task unless it yields now and then.
+  const pause = yieldingEvery(40);
   const sanitize = (clone) => {
     if (clone.nodeType !== 1) return;
+    const original = pairs.leaving();
     const position = clone.style?.position;
     if (position === "fixed" || position === "sticky") {
       const live = positionedStack.pop();
@@ -50,6 +63,7 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
     }
     generated.materialise(clone);
     const maskedHere = safeMatches(clone, selector);
+    let blanked = maskedHere;
     if (maskedHere) {
       // Children were cloned first (post-order): blank everything below, and draw none of it.
       hidden(clone);
@@ -72,8 +86,12 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
       const sensitive = sensitiveReason({ tag, type: clone.getAttribute("type"), autocomplete: clone.getAttribute("autocomplete"),
         unmasked: clone.hasAttribute("data-sealshot-unmask") });
       const secret = maskedHere || sensitive || redact(value).some(([, s]) => s);
-      if (secret) { clone.setAttribute("value", blockOut(value)); hidden(clone); }
+      if (secret) { clone.setAttribute("value", blockOut(value)); hidden(clone); blanked = true; }
     }
+    layout.fix(clone, original, { blanked });
+    if (original?.tagName === "IFRAME") frames.frameCloned(clone, original);
+    else if (original && original === original.ownerDocument.documentElement) frames.rootCloned(clone);
+    return pause();
   };
   const fontCss = await webFontCss();
   const x = window.scrollX, y = window.scrollY;
@@ -123,6 +141,7 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
     if (node.nodeType !== 1) return true;
     // Our own launcher and dialog are never part of the picture.
     if (node.hasAttribute("data-sealshot-ui")) return false;
+    pairs.entering(node);
     const position = node.ownerDocument.defaultView?.getComputedStyle(node).position;
     if (position === "sticky") positionedStack.push(stickyOffsets.get(node));
     if (position === "fixed") positionedStack.push(outermostFixedInScrolled(node) ? node.getBoundingClientRect() : null);
@@ -130,19 +149,24 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
   };
   let canvas;
   try {
-    canvas = await domToCanvas(document.documentElement, {
+    canvas = await renderCopy(document.documentElement, {
       width: window.innerWidth,
       height: window.innerHeight,
       scale: devicePixelRatio,
+      // The canvas is painted as the browser paints it, over the whole viewport
+      // (the copy's root box moves with the scroll and may be shorter).
+      backgroundColor: pageCanvasColor(),
       // The copy is laid out from the top: shift it to what the visitor sees.
       style: x || y ? { transform: `translate(${-x}px, ${-y}px)` } : null,
       filter,
       onCloneEachNode: sanitize,
       onCloneNode: (root) => {
         if (generated.active) root.append(generated.styleElement(root.ownerDocument));
-        unscrollPage(root, x, y);
+        unscrollChildren(root, document, x, y);
         if (x || y) pinFixed(root);
         for (const [copy, live] of inScrolledFixed) placeAtViewportBox(copy, live, root, x, y);
+        frames.layOut();
+        layout.finish(root);
       },
       // Elements scrolled inside the page (a chat log, a wide table) would be
       // drawn unscrolled, each masked element then away from its live box and
@@ -150,7 +174,8 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
       // scrolled element by its scroll offset (a transform on each child copy).
       features: { restoreScrollPosition: true },
       font: fontCss ? { cssText: fontCss } : false,
-      fetch: { placeholderImage: IMAGE_PLACEHOLDER },
+      // imageDom is set for <img> and SVG <image>, not for CSS images.
+      fetch: { placeholderImage: (imageDom) => (imageDom ? IMAGE_PLACEHOLDER : TRANSPARENT_IMAGE) },
       workerNumber: 0, // no blob: workers: a strict CSP (worker-src) would refuse them
       timeout: 10_000,
     });
@@ -162,27 +187,13 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
 
 // restoreScrollPosition treats the page's own scroller like any scrolled
 // element, but the page scroll is already applied by the transform on the
-// copy's root (pinFixed depends on that): take it back off the children of
-// the page scroller's copy. An identity matrix would still be a containing
-// block for fixed descendants, so it becomes no transform at all.
-function unscrollPage(root, x, y) {
-  if (!x && !y) return;
-  const scroller = document.scrollingElement;
-  const copy = scroller === document.documentElement ? root
-    : scroller === document.body ? [...root.children].find((c) => c.tagName === "BODY") : null;
-  for (const child of copy?.children ?? []) {
-    const s = child.style;
-    if (!s?.transform) continue;
-    const m = new DOMMatrix(s.transform);
-    m.e += x; m.f += y;
-    if (m.isIdentity) s.removeProperty("transform"); else s.transform = m.toString();
-  }
-}
+// copy's root (pinFixed depends on that): unscrollChildren takes it back off.
 
 // True for a position:fixed element (no fixed ancestor) with an ancestor
 // other than the page's scroller that is scrolled: the case
 // restoreScrollPosition gets wrong. Same document only (iframes have their own).
 function outermostFixedInScrolled(el) {
+  if (el.ownerDocument !== document) return false;
   let scrolled = false;
   for (let p = el.parentElement; p; p = p.parentElement) {
     if (p === document.scrollingElement || p === document.documentElement) break;

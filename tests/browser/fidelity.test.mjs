@@ -1,0 +1,95 @@
+// Fidelity of the DOM capture on pages made for one fault each
+// (tests/browser/pages/): the PNG read back from the stored envelope is
+// compared with Chromium's own screenshot of the same viewport, outside the
+// redaction boxes (support/fidelity.mjs). Figures: docs/capture-comparison.md.
+//   node --test tests/browser/fidelity.test.mjs   (after scripts/build)
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { personalDataBoxes, setup, unredacted } from "./support/fixture.mjs";
+import { fidelity, referenceAndSent } from "./support/fidelity.mjs";
+
+const VIEWPORT = { width: 1024, height: 720 };
+let env;
+before(async () => {
+  env = await setup({ viewport: VIEWPORT });
+});
+after(async () => { await env?.close(); });
+
+const report = (name, f) => console.log(`fidelity ${name}: ${(100 * f.share).toFixed(2)}% of ${f.compared} px`);
+
+describe("capture fidelity (sealshot-server)", () => {
+  test("same-origin frames: drawn in place with border, padding and scroll; boxes on their text", async () => {
+    const page = await env.page("test-pages/frames.html");
+    await page.evaluate(() => { document.querySelector("#rounded").contentWindow.scrollTo(0, 90); });
+    const emails = ["mira.holm@example.net", "jonas.berg@example.org"];
+    const boxes = await personalDataBoxes(page, emails);
+    assert.ok(boxes.length >= 2, "the emails in the frames are found by the test");
+    const { reference, png } = await referenceAndSent(env, page, "frames");
+    assert.deepEqual(unredacted(png, boxes), [], "every email in a frame is solid black");
+    // Each frame's own box: drawn where it is, border included.
+    for (const id of ["plain", "rounded", "default"]) {
+      const r = await page.evaluate((id) => { const b = document.getElementById(id).getBoundingClientRect(); return { x: b.x, y: b.y, width: b.width, height: b.height }; }, id);
+      const f = fidelity(png, reference, { boxes, region: r });
+      report(`frame #${id}`, f);
+      assert.ok(f.share >= 0.995, `frame #${id}: ${(100 * f.share).toFixed(2)}% of its pixels match`);
+    }
+    const whole = fidelity(png, reference, { boxes });
+    report("frames page", whole);
+    assert.ok(whole.share >= 0.995, `${(100 * whole.share).toFixed(2)}% of the page's pixels match`);
+    await page.close();
+  });
+
+  test("backgrounds: the page's colour fills the viewport; a box whose image failed keeps its colour", async () => {
+    const page = await env.page("test-pages/backgrounds.html");
+    const { reference, png } = await referenceAndSent(env, page, "backgrounds");
+    const below = fidelity(png, reference, { region: { x: 0, y: 400, width: VIEWPORT.width, height: VIEWPORT.height - 400 } });
+    report("below a short page", below);
+    assert.ok(below.share >= 0.995, `below the content: ${(100 * below.share).toFixed(2)}% match`);
+    for (const sel of [".hero", ".tile", ".tile.two"]) {
+      const r = await boxOf(page, sel);
+      const f = fidelity(png, reference, { region: r });
+      report(sel, f);
+      assert.ok(f.share >= 0.995, `${sel} (image failed): ${(100 * f.share).toFixed(2)}% match`);
+    }
+    const whole = fidelity(png, reference);
+    report("backgrounds page", whole);
+    assert.ok(whole.share >= 0.995);
+    await page.close();
+  });
+
+  test("layout: placeholders, a submenu's collapsed margins, a right-aligned breadcrumb, a chat scrolled to its end", async () => {
+    const page = await env.page("test-pages/layout.html");
+    await page.evaluate(() => { const c = document.getElementById("chat"); c.scrollTop = c.scrollHeight; });
+    const { reference, png } = await referenceAndSent(env, page, "layout");
+    // The fields' text sits on half pixels, where the copy's glyphs land a pixel off: 99% there.
+    for (const [what, sel, min] of [["submenu", ".side", 0.995], ["breadcrumbs", ".head", 0.995], ["placeholders", "form", 0.99], ["chat", "#chat", 0.995]]) {
+      const f = fidelity(png, reference, { region: await boxOf(page, sel) });
+      report(what, f);
+      assert.ok(f.share >= min, `${what}: ${(100 * f.share).toFixed(2)}% match`);
+    }
+    const whole = fidelity(png, reference);
+    report("layout page", whole);
+    assert.ok(whole.share >= 0.995);
+    await page.close();
+  });
+
+  test("fonts: each face the page rendered is fetched once, in the format the browser loaded", async () => {
+    const page = await env.page("test-pages/fonts.html");
+    const fonts = [];
+    page.on("request", (r) => { if (r.url().includes("/assets/fonts/")) fonts.push(new URL(r.url()).pathname.split("/").pop()); });
+    const { reference, png } = await referenceAndSent(env, page, "fonts");
+    // Two of the three kits are rendered; the browser loaded their woff2 entries.
+    assert.deepEqual(fonts.sort(), ["icons-regular.woff2", "icons-solid.woff2"]);
+    const f = fidelity(png, reference);
+    report("fonts page", f);
+    assert.ok(f.share >= 0.995, `${(100 * f.share).toFixed(2)}% match`);
+    await page.close();
+  });
+});
+
+function boxOf(page, selector) {
+  return page.evaluate((sel) => {
+    const b = document.querySelector(sel).getBoundingClientRect();
+    return { x: b.x, y: b.y, width: b.width, height: Math.min(b.height, innerHeight - b.y) };
+  }, selector);
+}

@@ -1,0 +1,121 @@
+// Layout and pseudo-element styles the DOM copy would lose. modern-screenshot
+// pins the copy's layout by writing every element's computed style inline,
+// width and height included; three things drift from that:
+//
+// - Lengths pass through CSSOM serialization with six significant digits,
+//   so a layout width of 260.078125 px is written as 260.078 px and laid out
+//   one 1/64 px (a layout unit) narrower: a shrink-to-fit box (a right-aligned
+//   breadcrumb) whose items filled it exactly wraps its last item. A length
+//   with six significant digits is a rounded layout value: exactLengths()
+//   writes it back at the nearest 1/64 px, which is what was laid out, in the
+//   serialized copy (app/render-copy.js). Short values such as 3.2 px are what
+//   the page wrote and stay as written, so the copy converts them as the page did.
+// - A block's last child's bottom margin collapses through its parent when
+//   the parent has no bottom border or padding and an auto height. The copy's
+//   parent has a fixed height, so the margin stays inside it and is lost: a
+//   submenu of links with a 3.2 px bottom margin each drifts 3.2 px more per
+//   item. Each copy gets, as its own bottom margin, the margin that left its
+//   box on the live page.
+// - A scroll container in the copy gets scrollbars of its own (see fix()).
+// - ::placeholder is not copied, and the inline -webkit-text-fill-color the
+//   library writes on a field colours its placeholder like a typed value. Each
+//   shown placeholder gets its live ::placeholder style through a class rule.
+
+// A declaration of a box length (width, margin-top, inset-block-start, …) in
+// serialized CSS: a style attribute or a rule's body.
+const BOX_LENGTH_DECLARATION = /([;"{\s])((?:min-|max-)?(?:width|height|inline-size|block-size)|(?:margin|padding|inset)-[a-z-]+|top|right|bottom|left|flex-basis):\s*([^;"}]*)/g;
+const ROUNDED_LENGTH = /(-?)(\d+)\.(\d+)px/g;
+
+/** A length with six significant digits, at the nearest layout unit (1/64 px); others unchanged. */
+export function exactLength(value) {
+  return value.replace(ROUNDED_LENGTH, (whole, sign, int, frac) => {
+    const digits = (int + frac).replace(/^0+/, "").length;
+    if (digits < 6) return whole;
+    return `${sign}${Math.round(parseFloat(`${int}.${frac}`) * 64) / 64}px`;
+  });
+}
+
+function exactDeclarations(css) {
+  // A leading ";" lets the first declaration match like the others.
+  return `;${css}`.replace(BOX_LENGTH_DECLARATION, (whole, before, name, value) =>
+    (/\d\.\d/.test(value) ? `${before}${name}: ${exactLength(value)}` : whole)).slice(1);
+}
+
+/** Every box length in the style attributes and <style> elements of serialized markup, exact (see exactLength). */
+export function exactLengths(markup) {
+  return markup
+    .replace(/( style=")([^"]*)"/g, (whole, open, css) => `${open}${exactDeclarations(css)}"`)
+    .replace(/(<style[^>]*>)([\s\S]*?)(<\/style>)/g, (whole, open, css, close) => `${open}${exactDeclarations(css)}${close}`);
+}
+
+const FLOW_DISPLAYS = new Set(["block", "list-item"]);
+
+export function createLayoutFixes() {
+  const marginOut = new WeakMap(); // live element → the bottom margin that leaves its box
+  const placeholderRules = [];
+  let placeholders = 0;
+
+  /** Bottom margin leaving `el`'s box on the live page (collapsed through from its last child). */
+  function collapsedBottomMargin(el, cs) {
+    const own = parseFloat(cs.marginBottom) || 0;
+    if (!FLOW_DISPLAYS.has(cs.display) || cs.float !== "none" || cs.position === "absolute" || cs.position === "fixed" ||
+        (cs.overflowY !== "visible" && cs.overflowY !== "clip") || cs.contain !== "none" ||
+        parseFloat(cs.borderBottomWidth) || parseFloat(cs.paddingBottom)) return own;
+    let child = null;
+    for (let n = el.lastChild; n; n = n.previousSibling) {
+      if (n.nodeType === 3) { if (/\S/.test(n.data)) return own; continue; } // text ends the box: no collapse
+      if (n.nodeType !== 1) continue;
+      const ccs = n.ownerDocument.defaultView.getComputedStyle(n);
+      if (ccs.display === "none" || ccs.position === "absolute" || ccs.position === "fixed" || ccs.float !== "none") continue;
+      if (ccs.display.startsWith("inline") || ccs.display === "contents") return own;
+      child = [n, ccs];
+      break;
+    }
+    if (!child) return own;
+    const [c, ccs] = child;
+    // An auto height ends the parent's content at the child's border edge; a set height does not.
+    if (Math.abs(el.getBoundingClientRect().bottom - c.getBoundingClientRect().bottom) > 0.02) return own;
+    const inner = marginOut.get(c) ?? (parseFloat(ccs.marginBottom) || 0);
+    return Math.max(own, inner, 0) + Math.min(own, inner, 0);
+  }
+
+  return {
+    /** For each element copy, after the library styled it; original: the live element. */
+    fix(clone, original, { blanked = false } = {}) {
+      const s = clone.style;
+      if (!s) return;
+      // The copy is drawn as an image, scrolled by transforms: a scroll
+      // container there still gets scrollbars (the SVG image does not inherit
+      // the page's overlay or hidden scrollbars), and their gutter narrows it,
+      // clipping the end of a scrolled chat log. A picture has no scrollbars.
+      if (/auto|scroll/.test(s.overflowX + s.overflowY)) s.setProperty("scrollbar-width", "none");
+      if (!original || original.nodeType !== 1) return;
+      const view = original.ownerDocument.defaultView;
+      const cs = view.getComputedStyle(original);
+      if (FLOW_DISPLAYS.has(cs.display) && cs.writingMode === "horizontal-tb") {
+        const out = collapsedBottomMargin(original, cs);
+        marginOut.set(original, out);
+        if (Math.abs(out - (parseFloat(cs.marginBottom) || 0)) > 0.001) {
+          // The logical twin too: of the two, the one written last would win.
+          for (const prop of ["margin-bottom", "margin-block-end"]) s.setProperty(prop, `${out}px`);
+        }
+      }
+      const tag = original.tagName;
+      if ((tag === "INPUT" || tag === "TEXTAREA") && !blanked && original.placeholder && !original.value) {
+        const ph = view.getComputedStyle(original, "::placeholder");
+        const name = `sealshot-placeholder-${++placeholders}`;
+        clone.classList.add(name);
+        const decls = [["color", ph.color], ["-webkit-text-fill-color", ph.getPropertyValue("-webkit-text-fill-color") || ph.color],
+          ["opacity", ph.opacity], ["font-style", ph.fontStyle], ["font-weight", ph.fontWeight], ["text-shadow", ph.textShadow]];
+        placeholderRules.push(`.${name}::placeholder { ${decls.map(([p, v]) => `${p}: ${v} !important;`).join(" ")} }`);
+      }
+    },
+    /** Adds the collected rules to the finished copy (a <style> inside the SVG image, never in the page). */
+    finish(root) {
+      if (!placeholderRules.length) return;
+      const style = root.ownerDocument.createElement("style");
+      style.textContent = placeholderRules.join("\n");
+      root.prepend(style);
+    },
+  };
+}

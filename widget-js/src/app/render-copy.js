@@ -1,0 +1,43 @@
+// DOM → SVG copy → canvas, as modern-screenshot's domToCanvas does, with one
+// step of our own between serializing the copy and drawing it: the copy's
+// layout lengths are written out exactly (app/capture-layout.js, exactLengths).
+// The copy's styles pass through CSSOM serialization, which keeps six
+// significant digits: a 260.078125 px box becomes 260.078 px, one layout unit
+// (1/64 px) narrower, and a shrink-to-fit box whose items filled it exactly
+// wraps its last item. No CSSOM setter can keep more digits, so the
+// serialized text is corrected.
+import { createContext, destroyContext, domToForeignObjectSvg } from "modern-screenshot";
+import { exactLengths } from "./capture-layout.js";
+
+// XML 1.0 cannot carry these; the library strips them the same way.
+const NOT_XML = /[\u0000-\u0008\v\f\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
+
+/** options: modern-screenshot's (width, height, scale, backgroundColor, hooks…). Resolves to a canvas. */
+export async function renderCopy(node, options) {
+  const context = await createContext(node, options);
+  try {
+    const svg = await domToForeignObjectSvg(context);
+    const xml = exactLengths(new XMLSerializer().serializeToString(svg).replace(NOT_XML, ""));
+    const image = new Image();
+    image.decoding = "sync";
+    await new Promise((resolve, reject) => {
+      image.onload = resolve;
+      image.onerror = () => reject(new Error("the copy of the page could not be drawn"));
+      image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(xml)}`;
+    });
+    await image.decode().catch(() => {}); // drawn below either way, as the library does
+    const { width, height, scale, backgroundColor } = context;
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.floor(width * scale);
+    canvas.height = Math.floor(height * scale);
+    const ctx = canvas.getContext("2d");
+    if (backgroundColor) {
+      ctx.fillStyle = backgroundColor;
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+    }
+    ctx.drawImage(image, 0, 0, canvas.width, canvas.height);
+    return canvas;
+  } finally {
+    destroyContext(context);
+  }
+}
