@@ -24,7 +24,7 @@ test("personal data in CSS-generated text is solid black; masks cover generated 
     const quoted = box("quoted");
     Object.assign(quoted, { x: quoted.x + 14, width: quoted.width - 28 });
     return {
-      secret: ["tel", "mail", "ext", "marker"].map(box).concat([quoted])
+      secret: ["tel", "mail", "ext", "marker", "shadow"].map(box).concat([quoted])
         // The masked badge's ::after is positioned beside it (left: 100% + 10px, 180 x 28).
         .concat([{ x: badge.right + 10, y: badge.top, width: 180, height: 28, what: "masked ::after" }, { ...box("badge"), what: "badge" }]),
       plain: box("plain"),

@@ -59,6 +59,7 @@ describe("widget (sealshot-server)", () => {
     const png = parts.find((p) => p.name === "screenshot.png").data;
     const { width, height } = decodePng(png);
     assert.deepEqual([width, height], [1920, 1080]);
+    assert.equal(detail.sizes.png, png.length, "the PNG size the one-call core reports is the sealed PNG's");
     const leaks = unredacted(png, boxes);
     assert.deepEqual(leaks.map((b) => `${b.what} @${Math.round(b.x)},${Math.round(b.y)}: ${b.pixels} px`), [], "boxes not solid black");
     if (process.env.SEALSHOT_TEST_OUT) fs.writeFileSync(path.join(process.env.SEALSHOT_TEST_OUT, "sent.png"), png);

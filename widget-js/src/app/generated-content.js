@@ -38,8 +38,75 @@ const HAS_TEXT = /[\p{L}\p{N}]/u;
  */
 export function findGeneratedContent(doc = document) {
   const items = [];
-  for (const root of rootsOf(doc)) walkRoot(root, items);
+  for (const root of rootsOf(doc)) {
+    // Asking every element for its pseudo-elements' styles costs about as much
+    // as the whole text scan: when the root's style sheets are readable, only
+    // the elements their ::before/::after/::marker rules select are asked.
+    const candidates = candidatesOf(root);
+    if (candidates && !candidates.length) continue;
+    if (candidates && visitCandidates(candidates, items)) continue;
+    walkRoot(root, items); // unreadable sheets, or counters to count: the whole tree
+  }
   return items;
+}
+
+const PSEUDO_IN_SELECTOR = /::?(before|after|marker)\b/gi;
+
+// Elements that rules with generated content (or string list markers) select
+// in this root, in document order; null when that cannot be known (a
+// cross-origin sheet, a selector we cannot turn into a query, inline
+// list-style strings).
+function candidatesOf(root) {
+  const selectors = new Set();
+  const sheets = [...(root.styleSheets ?? []), ...(root.adoptedStyleSheets ?? [])];
+  const visitRules = (rules) => {
+    for (const rule of rules) {
+      if (rule.styleSheet) visitRules(rule.styleSheet.cssRules); // @import
+      if (rule.selectorText !== undefined) {
+        const generates = /::?(before|after|marker)\b/i.test(rule.selectorText) && rule.style.getPropertyValue("content");
+        const stringMarker = /["']/.test(rule.style.getPropertyValue("list-style-type") + rule.style.getPropertyValue("list-style"));
+        if (generates || stringMarker) {
+          // Nesting, and selectors a query inside this root cannot answer: walk the whole tree.
+          if (/&|:host|::slotted|::part/i.test(rule.selectorText)) throw new Error("not a query");
+          selectors.add(rule.selectorText.replace(PSEUDO_IN_SELECTOR, "") || "*");
+        }
+      }
+      if (rule.cssRules) visitRules(rule.cssRules); // @media, @supports, @layer, @container, nesting
+    }
+  };
+  try {
+    for (const sheet of sheets) visitRules(sheet.cssRules); // throws for a cross-origin sheet
+    if (root.querySelector("[style*='list-style']")) return null;
+    if (!selectors.size) return [];
+    const found = new Set(root.querySelectorAll([...selectors].map((sel) => sel.replace(/(^|,)\s*(?=,|$)/g, "$1*")).join(",")));
+    return [...found];
+  } catch {
+    return null;
+  }
+}
+
+// Pseudo-elements of the candidates, without counters (false when one needs them).
+function visitCandidates(candidates, items) {
+  const found = [];
+  for (const el of candidates) {
+    if (el.closest("[data-sealshot-ui]") || NO_PSEUDO_TAGS.has(el.tagName) || el.namespaceURI !== "http://www.w3.org/1999/xhtml") continue;
+    const view = el.ownerDocument.defaultView;
+    const cs = view.getComputedStyle(el);
+    if (cs.display === "none" || (cs.display !== "contents" && !el.getClientRects().length)) continue;
+    for (const which of cs.display.includes("list-item") ? ["marker", "before", "after"] : ["before", "after"]) {
+      const ps = view.getComputedStyle(el, `::${which}`);
+      let tokens = parseContent(ps.content);
+      if (which === "marker" && !tokens.length && /^["']/.test(cs.listStyleType)) tokens = parseContent(cs.listStyleType);
+      if (tokens.some((t) => t.type === "counter" || t.type === "counters")) return false;
+      // Quotes outside a tree walk: the outermost pair (quotes never hold personal data).
+      const text = tokens.map((t) => t.type === "text" ? t.text : t.type === "attr" ? el.getAttribute(t.name) ?? ""
+        : t.type === "quote" && t.which === "open" ? parseQuotes(ps.quotes)[0]?.[0] ?? ""
+        : t.type === "quote" && t.which === "close" ? parseQuotes(ps.quotes)[0]?.[1] ?? "" : "").join("");
+      if (HAS_TEXT.test(text)) found.push({ el, pseudo: which, text });
+    }
+  }
+  items.push(...found);
+  return true;
 }
 
 function rootsOf(doc) {
