@@ -16,15 +16,20 @@ after(async () => { await env?.close(); });
 
 test("personal data in CSS-generated text is solid black; masks cover generated text; plain generated text is drawn", async () => {
   const page = await env.page("test-pages/generated-content.html");
+  await page.waitForFunction(() => document.getElementById("frame").contentDocument?.getElementById("in-frame"));
   // Each element below has no text of its own: its box is the generated text's box.
   const boxes = await page.evaluate(() => {
     const box = (id) => { const r = document.getElementById(id).getBoundingClientRect(); return { x: r.x, y: r.y, width: r.width, height: r.height, what: id }; };
     const badge = document.getElementById("badge").getBoundingClientRect();
+    // A same-origin frame's generated text, in top-level viewport coordinates.
+    const frame = document.getElementById("frame");
+    const inner = frame.contentDocument.getElementById("in-frame").getBoundingClientRect(), f = frame.getBoundingClientRect();
+    const framed = { x: f.x + inner.x, y: f.y + inner.y, width: inner.width, height: inner.height, what: "in a frame" };
     // The quotes around the email are not data: 14 px in from each side.
     const quoted = box("quoted");
     Object.assign(quoted, { x: quoted.x + 14, width: quoted.width - 28 });
     return {
-      secret: ["tel", "mail", "ext", "marker", "shadow"].map(box).concat([quoted])
+      secret: ["tel", "mail", "ext", "marker", "shadow"].map(box).concat([quoted, framed])
         // The masked badge's ::after is positioned beside it (left: 100% + 10px, 180 x 28).
         .concat([{ x: badge.right + 10, y: badge.top, width: 180, height: 28, what: "masked ::after" }, { ...box("badge"), what: "badge" }]),
       plain: box("plain"),
