@@ -173,7 +173,9 @@ void find_ssns(Text t, Hits& out) {
       continue;
     }
     const std::size_t run_end = digit_run_end(t, i, 9);
-    if (run_end - i <= 9 && clean_left(t, i)) {
+    // "+688 90 1234" is a number in Tuvalu: digits after '+' are a calling code, never an SSN.
+    const bool after_plus = before(t, i) == u'+' || (before(t, i) == u' ' && before(t, i, 2) == u'+');
+    if (run_end - i <= 9 && clean_left(t, i) && !after_plus) {
       const std::size_t end = ssn_at(t, i, run_end, keywords);
       if (end != 0) {
         emit(out, i, end, PiiKind::ssn);

@@ -1,0 +1,80 @@
+// The phone detector measured on libphonenumber's own example numbers: for
+// every region (245) its example mobile number (fixed-line where it publishes
+// none), written as libphonenumber writes it internationally, in E.164 and
+// nationally. The rows are generated at build time from the same metadata the
+// detector's tables come from (cmake/gen_phone_metadata.py); the national
+// forms use the regions' own formatting patterns. Each form must be found as
+// one phone hit covering exactly the number, in at least as many regions as
+// docs/pii-detectors.md reports, so a change that loses numbers fails here.
+#include <gtest/gtest.h>
+
+#include <iostream>
+#include <iterator>
+#include <string>
+#include <string_view>
+
+#include "pii_scan.h"
+
+namespace {
+
+struct Example {
+  const char* region;
+  std::u16string_view international;
+  std::u16string_view e164;
+  std::u16string_view national;
+};
+
+constexpr Example kExamples[] = {
+#include "pii_phone_examples.inc"
+};
+
+// True when the text around the number yields exactly one hit: the number, as a phone.
+bool found(std::u16string_view before, std::u16string_view number, std::u16string_view after) {
+  const std::u16string text = std::u16string(before) + std::u16string(number) + std::u16string(after);
+  const auto hits = sealshot::pii_scan(text);
+  if (!hits.ok() || hits.value().size() != 1) return false;
+  const sealshot::PiiHit& h = hits.value()[0];
+  return h.kind == sealshot::PiiKind::phone && h.start == before.size() && h.end == before.size() + number.size();
+}
+
+std::string ascii(std::u16string_view s) {
+  std::string out;
+  for (char16_t c : s) out += c < 0x80 ? static_cast<char>(c) : '?';
+  return out;
+}
+
+struct Form {
+  const char* name;
+  std::u16string_view Example::*number;
+  std::u16string_view before;
+  std::u16string_view after;
+  std::size_t floor;  // regions found today; raise it when the detector improves
+};
+
+// Plain text: neither a label nor a reference word before the number.
+constexpr Form kForms[] = {
+    {"international", &Example::international, u"Ann Smith, ", u", Berlin", 245},
+    {"E.164", &Example::e164, u"Ann Smith, ", u", Berlin", 245},
+    {"national after a label", &Example::national, u"Phone: ", u"", 245},
+    {"national in plain text", &Example::national, u"Ann Smith, ", u", Berlin", 0},
+};
+
+TEST(PhoneExamples, EveryRegionHasARow) { EXPECT_EQ(std::size(kExamples), 245u); }
+
+TEST(PhoneExamples, FoundInAtLeastAsManyRegionsAsReported) {
+  for (const Form& form : kForms) {
+    std::size_t hits = 0;
+    std::string missed;
+    for (const Example& e : kExamples) {
+      if (found(form.before, e.*form.number, form.after)) {
+        ++hits;
+      } else {
+        missed += std::string(" ") + e.region + " '" + ascii(e.*form.number) + "'";
+      }
+    }
+    std::cout << form.name << ": " << hits << "/" << std::size(kExamples) << " found; missed:" << missed << "\n";
+    EXPECT_GE(hits, form.floor) << form.name;
+  }
+}
+
+}  // namespace
