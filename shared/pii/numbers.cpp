@@ -164,6 +164,23 @@ void find_cards(Text t, Hits& out) {
   }
 }
 
+namespace {
+
+// True when the digits at i follow a '+' and at most one group: "+688 90 1234"
+// (Tuvalu) and "+992 372 12 3456" (Tajikistan) are phone numbers in SSN shape.
+bool in_international_number(Text t, std::size_t i) noexcept {
+  std::size_t k = i;
+  if (before(t, k) == u' ') --k;
+  if (before(t, k) == u'+') return true;
+  const std::size_t group_end = k;
+  while (k > 0 && group_end - k < 4 && is_digit(before(t, k))) --k;
+  if (k == group_end) return false;
+  if (before(t, k) == u' ') --k;
+  return before(t, k) == u'+';
+}
+
+}  // namespace
+
 void find_ssns(Text t, Hits& out) {
   const KeywordIndex keywords(t, {u"ssn", u"social security", u"ss#", u"soc. sec", u"soc sec"});
   std::size_t i = 0;
@@ -173,9 +190,7 @@ void find_ssns(Text t, Hits& out) {
       continue;
     }
     const std::size_t run_end = digit_run_end(t, i, 9);
-    // "+688 90 1234" is a number in Tuvalu: digits after '+' are a calling code, never an SSN.
-    const bool after_plus = before(t, i) == u'+' || (before(t, i) == u' ' && before(t, i, 2) == u'+');
-    if (run_end - i <= 9 && clean_left(t, i) && !after_plus) {
+    if (run_end - i <= 9 && clean_left(t, i) && !in_international_number(t, i)) {
       const std::size_t end = ssn_at(t, i, run_end, keywords);
       if (end != 0) {
         emit(out, i, end, PiiKind::ssn);

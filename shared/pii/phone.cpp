@@ -39,9 +39,13 @@ struct Group {
   std::size_t begin = 0;  // first digit, or the '('
   std::size_t end = 0;    // one past the last digit, or past ')'
   unsigned digits = 0;
-  char16_t sep = 0;  // separator before the group; 0 when glued to a parenthesis
+  unsigned inner = 0;  // digits before a space or dash inside parentheses ("(06 1)", "(8-312)"), else 0
+  char16_t sep = 0;    // separator before the group; 0 when glued to a parenthesis
   bool paren = false;
-  std::size_t first_digit() const noexcept { return paren ? begin + 1 : begin; }
+  // Position of the group's nth digit.
+  std::size_t digit_at(std::size_t n) const noexcept {
+    return (paren ? begin + 1 : begin) + n + (inner != 0 && n >= inner ? 1 : 0);
+  }
 };
 
 struct Chain {
@@ -54,13 +58,24 @@ constexpr bool is_phone_sep(char16_t c) noexcept { return c == u' ' || c == u'-'
 
 bool read_group(Text t, std::size_t i, Group& g) noexcept {
   if (at(t, i) == u'(') {
+    // "(030)", and a trunk prefix set apart inside: "(06 1)", "(8-312)".
     std::size_t j = i + 1;
-    while (is_digit(at(t, j)) && j - i <= kMaxParenDigits) ++j;
-    const std::size_t d = j - i - 1;
+    unsigned d = 0, inner = 0;
+    for (; d <= kMaxParenDigits; ++j) {
+      const char16_t ch = at(t, j);
+      if (is_digit(ch)) {
+        ++d;
+      } else if ((ch == u' ' || ch == u'-') && inner == 0 && d > 0 && is_digit(at(t, j + 1))) {
+        inner = d;
+      } else {
+        break;
+      }
+    }
     if (d == 0 || d > kMaxParenDigits || at(t, j) != u')') return false;
     g.begin = i;
     g.end = j + 1;
-    g.digits = static_cast<unsigned>(d);
+    g.digits = d;
+    g.inner = inner;
     g.paren = true;
     return true;
   }
@@ -70,6 +85,7 @@ bool read_group(Text t, std::size_t i, Group& g) noexcept {
   g.begin = i;
   g.end = j;
   g.digits = static_cast<unsigned>(j - i);
+  g.inner = 0;
   g.paren = false;
   return true;
 }
@@ -124,8 +140,8 @@ unsigned digits_in(const Chain& c, std::size_t from, std::size_t to) noexcept {
 
 // Appends the digit values of group g from its (skip)th digit on.
 void append_digits(Text t, const Group& g, std::size_t skip, std::uint8_t* out, std::size_t& n) noexcept {
-  for (std::size_t i = g.first_digit() + skip; i < g.first_digit() + g.digits && n < md::kMaxNationalDigits; ++i) {
-    out[n++] = static_cast<std::uint8_t>(t[i] - u'0');
+  for (std::size_t i = skip; i < g.digits && n < md::kMaxNationalDigits; ++i) {
+    out[n++] = static_cast<std::uint8_t>(t[g.digit_at(i)] - u'0');
   }
 }
 
@@ -133,7 +149,7 @@ bool digits_equal(Text t, const Group& g, std::size_t skip, const char* s) noexc
   const std::size_t len = std::strlen(s);
   if (g.digits < skip + len) return false;
   for (std::size_t i = 0; i < len; ++i) {
-    if (t[g.first_digit() + skip + i] != static_cast<char16_t>(s[i])) return false;
+    if (t[g.digit_at(skip + i)] != static_cast<char16_t>(s[i])) return false;
   }
   return true;
 }
@@ -142,7 +158,7 @@ bool digits_equal(Text t, const Group& g, std::size_t skip, const char* s) noexc
 
 unsigned value_of(Text t, const Group& g) noexcept {
   unsigned v = 0;
-  for (std::size_t i = g.first_digit(); i < g.first_digit() + g.digits; ++i) v = v * 10 + (t[i] - u'0');
+  for (std::size_t i = 0; i < g.digits; ++i) v = v * 10 + (t[g.digit_at(i)] - u'0');
   return v;
 }
 
@@ -164,7 +180,7 @@ bool is_date_shape(Text t, const Chain& c, std::size_t k) noexcept {
 bool is_thousands_shape(Text t, const Chain& c, std::size_t k) noexcept {
   if (k < 3) return false;
   // "07 123 456": a quantity never starts with a trunk 0.
-  if (c.g[0].digits >= 2 && t[c.g[0].first_digit()] == u'0') return false;
+  if (c.g[0].digits >= 2 && t[c.g[0].digit_at(0)] == u'0') return false;
   for (std::size_t i = 1; i < k; ++i) {
     if (c.g[i].digits != 3 || c.g[i].paren || (c.g[i].sep != u' ' && c.g[i].sep != u'.')) return false;
   }
@@ -245,7 +261,7 @@ bool is_international_number(Text t, const Chain& c, std::size_t from, std::size
         g.digits == std::strlen(country->national_prefix)) {
       continue;
     }
-    if (g.paren && g.digits > 4) return false;
+    if (g.paren && (g.digits > 4 || g.inner != 0)) return false;
     national += g.digits;
   }
   return md::has_length(*country, national);
@@ -300,6 +316,8 @@ NationalFit fit_format(Text t, const Chain& c, std::size_t first, std::size_t k,
       if (g.paren && j != 0) return {};
       result.fit = Fit::respaced;
     }
+    // "(06 1) 234 5678": the space may only set the trunk prefix apart.
+    if (g.inner != 0 && (!w.paren || std::strlen(w.literal) != g.inner)) return {};
     if (j > 0 || first == 1) {
       const char16_t want = j == 0 ? g.sep : static_cast<char16_t>(w.sep == 0 ? u' ' : w.sep);
       if (g.sep != want) result.fit = Fit::respaced;
