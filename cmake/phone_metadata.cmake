@@ -5,6 +5,7 @@
 #   SEALSHOT_PHONE_METADATA_XML   the XML
 #   sealshot_phone_tables(OUT)    custom command writing the C++ tables to OUT
 #   sealshot_phone_examples(OUT)  custom command writing the test rows to OUT
+#   sealshot_phone_examples_json(OUT)  the same rows as JSON (wasm Node test)
 set(SEALSHOT_PHONE_METADATA_XML "${SEALSHOT_DEPS_DIR}/libphonenumber/resources/PhoneNumberMetadata.xml")
 if(NOT EXISTS "${SEALSHOT_PHONE_METADATA_XML}")
   message(FATAL_ERROR "libphonenumber metadata not found at ${SEALSHOT_PHONE_METADATA_XML}: run scripts/setup first.")
@@ -26,5 +27,13 @@ function(sealshot_phone_examples out)
     COMMAND "${SEALSHOT_PYTHON3}" "${SEALSHOT_PHONE_GENERATOR}" --xml "${SEALSHOT_PHONE_METADATA_XML}" --examples "${out}"
     DEPENDS "${SEALSHOT_PHONE_GENERATOR}" "${SEALSHOT_PHONE_METADATA_XML}"
     COMMENT "Generating phone example rows from libphonenumber metadata"
+    VERBATIM)
+endfunction()
+
+function(sealshot_phone_examples_json out)
+  add_custom_command(OUTPUT "${out}"
+    COMMAND "${SEALSHOT_PYTHON3}" "${SEALSHOT_PHONE_GENERATOR}" --xml "${SEALSHOT_PHONE_METADATA_XML}" --examples-json "${out}"
+    DEPENDS "${SEALSHOT_PHONE_GENERATOR}" "${SEALSHOT_PHONE_METADATA_XML}"
+    COMMENT "Generating phone example rows (JSON) from libphonenumber metadata"
     VERBATIM)
 endfunction()
