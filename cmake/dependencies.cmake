@@ -4,6 +4,10 @@
 # useless, so libsodium and libdeflate are compiled from the Debian source
 # packages that scripts/fetch-sources extracted into SEALSHOT_DEPS_DIR.
 
+# libphonenumber: only its metadata XML, turned into the phone detector's tables
+# at build time (same for both builds).
+include("${CMAKE_CURRENT_LIST_DIR}/phone_metadata.cmake")
+
 # stb is header-only; point at its own folder, never at /usr/include (the
 # Emscripten sysroot must not see the host's headers).
 find_path(SEALSHOT_STB_DIR stb_image_write.h PATHS /usr/include/stb NO_CMAKE_FIND_ROOT_PATH REQUIRED)
