@@ -49,7 +49,10 @@ constexpr char16_t lower(char16_t c) noexcept {
 }
 
 constexpr bool is_label_punctuation(char16_t c) noexcept {
-  return c == u' ' || c == u':' || c == u'.' || c == u'-' || c == u'#' || c == u'(' || c == u')' || c == 0x3000;
+  // Tabs and line breaks: a label and its number often sit in neighbouring
+  // table cells or elements, whose DOM text arrives joined by them.
+  return c == u' ' || c == u'\t' || c == u'\n' || c == u'\r' || c == u':' || c == u'.' || c == u'-' || c == u'#' ||
+         c == u'(' || c == u')' || c == 0x3000;
 }
 
 bool word_in(Text t, std::size_t begin, std::size_t end, const std::u16string_view* list, std::size_t size) noexcept {
