@@ -334,18 +334,35 @@ NationalFit fit_format(Text t, const Chain& c, std::size_t first, std::size_t k,
   return result;
 }
 
+// The cheap part of fit_format, run first: digits per group within the format's ranges.
+bool group_sizes_fit(const Chain& c, std::size_t first, std::size_t k, const md::Format& f) noexcept {
+  const bool extension = k - first == std::size_t{f.group_count} + 1;
+  for (std::size_t j = 0; j < f.group_count; ++j) {
+    unsigned d = c.g[first + j].digits;
+    if (extension && j + 1 == f.group_count) d += c.g[k - 1].digits;
+    const md::WrittenGroup& w = md::kGroups[f.first_group + j];
+    if (d < w.min_digits || d > w.max_digits) return false;
+  }
+  return true;
+}
+
 NationalFit fit_national(Text t, const Chain& c, std::size_t k) noexcept {
   NationalFit best;
-  // first = 1: the national prefix as a group of its own ("1-800-555-0199", "8 (912) …").
-  for (std::size_t first = 0; first < 2 && first < k; ++first) {
-    for (std::size_t written = k - first; written + 1 >= k - first && written >= 1; --written) {
+  const Group& last = c.g[k - 1];
+  const bool may_be_extension = k >= 2 && last.sep == u'-' && !last.paren && last.digits <= kMaxExtensionDigits;
+  // first = 1: the national prefix as a group of its own ("1-800-555-0199", "8 (912) …"); prefixes have 1-2 digits.
+  const std::size_t firsts = k >= 2 && c.g[0].digits <= 2 && !c.g[0].paren ? 2 : 1;
+  for (std::size_t first = 0; first < firsts; ++first) {
+    for (std::size_t written = k - first; written >= 1 && written + 1 >= k - first; --written) {
+      if (written < k - first && !may_be_extension) break;
       if (written > md::kMaxGroups) continue;
       for (std::size_t i = md::kFormatsByGroupCount[written]; i < md::kFormatsByGroupCount[written + 1]; ++i) {
         const md::Format& f = md::kFormats[i];
+        if (!group_sizes_fit(c, first, k, f)) continue;
         if (first == 1) {
           const md::Country& country = md::kCountries[f.country];
           const Group& np = c.g[0];
-          if (country.national_prefix[0] == 0 || np.paren || md::kGroups[f.first_group].literal[0] != 0 ||
+          if (country.national_prefix[0] == 0 || md::kGroups[f.first_group].literal[0] != 0 ||
               np.digits != std::strlen(country.national_prefix) || !digits_equal(t, np, 0, country.national_prefix)) {
             continue;
           }
