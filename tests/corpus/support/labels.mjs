@@ -86,7 +86,7 @@ export function collectLabels(detectorKinds) {
       const n = (counters.get(kind) ?? 0) + 1;
       counters.set(kind, n);
       const id = el.getAttribute("data-corpus-id") ?? `${pii != null ? "pii" : "lookalike"}:${kind}#${n}`;
-      const label = { id, type: pii != null ? "pii" : "lookalike", kind, find, text: (el.value ?? el.textContent ?? "").trim().slice(0, 60), boxes: [], hiddenParts: 0 };
+      const label = { id, type: pii != null ? "pii" : "lookalike", kind, find, boxes: [], hiddenParts: 0 };
       labels.push(label);
       if (!visible(el)) { label.hiddenParts = -1; continue; }
       const clip = ancestorClip(el);
