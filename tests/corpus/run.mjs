@@ -2,7 +2,9 @@
 // through the real widget to the real sealshot-server, the stored envelope
 // opened with the project's secret key, the PNG compared with the live page.
 //
-//   node tests/corpus/run.mjs [--pages id,id] [--configs dpr1,dpr1.5,dpr2,phone] [--out build/corpus]
+//   node tests/corpus/run.mjs [--pages id,id] [--configs dpr1,dpr1.5,dpr2,phone] [--out build/corpus] [--images]
+//
+// --images keeps the sent PNG and Chromium's screenshot of each run in OUT/images/.
 //
 // Writes OUT/corpus.json (every measurement) and OUT/corpus.md (the table).
 // scripts/corpus runs all of it; tests/corpus/corpus.test.mjs runs the CI subset.
@@ -14,7 +16,7 @@ import { CONFIGS, corpusPages, runPage, startCorpus } from "./support/session.mj
 import { CHANNEL_TOLERANCE } from "./support/pixels.mjs";
 
 /** Runs pages × configs; one browser per configuration. onResult sees each result as it comes. */
-export async function runCorpus({ pages, configs, onResult = () => {} }) {
+export async function runCorpus({ pages, configs, imagesDir = null, onResult = () => {} }) {
   const corpus = await startCorpus();
   const results = [];
   try {
@@ -22,7 +24,7 @@ export async function runCorpus({ pages, configs, onResult = () => {} }) {
       const browser = await corpus.browser(configName);
       try {
         for (const def of pages) {
-          const result = await runPage(corpus, browser, def, configName);
+          const result = await runPage(corpus, browser, def, configName, { imagesDir });
           results.push(result);
           onResult(result);
         }
@@ -80,6 +82,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
   const { values } = parseArgs({ options: {
     pages: { type: "string" }, configs: { type: "string", default: Object.keys(CONFIGS).join(",") },
     out: { type: "string", default: path.join(repoRoot, "build/corpus") },
+    images: { type: "boolean", default: false },
   } });
   const all = corpusPages();
   const wanted = values.pages ? new Set(values.pages.split(",")) : null;
@@ -88,7 +91,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
   for (const c of configs) if (!CONFIGS[c]) throw new Error(`unknown config ${c}; known: ${Object.keys(CONFIGS).join(", ")}`);
   if (!pages.length) throw new Error("no pages selected");
   const started = Date.now();
-  const results = await runCorpus({ pages, configs, onResult: (r) => {
+  const results = await runCorpus({ pages, configs, imagesDir: values.images ? path.join(values.out, "images") : null, onResult: (r) => {
     console.log(r.failed ? `${r.page} ${r.config}: RUN FAILED ${r.failed}`
       : `${r.page} ${r.config}: hidden ${r.enforced.hidden}/${r.enforced.total}, site ${r.site.hidden}/${r.site.total}, `
         + `look-alikes ${r.lookalikes.legible}/${r.lookalikes.total}, fidelity ${pct(r.fidelity)}, ${r.openToPreviewMs} ms`

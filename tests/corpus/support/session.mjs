@@ -69,7 +69,7 @@ export async function startCorpus() {
 }
 
 /** Sends one page through the widget at one configuration; returns its measurements. */
-export async function runPage(corpus, browser, def, configName) {
+export async function runPage(corpus, browser, def, configName, { imagesDir = null } = {}) {
   const dpr = CONFIGS[configName].deviceScaleFactor;
   const page = await browser.context.newPage();
   const errors = [];
@@ -96,7 +96,8 @@ export async function runPage(corpus, browser, def, configName) {
     await page.evaluate(() => window.Sealshot.ready());
     await page.waitForTimeout(100);
     const labels = await page.evaluate(collectLabels, DETECTOR_KINDS);
-    const reference = decodePng(await page.screenshot());
+    const screenshot = await page.screenshot();
+    const reference = decodePng(screenshot);
 
     const sent = nextEvent(page, "sealshot:sent", 60_000);
     const open = await page.evaluate(() => new Promise((resolve) => {
@@ -116,7 +117,13 @@ export async function runPage(corpus, browser, def, configName) {
     await fillAndSend(page, `Corpus ${def.id} at ${configName}`);
     const detail = await sent;
     const { parts } = corpus.core.openReport(await corpus.ingest.envelope(detail.submission), corpus.ingest.secretKey, corpus.ingest.project);
-    const image = decodePng(parts.find((p) => p.name === "screenshot.png").data);
+    const png = parts.find((p) => p.name === "screenshot.png").data;
+    const image = decodePng(png);
+    if (imagesDir) {
+      fs.mkdirSync(imagesDir, { recursive: true });
+      fs.writeFileSync(path.join(imagesDir, `${def.id}-${configName}-sent.png`), png);
+      fs.writeFileSync(path.join(imagesDir, `${def.id}-${configName}-chromium.png`), screenshot);
+    }
     return { page: def.id, config: configName, dpr, ...score(labels, image, reference, dpr),
       openToPreviewMs: Math.round(open.ms), longestTaskMs: Math.round(open.longestTask), captureTimings: open.detail.timings, errors };
   } catch (error) {

@@ -66,6 +66,7 @@ function resolveFile(pathname, widgetDir) {
  * (placed before </body> of every HTML page). Resolves to {url, origin, close()}.
  */
 export function startSite({ port = 0, widgetDir, snippet = () => "" }) {
+  widgetDir = path.resolve(widgetDir);
   const server = http.createServer((req, res) => {
     let pathname;
     try {
