@@ -74,6 +74,10 @@ export async function runPage(corpus, browser, def, configName, { imagesDir = nu
   const page = await browser.context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  // Wall time of the runner's own steps, to see where a slow page spends it.
+  const steps = {};
+  let mark = Date.now();
+  const step = (name) => { const now = Date.now(); steps[name] = now - mark; mark = now; };
   try {
     await page.goto(corpus.site.url + def.path, { waitUntil: "load" });
     await page.addStyleTag({ content: FREEZE_CSS });
@@ -95,9 +99,11 @@ export async function runPage(corpus, browser, def, configName, { imagesDir = nu
     }
     await page.evaluate(() => window.Sealshot.ready());
     await page.waitForTimeout(100);
+    step("load");
     const labels = await page.evaluate(collectLabels, DETECTOR_KINDS);
     const screenshot = await page.screenshot();
     const reference = decodePng(screenshot);
+    step("measure");
 
     const sent = nextEvent(page, "sealshot:sent", 60_000);
     const open = await page.evaluate(() => new Promise((resolve) => {
@@ -114,8 +120,10 @@ export async function runPage(corpus, browser, def, configName, { imagesDir = nu
     }));
     if (open.detail.error) throw new Error(`capture failed: ${open.detail.error}`);
     await page.locator(".dialog canvas").waitFor({ state: "visible", timeout: 30_000 });
+    step("preview");
     await fillAndSend(page, `Corpus ${def.id} at ${configName}`);
     const detail = await sent;
+    step("send");
     const { parts } = corpus.core.openReport(await corpus.ingest.envelope(detail.submission), corpus.ingest.secretKey, corpus.ingest.project);
     const png = parts.find((p) => p.name === "screenshot.png").data;
     const image = decodePng(png);
@@ -124,8 +132,11 @@ export async function runPage(corpus, browser, def, configName, { imagesDir = nu
       fs.writeFileSync(path.join(imagesDir, `${def.id}-${configName}-sent.png`), png);
       fs.writeFileSync(path.join(imagesDir, `${def.id}-${configName}-chromium.png`), screenshot);
     }
-    return { page: def.id, config: configName, dpr, ...score(labels, image, reference, dpr),
-      openToPreviewMs: Math.round(open.ms), longestTaskMs: Math.round(open.longestTask), captureTimings: open.detail.timings, errors };
+    step("fetch");
+    const scores = score(labels, image, reference, dpr);
+    step("score");
+    return { page: def.id, config: configName, dpr, ...scores,
+      openToPreviewMs: Math.round(open.ms), longestTaskMs: Math.round(open.longestTask), captureTimings: open.detail.timings, steps, errors };
   } catch (error) {
     return { page: def.id, config: configName, dpr, failed: String(error?.message ?? error), errors };
   } finally {
