@@ -45,13 +45,13 @@ const ratio = (a, b) => (b ? `${a}/${b}` : "–");
 export function markdownTable(results, pages) {
   const title = new Map(pages.map((p) => [p.id, p]));
   const lines = [
-    "| page | site | config | meant to find: hidden | left to the site: hidden | look-alikes legible | fidelity | redacted | open→preview | longest task | misses |",
+    "| page | site | config | meant to find: hidden | left to the site: hidden | look-alikes legible | fidelity | redacted | open→preview | longest task | misses, notes |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const r of results) {
     const def = title.get(r.page) ?? {};
     if (r.failed) { lines.push(`| ${r.page} | ${def.source ?? ""} | ${r.config} | **run failed**: ${r.failed.replaceAll("|", "/").slice(0, 160)} ||||||||`); continue; }
-    const misses = r.misses.map((m) => `${m.find}:${m.kind}`).join(", ");
+    const misses = [...r.misses.map((m) => `${m.find}:${m.kind}`), ...(r.note ? [r.note] : []), ...r.errors.slice(0, 1)].join("; ");
     lines.push(`| ${r.page} | ${def.source} | ${r.config} | ${ratio(r.enforced.hidden, r.enforced.total)} | ${ratio(r.site.hidden, r.site.total)} `
       + `| ${ratio(r.lookalikes.legible, r.lookalikes.total)} | ${pct(r.fidelity)} | ${pct(r.redacted)} | ${r.openToPreviewMs} ms `
       + `| ${r.longestTaskMs} ms | ${misses} |`);

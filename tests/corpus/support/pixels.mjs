@@ -75,10 +75,14 @@ export function redactionMask(image) {
  * Also returns the share of the image that is redacted.
  */
 export function fidelity(sent, reference, margin) {
-  if (sent.width !== reference.width || sent.height !== reference.height) {
+  // A phone's visual viewport can be a device pixel shorter than innerHeight × dpr: compare
+  // the common area then; a larger difference means the capture is of something else.
+  if (Math.abs(sent.width - reference.width) > margin || Math.abs(sent.height - reference.height) > margin) {
     return { fidelity: null, redacted: null, note: `size ${sent.width}x${sent.height} vs screenshot ${reference.width}x${reference.height}` };
   }
-  const { width, height } = sent;
+  const width = Math.min(sent.width, reference.width), height = Math.min(sent.height, reference.height);
+  sent = crop(sent, width, height);
+  reference = crop(reference, width, height);
   const mask = redactionMask(sent);
   let redacted = 0;
   for (let p = 0; p < mask.length; p++) redacted += mask[p];
@@ -106,4 +110,11 @@ export function fidelity(sent, reference, margin) {
       && Math.abs(a[i + 2] - b[i + 2]) <= CHANNEL_TOLERANCE) matching++;
   }
   return { fidelity: compared ? matching / compared : null, redacted: redacted / mask.length };
+}
+
+function crop(image, width, height) {
+  if (image.width === width && image.height === height) return image;
+  const rgba = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) rgba.set(image.rgba.subarray(y * image.width * 4, (y * image.width + width) * 4), y * width * 4);
+  return { width, height, rgba };
 }
