@@ -36,16 +36,18 @@ export function collectLabels(detectorKinds) {
   const empty = (c) => c.r - c.l < 0.5 || c.b - c.t < 0.5;
   const FIELD = /^(INPUT|TEXTAREA|SELECT|IMG|CANVAS|VIDEO|IFRAME|OBJECT|EMBED|PICTURE)$/;
 
+  // Word by word: the space between two words carries nothing, and a name's words may be
+  // blacked out one by one (docs/widget.md, echoes), leaving the page visible between them.
   const textRects = (el) => {
     const rects = [];
     const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const m = /\S(?:[\s\S]*\S)?/.exec(n.data);
-      if (!m) continue;
-      const range = el.ownerDocument.createRange();
-      range.setStart(n, m.index);
-      range.setEnd(n, m.index + m[0].length);
-      rects.push(...range.getClientRects());
+      for (const m of n.data.matchAll(/\S+/g)) {
+        const range = el.ownerDocument.createRange();
+        range.setStart(n, m.index);
+        range.setEnd(n, m.index + m[0].length);
+        rects.push(...range.getClientRects());
+      }
     }
     return rects;
   };

@@ -14,23 +14,22 @@ function devicePixels(box, dpr, width, height) {
 }
 
 /**
- * Whether every pixel of every box is one and the same colour (a redaction
- * fill); null when the boxes cover no whole device pixel.
+ * For each box: true when all its device pixels (rounded inward) have one and
+ * the same colour (a redaction fill), false when not, null when it covers no
+ * whole device pixel. A label's boxes are its words, each may be filled alone.
  */
-export function solid(image, boxes, dpr) {
+export function solidBoxes(image, boxes, dpr) {
   const { width, height, rgba } = image;
-  let first = -1, pixels = 0;
-  for (const b of boxes) {
+  return boxes.map((b) => {
     const { x0, y0, x1, y1 } = devicePixels(b, dpr, width, height);
+    if (x1 <= x0 || y1 <= y0) return null;
+    const i0 = (y0 * width + x0) * 4;
     for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) {
       const i = (y * width + x) * 4;
-      const v = (rgba[i] << 24 | rgba[i + 1] << 16 | rgba[i + 2] << 8 | rgba[i + 3]) >>> 0;
-      if (first < 0) first = v;
-      else if (v !== first) return false;
-      pixels++;
+      if (rgba[i] !== rgba[i0] || rgba[i + 1] !== rgba[i0 + 1] || rgba[i + 2] !== rgba[i0 + 2] || rgba[i + 3] !== rgba[i0 + 3]) return false;
     }
-  }
-  return pixels ? true : null;
+    return true;
+  });
 }
 
 /**

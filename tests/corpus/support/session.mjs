@@ -9,7 +9,7 @@ import { nextEvent } from "../../browser/support/fixture.mjs";
 import { loadCore } from "../../wasm/support/load-core.mjs";
 import { decodePng } from "../../wasm/support/png-decode.mjs";
 import { applyFills, collectLabels, DETECTOR_KINDS, ENFORCED } from "./labels.mjs";
-import { fidelity, solid } from "./pixels.mjs";
+import { fidelity, solidBoxes } from "./pixels.mjs";
 import { corpusDir, startSite, templatesInstalled } from "./site.mjs";
 
 export const widgetDir = process.env.SEALSHOT_WIDGET_DIR ?? path.join(repoRoot, "build/widget");
@@ -157,15 +157,18 @@ export function score(labels, image, reference, dpr) {
   const out = { enforced: { hidden: 0, total: 0 }, site: { hidden: 0, total: 0 }, lookalikes: { legible: 0, total: 0 },
     misses: [], overRedacted: [], offscreen: 0 };
   for (const label of labels) {
-    const isSolid = label.boxes.length ? solid(image, label.boxes, dpr) : null;
-    if (isSolid == null) { out.offscreen++; continue; }
+    const states = solidBoxes(image, label.boxes, dpr).filter((v) => v != null);
+    if (!states.length) { out.offscreen++; continue; }
     const entry = { id: label.id, kind: label.kind, find: label.find };
     if (label.type === "lookalike") {
+      // Legible: no word of it is blacked out.
       out.lookalikes.total++;
-      if (!isSolid) out.lookalikes.legible++;
+      if (!states.some(Boolean)) out.lookalikes.legible++;
       else out.overRedacted.push(entry);
       continue;
     }
+    // Hidden: every word is one solid colour.
+    const isSolid = states.every(Boolean);
     const bucket = ENFORCED.includes(label.find) ? out.enforced : out.site;
     bucket.total++;
     if (isSolid) bucket.hidden++;
