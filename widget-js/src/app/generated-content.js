@@ -26,6 +26,24 @@ const NO_PSEUDO_CSS = [
 // Elements whose ::before/::after are never rendered.
 const NO_PSEUDO_TAGS = new Set(["INPUT", "IMG", "BR", "HR", "SELECT", "TEXTAREA", "VIDEO", "AUDIO", "CANVAS", "IFRAME",
   "OBJECT", "EMBED", "METER", "PROGRESS", "SCRIPT", "STYLE", "TEMPLATE", "NOSCRIPT", "HEAD", "TITLE", "META", "LINK"]);
+// The properties that decide where generated text goes and how it looks;
+// reading all ~350 for hundreds of list counters took seconds.
+const LAYOUT_PROPERTIES = [
+  "display", "position", "top", "right", "bottom", "left", "float", "clear", "z-index", "box-sizing",
+  "width", "height", "min-width", "min-height", "max-width", "max-height",
+  "margin-top", "margin-right", "margin-bottom", "margin-left", "padding-top", "padding-right", "padding-bottom", "padding-left",
+  "border-top-width", "border-right-width", "border-bottom-width", "border-left-width",
+  "border-top-style", "border-right-style", "border-bottom-style", "border-left-style",
+  "border-top-color", "border-right-color", "border-bottom-color", "border-left-color",
+  "border-top-left-radius", "border-top-right-radius", "border-bottom-right-radius", "border-bottom-left-radius",
+  "font-family", "font-size", "font-weight", "font-style", "font-stretch", "font-variant", "font-feature-settings",
+  "line-height", "letter-spacing", "word-spacing", "text-transform", "text-indent", "text-align", "vertical-align",
+  "white-space", "word-break", "overflow-wrap", "direction", "unicode-bidi", "writing-mode",
+  "color", "-webkit-text-fill-color", "text-decoration-line", "text-decoration-style", "text-decoration-color",
+  "text-shadow", "background-color", "background-image", "background-position", "background-size", "background-repeat",
+  "opacity", "visibility", "transform", "transform-origin", "overflow-x", "overflow-y", "text-overflow",
+  "flex-grow", "flex-shrink", "flex-basis", "order", "align-self", "justify-self", "grid-area",
+];
 // Copied even when the pseudo-element's value equals the owner's and a plain
 // child's: the copy has no site stylesheet, so these would otherwise take
 // their initial values there (e.g. a site-wide `*, ::before { box-sizing: border-box }`).
@@ -45,7 +63,9 @@ export function findGeneratedContent(doc = document) {
     const candidates = candidatesOf(root);
     if (candidates && !candidates.length) continue;
     if (candidates && visitCandidates(candidates, items)) continue;
-    walkRoot(root, items); // unreadable sheets, or counters to count: the whole tree
+    // Counters to count: the whole tree for counter properties, pseudo-elements
+    // of the candidates only; unreadable sheets: everything.
+    walkRoot(root, items, candidates && new Set(candidates));
   }
   return items;
 }
@@ -63,7 +83,8 @@ function candidatesOf(root) {
     for (const rule of rules) {
       if (rule.styleSheet) visitRules(rule.styleSheet.cssRules); // @import
       if (rule.selectorText !== undefined) {
-        const generates = /::?(before|after|marker)\b/i.test(rule.selectorText) && rule.style.getPropertyValue("content");
+        // Only content that can draw letters or digits: not "" (clearfix), icons or quotes.
+        const generates = /::?(before|after|marker)\b/i.test(rule.selectorText) && mayHaveText(rule.style.getPropertyValue("content"));
         const stringMarker = /["']/.test(rule.style.getPropertyValue("list-style-type") + rule.style.getPropertyValue("list-style"));
         if (generates || stringMarker) {
           // Nesting, and selectors a query inside this root cannot answer: walk the whole tree.
@@ -83,6 +104,11 @@ function candidatesOf(root) {
   } catch {
     return null;
   }
+}
+
+function mayHaveText(content) {
+  return parseContent(content).some((t) => (t.type === "text" && HAS_TEXT.test(t.text)) || t.type === "attr" ||
+    t.type === "counter" || t.type === "counters");
 }
 
 // Pseudo-elements of the candidates, without counters (false when one needs them).
@@ -132,7 +158,7 @@ function rootsOf(doc) {
 // siblings; display:list-item increments `list-item`; <ol start> and <li
 // value> are honoured. Quotes nest by a depth that open-quote and
 // close-quote move. One state per root (shadow roots and frames start anew).
-function walkRoot(root, items) {
+function walkRoot(root, items, candidates = null) {
   const counters = new Map(); // name → [{value, parent}]
   let quoteDepth = 0;
   const stackOf = (name) => { let s = counters.get(name); if (!s) counters.set(name, s = []); return s; };
@@ -226,7 +252,8 @@ function walkRoot(root, items) {
     if (cs.display === "none") return; // nothing rendered, no counters counted
     applyCounters(el, cs, parent, createdInParent, true);
     const created = [];
-    const pseudos = !NO_PSEUDO_TAGS.has(el.tagName) && el.namespaceURI === "http://www.w3.org/1999/xhtml";
+    const pseudos = !NO_PSEUDO_TAGS.has(el.tagName) && el.namespaceURI === "http://www.w3.org/1999/xhtml" &&
+      (!candidates || candidates.has(el));
     if (pseudos && cs.display.includes("list-item")) pseudo(el, "marker", created);
     if (pseudos) pseudo(el, "before", created);
     visitChildren(el, created);
@@ -239,17 +266,16 @@ function walkRoot(root, items) {
 }
 
 // The inline style ([name, value] pairs) that makes a plain child element
-// look like the pseudo-element: every property whose value differs from the
-// owner's or from what a plain child gets here, plus ALWAYS_COPIED.
+// look like the pseudo-element: every property of LAYOUT_PROPERTIES whose
+// value differs from the owner's or from what a plain child gets here, plus
+// ALWAYS_COPIED.
 function styleLike(el, which, probe) {
   const view = el.ownerDocument.defaultView;
   const ps = view.getComputedStyle(el, `::${which}`);
   const owner = view.getComputedStyle(el);
   const plain = view.getComputedStyle(probe);
   const decl = [];
-  for (let i = 0; i < ps.length; i++) {
-    const name = ps.item(i);
-    if (name === "content" || name.startsWith("counter-") || name === "-webkit-locale") continue;
+  for (const name of LAYOUT_PROPERTIES) {
     const v = ps.getPropertyValue(name);
     if (ALWAYS_COPIED.has(name) || v !== owner.getPropertyValue(name) || v !== plain.getPropertyValue(name)) decl.push([name, v]);
   }
