@@ -6,7 +6,7 @@
 // (fonts, images). Prints the markdown table of docs/benchmarks.md.
 //   node widget-js/bench/open-bench.mjs [--runs 5] [--dpr 1]
 import { parseArgs } from "node:util";
-import { setup, openDialog } from "../../tests/browser/support/fixture.mjs";
+import { setup } from "../../tests/browser/support/fixture.mjs";
 
 const { values: args } = parseArgs({ options: { runs: { type: "string", default: "5" }, dpr: { type: "string", default: "1" } } });
 const runs = Number(args.runs), dpr = Number(args.dpr);
@@ -30,7 +30,8 @@ try {
       page.on("request", (r) => { if (/\/assets\/fonts\/|\.(png|jpe?g|svg|woff2?|ttf)$/.test(r.url())) requests.push(r.url()); });
       const tOpen = await page.evaluate(() => performance.now());
       const t0 = Date.now();
-      await openDialog(page);
+      await page.evaluate(() => window.Sealshot.open());
+      await page.locator(".dialog canvas").waitFor({ state: "visible", timeout: 180_000 });
       const openToPreview = Date.now() - t0;
       const tasks = await page.evaluate((t) => window.__longTasks.filter((e) => e.start + e.duration >= t), tOpen);
       rows.push({ openToPreview, longest: Math.round(Math.max(0, ...tasks.map((e) => e.duration))), over200: tasks.filter((e) => e.duration > 200).length,
@@ -43,7 +44,7 @@ try {
   await env.close();
 }
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-console.log(`${runs} runs per page at 1920×1080, DPR ${dpr}, each a fresh page view; medians of runs 2..${runs} (run 1 warms the browser).\n`);
+console.log(`load average ${(await import("node:os")).loadavg().map((l) => l.toFixed(1)).join(" ")} at the end; ${runs} runs per page at 1920×1080, DPR ${dpr}, each a fresh page view; medians of runs 2..${runs} (run 1 warms the browser).\n`);
 console.log("| page | open → preview | longest task | tasks > 200 ms | font requests by the capture |\n|---|---:|---:|---:|---:|");
 for (const [label, rows] of results) {
   const warm = rows.length > 1 ? rows.filter((r) => !r.first) : rows;

@@ -11,6 +11,7 @@ import { createClonePairs } from "./clone-pairs.js";
 import { createLayoutFixes } from "./capture-layout.js";
 import { yieldingEvery } from "./yield-slices.js";
 import { renderCopy } from "./render-copy.js";
+import { copiedStyleProperties } from "./copied-styles.js";
 
 // A failed or cross-origin image becomes this neutral grey box instead of failing the capture.
 export const IMAGE_PLACEHOLDER = "data:image/svg+xml," + encodeURIComponent(
@@ -173,6 +174,7 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
       // unredacted in the picture: the library shifts the children of every
       // scrolled element by its scroll offset (a transform on each child copy).
       features: { restoreScrollPosition: true },
+      includeStyleProperties: copiedStyleProperties(),
       font: fontCss ? { cssText: fontCss } : false,
       // imageDom is set for <img> and SVG <image>, not for CSS images.
       fetch: { placeholderImage: (imageDom) => (imageDom ? IMAGE_PLACEHOLDER : TRANSPARENT_IMAGE) },
