@@ -11,7 +11,7 @@ import { createClonePairs } from "./clone-pairs.js";
 import { createLayoutFixes } from "./capture-layout.js";
 import { yieldingEvery } from "./yield-slices.js";
 import { renderCopy } from "./render-copy.js";
-import { copiedStyleProperties } from "./copied-styles.js";
+import { copiedStyleProperties, createInheritedPruner } from "./copied-styles.js";
 
 // A failed or cross-origin image becomes this neutral grey box instead of failing the capture.
 export const IMAGE_PLACEHOLDER = "data:image/svg+xml," + encodeURIComponent(
@@ -50,6 +50,7 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
   const pairs = createClonePairs();
   const frames = createFrameLayout();
   const layout = createLayoutFixes();
+  const pruneInherited = createInheritedPruner();
   // The clone walks the whole DOM in one task unless it yields now and then.
   const pause = yieldingEvery(40);
   const sanitize = (clone) => {
@@ -90,6 +91,7 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
       if (secret) { clone.setAttribute("value", blockOut(value)); hidden(clone); blanked = true; }
     }
     layout.fix(clone, original, { blanked });
+    pruneInherited(clone, original);
     if (original?.tagName === "IFRAME") frames.frameCloned(clone, original);
     else if (original && original === original.ownerDocument.documentElement) frames.rootCloned(clone);
     return pause();
