@@ -8,6 +8,7 @@
 // serialized text is corrected.
 import { createContext, destroyContext, domToForeignObjectSvg } from "modern-screenshot";
 import { exactLengths } from "./capture-layout.js";
+import { nextTask } from "./yield-slices.js";
 
 // XML 1.0 cannot carry these; the library strips them the same way.
 const NOT_XML = /[\u0000-\u0008\v\f\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
@@ -17,15 +18,13 @@ export async function renderCopy(node, options) {
   const context = await createContext(node, options);
   try {
     const svg = await domToForeignObjectSvg(context);
-    const xml = exactLengths(new XMLSerializer().serializeToString(svg).replace(NOT_XML, ""));
-    const image = new Image();
-    image.decoding = "sync";
-    await new Promise((resolve, reject) => {
-      image.onload = resolve;
-      image.onerror = () => reject(new Error("the copy of the page could not be drawn"));
-      image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(xml)}`;
-    });
-    await image.decode().catch(() => {}); // drawn below either way, as the library does
+    // Each step below is one long call: the page gets the thread between them.
+    await nextTask();
+    const serialized = new XMLSerializer().serializeToString(svg);
+    await nextTask();
+    const xml = exactLengths(serialized.replace(NOT_XML, ""));
+    await nextTask();
+    const image = await loadSvg(xml);
     const { width, height, scale, backgroundColor } = context;
     const canvas = document.createElement("canvas");
     canvas.width = Math.floor(width * scale);
@@ -40,4 +39,22 @@ export async function renderCopy(node, options) {
   } finally {
     destroyContext(context);
   }
+}
+
+// A data: URL, not a blob: one: Chromium taints a canvas that drew an SVG
+// with a foreignObject from a blob: URL, and the pixels could not be read.
+function loadSvg(xml) {
+  return loadImage(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(xml)}`);
+}
+
+async function loadImage(src) {
+  const image = new Image();
+  image.decoding = "sync";
+  await new Promise((resolve, reject) => {
+    image.onload = resolve;
+    image.onerror = () => reject(new Error("the copy of the page could not be drawn"));
+    image.src = src;
+  });
+  await image.decode().catch(() => {}); // drawn either way, as the library does
+  return image;
 }

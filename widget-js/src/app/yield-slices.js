@@ -11,7 +11,8 @@ export function yieldingEvery(sliceMs) {
   };
 }
 
-function nextTask() {
+/** Resolves in a new task: the page gets the main thread in between. */
+export function nextTask() {
   if (globalThis.scheduler?.yield) return globalThis.scheduler.yield();
   // A message is a new task without setTimeout's clamping and background throttling.
   return new Promise((resolve) => {
