@@ -302,7 +302,7 @@ NationalFit fit_format(Text t, const Chain& c, std::size_t first, std::size_t k,
   const bool extension = written == std::size_t{f.group_count} + 1;
   std::uint8_t nsn[md::kMaxNationalDigits];
   std::size_t n = 0;
-  for (const char* p = f.nsn_prefix; *p != 0; ++p) nsn[n++] = static_cast<std::uint8_t>(*p - '0');
+  for (const char* p = md::kLiterals[f.nsn_prefix]; *p != 0; ++p) nsn[n++] = static_cast<std::uint8_t>(*p - '0');
   NationalFit result{Fit::exact, first == 1};
   for (std::size_t j = 0; j < f.group_count; ++j) {
     const Group& g = c.g[first + j];
@@ -317,20 +317,21 @@ NationalFit fit_format(Text t, const Chain& c, std::size_t first, std::size_t k,
       result.fit = Fit::respaced;
     }
     // "(06 1) 234 5678": the space may only set the trunk prefix apart.
-    if (g.inner != 0 && (!w.paren || std::strlen(w.literal) != g.inner)) return {};
+    if (g.inner != 0 && (!w.paren || std::strlen(md::kLiterals[w.literal]) != g.inner)) return {};
     if (j > 0 || first == 1) {
       const char16_t want = j == 0 ? g.sep : static_cast<char16_t>(w.sep == 0 ? u' ' : w.sep);
       if (g.sep != want) result.fit = Fit::respaced;
     }
-    const std::size_t literal = std::strlen(w.literal);
+    const char* literal_digits = md::kLiterals[w.literal];
+    const std::size_t literal = std::strlen(literal_digits);
     if (literal > 0) {
-      if (!digits_equal(t, g, 0, w.literal)) return {};
+      if (!digits_equal(t, g, 0, literal_digits)) return {};
       result.trunk = true;
     }
     append_digits(t, g, literal, nsn, n);
     if (ext != nullptr) append_digits(t, *ext, 0, nsn, n);
   }
-  if (!md::set_contains(f.leading, nsn, n) || !md::set_contains(country.numbers, nsn, n)) return {};
+  if (!md::set_contains(f.leading(), nsn, n) || !md::set_contains(country.numbers, nsn, n)) return {};
   return result;
 }
 
@@ -362,7 +363,7 @@ NationalFit fit_national(Text t, const Chain& c, std::size_t k) noexcept {
         if (first == 1) {
           const md::Country& country = md::kCountries[f.country];
           const Group& np = c.g[0];
-          if (country.national_prefix[0] == 0 || md::kGroups[f.first_group].literal[0] != 0 ||
+          if (country.national_prefix[0] == 0 || md::kGroups[f.first_group].literal != 0 ||
               np.digits != std::strlen(country.national_prefix) || !digits_equal(t, np, 0, country.national_prefix)) {
             continue;
           }
