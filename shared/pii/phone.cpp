@@ -381,13 +381,32 @@ NationalFit fit_national(Text t, const Chain& c, std::size_t k) noexcept {
 
 enum class Context { none, label, reference };
 
+// "07700 900 118": the trunk prefix 0 and a number of a country that dials it,
+// grouped some other way than the format (people regroup). Nine to twelve
+// digits, groups of two or more, one separator style.
+bool is_regrouped_trunk_number(Text t, const Chain& c, std::size_t k) noexcept {
+  const Group& first = c.g[0];
+  if (k < 2 || first.paren || first.digits < 2 || first.digits > 5) return false;
+  if (t[first.digit_at(0)] != u'0' || t[first.digit_at(1)] == u'0') return false;
+  const unsigned d = digits_in(c, 0, k);
+  if (d < 9 || d > 12 || !tail_ok(c, k) || !uniform_tail(c, k)) return false;
+  for (std::size_t i = 1; i < k; ++i) {
+    if (c.g[i].digits < 2 || c.g[i].paren) return false;
+  }
+  std::uint8_t nsn[md::kMaxNationalDigits];
+  std::size_t n = 0;
+  append_digits(t, first, 1, nsn, n);
+  for (std::size_t i = 1; i < k; ++i) append_digits(t, c.g[i], 0, nsn, n);
+  return md::trunk_zero_country_has(nsn, n);
+}
+
 bool is_plain_national(Text t, const Chain& c, std::size_t k) noexcept {
   if (k < 2 || digits_in(c, 0, k) < kMinPlainNationalDigits) return false;
   if (is_date_shape(t, c, k) || is_thousands_shape(t, c, k) || is_zip_plus_four(c, k)) return false;
   const NationalFit fit = fit_national(t, c, k);
   if (fit.fit == Fit::exact) return true;
-  if (fit.fit != Fit::respaced) return false;
-  return (fit.trunk && uniform_tail(c, k)) || spaced_or_dotted(c, k);
+  if (fit.fit == Fit::respaced && ((fit.trunk && uniform_tail(c, k)) || spaced_or_dotted(c, k))) return true;
+  return is_regrouped_trunk_number(t, c, k);
 }
 
 // After a label almost any chain of phone length is a phone number; shorter
@@ -415,6 +434,17 @@ bool valid_prefix(Text t, std::size_t s, const Chain& c, std::size_t k, Context 
   return context == Context::label ? is_labelled_number(t, c, k) : is_plain_national(t, c, k);
 }
 
+// "SKY 8831 2290", "FI 2345 6789", "CA 94103-1234": two to four capitals
+// and one space before the digits make them a code (a booking, tax or postal
+// code). A label in capitals ("TEL") has been taken as a label before this.
+bool follows_code_letters(Text t, std::size_t i) noexcept {
+  if (i < 3 || t[i - 1] != u' ') return false;
+  std::size_t k = i - 1;
+  while (k > 0 && i - 1 - k < 5 && is_upper(t[k - 1])) --k;
+  const std::size_t letters = i - 1 - k;
+  return letters >= 2 && letters <= 4 && !is_letter(before(t, k)) && !is_digit(before(t, k));
+}
+
 // End of the phone number starting at s, or 0. Prefers the longest valid
 // prefix so "020 7946 0958 2 Mal" still yields the number; prefixes are only
 // cut at spaces, because "415-555-0132-99" is one token, not a number.
@@ -424,7 +454,7 @@ std::size_t match_at(Text t, std::size_t s, const Chain& c, const KeywordIndex& 
   if (!c.plus) {
     if (follows_phone_label(t, s)) {
       context = Context::label;
-    } else if (references.ends_within(s, kReferenceWindow)) {
+    } else if (references.ends_within(s, kReferenceWindow) || follows_code_letters(t, s)) {
       context = Context::reference;
     }
   }
@@ -500,6 +530,13 @@ void find_phones(Text t, Hits& out) {
     // "7+1 234 567 890" is arithmetic or a code: the '+' after a digit is no
     // trigger, and the groups after it are no national number either.
     if (t[i] == u'+' && is_digit(before(t, i)) && !is_trigger(t, i)) {
+      const Chain c = read_chain(t, i);
+      i = c.count > 0 ? c.g[c.count - 1].end : i + 1;
+      continue;
+    }
+    // "RF18 5390 0754 7034", "1Z 999 AA1 01 2345 6784": the digit groups after
+    // a letters-and-digits token continue that code, all of them.
+    if (is_digit(t[i]) && !is_digit(before(t, i)) && follows_mixed_token(t, i)) {
       const Chain c = read_chain(t, i);
       i = c.count > 0 ? c.g[c.count - 1].end : i + 1;
       continue;

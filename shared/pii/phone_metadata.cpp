@@ -62,4 +62,15 @@ bool any_country_has(const std::uint8_t* digits, std::size_t count) noexcept {
   return false;
 }
 
+bool trunk_zero_country_has(const std::uint8_t* digits, std::size_t count) noexcept {
+  for (std::size_t c = 0; c < kCountryCount; ++c) {
+    const Country& country = kCountries[c];
+    if (country.national_prefix[0] == '0' && country.national_prefix[1] == 0 &&
+        set_contains(country.numbers, digits, count)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace sealshot::pii::phone_metadata

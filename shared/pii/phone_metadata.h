@@ -85,4 +85,7 @@ extern const std::uint16_t kFormatsByGroupCount[];
 // without its national prefix. Looks at every country: for labelled numbers only.
 [[nodiscard]] bool any_country_has(const std::uint8_t* digits, std::size_t count) noexcept;
 
+// True when the digits are a national number of some country whose trunk prefix is "0".
+[[nodiscard]] bool trunk_zero_country_has(const std::uint8_t* digits, std::size_t count) noexcept;
+
 }  // namespace sealshot::pii::phone_metadata
