@@ -1,5 +1,7 @@
 #include "sqlite_storage.h"
 
+#include <sys/statvfs.h>
+
 #include <chrono>
 #include <filesystem>
 
@@ -89,6 +91,7 @@ SqliteStorage::SqliteStorage(std::string data_dir, SqliteStorageOptions options,
                              std::unique_ptr<GroupCommitter> committer)
     : data_dir_(std::move(data_dir)),
       options_(std::move(options)),
+      upload_memory_(options_.upload_memory_bytes),
       lock_(data_dir_ + "/sealshot.lock", options_.busy_timeout_ms),
       readers_(data_dir_ + "/sealshot.db", options_.busy_timeout_ms),
       blobs_(std::move(blobs)),
@@ -389,6 +392,14 @@ Status SqliteStorage::ping() {
   Result<bool> row = stmt.value().step("check the database");
   if (!row.ok()) return row.status();
   return {};
+}
+
+Result<std::uint64_t> SqliteStorage::available_bytes() {
+  struct statvfs fs {};
+  if (::statvfs(data_dir_.c_str(), &fs) != 0) {
+    return Status(ErrorCode::storage_error, "Cannot read the free space of " + data_dir_ + ".");
+  }
+  return std::uint64_t{fs.f_bavail} * fs.f_frsize;  // f_bavail: without the blocks reserved for root
 }
 
 }  // namespace sealshot::server

@@ -37,6 +37,9 @@ struct SqliteStorageOptions {
   std::size_t max_batch = 256;          // commits per transaction; 1 turns group commit off
   int busy_timeout_ms = 5000;           // waits for another process (the admin CLI) holding the lock
   FaultHook fault_hook;                 // tests only: inject errno values into spill file steps
+  // Memory all uploads in progress may hold together (upload_buffer.h);
+  // past it they stream into temporary files.
+  std::size_t upload_memory_bytes = std::size_t{64} << 20;
 };
 
 [[nodiscard]] Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string& data_dir,
@@ -66,6 +69,7 @@ class SqliteStorage final : public Storage {
   Result<ConsistencyReport> check_and_repair() override;
   Status backup_to(const std::string& directory) override;
   Status ping() override;
+  Result<std::uint64_t> available_bytes() override;
 
   GroupCommitter::Stats commit_stats() const noexcept { return committer_->stats(); }
   const std::string& data_dir() const noexcept { return data_dir_; }
@@ -84,6 +88,7 @@ class SqliteStorage final : public Storage {
 
   const std::string data_dir_;
   const SqliteStorageOptions options_;
+  InlineBudget upload_memory_;  // shared by every writer's UploadBuffer
   DataDirLock lock_;
   ReadPool readers_;
   std::unique_ptr<BlobLog> blobs_;             // before committer_: the committer's thread uses it

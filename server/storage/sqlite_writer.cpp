@@ -137,7 +137,7 @@ SqliteSubmissionWriter::SqliteSubmissionWriter(SqliteStorage& storage, std::stri
     : storage_(storage),
       project_id_(std::move(project_id)),
       submission_id_(std::move(submission_id)),
-      body_(storage.staging_dir(), &storage.options_.fault_hook) {}
+      body_(storage.staging_dir(), &storage.options_.fault_hook, &storage.upload_memory_) {}
 
 Status SqliteSubmissionWriter::write(std::span<const std::uint8_t> bytes) {
   if (finished_) return {ErrorCode::invalid_argument, "The submission was already committed."};

@@ -117,6 +117,9 @@ class Storage {
   [[nodiscard]] virtual Result<ConsistencyReport> check_and_repair() = 0;    // run at start-up
   [[nodiscard]] virtual Status backup_to(const std::string& directory) = 0;  // consistent while serving
   [[nodiscard]] virtual Status ping() = 0;                                   // readiness
+  // Bytes that can still be written (for the embedded backend: free space on
+  // the data directory's file system, as an unprivileged writer sees it).
+  [[nodiscard]] virtual Result<std::uint64_t> available_bytes() = 0;
 };
 
 // Opens (creating if needed) the embedded backend in `data_dir`:

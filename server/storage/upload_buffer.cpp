@@ -26,11 +26,26 @@ int open_unnamed_file(const std::string& dir) {
 
 }  // namespace
 
-UploadBuffer::UploadBuffer(std::string spill_dir, const FaultHook* hook)
-    : spill_dir_(std::move(spill_dir)), hook_(hook) {}
+bool InlineBudget::take(std::size_t bytes) noexcept {
+  std::size_t left = left_.load();
+  do {
+    if (left < bytes) return false;
+  } while (!left_.compare_exchange_weak(left, left - bytes));
+  return true;
+}
+
+UploadBuffer::UploadBuffer(std::string spill_dir, const FaultHook* hook, InlineBudget* budget)
+    : spill_dir_(std::move(spill_dir)), hook_(hook), budget_(budget) {}
 
 UploadBuffer::~UploadBuffer() {
+  release_blocks();
   if (fd_ >= 0) ::close(fd_);
+}
+
+void UploadBuffer::release_blocks() noexcept {
+  if (budget_ != nullptr) budget_->give_back(blocks_.size() * kBlockBytes);
+  blocks_.clear();
+  blocks_.shrink_to_fit();
 }
 
 Status UploadBuffer::write(std::span<const std::uint8_t> bytes) {
@@ -45,6 +60,13 @@ Status UploadBuffer::write(std::span<const std::uint8_t> bytes) {
   }
   while (!bytes.empty()) {
     if (blocks_.empty() || last_block_used_ == kBlockBytes) {
+      if (budget_ != nullptr && !budget_->take(kBlockBytes)) {
+        // The memory all uploads share is taken: this one goes on in its file.
+        if (Status s = spill(); !s.ok()) return failure_ = s;
+        if (Status s = append_to_file(bytes); !s.ok()) return failure_ = s;
+        size_ += bytes.size();
+        return {};
+      }
       blocks_.push_back(std::make_unique_for_overwrite<std::uint8_t[]>(kBlockBytes));
       last_block_used_ = 0;
     }
@@ -66,8 +88,7 @@ Status UploadBuffer::spill() {
     const std::size_t used = i + 1 == blocks_.size() ? last_block_used_ : kBlockBytes;
     if (Status s = append_to_file({blocks_[i].get(), used}); !s.ok()) return s;
   }
-  blocks_.clear();
-  blocks_.shrink_to_fit();
+  release_blocks();
   return {};
 }
 

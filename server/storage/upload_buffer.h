@@ -4,8 +4,10 @@
 // Bodies up to kInlineBytes stay in memory in fixed 64 KiB blocks: a report
 // of a 1920x1080 page is ~225 KiB, a HiDPI or photo-heavy one ~650 KiB. A
 // larger body spills to an unnamed temporary file (O_TMPFILE) in the staging
-// directory, so memory stays bounded by workers x kInlineBytes (64 MiB with
-// the default 64 workers) however large the uploads.
+// directory. The blocks of all uploads together come from one budget
+// (InlineBudget, 64 MiB by default): an upload that finds it used up
+// continues in its file at once. So memory stays bounded however many
+// workers the server runs and however large the uploads are.
 //
 // Why not a named file per upload: creating and unlinking an inode per
 // request made ext4's inode allocator (recently_deleted scans) and the
@@ -14,6 +16,7 @@
 // so it never needs cleaning up.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -26,14 +29,27 @@
 
 namespace sealshot::server {
 
+// Bytes of memory the uploads of one storage may hold together.
+class InlineBudget {
+ public:
+  explicit InlineBudget(std::size_t bytes) : left_(bytes) {}
+  [[nodiscard]] bool take(std::size_t bytes) noexcept;
+  void give_back(std::size_t bytes) noexcept { left_.fetch_add(bytes); }
+  std::size_t left() const noexcept { return left_.load(); }
+
+ private:
+  std::atomic<std::size_t> left_;
+};
+
 class UploadBuffer {
  public:
   static constexpr std::size_t kBlockBytes = 64 * 1024;
   static constexpr std::size_t kInlineBytes = 16 * kBlockBytes;  // 1 MiB
 
-  // `spill_dir` must exist when a body grows past kInlineBytes. `hook` may be
-  // null; tests inject errno values into the spill file's create and writes.
-  UploadBuffer(std::string spill_dir, const FaultHook* hook);
+  // `spill_dir` must exist when a body grows past kInlineBytes or `budget`
+  // runs out. `hook` may be null; tests inject errno values into the spill
+  // file's create and writes. `budget` may be null (no shared limit).
+  UploadBuffer(std::string spill_dir, const FaultHook* hook, InlineBudget* budget = nullptr);
   ~UploadBuffer();
   UploadBuffer(const UploadBuffer&) = delete;
   UploadBuffer& operator=(const UploadBuffer&) = delete;
@@ -51,11 +67,13 @@ class UploadBuffer {
 
  private:
   [[nodiscard]] Status spill();  // moves the blocks into a new temporary file
+  void release_blocks() noexcept;
   [[nodiscard]] Status append_to_file(std::span<const std::uint8_t> bytes);
   [[nodiscard]] int fault(FsOp op) const { return hook_ && *hook_ ? (*hook_)(op) : 0; }
 
   std::string spill_dir_;
   const FaultHook* hook_;
+  InlineBudget* budget_;
   std::vector<std::unique_ptr<std::uint8_t[]>> blocks_;
   std::size_t last_block_used_ = 0;  // bytes used in blocks_.back()
   int fd_ = -1;                      // the spill file, once spilled

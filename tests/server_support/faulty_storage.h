@@ -44,6 +44,7 @@ class FaultyStorage final : public server::Storage {
     if (ping_fails.load()) return {ErrorCode::storage_error, "injected: database unavailable"};
     return real_.ping();
   }
+  Result<std::uint64_t> available_bytes() override { return real_.available_bytes(); }
 
  private:
   server::Storage& real_;
