@@ -34,7 +34,12 @@ if(NOT EMSCRIPTEN)
   endif()
   add_library(sealshot_httplib INTERFACE)
   target_include_directories(sealshot_httplib SYSTEM INTERFACE "${HTTPLIB_DIR}")
-  target_compile_definitions(sealshot_httplib INTERFACE CPPHTTPLIB_OPENSSL_SUPPORT)
+  # CPPHTTPLIB_USE_POLL: without it cpp-httplib waits on sockets with
+  # select(), which cannot watch a descriptor numbered 1024 or above: with
+  # that many connections open, a new request went unanswered (a 500 at
+  # best). Set here, on the one target that includes httplib.h, so server,
+  # tests and any client agree.
+  target_compile_definitions(sealshot_httplib INTERFACE CPPHTTPLIB_OPENSSL_SUPPORT CPPHTTPLIB_USE_POLL)
   target_link_libraries(sealshot_httplib INTERFACE OpenSSL::SSL OpenSSL::Crypto Threads::Threads)
   add_library(sealshot::httplib ALIAS sealshot_httplib)
   return()

@@ -2,6 +2,7 @@
 // then serve until SIGTERM/SIGINT, draining in-flight requests before exit 0.
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <thread>
@@ -20,11 +21,33 @@ namespace {
 using namespace sealshot;
 using namespace sealshot::http;
 
+// Every connection in service or waiting holds a descriptor (an upload in
+// service perhaps a second, its spill file), so the soft limit, often 1,024
+// (systemd's default), must cover the pools and queues. It is raised to the
+// hard limit, as nginx's worker_rlimit_nofile and Go's runtime do; a hard
+// limit that is still too low is logged, since connections past it fail.
+void raise_open_file_limit(const ServerLimits& l, JsonLog& log) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t ceiling = limit.rlim_max == RLIM_INFINITY ? rlim_t{1} << 20 : limit.rlim_max;
+  if (limit.rlim_cur < ceiling) {
+    limit.rlim_cur = ceiling;
+    if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  const rlim_t needed = 2 * l.worker_threads + l.queue_capacity + l.overflow_threads + l.overflow_queue_capacity + 64;
+  if (limit.rlim_cur < needed) {
+    log.warn("open_file_limit_low", {{"limit", limit.rlim_cur},
+                                     {"needed", needed},
+                                     {"note", "raise LimitNOFILE (systemd) or ulimit -n, or lower --threads/--queue"}});
+  }
+}
+
 int run(const ServerConfig& config, JsonLog& log) {
   if (Status init = crypto_init(); !init.ok()) {
     log.error("startup_failed", {{"message", init.message()}});
     return 1;
   }
+  raise_open_file_limit(config.limits, log);
   auto storage = server::open_sqlite_storage(config.data_dir);
   if (!storage.ok()) {
     log.error("storage_open_failed", {{"data_dir", config.data_dir}, {"message", storage.message()}});

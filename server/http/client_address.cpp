@@ -96,7 +96,7 @@ std::string ClientAddressResolver::resolve(const std::string& remote_addr,
   return client;
 }
 
-std::string rate_limit_key(const std::string& client_address) {
+std::string client_group_key(const std::string& client_address) {
   auto ip = parse_ip(client_address);
   if (!ip) return client_address;
   const bool v4_mapped = std::all_of(ip->begin(), ip->begin() + 10, [](std::uint8_t b) { return b == 0; }) &&

@@ -40,9 +40,11 @@ class ClientAddressResolver {
   std::vector<AddressRange> trusted_;
 };
 
-// Key for per-client rate limits: the address itself for IPv4, the /64
-// prefix for IPv6 (one subscriber usually holds a whole /64).
-[[nodiscard]] std::string rate_limit_key(const std::string& client_address);
+// One client for every per-client limit (the rate limiter and the
+// connection cap alike): the address itself for IPv4 (also when mapped into
+// IPv6), the /64 prefix for IPv6, since one subscriber usually holds a whole
+// /64 and could otherwise pick a new address per connection.
+[[nodiscard]] std::string client_group_key(const std::string& client_address);
 
 [[nodiscard]] bool is_loopback(const std::string& client_address);
 

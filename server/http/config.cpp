@@ -130,6 +130,13 @@ ConfigOutcome parse_server_config(int argc, const char* const* argv) {
   setting(app, "--max-connections-per-ip", l.max_connections_per_ip,
           "connections one client address may hold at once (0: no limit; trusted proxies and loopback exempt)")
       ->check(CLI::Range(0, 100000));
+  bool cap_loopback = !l.connection_cap_exempts_loopback;
+  app.add_flag("--cap-loopback-connections", cap_loopback,
+               "count loopback clients against --max-connections-per-ip too (they are exempt by default)")
+      ->envname("SEALSHOT_CAP_LOOPBACK_CONNECTIONS");
+  setting(app, "--min-free-disk-bytes", l.min_free_disk_bytes,
+          "free space the data directory keeps: at or below it /readyz answers 503 storage_full")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 50));
   setting(app, "--rate-ip-per-minute", r.per_ip_per_minute, "submissions per client address (0: off)")
       ->check(CLI::Range(0.0, 1e9));
   setting(app, "--rate-ip-burst", r.per_ip_burst, "burst per client address")->check(CLI::Range(1.0, 1e9));
@@ -171,6 +178,7 @@ ConfigOutcome parse_server_config(int argc, const char* const* argv) {
       return out;
     }
   }
+  l.connection_cap_exempts_loopback = !cap_loopback;
   l.read_timeout = std::chrono::seconds(read_timeout);
   l.write_timeout = std::chrono::seconds(write_timeout);
   l.keep_alive_timeout = std::chrono::seconds(keep_alive_timeout);

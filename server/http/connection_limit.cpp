@@ -8,10 +8,11 @@ bool ConnectionLimit::exempt(const std::string& peer) const {
 
 bool ConnectionLimit::try_acquire(const std::string& peer) {
   if (exempt(peer)) return true;
+  const std::string client = client_group_key(peer);
   std::lock_guard lock(mutex_);
-  std::size_t& open = open_[peer];
+  std::size_t& open = open_[client];
   if (open >= limit_) {
-    if (open == 0) open_.erase(peer);
+    if (open == 0) open_.erase(client);
     return false;
   }
   ++open;
@@ -20,8 +21,9 @@ bool ConnectionLimit::try_acquire(const std::string& peer) {
 
 void ConnectionLimit::release(const std::string& peer) {
   if (exempt(peer)) return;
+  const std::string client = client_group_key(peer);
   std::lock_guard lock(mutex_);
-  auto it = open_.find(peer);
+  auto it = open_.find(client);
   if (it == open_.end()) return;
   if (--it->second == 0) open_.erase(it);
 }

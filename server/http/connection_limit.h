@@ -1,8 +1,10 @@
-// How many connections each client address holds at once, so one address
-// cannot take every worker (and the queue behind them) with idle or
-// trickling connections. Counted by TCP peer address: X-Forwarded-For is
-// only known once a request was read, which is exactly what a slow client
-// never finishes. Trusted proxies (and, by default, loopback) are exempt.
+// How many connections each client holds at once, so one client cannot take
+// every worker (and the queue behind them) with idle or trickling
+// connections. Counted by TCP peer address, grouped as the rate limiter
+// groups clients (client_group_key: an IPv6 /64 is one client):
+// X-Forwarded-For is only known once a request was read, which is exactly
+// what a slow client never finishes. Trusted proxies (and, by default,
+// loopback) are exempt.
 #pragma once
 
 #include <cstddef>
@@ -32,7 +34,7 @@ class ConnectionLimit {
   const ClientAddressResolver& proxies_;
   const bool exempt_loopback_;
   std::mutex mutex_;
-  std::unordered_map<std::string, std::size_t> open_;  // only addresses with connections
+  std::unordered_map<std::string, std::size_t> open_;  // by client_group_key; only clients with connections
 };
 
 }  // namespace sealshot::http

@@ -3,6 +3,9 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <cstring>
+#include <string_view>
 #include <type_traits>
 
 namespace sealshot::http {
@@ -29,34 +32,80 @@ void linger_before_close(socket_t sock, std::chrono::milliseconds timeout, std::
   }
 }
 
-// A request's stream whose reads fail once `deadline` has passed while the
-// request line and headers are still being read (the pre-routing handler
-// marks them read; the ingest handler keeps its own budget for the body).
-// A read may still wait out one socket read timeout past the deadline.
-class HeaderDeadlineStream final : public httplib::Stream {
+// The stream one request is read from and answered on. It adds three rules
+// to cpp-httplib's parsing, which reads through it:
+//  - Reads fail once `deadline` has passed while the request line and
+//    headers are still being read (the pre-routing handler marks them read;
+//    the ingest handler keeps its own budget for the body). A read may still
+//    wait out one socket read timeout past the deadline.
+//  - A request line longer than kMaxRequestUriBytes is ended right there
+//    (a CR LF of our own), so cpp-httplib answers its 414 to every long
+//    line: on its own it answers 414 only up to 32 KiB and closes the
+//    connection without a word beyond. The rest of the line is never
+//    parsed as a request: the answer closes the connection (http_server.cpp).
+//  - "100 Continue" is held back until the handler reads the body. An
+//    answer given from the headers alone (413, 404, 429…) is then the only
+//    answer, and a client that waits for the interim response never sends a
+//    body the server would refuse (RFC 9110 10.1.1).
+class RequestStream final : public httplib::Stream {
  public:
-  HeaderDeadlineStream(httplib::Stream& inner, std::chrono::steady_clock::time_point deadline)
+  RequestStream(httplib::Stream& inner, std::chrono::steady_clock::time_point deadline)
       : inner_(inner), deadline_(deadline) {}
   bool expired() const { return expired_; }
 
   bool is_readable() const override { return inner_.is_readable(); }
   bool is_writable() const override { return inner_.is_writable(); }
   ssize_t read(char* ptr, size_t size) override {
-    if (!current_request().headers_read && std::chrono::steady_clock::now() > deadline_) {
+    const RequestContext& request = current_request();
+    if (!request.headers_read && std::chrono::steady_clock::now() > deadline_) {
       expired_ = true;
       return -1;
     }
+    if (size == 0) return 0;
+    if (in_request_line_) return read_request_line(ptr, size);
+    if (request.headers_read && continue_ == Continue::held) {
+      continue_ = Continue::sent;
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      if (inner_.write(kContinue.data(), kContinue.size()) != static_cast<ssize_t>(kContinue.size())) return -1;
+    }
     return inner_.read(ptr, size);
   }
-  ssize_t write(const char* ptr, size_t size) override { return inner_.write(ptr, size); }
+  ssize_t write(const char* ptr, size_t size) override {
+    const RequestContext& request = current_request();
+    if (request.expects_continue && continue_ == Continue::none) continue_ = Continue::held;
+    // cpp-httplib writes its "100 Continue" before routing: held back.
+    if (continue_ == Continue::held && !request.headers_read) return static_cast<ssize_t>(size);
+    if (continue_ == Continue::held) continue_ = Continue::not_needed;  // answered without reading the body
+    return inner_.write(ptr, size);
+  }
   void get_remote_ip_and_port(std::string& ip, int& port) const override { inner_.get_remote_ip_and_port(ip, port); }
   void get_local_ip_and_port(std::string& ip, int& port) const override { inner_.get_local_ip_and_port(ip, port); }
   socket_t socket() const override { return inner_.socket(); }
 
  private:
+  enum class Continue { none, held, sent, not_needed };
+
+  ssize_t read_request_line(char* ptr, size_t size) {
+    if (line_bytes_ > kMaxRequestUriBytes) {
+      *ptr = line_end_sent_ == 0 ? '\r' : '\n';
+      if (++line_end_sent_ == 2) in_request_line_ = false;
+      return 1;
+    }
+    const ssize_t n = inner_.read(ptr, std::min(size, kMaxRequestUriBytes + 1 - line_bytes_));
+    if (n > 0) {
+      line_bytes_ += static_cast<std::size_t>(n);
+      if (std::memchr(ptr, '\n', static_cast<std::size_t>(n)) != nullptr) in_request_line_ = false;
+    }
+    return n;
+  }
+
   httplib::Stream& inner_;
   const std::chrono::steady_clock::time_point deadline_;
   bool expired_ = false;
+  bool in_request_line_ = true;
+  std::size_t line_bytes_ = 0;
+  int line_end_sent_ = 0;
+  Continue continue_ = Continue::none;
 };
 
 // SSL_accept on the (non-blocking) socket until done or `timeout` has passed
@@ -124,7 +173,7 @@ bool ConnectionServer<Base>::serve_connection(socket_t sock, SSL* ssl, const std
                                                                this->write_timeout_sec_, this->write_timeout_usec_);
     }
     reset_current_request();
-    HeaderDeadlineStream timed(*stream, std::chrono::steady_clock::now() + hooks_.header_timeout);
+    RequestStream timed(*stream, std::chrono::steady_clock::now() + hooks_.header_timeout);
     ret = this->process_request(timed, remote_addr, remote_port, local_addr, local_port, close_connection,
                                 connection_closed, setup);
     if (timed.expired()) {

@@ -8,14 +8,17 @@
 //    reported to `on_request_done` (logs, metrics) after the response;
 //  - close after a response marked with close_connection_after(), with a
 //    bounded lingering close so the client reads the answer, not a reset;
-//  - a keep-alive wait that yields the worker when other connections are
-//    queued (an idle keep-alive connection would otherwise hold a worker for
-//    the whole keep-alive timeout while new clients wait) and that sees
+//  - a keep-alive wait that yields the worker when a queued connection has
+//    no idle worker to take it (an idle keep-alive connection would otherwise
+//    hold a worker for the whole keep-alive timeout while new clients wait)
+//    and that sees
 //    requests already buffered inside OpenSSL (cpp-httplib's own wait only
 //    polls the socket, so a pipelined request over TLS stalls);
 //  - a count of failed TLS handshakes;
 //  - wall-clock deadlines for the TLS handshake and for a request's line and
-//    headers (slow clients), and a cap on connections per client address.
+//    headers (slow clients), and a cap on connections per client;
+//  - a 414 for a request line of any length, and "100 Continue" sent only
+//    when the body is read (RequestStream in the .cpp).
 #pragma once
 
 #include <httplib.h>
@@ -34,7 +37,7 @@ enum class SlowPhase { handshake, headers };
 struct ConnectionHooks {
   std::function<void(const RequestContext&)> on_request_done;
   std::function<void()> on_tls_handshake_failed;
-  std::function<bool()> others_waiting;  // true: close idle keep-alive connections now
+  std::function<bool()> others_waiting;  // true: a queued connection has no idle worker; close idle keep-alives
   // A connection from this peer address opens / closes; false from admit:
   // close it at once (ConnectionLimit).
   std::function<bool(const std::string&)> admit;

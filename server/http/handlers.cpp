@@ -75,6 +75,20 @@ void handle_readyz(Services& services, const httplib::Request&, httplib::Respons
     write_error(res, 503, "storage_unavailable", "Storage does not answer: " + ping.message());
     return;
   }
+  // A full disk answers every upload 507: an instance in that state should
+  // be taken out before, while it still has room for the database and logs.
+  auto available = services.storage.available_bytes();
+  if (!available.ok()) {
+    services.metrics.add_storage_error();
+    write_error(res, 503, "storage_unavailable", available.message());
+    return;
+  }
+  if (available.value() <= services.limits.min_free_disk_bytes) {
+    write_error(res, 503, "storage_full",
+                "Free disk space (" + std::to_string(available.value() >> 20) + " MiB) is at or below the floor of " +
+                    std::to_string(services.limits.min_free_disk_bytes >> 20) + " MiB (--min-free-disk-bytes).");
+    return;
+  }
   write_json(res, 200, {{"status", "ready"}});
 }
 
@@ -110,7 +124,7 @@ void handle_ingest(Services& services, const httplib::Request& req, httplib::Res
     return;
   }
   // Per client first: it is the cheapest check and protects storage.
-  const RateDecision per_ip = services.ip_limiter.take(rate_limit_key(context.client_address));
+  const RateDecision per_ip = services.ip_limiter.take(client_group_key(context.client_address));
   if (!per_ip.allowed) {
     refuse_rate_limited(res, per_ip, "Too many submissions from this client; retry later.");
     return;

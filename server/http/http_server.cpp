@@ -72,7 +72,7 @@ HttpServer::HttpServer(const ServerConfig& config, server::Storage& storage, Jso
   ConnectionHooks hooks;
   hooks.on_request_done = [this](const RequestContext& request) { on_request_done(request); };
   hooks.on_tls_handshake_failed = [this] { metrics_.add_tls_handshake_failure(); };
-  hooks.others_waiting = [this] { return queue_stats_.queued.load() > 0; };
+  hooks.others_waiting = [this] { return queue_stats_.unserved.load() > 0; };
   hooks.admit = [this](const std::string& peer) {
     if (connection_limit_.try_acquire(peer)) return true;
     metrics_.add_connection_refused();
@@ -124,10 +124,20 @@ void HttpServer::configure() {
     request.method = req.method;
   });
   // Statuses cpp-httplib answers by itself get the same JSON body as ours.
+  // Those it answers before routing (a request line or headers it could not
+  // read: 400, 414) also end the connection: whatever follows on it is the
+  // rest of a request that was never understood.
   s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!current_request().headers_read) close_connection_after(res);
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     write_error(res, res.status, code_for_status(res.status), httplib::status_message(res.status));
     return httplib::Server::HandlerResponse::Handled;
+  });
+  // cpp-httplib sends "100 Continue" when this returns 100; the connection's
+  // stream holds it back until a handler reads the body (connection_server.cpp).
+  s.set_expect_100_continue_handler([](const httplib::Request&, httplib::Response&) {
+    current_request().expects_continue = true;
+    return 100;
   });
   s.set_exception_handler([this](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
     std::string what = "unknown";

@@ -49,17 +49,20 @@ struct ServerLimits {
   // client behind a proxy shares its address, and a proxy on the same
   // machine may not be configured as trusted.
   std::size_t max_connections_per_ip = 16;
-  bool connection_cap_exempts_loopback = true;  // tests turn it off to reach the cap from 127.0.0.1
+  bool connection_cap_exempts_loopback = true;  // --cap-loopback-connections: tests and benchmarks use 127.x.y.z
 
   // Workers serve one connection each (cpp-httplib is blocking). Accepted
   // connections wait in a queue of at most `queue_capacity`; past that they
   // go to a small overflow pool that answers 503 + Retry-After, and past
   // that the socket is closed.
-  // 64 workers: a durable upload spends most of its time waiting on fsync,
-  // and more concurrent fsyncs share the file system's journal commits
-  // (docs/benchmarks.md: 16 → 64 workers took TLS ingest from ~540 to
-  // ~870 req/s; peak RSS stayed ~33 MiB with 256 clients × 10 MiB).
-  std::size_t worker_threads = 64;
+  // 1,024 workers (docs/benchmarks.md, "Capacity and slow clients"): an
+  // idle worker costs ~8 KiB of memory and start-up ~1 ms, and every worker
+  // is one more slow connection an attacker must hold before a normal
+  // client waits (64 workers fell to 700 slow connections, 1,024 did not).
+  // Upload memory does not grow with them (one shared budget,
+  // storage/upload_buffer.h). Internet-facing installs still put nginx in
+  // front: no thread count outlasts enough addresses (docs/operations.md).
+  std::size_t worker_threads = 1024;
   std::size_t queue_capacity = 256;
   std::size_t overflow_threads = 2;
   std::size_t overflow_queue_capacity = 32;
@@ -71,6 +74,12 @@ struct ServerLimits {
   // the client sees the answer instead of a TCP reset.
   std::chrono::milliseconds linger_timeout{2000};
   std::uint64_t linger_max_bytes = std::uint64_t{4} << 20;
+
+  // Free space the data directory's file system keeps: at or below it,
+  // /readyz answers 503 storage_full so a load balancer stops sending
+  // reports before the disk is so full that uploads fail (507) and SQLite
+  // and the system's own logs starve.
+  std::uint64_t min_free_disk_bytes = std::uint64_t{1} << 30;
 };
 
 // Token buckets (rate_limiter.h). A rate of 0 disables that limiter.

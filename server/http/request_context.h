@@ -27,6 +27,7 @@ struct RequestContext {
   int status = 0;                 // 0: no request was read (idle connection closed)
   bool close_connection = false;  // answered before the body was read: close, lingering
   bool headers_read = false;      // the request line and headers are in (set by pre-routing)
+  bool expects_continue = false;  // "Expect: 100-continue": sent once the body is read (connection_server.cpp)
 };
 
 [[nodiscard]] RequestContext& current_request() noexcept;

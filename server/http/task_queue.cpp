@@ -2,6 +2,8 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
+
 namespace sealshot::http {
 namespace {
 thread_local bool t_in_overflow_pool = false;
@@ -30,11 +32,19 @@ bool BoundedTaskQueue::try_push(Pool& pool, std::function<void()>& fn) {
   return true;
 }
 
+// Both figures from one consistent state of the pool (read without the lock
+// by /metrics and by every idle keep-alive connection).
+void BoundedTaskQueue::publish_main_pool() {
+  const auto queued = static_cast<std::int64_t>(main_.jobs.size());
+  stats_.queued.store(queued);
+  stats_.unserved.store(std::max<std::int64_t>(0, queued - static_cast<std::int64_t>(main_.idle)));
+}
+
 bool BoundedTaskQueue::enqueue(std::function<void()> fn) {
   std::lock_guard lock(mutex_);
   if (stopping_) return false;
   if (try_push(main_, fn)) {
-    stats_.queued.store(static_cast<std::int64_t>(main_.jobs.size()));
+    publish_main_pool();
     return true;
   }
   if (try_push(overflow_, fn)) {
@@ -52,12 +62,13 @@ void BoundedTaskQueue::run(Pool& pool, bool overflow) {
     {
       std::unique_lock lock(mutex_);
       ++pool.idle;
+      if (!overflow) publish_main_pool();
       pool.ready.wait(lock, [&] { return stopping_ || !pool.jobs.empty(); });
       --pool.idle;
       if (pool.jobs.empty()) break;  // stopping and drained
       job = std::move(pool.jobs.front());
       pool.jobs.pop_front();
-      if (!overflow) stats_.queued.store(static_cast<std::int64_t>(pool.jobs.size()));
+      if (!overflow) publish_main_pool();
     }
     auto& busy = overflow ? stats_.overflow_busy : stats_.busy_workers;
     busy.fetch_add(1);

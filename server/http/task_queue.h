@@ -23,7 +23,12 @@ namespace sealshot::http {
 // Shared with /metrics; outlives any one TaskQueue (cpp-httplib creates the
 // queue inside listen_after_bind()).
 struct QueueStats {
-  std::atomic<std::int64_t> queued{0};         // connections waiting for a worker
+  std::atomic<std::int64_t> queued{0};  // connections waiting for a worker
+  // Waiting connections no idle worker is about to take: what an idle
+  // keep-alive connection yields its worker for. Not `queued > 0`, which
+  // is also true in the instant between a connection's arrival and an idle
+  // worker taking it.
+  std::atomic<std::int64_t> unserved{0};
   std::atomic<std::int64_t> busy_workers{0};   // connections being served
   std::atomic<std::int64_t> overflow_busy{0};  // connections being answered 503
   std::atomic<std::uint64_t> overflowed_total{0};
@@ -53,6 +58,7 @@ class BoundedTaskQueue final : public httplib::TaskQueue {
     std::vector<std::thread> threads;
   };
   bool try_push(Pool& pool, std::function<void()>& fn);
+  void publish_main_pool();  // caller holds mutex_
   void run(Pool& pool, bool overflow);
 
   QueueStats& stats_;

@@ -158,8 +158,19 @@ bool tls_configure_context(SSL_CTX& ctx, const TlsFiles& files, JsonLog& log) {
   // TLS 1.0/1.1 are deprecated (RFC 8996); cpp-httplib's callback
   // constructor starts from TLS_method() with no minimum of its own.
   SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
-  SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE |
-                                SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION);
+  // Mozilla's "intermediate" TLS 1.2 suites, restricted to ECDHE: forward
+  // secret AEAD only. The CBC suites OpenSSL also offers by default are the
+  // MAC-then-encrypt construction of the Lucky Thirteen timing attacks.
+  // Clients choose among these (no server preference, as Mozilla
+  // recommends: all are strong, and a phone without AES instructions
+  // rightly prefers ChaCha20). TLS 1.3 keeps OpenSSL's suites, all AEAD.
+  if (SSL_CTX_set_cipher_list(&ctx, kTls12CipherSuites) != 1) {
+    log.error("tls_setup_failed", {{"reason", "cipher list: " + openssl_error()}});
+    return false;
+  }
+  SSL_CTX_set_options(&ctx,
+                      SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION);
+  SSL_CTX_clear_options(&ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
   if (SSL_CTX_use_certificate_chain_file(&ctx, files.cert_path.c_str()) != 1 ||
       SSL_CTX_use_PrivateKey_file(&ctx, files.key_path.c_str(), SSL_FILETYPE_PEM) != 1 ||
       SSL_CTX_check_private_key(&ctx) != 1) {

@@ -1,6 +1,7 @@
 // TLS for sealshot-server: the certificate to serve (the operator's, or a
 // self-signed one for localhost generated once into the data directory) and
-// the SSL_CTX settings (TLS 1.2 minimum, no compression, no renegotiation).
+// the SSL_CTX settings (TLS 1.2 minimum, AEAD suites only, no compression,
+// no renegotiation).
 #pragma once
 
 #include <openssl/ssl.h>
@@ -12,6 +13,13 @@
 namespace sealshot::http {
 
 class JsonLog;
+
+// The TLS 1.2 suites offered (OpenSSL names): Mozilla's "intermediate" set
+// without the DHE ones, ECDSA and RSA variants for either kind of key.
+inline constexpr const char* kTls12CipherSuites =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
 struct TlsFiles {
   std::string cert_path;

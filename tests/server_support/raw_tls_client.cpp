@@ -18,7 +18,8 @@ std::unique_ptr<RawConnection> RawConnection::open(int port, const Options& opti
                                                    unsigned long* ssl_error) {
   std::unique_ptr<RawConnection> c(new RawConnection());
   c->timeout_ = options.timeout;
-  c->fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const bool v6 = options.host.find(':') != std::string::npos;
+  c->fd_ = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   timeval tv{static_cast<time_t>(options.timeout.count() / 1000),
              static_cast<suseconds_t>((options.timeout.count() % 1000) * 1000)};
   setsockopt(c->fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -28,17 +29,28 @@ std::unique_ptr<RawConnection> RawConnection::open(int port, const Options& opti
   if (!options.source_address.empty()) {
     sockaddr_in source{};
     source.sin_family = AF_INET;
-    if (::inet_pton(AF_INET, options.source_address.c_str(), &source.sin_addr) != 1 ||
+    if (v6 || ::inet_pton(AF_INET, options.source_address.c_str(), &source.sin_addr) != 1 ||
         ::bind(c->fd_, reinterpret_cast<sockaddr*>(&source), sizeof source) != 0) {
       if (error) *error = "bind " + options.source_address + ": " + std::strerror(errno);
       return nullptr;
     }
   }
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(c->fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+  sockaddr_storage address{};
+  socklen_t address_size = 0;
+  if (v6) {
+    auto& a = reinterpret_cast<sockaddr_in6&>(address);
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(static_cast<std::uint16_t>(port));
+    ::inet_pton(AF_INET6, options.host.c_str(), &a.sin6_addr);
+    address_size = sizeof a;
+  } else {
+    auto& a = reinterpret_cast<sockaddr_in&>(address);
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
+    ::inet_pton(AF_INET, options.host.c_str(), &a.sin_addr);
+    address_size = sizeof a;
+  }
+  if (::connect(c->fd_, reinterpret_cast<sockaddr*>(&address), address_size) != 0) {
     if (error) *error = std::string("connect: ") + std::strerror(errno);
     return nullptr;
   }
@@ -48,6 +60,10 @@ std::unique_ptr<RawConnection> RawConnection::open(int port, const Options& opti
   if (options.security_level >= 0) SSL_CTX_set_security_level(c->ctx_, options.security_level);
   if (options.min_version) SSL_CTX_set_min_proto_version(c->ctx_, options.min_version);
   if (options.max_version) SSL_CTX_set_max_proto_version(c->ctx_, options.max_version);
+  if (!options.cipher_list.empty() && SSL_CTX_set_cipher_list(c->ctx_, options.cipher_list.c_str()) != 1) {
+    if (error) *error = "cipher list " + options.cipher_list + " not known to OpenSSL";
+    return nullptr;
+  }
   c->ssl_ = SSL_new(c->ctx_);
   SSL_set_fd(c->ssl_, c->fd_);
   SSL_set_tlsext_host_name(c->ssl_, "localhost");

@@ -29,10 +29,12 @@ class RawConnection {
     int max_version = 0;
     int security_level = -1;  // -1: OpenSSL's default; 0 lets an old protocol be offered at all
     std::chrono::milliseconds timeout{5000};
-    std::string source_address{};  // bind to this loopback address first (e.g. 127.0.0.2); empty: any
+    std::string source_address{};    // bind to this loopback address first (e.g. 127.0.0.2); empty: any
+    std::string host = "127.0.0.1";  // or "::1"
+    std::string cipher_list{};       // TLS 1.2 suites the client offers (OpenSSL names); empty: OpenSSL's default
   };
 
-  // TCP connect to 127.0.0.1:port, then (with tls) the handshake, with no
+  // TCP connect to host:port (loopback), then (with tls) the handshake, with no
   // certificate check: these tests look at HTTP behaviour; the httplib
   // client tests verify the certificate.
   static std::unique_ptr<RawConnection> open(int port, const Options& options, std::string* error = nullptr,
