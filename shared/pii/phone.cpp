@@ -524,7 +524,7 @@ void find_phones(Text t, Hits& out) {
           u"account", u"ticket", u"serial", u"tracking", u"sendung", u"注文", u"番号",
           // product, postal and case codes
           u"isbn", u"issn", u"ean", u"upc", u"model", u"item", u"lot", u"imei", u"vin", u"plz", u"zip", u"postcode",
-          u"case", u"aktenzeichen", u"patient", u"mrn"});
+          u"case", u"aktenzeichen", u"patient", u"mrn", u"〒"});
   std::size_t i = 0;
   while (i < t.size()) {
     // "7+1 234 567 890" is arithmetic or a code: the '+' after a digit is no
