@@ -11,6 +11,7 @@ import { createClonePairs } from "./clone-pairs.js";
 import { createLayoutFixes } from "./capture-layout.js";
 import { yieldingEvery } from "./yield-slices.js";
 import { renderCopy } from "./render-copy.js";
+import { paintRootBackground } from "./root-background.js";
 import { copiedStyleProperties, createInheritedPruner } from "./copied-styles.js";
 
 // A failed or cross-origin image becomes this neutral grey box instead of failing the capture.
@@ -170,6 +171,7 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
         for (const [copy, live] of inScrolledFixed) placeAtViewportBox(copy, live, root, x, y);
         frames.layOut();
         layout.finish(root);
+        paintRootBackground(root);
       },
       // Elements scrolled inside the page (a chat log, a wide table) would be
       // drawn unscrolled, each masked element then away from its live box and
