@@ -4,7 +4,8 @@
 //
 //   node tests/corpus/run.mjs [--pages id,id] [--configs dpr1,dpr1.5,dpr2,phone] [--out build/corpus] [--images]
 //
-// --images keeps the sent PNG and Chromium's screenshot of each run in OUT/images/.
+// --images keeps the sent PNG and Chromium's screenshot of each run in OUT/images/;
+// --render OUT/corpus.json prints the tables of an earlier run again.
 //
 // Writes OUT/corpus.json (every measurement) and OUT/corpus.md (the table).
 // scripts/corpus runs all of it; tests/corpus/corpus.test.mjs runs the CI subset.
@@ -59,6 +60,22 @@ export function markdownTable(results, pages) {
   return lines.join("\n");
 }
 
+/** One row per page, the configurations side by side (docs/benchmarks.md). */
+export function pageTable(results, pages) {
+  const configs = [...new Set(results.map((r) => r.config))];
+  const head = ["page", "site", ...configs.map((c) => `${c}: hidden · site · look-alikes`), ...configs.map((c) => `fidelity ${c}`),
+    ...configs.map((c) => `open→preview ${c}`)];
+  const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => " --- ").join("|")}|`];
+  for (const def of pages) {
+    const rs = configs.map((c) => results.find((r) => r.page === def.id && r.config === c));
+    if (rs.every((r) => !r)) continue;
+    const cell = (r, f) => (!r ? "" : r.failed ? "failed" : f(r));
+    lines.push(`| ${def.id} | ${def.source} | ${rs.map((r) => cell(r, (x) => `${ratio(x.enforced.hidden, x.enforced.total)} · ${ratio(x.site.hidden, x.site.total)} · ${ratio(x.lookalikes.legible, x.lookalikes.total)}`)).join(" | ")} `
+      + `| ${rs.map((r) => cell(r, (x) => pct(x.fidelity))).join(" | ")} | ${rs.map((r) => cell(r, (x) => `${(x.openToPreviewMs / 1000).toFixed(1)} s`)).join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
+
 /** Totals per configuration. */
 export function summary(results) {
   const rows = ["| config | pages | meant to find: hidden | left to the site: hidden | look-alikes legible | fidelity min / median | open→preview median / max | longest task max | run failures |",
@@ -83,8 +100,15 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
     pages: { type: "string" }, configs: { type: "string", default: Object.keys(CONFIGS).join(",") },
     out: { type: "string", default: path.join(repoRoot, "build/corpus") },
     images: { type: "boolean", default: false },
+    render: { type: "string" },
   } });
   const all = corpusPages();
+  if (values.render) {
+    // Re-renders the tables of an earlier run's corpus.json (no browser, no server).
+    const { date, seconds, results } = JSON.parse(fs.readFileSync(values.render, "utf8"));
+    console.log(`# Page corpus run ${date} (${seconds} s)\n\n${summary(results)}\n\n${pageTable(results, all)}`);
+    process.exit(0);
+  }
   const wanted = values.pages ? new Set(values.pages.split(",")) : null;
   const pages = wanted ? all.filter((p) => wanted.has(p.id)) : all;
   const configs = values.configs.split(",");
@@ -100,7 +124,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
   fs.mkdirSync(values.out, { recursive: true });
   const meta = { date: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000), tolerance: CHANNEL_TOLERANCE, configs: Object.fromEntries(configs.map((c) => [c, CONFIGS[c]])) };
   fs.writeFileSync(path.join(values.out, "corpus.json"), JSON.stringify({ ...meta, results }, null, 1));
-  const md = `# Page corpus run ${meta.date} (${meta.seconds} s)\n\n${summary(results)}\n\n${markdownTable(results, all)}\n`;
+  const md = `# Page corpus run ${meta.date} (${meta.seconds} s)\n\n${summary(results)}\n\n${pageTable(results, all)}\n\n${markdownTable(results, all)}\n`;
   fs.writeFileSync(path.join(values.out, "corpus.md"), md);
   console.log(`\n${summary(results)}\n\nwrote ${path.join(values.out, "corpus.json")} and corpus.md`);
 }
