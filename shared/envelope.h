@@ -25,6 +25,10 @@ inline constexpr std::size_t kEnvelopeStreamHeaderBytes = 24;  // secretstream h
 inline constexpr std::size_t kEnvelopeChunkOverhead = 17;      // secretstream ABYTES
 inline constexpr std::size_t kEnvelopeMaxHeaderBytes =
     kEnvelopeFixedBytes + kMaxProjectIdLength + kEnvelopeSealedKeyBytes + kEnvelopeStreamHeaderBytes;
+// The largest envelope the format allows: the largest header, a
+// kMaxPayloadBytes payload in the smallest chunks, and every chunk's overhead.
+inline constexpr std::uint64_t kMaxEnvelopeBytes =
+    kEnvelopeMaxHeaderBytes + kMaxPayloadBytes + (kMaxPayloadBytes / kEnvelopeMinChunkBytes + 1) * kEnvelopeChunkOverhead;
 
 struct EnvelopeHeader {
   std::uint8_t version = 0;

@@ -189,13 +189,13 @@ TEST(ServerRateLimiter, TokenBucketRefillsAndSaysWhenToRetry) {
 }
 
 TEST(ServerIngest, IdempotencyKeyFormat) {
-  EXPECT_TRUE(idempotency_key_is_valid("a"));
-  EXPECT_TRUE(idempotency_key_is_valid("retry:2024-01-01T00.00_x-y"));
-  EXPECT_TRUE(idempotency_key_is_valid(std::string(128, 'k')));
-  EXPECT_FALSE(idempotency_key_is_valid(""));
-  EXPECT_FALSE(idempotency_key_is_valid(std::string(129, 'k')));
-  EXPECT_FALSE(idempotency_key_is_valid("has space"));
-  EXPECT_FALSE(idempotency_key_is_valid("crlf\r\nX-Injected: 1"));
+  EXPECT_TRUE(server::idempotency_key_is_valid("a"));
+  EXPECT_TRUE(server::idempotency_key_is_valid("retry:2024-01-01T00.00_x-y"));
+  EXPECT_TRUE(server::idempotency_key_is_valid(std::string(128, 'k')));
+  EXPECT_FALSE(server::idempotency_key_is_valid(""));
+  EXPECT_FALSE(server::idempotency_key_is_valid(std::string(129, 'k')));
+  EXPECT_FALSE(server::idempotency_key_is_valid("has space"));
+  EXPECT_FALSE(server::idempotency_key_is_valid("crlf\r\nX-Injected: 1"));
 }
 
 TEST(ServerTlsSetup, GeneratesALocalhostCertificateOnceAndReusesIt) {
@@ -587,6 +587,120 @@ TEST_F(ServerTest, DiskFullIs507AndNothingIsStored) {
   auto metrics = client()->Get("/metrics");
   ASSERT_TRUE(metrics);
   EXPECT_NE(metrics->body.find("sealshot_storage_errors_total 1"), std::string::npos);
+}
+
+// Valid reports sent in bulk: anyone can make them (the project id and public
+// key are public). Quotas refuse them from the headers alone, before a byte
+// of the body is read, with a JSON 429 (daily) or 507 (stored).
+TEST_F(ServerTest, ProjectQuotasRefuseFromTheHeaders) {
+  server::ProjectQuotas quotas;
+  quotas.daily_submissions = 2;
+  ASSERT_TRUE(storage_->set_project_quotas(project_a_.id, quotas).ok());
+  start();
+  for (int i = 0; i < 2; ++i) expect_good_request_succeeds();
+  auto res = post(project_a_.id, as_text(seal(project_a_, keys_a_)));
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 429);
+  EXPECT_EQ(error_of(res->body), "daily_submission_quota_exceeded");
+  const int retry_after = std::stoi(res->get_header_value("Retry-After", "0"));
+  EXPECT_GE(retry_after, 1);
+  EXPECT_LE(retry_after, 86'400);  // the next UTC midnight
+  EXPECT_EQ(stored_count(project_a_), 2u);
+  // Another project is not affected.
+  auto other = post(project_b_.id, as_text(seal(project_b_, keys_b_)));
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 201) << other->body;
+
+  // The answer comes from the headers: a body never sent is not waited for.
+  auto conn = raw();
+  ASSERT_TRUE(conn->send(request_head(project_a_.id, 5000)));
+  auto early = conn->read_response();
+  ASSERT_TRUE(early);
+  EXPECT_EQ(early->status, 429);
+  EXPECT_TRUE(conn->wait_closed());
+
+  // Daily bytes: what a day accepted, counted from Content-Length.
+  quotas = {};
+  quotas.daily_bytes = 10'000;
+  ASSERT_TRUE(storage_->set_project_quotas(project_b_.id, quotas).ok());
+  auto big = post(project_b_.id, as_text(seal(project_b_, keys_b_, 12'000)));
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 429);
+  EXPECT_EQ(error_of(big->body), "daily_byte_quota_exceeded");
+
+  // Stored bytes: 507 until the team deletes reports.
+  quotas = {};
+  quotas.stored_bytes = 8'000;
+  ASSERT_TRUE(storage_->set_project_quotas(project_b_.id, quotas).ok());
+  auto full = post(project_b_.id, as_text(seal(project_b_, keys_b_, 6'000)));
+  ASSERT_TRUE(full);
+  EXPECT_EQ(full->status, 507);
+  EXPECT_EQ(error_of(full->body), "stored_quota_exceeded");
+  EXPECT_EQ(stored_count(project_b_), 1u);
+
+  auto metrics = client()->Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("sealshot_quota_refusals_total{limit=\"daily_submission_quota_exceeded\"} 2"),
+            std::string::npos)
+      << metrics->body;
+  EXPECT_NE(metrics->body.find("sealshot_quota_refusals_total{limit=\"stored_quota_exceeded\"} 1"),
+            std::string::npos);
+  // The operator's log names the project and the limit, once a day each.
+  const std::string log = log_lines_.str();
+  std::size_t warnings = 0;
+  for (std::size_t at = log.find("quota_reached"); at != std::string::npos; at = log.find("quota_reached", at + 1)) {
+    ++warnings;
+  }
+  EXPECT_EQ(warnings, 3u);
+  EXPECT_NE(log.find(project_a_.id), std::string::npos);
+}
+
+// The server's default quotas apply to projects without their own, and an
+// upload still streaming holds its place: a parallel one cannot slip past.
+TEST_F(ServerTest, DefaultQuotasCountUploadsInFlight) {
+  config_.quotas.daily_submissions = 1;
+  start();
+  const std::string envelope = as_text(seal(project_a_, keys_a_, 20000));
+  auto upload = raw();
+  ASSERT_TRUE(upload->send(request_head(project_a_.id, envelope.size()) + envelope.substr(0, 1000)));
+  ASSERT_TRUE(eventually([&] { return server_->http().ingest().uploads_in_flight(project_a_.id) == 1; }));
+  auto second = post(project_a_.id, as_text(seal(project_a_, keys_a_)));
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 429) << second->body;
+  ASSERT_TRUE(upload->send(envelope.substr(1000)));
+  auto done = upload->read_response();
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, 201) << done->body;
+  auto third = post(project_a_.id, as_text(seal(project_a_, keys_a_)));
+  ASSERT_TRUE(third);
+  EXPECT_EQ(third->status, 429);
+  EXPECT_EQ(stored_count(project_a_), 1u);
+  // A project's own quota wins over the default.
+  server::ProjectQuotas own;
+  own.daily_submissions = 5;
+  ASSERT_TRUE(storage_->set_project_quotas(project_a_.id, own).ok());
+  expect_good_request_succeeds();
+}
+
+// The disk is shared with SQLite and the OS: below the floor, new reports
+// are refused (507) and nothing is written.
+TEST_F(ServerTest, FreeDiskFloorRefusesNewReportsWith507) {
+  const std::uint64_t free_now = storage_->available_bytes().value();
+  config_.limits.min_free_disk_bytes = free_now + (std::uint64_t{1} << 40);
+  start();
+  auto res = post(project_a_.id, as_text(seal(project_a_, keys_a_)));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 507);
+  EXPECT_EQ(error_of(res->body), "server_storage_low");
+  EXPECT_EQ(stored_count(project_a_), 0u);
+  auto ready = client()->Get("/readyz");  // a load balancer sends traffic elsewhere
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 503);
+  EXPECT_EQ(error_of(ready->body), "storage_full");
+  server_.reset();
+  config_.limits.min_free_disk_bytes = 0;
+  start();
+  expect_good_request_succeeds();
 }
 
 TEST_F(ServerTest, IdempotentRetryReturnsTheFirstSubmission) {

@@ -24,7 +24,6 @@
 #include "blob_log.h"
 #include "ids.h"
 #include "keys.h"
-#include "origins.h"
 #include "page_cursor.h"
 #include "schema.h"
 #include "sqlite_db.h"
@@ -67,7 +66,7 @@ Result<CommitResult> submit_once(Storage& storage, const std::string& project_id
   Result<std::unique_ptr<SubmissionWriter>> writer = storage.begin_submission(project_id);
   if (!writer.ok()) return writer.status();
   if (Status s = writer.value()->write(body); !s.ok()) return s;
-  return writer.value()->commit("");
+  return writer.value()->commit();
 }
 
 class StorageTest : public ::testing::Test {
@@ -108,7 +107,7 @@ class StorageTest : public ::testing::Test {
 
   Result<CommitResult> submit(Storage& storage, const std::string& project_id, const std::vector<std::uint8_t>& body,
                               std::string_view key = "") {
-    Result<std::unique_ptr<SubmissionWriter>> writer = storage.begin_submission(project_id);
+    Result<std::unique_ptr<SubmissionWriter>> writer = storage.begin_submission(project_id, key);
     if (!writer.ok()) return writer.status();
     // In uneven pieces, as an HTTP body arrives.
     for (std::size_t done = 0; done < body.size();) {
@@ -116,7 +115,7 @@ class StorageTest : public ::testing::Test {
       if (Status s = writer.value()->write({body.data() + done, n}); !s.ok()) return s;
       done += n;
     }
-    return writer.value()->commit(key);
+    return writer.value()->commit();
   }
   Result<CommitResult> submit(const std::string& project_id, const std::vector<std::uint8_t>& body,
                               std::string_view key = "") {
@@ -288,7 +287,9 @@ TEST_F(StorageTest, ProjectInputIsValidated) {
   EXPECT_EQ(storage_->get_project("../etc").code(), ErrorCode::not_found);
   EXPECT_EQ(storage_->set_project_origins("prj_aaaaaaaaaaaaaaaaaaaaaaaaaa", {"https://a.example"}).code(),
             ErrorCode::not_found);
-  EXPECT_EQ(storage_->begin_submission("prj_aaaaaaaaaaaaaaaaaaaaaaaaaa").code(), ErrorCode::not_found);
+  // A well-formed id of no project: the commit's transaction finds it gone.
+  EXPECT_EQ(submit_once(*storage_, "prj_aaaaaaaaaaaaaaaaaaaaaaaaaa", {1, 2, 3}).code(), ErrorCode::not_found);
+  EXPECT_EQ(storage_->begin_submission("../etc").code(), ErrorCode::not_found);
 }
 
 // --- submissions -----------------------------------------------------------------
@@ -324,8 +325,8 @@ TEST_F(StorageTest, CommitMakesTheEnvelopeReadableAndLeavesNoStagingFile) {
   // Empty body and a second commit on the same writer.
   Result<std::unique_ptr<SubmissionWriter>> w = storage_->begin_submission(p.id);
   ASSERT_TRUE(w.ok());
-  ASSERT_TRUE(w.value()->commit("").ok());
-  EXPECT_EQ(w.value()->commit("").code(), ErrorCode::invalid_argument);
+  ASSERT_TRUE(w.value()->commit().ok());
+  EXPECT_EQ(w.value()->commit().code(), ErrorCode::invalid_argument);
   EXPECT_EQ(w.value()->write(body).code(), ErrorCode::invalid_argument);
 }
 
@@ -537,6 +538,97 @@ TEST_F(StorageTest, PurgeDeletesRowsAndEnvelopesPastEachProjectsRetention) {
   EXPECT_TRUE(storage_->get_submission(kept.id, old_b).ok());
 }
 
+// --- quotas and usage --------------------------------------------------------------
+
+// What schema version 3 added, taken away again: turns a database into the
+// version 2 that servers before quotas wrote.
+constexpr const char* kUndoVersion3 =
+    "DROP TRIGGER submissions_count_in; DROP TRIGGER submissions_count_out; "
+    "DROP TABLE project_usage; DROP TABLE project_daily_usage; "
+    "ALTER TABLE projects DROP COLUMN quota_daily_submissions; "
+    "ALTER TABLE projects DROP COLUMN quota_daily_bytes; "
+    "ALTER TABLE projects DROP COLUMN quota_stored_bytes; PRAGMA user_version=2; ";
+
+
+TEST_F(StorageTest, UsageCountsWhatIsStoredAndWhatEachUtcDayAccepted) {
+  const Project p = make_project("A", 1), other = make_project("B");
+  clock_ms_ = 20'000 * kMillisPerDay + 1000;  // early on a UTC day
+  const std::int64_t day1 = clock_ms_.load();
+  const std::string first = submit(p.id, bytes_of(1000, 1)).value().submission.id;
+  ASSERT_TRUE(submit(p.id, bytes_of(2000, 2)).ok());
+  ASSERT_TRUE(submit(other.id, bytes_of(7, 3)).ok());
+  ProjectUsage u = storage_->get_project_usage(p.id, day1).value();
+  EXPECT_EQ(u.stored_submissions, 2u);
+  EXPECT_EQ(u.stored_bytes, 3000u);
+  EXPECT_EQ(u.day_submissions, 2u);
+  EXPECT_EQ(u.day_bytes, 3000u);
+  // A retry answered from the first report counts nothing.
+  ASSERT_TRUE(submit(p.id, bytes_of(500, 4), "key").value().created);
+  ASSERT_FALSE(submit(p.id, bytes_of(500, 4), "key").value().created);
+  EXPECT_EQ(storage_->get_project_usage(p.id, day1).value().day_submissions, 3u);
+
+  // The next UTC day starts from zero; stored totals carry on.
+  clock_ms_ += kMillisPerDay;
+  const std::int64_t day2 = clock_ms_.load();
+  ASSERT_TRUE(submit(p.id, bytes_of(400, 5)).ok());
+  u = storage_->get_project_usage(p.id, day2).value();
+  EXPECT_EQ(u.day_submissions, 1u);
+  EXPECT_EQ(u.day_bytes, 400u);
+  EXPECT_EQ(u.stored_submissions, 4u);
+  EXPECT_EQ(u.stored_bytes, 3900u);
+  EXPECT_EQ(storage_->get_project_usage(p.id, day1).value().day_submissions, 3u);
+
+  // Deleting and purging free stored bytes; what a day accepted stays.
+  ASSERT_TRUE(storage_->delete_submission(p.id, first).ok());
+  EXPECT_EQ(storage_->get_project_usage(p.id, day2).value().stored_bytes, 2900u);
+  EXPECT_EQ(storage_->purge_expired(day2 + kMillisPerDay).value(), 2u);  // day 1's two remaining reports
+  u = storage_->get_project_usage(p.id, day2).value();
+  EXPECT_EQ(u.stored_submissions, 1u);
+  EXPECT_EQ(u.stored_bytes, 400u);
+  EXPECT_EQ(u.day_submissions, 1u);
+  EXPECT_EQ(storage_->get_project_usage(other.id, day1).value().stored_bytes, 7u);  // per project
+  // A project with nothing yet, and ids of no project.
+  const Project empty = make_project("C");
+  EXPECT_EQ(storage_->get_project_usage(empty.id, day2).value().stored_bytes, 0u);
+  EXPECT_EQ(storage_->get_project_usage("../etc", day2).code(), ErrorCode::not_found);
+}
+
+TEST_F(StorageTest, QuotasAreStoredPerProject) {
+  const Project p = make_project();
+  EXPECT_EQ(p.quotas.daily_submissions, 0u);  // 0: the server's default
+  ProjectQuotas q;
+  q.daily_submissions = 5;
+  q.daily_bytes = 6'000'000;
+  q.stored_bytes = 7'000'000'000;
+  ASSERT_TRUE(storage_->set_project_quotas(p.id, q).ok());
+  const Project read = storage_->get_project(p.id).value();
+  EXPECT_EQ(read.quotas.daily_submissions, 5u);
+  EXPECT_EQ(read.quotas.daily_bytes, 6'000'000u);
+  EXPECT_EQ(read.quotas.stored_bytes, 7'000'000'000u);
+  EXPECT_EQ(storage_->list_projects().value().front().quotas.stored_bytes, 7'000'000'000u);
+  EXPECT_EQ(storage_->set_project_quotas("prj_aaaaaaaaaaaaaaaaaaaaaaaaaa", q).code(), ErrorCode::not_found);
+  q.daily_bytes = UINT64_MAX;
+  EXPECT_EQ(storage_->set_project_quotas(p.id, q).code(), ErrorCode::invalid_argument);
+  EXPECT_GT(storage_->available_bytes().value(), 0u);
+}
+
+// Servers before quotas wrote schema version 2: opening one counts what it
+// already holds, so quotas apply to old reports too.
+TEST_F(StorageTest, AVersion2DatabaseGetsItsUsageCountedOnUpgrade) {
+  const Project p = make_project();
+  clock_ms_ = 20'000 * kMillisPerDay;
+  ASSERT_TRUE(submit(p.id, bytes_of(1000, 1)).ok());
+  ASSERT_TRUE(submit(p.id, bytes_of(3000, 2)).ok());
+  storage_.reset();
+  sql(kUndoVersion3);
+  reopen();
+  const ProjectUsage u = storage_->get_project_usage(p.id, clock_ms_.load()).value();
+  EXPECT_EQ(u.stored_submissions, 2u);
+  EXPECT_EQ(u.stored_bytes, 4000u);
+  EXPECT_EQ(u.day_submissions, 2u);
+  EXPECT_EQ(storage_->get_project(p.id).value().quotas.daily_bytes, 0u);
+}
+
 // --- crash consistency -----------------------------------------------------------
 
 TEST_F(StorageTest, RepairRemovesEveryCrashLeftoverAndKeepsTheRest) {
@@ -601,7 +693,7 @@ TEST_F(StorageTest, AVersion1DirectoryIsUpgradedWithoutLosingAReport) {
   }
   std::ofstream(dir_ + "/blobs/" + p.id + "/" + submission_id_generate() + ".env") << "orphan of a crash";
   std::ofstream(dir_ + "/staging/" + submission_id_generate() + ".part") << "half an upload";
-  sql("DROP TABLE envelopes; PRAGMA user_version=1");
+  sql(std::string(kUndoVersion3) + "DROP TABLE envelopes; PRAGMA user_version=1");
   fs::remove_all(dir_ + "/segments");
 
   reopen();
@@ -633,7 +725,7 @@ TEST_F(StorageTest, RepairNeverTakesAnUploadInProgressForALeftover) {
   ASSERT_TRUE(writer.value()->write(body).ok());
   const ConsistencyReport report = storage_->check_and_repair().value();
   EXPECT_EQ(report.staging_files_removed + report.blob_bytes_released, 0u);
-  Result<CommitResult> committed = writer.value()->commit("");
+  Result<CommitResult> committed = writer.value()->commit();
   ASSERT_TRUE(committed.ok()) << committed.message();
   EXPECT_EQ(storage_->read_envelope(p.id, committed.value().submission.id).value(), body);
 }
@@ -651,7 +743,7 @@ TEST_F(StorageTest, RepairRefusesWhileAnotherProcessWritesToTheDirectory) {
   Result<ConsistencyReport> report = storage_->check_and_repair();
   EXPECT_EQ(report.code(), ErrorCode::storage_error);
   EXPECT_NE(report.message().find("must run alone"), std::string::npos) << report.message();
-  ASSERT_TRUE(writer.value()->commit("").ok());  // the other writer is unharmed
+  ASSERT_TRUE(writer.value()->commit().ok());  // the other writer is unharmed
   writer.value().reset();
   other.reset();
   EXPECT_TRUE(storage_->check_and_repair().ok());
@@ -765,7 +857,7 @@ TEST(StorageDiskFull, ARealFullFileSystemGivesStorageFull) {
     Result<std::unique_ptr<SubmissionWriter>> w = storage->begin_submission(p.id);
     ASSERT_TRUE(w.ok());
     Status s = w.value()->write(big);
-    Result<CommitResult> r = s.ok() ? w.value()->commit("") : Result<CommitResult>(s);
+    Result<CommitResult> r = s.ok() ? w.value()->commit() : Result<CommitResult>(s);
     EXPECT_EQ(r.code(), ErrorCode::storage_full) << r.message();
     w.value().reset();
     // Space is given back and small reports still go through.
@@ -773,7 +865,7 @@ TEST(StorageDiskFull, ARealFullFileSystemGivesStorageFull) {
     Result<std::unique_ptr<SubmissionWriter>> w2 = storage->begin_submission(p.id);
     ASSERT_TRUE(w2.ok());
     ASSERT_TRUE(w2.value()->write(small).ok());
-    EXPECT_TRUE(w2.value()->commit("").ok());
+    EXPECT_TRUE(w2.value()->commit().ok());
     w2.value().reset();
 
     // Now fill the disk to the last block: SQLite itself hits ENOSPC (in
@@ -960,7 +1052,7 @@ double commits_per_second(const std::string& dir, std::size_t max_batch, int thr
     pool.emplace_back([&] {
       for (int i = 0; i < per_thread; ++i) {
         Result<std::unique_ptr<SubmissionWriter>> w = storage->begin_submission(p.id);
-        if (!w.ok() || !w.value()->write(body).ok() || !w.value()->commit("").ok()) ++failures;
+        if (!w.ok() || !w.value()->write(body).ok() || !w.value()->commit().ok()) ++failures;
       }
     });
   }

@@ -1,15 +1,15 @@
 #include "admin_commands.h"
 
+#include <chrono>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "admin_support.h"
-#include "backup.h"
 #include "cli_error.h"
 #include "envelope.h"
 #include "file_io.h"
 #include "keys.h"
-#include "origins.h"
 #include "report_open.h"
 #include "snippet.h"
 
@@ -43,7 +43,7 @@ void project_create(const CreateOptions& o) {
 
   std::unique_ptr<Storage> storage = open_storage(o.data_dir, DataDir::create);
   KeyPair pair = take(keypair_generate());
-  server::NewProject input{o.name, key_to_text(pair.public_key), o.origins, o.max_body_bytes, o.retention_days};
+  server::NewProject input{o.name, key_to_text(pair.public_key), o.origins, o.max_body_bytes, o.retention_days, {}};
   // The secret key first: a project whose key was lost could never be read.
   check(write_secret_file(o.secret_key_out,
                           "# Sealshot project secret key: opens this project's reports. Keep it private.\n" +
@@ -115,6 +115,48 @@ void project_set_origins(const std::string& data_dir, const std::string& project
   std::unique_ptr<Storage> storage = open_storage(data_dir, DataDir::must_exist);
   check(storage->set_project_origins(project_id, origins));
   for (const std::string& origin : take(storage->get_project(project_id)).allowed_origins) std::cout << origin << "\n";
+}
+
+struct QuotaOptions {
+  std::string data_dir, project;
+  std::optional<std::uint64_t> daily_submissions, daily_bytes, stored_bytes;
+  bool json = false;
+};
+
+// Unset options keep their value; 0 returns a quota to the server's default.
+void project_set_quota(const QuotaOptions& o) {
+  std::unique_ptr<Storage> storage = open_storage(o.data_dir, DataDir::must_exist);
+  server::ProjectQuotas quotas = take(storage->get_project(o.project)).quotas;
+  if (o.daily_submissions) quotas.daily_submissions = *o.daily_submissions;
+  if (o.daily_bytes) quotas.daily_bytes = *o.daily_bytes;
+  if (o.stored_bytes) quotas.stored_bytes = *o.stored_bytes;
+  check(storage->set_project_quotas(o.project, quotas));
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  const server::ProjectUsage usage = take(storage->get_project_usage(o.project, now_ms));
+  if (o.json) {
+    const nlohmann::json out{{"project", o.project},
+                             {"quotas",
+                              {{"daily_submissions", quotas.daily_submissions},
+                               {"daily_bytes", quotas.daily_bytes},
+                               {"stored_bytes", quotas.stored_bytes}}},
+                             {"usage",
+                              {{"today_submissions", usage.day_submissions},
+                               {"today_bytes", usage.day_bytes},
+                               {"stored_submissions", usage.stored_submissions},
+                               {"stored_bytes", usage.stored_bytes}}}};
+    std::cout << out.dump(2) << "\n";
+    return;
+  }
+  const auto shown = [](std::uint64_t value, bool bytes) {
+    if (value == 0) return std::string("server default");
+    return bytes ? format_bytes(value) : std::to_string(value);
+  };
+  print_table({{"LIMIT", "QUOTA", "USED"},
+               {"reports per day (UTC)", shown(quotas.daily_submissions, false), std::to_string(usage.day_submissions)},
+               {"bytes per day (UTC)", shown(quotas.daily_bytes, true), format_bytes(usage.day_bytes)},
+               {"bytes stored", shown(quotas.stored_bytes, true), format_bytes(usage.stored_bytes)}});
 }
 
 // --- submissions ------------------------------------------------------------------
@@ -206,7 +248,7 @@ void submissions_import(const std::string& data_dir, const std::string& project_
     }
     std::unique_ptr<server::SubmissionWriter> writer = take(storage->begin_submission(project.id));
     check(writer->write(envelope));
-    const server::CommitResult result = take(writer->commit(""));
+    const server::CommitResult result = take(writer->commit());
     std::cout << result.submission.id << "\n";
   }
 }
@@ -272,6 +314,20 @@ void register_admin_commands(CLI::App& app) {
   set_origins->add_option("--project", *so_project, "Project id")->required();
   set_origins->add_option("--origin", *so_origins, "Allowed origin (repeatable)")->required();
   set_origins->callback([=] { project_set_origins(*so_dir, *so_project, *so_origins); });
+
+  auto* set_quota = project->add_subcommand(
+      "set-quota", "Set a project's quotas (unset ones are kept; 0 means the server's default) and show its usage.");
+  auto qo = std::make_shared<QuotaOptions>();
+  add_data_dir_option(set_quota, qo->data_dir);
+  set_quota->add_option("--project", qo->project, "Project id")->required();
+  set_quota->add_option("--daily-submissions", qo->daily_submissions, "Reports accepted per UTC day");
+  // Sizes take a unit: 500MB, 2GiB (KB = 1024 bytes), or plain bytes.
+  set_quota->add_option("--daily-bytes", qo->daily_bytes, "Envelope bytes accepted per UTC day")
+      ->transform(CLI::AsSizeValue(false));
+  set_quota->add_option("--stored-bytes", qo->stored_bytes, "Envelope bytes the project may hold")
+      ->transform(CLI::AsSizeValue(false));
+  set_quota->add_flag("--json", qo->json, "Print JSON");
+  set_quota->callback([qo] { project_set_quota(*qo); });
 
   // submissions list | get | set-status | delete | import
   auto* submissions = app.add_subcommand("submissions", "List, fetch, open and delete stored reports.");

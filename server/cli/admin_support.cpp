@@ -56,6 +56,11 @@ nlohmann::json project_to_json(const server::Project& p) {
           {"allowed_origins", p.allowed_origins},
           {"max_body_bytes", p.max_body_bytes},
           {"retention_days", p.retention_days},
+          // 0: the server's default (sealshot-server --quota-*)
+          {"quotas",
+           {{"daily_submissions", p.quotas.daily_submissions},
+            {"daily_bytes", p.quotas.daily_bytes},
+            {"stored_bytes", p.quotas.stored_bytes}}},
           {"created_at", format_utc(p.created_at_ms)},
           {"created_at_ms", p.created_at_ms}};
 }

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "storage.h"
+#include "storage/storage.h"
 
 namespace sealshot::cli {
 

@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "cli_error.h"
-#include "origins.h"
+#include "storage/storage.h"
 #include "widget_files.h"
 
 namespace sealshot::cli {

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "storage.h"
+#include "storage/storage.h"
 
 namespace sealshot::cli {
 

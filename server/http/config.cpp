@@ -135,7 +135,7 @@ ConfigOutcome parse_server_config(int argc, const char* const* argv) {
                "count loopback clients against --max-connections-per-ip too (they are exempt by default)")
       ->envname("SEALSHOT_CAP_LOOPBACK_CONNECTIONS");
   setting(app, "--min-free-disk-bytes", l.min_free_disk_bytes,
-          "free space the data directory keeps: at or below it /readyz answers 503 storage_full")
+          "free space the data directory keeps: uploads that would go below it get 507, and /readyz 503")
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 50));
   setting(app, "--rate-ip-per-minute", r.per_ip_per_minute, "submissions per client address (0: off)")
       ->check(CLI::Range(0.0, 1e9));
@@ -143,6 +143,14 @@ ConfigOutcome parse_server_config(int argc, const char* const* argv) {
   setting(app, "--rate-project-per-minute", r.per_project_per_minute, "submissions per project (0: off)")
       ->check(CLI::Range(0.0, 1e9));
   setting(app, "--rate-project-burst", r.per_project_burst, "burst per project")->check(CLI::Range(1.0, 1e9));
+  QuotaLimits& q = c.quotas;
+  setting(app, "--quota-daily-submissions", q.daily_submissions,
+          "reports a project may send per UTC day, unless it has its own quota")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  setting(app, "--quota-daily-bytes", q.daily_bytes, "envelope bytes a project may send per UTC day")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 60));
+  setting(app, "--quota-stored-bytes", q.stored_bytes, "envelope bytes a project may hold")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 60));
 
   try {
     app.parse(argc, argv);

@@ -25,6 +25,7 @@ struct ServerConfig {
   std::chrono::seconds purge_interval{3600};
   ServerLimits limits;
   RateLimits rate_limits;
+  QuotaLimits quotas;
 };
 
 // What parsing decided: run with `config`, or exit with `exit_code` after

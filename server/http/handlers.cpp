@@ -34,11 +34,45 @@ void refuse_storage(Services& services, httplib::Response& res, const Status& st
   if (body_unread) close_connection_after(res);
 }
 
-bool is_octet_stream(const std::string& content_type) {
-  std::string media = content_type.substr(0, content_type.find(';'));
-  media.erase(std::remove_if(media.begin(), media.end(), [](unsigned char c) { return std::isspace(c); }), media.end());
-  std::transform(media.begin(), media.end(), media.begin(), [](unsigned char c) { return std::tolower(c); });
-  return media == "application/octet-stream";
+int status_for(IngestRefusal::Kind kind) {
+  using Kind = IngestRefusal::Kind;
+  switch (kind) {
+    case Kind::not_found:
+      return 404;
+    case Kind::media_type:
+      return 415;
+    case Kind::too_large:
+      return 413;
+    case Kind::daily_quota:
+      return 429;
+    case Kind::storage_quota:
+    case Kind::disk_floor:
+      return 507;
+    case Kind::bad_request:
+    case Kind::storage:
+      break;
+  }
+  return 400;
+}
+
+// Every refusal of admit() comes before the body is read: the connection closes.
+void refuse_admission(Services& services, httplib::Response& res, const IngestRefusal& refusal) {
+  using Kind = IngestRefusal::Kind;
+  if (refusal.kind == Kind::storage) {
+    refuse_storage(services, res, refusal.storage_status, true);
+    return;
+  }
+  if (refusal.kind == Kind::daily_quota || refusal.kind == Kind::storage_quota || refusal.kind == Kind::disk_floor) {
+    // Which project hit which limit: the request log line carries both
+    // (project id and error code); the metric counts them.
+    services.metrics.add_quota_refusal(refusal.code);
+    const std::string& project = current_request().project_id;
+    if (services.ingest.first_refusal_today(project, refusal.code)) {
+      services.log.warn("quota_reached", {{"project", project}, {"limit", refusal.code}});
+    }
+  }
+  if (refusal.kind == Kind::daily_quota) res.set_header("Retry-After", std::to_string(refusal.retry_after_seconds));
+  refuse_unread(res, status_for(refusal.kind), refusal.code, refusal.message);
 }
 
 // Project lookup shared by the preflight and the upload (`body_pending`:
@@ -118,11 +152,6 @@ void handle_ingest_preflight(Services& services, const httplib::Request& req, ht
 void handle_ingest(Services& services, const httplib::Request& req, httplib::Response& res,
                    const httplib::ContentReader& read_body) {
   RequestContext& context = current_request();
-  const std::string& project_id = req.path_params.at("project");
-  if (!project_id_is_valid(project_id)) {
-    refuse_unread(res, 404, "project_not_found", "No project with this id accepts submissions here.");
-    return;
-  }
   // Per client first: it is the cheapest check and protects storage.
   const RateDecision per_ip = services.ip_limiter.take(client_group_key(context.client_address));
   if (!per_ip.allowed) {
@@ -142,29 +171,21 @@ void handle_ingest(Services& services, const httplib::Request& req, httplib::Res
     refuse_rate_limited(res, per_project, "This project receives too many submissions; retry later.");
     return;
   }
-  if (!is_octet_stream(req.get_header_value("Content-Type"))) {
-    refuse_unread(res, 415, "unsupported_media_type", "The body must be an envelope sent as application/octet-stream.");
+  IngestRequest request;
+  const std::string content_type = req.get_header_value("Content-Type");
+  const std::string idempotency_key = req.get_header_value("Idempotency-Key");
+  request.content_type = content_type;
+  request.content_length = context.content_length;  // the pre-routing check made it one well-formed value
+  request.idempotency_key_count = req.get_header_value_count("Idempotency-Key");
+  request.idempotency_key = idempotency_key;
+  IngestService::Admission admission = services.ingest.admit(*project, request);
+  if (admission.refusal) {
+    refuse_admission(services, res, *admission.refusal);
     return;
   }
-  std::string idempotency_key;
-  if (req.has_header("Idempotency-Key")) {
-    idempotency_key = req.get_header_value("Idempotency-Key");
-    if (req.get_header_value_count("Idempotency-Key") > 1 || !idempotency_key_is_valid(idempotency_key)) {
-      refuse_unread(res, 400, "bad_idempotency_key", "Idempotency-Key must be 1 to 128 characters of [A-Za-z0-9_.:-].");
-      return;
-    }
-  }
-  // The pre-routing check guaranteed one well-formed Content-Length.
-  const std::uint64_t declared = std::stoull(req.get_header_value("Content-Length"));
-  const std::uint64_t limit = services.ingest.body_limit(*project);
-  if (declared > limit) {
-    refuse_unread(res, 413, "body_too_large",
-                  "The body is " + std::to_string(declared) + " bytes; this project accepts at most " +
-                      std::to_string(limit) + ".");
-    return;
-  }
+  EnvelopeUpload& upload = *admission.upload;
+  const std::uint64_t declared = upload.declared_length();
 
-  EnvelopeUpload upload(services.storage, project_id, declared);
   const auto deadline = context.start + services.limits.body_timeout;
   Status failure;
   bool timed_out = false;
@@ -193,7 +214,7 @@ void handle_ingest(Services& services, const httplib::Request& req, httplib::Res
     return;
   }
 
-  auto committed = upload.finish(idempotency_key);
+  auto committed = upload.finish();
   if (!committed.ok()) {
     refuse_storage(services, res, committed.status(), false);
     return;

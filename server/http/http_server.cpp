@@ -61,7 +61,7 @@ HttpServer::HttpServer(const ServerConfig& config, server::Storage& storage, Jso
       metrics_(queue_stats_),
       clients_(config.trusted_proxies),
       connection_limit_(config.limits.max_connections_per_ip, clients_, config.limits.connection_cap_exempts_loopback),
-      ingest_(storage, config_.limits),
+      ingest_(storage, config_.limits, config_.quotas),
       ip_limiter_(config.rate_limits.per_ip_per_minute, config.rate_limits.per_ip_burst,
                   config.rate_limits.max_tracked_keys),
       project_limiter_(config.rate_limits.per_project_per_minute, config.rate_limits.per_project_burst,
@@ -206,6 +206,7 @@ httplib::Server::HandlerResponse HttpServer::pre_route(const httplib::Request& r
     }
     length = *parsed;
   }
+  request.content_length = length;
   if (route.kind != RouteMatch::Kind::found) {
     if (route.kind == RouteMatch::Kind::method_not_allowed) {
       res.set_header("Allow", route.allow);

@@ -52,6 +52,7 @@ class HttpServer {
 
   [[nodiscard]] const QueueStats& queue_stats() const { return queue_stats_; }
   [[nodiscard]] Metrics& metrics() { return metrics_; }
+  [[nodiscard]] IngestService& ingest() { return ingest_; }
   [[nodiscard]] bool is_tls() const { return tls_; }
 
  private:

@@ -20,12 +20,9 @@ inline constexpr std::size_t kMaxHeaderLineBytes = CPPHTTPLIB_HEADER_MAX_LENGTH;
 inline constexpr std::size_t kMaxRequestUriBytes = CPPHTTPLIB_REQUEST_URI_MAX_LENGTH;
 inline constexpr int kListenBacklog = CPPHTTPLIB_LISTEN_BACKLOG;
 
-// The largest envelope the format allows (256 MiB payload). No project limit
-// can go above it; it is also cpp-httplib's own payload ceiling, which the
-// ingest handler never reaches because it checks the project limit first.
-inline constexpr std::uint64_t kMaxEnvelopeBytes =
-    kEnvelopeMaxHeaderBytes + kMaxPayloadBytes +
-    (kMaxPayloadBytes / kEnvelopeMinChunkBytes + 1) * kEnvelopeChunkOverhead;
+// kMaxEnvelopeBytes (envelope.h), the format's largest envelope, caps every
+// project's body limit; it is also cpp-httplib's own payload ceiling, which
+// the ingest handler never reaches because it checks the project limit first.
 
 struct ServerLimits {
   // Body size for projects whose Project::max_body_bytes is 0.
@@ -75,11 +72,24 @@ struct ServerLimits {
   std::chrono::milliseconds linger_timeout{2000};
   std::uint64_t linger_max_bytes = std::uint64_t{4} << 20;
 
-  // Free space the data directory's file system keeps: at or below it,
-  // /readyz answers 503 storage_full so a load balancer stops sending
-  // reports before the disk is so full that uploads fail (507) and SQLite
-  // and the system's own logs starve.
+  // Free space the data directory's file system keeps: an upload that would
+  // take it below this is refused (507 server_storage_low, from its
+  // Content-Length), and at or below it /readyz answers 503 storage_full so
+  // a load balancer stops sending reports, before SQLite and the system's
+  // own logs starve.
   std::uint64_t min_free_disk_bytes = std::uint64_t{1} << 30;
+};
+
+// Per-project quotas against valid reports sent in bulk (the project id and
+// public key are in every page that embeds the widget). The server-wide
+// floor of free disk space is ServerLimits::min_free_disk_bytes. Reports measured 50 KB-1.5 MB
+// (docs/benchmarks.md); a busy site receives tens a day. Defaults leave a
+// real site 10-100x headroom while one project can fill at most 1 GiB a day
+// and 20 GiB in all. A project's own value (sealshot project quota) wins.
+struct QuotaLimits {
+  std::uint64_t daily_submissions = 1000;
+  std::uint64_t daily_bytes = std::uint64_t{1} << 30;
+  std::uint64_t stored_bytes = std::uint64_t{20} << 30;
 };
 
 // Token buckets (rate_limiter.h). A rate of 0 disables that limiter.

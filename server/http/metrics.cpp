@@ -58,6 +58,11 @@ std::string Metrics::render_prometheus() const {
          "Submissions stored (created) or answered from an earlier idempotent request (replayed).");
   out << "sealshot_submissions_total{result=\"created\"} " << submissions_created_.load() << "\n"
       << "sealshot_submissions_total{result=\"replayed\"} " << submissions_replayed_.load() << "\n";
+  family("sealshot_quota_refusals_total", "counter",
+         "Reports refused by a project quota or the free-disk floor, by limit (the log names the project).");
+  for (const auto& [limit, count] : quota_refusals_) {
+    out << "sealshot_quota_refusals_total{limit=\"" << limit << "\"} " << count << "\n";
+  }
   single("sealshot_tls_handshake_failures_total", "counter", "TLS handshakes that failed (old protocol, bad client).",
          tls_handshake_failures_.load());
   single("sealshot_http_connections_refused_total", "counter",

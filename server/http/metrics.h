@@ -25,6 +25,11 @@ class Metrics {
   void add_tls_handshake_failure() { tls_handshake_failures_.fetch_add(1); }
   void add_connection_refused() { connections_refused_.fetch_add(1); }
   void add_slow_client(bool in_handshake) { (in_handshake ? slow_handshakes_ : slow_headers_).fetch_add(1); }
+  // `limit`: the refusal's error code (a fixed set: ingest_service.cpp).
+  void add_quota_refusal(const std::string& limit) {
+    std::lock_guard lock(mutex_);
+    ++quota_refusals_[limit];
+  }
   void add_submission(bool created) { (created ? submissions_created_ : submissions_replayed_).fetch_add(1); }
   void set_draining(bool draining) { draining_.store(draining); }
 
@@ -43,6 +48,7 @@ class Metrics {
   mutable std::mutex mutex_;
   std::map<std::pair<std::string, int>, std::uint64_t> requests_;
   std::map<std::string, Histogram> latency_;
+  std::map<std::string, std::uint64_t> quota_refusals_;
   std::uint64_t bytes_in_ = 0;
   std::atomic<std::uint64_t> storage_errors_{0};
   std::atomic<std::uint64_t> tls_handshake_failures_{0};

@@ -23,6 +23,7 @@ struct RequestContext {
   std::string client_tag;      // keyed hash of the client address (logging.h): what logs show
   std::string submission_id;
   std::string error_code;
+  std::uint64_t content_length = 0;  // parsed once by pre-routing (0 when absent)
   std::uint64_t bytes_in = 0;     // body bytes received
   int status = 0;                 // 0: no request was read (idle connection closed)
   bool close_connection = false;  // answered before the body was read: close, lingering

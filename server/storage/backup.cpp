@@ -259,8 +259,12 @@ Result<BackupManifest> backup_verify(const std::string& backup_dir) {
   }
   Result<int> version = schema_version(db);
   if (!version.ok()) return version.status();
-  const int expected_version = manifest.value().format_version == 1 ? 1 : kSchemaVersion;
-  if (version.value() != expected_version) {
+  // Format 2 backups hold a database of schema 2 or later; opening the
+  // restored directory migrates it like any older data directory.
+  const bool version_fits = manifest.value().format_version == 1
+                                ? version.value() == 1
+                                : version.value() >= 2 && version.value() <= kSchemaVersion;
+  if (!version_fits) {
     return damaged(backup_dir, "its schema version " + std::to_string(version.value()) +
                                    " does not match backup format " +
                                    std::to_string(manifest.value().format_version));

@@ -1,4 +1,4 @@
-#include "origins.h"
+#include "storage.h"
 
 #include <algorithm>
 #include <cctype>

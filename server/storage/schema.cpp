@@ -71,6 +71,50 @@ CREATE INDEX envelopes_by_segment ON envelopes (segment, byte_offset);
 -- report (at worst one duplicate) instead of being refused as a conflict.
 DELETE FROM idempotency_keys;
 )sql",
+    // 3: per-project quotas (0: the server's default) and the usage they are
+    // checked against. Triggers keep the usage tables right on every path
+    // that adds or removes a submission row (ingest, delete, retention,
+    // repair, backup pruning, version 1 import), so no caller can forget.
+    // Daily usage counts what was accepted that UTC day, deletions included.
+    R"sql(
+ALTER TABLE projects ADD COLUMN quota_daily_submissions INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE projects ADD COLUMN quota_daily_bytes       INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE projects ADD COLUMN quota_stored_bytes      INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE project_usage (
+  project_id         TEXT    NOT NULL PRIMARY KEY,
+  stored_submissions INTEGER NOT NULL,
+  stored_bytes       INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE project_daily_usage (
+  project_id  TEXT    NOT NULL,
+  day         INTEGER NOT NULL,     -- days since 1970-01-01 (UTC)
+  submissions INTEGER NOT NULL,
+  bytes       INTEGER NOT NULL,
+  PRIMARY KEY (project_id, day)
+) WITHOUT ROWID;
+
+INSERT INTO project_usage (project_id, stored_submissions, stored_bytes)
+  SELECT project_id, count(*), sum(size_bytes) FROM submissions GROUP BY project_id;
+INSERT INTO project_daily_usage (project_id, day, submissions, bytes)
+  SELECT project_id, created_at_ms / 86400000, count(*), sum(size_bytes) FROM submissions GROUP BY 1, 2;
+
+CREATE TRIGGER submissions_count_in AFTER INSERT ON submissions BEGIN
+  INSERT INTO project_usage (project_id, stored_submissions, stored_bytes)
+    VALUES (NEW.project_id, 1, NEW.size_bytes)
+    ON CONFLICT (project_id) DO UPDATE SET stored_submissions = stored_submissions + 1,
+                                           stored_bytes = stored_bytes + NEW.size_bytes;
+  INSERT INTO project_daily_usage (project_id, day, submissions, bytes)
+    VALUES (NEW.project_id, NEW.created_at_ms / 86400000, 1, NEW.size_bytes)
+    ON CONFLICT (project_id, day) DO UPDATE SET submissions = submissions + 1, bytes = bytes + NEW.size_bytes;
+END;
+
+CREATE TRIGGER submissions_count_out AFTER DELETE ON submissions BEGIN
+  UPDATE project_usage SET stored_submissions = stored_submissions - 1, stored_bytes = stored_bytes - OLD.size_bytes
+    WHERE project_id = OLD.project_id;
+END;
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration step per schema version");
 

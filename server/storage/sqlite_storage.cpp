@@ -9,7 +9,7 @@
 #include "ids.h"
 #include "legacy_blobs.h"
 #include "keys.h"
-#include "origins.h"
+#include "storage.h"
 #include "page_cursor.h"
 #include "schema.h"
 
@@ -45,11 +45,22 @@ Project project_from_row(const sqlite::Statement& row) {
   p.max_body_bytes = std::uint64_t(row.column_int(3));
   p.retention_days = std::uint32_t(row.column_int(4));
   p.created_at_ms = row.column_int(5);
+  p.quotas.daily_submissions = std::uint64_t(row.column_int(6));
+  p.quotas.daily_bytes = std::uint64_t(row.column_int(7));
+  p.quotas.stored_bytes = std::uint64_t(row.column_int(8));
   return p;
 }
 
 constexpr const char* kProjectColumns =
-    "SELECT project_id, name, public_key, max_body_bytes, retention_days, created_at_ms FROM projects";
+    "SELECT project_id, name, public_key, max_body_bytes, retention_days, created_at_ms, "
+    "quota_daily_submissions, quota_daily_bytes, quota_stored_bytes FROM projects";
+
+Status check_quotas(const ProjectQuotas& quotas) {
+  for (std::uint64_t value : {quotas.daily_submissions, quotas.daily_bytes, quotas.stored_bytes}) {
+    if (value > std::uint64_t(INT64_MAX)) return {ErrorCode::invalid_argument, "A quota is out of range."};
+  }
+  return {};
+}
 
 Submission submission_from_row(std::string_view project_id, const sqlite::Statement& row) {
   Submission s;
@@ -166,6 +177,7 @@ Result<Project> SqliteStorage::create_project(const NewProject& input) {
   if (input.max_body_bytes > std::uint64_t(INT64_MAX)) {
     return Status(ErrorCode::invalid_argument, "The body size limit is out of range.");
   }
+  if (Status s = check_quotas(input.quotas); !s.ok()) return s;
 
   Project project;
   project.id = project_id_generate();
@@ -174,13 +186,14 @@ Result<Project> SqliteStorage::create_project(const NewProject& input) {
   project.allowed_origins = std::move(origins).value();
   project.max_body_bytes = input.max_body_bytes;
   project.retention_days = input.retention_days;
+  project.quotas = input.quotas;
   project.created_at_ms = now_ms();
 
   Status s = committer_->run([&](sqlite::Connection& db) -> Status {
     Result<sqlite::Statement> insert = sqlite::Statement::prepare(
         db,
-        "INSERT INTO projects (project_id, name, public_key, max_body_bytes, retention_days, created_at_ms) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        "INSERT INTO projects (project_id, name, public_key, max_body_bytes, retention_days, created_at_ms, "
+        "quota_daily_submissions, quota_daily_bytes, quota_stored_bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     if (!insert.ok()) return insert.status();
     insert.value()
         .bind(1, project.id)
@@ -188,7 +201,10 @@ Result<Project> SqliteStorage::create_project(const NewProject& input) {
         .bind(3, project.public_key)
         .bind(4, std::int64_t(project.max_body_bytes))
         .bind(5, std::int64_t(project.retention_days))
-        .bind(6, project.created_at_ms);
+        .bind(6, project.created_at_ms)
+        .bind(7, std::int64_t(project.quotas.daily_submissions))
+        .bind(8, std::int64_t(project.quotas.daily_bytes))
+        .bind(9, std::int64_t(project.quotas.stored_bytes));
     if (Status st = insert.value().run("create a project"); !st.ok()) return st;
     return insert_origins(db, project.id, project.allowed_origins);
   });
@@ -268,6 +284,49 @@ Status SqliteStorage::set_project_origins(std::string_view project_id, const std
     if (Status s = clear.value().run("replace origins"); !s.ok()) return s;
     return insert_origins(db, project_id, origins.value());
   });
+}
+
+Status SqliteStorage::set_project_quotas(std::string_view project_id, const ProjectQuotas& quotas) {
+  if (!project_id_is_well_formed(project_id)) return no_such_project();
+  if (Status s = check_quotas(quotas); !s.ok()) return s;
+  return committer_->run([&](sqlite::Connection& db) -> Status {
+    Result<sqlite::Statement> stmt = sqlite::Statement::prepare(
+        db,
+        "UPDATE projects SET quota_daily_submissions = ?2, quota_daily_bytes = ?3, quota_stored_bytes = ?4 "
+        "WHERE project_id = ?1");
+    if (!stmt.ok()) return stmt.status();
+    stmt.value()
+        .bind(1, project_id)
+        .bind(2, std::int64_t(quotas.daily_submissions))
+        .bind(3, std::int64_t(quotas.daily_bytes))
+        .bind(4, std::int64_t(quotas.stored_bytes));
+    if (Status s = stmt.value().run("set a project's quotas"); !s.ok()) return s;
+    return sqlite3_changes(db.handle()) == 0 ? no_such_project() : Status();
+  });
+}
+
+Result<ProjectUsage> SqliteStorage::get_project_usage(std::string_view project_id, std::int64_t now_ms) {
+  if (!project_id_is_well_formed(project_id)) return no_such_project();
+  Result<ReadPool::Lease> lease = readers_.acquire();
+  if (!lease.ok()) return lease.status();
+  // Two primary-key lookups in one statement (the tables are kept by
+  // triggers, schema.cpp): cheap enough for every upload.
+  Result<sqlite::Statement> stmt = sqlite::Statement::prepare(
+      *lease.value(),
+      "SELECT (SELECT stored_submissions FROM project_usage WHERE project_id = ?1), "
+      "       (SELECT stored_bytes FROM project_usage WHERE project_id = ?1), "
+      "       (SELECT submissions FROM project_daily_usage WHERE project_id = ?1 AND day = ?2), "
+      "       (SELECT bytes FROM project_daily_usage WHERE project_id = ?1 AND day = ?2)");
+  if (!stmt.ok()) return stmt.status();
+  stmt.value().bind(1, project_id).bind(2, now_ms / kMillisPerDay);
+  Result<bool> row = stmt.value().step("read a project's usage");
+  if (!row.ok()) return row.status();
+  ProjectUsage usage;  // NULL (no row yet) reads as 0
+  usage.stored_submissions = std::uint64_t(std::max<std::int64_t>(0, stmt.value().column_int(0)));
+  usage.stored_bytes = std::uint64_t(std::max<std::int64_t>(0, stmt.value().column_int(1)));
+  usage.day_submissions = std::uint64_t(std::max<std::int64_t>(0, stmt.value().column_int(2)));
+  usage.day_bytes = std::uint64_t(std::max<std::int64_t>(0, stmt.value().column_int(3)));
+  return usage;
 }
 
 // --- read side -------------------------------------------------------------------

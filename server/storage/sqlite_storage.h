@@ -56,8 +56,11 @@ class SqliteStorage final : public Storage {
   Result<Project> get_project(std::string_view project_id) override;
   Result<std::vector<Project>> list_projects() override;
   Status set_project_origins(std::string_view project_id, const std::vector<std::string>& origins) override;
+  Status set_project_quotas(std::string_view project_id, const ProjectQuotas& quotas) override;
+  Result<ProjectUsage> get_project_usage(std::string_view project_id, std::int64_t now_ms) override;
 
-  Result<std::unique_ptr<SubmissionWriter>> begin_submission(std::string_view project_id) override;
+  Result<std::unique_ptr<SubmissionWriter>> begin_submission(std::string_view project_id,
+                                                             std::string_view idempotency_key = {}) override;
 
   Result<SubmissionPage> list_submissions(std::string_view project_id, const ListQuery& query) override;
   Result<Submission> get_submission(std::string_view project_id, std::string_view id) override;

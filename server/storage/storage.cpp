@@ -1,8 +1,18 @@
 #include "storage.h"
 
+#include <algorithm>
+
 #include "sqlite_storage.h"
 
 namespace sealshot::server {
+
+bool idempotency_key_is_valid(std::string_view key) noexcept {
+  if (key.empty() || key.size() > kMaxIdempotencyKeyBytes) return false;
+  return std::all_of(key.begin(), key.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+           c == '.' || c == ':';
+  });
+}
 
 const char* submission_status_name(SubmissionStatus status) noexcept {
   switch (status) {

@@ -18,6 +18,24 @@
 
 namespace sealshot::server {
 
+// Per-project ceilings against reports sent in bulk (the project id and
+// public key are public). 0 in a project's row means "the server's default".
+struct ProjectQuotas {
+  std::uint64_t daily_submissions = 0;  // accepted per UTC day
+  std::uint64_t daily_bytes = 0;        // envelope bytes accepted per UTC day
+  std::uint64_t stored_bytes = 0;       // envelope bytes held at once
+};
+
+// What a project holds and what it accepted on one UTC day.
+struct ProjectUsage {
+  std::uint64_t stored_submissions = 0;
+  std::uint64_t stored_bytes = 0;
+  std::uint64_t day_submissions = 0;
+  std::uint64_t day_bytes = 0;
+};
+
+inline constexpr std::int64_t kMillisPerDay = 86'400'000;
+
 struct Project {
   std::string id;  // "prj_" + 26 base32 characters (130 random bits)
   std::string name;
@@ -25,6 +43,7 @@ struct Project {
   std::vector<std::string> allowed_origins;  // exact origins, e.g. "https://shop.example"
   std::uint64_t max_body_bytes = 0;          // 0: the server's default
   std::uint32_t retention_days = 90;         // 0: kept until deleted
+  ProjectQuotas quotas;                      // each 0: the server's default
   std::int64_t created_at_ms = 0;
 };
 
@@ -34,6 +53,7 @@ struct NewProject {
   std::vector<std::string> allowed_origins;
   std::uint64_t max_body_bytes = 0;
   std::uint32_t retention_days = 90;
+  ProjectQuotas quotas;
 };
 
 enum class SubmissionStatus { fresh, in_review, resolved, archived };
@@ -64,6 +84,11 @@ struct CommitResult {
   bool created = true;  // false: an earlier submission with the same idempotency key
 };
 
+// Idempotency-Key: 1..128 characters of [A-Za-z0-9_.:-]. The one rule, for
+// the HTTP route and for storage alike.
+inline constexpr std::size_t kMaxIdempotencyKeyBytes = 128;
+[[nodiscard]] bool idempotency_key_is_valid(std::string_view key) noexcept;
+
 // Streams one envelope into storage. Nothing is visible or durable until
 // commit() returns; destroying an uncommitted writer discards what it wrote.
 class SubmissionWriter {
@@ -71,11 +96,10 @@ class SubmissionWriter {
   virtual ~SubmissionWriter() = default;
   [[nodiscard]] virtual Status write(std::span<const std::uint8_t> bytes) = 0;  // storage_full on ENOSPC
   // Makes the blob and its row durable (fsync / synchronous commit) before
-  // returning. With an idempotency key that was already used in this
-  // project, discards this blob and returns the first submission
-  // (created = false); conflict if that one had a different body. Keys are
-  // at most 255 printable ASCII characters; empty means none.
-  [[nodiscard]] virtual Result<CommitResult> commit(std::string_view idempotency_key) = 0;
+  // returning. With the idempotency key given to begin_submission already
+  // used in this project, discards this blob and returns the first
+  // submission (created = false); conflict if that one had a different body.
+  [[nodiscard]] virtual Result<CommitResult> commit() = 0;
 };
 
 struct ConsistencyReport {
@@ -97,9 +121,17 @@ class Storage {
   [[nodiscard]] virtual Result<std::vector<Project>> list_projects() = 0;
   [[nodiscard]] virtual Status set_project_origins(std::string_view project_id,
                                                    const std::vector<std::string>& origins) = 0;
+  [[nodiscard]] virtual Status set_project_quotas(std::string_view project_id, const ProjectQuotas& quotas) = 0;
+  // Stored totals, and what was accepted on the UTC day holding `now_ms`.
+  [[nodiscard]] virtual Result<ProjectUsage> get_project_usage(std::string_view project_id, std::int64_t now_ms) = 0;
 
-  // Ingest
-  [[nodiscard]] virtual Result<std::unique_ptr<SubmissionWriter>> begin_submission(std::string_view project_id) = 0;
+  // Ingest. The project row is not read here (the caller has it; commit()
+  // checks inside its transaction that the project still exists).
+  // `idempotency_key` (empty: none) must satisfy idempotency_key_is_valid;
+  // the writer hashes the body as it is written when there is one, so
+  // commit() never reads the body twice.
+  [[nodiscard]] virtual Result<std::unique_ptr<SubmissionWriter>> begin_submission(
+      std::string_view project_id, std::string_view idempotency_key = {}) = 0;
 
   // Read side (admin CLI today; authenticated review routes later)
   [[nodiscard]] virtual Result<SubmissionPage> list_submissions(std::string_view project_id,
@@ -121,6 +153,37 @@ class Storage {
   // the data directory's file system, as an unprivileged writer sees it).
   [[nodiscard]] virtual Result<std::uint64_t> available_bytes() = 0;
 };
+
+// Allowed origins of a project: what the ingest route compares a browser's
+// Origin header with. Browsers send lowercase scheme and host and leave out
+// the default port, so an origin is stored in that same form and the
+// comparison can be exact.
+//
+// "scheme://host[:port]" with scheme http or https, a DNS name, IPv4 or
+// bracketed IPv6 host, no path, query, credentials or trailing slash.
+// Returns the normalised form (lowercase, default port dropped) or
+// invalid_argument with a sentence naming the problem.
+[[nodiscard]] Result<std::string> origin_normalize(std::string_view text);
+// Normalises each origin and drops duplicates, keeping the first position.
+// At least one origin is required (a project nobody may post to is useless).
+[[nodiscard]] Result<std::vector<std::string>> origins_normalize(const std::vector<std::string>& origins);
+
+// What a backup holds (manifest.json), as written by backup_to.
+inline constexpr int kBackupFormatVersion = 2;
+struct BackupManifest {
+  int format_version = kBackupFormatVersion;
+  int schema_version = 0;
+  std::int64_t created_at_ms = 0;
+  std::uint64_t projects = 0;
+  std::uint64_t submissions = 0;
+  std::uint64_t blob_bytes = 0;  // envelope bytes
+  // Rows of the snapshot deleted before their bytes were copied (a delete or
+  // purge racing the backup); left out of the backup.
+  std::uint64_t deleted_during_backup = 0;
+};
+// Checks a backup directory (database integrity, schema, counts, envelopes)
+// and returns its manifest.
+[[nodiscard]] Result<BackupManifest> backup_verify(const std::string& backup_dir);
 
 // Opens (creating if needed) the embedded backend in `data_dir`:
 // sealshot.db (SQLite, WAL, envelopes inside) + staging/. sqlite_storage.h has an

@@ -78,3 +78,30 @@ test("429 with Retry-After and 503 are retried in the open dialog", async () => 
   assert.match(detail.submission, /^sub_/);
   await page.close();
 });
+
+test("over the project's daily quota the real server answers 429: the visitor is told, the report stays in the outbox", async () => {
+  const stored = await env.ingest.count();
+  // Today's reports are all the project may take.
+  const { usage } = await env.ingest.setQuota(["--daily-submissions", "1"]);
+  assert.ok(usage.today_submissions >= 1, "earlier tests sent reports today");
+  try {
+    const page = await env.page();
+    const answers = [];
+    page.on("response", (r) => { if (r.url().includes("/submissions") && r.request().method() === "POST") answers.push(r.status()); });
+    const queued = nextEvent(page, "sealshot:queued");
+    await openDialog(page);
+    await fillAndSend(page, "Sent over the quota");
+    const q = await queued;
+    assert.equal(q.status, 429);
+    assert.equal(q.error, "daily_submission_quota_exceeded");
+    assert.deepEqual(answers, [429], "one attempt: Retry-After (next UTC midnight) is too far to wait in the dialog");
+    const text = await page.evaluate(() => [...document.querySelectorAll("[data-sealshot-ui]")]
+      .map((host) => host.shadowRoot?.textContent ?? "").join(" "));
+    assert.match(text, /cannot take more feedback right now.*saved on this device/s);
+    assert.equal(await page.evaluate(() => localStorage.getItem("sealshot.outbox")), "1", "kept in the outbox");
+    assert.equal(await env.ingest.count(), stored, "nothing stored");
+    await page.close();
+  } finally {
+    await env.ingest.setQuota(["--daily-submissions", "0"]);  // back to the server's default
+  }
+});

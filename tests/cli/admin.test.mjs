@@ -174,6 +174,26 @@ test("set-origins replaces the list and reports bad input in one sentence", () =
   fails(["project", "set-origins", "--data-dir", dataDir, "--project", "prj_aaaaaaaaaaaaaaaaaaaaaaaaaa", "--origin", "https://a.example"], /No such project/);
 });
 
+test("set-quota sets a project's quotas with size units, keeps unset ones and shows usage", () => {
+  const p = createProject("Quotas", path.join(dir, "quotas.secret"));
+  let out = json(["project", "set-quota", "--data-dir", dataDir, "--project", p.id, "--daily-submissions", "50",
+    "--stored-bytes", "2GiB"]);
+  assert.deepEqual(out.quotas, { daily_submissions: 50, daily_bytes: 0, stored_bytes: 2 * 1024 ** 3 });
+  assert.deepEqual(out.usage, { today_submissions: 0, today_bytes: 0, stored_submissions: 0, stored_bytes: 0 });
+  importEnvelope(p, sealFor(p, "counted", path.join(dir, "quota.env")));
+  out = json(["project", "set-quota", "--data-dir", dataDir, "--project", p.id, "--daily-bytes", "500MB"]);
+  assert.deepEqual(out.quotas, { daily_submissions: 50, daily_bytes: 500 * 1024 ** 2, stored_bytes: 2 * 1024 ** 3 });
+  assert.equal(out.usage.today_submissions, 1);
+  assert.equal(out.usage.stored_submissions, 1);
+  assert.ok(out.usage.stored_bytes > 0);
+  const listed = json(["project", "list", "--data-dir", dataDir]).find((q) => q.id === p.id);
+  assert.equal(listed.quotas.daily_submissions, 50);
+  const table = ok(["project", "set-quota", "--data-dir", dataDir, "--project", p.id, "--daily-submissions", "0"]).stdout;
+  assert.match(table, /reports per day \(UTC\)\s+server default\s+1/);
+  fails(["project", "set-quota", "--data-dir", dataDir, "--project", p.id, "--daily-bytes", "lots"], /daily-bytes/);
+  fails(["project", "set-quota", "--data-dir", dataDir, "--project", "prj_aaaaaaaaaaaaaaaaaaaaaaaaaa", "--daily-submissions", "3"], /No such project/);
+});
+
 test("submissions: import → list → get → open with the project's key; never across projects", () => {
   const secret = path.join(dir, "reports.secret");
   const p = createProject("Reports", secret);

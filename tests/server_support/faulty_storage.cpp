@@ -12,7 +12,7 @@ class FaultyWriter final : public server::SubmissionWriter {
     if (fault != ErrorCode::ok) return {fault, "injected: no space left on device"};
     return real_->write(bytes);
   }
-  Result<server::CommitResult> commit(std::string_view key) override { return real_->commit(key); }
+  Result<server::CommitResult> commit() override { return real_->commit(); }
 
  private:
   std::unique_ptr<server::SubmissionWriter> real_;
@@ -21,8 +21,9 @@ class FaultyWriter final : public server::SubmissionWriter {
 
 }  // namespace
 
-Result<std::unique_ptr<server::SubmissionWriter>> FaultyStorage::begin_submission(std::string_view project_id) {
-  auto writer = real_.begin_submission(project_id);
+Result<std::unique_ptr<server::SubmissionWriter>> FaultyStorage::begin_submission(std::string_view project_id,
+                                                                                 std::string_view idempotency_key) {
+  auto writer = real_.begin_submission(project_id, idempotency_key);
   if (!writer.ok()) return writer.status();
   return std::unique_ptr<server::SubmissionWriter>(
       std::make_unique<FaultyWriter>(std::move(writer).value(), write_fault));

@@ -23,7 +23,14 @@ class FaultyStorage final : public server::Storage {
   Status set_project_origins(std::string_view id, const std::vector<std::string>& origins) override {
     return real_.set_project_origins(id, origins);
   }
-  Result<std::unique_ptr<server::SubmissionWriter>> begin_submission(std::string_view project_id) override;
+  Status set_project_quotas(std::string_view id, const server::ProjectQuotas& quotas) override {
+    return real_.set_project_quotas(id, quotas);
+  }
+  Result<server::ProjectUsage> get_project_usage(std::string_view id, std::int64_t now_ms) override {
+    return real_.get_project_usage(id, now_ms);
+  }
+  Result<std::unique_ptr<server::SubmissionWriter>> begin_submission(std::string_view project_id,
+                                                                     std::string_view idempotency_key) override;
   Result<server::SubmissionPage> list_submissions(std::string_view id, const server::ListQuery& q) override {
     return real_.list_submissions(id, q);
   }

@@ -77,6 +77,12 @@ async function startReal({ origin, widgetDir }) {
       fs.rmSync(out, { force: true });
       return bytes;
     },
+    /** `sealshot project set-quota` on this project while the server runs; returns the CLI's JSON. */
+    async setQuota(flags) {
+      const { stdout: out } = await run(CLI, ["project", "set-quota", "--data-dir", dataDir, "--project", project,
+        ...flags, "--json"], { timeout: 20_000 });
+      return JSON.parse(out);
+    },
     async count() {
       const { stdout: list } = await run(CLI, ["submissions", "list", "--data-dir", dataDir, "--project", project, "--limit", "500", "--json"], { timeout: 20_000 });
       return JSON.parse(list).items.length;

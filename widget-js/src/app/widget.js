@@ -196,10 +196,12 @@ export function createApp({ config, state, consoleErrors = [] }) {
         dialog?.message(`${labels.rejected} ${result.body?.message ?? ""}`.trim(), true);
         emit("sealshot:error", { id, status: result.status, error: result.body?.error });
       } else {
-        // Saved in the outbox: delivered later by this or any other page of the site.
+        // Saved in the outbox: delivered later by this or any other page of the
+        // site. Offline, or the server answered "not now" (a quota, 429/507,
+        // or overload): the visitor is told which, plainly.
         dialog?.progress(null);
-        dialog?.message(labels.queued);
-        emit("sealshot:queued", { id, timings, sizes });
+        dialog?.message(result.networkError ? labels.queued : labels.queuedBusy);
+        emit("sealshot:queued", { id, status: result.status, error: result.body?.error, timings, sizes });
         session.id = id;
         setTimeout(() => { if (session?.id === id) close(); }, 2500);
       }

@@ -72,7 +72,7 @@ export class Outbox {
       lastError: outcome.networkError ? "network" : `http_${outcome.status}` };
     await this.store.put(updated);
     this.onChange();
-    return { state: "retry", delayMs: wait, status: outcome.status, networkError: !!outcome.networkError };
+    return { state: "retry", delayMs: wait, status: outcome.status, body: outcome.body, networkError: !!outcome.networkError };
   }
 
   /** Entries due now, oldest first. */
