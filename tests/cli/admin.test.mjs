@@ -190,7 +190,9 @@ test("set-quota sets a project's quotas with size units, keeps unset ones and sh
   assert.equal(listed.quotas.daily_submissions, 50);
   const table = ok(["project", "set-quota", "--data-dir", dataDir, "--project", p.id, "--daily-submissions", "0"]).stdout;
   assert.match(table, /reports per day \(UTC\)\s+server default\s+1/);
-  fails(["project", "set-quota", "--data-dir", dataDir, "--project", p.id, "--daily-bytes", "lots"], /daily-bytes/);
+  const bad = run(["project", "set-quota", "--data-dir", dataDir, "--project", p.id, "--daily-bytes", "lots"]);
+  assert.equal(bad.status, 2, "a usage error");  // CLI11's exit code for a malformed option
+  assert.match(bad.stderr, /daily-bytes/);
   fails(["project", "set-quota", "--data-dir", dataDir, "--project", "prj_aaaaaaaaaaaaaaaaaaaaaaaaaa", "--daily-submissions", "3"], /No such project/);
 });
 
