@@ -1,7 +1,5 @@
 #include "http/handlers.h"
 
-#include <algorithm>
-#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "http/client_address.h"
@@ -37,8 +35,6 @@ void refuse_storage(Services& services, httplib::Response& res, const Status& st
 int status_for(IngestRefusal::Kind kind) {
   using Kind = IngestRefusal::Kind;
   switch (kind) {
-    case Kind::not_found:
-      return 404;
     case Kind::media_type:
       return 415;
     case Kind::too_large:

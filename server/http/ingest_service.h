@@ -36,7 +36,6 @@ struct IngestRequest {
 // `code` and `message` are the JSON body.
 struct IngestRefusal {
   enum class Kind {
-    not_found,            // 404
     media_type,           // 415
     bad_request,          // 400
     too_large,            // 413

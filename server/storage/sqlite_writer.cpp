@@ -99,7 +99,6 @@ Status insert_submission(sqlite::Connection& db, const CommitRow& row, const Blo
   return {};
 }
 
-Status no_such_project_status() { return {ErrorCode::not_found, "No such project."}; }
 Status hash_failed() { return {ErrorCode::storage_error, "Hashing the report failed."}; }
 
 }  // namespace
@@ -184,7 +183,7 @@ Result<CommitResult> SqliteSubmissionWriter::commit() {
 // still exists, inside the transaction that stores the submission.
 Result<std::unique_ptr<SubmissionWriter>> SqliteStorage::begin_submission(std::string_view project_id,
                                                                           std::string_view idempotency_key) {
-  if (!project_id_is_well_formed(project_id)) return no_such_project_status();
+  if (!project_id_is_well_formed(project_id)) return Status(ErrorCode::not_found, "No such project.");
   if (!idempotency_key.empty() && !idempotency_key_is_valid(idempotency_key)) {
     return Status(ErrorCode::invalid_argument, "An idempotency key must be 1 to " +
                                                    std::to_string(kMaxIdempotencyKeyBytes) +
