@@ -56,6 +56,16 @@ const char* error_code_name(ErrorCode code) noexcept {
       return "storage_error";
     case ErrorCode::conflict:
       return "conflict";
+    case ErrorCode::kdf_params_rejected:
+      return "kdf_params_rejected";
+    case ErrorCode::key_unwrap_failed:
+      return "key_unwrap_failed";
+    case ErrorCode::grant_open_failed:
+      return "grant_open_failed";
+    case ErrorCode::key_mismatch:
+      return "key_mismatch";
+    case ErrorCode::password_too_weak:
+      return "password_too_weak";
   }
   return "unknown";
 }

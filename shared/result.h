@@ -40,6 +40,12 @@ enum class ErrorCode : int {
   storage_full = 42,   // disk full: the server answers 507
   storage_error = 43,  // I/O or database failure
   conflict = 44,       // e.g. an idempotency key reused for a different body
+  // Account keys (shared/account_keys.h, key_wrap.h, password_policy.h).
+  kdf_params_rejected = 60,  // sign-in KDF parameters outside the client's pinned range
+  key_unwrap_failed = 61,    // a wrapped secret key does not open: wrong password or altered text
+  grant_open_failed = 62,    // a project key grant not sealed to this person's key, or altered
+  key_mismatch = 63,         // an opened secret key does not belong to the expected public key
+  password_too_weak = 64,    // the password policy refuses the password (message says why)
 };
 
 [[nodiscard]] const char* error_code_name(ErrorCode code) noexcept;
