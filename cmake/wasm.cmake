@@ -29,3 +29,24 @@ function(sealshot_wasm_module target)
   target_link_options(${target} PRIVATE ${SEALSHOT_WASM_LINK_FLAGS})
   set_target_properties(${target} PROPERTIES SUFFIX ".mjs")
 endfunction()
+
+# The account module (wasm/account/): the same runtime settings with its own
+# factory name and export list. Its memory grows to the Argon2id memlimit on
+# the first derivation (kKdfMaxParams bounds it well below MAXIMUM_MEMORY).
+set(SEALSHOT_ACCOUNT_WASM_EXPORTS
+  sealshot_account_output_data sealshot_account_output_size sealshot_account_output_clear
+  sealshot_account_error_message sealshot_account_error_name sealshot_account_kdf_param
+  sealshot_account_salt_generate sealshot_account_derive sealshot_account_keypair_generate
+  sealshot_account_wrap sealshot_account_unwrap sealshot_account_seal_grant sealshot_account_open_grant
+  sealshot_account_fingerprint sealshot_account_password_check
+  malloc free)
+list(TRANSFORM SEALSHOT_ACCOUNT_WASM_EXPORTS PREPEND "_")
+list(JOIN SEALSHOT_ACCOUNT_WASM_EXPORTS "," SEALSHOT_ACCOUNT_WASM_EXPORT_LIST)
+
+function(sealshot_wasm_account_module target)
+  set(flags ${SEALSHOT_WASM_LINK_FLAGS})
+  list(FILTER flags EXCLUDE REGEX "^-s(EXPORTED_FUNCTIONS|EXPORT_NAME)=")
+  target_link_options(${target} PRIVATE ${flags} -sEXPORT_NAME=createSealshotAccount
+                      "-sEXPORTED_FUNCTIONS=[${SEALSHOT_ACCOUNT_WASM_EXPORT_LIST}]")
+  set_target_properties(${target} PROPERTIES SUFFIX ".mjs")
+endfunction()
