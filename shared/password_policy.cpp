@@ -92,8 +92,19 @@ constexpr std::string_view kCommonWords[] = {
     "joshua",   "george",   "robert",        "jessica",    "ashley",   "amanda",    "nicole",    "hannah",
     "maggie",   "lovely",   "babygirl",      "angel",      "pokemon",  "minecraft", "fortnite",  "google",
     "facebook", "samsung",  "apple",         "liverpool",  "chelsea",  "arsenal",   "barcelona", "london",
-    "zaq1",     "asdf",     "zxcv",          "qazwsx",     "sealshot", "feedback",  "test",      "guest",
-    "user"};
+    "sealshot", "feedback", "test",          "guest",      "user"};
+
+// Keyboard walks that are not along one row (those are the neighbour rule's):
+// zig-zags and columns, as typed on QWERTY. Any 4+ characters of one of these
+// lines, forwards or backwards, count as one character.
+constexpr std::string_view kKeyboardWalks[] = {"1q2w3e4r5t6y7u8i9o0p",
+                                               "q1w2e3r4t5y6u7i8o9p0",
+                                               "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik,9ol.0p;/",
+                                               "zaq12wsxcde34rfvbgt56yhnmju78ik,.lo90p;/",
+                                               "qazwsxedcrfvtgbyhnujmik,ol.p;/",
+                                               "!qaz@wsx#edc$rfv%tgb^yhn&ujm",
+                                               "1a2s3d4f5g6h7j8k9l",
+                                               "a1s2d3f4g5h6j7k8l9"};
 
 // Neighbouring keys on one row (QWERTY; AZERTY/QWERTZ rows differ little).
 constexpr std::array<std::string_view, 6> kKeyboardRows = {"1234567890", "qwertyuiop", "asdfghjkl",
@@ -190,6 +201,25 @@ void mark_word(const CodePoints& normalised, const CodePoints& word, std::vector
   }
 }
 
+// Marks every stretch of 4+ characters that appears in a walk line, forwards or backwards.
+void mark_walks(const CodePoints& text, std::vector<bool>& covered) {
+  for (std::string_view walk : kKeyboardWalks) {
+    for (const CodePoints& line : {CodePoints(walk.begin(), walk.end()), CodePoints(walk.rbegin(), walk.rend())}) {
+      for (std::size_t i = 0; i < text.size(); ++i) {
+        std::size_t longest = 0;
+        for (std::size_t start = 0; start < line.size(); ++start) {
+          std::size_t n = 0;
+          while (i + n < text.size() && start + n < line.size() && text[i + n] == line[start + n]) ++n;
+          longest = std::max(longest, n);
+        }
+        if (longest >= 4) {
+          std::fill(covered.begin() + std::ptrdiff_t(i), covered.begin() + std::ptrdiff_t(i + longest), true);
+        }
+      }
+    }
+  }
+}
+
 bool is_digit(char32_t c) { return c >= '0' && c <= '9'; }
 
 // Years 1900-2099 are guessed like words: "2024" counts as one character.
@@ -213,6 +243,7 @@ Analysis analyse(const CodePoints& password, const Email& email) {
   for (std::string_view w : kCommonWords)
     mark_word(normalised, CodePoints(w.begin(), w.end()), covered, analysis, false);
   mark_years(lower, covered);
+  mark_walks(lower, covered);
 
   // A run of known-word characters counts as one; other runs by the rules.
   std::size_t run_start = 0;

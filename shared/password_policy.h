@@ -9,7 +9,8 @@
 //     a run of repeats ("aaaa"), a step sequence ("abcd", "4321"), a keyboard
 //     row walk ("qwerty", "asdf"), a repeated block ("abcabc") as its first
 //     character, and a built-in common password word, a piece of the email
-//     address (also in leet spelling: "p@ssw0rd") or a year (1900-2099) as one character.
+//     address (also in leet spelling: "p@ssw0rd"), a year (1900-2099) or a
+//     zig-zag or column keyboard walk ("1q2w3e4r", "1qaz2wsx") as one character.
 #pragma once
 
 #include <cstddef>

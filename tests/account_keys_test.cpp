@@ -386,7 +386,8 @@ TEST(PasswordPolicy, TooShortCountsCharactersNotBytes) {
 
 TEST(PasswordPolicy, RepeatsSequencesAndKeyboardWalksRefused) {
   for (const char* weak : {"zzzzzzzzzzzzzzzzzzzzzzzz", "zyxwvutsrqponmlkjihg", "98765432109876", "asdfghjklasdfghjkl",
-                           "1qaz1qaz1qaz1qaz", "xyzxyzxyzxyzxyzxyz", "Aa1Aa1Aa1Aa1Aa1Aa1", "19871987-2024-2025"}) {
+                           "1qaz1qaz1qaz1qaz", "xyzxyzxyzxyzxyzxyz", "Aa1Aa1Aa1Aa1Aa1Aa1", "19871987-2024-2025",
+                           "1q2w3e4r5t6y", "q1w2e3r4t5y6", "1qaz2wsx3edc", "zaq12wsxcde3", "y6t5r4e3w2q1"}) {
     Status s = password_check(weak, "");
     EXPECT_EQ(s.code(), ErrorCode::password_too_weak) << weak;
   }
