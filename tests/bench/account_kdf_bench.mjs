@@ -18,6 +18,20 @@ const runs = Number(option("--runs", 3));
 const MiB = 1 << 20;
 const candidates = [[3, 64], [3, 96], [3, 128], [4, 96], [3, 192], [3, 256]].map(([opslimit, mib]) => ({ opslimit, memlimit: mib * MiB }));
 
+// The first sign-in of a page, in fresh module instances made by `load`: without prepare()
+// (cold) and after it (the sign-in page's flow), at the default parameters.
+async function measureFirst(load) {
+  const time = (account) => {
+    const start = performance.now();
+    account.deriveAccountKeys("correct horse battery staple", account.accountSaltGenerate()).wrapKey.fill(0);
+    return performance.now() - start;
+  };
+  const cold = time(await load());
+  const fresh = await load();
+  const prepare = await fresh.prepare();
+  return { cold, prepare, prepared: time(fresh) };
+}
+
 // Runs where the account module is loaded (Node or the page); returns rows of timings.
 async function measure(account, candidates, runs) {
   const salt = account.accountSaltGenerate();
@@ -35,8 +49,10 @@ async function measure(account, candidates, runs) {
   return { rows, defaults: account.kdfParams.default };
 }
 
-function print(where, { rows, defaults }) {
-  console.log(`\n${where}: ${runs} runs each`);
+function print(where, { rows, defaults }, first) {
+  console.log(`\n${where}: first sign-in of a fresh module at the default: ${first.cold.toFixed(0)} ms cold; ` +
+    `${first.prepared.toFixed(0)} ms after prepare() (which took ${first.prepare.toFixed(0)} ms, in slices)`);
+  console.log(`${runs} runs each, same module:`);
   console.log("passes  memory     median ms   min ms");
   for (const r of rows) {
     const isDefault = r.opslimit === defaults.opslimit && r.memlimit === defaults.memlimit;
@@ -45,8 +61,10 @@ function print(where, { rows, defaults }) {
 }
 
 const { loadSealshotAccount } = await import(pathToFileURL(path.join(accountDir, "sealshot-account.mjs")).href);
-const account = await loadSealshotAccount({ wasmBinary: fs.readFileSync(path.join(accountDir, "account.wasm")) });
-print(`wasm under Node ${process.version}`, await measure(account, candidates, runs));
+const wasmBinary = fs.readFileSync(path.join(accountDir, "account.wasm"));
+const load = () => loadSealshotAccount({ wasmBinary });
+const first = await measureFirst(load);
+print(`wasm under Node ${process.version}`, await measure(await load(), candidates, runs), first);
 
 if (args.includes("--browser")) {
   const { launch } = await import(pathToFileURL(path.join(repoRoot, "tests/browser/support/browser.mjs")).href);
@@ -64,12 +82,13 @@ if (args.includes("--browser")) {
     const page = await browser.context.newPage();
     await page.goto(`http://127.0.0.1:${server.address().port}/`);
     const version = await page.evaluate(() => navigator.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? "Chromium");
-    const result = await page.evaluate(async ([source, candidates, runs]) => {
+    const [result, first] = await page.evaluate(async ([source, firstSource, candidates, runs]) => {
       const { loadSealshotAccount } = await import("./sealshot-account.mjs");
+      const first = await (0, eval)(`(${firstSource})`)(() => loadSealshotAccount());
       const account = await loadSealshotAccount();
-      return (0, eval)(`(${source})`)(account, candidates, runs);
-    }, [measure.toString(), candidates, runs]);
-    print(`wasm in headless ${version}`, result);
+      return [await (0, eval)(`(${source})`)(account, candidates, runs), first];
+    }, [measure.toString(), measureFirst.toString(), candidates, runs]);
+    print(`wasm in headless ${version}`, result, first);
   } finally {
     await browser.close();
     server.close();

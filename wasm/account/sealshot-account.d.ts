@@ -14,6 +14,8 @@ export interface SealshotAccount {
   /** The Argon2id parameters pinned in the client; the server's are refused outside minimum..maximum. */
   readonly kdfParams: Readonly<{ minimum: KdfParams; default: KdfParams; maximum: KdfParams }>;
   readonly heapBytes: number;
+  /** Writes the memory the next derivation needs, in slices (call when the sign-in page opens). Resolves to ms spent. */
+  prepare(params?: KdfParams, options?: { sliceBytes?: number }): Promise<number>;
   accountSaltGenerate(): string;
   deriveAccountKeys(password: string, salt: string, params?: KdfParams): AccountKeys;
   generateKeyPair(): KeyPairText;

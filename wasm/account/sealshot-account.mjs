@@ -115,6 +115,40 @@ class SealshotAccount {
   }
 
   // --- sign-in ----------------------------------------------------------------
+  /**
+   * For the sign-in page to call when it opens: writes, in slices between which the page stays
+   * responsive, the memory the next deriveAccountKeys(params) will use. A page's first write to
+   * fresh memory is slow (the system hands over and zeroes every page: on the reference VM that
+   * doubled the first sign-in, docs/benchmarks.md); done here, it is not part of the wait after the
+   * person presses "Sign in". A derivation that starts earlier simply takes over. Resolves to the
+   * milliseconds spent (0 when cancelled).
+   */
+  async prepare(params = this.kdfParams.default, { sliceBytes = 8 << 20 } = {}) {
+    const { memlimit } = params ?? {};
+    if (!Number.isSafeInteger(memlimit) || memlimit <= 0 || memlimit > this.kdfParams.maximum.memlimit) {
+      throw new SealshotError("kdf_params_rejected", "The memory to prepare is outside the pinned range.");
+    }
+    this.#endPrepare();
+    const start = performance.now();
+    // Argon2 takes its memory with one malloc; once freed, this block is where that malloc lands
+    // (1 MiB more than it asks for, so the small buffers allocated first fit in front of it).
+    const size = memlimit + (1 << 20);
+    const block = { ptr: this.#alloc(size) };
+    this.#preparing = block;
+    for (let offset = 0; offset < size && this.#preparing === block; offset += sliceBytes) {
+      this.#m.HEAPU8.fill(0, block.ptr + offset, block.ptr + Math.min(size, offset + sliceBytes));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    if (this.#preparing !== block) return 0;
+    this.#endPrepare();
+    return performance.now() - start;
+  }
+  #preparing = null;
+  #endPrepare() {
+    if (this.#preparing) this.#m._free(this.#preparing.ptr);
+    this.#preparing = null;
+  }
+
   /** A fresh per-person salt (22 characters), made at sign-up. */
   accountSaltGenerate() {
     this.#check(this.#m._sealshot_account_salt_generate());
@@ -131,6 +165,7 @@ class SealshotAccount {
     if (!Number.isSafeInteger(opslimit) || !Number.isSafeInteger(memlimit)) {
       throw new SealshotError("kdf_params_rejected", "The key derivation parameters must be whole numbers.");
     }
+    this.#endPrepare();  // its block is where Argon2's memory goes
     return this.#with([this.#utf8(String(password)), this.#string(String(salt))], (pw, s) => {
       this.#check(this.#m._sealshot_account_derive(pw.ptr, pw.length, s.ptr, opslimit, memlimit));
       const out = this.#takeBytes();
