@@ -4,6 +4,7 @@
 // the default parameters (docs/benchmarks.md, "Sign-in key derivation").
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { repoRoot } from "./support/load-core.mjs";
@@ -108,6 +109,40 @@ test("the pinned wrapped key opens; wrong key, other public key and damage are r
   assertCode(() => account.unwrapSecretKey(vectors.grant.text, hex(w.wrap_key), w.public_key), "bad_key");
   assertCode(() => account.unwrapSecretKey(w.text, hex(w.wrap_key).subarray(1), w.public_key), "invalid_argument");
   assertCode(() => account.unwrapSecretKey(w.text, hex(w.wrap_key), "not a key"), "bad_key");
+});
+
+// HChaCha20 (draft-irtf-cfrg-xchacha, §2.2), for an independent reading of the wrapped-key format.
+function hchacha20(key, nonce16) {
+  const rotl = (v, n) => ((v << n) | (v >>> (32 - n))) >>> 0;
+  const words = (bytes) => Array.from({ length: bytes.length / 4 }, (_, i) => Buffer.from(bytes).readUInt32LE(i * 4));
+  const x = [0x61707865, 0x3320646e, 0x79622d32, 0x6b206574, ...words(key), ...words(nonce16)];
+  const quarter = (a, b, c, d) => {
+    x[a] = (x[a] + x[b]) >>> 0; x[d] = rotl(x[d] ^ x[a], 16);
+    x[c] = (x[c] + x[d]) >>> 0; x[b] = rotl(x[b] ^ x[c], 12);
+    x[a] = (x[a] + x[b]) >>> 0; x[d] = rotl(x[d] ^ x[a], 8);
+    x[c] = (x[c] + x[d]) >>> 0; x[b] = rotl(x[b] ^ x[c], 7);
+  };
+  for (let i = 0; i < 10; i++) {
+    quarter(0, 4, 8, 12); quarter(1, 5, 9, 13); quarter(2, 6, 10, 14); quarter(3, 7, 11, 15);
+    quarter(0, 5, 10, 15); quarter(1, 6, 11, 12); quarter(2, 7, 8, 13); quarter(3, 4, 9, 14);
+  }
+  const out = Buffer.alloc(32);
+  [0, 1, 2, 3, 12, 13, 14, 15].forEach((w, i) => out.writeUInt32LE(x[w], i * 4));
+  return out;
+}
+
+test("the wrapped-key format is as documented: Node's OpenSSL opens it as XChaCha20-Poly1305", () => {
+  const w = vectors.wrapped;
+  const blob = Buffer.from(w.text.slice("sswk1.".length), "base64url");
+  assert.equal(blob.length, 24 + 32 + 16);
+  const nonce = blob.subarray(0, 24);
+  const subkey = hchacha20(hex(w.wrap_key), nonce.subarray(0, 16));
+  const decipher = crypto.createDecipheriv("chacha20-poly1305", subkey,
+    Buffer.concat([Buffer.alloc(4), nonce.subarray(16)]), { authTagLength: 16 });
+  decipher.setAAD(Buffer.from("sswk1."), { plaintextLength: 32 });
+  decipher.setAuthTag(blob.subarray(56));
+  const secret = Buffer.concat([decipher.update(blob.subarray(24, 56)), decipher.final()]);
+  assert.equal(secret.toString("base64url"), w.secret_key);
 });
 
 test("wrap and unwrap round trip with a fresh key pair", () => {
