@@ -62,6 +62,22 @@ std::vector<std::string> single_character_edits(const std::string& text, std::si
   return out;
 }
 
+// --- error codes: names and numbers are API (JSON, JS errors, wasm return values) --
+
+TEST(AccountErrorCodes, NamesAndNumbersAreStable) {
+  const std::pair<ErrorCode, int> codes[] = {{ErrorCode::kdf_params_rejected, 60},
+                                             {ErrorCode::key_unwrap_failed, 61},
+                                             {ErrorCode::grant_open_failed, 62},
+                                             {ErrorCode::key_mismatch, 63},
+                                             {ErrorCode::password_too_weak, 64}};
+  const char* names[] = {"kdf_params_rejected", "key_unwrap_failed", "grant_open_failed", "key_mismatch",
+                         "password_too_weak"};
+  for (std::size_t i = 0; i < std::size(codes); ++i) {
+    EXPECT_EQ(int(codes[i].first), codes[i].second);
+    EXPECT_STREQ(error_code_name(codes[i].first), names[i]);
+  }
+}
+
 // --- KDF parameters ----------------------------------------------------------
 
 TEST(KdfParams, PinnedRangeHoldsTheDefault) {
