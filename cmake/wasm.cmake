@@ -2,7 +2,7 @@
 # wasm/CMakeLists.txt.
 set(SEALSHOT_WASM_EXPORTS
   sealshot_output_data sealshot_output_size sealshot_output_clear
-  sealshot_error_message sealshot_error_name sealshot_pii_kind_name sealshot_limit
+  sealshot_error_message sealshot_error_name sealshot_core_info
   sealshot_redact sealshot_png_encode sealshot_seal sealshot_seal_report sealshot_seal_screenshot_report
   sealshot_png_size sealshot_open
   sealshot_payload_unpack sealshot_part_count sealshot_part_name sealshot_part_type

@@ -47,32 +47,41 @@ int sealshot_output_size() { return int(g_output.size()); }
 void sealshot_output_clear() { std::vector<std::uint8_t>().swap(g_output); }
 const char* sealshot_error_message() { return g_error.c_str(); }
 const char* sealshot_error_name(int code) { return error_code_name(ErrorCode(code)); }
-const char* sealshot_pii_kind_name(int kind) { return pii_kind_name(PiiKind(kind)); }
 
-// Limits for JS: 0 max image dimension, 1 max rects, 2 max payload bytes,
-// 3 chunk bytes, 4 max project id length, 5 max scan chars,
-// 6 default PNG level, 7 default PNG filter (JS takes defaults from here).
-double sealshot_limit(int which) {
-  switch (which) {
-    case 0:
-      return kMaxImageDimension;
-    case 1:
-      return double(kMaxRedactRects);
-    case 2:
-      return double(kMaxPayloadBytes);
-    case 3:
-      return kEnvelopeChunkBytes;
-    case 4:
-      return double(kMaxProjectIdLength);
-    case 5:
-      return double(kMaxScanChars);
-    case 6:
-      return PngOptions{}.compression_level;
-    case 7:
-      return PngOptions{}.filter;
-    default:
-      return -1;
+// What JavaScript must agree with the core on, as JSON in the output buffer,
+// so sealshot-core.mjs repeats no number and no name of the core:
+//   {"limits": {NAME: value, …}, "pngDefaults": {"level", "filter"}, "piiKinds": [name, …]}
+// NAME is the constant's name without its k, in lower camel case
+// (kMaxScanChars → maxScanChars); tests/wasm/core-info.test.mjs compares
+// every value with the constants printed by a native build
+// (tests/support/print_core_info.cpp).
+int sealshot_core_info() {
+  std::string json = "{\"limits\":{";
+  const auto limit = [&json](const char* name, std::uint64_t value) {
+    if (json.back() != '{') json += ',';
+    json += "\"" + std::string(name) + "\":" + std::to_string(value);
+  };
+  limit("maxImageDimension", kMaxImageDimension);
+  limit("maxRedactRects", kMaxRedactRects);
+  limit("maxPayloadBytes", kMaxPayloadBytes);
+  limit("maxPayloadParts", kMaxPayloadParts);
+  limit("envelopeChunkBytes", kEnvelopeChunkBytes);
+  limit("envelopeMinChunkBytes", kEnvelopeMinChunkBytes);
+  limit("envelopeMaxChunkBytes", kEnvelopeMaxChunkBytes);
+  limit("maxEnvelopeBytes", kMaxEnvelopeBytes);
+  limit("maxProjectIdLength", kMaxProjectIdLength);
+  limit("maxScanChars", kMaxScanChars);
+  const PngOptions png{};
+  json += "},\"pngDefaults\":{\"level\":" + std::to_string(png.compression_level) +
+          ",\"filter\":" + std::to_string(png.filter) + "},\"piiKinds\":[";
+  // PiiKind values are 0, 1, 2, … with no gap; the first without a name ends them.
+  for (int kind = 0; kind < 256; ++kind) {
+    const std::string name = pii_kind_name(PiiKind(kind));
+    if (name == "unknown") break;
+    json += (kind ? ",\"" : "\"") + name + "\"";
   }
+  json += "]}";
+  return succeed(std::vector<std::uint8_t>(json.begin(), json.end()));
 }
 
 // rects: rect_count groups of 4 doubles (x, y, width, height) in CSS pixels.

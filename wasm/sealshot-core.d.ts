@@ -7,11 +7,14 @@ export interface EnvelopeInfo { version: number; projectId: string; chunkSize: n
 type Pixels = Uint8Array | Uint8ClampedArray;
 
 export class SealshotError extends Error { code: string; }
-export const PII_KINDS: readonly PiiKind[];
 
 export interface SealshotCore {
-  readonly limits: Readonly<{ maxImageDimension: number; maxRedactRects: number; maxPayloadBytes: number;
-    envelopeChunkBytes: number; maxProjectIdLength: number; maxScanChars: number; }>;
+  /** The core's limits (shared/core_limits.h, envelope.h, pii_scan.h), read from the module. */
+  readonly limits: Readonly<{ maxImageDimension: number; maxRedactRects: number; maxPayloadBytes: number; maxPayloadParts: number;
+    envelopeChunkBytes: number; envelopeMinChunkBytes: number; envelopeMaxChunkBytes: number; maxEnvelopeBytes: number;
+    maxProjectIdLength: number; maxScanChars: number; }>;
+  /** The detectors' kind names, indexed by the core's kind number. */
+  readonly piiKinds: readonly PiiKind[];
   /** The core's PNG defaults (PngOptions in shared/png_encode.h). */
   readonly pngDefaults: Readonly<{ level: number; filter: number }>;
   /** Size of the module's memory now (grows, never shrinks). */

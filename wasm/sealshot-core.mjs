@@ -14,8 +14,6 @@ export class SealshotError extends Error {
   }
 }
 
-export const PII_KINDS = ["email", "phone", "card", "iban", "ssn", "ipv4", "ipv6", "secret"];
-
 function secureRandomUint32() {
   const word = new Uint32Array(1);
   globalThis.crypto.getRandomValues(word);
@@ -36,16 +34,14 @@ class SealshotCore {
   #m;
   constructor(module) {
     this.#m = module;
-    const limit = (i) => module._sealshot_limit(i);
-    this.limits = Object.freeze({
-      maxImageDimension: limit(0),
-      maxRedactRects: limit(1),
-      maxPayloadBytes: limit(2),
-      envelopeChunkBytes: limit(3),
-      maxProjectIdLength: limit(4),
-      maxScanChars: limit(5),
-    });
-    this.pngDefaults = Object.freeze({ level: limit(6), filter: limit(7) });
+    // Limits, PNG defaults and PII kind names come from the core itself
+    // (sealshot_core_info in wasm/bindings.cpp): nothing here repeats them.
+    if (module._sealshot_core_info() !== 0) throw new SealshotError("internal", "The core did not describe itself.");
+    const info = JSON.parse(new TextDecoder().decode(this.#takeOutput()));
+    this.limits = Object.freeze(info.limits);
+    this.pngDefaults = Object.freeze(info.pngDefaults);
+    /** PII kind names by the core's kind number (what scan() reports). */
+    this.piiKinds = Object.freeze(info.piiKinds);
   }
 
   /** Size of the module's memory now (it grows and never shrinks): for benchmarks. */
@@ -280,7 +276,7 @@ class SealshotCore {
       const triples = new Uint32Array(this.#takeOutput().buffer);
       const hits = [];
       for (let i = 0; i < triples.length; i += 3) {
-        hits.push({ kind: PII_KINDS[triples[i + 2]] ?? "unknown", start: triples[i], end: triples[i + 1] });
+        hits.push({ kind: this.piiKinds[triples[i + 2]] ?? "unknown", start: triples[i], end: triples[i + 1] });
       }
       return hits;
     });

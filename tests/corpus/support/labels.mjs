@@ -13,8 +13,6 @@
 //              pixels (canvas, image); counted separately, "left to the site" (the default for other kinds)
 // No attribute here is read by the widget.
 
-/** Kinds the core's detectors report (docs/pii-detectors.md). */
-export const DETECTOR_KINDS = ["email", "phone", "card", "iban", "ssn", "ipv4", "ipv6", "secret"];
 /** Reasons the widget is meant to hide a label; "site" labels are reported but not enforced. */
 export const ENFORCED = ["detector", "marked", "input", "echo", "generated"];
 
@@ -27,6 +25,7 @@ export const ENFORCED = ["detector", "marked", "input", "echo", "generated"];
  * their border boxes. A box is clipped by the viewport, by every scrolling or
  * clipping ancestor and by its frame; a box whose centre another element covers
  * (a sticky header over scrolled text) is dropped as not visible.
+ * detectorKinds: the core's PII kind names (core.piiKinds).
  */
 export function collectLabels(detectorKinds) {
   const vw = innerWidth, vh = innerHeight;

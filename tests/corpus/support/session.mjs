@@ -8,7 +8,7 @@ import { freePort, startIngest } from "../../browser/support/ingest.mjs";
 import { nextEvent } from "../../browser/support/fixture.mjs";
 import { loadCore } from "../../wasm/support/load-core.mjs";
 import { decodePng } from "../../wasm/support/png-decode.mjs";
-import { applyFills, collectLabels, DETECTOR_KINDS, ENFORCED } from "./labels.mjs";
+import { applyFills, collectLabels, ENFORCED } from "./labels.mjs";
 import { fidelity, solidBoxes } from "./pixels.mjs";
 import { corpusDir, startSite, templatesInstalled } from "./site.mjs";
 
@@ -100,7 +100,7 @@ export async function runPage(corpus, browser, def, configName, { imagesDir = nu
     await page.evaluate(() => window.Sealshot.ready());
     await page.waitForTimeout(100);
     step("load");
-    const labels = await page.evaluate(collectLabels, DETECTOR_KINDS);
+    const labels = await page.evaluate(collectLabels, [...corpus.core.piiKinds]);  // the kinds the core reports
     const screenshot = await page.screenshot();
     const reference = decodePng(screenshot);
     step("measure");

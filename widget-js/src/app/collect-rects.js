@@ -46,11 +46,13 @@ function isAutofilled(el) {
 }
 
 /**
- * options: {scan(text) → hits | null, maxScanChars, maskSelectors, markers: [{el, text, box}]}.
+ * options: {scan(text) → hits | null, maxScanChars (core.limits.maxScanChars, needed with scan), maskSelectors, markers: [{el, text, box}]}.
  * Our own UI ([data-sealshot-ui]) is skipped.
  * Returns {masked, sensitive, detected, echoed, wholeTexts, substrings, stats}.
  */
-export function collectRedactions({ scan = null, maxScanChars = 1 << 20, maskSelectors = [], markers = [] } = {}) {
+export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [], markers = [] } = {}) {
+  // The scan limit is the core's (core.limits.maxScanChars): no copy of it here to drift.
+  if (scan && !(maxScanChars > 0)) throw new TypeError("collectRedactions: scan needs maxScanChars from core.limits");
   const OWN_UI = "[data-sealshot-ui]";
   const selector = maskSelector(maskSelectors);
   const out = { masked: [], sensitive: [], detected: [], echoed: [], wholeTexts: [], substrings: [],

@@ -3,6 +3,7 @@
 // or upload: app/widget.js drives it through the returned object.
 import { adoptCss, DIALOG_CSS } from "./styles.js";
 import { drawCursor, drawMarks, markFromDrag, moveCursor } from "./annotate.js";
+import { MAX_COMMENT_CHARS } from "../shared/manifest.js";
 
 let uid = 0;
 
@@ -66,7 +67,7 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
   for (const c of config.categories) category.append(h("option", { value: c, text: labels.categories[c] ?? c }));
   const commentError = h("p", { class: "error", id: `${id}-comment-error` });
   const comment = h("textarea", { name: "comment", required: true, "aria-required": "true", placeholder: labels.commentPlaceholder,
-    "aria-describedby": `${id}-comment-error`, maxlength: "10000" });
+    "aria-describedby": `${id}-comment-error`, maxlength: String(MAX_COMMENT_CHARS) });
   const emailError = h("p", { class: "error", id: `${id}-email-error` });
   const email = h("input", { name: "email", type: "email", autocomplete: "email", placeholder: labels.emailPlaceholder,
     "aria-describedby": `${id}-email-error` });
