@@ -22,7 +22,8 @@ export const DEMO_PII = ["Clara Meier-Okafor", "clara.meier-okafor@example.com",
  * project snippet` as a site owner would: widget.js from sealshot-server,
  * pinned by its integrity hash, no data-endpoint.
  */
-export async function setup({ csp = false, lang = "", consoleErrors = false, viewport, deviceScaleFactor, browserArgs, widgetFrom = "demo" } = {}) {
+export async function setup({ csp = false, lang = "", consoleErrors = false, viewport, deviceScaleFactor, browserArgs, widgetFrom = "demo",
+  device = {} } = {}) {
   if (!fs.existsSync(path.join(widgetDir, "widget.js"))) throw new Error(`${widgetDir}/widget.js missing: run scripts/build`);
   const demoPort = await freePort();
   const origin = `http://127.0.0.1:${demoPort}`;
@@ -32,7 +33,8 @@ export async function setup({ csp = false, lang = "", consoleErrors = false, vie
     : { endpoint: ingest.url };
   const demo = await startDemoServer({ port: demoPort, widgetDir, project: ingest.project, key: ingest.publicKey,
     ...served, csp, lang, consoleErrors, pagesDir: path.join(repoRoot, "tests/browser/pages") });
-  const browser = await launch({ viewport, deviceScaleFactor, args: browserArgs });
+  // device: more context options, e.g. {isMobile: true, hasTouch: true} for a phone.
+  const browser = await launch({ viewport, deviceScaleFactor, args: browserArgs, ...device });
   const { core } = await loadCore();
   return {
     ingest, demo, browser, core,

@@ -89,8 +89,19 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
     h("header", {}, h("h2", { id: `${id}-title`, text: labels.title }),
       h("button", { type: "button", class: "close", "aria-label": labels.close, text: "\u00d7", onclick: () => handlers.onClose() })),
     h("div", { class: "body" }, shotSection, form));
-  const root = h("div", { class: "root", dir: "auto" }, h("div", { class: "backdrop", onclick: () => handlers.onClose() }), dialog);
+  // The frame is the part of the page the visitor sees (the visual
+  // viewport), kept in place by fitToVisualViewport below; the dialog is
+  // laid out inside it, so it never reaches past the screen.
+  const frame = h("div", { class: "frame" }, dialog);
+  const root = h("div", { class: "root", dir: "auto" }, h("div", { class: "backdrop", onclick: () => handlers.onClose() }), frame);
   shadow.append(root);
+  shieldHost(host);
+  const fit = () => fitToVisualViewport(frame);
+  const viewport = window.visualViewport;
+  viewport?.addEventListener("resize", fit);
+  viewport?.addEventListener("scroll", fit);
+  window.addEventListener("resize", fit);
+  fit();
 
   // Focus trap: Tab and Shift+Tab cycle inside the dialog; Escape closes.
   shadow.addEventListener("keydown", (e) => {
@@ -228,10 +239,49 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
     message(text, bad = false) { message.textContent = text; message.classList.toggle("bad", bad); },
     focus() { comment.focus(); },
     destroy() {
+      viewport?.removeEventListener("resize", fit);
+      viewport?.removeEventListener("scroll", fit);
+      window.removeEventListener("resize", fit);
       host.remove();
       try { previous?.focus?.(); } catch { /* the element may be gone */ }
     },
   };
+}
+
+// A position:fixed box is placed in the layout viewport, and 100vw/100vh
+// are the initial containing block's size; neither is what a phone shows
+// when the page is wider than the screen (the layout viewport grows past
+// it), zoomed out (no meta viewport: 980 CSS px shown on 390), pinch-zoomed
+// or panned, or when the on-screen keyboard covers part of it. Then a
+// dialog sized by them hangs off the screen, with Send (or the comment
+// field) out of reach. The frame is put on the visual viewport instead, in
+// layout-viewport coordinates, and scaled by 1 / page scale so the dialog
+// has the screen's own size in CSS px (its layout then follows the
+// frame's size through container queries, styles.js).
+function fitToVisualViewport(frame) {
+  const vv = window.visualViewport;
+  const scale = vv?.scale > 0 ? vv.scale : 1;
+  const box = vv ? { left: vv.offsetLeft, top: vv.offsetTop, width: vv.width, height: vv.height }
+    : { left: 0, top: 0, width: document.documentElement.clientWidth || window.innerWidth, height: window.innerHeight };
+  const s = frame.style;
+  s.setProperty("left", `${box.left}px`);
+  s.setProperty("top", `${box.top}px`);
+  s.setProperty("width", `${box.width * scale}px`);
+  s.setProperty("height", `${box.height * scale}px`);
+  s.setProperty("transform", scale === 1 ? "none" : `scale(${1 / scale})`);
+}
+
+// Page style sheets beat the shadow root's :host rules on the host element
+// itself (a site's `div { transform: … }` would become the containing block
+// of the fixed dialog, `div { display: none }` would hide it, inherited
+// fonts would leak in). Inline !important declarations, set through the
+// CSSOM (a strict CSP allows that), beat every page rule.
+function shieldHost(host) {
+  const s = host.style;
+  s.setProperty("all", "initial", "important");
+  s.setProperty("display", "block", "important");
+  s.setProperty("position", "static", "important");
+  s.setProperty("zoom", "1", "important");
 }
 
 function deepActiveElement() {

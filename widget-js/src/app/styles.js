@@ -11,9 +11,15 @@ export const DIALOG_CSS = `
     --accent-fg: #0b1020; --danger: #ff8a80; --overlay: rgba(0, 0, 0, .65); }
 }
 .backdrop { position: fixed; inset: 0; background: var(--overlay); z-index: 2147483646; animation: fade .15s ease-out; }
-.dialog { position: fixed; z-index: 2147483647; top: 50%; left: 50%; transform: translate(-50%, -50%);
-  width: min(1040px, calc(100vw - 32px)); max-height: calc(100vh - 32px); overflow: auto; display: flex; flex-direction: column;
+/* The visual viewport (dialog.js sets its place, size and scale): the screen the visitor sees. */
+.frame { position: fixed; z-index: 2147483647; left: 0; top: 0; width: 100vw; height: 100vh; transform-origin: 0 0;
+  container: sealshot-frame / size; pointer-events: none; }
+.dialog { position: absolute; top: 50%; left: 50%; transform: translate(-50%, -50%); pointer-events: auto;
+  width: min(1040px, calc(100% - 32px)); max-height: calc(100% - 32px); overflow: auto; overscroll-behavior: contain;
+  display: flex; flex-direction: column;
   background: var(--bg); color: var(--fg); border-radius: 12px; box-shadow: 0 20px 60px rgba(0,0,0,.35); animation: pop .18s ease-out; }
+/* The header, body and footer keep their own height; the dialog scrolls instead of squeezing them into each other. */
+.dialog > *, form > * { flex-shrink: 0; }
 header { display: flex; align-items: center; justify-content: space-between; padding: 14px 18px; border-bottom: 1px solid var(--line); }
 h2 { font-size: 17px; margin: 0; font-weight: 650; }
 .body { display: grid; grid-template-columns: minmax(0, 3fr) minmax(260px, 2fr); gap: 18px; padding: 16px 18px 18px; }
@@ -47,9 +53,16 @@ footer { display: flex; justify-content: flex-end; gap: 8px; margin-top: auto; }
 .message { margin: 0; min-height: 1.45em; }
 .message.bad { color: var(--danger); }
 [hidden] { display: none !important; }
-@media (max-width: 720px) {
-  .dialog { top: 0; left: 0; transform: none; width: 100vw; max-height: none; height: 100%; border-radius: 0; }
+/* A phone (portrait or landscape) or a small window: the dialog fills the screen and scrolls. */
+@container sealshot-frame (max-width: 720px) or (max-height: 560px) {
+  .dialog { top: 0; left: 0; transform: none; width: 100%; max-height: none; height: 100%; border-radius: 0; animation-name: fade; }
+}
+@container sealshot-frame (max-width: 720px) {
   .body { grid-template-columns: 1fr; padding: 12px; }
+  /* A tall page's preview would push the form a few screens down: at most half the screen, aspect kept. */
+  canvas { width: auto; height: auto; max-width: 100%; max-height: 50cqh; margin: 0 auto; }
+  /* 16 px text in fields: smaller text makes mobile browsers zoom the page when a field is focused. */
+  input, textarea, select { font-size: 16px; }
 }
 @keyframes fade { from { opacity: 0; } }
 @keyframes pop { from { opacity: 0; transform: translate(-50%, -48%); } }
