@@ -8,6 +8,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { fillAndSend, nextEvent, openDialog, setup, unredacted } from "./support/fixture.mjs";
+import { fidelity, referenceAndSent } from "./support/fidelity.mjs";
 import { decodePng } from "../wasm/support/png-decode.mjs";
 
 let env;
@@ -58,5 +59,20 @@ test("personal data in CSS-generated text is solid black; masks cover generated 
   // The live page is left as it was: no leftover elements, attributes or style sheets.
   assert.deepEqual(await page.evaluate(() => [document.querySelectorAll("sealshot-generated, [data-sealshot-generated]").length,
     document.adoptedStyleSheets.length]), [0, 0]);
+  await page.close();
+});
+
+test("quote marks that CSS generates are drawn as the browser draws them, nesting and language included", async () => {
+  const page = await env.page("test-pages/quotes.html");
+  const lines = await page.evaluate(() => ["plain", "nested", "guillemets", "german", "block"].map((id) => {
+    const r = document.getElementById(id).getBoundingClientRect();
+    return { id, x: r.x, y: r.y, width: r.width, height: r.height };
+  }));
+  const { reference, png } = await referenceAndSent(env, page, "quotes");
+  for (const line of lines) {
+    // Before the fix each quote came out as the words "open-quote" / "close-quote".
+    const f = fidelity(png, reference, { region: line });
+    assert.ok(f.share >= 0.995, `#${line.id}: ${(100 * f.share).toFixed(2)}% of its pixels match Chromium's`);
+  }
   await page.close();
 });

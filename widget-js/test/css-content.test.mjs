@@ -30,3 +30,10 @@ test("quotes", () => {
   assert.deepEqual(parseQuotes("auto")[0], ["\u201c", "\u201d"]);
   assert.deepEqual(parseQuotes("none"), []);
 });
+
+test("quotes: auto follows the content language; explicit pairs win; unknown languages get English quotes", () => {
+  assert.deepEqual(parseQuotes("auto", "de-AT"), [["\u201e", "\u201c"], ["\u201a", "\u2018"]]);
+  assert.deepEqual(parseQuotes("auto", "ja")[1], ["\u300e", "\u300f"]);
+  assert.deepEqual(parseQuotes("auto", "xx"), parseQuotes("auto", "en"));
+  assert.deepEqual(parseQuotes('"«" "»"', "de"), [["«", "»"]]);
+});

@@ -49,6 +49,7 @@ const LAYOUT_PROPERTIES = [
 // their initial values there (e.g. a site-wide `*, ::before { box-sizing: border-box }`).
 const ALWAYS_COPIED = new Set(["display", "position", "box-sizing", "float", "vertical-align", "white-space"]);
 const HAS_TEXT = /[\p{L}\p{N}]/u;
+const QUOTE_MARK = /[\p{Pi}\p{Pf}"'\u00ab\u00bb\u201a\u201e\u300c-\u300f]/u;
 
 /**
  * Every pseudo-element with text a visitor could read: [{el, pseudo:
@@ -83,7 +84,7 @@ function candidatesOf(root) {
     for (const rule of rules) {
       if (rule.styleSheet) visitRules(rule.styleSheet.cssRules); // @import
       if (rule.selectorText !== undefined) {
-        // Only content that can draw letters or digits: not "" (clearfix), icons or quotes.
+        // Only content that draws text or quotes: not "" (clearfix) or icons.
         const generates = /::?(before|after|marker)\b/i.test(rule.selectorText) && mayHaveText(rule.style.getPropertyValue("content"));
         const stringMarker = /["']/.test(rule.style.getPropertyValue("list-style-type") + rule.style.getPropertyValue("list-style"));
         if (generates || stringMarker) {
@@ -98,6 +99,8 @@ function candidatesOf(root) {
   try {
     for (const sheet of sheets) visitRules(sheet.cssRules); // throws for a cross-origin sheet
     if (root.querySelector("[style*='list-style']")) return null;
+    // <q> draws open-quote/close-quote from the browser's own style sheet, which no page sheet shows.
+    if (root.querySelector("q")) selectors.add("q");
     if (!selectors.size) return [];
     const found = new Set(root.querySelectorAll([...selectors].map((sel) => sel.replace(/(^|,)\s*(?=,|$)/g, "$1*")).join(",")));
     return [...found];
@@ -107,8 +110,16 @@ function candidatesOf(root) {
 }
 
 function mayHaveText(content) {
-  return parseContent(content).some((t) => (t.type === "text" && HAS_TEXT.test(t.text)) || t.type === "attr" ||
-    t.type === "counter" || t.type === "counters");
+  return parseContent(content).some((t) => (t.type === "text" && drawnByUs(t.text)) || t.type === "attr" ||
+    t.type === "counter" || t.type === "counters" || t.type === "quote");
+}
+
+// Generated text the copy must carry as real text: letters or digits (they
+// are scanned), and quote marks, because the capture library copies a
+// pseudo-element's `content` with every ' and " removed and the rest put in
+// quotes, so open-quote would be drawn as the words "open-quote".
+function drawnByUs(text) {
+  return HAS_TEXT.test(text) || QUOTE_MARK.test(text);
 }
 
 // Pseudo-elements of the candidates, without counters (false when one needs them).
@@ -123,16 +134,21 @@ function visitCandidates(candidates, items) {
       const ps = view.getComputedStyle(el, `::${which}`);
       let tokens = parseContent(ps.content);
       if (which === "marker" && !tokens.length && /^["']/.test(cs.listStyleType)) tokens = parseContent(cs.listStyleType);
-      if (tokens.some((t) => t.type === "counter" || t.type === "counters")) return false;
-      // Quotes outside a tree walk: the outermost pair (quotes never hold personal data).
-      const text = tokens.map((t) => t.type === "text" ? t.text : t.type === "attr" ? el.getAttribute(t.name) ?? ""
-        : t.type === "quote" && t.which === "open" ? parseQuotes(ps.quotes)[0]?.[0] ?? ""
-        : t.type === "quote" && t.which === "close" ? parseQuotes(ps.quotes)[0]?.[1] ?? "" : "").join("");
-      if (HAS_TEXT.test(text)) found.push({ el, pseudo: which, text });
+      // Counters and quotes (their nesting depth) need the walk over the whole tree.
+      if (tokens.some((t) => t.type === "counter" || t.type === "counters" || t.type === "quote")) return false;
+      const text = tokens.map((t) => t.type === "text" ? t.text : t.type === "attr" ? el.getAttribute(t.name) ?? "" : "").join("");
+      if (drawnByUs(text)) found.push({ el, pseudo: which, text });
     }
   }
   items.push(...found);
   return true;
+}
+
+// The quote pairs that apply to el: its computed `quotes`, where `auto`
+// follows the content language (lang attribute) as the browser does.
+function quotesOf(el, value) {
+  const lang = el.closest?.("[lang]")?.getAttribute("lang") ?? el.ownerDocument.documentElement.lang ?? "";
+  return parseQuotes(value, lang);
 }
 
 function rootsOf(doc) {
@@ -214,7 +230,7 @@ function walkRoot(root, items, candidates = null) {
         const s = counters.get(t.name) ?? [];
         out += (s.length ? s : [{ value: 0 }]).map((c) => formatCounter(c.value, t.style)).join(t.separator);
       } else if (t.type === "quote") {
-        const q = parseQuotes(quotes);
+        const q = quotes;
         if (t.which === "open" || t.which === "no-open") {
           if (t.which === "open" && q.length) out += q[Math.min(quoteDepth, q.length - 1)][0];
           quoteDepth++;
@@ -239,8 +255,8 @@ function walkRoot(root, items, candidates = null) {
       if (!/^["']/.test(type)) return;
       tokens = parseContent(type);
     }
-    const text = textOf(el, tokens, cs.quotes);
-    if (HAS_TEXT.test(text)) items.push({ el, pseudo: which, text });
+    const text = textOf(el, tokens, quotesOf(el, cs.quotes));
+    if (drawnByUs(text)) items.push({ el, pseudo: which, text });
   };
   const visitChildren = (parent, created) => {
     for (let child = parent.firstElementChild; child; child = child.nextElementSibling) visit(child, parent, created);

@@ -120,11 +120,39 @@ export function formatCounter(value, style = "decimal") {
   }
 }
 
-/** The pairs of a computed `quotes` value: [[open, close], …]; "auto"/"normal" give typographic English quotes. */
-export function parseQuotes(value) {
-  const tokens = parseContent(value).filter((t) => t.type === "text").map((t) => t.text);
-  if (String(value).trim() === "none") return [];
-  if (tokens.length < 2) return [["\u201c", "\u201d"], ["\u2018", "\u2019"]];
+// What `quotes: auto` draws per content language: the languages whose
+// <q><q></q></q> Chromium draws pixel for pixel like these characters
+// (checked by hand, Chromium 13x); others (fr, es, pt, nl, da among them)
+// get English quotes, which may differ from what the browser draws.
+const EN = [["\u201c", "\u201d"], ["\u2018", "\u2019"]];
+const LOW9 = [["\u201e", "\u201c"], ["\u201a", "\u2018"]];
+const GUILLEMETS_LOW9 = [["\u00ab", "\u00bb"], ["\u201e", "\u201c"]];
+const RIGHT_ONLY = [["\u201d", "\u201d"], ["\u2019", "\u2019"]];
+const AUTO_QUOTES = {
+  en: EN, zh: EN, ko: EN, tr: EN,
+  de: LOW9, cs: LOW9,
+  ru: GUILLEMETS_LOW9, uk: GUILLEMETS_LOW9,
+  it: [["\u00ab", "\u00bb"], ["\u201c", "\u201d"]],
+  nb: [["\u00ab", "\u00bb"], ["\u2018", "\u2019"]],
+  pl: [["\u201e", "\u201d"], ["\u00ab", "\u00bb"]],
+  sv: RIGHT_ONLY, fi: RIGHT_ONLY, he: RIGHT_ONLY,
+  ar: [["\u201d", "\u201c"], ["\u2019", "\u2018"]],
+  ja: [["\u300c", "\u300d"], ["\u300e", "\u300f"]],
+};
+
+/**
+ * The pairs of a computed `quotes` value: [[open, close], …]; "auto" (and
+ * "normal") give the pairs of the content language `lang` (English when
+ * unknown), "none" gives [].
+ */
+export function parseQuotes(value, lang = "") {
+  const v = String(value ?? "").trim();
+  if (v === "none") return [];
+  const tokens = parseContent(v).filter((t) => t.type === "text").map((t) => t.text);
+  if (tokens.length < 2) {
+    const primary = String(lang).toLowerCase().split(/[-_]/)[0];
+    return AUTO_QUOTES[primary] ?? AUTO_QUOTES.en;
+  }
   const pairs = [];
   for (let k = 0; k + 1 < tokens.length; k += 2) pairs.push([tokens[k], tokens[k + 1]]);
   return pairs;
