@@ -73,6 +73,21 @@ describe("capture fidelity (sealshot-server)", () => {
     await page.close();
   });
 
+  test("a marked name at the end of a header line stays one line: no second black box below it", async () => {
+    const page = await env.page("test-pages/mask-width.html");
+    const names = await Promise.all(["#name", "#traveller"].map((sel) => boxOf(page, sel)));
+    const { reference, png } = await referenceAndSent(env, page, "mask-width");
+    assert.deepEqual(unredacted(png, names), [], "each marked name is solid black");
+    // Everything around the names (their lines and the lines below) as Chromium draws it;
+    // before the fix the copy wrapped each blanked name, its black background reaching the line below.
+    for (const [what, sel] of [["header", ".top"], ["strip", ".strip"], ["text below", "main"]]) {
+      const f = fidelity(png, reference, { boxes: names, region: await boxOf(page, sel) });
+      report(what, f);
+      assert.ok(f.share >= 0.995, `${what}: ${(100 * f.share).toFixed(2)}% match`);
+    }
+    await page.close();
+  });
+
   test("fonts: each face the page rendered is fetched once, in the format the browser loaded", async () => {
     const page = await env.page("test-pages/fonts.html");
     const fonts = [];

@@ -79,6 +79,7 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
       clone.style.setProperty("filter", "brightness(0)", "important");
       const walker = clone.ownerDocument.createTreeWalker(clone, NodeFilter.SHOW_TEXT);
       for (let n = walker.nextNode(); n; n = walker.nextNode()) n.data = blockOut(n.data);
+      keepLiveWidth(clone, original);
     } else {
       redactTextChildren(clone);
       for (const child of clone.children) if (child.localName === GENERATED_TAG) redactTextChildren(child);
@@ -189,6 +190,31 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
     generated.restore();
   }
   return { canvas, devicePixelRatio };
+}
+
+// blockOut() text is wider than most names ("Xxxxx" against "Jonas": 14% in
+// DejaVu Sans), and the copy's boxes have the live page's widths: a masked
+// name at the end of a fixed-width header line wrapped in the copy, and its
+// black background drew a second box on the line below, where the live page
+// shows nothing. A masked inline element that is one line on the live page
+// is kept one line of its live width in the copy.
+function keepLiveWidth(clone, original) {
+  if (!original || original.nodeType !== 1 || original.getClientRects().length !== 1) return;
+  const cs = original.ownerDocument.defaultView.getComputedStyle(original);
+  if (cs.display !== "inline") return;
+  // As an inline-block its vertical padding and borders would take room in the line.
+  if ([cs.paddingTop, cs.paddingBottom, cs.borderTopWidth, cs.borderBottomWidth].some((v) => parseFloat(v) > 0)) return;
+  const s = clone.style;
+  s.setProperty("display", "inline-block", "important");
+  s.setProperty("box-sizing", "border-box", "important");
+  // The exact width unless a transformed ancestor scales the viewport box (offsetWidth: untransformed, whole px).
+  const exact = original.getBoundingClientRect().width, whole = original.offsetWidth;
+  s.setProperty("width", `${Math.abs(exact - whole) <= 1 ? exact : whole}px`, "important");
+  s.setProperty("white-space", "nowrap", "important");
+  s.setProperty("vertical-align", "baseline", "important");
+  // The block's height is then its line height; `normal` is about the font's
+  // ascent + descent, the height of the inline box (and its black background) on the live page.
+  s.setProperty("line-height", "normal", "important");
 }
 
 // restoreScrollPosition treats the page's own scroller like any scrolled
