@@ -56,6 +56,14 @@ const char* error_code_name(ErrorCode code) noexcept {
       return "storage_error";
     case ErrorCode::conflict:
       return "conflict";
+    case ErrorCode::unauthenticated:
+      return "unauthenticated";
+    case ErrorCode::forbidden:
+      return "forbidden";
+    case ErrorCode::gone:
+      return "gone";
+    case ErrorCode::throttled:
+      return "throttled";
     case ErrorCode::kdf_params_rejected:
       return "kdf_params_rejected";
     case ErrorCode::key_unwrap_failed:

@@ -40,6 +40,10 @@ enum class ErrorCode : int {
   storage_full = 42,   // disk full: the server answers 507
   storage_error = 43,  // I/O or database failure
   conflict = 44,       // e.g. an idempotency key reused for a different body
+  unauthenticated = 45,  // no valid session or wrong credentials: 401
+  forbidden = 46,        // signed in, but the role does not allow it: 403
+  gone = 47,             // a single-use link already used or expired: 410
+  throttled = 48,        // too many attempts: 429
   // Account keys (shared/account_keys.h, key_wrap.h, password_policy.h).
   kdf_params_rejected = 60,  // sign-in KDF parameters outside the client's pinned range
   key_unwrap_failed = 61,    // a wrapped secret key does not open: wrong password or altered text

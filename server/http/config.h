@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "http/review_auth.h"
 #include "limits.h"
 #include "result.h"
 
@@ -26,6 +27,7 @@ struct ServerConfig {
   ServerLimits limits;
   RateLimits rate_limits;
   QuotaLimits quotas;
+  ReviewSettings review;
 };
 
 // What parsing decided: run with `config`, or exit with `exit_code` after

@@ -62,13 +62,15 @@ HttpServer::HttpServer(const ServerConfig& config, server::Storage& storage, Jso
       clients_(config.trusted_proxies),
       connection_limit_(config.limits.max_connections_per_ip, clients_, config.limits.connection_cap_exempts_loopback),
       ingest_(storage, config_.limits, config_.quotas),
+      review_auth_(storage.accounts(), config_.review),
       ip_limiter_(config.rate_limits.per_ip_per_minute, config.rate_limits.per_ip_burst,
                   config.rate_limits.max_tracked_keys),
       project_limiter_(config.rate_limits.per_project_per_minute, config.rate_limits.per_project_burst,
                        config.rate_limits.max_tracked_keys),
       widget_files_(std::move(widget_files)),
-      services_{storage, ingest_,        ip_limiter_, project_limiter_, metrics_,
-                log,     config_.limits, draining_,   widget_files_,    config.metrics_public} {
+      services_{storage,        storage.accounts(), review_auth_,  ingest_,
+                ip_limiter_,    project_limiter_,   metrics_,      log,
+                config_.limits, draining_,          widget_files_, config.metrics_public} {
   ConnectionHooks hooks;
   hooks.on_request_done = [this](const RequestContext& request) { on_request_done(request); };
   hooks.on_tls_handshake_failed = [this] { metrics_.add_tls_handshake_failure(); };
@@ -219,6 +221,12 @@ httplib::Server::HandlerResponse HttpServer::pre_route(const httplib::Request& r
   }
   if (route.takes_body && !has_length) {
     write_error(res, 411, "length_required", "This route needs a Content-Length.");
+    close_connection_after(res);
+    return Server::HandlerResponse::Handled;
+  }
+  if (route.max_body_bytes != 0 && length > route.max_body_bytes) {
+    write_error(res, 413, "body_too_large",
+                "This route takes at most " + std::to_string(route.max_body_bytes) + " bytes of JSON.");
     close_connection_after(res);
     return Server::HandlerResponse::Handled;
   }

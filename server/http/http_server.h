@@ -54,6 +54,7 @@ class HttpServer {
   [[nodiscard]] Metrics& metrics() { return metrics_; }
   [[nodiscard]] IngestService& ingest() { return ingest_; }
   [[nodiscard]] bool is_tls() const { return tls_; }
+  [[nodiscard]] const RouteTable& route_table() const { return routes_; }
 
  private:
   void configure();
@@ -69,6 +70,7 @@ class HttpServer {
   ClientAddressResolver clients_;
   ConnectionLimit connection_limit_;
   IngestService ingest_;
+  ReviewAuth review_auth_;
   TokenBucketLimiter ip_limiter_;
   TokenBucketLimiter project_limiter_;
   std::atomic<bool> draining_{false};

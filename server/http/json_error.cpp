@@ -15,6 +15,14 @@ int http_status_for(ErrorCode code) noexcept {
     case ErrorCode::already_exists:
     case ErrorCode::conflict:
       return 409;
+    case ErrorCode::unauthenticated:
+      return 401;
+    case ErrorCode::forbidden:
+      return 403;
+    case ErrorCode::gone:
+      return 410;
+    case ErrorCode::throttled:
+      return 429;
     case ErrorCode::storage_full:
       return 507;
     case ErrorCode::storage_error:

@@ -58,6 +58,9 @@ std::string Metrics::render_prometheus() const {
          "Submissions stored (created) or answered from an earlier idempotent request (replayed).");
   out << "sealshot_submissions_total{result=\"created\"} " << submissions_created_.load() << "\n"
       << "sealshot_submissions_total{result=\"replayed\"} " << submissions_replayed_.load() << "\n";
+  family("sealshot_review_signins_total", "counter", "Review sign-ins by result.");
+  out << "sealshot_review_signins_total{result=\"success\"} " << signins_ok_.load() << "\n"
+      << "sealshot_review_signins_total{result=\"failure\"} " << signins_failed_.load() << "\n";
   family("sealshot_quota_refusals_total", "counter",
          "Reports refused by a project quota or the free-disk floor, by limit (the log names the project).");
   for (const auto& [limit, count] : quota_refusals_) {

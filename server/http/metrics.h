@@ -31,6 +31,7 @@ class Metrics {
     ++quota_refusals_[limit];
   }
   void add_submission(bool created) { (created ? submissions_created_ : submissions_replayed_).fetch_add(1); }
+  void add_review_signin(bool success) { (success ? signins_ok_ : signins_failed_).fetch_add(1); }
   void set_draining(bool draining) { draining_.store(draining); }
 
   [[nodiscard]] std::string render_prometheus() const;
@@ -57,6 +58,8 @@ class Metrics {
   std::atomic<std::uint64_t> slow_headers_{0};
   std::atomic<std::uint64_t> submissions_created_{0};
   std::atomic<std::uint64_t> submissions_replayed_{0};
+  std::atomic<std::uint64_t> signins_ok_{0};
+  std::atomic<std::uint64_t> signins_failed_{0};
   std::atomic<bool> draining_{false};
 };
 

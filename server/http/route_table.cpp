@@ -30,8 +30,11 @@ bool segments_match(const std::vector<std::string>& pattern, const std::vector<s
 
 }  // namespace
 
-void RouteTable::add(std::string method, std::string pattern, std::string name, bool takes_body) {
-  routes_.push_back({std::move(method), split_path(pattern), std::move(name), takes_body});
+void RouteTable::add(std::string method, std::string pattern, std::string name, bool takes_body,
+                     std::uint64_t max_body_bytes) {
+  std::vector<std::string> segments = split_path(pattern);
+  routes_.push_back(
+      {std::move(method), std::move(pattern), std::move(segments), std::move(name), takes_body, max_body_bytes});
 }
 
 RouteMatch RouteTable::match(const std::string& method, const std::string& path) const {
@@ -45,6 +48,7 @@ RouteMatch RouteTable::match(const std::string& method, const std::string& path)
       result.kind = RouteMatch::Kind::found;
       result.name = route.name;
       result.takes_body = route.takes_body;
+      result.max_body_bytes = route.max_body_bytes;
       return result;
     }
     allowed.push_back(route.method);
@@ -81,6 +85,23 @@ void Router::post_streaming(const std::string& pattern, const std::string& name,
                             httplib::Server::HandlerWithContentReader handler) {
   table_.add("POST", pattern, name, true);
   server_.Post(pattern, std::move(handler));
+}
+
+void Router::json(const std::string& method, const std::string& pattern, const std::string& name,
+                  httplib::Server::Handler handler) {
+  const bool takes_body = method == "POST" || method == "PUT" || method == "PATCH";
+  table_.add(method, pattern, name, takes_body, takes_body ? kMaxJsonBodyBytes : 0);
+  if (method == "GET") {
+    server_.Get(pattern, std::move(handler));
+  } else if (method == "POST") {
+    server_.Post(pattern, std::move(handler));
+  } else if (method == "PUT") {
+    server_.Put(pattern, std::move(handler));
+  } else if (method == "PATCH") {
+    server_.Patch(pattern, std::move(handler));
+  } else {
+    server_.Delete(pattern, std::move(handler));
+  }
 }
 
 }  // namespace sealshot::http

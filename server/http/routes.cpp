@@ -1,15 +1,15 @@
 #include "http/routes.h"
 
 #include "http/handlers.h"
+#include "http/review_routes.h"
 #include "http/widget_handler.h"
 
 namespace sealshot::http {
 
 // Every route the server answers. Anything else: 404, or 405 with Allow
 // (the pre-routing check in http_server.cpp, from the same table). CORS is
-// on the ingest route (per project) and the widget's public files ("*"). No
-// route reads a report: reviewers fetch envelopes through authenticated
-// routes that do not exist yet.
+// on the ingest route (per project) and the widget's public files ("*")
+// only: the review API is same-origin (the console is served from here).
 void register_routes(Router& router, Services& s) {
   // Operations
   router.get("/healthz", "healthz", handle_healthz);
@@ -22,6 +22,10 @@ void register_routes(Router& router, Services& s) {
   router.post_streaming(
       "/v1/projects/:project/submissions", "ingest",
       [&s](const auto& req, auto& res, const auto& read_body) { handle_ingest(s, req, res, read_body); });
+
+  // Review: sign-in, accounts, organisations (docs/permissions.md)
+  register_account_routes(router, s);
+  register_org_routes(router, s);
 
   // The widget (--widget-dir): /widget.js and the content-hashed files it
   // loads, one exact route per file found at start-up; nothing else there

@@ -8,6 +8,7 @@
 #include "http/logging.h"
 #include "http/metrics.h"
 #include "http/rate_limiter.h"
+#include "http/review_auth.h"
 #include "storage/storage.h"
 #include "widget/widget_files.h"
 
@@ -15,6 +16,8 @@ namespace sealshot::http {
 
 struct Services {
   server::Storage& storage;
+  server::AccountStore& accounts;  // storage.accounts()
+  ReviewAuth& auth;
   IngestService& ingest;
   TokenBucketLimiter& ip_limiter;
   TokenBucketLimiter& project_limiter;

@@ -42,8 +42,12 @@ bool id_is_well_formed(std::string_view id, std::string_view prefix) noexcept {
 
 std::string project_id_generate() { return id_generate(kProjectIdPrefix); }
 std::string submission_id_generate() { return id_generate(kSubmissionIdPrefix); }
+std::string org_id_generate() { return id_generate(kOrgIdPrefix); }
+std::string person_id_generate() { return id_generate(kPersonIdPrefix); }
 
 bool project_id_is_well_formed(std::string_view id) noexcept { return id_is_well_formed(id, kProjectIdPrefix); }
 bool submission_id_is_well_formed(std::string_view id) noexcept { return id_is_well_formed(id, kSubmissionIdPrefix); }
+bool org_id_is_well_formed(std::string_view id) noexcept { return id_is_well_formed(id, kOrgIdPrefix); }
+bool person_id_is_well_formed(std::string_view id) noexcept { return id_is_well_formed(id, kPersonIdPrefix); }
 
 }  // namespace sealshot::server

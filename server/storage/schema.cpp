@@ -115,6 +115,107 @@ CREATE TRIGGER submissions_count_out AFTER DELETE ON submissions BEGIN
     WHERE project_id = OLD.project_id;
 END;
 )sql",
+    // 4: the review side (docs/permissions.md, docs/security.md). Organisations
+    // own projects; people belong to organisations with a role and get
+    // per-project roles and sealed project keys ("grants"). The server keeps
+    // only a password hash of each person's authentication key, their public
+    // key and their secret key wrapped by a key it never sees. Every table is
+    // keyed by organisation or project first, like the rest of the schema;
+    // people and sessions are global (one person, several organisations).
+    R"sql(
+CREATE TABLE organisations (
+  org_id        TEXT    NOT NULL PRIMARY KEY,
+  name          TEXT    NOT NULL,
+  created_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+
+ALTER TABLE projects ADD COLUMN org_id TEXT NOT NULL DEFAULT '';   -- '': made by the CLI before organisations
+CREATE INDEX projects_by_org ON projects (org_id, created_at_ms);
+
+CREATE TABLE people (
+  person_id          TEXT    NOT NULL PRIMARY KEY,
+  email              TEXT    NOT NULL UNIQUE,   -- lowercase
+  display_name       TEXT    NOT NULL,
+  auth_hash          TEXT    NOT NULL,          -- crypto_pwhash_str of the authentication key; '' until set up
+  kdf_salt           TEXT    NOT NULL,          -- base64url, 16 bytes; the client's Argon2id salt
+  kdf_opslimit       INTEGER NOT NULL,
+  kdf_memlimit       INTEGER NOT NULL,
+  public_key         TEXT    NOT NULL,          -- X25519, key text; '' until set up
+  wrapped_secret_key TEXT    NOT NULL,          -- opaque to the server
+  created_at_ms      INTEGER NOT NULL,
+  keys_changed_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE memberships (
+  org_id        TEXT    NOT NULL,
+  person_id     TEXT    NOT NULL,
+  role          TEXT    NOT NULL,   -- owner, admin, member, viewer
+  created_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (org_id, person_id)
+) WITHOUT ROWID;
+CREATE INDEX memberships_by_person ON memberships (person_id, org_id);
+
+CREATE TABLE project_roles (
+  project_id TEXT NOT NULL,
+  person_id  TEXT NOT NULL,
+  role       TEXT NOT NULL,         -- reviewer, viewer
+  PRIMARY KEY (project_id, person_id)
+) WITHOUT ROWID;
+
+CREATE TABLE key_grants (
+  project_id    TEXT    NOT NULL,
+  person_id     TEXT    NOT NULL,
+  sealed_key    TEXT    NOT NULL,   -- the project secret key sealed to the person's public key
+  granted_by    TEXT    NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (project_id, person_id)
+) WITHOUT ROWID;
+
+CREATE TABLE sessions (
+  token_hash    BLOB    NOT NULL PRIMARY KEY,  -- SHA-256 of the cookie's 256-bit token
+  person_id     TEXT    NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  last_seen_ms  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_by_person ON sessions (person_id);
+
+-- Single-use links: set-up of a new organisation's owner, invitations,
+-- password resets. Only a hash of the token is kept.
+CREATE TABLE links (
+  token_hash    BLOB    NOT NULL PRIMARY KEY,
+  kind          TEXT    NOT NULL,   -- setup, invite, reset
+  org_id        TEXT    NOT NULL,
+  email         TEXT    NOT NULL,
+  role          TEXT    NOT NULL,
+  created_by    TEXT    NOT NULL,   -- person id, or 'cli'
+  created_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL,
+  used_at_ms    INTEGER NOT NULL    -- 0: not used
+) WITHOUT ROWID;
+CREATE INDEX links_by_org ON links (org_id, created_at_ms);
+
+-- Append-only: nothing updates a row; the sweeper deletes rows past the
+-- retention, oldest first.
+CREATE TABLE audit_log (
+  org_id  TEXT    NOT NULL,
+  seq     INTEGER NOT NULL,
+  at_ms   INTEGER NOT NULL,
+  actor   TEXT    NOT NULL,         -- person id, 'cli' or '' (an unknown email)
+  action  TEXT    NOT NULL,         -- e.g. signin.success, envelope.fetch
+  target  TEXT    NOT NULL,         -- ids only, never content
+  address TEXT    NOT NULL,         -- the reviewer's client address
+  PRIMARY KEY (org_id, seq)
+) WITHOUT ROWID;
+
+ALTER TABLE submissions ADD COLUMN assignee TEXT NOT NULL DEFAULT '';  -- person id or ''
+
+-- Secrets of this installation, made on first use (e.g. the key that makes
+-- decoy salts for unknown emails stable across restarts).
+CREATE TABLE server_secrets (
+  name  TEXT NOT NULL PRIMARY KEY,
+  value BLOB NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration step per schema version");
 

@@ -48,12 +48,13 @@ Project project_from_row(const sqlite::Statement& row) {
   p.quotas.daily_submissions = std::uint64_t(row.column_int(6));
   p.quotas.daily_bytes = std::uint64_t(row.column_int(7));
   p.quotas.stored_bytes = std::uint64_t(row.column_int(8));
+  p.org_id = row.column_text(9);
   return p;
 }
 
 constexpr const char* kProjectColumns =
     "SELECT project_id, name, public_key, max_body_bytes, retention_days, created_at_ms, "
-    "quota_daily_submissions, quota_daily_bytes, quota_stored_bytes FROM projects";
+    "quota_daily_submissions, quota_daily_bytes, quota_stored_bytes, org_id FROM projects";
 
 Status check_quotas(const ProjectQuotas& quotas) {
   for (std::uint64_t value : {quotas.daily_submissions, quotas.daily_bytes, quotas.stored_bytes}) {
@@ -106,7 +107,8 @@ SqliteStorage::SqliteStorage(std::string data_dir, SqliteStorageOptions options,
       lock_(data_dir_ + "/sealshot.lock", options_.busy_timeout_ms),
       readers_(data_dir_ + "/sealshot.db", options_.busy_timeout_ms),
       blobs_(std::move(blobs)),
-      committer_(std::move(committer)) {}
+      committer_(std::move(committer)),
+      accounts_(std::make_unique<SqliteAccounts>(*committer_, readers_, options_.clock)) {}
 
 Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::string& data_dir, SqliteStorageOptions options) {
   if (Status s = crypto_init(); !s.ok()) return s;  // ids come from libsodium's randombytes
@@ -188,12 +190,14 @@ Result<Project> SqliteStorage::create_project(const NewProject& input) {
   project.retention_days = input.retention_days;
   project.quotas = input.quotas;
   project.created_at_ms = now_ms();
+  project.org_id = input.org_id;
 
   Status s = committer_->run([&](sqlite::Connection& db) -> Status {
     Result<sqlite::Statement> insert = sqlite::Statement::prepare(
         db,
         "INSERT INTO projects (project_id, name, public_key, max_body_bytes, retention_days, created_at_ms, "
-        "quota_daily_submissions, quota_daily_bytes, quota_stored_bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        "quota_daily_submissions, quota_daily_bytes, quota_stored_bytes, org_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+        "?9, ?10)");
     if (!insert.ok()) return insert.status();
     insert.value()
         .bind(1, project.id)
@@ -204,7 +208,16 @@ Result<Project> SqliteStorage::create_project(const NewProject& input) {
         .bind(6, project.created_at_ms)
         .bind(7, std::int64_t(project.quotas.daily_submissions))
         .bind(8, std::int64_t(project.quotas.daily_bytes))
-        .bind(9, std::int64_t(project.quotas.stored_bytes));
+        .bind(9, std::int64_t(project.quotas.stored_bytes))
+        .bind(10, project.org_id);
+    if (!project.org_id.empty()) {
+      Result<sqlite::Statement> org = sqlite::Statement::prepare(db, "SELECT 1 FROM organisations WHERE org_id = ?1");
+      if (!org.ok()) return org.status();
+      org.value().bind(1, project.org_id);
+      Result<bool> found = org.value().step("find the organisation");
+      if (!found.ok()) return found.status();
+      if (!found.value()) return Status(ErrorCode::not_found, "No such organisation.");
+    }
     if (Status st = insert.value().run("create a project"); !st.ok()) return st;
     return insert_origins(db, project.id, project.allowed_origins);
   });

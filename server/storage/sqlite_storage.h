@@ -28,6 +28,7 @@
 #include "fs_util.h"
 #include "group_commit.h"
 #include "read_pool.h"
+#include "sqlite_accounts.h"
 #include "storage.h"
 
 namespace sealshot::server {
@@ -69,6 +70,8 @@ class SqliteStorage final : public Storage {
   Status delete_submission(std::string_view project_id, std::string_view id) override;
   Result<std::uint64_t> purge_expired(std::int64_t now_ms) override;
 
+  AccountStore& accounts() override { return *accounts_; }
+
   Result<ConsistencyReport> check_and_repair() override;
   Status backup_to(const std::string& directory) override;
   Status ping() override;
@@ -96,6 +99,7 @@ class SqliteStorage final : public Storage {
   ReadPool readers_;
   std::unique_ptr<BlobLog> blobs_;             // before committer_: the committer's thread uses it
   std::unique_ptr<GroupCommitter> committer_;
+  std::unique_ptr<SqliteAccounts> accounts_;  // after committer_ and readers_, which it uses
   ConsistencyReport upgraded_;  // what open() imported; reported by the next check_and_repair()
 };
 

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "accounts.h"
 #include "result.h"
 
 namespace sealshot::server {
@@ -45,6 +46,7 @@ struct Project {
   std::uint32_t retention_days = 90;         // 0: kept until deleted
   ProjectQuotas quotas;                      // each 0: the server's default
   std::int64_t created_at_ms = 0;
+  std::string org_id;  // the owning organisation; '' for a project made by the CLI before organisations
 };
 
 struct NewProject {
@@ -54,6 +56,7 @@ struct NewProject {
   std::uint64_t max_body_bytes = 0;
   std::uint32_t retention_days = 90;
   ProjectQuotas quotas;
+  std::string org_id;  // '' (CLI, no organisation) or an existing organisation's id
 };
 
 enum class SubmissionStatus { fresh, in_review, resolved, archived };
@@ -144,6 +147,9 @@ class Storage {
   [[nodiscard]] virtual Status delete_submission(std::string_view project_id, std::string_view id) = 0;
   // Deletes submissions older than their project's retention; returns how many.
   [[nodiscard]] virtual Result<std::uint64_t> purge_expired(std::int64_t now_ms) = 0;
+
+  // The review side: organisations, people, roles, sessions, grants, audit.
+  [[nodiscard]] virtual AccountStore& accounts() = 0;
 
   // Operations
   [[nodiscard]] virtual Result<ConsistencyReport> check_and_repair() = 0;    // run at start-up

@@ -45,6 +45,7 @@ class FaultyStorage final : public server::Storage {
   }
   Status delete_submission(std::string_view p, std::string_view id) override { return real_.delete_submission(p, id); }
   Result<std::uint64_t> purge_expired(std::int64_t now_ms) override { return real_.purge_expired(now_ms); }
+  server::AccountStore& accounts() override { return real_.accounts(); }
   Result<server::ConsistencyReport> check_and_repair() override { return real_.check_and_repair(); }
   Status backup_to(const std::string& directory) override { return real_.backup_to(directory); }
   Status ping() override {

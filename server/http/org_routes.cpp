@@ -1,0 +1,375 @@
+// The organisation side of the review API: projects, submissions (envelope
+// bytes with HTTP Range), members, invitations, project access and sealed
+// key grants, the audit log. Every handler starts with authorize() and its
+// route's Action (docs/permissions.md); the server stores what clients
+// seal and never opens it.
+#include <nlohmann/json.hpp>
+
+#include "http/json_error.h"
+#include "http/request_context.h"
+#include "http/review_request.h"
+#include "http/review_routes.h"
+
+namespace sealshot::http {
+namespace {
+
+using nlohmann::json;
+using server::OrgRole;
+
+std::uint32_t query_number(const httplib::Request& req, const char* name, std::uint32_t fallback,
+                           std::uint32_t max) {
+  if (!req.has_param(name)) return fallback;
+  const std::string text = req.get_param_value(name);
+  if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos) return 0;
+  return std::min<std::uint32_t>(std::uint32_t(std::stoul(text)), max);
+}
+
+// --- organisation and projects --------------------------------------------------
+
+void handle_org_show(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<ReviewCall> call = authorize(s, req, res, Action::read_org);
+  if (!call) return;
+  Result<server::Organisation> org = s.accounts.get_organisation(call->org_id);
+  if (!org.ok()) return write_error(res, org.status());
+  write_json(res, 200, {{"id", org.value().id}, {"name", org.value().name}, {"role", server::org_role_name(call->role)}});
+}
+
+void handle_projects_list(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<ReviewCall> call = authorize(s, req, res, Action::read_org);
+  if (!call) return;
+  Result<std::vector<std::string>> ids = s.accounts.projects_of(call->org_id);
+  if (!ids.ok()) return write_error(res, ids.status());
+  json items = json::array();
+  for (const std::string& id : ids.value()) {
+    Result<std::optional<server::ProjectRole>> role = s.accounts.project_role(id, call->caller.person_id);
+    if (!role.ok()) return write_error(res, role.status());
+    if (!allowed(Action::read_reports, call->role, role.value())) continue;  // members: granted projects only
+    Result<server::Project> project = s.storage.get_project(id);
+    if (!project.ok()) continue;  // deleted meanwhile
+    json item = project_json(project.value());
+    item["my_role"] = role.value() ? server::project_role_name(*role.value()) : server::org_role_name(call->role);
+    item["has_key"] = s.accounts.get_grant(id, call->caller.person_id).ok();
+    items.push_back(std::move(item));
+  }
+  write_json(res, 200, {{"items", items}});
+}
+
+void handle_project_create(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<ReviewCall> call = authorize(s, req, res, Action::manage_projects);
+  if (!call) return;
+  std::optional<json> body = json_body(req, res);
+  if (!body) return;
+  server::NewProject input;
+  input.name = json_string(*body, "name");
+  input.public_key = json_string(*body, "public_key");
+  input.org_id = call->org_id;
+  if (auto it = body->find("allowed_origins"); it != body->end() && it->is_array()) {
+    for (const json& origin : *it) {
+      if (origin.is_string()) input.allowed_origins.push_back(origin.get<std::string>());
+    }
+  }
+  const std::string sealed_key = json_string(*body, "sealed_key");
+  if (sealed_key.empty()) {
+    return write_error(res, 400, "invalid_argument",
+                       "Send sealed_key: the project's secret key sealed to your own public key, so you can read "
+                       "its reports.");
+  }
+  Result<server::Project> project = s.storage.create_project(input);
+  if (!project.ok()) return write_error(res, project.status());
+  server::KeyGrant grant{project.value().id, call->caller.person_id, sealed_key, call->caller.person_id,
+                         s.auth.now_ms()};
+  if (Status st = s.accounts.put_grant(grant); !st.ok()) return write_error(res, st);
+  audit(s, call->org_id, call->caller.person_id, "project.create", project.value().id);
+  write_json(res, 201, project_json(project.value()));
+}
+
+void handle_project_show(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<ReviewCall> call = authorize(s, req, res, Action::read_reports);
+  if (!call) return;
+  write_json(res, 200, project_json(*call->project));
+}
+
+void handle_my_grant(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<ReviewCall> call = authorize(s, req, res, Action::read_reports);
+  if (!call) return;
+  Result<server::KeyGrant> grant = s.accounts.get_grant(call->project->id, call->caller.person_id);
+  if (!grant.ok()) {
+    if (grant.code() != ErrorCode::not_found) return write_error(res, grant.status());
+    return write_error(res, 404, "waiting_for_access",
+                       "Nobody has given you this project's key yet (or your password was reset); an owner or "
+                       "admin grants it from their console.");
+  }
+  write_json(res, 200,
+             {{"sealed_key", grant.value().sealed_key},
+              {"granted_by", grant.value().granted_by},
+              {"created_at_ms", grant.value().created_at_ms}});
+}
+
+// --- submissions ------------------------------------------------------------------
+
+json submission_json(const server::Submission& sub) {
+  return {{"id", sub.id},
+          {"created_at_ms", sub.created_at_ms},
+          {"size_bytes", sub.size_bytes},
+          {"status", server::submission_status_name(sub.status)}};
+}
+
+void handle_submissions_list(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<ReviewCall> call = authorize(s, req, res, Action::read_reports);
+  if (!call) return;
+  server::ListQuery query;
+  if (req.has_param("status")) {
+    auto status = server::submission_status_from_name(req.get_param_value("status"));
+    if (!status) return write_error(res, 400, "invalid_argument", "Unknown status.");
+    query.status = status;
+  }
+  query.limit = query_number(req, "limit", 50, 500);
+  if (query.limit == 0) return write_error(res, 400, "invalid_argument", "limit must be 1 to 500.");
+  query.cursor = req.has_param("cursor") ? req.get_param_value("cursor") : "";
+  Result<server::SubmissionPage> page = s.storage.list_submissions(call->project->id, query);
+  if (!page.ok()) return write_error(res, page.status());
+  json items = json::array();
+  for (const server::Submission& sub : page.value().items) items.push_back(submission_json(sub));
+  write_json(res, 200, {{"items", items}, {"next_cursor", page.value().next_cursor}});
+}
+
+// The envelope's bytes. cpp-httplib answers a Range header on this body
+// itself (206 with Content-Range; 416 for a range outside it), which is how
+// a console decrypts just the first chunk (the manifest) of each report.
+void handle_envelope_fetch(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<ReviewCall> call = authorize(s, req, res, Action::read_reports);
+  if (!call) return;
+  const std::string& id = req.path_params.at("submission");
+  Result<std::vector<std::uint8_t>> bytes = s.storage.read_envelope(call->project->id, id);
+  if (!bytes.ok()) return write_error(res, bytes.status());
+  current_request().submission_id = id;
+  audit(s, call->org_id, call->caller.person_id, "envelope.fetch", call->project->id + "/" + id);
+  res.status = 200;
+  res.set_header("Cache-Control", "private, no-store");
+  res.set_content(std::string(bytes.value().begin(), bytes.value().end()), "application/vnd.sealshot.envelope");
+}
+
+void handle_submission_update(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<ReviewCall> call = authorize(s, req, res, Action::triage);
+  if (!call) return;
+  std::optional<json> body = json_body(req, res);
+  if (!body) return;
+  auto status = server::submission_status_from_name(json_string(*body, "status"));
+  if (!status) return write_error(res, 400, "invalid_argument", "Send a status: new, in_review, resolved or archived.");
+  const std::string& id = req.path_params.at("submission");
+  if (Status st = s.storage.set_status(call->project->id, id, *status); !st.ok()) return write_error(res, st);
+  audit(s, call->org_id, call->caller.person_id, std::string("submission.status.") + server::submission_status_name(*status),
+        call->project->id + "/" + id);
+  Result<server::Submission> sub = s.storage.get_submission(call->project->id, id);
+  if (!sub.ok()) return write_error(res, sub.status());
+  write_json(res, 200, submission_json(sub.value()));
+}
+
+void handle_submission_delete(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<ReviewCall> call = authorize(s, req, res, Action::delete_reports);
+  if (!call) return;
+  const std::string& id = req.path_params.at("submission");
+  if (Status st = s.storage.delete_submission(call->project->id, id); !st.ok()) return write_error(res, st);
+  audit(s, call->org_id, call->caller.person_id, "submission.delete", call->project->id + "/" + id);
+  write_json(res, 200, {{"deleted", id}});
+}
+
+// --- people --------------------------------------------------------------------------
+
+// Admins manage people but not owners: they can neither touch an owner nor
+// make one.
+bool may_manage(const ReviewCall& call, std::optional<OrgRole> target_role, std::optional<OrgRole> new_role) {
+  if (call.role == OrgRole::owner) return true;
+  return target_role != OrgRole::owner && new_role != OrgRole::owner;
+}
+
+void handle_members_list(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<ReviewCall> call = authorize(s, req, res, Action::read_org);
+  if (!call) return;
+  Result<std::vector<server::Member>> members = s.accounts.list_members(call->org_id);
+  if (!members.ok()) return write_error(res, members.status());
+  json items = json::array();
+  for (const server::Member& m : members.value()) {
+    json item = person_json(m.person);
+    item["role"] = server::org_role_name(m.role);
+    items.push_back(std::move(item));
+  }
+  write_json(res, 200, {{"items", items}});
+}
+
+void handle_member_update(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<ReviewCall> call = authorize(s, req, res, Action::manage_people);
+  if (!call) return;
+  std::optional<json> body = json_body(req, res);
+  if (!body) return;
+  auto role = server::org_role_from_name(json_string(*body, "role"));
+  if (!role) return write_error(res, 400, "invalid_argument", "Send a role: owner, admin, member or viewer.");
+  const std::string& person_id = req.path_params.at("person");
+  Result<OrgRole> current = s.accounts.role_in(call->org_id, person_id);
+  if (!current.ok()) return write_error(res, current.status());
+  if (!may_manage(*call, current.value(), *role)) {
+    return write_error(res, 403, "forbidden", "Only an owner can change an owner or make someone an owner.");
+  }
+  if (Status st = s.accounts.set_member_role(call->org_id, person_id, *role); !st.ok()) return write_error(res, st);
+  audit(s, call->org_id, call->caller.person_id, std::string("member.role.") + server::org_role_name(*role), person_id);
+  write_json(res, 200, {{"id", person_id}, {"role", server::org_role_name(*role)}});
+}
+
+void handle_member_remove(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<ReviewCall> call = authorize(s, req, res, Action::manage_people);
+  if (!call) return;
+  const std::string& person_id = req.path_params.at("person");
+  Result<OrgRole> current = s.accounts.role_in(call->org_id, person_id);
+  if (!current.ok()) return write_error(res, current.status());
+  if (!may_manage(*call, current.value(), std::nullopt)) {
+    return write_error(res, 403, "forbidden", "Only an owner can remove an owner.");
+  }
+  if (Status st = s.accounts.remove_member(call->org_id, person_id); !st.ok()) return write_error(res, st);
+  audit(s, call->org_id, call->caller.person_id, "member.remove", person_id);
+  write_json(res, 200, {{"removed", person_id}});
+}
+
+void handle_invitation_create(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<ReviewCall> call = authorize(s, req, res, Action::manage_people);
+  if (!call) return;
+  std::optional<json> body = json_body(req, res);
+  if (!body) return;
+  Result<std::string> email = server::email_normalize(json_string(*body, "email"));
+  if (!email.ok()) return write_error(res, 400, "invalid_argument", email.message());
+  auto role = server::org_role_from_name(json_string(*body, "role"));
+  if (!role) return write_error(res, 400, "invalid_argument", "Send a role: owner, admin, member or viewer.");
+  if (!may_manage(*call, std::nullopt, *role)) {
+    return write_error(res, 403, "forbidden", "Only an owner can invite an owner.");
+  }
+  const std::string token = ReviewAuth::token_generate();
+  server::Link link;
+  link.kind = server::LinkKind::invite;
+  link.org_id = call->org_id;
+  link.email = email.value();
+  link.role = *role;
+  link.created_by = call->caller.person_id;
+  link.created_at_ms = s.auth.now_ms();
+  link.expires_at_ms =
+      link.created_at_ms + std::chrono::duration_cast<std::chrono::milliseconds>(s.auth.settings().link_lifetime).count();
+  if (Status st = s.accounts.create_link(ReviewAuth::token_hash(token), link); !st.ok()) return write_error(res, st);
+  audit(s, call->org_id, call->caller.person_id, std::string("member.invite.") + server::org_role_name(*role), "");
+  // The token is shown once, to the inviter (and mailed when SMTP is set up).
+  write_json(res, 201, {{"token", token}, {"path", "/console/link#" + token}, {"expires_at_ms", link.expires_at_ms}});
+}
+
+// --- project access: roles and sealed keys -------------------------------------------
+
+void handle_access_list(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<ReviewCall> call = authorize(s, req, res, Action::manage_people);
+  if (!call) return;
+  Result<std::vector<server::ProjectRoleRow>> roles = s.accounts.project_roles(call->project->id);
+  Result<std::vector<server::KeyGrant>> grants = s.accounts.list_grants(call->project->id);
+  if (!roles.ok()) return write_error(res, roles.status());
+  if (!grants.ok()) return write_error(res, grants.status());
+  json role_items = json::array();
+  for (const auto& r : roles.value()) {
+    role_items.push_back({{"person_id", r.person_id}, {"role", server::project_role_name(r.role)}});
+  }
+  json grant_items = json::array();
+  for (const auto& g : grants.value()) {
+    grant_items.push_back({{"person_id", g.person_id}, {"granted_by", g.granted_by}, {"created_at_ms", g.created_at_ms}});
+  }
+  write_json(res, 200, {{"roles", role_items}, {"grants", grant_items}});
+}
+
+// Gives a member a role on the project and/or the project key sealed to
+// their public key (made by the granting client; never opened here).
+void handle_access_set(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<ReviewCall> call = authorize(s, req, res, Action::manage_people);
+  if (!call) return;
+  std::optional<json> body = json_body(req, res);
+  if (!body) return;
+  const std::string& person_id = req.path_params.at("person");
+  const std::string role_name = json_string(*body, "role");
+  const std::string sealed_key = json_string(*body, "sealed_key");
+  auto role = server::project_role_from_name(role_name);
+  if ((!role_name.empty() && !role) || (role_name.empty() && sealed_key.empty())) {
+    return write_error(res, 400, "invalid_argument", "Send a role (reviewer or viewer), a sealed_key, or both.");
+  }
+  if (Result<OrgRole> member = s.accounts.role_in(call->org_id, person_id); !member.ok()) {
+    return write_error(res, member.status());
+  }
+  if (role) {
+    if (Status st = s.accounts.set_project_role(call->project->id, person_id, role); !st.ok()) {
+      return write_error(res, st);
+    }
+    audit(s, call->org_id, call->caller.person_id, std::string("project.role.") + server::project_role_name(*role),
+          call->project->id + "/" + person_id);
+  }
+  if (!sealed_key.empty()) {
+    server::KeyGrant grant{call->project->id, person_id, sealed_key, call->caller.person_id, s.auth.now_ms()};
+    if (Status st = s.accounts.put_grant(grant); !st.ok()) return write_error(res, st);
+    audit(s, call->org_id, call->caller.person_id, "project.grant", call->project->id + "/" + person_id);
+  }
+  write_json(res, 200, {{"person_id", person_id}});
+}
+
+void handle_access_remove(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<ReviewCall> call = authorize(s, req, res, Action::manage_people);
+  if (!call) return;
+  const std::string& person_id = req.path_params.at("person");
+  if (Status st = s.accounts.set_project_role(call->project->id, person_id, std::nullopt); !st.ok()) {
+    return write_error(res, st);
+  }
+  Status grant = s.accounts.delete_grant(call->project->id, person_id);
+  if (!grant.ok() && grant.code() != ErrorCode::not_found) return write_error(res, grant);
+  audit(s, call->org_id, call->caller.person_id, "project.revoke", call->project->id + "/" + person_id);
+  write_json(res, 200, {{"revoked", person_id}});
+}
+
+// --- audit log -------------------------------------------------------------------------
+
+void handle_audit_list(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<ReviewCall> call = authorize(s, req, res, Action::read_audit);
+  if (!call) return;
+  const std::uint32_t limit = query_number(req, "limit", 100, 1000);
+  if (limit == 0) return write_error(res, 400, "invalid_argument", "limit must be 1 to 1000.");
+  const std::uint32_t before = req.has_param("before") ? query_number(req, "before", 0, UINT32_MAX) : 0;
+  Result<std::vector<server::AuditEntry>> entries = s.accounts.list_audit(call->org_id, before, limit);
+  if (!entries.ok()) return write_error(res, entries.status());
+  json items = json::array();
+  for (const server::AuditEntry& e : entries.value()) {
+    items.push_back({{"seq", e.seq},
+                     {"at_ms", e.at_ms},
+                     {"actor", e.actor},
+                     {"action", e.action},
+                     {"target", e.target},
+                     {"address", e.address}});
+  }
+  write_json(res, 200, {{"items", items}});
+}
+
+}  // namespace
+
+void register_org_routes(Router& r, Services& s) {
+  const auto bind = [&s](void (*handler)(Services&, const httplib::Request&, httplib::Response&)) {
+    return [&s, handler](const httplib::Request& req, httplib::Response& res) { handler(s, req, res); };
+  };
+  const std::string org = "/v1/orgs/:org";
+  const std::string project = org + "/projects/:project";
+  const std::string submission = project + "/submissions/:submission";
+  r.json("GET", org, "org_show", bind(handle_org_show));
+  r.json("GET", org + "/projects", "projects_list", bind(handle_projects_list));
+  r.json("POST", org + "/projects", "project_create", bind(handle_project_create));
+  r.json("GET", project, "project_show", bind(handle_project_show));
+  r.json("GET", project + "/grant", "grant_mine", bind(handle_my_grant));
+  r.json("GET", project + "/submissions", "submissions_list", bind(handle_submissions_list));
+  r.json("GET", submission + "/envelope", "envelope_fetch", bind(handle_envelope_fetch));
+  r.json("PATCH", submission, "submission_update", bind(handle_submission_update));
+  r.json("DELETE", submission, "submission_delete", bind(handle_submission_delete));
+  r.json("GET", project + "/access", "access_list", bind(handle_access_list));
+  r.json("PUT", project + "/access/:person", "access_set", bind(handle_access_set));
+  r.json("DELETE", project + "/access/:person", "access_remove", bind(handle_access_remove));
+  r.json("GET", org + "/members", "members_list", bind(handle_members_list));
+  r.json("PATCH", org + "/members/:person", "member_update", bind(handle_member_update));
+  r.json("DELETE", org + "/members/:person", "member_remove", bind(handle_member_remove));
+  r.json("POST", org + "/invitations", "invitation_create", bind(handle_invitation_create));
+  r.json("GET", org + "/audit", "audit_list", bind(handle_audit_list));
+}
+
+}  // namespace sealshot::http

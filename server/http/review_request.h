@@ -1,0 +1,48 @@
+// What every review route does before its own work: sign-in, CSRF, the
+// caller's role in the organisation of the URL, the project of the URL
+// (which must belong to that organisation), and the permission check. One
+// place, so a route cannot forget a step. Denials: not a member, or a
+// project the caller may not read → 404 (as if it did not exist; no
+// tenant's ids are confirmed to another); may read but not do → 403.
+#pragma once
+
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "http/permissions.h"
+#include "http/review_auth.h"
+#include "http/services.h"
+
+namespace sealshot::http {
+
+struct ReviewCall {
+  Caller caller;
+  std::string org_id;
+  server::OrgRole role = server::OrgRole::viewer;
+  std::optional<server::Project> project;  // project routes
+  std::optional<server::ProjectRole> project_role;
+};
+
+// Signed-in caller (any route of one's own account). Writes the error and
+// returns nullopt when the request may not go on.
+[[nodiscard]] std::optional<Caller> require_session(Services& s, const httplib::Request& req, httplib::Response& res);
+// Organisation route (":org"), and project route when the URL has ":project".
+[[nodiscard]] std::optional<ReviewCall> authorize(Services& s, const httplib::Request& req, httplib::Response& res,
+                                                  Action action);
+
+// The request body as a JSON object; writes 400 bad_json otherwise.
+[[nodiscard]] std::optional<nlohmann::json> json_body(const httplib::Request& req, httplib::Response& res);
+// A string member (empty if absent or not a string).
+[[nodiscard]] std::string json_string(const nlohmann::json& body, const char* name);
+
+// Appends to the organisation's audit log (who, what, target ids, address).
+void audit(Services& s, const std::string& org_id, const std::string& actor, const std::string& action,
+           const std::string& target);
+
+[[nodiscard]] nlohmann::json person_json(const server::Person& person);
+[[nodiscard]] nlohmann::json project_json(const server::Project& project);
+
+}  // namespace sealshot::http

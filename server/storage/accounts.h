@@ -1,0 +1,196 @@
+// The review side's rows: organisations, people, roles, sessions, single-use
+// links, sealed project keys and the audit log (docs/permissions.md,
+// docs/security.md). Reached through Storage::accounts(); storage.h is still
+// the only header users include.
+//
+// What is stored is what the server may know: who belongs where, hashes of
+// tokens and of each person's authentication key, public keys, and blobs
+// only a person's own browser can open (wrapped secret keys, grants).
+//
+// Tenant isolation: every call that reads or changes organisation data takes
+// the organisation (or a project, whose organisation the caller checked);
+// an id from another organisation is simply not found.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "result.h"
+
+namespace sealshot::server {
+
+enum class OrgRole { owner, admin, member, viewer };
+enum class ProjectRole { reviewer, viewer };
+[[nodiscard]] const char* org_role_name(OrgRole role) noexcept;
+[[nodiscard]] std::optional<OrgRole> org_role_from_name(std::string_view name) noexcept;
+[[nodiscard]] const char* project_role_name(ProjectRole role) noexcept;
+[[nodiscard]] std::optional<ProjectRole> project_role_from_name(std::string_view name) noexcept;
+
+enum class LinkKind { setup, invite, reset };
+[[nodiscard]] const char* link_kind_name(LinkKind kind) noexcept;
+
+// 32 bytes: SHA-256 of a token the client holds (session cookie, link).
+using TokenHash = std::vector<std::uint8_t>;
+
+struct Organisation {
+  std::string id;  // "org_" + 26 base32 characters
+  std::string name;
+  std::int64_t created_at_ms = 0;
+};
+
+// The key material the person's browser derived and made (docs/security.md).
+struct PersonKeys {
+  std::string auth_hash;  // crypto_pwhash_str of the authentication key (made by the server)
+  std::string kdf_salt;   // base64url of 16 bytes
+  std::uint64_t kdf_opslimit = 0;
+  std::uint64_t kdf_memlimit = 0;
+  std::string public_key;          // key text
+  std::string wrapped_secret_key;  // opaque
+};
+
+struct Person {
+  std::string id;  // "per_" + 26 base32 characters
+  std::string email;
+  std::string display_name;
+  PersonKeys keys;  // auth_hash empty: invited, not set up yet
+  std::int64_t created_at_ms = 0;
+  std::int64_t keys_changed_at_ms = 0;
+};
+
+struct Member {
+  Person person;
+  OrgRole role = OrgRole::member;
+};
+
+struct Membership {
+  Organisation org;
+  OrgRole role = OrgRole::member;
+};
+
+struct ProjectRoleRow {
+  std::string person_id;
+  ProjectRole role = ProjectRole::viewer;
+};
+
+struct KeyGrant {
+  std::string project_id;
+  std::string person_id;
+  std::string sealed_key;  // opaque: crypto_box_seal of the project secret key
+  std::string granted_by;
+  std::int64_t created_at_ms = 0;
+};
+
+struct Session {
+  std::string person_id;
+  std::int64_t created_at_ms = 0;
+  std::int64_t last_seen_ms = 0;
+};
+
+struct Link {
+  LinkKind kind = LinkKind::invite;
+  std::string org_id;
+  std::string email;
+  OrgRole role = OrgRole::member;
+  std::string created_by;
+  std::int64_t created_at_ms = 0;
+  std::int64_t expires_at_ms = 0;
+  std::int64_t used_at_ms = 0;  // 0: not used
+};
+
+struct AuditEntry {
+  std::string org_id;
+  std::int64_t seq = 0;  // per organisation, increasing; set by the store
+  std::int64_t at_ms = 0;
+  std::string actor;   // person id, "cli", or "" (sign-in with an unknown email)
+  std::string action;  // e.g. "signin.success", "envelope.fetch"
+  std::string target;  // ids only
+  std::string address;
+};
+
+// What accept_link stores for the person (new or, for a reset, existing).
+struct LinkAcceptance {
+  std::string display_name;  // empty: keep / use the email's local part
+  PersonKeys keys;
+};
+
+class AccountStore {
+ public:
+  virtual ~AccountStore() = default;
+
+  // Organisations. create_organisation also stores the owner's set-up link.
+  [[nodiscard]] virtual Result<Organisation> create_organisation(std::string_view name, std::string_view owner_email,
+                                                                 const TokenHash& setup_link,
+                                                                 std::int64_t link_expires_at_ms) = 0;
+  [[nodiscard]] virtual Result<Organisation> get_organisation(std::string_view org_id) = 0;
+
+  // People
+  [[nodiscard]] virtual Result<Person> get_person(std::string_view person_id) = 0;
+  [[nodiscard]] virtual Result<Person> find_person_by_email(std::string_view email) = 0;  // not_found
+  [[nodiscard]] virtual Result<std::vector<Membership>> memberships_of(std::string_view person_id) = 0;
+  [[nodiscard]] virtual Result<OrgRole> role_in(std::string_view org_id, std::string_view person_id) = 0;
+  [[nodiscard]] virtual Result<std::vector<Member>> list_members(std::string_view org_id) = 0;
+  // Refuses to leave an organisation without an owner (conflict).
+  [[nodiscard]] virtual Status set_member_role(std::string_view org_id, std::string_view person_id,
+                                               OrgRole role) = 0;
+  // Also removes the person's project roles and grants in the organisation,
+  // and signs them out everywhere if they belong to no organisation any more.
+  [[nodiscard]] virtual Status remove_member(std::string_view org_id, std::string_view person_id) = 0;
+
+  // Links (single use; expiry checked by the caller's clock)
+  [[nodiscard]] virtual Status create_link(const TokenHash& token, const Link& link) = 0;
+  [[nodiscard]] virtual Result<Link> get_link(const TokenHash& token) = 0;
+  // In one transaction: checks the link is unused and unexpired at `now_ms`,
+  // creates the person (or, for a reset, replaces their keys and removes
+  // their grants and sessions), adds the membership with the link's role,
+  // and marks the link used. Returns the person id.
+  [[nodiscard]] virtual Result<std::string> accept_link(const TokenHash& token, const LinkAcceptance& acceptance,
+                                                        std::int64_t now_ms) = 0;
+
+  // Sessions
+  [[nodiscard]] virtual Status create_session(const TokenHash& token, std::string_view person_id,
+                                              std::int64_t now_ms) = 0;
+  [[nodiscard]] virtual Result<Session> get_session(const TokenHash& token) = 0;
+  [[nodiscard]] virtual Status touch_session(const TokenHash& token, std::int64_t now_ms) = 0;
+  [[nodiscard]] virtual Status delete_session(const TokenHash& token) = 0;
+  [[nodiscard]] virtual Status delete_sessions_of(std::string_view person_id) = 0;
+
+  // Projects of an organisation (the Project rows live in Storage, with
+  // their org_id; these say whose they are and who may do what)
+  // Moves a project made before organisations (org_id '') into one; a
+  // project already in an organisation is refused (conflict).
+  [[nodiscard]] virtual Status assign_project(std::string_view project_id, std::string_view org_id) = 0;
+  [[nodiscard]] virtual Result<std::vector<std::string>> projects_of(std::string_view org_id) = 0;
+  [[nodiscard]] virtual Result<std::optional<ProjectRole>> project_role(std::string_view project_id,
+                                                                        std::string_view person_id) = 0;
+  [[nodiscard]] virtual Result<std::vector<ProjectRoleRow>> project_roles(std::string_view project_id) = 0;
+  // nullopt removes the role.
+  [[nodiscard]] virtual Status set_project_role(std::string_view project_id, std::string_view person_id,
+                                                std::optional<ProjectRole> role) = 0;
+
+  // Sealed project keys
+  [[nodiscard]] virtual Status put_grant(const KeyGrant& grant) = 0;
+  [[nodiscard]] virtual Result<KeyGrant> get_grant(std::string_view project_id, std::string_view person_id) = 0;
+  [[nodiscard]] virtual Result<std::vector<KeyGrant>> list_grants(std::string_view project_id) = 0;
+  [[nodiscard]] virtual Status delete_grant(std::string_view project_id, std::string_view person_id) = 0;
+
+  // A random 32-byte secret of this installation named `name`, made and
+  // stored on first use.
+  [[nodiscard]] virtual Result<std::vector<std::uint8_t>> server_secret(std::string_view name) = 0;
+
+  // Audit log
+  [[nodiscard]] virtual Status append_audit(AuditEntry entry) = 0;
+  // Newest first, entries with seq < before_seq (0: from the newest).
+  [[nodiscard]] virtual Result<std::vector<AuditEntry>> list_audit(std::string_view org_id, std::int64_t before_seq,
+                                                                   std::uint32_t limit) = 0;
+  [[nodiscard]] virtual Result<std::uint64_t> purge_audit(std::int64_t older_than_ms) = 0;
+};
+
+// Emails are compared and stored lowercase, trimmed; at most 254 bytes, one
+// '@' with text on both sides, no spaces or control characters.
+[[nodiscard]] Result<std::string> email_normalize(std::string_view email);
+
+}  // namespace sealshot::server
