@@ -144,7 +144,7 @@ void handle_envelope_fetch(Services& s, const httplib::Request& req, httplib::Re
   if (!bytes.ok()) return write_error(res, bytes.status());
   current_request().submission_id = id;
   audit(s, call->org_id, call->caller.person_id, "envelope.fetch", call->project->id + "/" + id);
-  res.status = 200;
+  // Status left unset: cpp-httplib makes it 200, or 206 for a Range.
   res.set_header("Cache-Control", "private, no-store");
   res.set_content(std::string(bytes.value().begin(), bytes.value().end()), "application/vnd.sealshot.envelope");
 }

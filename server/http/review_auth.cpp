@@ -85,7 +85,8 @@ server::TokenHash ReviewAuth::token_hash(std::string_view token) {
 std::string cookie_value(const httplib::Request& req, std::string_view name) {
   const std::size_t count = req.get_header_value_count("Cookie");
   for (std::size_t i = 0; i < count; ++i) {
-    std::string_view header = req.get_header_value("Cookie", "", i);
+    const std::string value = req.get_header_value("Cookie", "", i);
+    std::string_view header = value;
     while (!header.empty()) {
       const std::size_t semi = header.find(';');
       std::string_view pair = header.substr(0, semi);
