@@ -542,6 +542,13 @@ TEST_F(StorageTest, PurgeDeletesRowsAndEnvelopesPastEachProjectsRetention) {
 
 // What schema version 3 added, taken away again: turns a database into the
 // version 2 that servers before quotas wrote.
+// Turns a version 4 database back into version 3 (the review side's tables).
+constexpr const char* kUndoVersion4 =
+    "DROP TABLE organisations; DROP TABLE people; DROP TABLE memberships; DROP TABLE project_roles; "
+    "DROP TABLE key_grants; DROP TABLE sessions; DROP TABLE links; DROP TABLE audit_log; "
+    "DROP TABLE server_secrets; DROP INDEX projects_by_org; ALTER TABLE projects DROP COLUMN org_id; "
+    "ALTER TABLE submissions DROP COLUMN assignee; PRAGMA user_version=3; ";
+
 constexpr const char* kUndoVersion3 =
     "DROP TRIGGER submissions_count_in; DROP TRIGGER submissions_count_out; "
     "DROP TABLE project_usage; DROP TABLE project_daily_usage; "
@@ -620,6 +627,7 @@ TEST_F(StorageTest, AVersion2DatabaseGetsItsUsageCountedOnUpgrade) {
   ASSERT_TRUE(submit(p.id, bytes_of(1000, 1)).ok());
   ASSERT_TRUE(submit(p.id, bytes_of(3000, 2)).ok());
   storage_.reset();
+  sql(kUndoVersion4);
   sql(kUndoVersion3);
   reopen();
   const ProjectUsage u = storage_->get_project_usage(p.id, clock_ms_.load()).value();
@@ -627,6 +635,24 @@ TEST_F(StorageTest, AVersion2DatabaseGetsItsUsageCountedOnUpgrade) {
   EXPECT_EQ(u.stored_bytes, 4000u);
   EXPECT_EQ(u.day_submissions, 2u);
   EXPECT_EQ(storage_->get_project(p.id).value().quotas.daily_bytes, 0u);
+}
+
+TEST_F(StorageTest, AVersion3DatabaseGainsTheReviewSideOnUpgrade) {
+  const Project p = make_project();
+  ASSERT_TRUE(submit(p.id, bytes_of(1000, 1)).ok());
+  storage_.reset();
+  sql(kUndoVersion4);
+  reopen();
+  // The project keeps its reports and belongs to no organisation until one adopts it.
+  const Project upgraded = storage_->get_project(p.id).value();
+  EXPECT_EQ(upgraded.org_id, "");
+  EXPECT_EQ(storage_->list_submissions(p.id, ListQuery{}).value().items.size(), 1u);
+  const TokenHash link(32, 7);
+  auto org = storage_->accounts().create_organisation("Acme", "owner@acme.example", link, clock_ms_ + 1000);
+  ASSERT_TRUE(org.ok()) << org.message();
+  ASSERT_TRUE(storage_->accounts().assign_project(p.id, org.value().id).ok());
+  EXPECT_EQ(storage_->get_project(p.id).value().org_id, org.value().id);
+  EXPECT_EQ(storage_->accounts().assign_project(p.id, org.value().id).code(), ErrorCode::conflict);
 }
 
 // --- crash consistency -----------------------------------------------------------
@@ -693,7 +719,7 @@ TEST_F(StorageTest, AVersion1DirectoryIsUpgradedWithoutLosingAReport) {
   }
   std::ofstream(dir_ + "/blobs/" + p.id + "/" + submission_id_generate() + ".env") << "orphan of a crash";
   std::ofstream(dir_ + "/staging/" + submission_id_generate() + ".part") << "half an upload";
-  sql(std::string(kUndoVersion3) + "DROP TABLE envelopes; PRAGMA user_version=1");
+  sql(std::string(kUndoVersion4) + kUndoVersion3 + "DROP TABLE envelopes; PRAGMA user_version=1");
   fs::remove_all(dir_ + "/segments");
 
   reopen();
