@@ -43,7 +43,7 @@ void project_create(const CreateOptions& o) {
 
   std::unique_ptr<Storage> storage = open_storage(o.data_dir, DataDir::create);
   KeyPair pair = take(keypair_generate());
-  server::NewProject input{o.name, key_to_text(pair.public_key), o.origins, o.max_body_bytes, o.retention_days, {}};
+  server::NewProject input{o.name, key_to_text(pair.public_key), o.origins, o.max_body_bytes, o.retention_days, {}, {}};
   // The secret key first: a project whose key was lost could never be read.
   check(write_secret_file(o.secret_key_out,
                           "# Sealshot project secret key: opens this project's reports. Keep it private.\n" +

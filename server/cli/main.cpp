@@ -6,6 +6,7 @@
 
 #include "admin_commands.h"
 #include "cli_error.h"
+#include "org_commands.h"
 #include "report_commands.h"
 
 int main(int argc, char** argv) {
@@ -13,6 +14,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   sealshot::cli::register_report_commands(app);
   sealshot::cli::register_admin_commands(app);
+  sealshot::cli::register_org_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,6 +1,5 @@
 #include "http/review_auth.h"
 
-#include <openssl/sha.h>
 #include <sodium.h>
 
 #include <array>
@@ -16,13 +15,6 @@ constexpr unsigned long long kAuthHashOps = 2;
 constexpr std::size_t kAuthHashMemory = std::size_t{8} << 20;
 constexpr int kMaxConcurrentHashes = 4;
 constexpr std::int64_t kTouchEveryMs = 60'000;
-
-std::string base64url(std::span<const std::uint8_t> bytes) {
-  std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  out.resize(out.size() - 1);  // the terminating NUL
-  return out;
-}
 
 // Host part of an Origin ("https://host:port" → "host:port").
 std::string_view origin_authority(std::string_view origin) {
@@ -68,19 +60,9 @@ std::int64_t ReviewAuth::now_ms() const {
       .count();
 }
 
-std::string ReviewAuth::token_generate() {
-  std::array<std::uint8_t, 32> random{};
-  randombytes_buf(random.data(), random.size());
-  std::string token = base64url(random);
-  sodium_memzero(random.data(), random.size());
-  return token;
-}
+std::string ReviewAuth::token_generate() { return server::token_generate(); }
 
-server::TokenHash ReviewAuth::token_hash(std::string_view token) {
-  server::TokenHash hash(SHA256_DIGEST_LENGTH);
-  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), hash.data());
-  return hash;
-}
+server::TokenHash ReviewAuth::token_hash(std::string_view token) { return server::token_hash(token); }
 
 std::string cookie_value(const httplib::Request& req, std::string_view name) {
   const std::size_t count = req.get_header_value_count("Cookie");

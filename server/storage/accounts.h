@@ -189,6 +189,11 @@ class AccountStore {
   [[nodiscard]] virtual Result<std::uint64_t> purge_audit(std::int64_t older_than_ms) = 0;
 };
 
+// Secret tokens (session cookies, single-use links): 32 random bytes as
+// base64url (43 characters). Only token_hash() of one is ever stored.
+[[nodiscard]] std::string token_generate();
+[[nodiscard]] TokenHash token_hash(std::string_view token);
+
 // Emails are compared and stored lowercase, trimmed; at most 254 bytes, one
 // '@' with text on both sides, no spaces or control characters.
 [[nodiscard]] Result<std::string> email_normalize(std::string_view email);
