@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base64url.h"
 #include "http/json_error.h"
 #include "http/request_context.h"
 #include "http/review_request.h"
@@ -18,24 +19,6 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kWrongCredentials = "The email or the password is wrong.";
-
-std::optional<std::vector<std::uint8_t>> base64url_decode(const std::string& text, std::size_t expected_bytes) {
-  std::vector<std::uint8_t> out(expected_bytes);
-  std::size_t length = 0;
-  if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &length, nullptr,
-                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-      length != expected_bytes) {
-    return std::nullopt;
-  }
-  return out;
-}
-
-std::string base64url(std::span<const std::uint8_t> bytes) {
-  std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  out.resize(out.size() - 1);
-  return out;
-}
 
 // Parameters and salt the client needs before it can derive its keys. For
 // an email nobody has, a salt that is stable (keyed hash of the email with
@@ -57,7 +40,7 @@ json prelogin_answer(Services& s, const std::string& email, const server::Person
     std::copy(mac, mac + salt.size(), salt.begin());
   }
   const ReviewSettings& settings = s.auth.settings();
-  return {{"kdf", {{"salt", base64url(salt)},
+  return {{"kdf", {{"salt", base64url_encode(salt)},
                    {"opslimit", settings.default_kdf_opslimit},
                    {"memlimit", settings.default_kdf_memlimit}}}};
 }
@@ -223,9 +206,6 @@ void handle_link_accept(Services& s, const httplib::Request& req, httplib::Respo
     acceptance.keys.kdf_memlimit = number("kdf_memlimit");
     acceptance.keys.public_key = json_string(*body, "public_key");
     acceptance.keys.wrapped_secret_key = json_string(*body, "wrapped_secret_key");
-    if (!base64url_decode(acceptance.keys.kdf_salt, 16)) {
-      return write_error(res, 400, "invalid_argument", "kdf_salt must be 16 bytes (base64url).");
-    }
   }
   sodium_memzero(auth_key->data(), auth_key->size());
   Result<std::string> person_id =

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "account_keys.h"
 #include "http/rate_limiter.h"
 #include "storage/storage.h"
 
@@ -39,8 +40,8 @@ struct ReviewSettings {
   std::function<std::int64_t()> clock;       // ms since the Unix epoch; empty: the system clock (tests step it)
   // What /v1/auth/prelogin answers for an email without an account, so the
   // answer looks like a real one: the parameters new accounts get.
-  std::uint64_t default_kdf_opslimit = 3;
-  std::uint64_t default_kdf_memlimit = std::uint64_t{64} << 20;
+  std::uint64_t default_kdf_opslimit = kKdfDefaultParams.opslimit;
+  std::uint64_t default_kdf_memlimit = kKdfDefaultParams.memlimit;
 };
 
 struct Caller {

@@ -4,15 +4,14 @@
 #include <array>
 
 #include "accounts.h"
+#include "base64url.h"
 
 namespace sealshot::server {
 
 std::string token_generate() {
   std::array<std::uint8_t, 32> random{};
   randombytes_buf(random.data(), random.size());
-  std::string token(sodium_base64_encoded_len(random.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(token.data(), token.size(), random.data(), random.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  token.resize(token.size() - 1);  // the terminating NUL
+  std::string token = base64url_encode(random);
   sodium_memzero(random.data(), random.size());
   return token;
 }

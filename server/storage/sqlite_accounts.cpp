@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "account_keys.h"
 #include "ids.h"
 #include "keys.h"
 #include "schema.h"
@@ -42,16 +43,16 @@ Status check_opaque(std::string_view text, const char* what) {
 
 Status check_keys(const PersonKeys& keys) {
   if (keys.auth_hash.empty()) return {ErrorCode::invalid_argument, "The authentication hash is missing."};
-  if (Status s = check_opaque(keys.kdf_salt, "The salt"); !s.ok()) return s;
+  if (!account_salt_from_text(keys.kdf_salt).ok()) {
+    return {ErrorCode::bad_key, "The salt must be 16 bytes as 22 characters of URL-safe base64."};
+  }
   if (!public_key_from_text(keys.public_key).ok()) {
     return {ErrorCode::bad_key, "The public key must be 43 characters of URL-safe base64."};
   }
   if (Status s = check_opaque(keys.wrapped_secret_key, "The wrapped secret key"); !s.ok()) return s;
-  if (keys.kdf_opslimit == 0 || keys.kdf_memlimit == 0 || keys.kdf_opslimit > std::uint64_t(INT64_MAX) ||
-      keys.kdf_memlimit > std::uint64_t(INT64_MAX)) {
-    return {ErrorCode::invalid_argument, "The key derivation parameters are out of range."};
-  }
-  return {};
+  // The same range every client pins: a person stored with weaker
+  // parameters could never sign in from a client that refuses them.
+  return kdf_params_acceptable(KdfParams{keys.kdf_opslimit, std::size_t(keys.kdf_memlimit)});
 }
 
 Result<sqlite::Statement> prepare(sqlite::Connection& db, std::string_view sql) {

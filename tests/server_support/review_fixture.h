@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "base64url.h"
 #include "server_support/server_fixture.h"
 
 namespace sealshot::http {
@@ -23,20 +24,13 @@ struct Reviewer {
   std::string cookie;                  // "name=value" for the Cookie header
 };
 
-inline std::string b64url(std::span<const std::uint8_t> bytes) {
-  std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  out.resize(out.size() - 1);
-  return out;
-}
+inline std::string b64url(std::span<const std::uint8_t> bytes) { return base64url_encode(bytes); }
 
 class ReviewTest : public ServerTest {
  protected:
   void SetUp() override {
     ServerTest::SetUp();
     config_.review.clock = [this] { return now_ms_.load(); };
-    config_.review.default_kdf_opslimit = 3;
-    config_.review.default_kdf_memlimit = std::uint64_t{64} << 20;
   }
 
   std::atomic<std::int64_t> now_ms_{1'800'000'000'000};
@@ -73,8 +67,8 @@ class ReviewTest : public ServerTest {
     KeyPair keys = keypair_generate().value();
     return {{"auth_key", b64url(r.auth_key)},
             {"kdf_salt", b64url(salt)},
-            {"kdf_opslimit", 3},
-            {"kdf_memlimit", 64 << 20},
+            {"kdf_opslimit", kKdfDefaultParams.opslimit},
+            {"kdf_memlimit", kKdfDefaultParams.memlimit},
             {"public_key", key_to_text(keys.public_key)},
             {"wrapped_secret_key", "opaque-to-the-server." + b64url(salt)}};
   }
