@@ -88,6 +88,22 @@ describe("capture fidelity (sealshot-server)", () => {
     await page.close();
   });
 
+  test("a marked name that wraps is blacked out line by line: the booking code before it stays legible", async () => {
+    const page = await env.page("test-pages/mask-width.html");
+    const { lines, pnr } = await page.evaluate(() => {
+      const box = (r) => ({ x: r.x, y: r.y, width: r.width, height: r.height });
+      return { lines: [...document.getElementById("wrapped").getClientRects()].map(box), pnr: box(document.getElementById("pnr").getBoundingClientRect()) };
+    });
+    assert.equal(lines.length, 2, "the marked name wraps onto a second line");
+    const { reference, png } = await referenceAndSent(env, page, "mask-wrapped");
+    assert.deepEqual(unredacted(png, lines), [], "both lines of the marked name are solid black");
+    // Before the fix the name's bounding box (both lines' full width) was filled, the booking code with it.
+    const f = fidelity(png, reference, { region: pnr });
+    report("booking code", f);
+    assert.ok(f.share >= 0.99, `booking code: ${(100 * f.share).toFixed(2)}% match`);
+    await page.close();
+  });
+
   test("fonts: each face the page rendered is fetched once, in the format the browser loaded", async () => {
     const page = await env.page("test-pages/fonts.html");
     const fonts = [];

@@ -61,25 +61,37 @@ export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [
   const fields = [];      // [field, frame] of fields shown as they are, checked for echoes at the end
   const viewport = { x0: 0, y0: 0, x1: window.innerWidth, y1: window.innerHeight };
 
-  // A whole element is one box: its bounding box, which also covers the gaps
-  // between the line fragments of a wrapped inline element.
+  // A whole element is one box: its bounding box.
   const push = (list, el, frame) => {
     const b = el.getClientRects().length ? boxOf(el.getBoundingClientRect(), frame) : null;
     if (b) list.push(b);
   };
-  // Text of a masked element that overflows the element's box (a narrow
-  // column, white-space: nowrap) is boxed on its own, line by line.
+  // A masked element: its border boxes, one per line fragment when it is an
+  // inline element that wraps. Its bounding box would also cover the start
+  // of its first line and the end of its last, where other text sits ("Booking
+  // X7K2LM · Priya / Natarajan" blacked out the booking code on a phone).
+  const pushMasked = (el, frame) => {
+    const rects = el.getClientRects();
+    if (rects.length <= 1) { push(out.masked, el, frame); return; }
+    for (const r of rects) { const b = boxOf(r, frame); if (b) out.masked.push(b); }
+  };
+  // Content of a masked element outside its boxes (text overflowing a narrow
+  // column or white-space: nowrap; a block inside a wrapped inline) is boxed
+  // on its own: text line by line, images, canvases, videos and fields whole.
   const overflowOf = (el, frame) => {
-    const box = el.getBoundingClientRect();
+    const boxes = [...el.getClientRects()];
+    const outside = (r) => !boxes.some((box) => r.left >= box.left - 0.5 && r.top >= box.top - 0.5 && r.right <= box.right + 0.5 && r.bottom <= box.bottom + 0.5);
     const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     const range = el.ownerDocument.createRange();
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       if (!/\S/.test(n.data)) continue;
       range.selectNodeContents(n);
       for (const r of range.getClientRects()) {
-        const inside = r.left >= box.left - 0.5 && r.top >= box.top - 0.5 && r.right <= box.right + 0.5 && r.bottom <= box.bottom + 0.5;
-        if (!inside) { const b = boxOf(r, frame); if (b) out.masked.push(b); }
+        if (outside(r)) { const b = boxOf(r, frame); if (b) out.masked.push(b); }
       }
+    }
+    for (const child of el.querySelectorAll("img, canvas, video, svg, picture, input, textarea, select, iframe, object, embed")) {
+      if (child.getClientRects().length && outside(child.getBoundingClientRect())) push(out.masked, child, frame);
     }
   };
   const keepTextsOf = (el) => {
@@ -98,7 +110,7 @@ export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [
     const masked = new Set(insideMask ? [] : root.querySelectorAll(selector));
     for (const el of masked) {
       if (el.closest(OWN_UI)) continue;
-      push(out.masked, el, frame);
+      pushMasked(el, frame);
       overflowOf(el, frame);
       // Generated text can sit outside the element's box (a positioned ::after).
       for (const g of [...el.querySelectorAll(GENERATED_TAG), ...(el.shadowRoot?.querySelectorAll(GENERATED_TAG) ?? [])]) push(out.masked, g, frame);
