@@ -100,7 +100,17 @@ export function personalDataBoxes(page, strings = DEMO_PII) {
         }
       }
       for (const el of root.querySelectorAll("*")) {
-        if (el.matches("[data-sealshot-mask], input[type=password], input[type=tel]")) add(el.getBoundingClientRect(), dx, dy, el.tagName);
+        if (el.matches("input[type=password], input[type=tel]")) add(el.getBoundingClientRect(), dx, dy, el.tagName);
+        if (el.matches("[data-sealshot-mask]")) {
+          // Each line fragment of a wrapped inline element (its bounding box also spans other text), and each line of its text.
+          for (const r of el.getClientRects()) add(r, dx, dy, el.tagName);
+          const texts = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT), range = el.ownerDocument.createRange();
+          for (let t = texts.nextNode(); t; t = texts.nextNode()) {
+            if (!/\S/.test(t.data)) continue;
+            range.selectNodeContents(t);
+            for (const r of range.getClientRects()) add(r, dx, dy, `${el.tagName} text`);
+          }
+        }
         if (el.shadowRoot) visit(el.shadowRoot, dx, dy);
         if (el.tagName === "IFRAME" && el.contentDocument) {
           const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
