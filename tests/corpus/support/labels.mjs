@@ -95,9 +95,11 @@ export function collectLabels(detectorKinds) {
         if (r.width <= 0 || r.height <= 0) continue;
         const local = intersect({ l: r.left, t: r.top, r: r.right, b: r.bottom }, clip);
         if (empty(local)) { label.hiddenParts++; continue; }
-        if (covered(el, local)) { label.hiddenParts++; continue; }
         const vp = intersect({ l: local.l + dx, t: local.t + dy, r: local.r + dx, b: local.b + dy }, frameClip);
         if (empty(vp)) { label.hiddenParts++; continue; }
+        // Whether the part in view is covered: the centre of the whole box can lie past the
+        // viewport's edge, where elementFromPoint finds nothing (a line under a fixed footer).
+        if (covered(el, { l: vp.l - dx, t: vp.t - dy, r: vp.r - dx, b: vp.b - dy })) { label.hiddenParts++; continue; }
         label.boxes.push({ x: vp.l, y: vp.t, width: vp.r - vp.l, height: vp.b - vp.t });
       }
     }
