@@ -126,7 +126,7 @@ int run(const ServerConfig& config, JsonLog& log) {
     server.shutdown();
   });
 
-  PurgeScheduler purge(store, log, config.purge_interval);
+  PurgeScheduler purge(store, log, config.purge_interval, config.review.audit_retention);
   const bool served = server.serve();  // returns once in-flight requests drained
   exiting.store(true);
   pthread_kill(signal_thread.native_handle(), SIGTERM);  // wake sigwait if no signal came

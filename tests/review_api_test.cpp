@@ -383,5 +383,61 @@ TEST_F(ReviewTest, TheDatabaseHoldsNoSessionTokenOrAuthKey) {
   EXPECT_EQ(everything.find(b64url(owner.auth_key)), std::string::npos);
 }
 
+TEST_F(ReviewTest, TriageAssignsToReadersAndListsFilterByStatusAssigneeAndDate) {
+  start();
+  auto [org, owner] = create_org("Acme", "owner@acme.example");
+  Reviewer reviewer = enroll(org.id, "reviewer@acme.example", server::OrgRole::member);
+  Reviewer outsider = enroll(org.id, "outsider@acme.example", server::OrgRole::member);
+  KeyPair keys = keypair_generate().value();
+  server::Project project = create_org_project(org.id, "Shop", keys);
+  ASSERT_TRUE(accounts().set_project_role(project.id, reviewer.id, server::ProjectRole::reviewer).ok());
+  const std::string base = "/v1/orgs/" + org.id + "/projects/" + project.id + "/submissions";
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) ids.push_back(store_submission(project, seal(project, keys)));
+
+  // The reviewer triages: assigns to themselves; someone without access to
+  // the project cannot be the assignee.
+  auto assigned = send("PATCH", base + "/" + ids[0], json{{"assignee", reviewer.id}, {"status", "in_review"}}.dump(),
+                       reviewer.cookie);
+  ASSERT_EQ(assigned->status, 200) << assigned->body;
+  EXPECT_EQ(body_of(assigned)["assignee"], reviewer.id);
+  EXPECT_EQ(body_of(assigned)["status"], "in_review");
+  EXPECT_EQ(send("PATCH", base + "/" + ids[1], json{{"assignee", outsider.id}}.dump(), owner.cookie)->status, 400);
+
+  const auto listed = [&](const std::string& query) {
+    std::vector<std::string> out;
+    auto res = get(base + query, owner);
+    EXPECT_EQ(res->status, 200) << query << ": " << res->body;
+    const json page = body_of(res);
+    for (const json& item : page["items"]) out.push_back(item["id"]);
+    return out;
+  };
+  EXPECT_EQ(listed("").size(), 3u);
+  EXPECT_EQ(listed("?assignee=" + reviewer.id), std::vector<std::string>{ids[0]});
+  EXPECT_EQ(listed("?status=in_review"), std::vector<std::string>{ids[0]});
+  EXPECT_EQ(listed("?assignee=").size(), 2u);
+  EXPECT_EQ(listed("?since_ms=" + std::to_string(now_ms_.load() + 1)).size(), 0u);
+  EXPECT_EQ(get(base + "?since_ms=yesterday", owner)->status, 400);
+
+  // Unassign.
+  auto cleared = send("PATCH", base + "/" + ids[0], json{{"assignee", ""}}.dump(), owner.cookie);
+  EXPECT_EQ(body_of(cleared)["assignee"], "");
+}
+
+TEST_F(ReviewTest, AuditEntriesOlderThanTheRetentionArePurged) {
+  start();
+  auto [org, owner] = create_org("Acme", "owner@acme.example");
+  server::AuditEntry old_entry{org.id, 0, now_ms_ - 100LL * 86'400'000, "cli", "org.create", org.id, ""};
+  ASSERT_TRUE(accounts().append_audit(old_entry).ok());
+  auto purged = accounts().purge_audit(now_ms_ - 90LL * 86'400'000);
+  ASSERT_TRUE(purged.ok());
+  EXPECT_EQ(purged.value(), 1u);
+  const json audit = body_of(get("/v1/orgs/" + org.id + "/audit", owner));
+  ASSERT_FALSE(audit["items"].empty());
+  for (const json& e : audit["items"]) {
+    EXPECT_GT(e["at_ms"].get<std::int64_t>(), now_ms_ - 90LL * 86'400'000);
+  }
+}
+
 }  // namespace
 }  // namespace sealshot::http

@@ -151,6 +151,16 @@ ConfigOutcome parse_server_config(int argc, const char* const* argv) {
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 60));
   setting(app, "--quota-stored-bytes", q.stored_bytes, "envelope bytes a project may hold")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 60));
+  ReviewSettings& rv = c.review;
+  long session_idle_minutes = rv.session_idle.count();
+  long session_max_hours = rv.session_absolute.count() / 60;
+  long audit_retention_days = rv.audit_retention.count();
+  setting(app, "--session-idle-minutes", session_idle_minutes, "a review session ends after this long without a request")
+      ->check(CLI::Range(1L, 24L * 60));
+  setting(app, "--session-max-hours", session_max_hours, "a review session ends this long after sign-in, active or not")
+      ->check(CLI::Range(1L, 24L * 30));
+  setting(app, "--audit-retention-days", audit_retention_days, "days the audit log keeps an entry")
+      ->check(CLI::Range(1L, 3650L));
 
   try {
     app.parse(argc, argv);
@@ -194,6 +204,9 @@ ConfigOutcome parse_server_config(int argc, const char* const* argv) {
   l.handshake_timeout = std::chrono::seconds(handshake_timeout);
   l.header_timeout = std::chrono::seconds(header_timeout);
   c.purge_interval = std::chrono::seconds(purge_interval);
+  rv.session_idle = std::chrono::minutes(session_idle_minutes);
+  rv.session_absolute = std::chrono::minutes(session_max_hours * 60);
+  rv.audit_retention = std::chrono::days(audit_retention_days);
   out.run = true;
   return out;
 }

@@ -1,5 +1,6 @@
-// Background upkeep while serving: purge submissions past their project's
-// retention, once at start and then every `interval`, on its own thread.
+// Background upkeep while serving, once at start and then every `interval`,
+// on its own thread: purge submissions past their project's retention, and
+// audit log entries older than the audit retention.
 #pragma once
 
 #include <chrono>
@@ -14,7 +15,8 @@ namespace sealshot::http {
 
 class PurgeScheduler {
  public:
-  PurgeScheduler(server::Storage& storage, JsonLog& log, std::chrono::seconds interval);
+  PurgeScheduler(server::Storage& storage, JsonLog& log, std::chrono::seconds interval,
+                 std::chrono::days audit_retention = std::chrono::days(90));
   ~PurgeScheduler();  // stop()
   PurgeScheduler(const PurgeScheduler&) = delete;
   PurgeScheduler& operator=(const PurgeScheduler&) = delete;
@@ -27,6 +29,7 @@ class PurgeScheduler {
   server::Storage& storage_;
   JsonLog& log_;
   const std::chrono::seconds interval_;
+  const std::chrono::days audit_retention_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

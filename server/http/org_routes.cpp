@@ -111,7 +111,8 @@ json submission_json(const server::Submission& sub) {
   return {{"id", sub.id},
           {"created_at_ms", sub.created_at_ms},
           {"size_bytes", sub.size_bytes},
-          {"status", server::submission_status_name(sub.status)}};
+          {"status", server::submission_status_name(sub.status)},
+          {"assignee", sub.assignee}};
 }
 
 void handle_submissions_list(Services& s, const httplib::Request& req, httplib::Response& res) {
@@ -122,6 +123,15 @@ void handle_submissions_list(Services& s, const httplib::Request& req, httplib::
     auto status = server::submission_status_from_name(req.get_param_value("status"));
     if (!status) return write_error(res, 400, "invalid_argument", "Unknown status.");
     query.status = status;
+  }
+  if (req.has_param("assignee")) query.assignee = req.get_param_value("assignee");
+  for (const auto& [name, field] : {std::pair{"since_ms", &query.since_ms}, std::pair{"until_ms", &query.until_ms}}) {
+    if (!req.has_param(name)) continue;
+    const std::string text = req.get_param_value(name);
+    if (text.empty() || text.size() > 15 || text.find_first_not_of("0123456789") != std::string::npos) {
+      return write_error(res, 400, "invalid_argument", std::string(name) + " must be milliseconds since 1970.");
+    }
+    *field = std::stoll(text);
   }
   query.limit = query_number(req, "limit", 50, 500);
   if (query.limit == 0) return write_error(res, 400, "invalid_argument", "limit must be 1 to 500.");
@@ -149,17 +159,44 @@ void handle_envelope_fetch(Services& s, const httplib::Request& req, httplib::Re
   res.set_content(std::string(bytes.value().begin(), bytes.value().end()), "application/vnd.sealshot.envelope");
 }
 
+// {"status": …} and/or {"assignee": person id or ""}. An assignee must be
+// someone who may read the project.
 void handle_submission_update(Services& s, const httplib::Request& req, httplib::Response& res) {
   std::optional<ReviewCall> call = authorize(s, req, res, Action::triage);
   if (!call) return;
   std::optional<json> body = json_body(req, res);
   if (!body) return;
-  auto status = server::submission_status_from_name(json_string(*body, "status"));
-  if (!status) return write_error(res, 400, "invalid_argument", "Send a status: new, in_review, resolved or archived.");
   const std::string& id = req.path_params.at("submission");
-  if (Status st = s.storage.set_status(call->project->id, id, *status); !st.ok()) return write_error(res, st);
-  audit(s, call->org_id, call->caller.person_id, std::string("submission.status.") + server::submission_status_name(*status),
-        call->project->id + "/" + id);
+  const bool has_status = body->contains("status");
+  const bool has_assignee = body->contains("assignee");
+  if (!has_status && !has_assignee) {
+    return write_error(res, 400, "invalid_argument", "Send a status, an assignee, or both.");
+  }
+  std::optional<server::SubmissionStatus> status;
+  if (has_status) {
+    status = server::submission_status_from_name(json_string(*body, "status"));
+    if (!status) {
+      return write_error(res, 400, "invalid_argument", "Send a status: new, in_review, resolved or archived.");
+    }
+  }
+  const std::string assignee = json_string(*body, "assignee");
+  if (has_assignee && !assignee.empty()) {
+    Result<OrgRole> role = s.accounts.role_in(call->org_id, assignee);
+    Result<std::optional<server::ProjectRole>> project_role = s.accounts.project_role(call->project->id, assignee);
+    if (!role.ok() || !project_role.ok() || !allowed(Action::read_reports, role.value(), project_role.value())) {
+      return write_error(res, 400, "invalid_argument", "The assignee must be a member who may read this project.");
+    }
+  }
+  if (status) {
+    if (Status st = s.storage.set_status(call->project->id, id, *status); !st.ok()) return write_error(res, st);
+    audit(s, call->org_id, call->caller.person_id,
+          std::string("submission.status.") + server::submission_status_name(*status), call->project->id + "/" + id);
+  }
+  if (has_assignee) {
+    if (Status st = s.storage.set_assignee(call->project->id, id, assignee); !st.ok()) return write_error(res, st);
+    audit(s, call->org_id, call->caller.person_id, "submission.assign",
+          call->project->id + "/" + id + (assignee.empty() ? "" : " → " + assignee));
+  }
   Result<server::Submission> sub = s.storage.get_submission(call->project->id, id);
   if (!sub.ok()) return write_error(res, sub.status());
   write_json(res, 200, submission_json(sub.value()));

@@ -70,6 +70,7 @@ Submission submission_from_row(std::string_view project_id, const sqlite::Statem
   s.created_at_ms = row.column_int(1);
   s.size_bytes = std::uint64_t(row.column_int(2));
   s.status = submission_status_from_name(row.column_text(3)).value_or(SubmissionStatus::fresh);
+  s.assignee = row.column_text(4);
   return s;
 }
 
@@ -362,8 +363,12 @@ Result<SubmissionPage> SqliteStorage::list_submissions(std::string_view project_
 
     // Keyset pagination on (created_at_ms, submission_id), matching the
     // DESC indexes, so page N costs the same as page 1.
-    std::string sql = "SELECT submission_id, created_at_ms, size_bytes, status FROM submissions WHERE project_id = ?1";
+    std::string sql =
+        "SELECT submission_id, created_at_ms, size_bytes, status, assignee FROM submissions WHERE project_id = ?1";
     if (query.status) sql += " AND status = ?2";
+    if (query.assignee) sql += " AND assignee = ?6";
+    if (query.since_ms) sql += " AND created_at_ms >= ?7";
+    if (query.until_ms) sql += " AND created_at_ms < ?8";
     if (cursor) sql += " AND (created_at_ms, submission_id) < (?3, ?4)";
     sql += " ORDER BY created_at_ms DESC, submission_id DESC LIMIT ?5";
     Result<sqlite::Statement> stmt = sqlite::Statement::prepare(db, sql);
@@ -371,6 +376,9 @@ Result<SubmissionPage> SqliteStorage::list_submissions(std::string_view project_
     stmt.value().bind(1, project_id);
     if (query.status) stmt.value().bind(2, submission_status_name(*query.status));
     if (cursor) stmt.value().bind(3, cursor->created_at_ms).bind(4, cursor->submission_id);
+    if (query.assignee) stmt.value().bind(6, *query.assignee);
+    if (query.since_ms) stmt.value().bind(7, *query.since_ms);
+    if (query.until_ms) stmt.value().bind(8, *query.until_ms);
     stmt.value().bind(5, std::int64_t(query.limit) + 1);  // one extra tells whether a next page exists
 
     SubmissionPage page;
@@ -394,7 +402,7 @@ Result<Submission> SqliteStorage::get_submission(std::string_view project_id, st
   if (!lease.ok()) return lease.status();
   Result<sqlite::Statement> stmt =
       sqlite::Statement::prepare(*lease.value(),
-                                 "SELECT submission_id, created_at_ms, size_bytes, status FROM submissions "
+                                 "SELECT submission_id, created_at_ms, size_bytes, status, assignee FROM submissions "
                                  "WHERE project_id = ?1 AND submission_id = ?2");
   if (!stmt.ok()) return stmt.status();
   stmt.value().bind(1, project_id).bind(2, id);
@@ -431,6 +439,18 @@ Status SqliteStorage::set_status(std::string_view project_id, std::string_view i
     if (!stmt.ok()) return stmt.status();
     stmt.value().bind(1, project_id).bind(2, id).bind(3, submission_status_name(status));
     if (Status s = stmt.value().run("change a submission's status"); !s.ok()) return s;
+    return sqlite3_changes(db.handle()) == 0 ? no_such_submission() : Status();
+  });
+}
+
+Status SqliteStorage::set_assignee(std::string_view project_id, std::string_view id, std::string_view person_id) {
+  if (!project_id_is_well_formed(project_id) || !submission_id_is_well_formed(id)) return no_such_submission();
+  return committer_->run([&](sqlite::Connection& db) -> Status {
+    Result<sqlite::Statement> stmt = sqlite::Statement::prepare(
+        db, "UPDATE submissions SET assignee = ?3 WHERE project_id = ?1 AND submission_id = ?2");
+    if (!stmt.ok()) return stmt.status();
+    stmt.value().bind(1, project_id).bind(2, id).bind(3, person_id);
+    if (Status s = stmt.value().run("assign a submission"); !s.ok()) return s;
     return sqlite3_changes(db.handle()) == 0 ? no_such_submission() : Status();
   });
 }

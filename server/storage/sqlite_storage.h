@@ -67,6 +67,7 @@ class SqliteStorage final : public Storage {
   Result<Submission> get_submission(std::string_view project_id, std::string_view id) override;
   Result<std::vector<std::uint8_t>> read_envelope(std::string_view project_id, std::string_view id) override;
   Status set_status(std::string_view project_id, std::string_view id, SubmissionStatus status) override;
+  Status set_assignee(std::string_view project_id, std::string_view id, std::string_view person_id) override;
   Status delete_submission(std::string_view project_id, std::string_view id) override;
   Result<std::uint64_t> purge_expired(std::int64_t now_ms) override;
 

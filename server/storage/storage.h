@@ -69,10 +69,14 @@ struct Submission {
   std::int64_t created_at_ms = 0;
   std::uint64_t size_bytes = 0;  // envelope bytes
   SubmissionStatus status = SubmissionStatus::fresh;
+  std::string assignee;  // person id, or '' (nobody)
 };
 
 struct ListQuery {
   std::optional<SubmissionStatus> status;  // filter, or all
+  std::optional<std::string> assignee;     // filter ('' = unassigned), or all
+  std::optional<std::int64_t> since_ms;    // created at or after
+  std::optional<std::int64_t> until_ms;    // created before
   std::uint32_t limit = 50;                // 1..500
   std::string cursor;                      // opaque; from the previous page's next_cursor
 };
@@ -144,6 +148,9 @@ class Storage {
                                                                         std::string_view id) = 0;
   [[nodiscard]] virtual Status set_status(std::string_view project_id, std::string_view id,
                                           SubmissionStatus status) = 0;
+  // `person_id` '' unassigns; the caller checks the person may read the project.
+  [[nodiscard]] virtual Status set_assignee(std::string_view project_id, std::string_view id,
+                                            std::string_view person_id) = 0;
   [[nodiscard]] virtual Status delete_submission(std::string_view project_id, std::string_view id) = 0;
   // Deletes submissions older than their project's retention; returns how many.
   [[nodiscard]] virtual Result<std::uint64_t> purge_expired(std::int64_t now_ms) = 0;

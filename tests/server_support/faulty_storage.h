@@ -43,6 +43,9 @@ class FaultyStorage final : public server::Storage {
   Status set_status(std::string_view p, std::string_view id, server::SubmissionStatus s) override {
     return real_.set_status(p, id, s);
   }
+  Status set_assignee(std::string_view p, std::string_view id, std::string_view person) override {
+    return real_.set_assignee(p, id, person);
+  }
   Status delete_submission(std::string_view p, std::string_view id) override { return real_.delete_submission(p, id); }
   Result<std::uint64_t> purge_expired(std::int64_t now_ms) override { return real_.purge_expired(now_ms); }
   server::AccountStore& accounts() override { return real_.accounts(); }
