@@ -2,6 +2,7 @@
 // single-use links, sign-in, sessions (idle and absolute expiry on a stepped
 // clock), CSRF, throttling, projects with sealed grants, envelopes with HTTP
 // Range, tenant isolation, the owner rules, and the audit log.
+#include "http/totp.h"
 #include "server_support/review_fixture.h"
 
 namespace sealshot::http {
@@ -437,6 +438,95 @@ TEST_F(ReviewTest, AuditEntriesOlderThanTheRetentionArePurged) {
   for (const json& e : audit["items"]) {
     EXPECT_GT(e["at_ms"].get<std::int64_t>(), now_ms_ - 90LL * 86'400'000);
   }
+}
+
+TEST(Totp, MatchesTheRfc6238Vectors) {
+  // RFC 6238 appendix B, SHA-1 key "12345678901234567890"; the last 6 of its 8 digits.
+  const std::string key = "12345678901234567890";
+  const std::span<const std::uint8_t> secret(reinterpret_cast<const std::uint8_t*>(key.data()), key.size());
+  EXPECT_EQ(totp_code(secret, 59 / 30), "287082");
+  EXPECT_EQ(totp_code(secret, 1111111109 / 30), "081804");
+  EXPECT_EQ(totp_code(secret, 1234567890 / 30), "005924");
+  EXPECT_EQ(totp_code(secret, 2000000000 / 30), "279037");
+  // ±1 step, each step once, nothing else.
+  const std::int64_t now = 1111111109'000;
+  EXPECT_EQ(totp_match(secret, "081804", now, 0), 1111111109 / 30);
+  EXPECT_EQ(totp_match(secret, "081 804", now + 30'000, 0), 1111111109 / 30);
+  EXPECT_FALSE(totp_match(secret, "081804", now + 61'000, 0));
+  EXPECT_FALSE(totp_match(secret, "081804", now, 1111111109 / 30));
+  EXPECT_FALSE(totp_match(secret, "08180", now, 0));
+  EXPECT_FALSE(totp_match(secret, "0818045", now, 0));
+  EXPECT_EQ(base32_encode(secret), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+}
+
+TEST_F(ReviewTest, MultiFactorSignInWithTotpAndSingleUseRecoveryCodes) {
+  start();
+  auto [org, owner] = create_org("Acme", "owner@acme.example");
+  auto setup = send("POST", "/v1/me/mfa/setup", "", owner.cookie);
+  ASSERT_EQ(setup->status, 200) << setup->body;
+  EXPECT_NE(body_of(setup)["otpauth_uri"].get<std::string>().find("otpauth://totp/Sealshot:owner%40acme.example?secret="),
+            std::string::npos);
+  const std::vector<std::uint8_t> secret = accounts().get_mfa(owner.id).value().secret;
+  const auto code_at = [&](std::int64_t ms) { return totp_code(secret, ms / kTotpStepMs); };
+
+  EXPECT_EQ(send("POST", "/v1/me/mfa/enable", json{{"code", "000000"}}.dump(), owner.cookie)->status, 400);
+  auto enabled = send("POST", "/v1/me/mfa/enable", json{{"code", code_at(now_ms_)}}.dump(), owner.cookie);
+  ASSERT_EQ(enabled->status, 200) << enabled->body;
+  const std::vector<std::string> recovery = body_of(enabled)["recovery_codes"];
+  ASSERT_EQ(recovery.size(), 10u);
+
+  const auto login = [&](const std::string& mfa_code) {
+    json body = {{"email", owner.email}, {"auth_key", b64url(owner.auth_key)}};
+    if (!mfa_code.empty()) body["mfa_code"] = mfa_code;
+    return send("POST", "/v1/auth/login", body.dump(), "");
+  };
+  auto no_code = login("");
+  EXPECT_EQ(no_code->status, 401);
+  EXPECT_EQ(error_of(no_code->body), "mfa_required");
+  EXPECT_TRUE(no_code->get_header_value("Set-Cookie").empty());
+  // The enabling code was used: the same step again is refused; the next one works once.
+  EXPECT_EQ(error_of(login(code_at(now_ms_))->body), "mfa_code_wrong");
+  now_ms_ += kTotpStepMs;
+  EXPECT_EQ(login(code_at(now_ms_))->status, 200);
+  EXPECT_EQ(error_of(login(code_at(now_ms_))->body), "mfa_code_wrong");
+  // A recovery code (typed in upper case with spaces) works once.
+  std::string typed = recovery[3];
+  for (char& c : typed) c = char(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_EQ(login(typed)->status, 200);
+  EXPECT_EQ(error_of(login(recovery[3])->body), "mfa_code_wrong");
+  EXPECT_EQ(accounts().mfa_recovery_codes_left(owner.id).value(), 9u);
+  // Wrong codes count against the sign-in throttle like wrong passwords.
+  auto audit = body_of(get("/v1/orgs/" + org.id + "/audit", owner));
+  int mfa_failures = 0;
+  for (const json& e : audit["items"]) mfa_failures += e["action"] == "signin.mfa_failure";
+  EXPECT_EQ(mfa_failures, 3);
+}
+
+TEST_F(ReviewTest, AnOrganisationCanRequireMfaOfItsMembers) {
+  start();
+  auto [org, owner] = create_org("Acme", "owner@acme.example");
+  Reviewer member = enroll(org.id, "member@acme.example", server::OrgRole::member);
+  const std::string org_path = "/v1/orgs/" + org.id;
+  // Not before the owner has it (they would lock themselves out).
+  EXPECT_EQ(send("PATCH", org_path, json{{"require_mfa", true}}.dump(), owner.cookie)->status, 409);
+  const auto turn_on_mfa = [&](const Reviewer& r) {
+    ASSERT_EQ(send("POST", "/v1/me/mfa/setup", "", r.cookie)->status, 200);
+    const auto secret = accounts().get_mfa(r.id).value().secret;
+    ASSERT_EQ(send("POST", "/v1/me/mfa/enable", json{{"code", totp_code(secret, now_ms_ / kTotpStepMs)}}.dump(),
+                   r.cookie)
+                  ->status,
+              200);
+  };
+  turn_on_mfa(owner);
+  EXPECT_EQ(send("PATCH", org_path, json{{"require_mfa", true}}.dump(), member.cookie)->status, 403);
+  ASSERT_EQ(send("PATCH", org_path, json{{"require_mfa", true}}.dump(), owner.cookie)->status, 200);
+
+  auto refused = get(org_path + "/projects", member);
+  EXPECT_EQ(refused->status, 403);
+  EXPECT_EQ(error_of(refused->body), "mfa_required_by_organisation");
+  EXPECT_EQ(get("/v1/me", member)->status, 200);  // can still reach their account to turn it on
+  turn_on_mfa(member);
+  EXPECT_EQ(get(org_path + "/projects", member)->status, 200);
 }
 
 }  // namespace

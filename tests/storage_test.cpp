@@ -542,6 +542,11 @@ TEST_F(StorageTest, PurgeDeletesRowsAndEnvelopesPastEachProjectsRetention) {
 
 // What schema version 3 added, taken away again: turns a database into the
 // version 2 that servers before quotas wrote.
+// Turns a version 5 database back into version 4 (multi-factor sign-in).
+constexpr const char* kUndoVersion5 =
+    "DROP TABLE mfa; DROP TABLE mfa_recovery_codes; ALTER TABLE organisations DROP COLUMN require_mfa; "
+    "PRAGMA user_version=4; ";
+
 // Turns a version 4 database back into version 3 (the review side's tables).
 constexpr const char* kUndoVersion4 =
     "DROP TABLE organisations; DROP TABLE people; DROP TABLE memberships; DROP TABLE project_roles; "
@@ -627,8 +632,7 @@ TEST_F(StorageTest, AVersion2DatabaseGetsItsUsageCountedOnUpgrade) {
   ASSERT_TRUE(submit(p.id, bytes_of(1000, 1)).ok());
   ASSERT_TRUE(submit(p.id, bytes_of(3000, 2)).ok());
   storage_.reset();
-  sql(kUndoVersion4);
-  sql(kUndoVersion3);
+  sql(std::string(kUndoVersion5) + kUndoVersion4 + kUndoVersion3);
   reopen();
   const ProjectUsage u = storage_->get_project_usage(p.id, clock_ms_.load()).value();
   EXPECT_EQ(u.stored_submissions, 2u);
@@ -641,7 +645,7 @@ TEST_F(StorageTest, AVersion3DatabaseGainsTheReviewSideOnUpgrade) {
   const Project p = make_project();
   ASSERT_TRUE(submit(p.id, bytes_of(1000, 1)).ok());
   storage_.reset();
-  sql(kUndoVersion4);
+  sql(std::string(kUndoVersion5) + kUndoVersion4);
   reopen();
   // The project keeps its reports and belongs to no organisation until one adopts it.
   const Project upgraded = storage_->get_project(p.id).value();
@@ -719,7 +723,7 @@ TEST_F(StorageTest, AVersion1DirectoryIsUpgradedWithoutLosingAReport) {
   }
   std::ofstream(dir_ + "/blobs/" + p.id + "/" + submission_id_generate() + ".env") << "orphan of a crash";
   std::ofstream(dir_ + "/staging/" + submission_id_generate() + ".part") << "half an upload";
-  sql(std::string(kUndoVersion4) + kUndoVersion3 + "DROP TABLE envelopes; PRAGMA user_version=1");
+  sql(std::string(kUndoVersion5) + kUndoVersion4 + kUndoVersion3 + "DROP TABLE envelopes; PRAGMA user_version=1");
   fs::remove_all(dir_ + "/segments");
 
   reopen();

@@ -50,7 +50,10 @@ json memberships_json(Services& s, const std::string& person_id) {
   Result<std::vector<server::Membership>> memberships = s.accounts.memberships_of(person_id);
   if (memberships.ok()) {
     for (const server::Membership& m : memberships.value()) {
-      orgs.push_back({{"id", m.org.id}, {"name", m.org.name}, {"role", server::org_role_name(m.role)}});
+      orgs.push_back({{"id", m.org.id},
+                      {"name", m.org.name},
+                      {"role", server::org_role_name(m.role)},
+                      {"require_mfa", m.org.require_mfa}});
     }
   }
   return orgs;
@@ -64,6 +67,8 @@ json account_json(Services& s, const server::Person& person) {
                 {"opslimit", person.keys.kdf_opslimit},
                 {"memlimit", person.keys.kdf_memlimit}};
   out["organisations"] = memberships_json(s, person.id);
+  Result<server::MfaState> mfa = s.accounts.get_mfa(person.id);
+  out["mfa"] = mfa.ok() && mfa.value().enabled;
   return out;
 }
 
@@ -118,6 +123,12 @@ void handle_login(Services& s, const httplib::Request& req, httplib::Response& r
     if (known) audit_each_org(s, person.value().id, "signin.failure");
     s.metrics.add_review_signin(false);
     return write_error(res, 401, "unauthenticated", kWrongCredentials);
+  }
+  // The second factor is asked for only after the password was right, as
+  // every service does (the answer does say the password was right).
+  if (const char* refusal = second_factor_refusal(s, person.value().id, json_string(*body, "mfa_code"))) {
+    if (std::string_view(refusal) != "mfa_required") audit_each_org(s, person.value().id, "signin.mfa_failure");
+    return write_second_factor_refusal(res, refusal);
   }
   audit_each_org(s, person.value().id, "signin.success");
   s.metrics.add_review_signin(true);

@@ -31,7 +31,34 @@ void handle_org_show(Services& s, const httplib::Request& req, httplib::Response
   if (!call) return;
   Result<server::Organisation> org = s.accounts.get_organisation(call->org_id);
   if (!org.ok()) return write_error(res, org.status());
-  write_json(res, 200, {{"id", org.value().id}, {"name", org.value().name}, {"role", server::org_role_name(call->role)}});
+  write_json(res, 200,
+             {{"id", org.value().id},
+              {"name", org.value().name},
+              {"role", server::org_role_name(call->role)},
+              {"require_mfa", org.value().require_mfa}});
+}
+
+// Organisation settings: for now the MFA policy ({"require_mfa": bool}).
+void handle_org_update(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<ReviewCall> call = authorize(s, req, res, Action::manage_org_security);
+  if (!call) return;
+  std::optional<json> body = json_body(req, res);
+  if (!body) return;
+  auto it = body->find("require_mfa");
+  if (it == body->end() || !it->is_boolean()) {
+    return write_error(res, 400, "invalid_argument", "Send {\"require_mfa\": true or false}.");
+  }
+  const bool required = it->get<bool>();
+  if (required) {
+    // The owner turning it on must have it, or they would lock themselves out.
+    Result<server::MfaState> mfa = s.accounts.get_mfa(call->caller.person_id);
+    if (!mfa.ok() || !mfa.value().enabled) {
+      return write_error(res, 409, "conflict", "Turn on multi-factor sign-in for your own account first.");
+    }
+  }
+  if (Status st = s.accounts.set_require_mfa(call->org_id, required); !st.ok()) return write_error(res, st);
+  audit(s, call->org_id, call->caller.person_id, required ? "org.require_mfa.on" : "org.require_mfa.off", call->org_id);
+  write_json(res, 200, {{"id", call->org_id}, {"require_mfa", required}});
 }
 
 void handle_projects_list(Services& s, const httplib::Request& req, httplib::Response& res) {
@@ -391,6 +418,7 @@ void register_org_routes(Router& r, Services& s) {
   const std::string project = org + "/projects/:project";
   const std::string submission = project + "/submissions/:submission";
   r.json("GET", org, "org_show", bind(handle_org_show));
+  r.json("PATCH", org, "org_update", bind(handle_org_update));
   r.json("GET", org + "/projects", "projects_list", bind(handle_projects_list));
   r.json("POST", org + "/projects", "project_create", bind(handle_project_create));
   r.json("GET", project, "project_show", bind(handle_project_show));

@@ -45,6 +45,21 @@ std::optional<ReviewCall> authorize(Services& s, const httplib::Request& req, ht
     return std::nullopt;
   }
   call.role = role.value();
+  // An organisation that requires MFA refuses members who have not turned it
+  // on (they still reach /v1/me/mfa/… to do so).
+  Result<server::Organisation> org = s.accounts.get_organisation(call.org_id);
+  if (!org.ok()) {
+    write_error(res, org.status());
+    return std::nullopt;
+  }
+  if (org.value().require_mfa) {
+    Result<server::MfaState> mfa = s.accounts.get_mfa(call.caller.person_id);
+    if (!mfa.ok() || !mfa.value().enabled) {
+      write_error(res, 403, "mfa_required_by_organisation",
+                  "This organisation requires multi-factor sign-in: turn it on for your account first.");
+      return std::nullopt;
+    }
+  }
 
   if (auto it = req.path_params.find("project"); it != req.path_params.end()) {
     Result<server::Project> project = s.storage.get_project(it->second);

@@ -10,5 +10,13 @@ namespace sealshot::http {
 
 void register_account_routes(Router& router, Services& services);  // account_routes.cpp
 void register_org_routes(Router& router, Services& services);      // org_routes.cpp
+void register_mfa_routes(Router& router, Services& services);      // mfa_routes.cpp
+
+// The second factor of a person who has MFA on: nullptr when `code` is a
+// right, unused TOTP code or recovery code (or MFA is off), else the error
+// code ("mfa_required", "mfa_code_wrong") for write_second_factor_refusal.
+[[nodiscard]] const char* second_factor_refusal(Services& services, const std::string& person_id,
+                                                const std::string& code);
+void write_second_factor_refusal(httplib::Response& res, const char* refusal);
 
 }  // namespace sealshot::http

@@ -26,6 +26,7 @@ void register_routes(Router& router, Services& s) {
   // Review: sign-in, accounts, organisations (docs/permissions.md)
   register_account_routes(router, s);
   register_org_routes(router, s);
+  register_mfa_routes(router, s);
 
   // The widget (--widget-dir): /widget.js and the content-hashed files it
   // loads, one exact route per file found at start-up; nothing else there

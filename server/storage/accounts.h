@@ -40,6 +40,13 @@ struct Organisation {
   std::string id;  // "org_" + 26 base32 characters
   std::string name;
   std::int64_t created_at_ms = 0;
+  bool require_mfa = false;  // members without MFA are refused its routes
+};
+
+struct MfaState {
+  std::vector<std::uint8_t> secret;  // TOTP key
+  bool enabled = false;
+  std::int64_t last_step = 0;
 };
 
 // The key material the person's browser derived and made (docs/security.md).
@@ -126,6 +133,23 @@ class AccountStore {
                                                                  const TokenHash& setup_link,
                                                                  std::int64_t link_expires_at_ms) = 0;
   [[nodiscard]] virtual Result<Organisation> get_organisation(std::string_view org_id) = 0;
+  [[nodiscard]] virtual Status set_require_mfa(std::string_view org_id, bool required) = 0;
+
+  // Multi-factor sign-in. mfa_begin stores a new, not yet enabled secret
+  // (conflict if MFA is already on); mfa_enable turns it on with the step of
+  // the confirming code and the hashes of the recovery codes.
+  [[nodiscard]] virtual Status mfa_begin(std::string_view person_id, std::span<const std::uint8_t> secret,
+                                         std::int64_t now_ms) = 0;
+  [[nodiscard]] virtual Result<MfaState> get_mfa(std::string_view person_id) = 0;  // not_found: none
+  [[nodiscard]] virtual Status mfa_enable(std::string_view person_id, std::int64_t step,
+                                          const std::vector<TokenHash>& recovery_code_hashes) = 0;
+  // Records `step` as used; conflict if it (or a later one) already was.
+  [[nodiscard]] virtual Status mfa_use_step(std::string_view person_id, std::int64_t step) = 0;
+  // Marks an unused recovery code used; not_found if there is none.
+  [[nodiscard]] virtual Status mfa_use_recovery_code(std::string_view person_id, const TokenHash& code_hash,
+                                                     std::int64_t now_ms) = 0;
+  [[nodiscard]] virtual Result<std::uint64_t> mfa_recovery_codes_left(std::string_view person_id) = 0;
+  [[nodiscard]] virtual Status mfa_disable(std::string_view person_id) = 0;
 
   // People
   [[nodiscard]] virtual Result<Person> get_person(std::string_view person_id) = 0;

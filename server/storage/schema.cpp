@@ -216,6 +216,28 @@ CREATE TABLE server_secrets (
   value BLOB NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 5: multi-factor sign-in (TOTP, RFC 6238) with single-use recovery
+    // codes, and organisations that require it. The TOTP secret must be
+    // readable to check a code (as in every TOTP server); recovery codes are
+    // kept as hashes only.
+    R"sql(
+ALTER TABLE organisations ADD COLUMN require_mfa INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE mfa (
+  person_id     TEXT    NOT NULL PRIMARY KEY,
+  secret        BLOB    NOT NULL,   -- 20 random bytes
+  enabled       INTEGER NOT NULL,   -- 0 until a first code confirmed it
+  last_step     INTEGER NOT NULL,   -- the newest 30-second step used: each code works once
+  created_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE mfa_recovery_codes (
+  person_id  TEXT    NOT NULL,
+  code_hash  BLOB    NOT NULL,      -- SHA-256 of the normalised code
+  used_at_ms INTEGER NOT NULL,      -- 0: unused
+  PRIMARY KEY (person_id, code_hash)
+) WITHOUT ROWID;
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration step per schema version");
 

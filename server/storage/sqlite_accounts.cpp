@@ -260,9 +260,127 @@ Result<Organisation> SqliteAccounts::get_organisation(std::string_view org_id) {
   Result<ReadPool::Lease> lease = readers_.acquire();
   if (!lease.ok()) return lease.status();
   return one_row<Organisation>(
-      *lease.value(), "SELECT org_id, name, created_at_ms FROM organisations WHERE org_id = ?1",
+      *lease.value(), "SELECT org_id, name, created_at_ms, require_mfa FROM organisations WHERE org_id = ?1",
       "read an organisation", "organisation", [&](sqlite::Statement& q) { q.bind(1, org_id); },
-      [](const sqlite::Statement& r) { return Organisation{r.column_text(0), r.column_text(1), r.column_int(2)}; });
+      [](const sqlite::Statement& r) {
+        return Organisation{r.column_text(0), r.column_text(1), r.column_int(2), r.column_int(3) != 0};
+      });
+}
+
+Status SqliteAccounts::set_require_mfa(std::string_view org_id, bool required) {
+  if (!org_id_is_well_formed(org_id)) return not_found("organisation");
+  return committer_.run([&](sqlite::Connection& db) -> Status {
+    if (Status s = run(db, "UPDATE organisations SET require_mfa = ?2 WHERE org_id = ?1", "set the MFA policy",
+                       [&](sqlite::Statement& q) { q.bind(1, org_id).bind(2, std::int64_t(required ? 1 : 0)); });
+        !s.ok()) {
+      return s;
+    }
+    return changes(db) == 0 ? not_found("organisation") : Status{};
+  });
+}
+
+// --- multi-factor sign-in ------------------------------------------------------------------
+
+Status SqliteAccounts::mfa_begin(std::string_view person_id, std::span<const std::uint8_t> secret,
+                                 std::int64_t now_ms) {
+  return committer_.run([&](sqlite::Connection& db) -> Status {
+    Result<std::vector<std::int64_t>> enabled = rows<std::int64_t>(
+        db, "SELECT enabled FROM mfa WHERE person_id = ?1", "read MFA", [&](sqlite::Statement& q) { q.bind(1, person_id); },
+        [](const sqlite::Statement& r) { return r.column_int(0); });
+    if (!enabled.ok()) return enabled.status();
+    if (!enabled.value().empty() && enabled.value().front() != 0) {
+      return {ErrorCode::conflict, "Multi-factor sign-in is already on; turn it off first to set up another device."};
+    }
+    return run(db,
+               "INSERT INTO mfa (person_id, secret, enabled, last_step, created_at_ms) VALUES (?1, ?2, 0, 0, ?3) "
+               "ON CONFLICT (person_id) DO UPDATE SET secret = excluded.secret, created_at_ms = excluded.created_at_ms",
+               "start MFA set-up",
+               [&](sqlite::Statement& q) { q.bind(1, person_id).bind(2, secret).bind(3, now_ms); });
+  });
+}
+
+Result<MfaState> SqliteAccounts::get_mfa(std::string_view person_id) {
+  Result<ReadPool::Lease> lease = readers_.acquire();
+  if (!lease.ok()) return lease.status();
+  return one_row<MfaState>(
+      *lease.value(), "SELECT secret, enabled, last_step FROM mfa WHERE person_id = ?1", "read MFA", "MFA set-up",
+      [&](sqlite::Statement& q) { q.bind(1, person_id); },
+      [](const sqlite::Statement& r) { return MfaState{r.column_blob(0), r.column_int(1) != 0, r.column_int(2)}; });
+}
+
+Status SqliteAccounts::mfa_enable(std::string_view person_id, std::int64_t step,
+                                  const std::vector<TokenHash>& recovery_code_hashes) {
+  return committer_.run([&](sqlite::Connection& db) -> Status {
+    if (Status s = run(db, "UPDATE mfa SET enabled = 1, last_step = ?2 WHERE person_id = ?1 AND enabled = 0",
+                       "turn MFA on", [&](sqlite::Statement& q) { q.bind(1, person_id).bind(2, step); });
+        !s.ok()) {
+      return s;
+    }
+    if (changes(db) == 0) return {ErrorCode::conflict, "Start the set-up first (or MFA is already on)."};
+    if (Status s = run(db, "DELETE FROM mfa_recovery_codes WHERE person_id = ?1", "replace recovery codes",
+                       [&](sqlite::Statement& q) { q.bind(1, person_id); });
+        !s.ok()) {
+      return s;
+    }
+    for (const TokenHash& hash : recovery_code_hashes) {
+      if (Status s = run(db, "INSERT INTO mfa_recovery_codes (person_id, code_hash, used_at_ms) VALUES (?1, ?2, 0)",
+                         "store a recovery code",
+                         [&](sqlite::Statement& q) { q.bind(1, person_id).bind(2, std::span<const std::uint8_t>(hash)); });
+          !s.ok()) {
+        return s;
+      }
+    }
+    return {};
+  });
+}
+
+Status SqliteAccounts::mfa_use_step(std::string_view person_id, std::int64_t step) {
+  return committer_.run([&](sqlite::Connection& db) -> Status {
+    if (Status s = run(db, "UPDATE mfa SET last_step = ?2 WHERE person_id = ?1 AND enabled = 1 AND last_step < ?2",
+                       "use a code", [&](sqlite::Statement& q) { q.bind(1, person_id).bind(2, step); });
+        !s.ok()) {
+      return s;
+    }
+    return changes(db) == 0 ? Status{ErrorCode::conflict, "That code was already used."} : Status{};
+  });
+}
+
+Status SqliteAccounts::mfa_use_recovery_code(std::string_view person_id, const TokenHash& code_hash,
+                                             std::int64_t now_ms) {
+  return committer_.run([&](sqlite::Connection& db) -> Status {
+    if (Status s = run(db,
+                       "UPDATE mfa_recovery_codes SET used_at_ms = ?3 WHERE person_id = ?1 AND code_hash = ?2 AND "
+                       "used_at_ms = 0",
+                       "use a recovery code", [&](sqlite::Statement& q) {
+                         q.bind(1, person_id).bind(2, std::span<const std::uint8_t>(code_hash)).bind(3, now_ms);
+                       });
+        !s.ok()) {
+      return s;
+    }
+    return changes(db) == 0 ? not_found("recovery code") : Status{};
+  });
+}
+
+Result<std::uint64_t> SqliteAccounts::mfa_recovery_codes_left(std::string_view person_id) {
+  Result<ReadPool::Lease> lease = readers_.acquire();
+  if (!lease.ok()) return lease.status();
+  Result<std::vector<std::int64_t>> n = rows<std::int64_t>(
+      *lease.value(), "SELECT count(*) FROM mfa_recovery_codes WHERE person_id = ?1 AND used_at_ms = 0",
+      "count recovery codes", [&](sqlite::Statement& q) { q.bind(1, person_id); },
+      [](const sqlite::Statement& r) { return r.column_int(0); });
+  if (!n.ok()) return n.status();
+  return std::uint64_t(n.value().front());
+}
+
+Status SqliteAccounts::mfa_disable(std::string_view person_id) {
+  return committer_.run([&](sqlite::Connection& db) -> Status {
+    for (const char* sql : {"DELETE FROM mfa WHERE person_id = ?1", "DELETE FROM mfa_recovery_codes WHERE person_id = ?1"}) {
+      if (Status s = run(db, sql, "turn MFA off", [&](sqlite::Statement& q) { q.bind(1, person_id); }); !s.ok()) {
+        return s;
+      }
+    }
+    return {};
+  });
 }
 
 // --- people ------------------------------------------------------------------------------
@@ -293,11 +411,12 @@ Result<std::vector<Membership>> SqliteAccounts::memberships_of(std::string_view 
   if (!lease.ok()) return lease.status();
   return rows<Membership>(
       *lease.value(),
-      "SELECT o.org_id, o.name, o.created_at_ms, m.role FROM memberships m JOIN organisations o ON o.org_id = "
+      "SELECT o.org_id, o.name, o.created_at_ms, m.role, o.require_mfa FROM memberships m JOIN organisations o ON "
+      "o.org_id = "
       "m.org_id WHERE m.person_id = ?1 ORDER BY o.name, o.org_id",
       "list memberships", [&](sqlite::Statement& q) { q.bind(1, person_id); },
       [](const sqlite::Statement& r) {
-        return Membership{Organisation{r.column_text(0), r.column_text(1), r.column_int(2)},
+        return Membership{Organisation{r.column_text(0), r.column_text(1), r.column_int(2), r.column_int(4) != 0},
                           org_role_from_name(r.column_text(3)).value_or(OrgRole::viewer)};
       });
 }

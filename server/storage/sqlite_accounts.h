@@ -19,6 +19,16 @@ class SqliteAccounts final : public AccountStore {
   Result<Organisation> create_organisation(std::string_view name, std::string_view owner_email,
                                            const TokenHash& setup_link, std::int64_t link_expires_at_ms) override;
   Result<Organisation> get_organisation(std::string_view org_id) override;
+  Status set_require_mfa(std::string_view org_id, bool required) override;
+
+  Status mfa_begin(std::string_view person_id, std::span<const std::uint8_t> secret, std::int64_t now_ms) override;
+  Result<MfaState> get_mfa(std::string_view person_id) override;
+  Status mfa_enable(std::string_view person_id, std::int64_t step,
+                    const std::vector<TokenHash>& recovery_code_hashes) override;
+  Status mfa_use_step(std::string_view person_id, std::int64_t step) override;
+  Status mfa_use_recovery_code(std::string_view person_id, const TokenHash& code_hash, std::int64_t now_ms) override;
+  Result<std::uint64_t> mfa_recovery_codes_left(std::string_view person_id) override;
+  Status mfa_disable(std::string_view person_id) override;
 
   Result<Person> get_person(std::string_view person_id) override;
   Result<Person> find_person_by_email(std::string_view email) override;

@@ -1,0 +1,106 @@
+// Multi-factor sign-in for one's own account: set up a TOTP authenticator,
+// confirm it with a first code (which turns it on and hands out 10 recovery
+// codes, shown once, stored hashed), turn it off with a code. Sign-in asks
+// for a code once it is on (account_routes.cpp); an organisation can require
+// it of its members (review_request.cpp).
+#include <sodium.h>
+
+#include <nlohmann/json.hpp>
+
+#include "http/json_error.h"
+#include "http/review_request.h"
+#include "http/review_routes.h"
+#include "http/totp.h"
+
+namespace sealshot::http {
+namespace {
+
+using nlohmann::json;
+
+void handle_mfa_setup(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<Caller> caller = require_session(s, req, res);
+  if (!caller) return;
+  Result<server::Person> person = s.accounts.get_person(caller->person_id);
+  if (!person.ok()) return write_error(res, person.status());
+  std::vector<std::uint8_t> secret(kTotpSecretBytes);
+  randombytes_buf(secret.data(), secret.size());
+  if (Status st = s.accounts.mfa_begin(caller->person_id, secret, s.auth.now_ms()); !st.ok()) {
+    return write_error(res, st);
+  }
+  write_json(res, 200, {{"secret", base32_encode(secret)}, {"otpauth_uri", totp_uri(secret, person.value().email)}});
+  sodium_memzero(secret.data(), secret.size());
+}
+
+void handle_mfa_enable(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<Caller> caller = require_session(s, req, res);
+  if (!caller) return;
+  std::optional<json> body = json_body(req, res);
+  if (!body) return;
+  Result<server::MfaState> mfa = s.accounts.get_mfa(caller->person_id);
+  if (!mfa.ok() || mfa.value().enabled) {
+    return write_error(res, 409, "conflict", "Start the set-up first (POST /v1/me/mfa/setup).");
+  }
+  std::optional<std::int64_t> step = totp_match(mfa.value().secret, json_string(*body, "code"), s.auth.now_ms(), 0);
+  if (!step) return write_error(res, 400, "mfa_code_wrong", "That code does not match; check the device's clock.");
+  std::vector<std::string> codes;
+  std::vector<server::TokenHash> hashes;
+  for (int i = 0; i < kRecoveryCodes; ++i) {
+    codes.push_back(recovery_code_generate());
+    hashes.push_back(server::token_hash(recovery_code_normalize(codes.back())));
+  }
+  if (Status st = s.accounts.mfa_enable(caller->person_id, *step, hashes); !st.ok()) return write_error(res, st);
+  Result<std::vector<server::Membership>> orgs = s.accounts.memberships_of(caller->person_id);
+  if (orgs.ok()) {
+    for (const auto& m : orgs.value()) audit(s, m.org.id, caller->person_id, "mfa.enable", caller->person_id);
+  }
+  write_json(res, 200, {{"recovery_codes", codes}});
+}
+
+void handle_mfa_disable(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<Caller> caller = require_session(s, req, res);
+  if (!caller) return;
+  std::optional<json> body = json_body(req, res);
+  if (!body) return;
+  Result<server::MfaState> mfa = s.accounts.get_mfa(caller->person_id);
+  if (!mfa.ok() || !mfa.value().enabled) return write_error(res, 409, "conflict", "Multi-factor sign-in is off.");
+  if (const char* refusal = second_factor_refusal(s, caller->person_id, json_string(*body, "code"))) {
+    return write_second_factor_refusal(res, refusal);
+  }
+  if (Status st = s.accounts.mfa_disable(caller->person_id); !st.ok()) return write_error(res, st);
+  Result<std::vector<server::Membership>> orgs = s.accounts.memberships_of(caller->person_id);
+  if (orgs.ok()) {
+    for (const auto& m : orgs.value()) audit(s, m.org.id, caller->person_id, "mfa.disable", caller->person_id);
+  }
+  write_json(res, 200, {{"mfa", false}});
+}
+
+}  // namespace
+
+const char* second_factor_refusal(Services& s, const std::string& person_id, const std::string& code) {
+  Result<server::MfaState> mfa = s.accounts.get_mfa(person_id);
+  if (!mfa.ok() || !mfa.value().enabled) return nullptr;  // MFA off: nothing to check
+  if (code.empty()) return "mfa_required";
+  if (std::optional<std::int64_t> step = totp_match(mfa.value().secret, code, s.auth.now_ms(), mfa.value().last_step)) {
+    // Fails only for a racing second use of the same code.
+    return s.accounts.mfa_use_step(person_id, *step).ok() ? nullptr : "mfa_code_wrong";
+  }
+  const server::TokenHash hash = server::token_hash(recovery_code_normalize(code));
+  return s.accounts.mfa_use_recovery_code(person_id, hash, s.auth.now_ms()).ok() ? nullptr : "mfa_code_wrong";
+}
+
+void write_second_factor_refusal(httplib::Response& res, const char* refusal) {
+  write_error(res, 401, refusal,
+              std::string_view(refusal) == "mfa_required"
+                  ? "Enter the code from your authenticator app, or a recovery code."
+                  : "That code is wrong or was already used.");
+}
+
+void register_mfa_routes(Router& router, Services& s) {
+  router.json("POST", "/v1/me/mfa/setup", "mfa_setup", [&s](const auto& req, auto& res) { handle_mfa_setup(s, req, res); });
+  router.json("POST", "/v1/me/mfa/enable", "mfa_enable",
+              [&s](const auto& req, auto& res) { handle_mfa_enable(s, req, res); });
+  router.json("POST", "/v1/me/mfa/disable", "mfa_disable",
+              [&s](const auto& req, auto& res) { handle_mfa_disable(s, req, res); });
+}
+
+}  // namespace sealshot::http
