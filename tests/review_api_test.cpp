@@ -440,6 +440,52 @@ TEST_F(ReviewTest, AuditEntriesOlderThanTheRetentionArePurged) {
   }
 }
 
+TEST_F(ReviewTest, APasswordResetKeepsTheAccountButEndsItsGrantsAndSessions) {
+  start();
+  auto [org, owner] = create_org("Acme", "owner@acme.example");
+  Reviewer member = enroll(org.id, "member@acme.example", server::OrgRole::viewer);
+  KeyPair keys = keypair_generate().value();
+  server::Project project = create_org_project(org.id, "Shop", keys);
+  const std::string base = "/v1/orgs/" + org.id + "/projects/" + project.id;
+  ASSERT_EQ(send("PUT", base + "/access/" + member.id, json{{"sealed_key", "sealed-for-old-key"}}.dump(), owner.cookie)
+                ->status,
+            200);
+  const std::string old_public_key = accounts().get_person(member.id).value().keys.public_key;
+
+  const std::string token = ReviewAuth::token_generate();
+  server::Link link{server::LinkKind::reset, org.id, member.email, server::OrgRole::viewer, "cli", now_ms_,
+                    now_ms_ + 30 * 60'000, 0};
+  ASSERT_TRUE(accounts().create_link(ReviewAuth::token_hash(token), link).ok());
+  EXPECT_EQ(body_of(send("GET", "/v1/links/" + token, "", ""))["kind"], "reset");
+  Reviewer after = member;
+  after.auth_key.assign(32, 0x5a);
+  auto reset = send("POST", "/v1/links/" + token + "/accept", new_account_body(after).dump(), "");
+  ASSERT_EQ(reset->status, 200) << reset->body;
+  after.cookie = session_cookie_of(*reset);
+
+  EXPECT_EQ(body_of(reset)["id"], member.id);  // the same account
+  EXPECT_NE(accounts().get_person(member.id).value().keys.public_key, old_public_key);
+  EXPECT_EQ(get("/v1/me", member)->status, 401);  // the old session ended
+  auto waiting = get(base + "/grant", after);
+  EXPECT_EQ(waiting->status, 404);
+  EXPECT_EQ(error_of(waiting->body), "waiting_for_access");
+  EXPECT_EQ(body_of(get("/v1/orgs/" + org.id + "/members", owner))["items"].size(), 2u);  // still a member
+  // The old password no longer signs in; the new one does.
+  EXPECT_EQ(send("POST", "/v1/auth/login", json{{"email", member.email}, {"auth_key", b64url(member.auth_key)}}.dump(), "")
+                ->status,
+            401);
+  EXPECT_EQ(send("POST", "/v1/auth/login", json{{"email", member.email}, {"auth_key", b64url(after.auth_key)}}.dump(), "")
+                ->status,
+            200);
+  // A reset link expires after 30 minutes.
+  const std::string late = ReviewAuth::token_generate();
+  server::Link late_link = link;
+  late_link.expires_at_ms = now_ms_ + 30 * 60'000;
+  ASSERT_TRUE(accounts().create_link(ReviewAuth::token_hash(late), late_link).ok());
+  now_ms_ += 30 * 60'000;
+  EXPECT_EQ(send("POST", "/v1/links/" + late + "/accept", new_account_body(after).dump(), "")->status, 410);
+}
+
 TEST(Totp, MatchesTheRfc6238Vectors) {
   // RFC 6238 appendix B, SHA-1 key "12345678901234567890"; the last 6 of its 8 digits.
   const std::string key = "12345678901234567890";

@@ -13,6 +13,7 @@ namespace {
 
 // How long a link printed here stays valid (docs/security.md).
 constexpr std::int64_t kLinkLifetimeMs = 7LL * 24 * 3600 * 1000;
+constexpr std::int64_t kResetLifetimeMs = 30LL * 60 * 1000;
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -89,6 +90,36 @@ void org_invite(const InviteOptions& o) {
   print_link("Invitation", o.org_id, link.email, link_url(o.console_url, token), link.expires_at_ms, o.json);
 }
 
+// A password reset link (30 minutes, single use). The person keeps their
+// account and memberships; their old grants and sessions end, since the new
+// password comes with a new key pair (docs/security.md).
+void org_reset_link(const InviteOptions& o) {
+  std::unique_ptr<server::Storage> storage = open_storage(o.data_dir, DataDir::must_exist);
+  server::Person person = take(storage->accounts().find_person_by_email(o.email));
+  std::vector<server::Membership> orgs = take(storage->accounts().memberships_of(person.id));
+  if (orgs.empty()) throw CommandError("That person belongs to no organisation.");
+  const std::string token = server::token_generate();
+  server::Link link;
+  link.kind = server::LinkKind::reset;
+  link.org_id = orgs.front().org.id;
+  link.email = person.email;
+  link.role = orgs.front().role;
+  link.created_by = "cli";
+  link.created_at_ms = now_ms();
+  link.expires_at_ms = link.created_at_ms + kResetLifetimeMs;
+  check(storage->accounts().create_link(server::token_hash(token), link));
+  for (const server::Membership& m : orgs) {
+    server::AuditEntry entry{m.org.id, 0, 0, "cli", "password.reset_link", person.id, ""};
+    check(storage->accounts().append_audit(entry));
+  }
+  print_link("Password reset link", link.org_id, person.email, link_url(o.console_url, token), link.expires_at_ms,
+             o.json);
+  if (!o.json) {
+    std::cout << "After the reset, the reports of each project open again only once an owner or admin grants "
+                 "access anew (the console offers it).\n";
+  }
+}
+
 void org_adopt(const std::string& data_dir, const std::string& org_id, const std::string& project_id) {
   std::unique_ptr<server::Storage> storage = open_storage(data_dir, DataDir::must_exist);
   check(storage->accounts().assign_project(project_id, org_id));
@@ -125,6 +156,15 @@ void register_org_commands(CLI::App& app) {
       ->capture_default_str();
   invite->add_flag("--json", io->json, "Print JSON");
   invite->callback([io] { org_invite(*io); });
+
+  auto ro = std::make_shared<InviteOptions>();
+  auto* reset = org->add_subcommand("reset-link", "Print a 30-minute password reset link for a person (no mail needed).");
+  add_data_dir_option(reset, ro->data_dir);
+  reset->add_option("--email", ro->email, "The person's email address")->required();
+  reset->add_option("--console-url", ro->console_url, "Where the server is reached (for the printed link)")
+      ->capture_default_str();
+  reset->add_flag("--json", ro->json, "Print JSON");
+  reset->callback([ro] { org_reset_link(*ro); });
 
   auto ad = std::make_shared<std::array<std::string, 3>>();
   auto* adopt = org->add_subcommand("adopt-project", "Move a project made before organisations into one.");

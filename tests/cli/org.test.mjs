@@ -125,10 +125,18 @@ test("org create prints a single-use set-up link that signs the owner in", async
   assert.deepEqual(members.json.items.map((m) => [m.email, m.role]).sort(),
     [["owner@acme.example", "owner"], ["reviewer@acme.example", "viewer"]]);
 
+  // A password reset link from the CLI: 30 minutes, shown as a reset.
+  const reset = JSON.parse(ok(["org", "reset-link", "--data-dir", dataDir, "--email", "reviewer@acme.example", "--json"]));
+  const resetLink = await request("GET", `/v1/links/${tokenOf(reset.link)}`);
+  assert.equal(resetLink.json.kind, "reset");
+  assert.ok(resetLink.json.expires_at_ms - Date.now() <= 30 * 60 * 1000);
+
   // The audit log shows the CLI's and the people's actions.
   const audit = await request("GET", `/v1/orgs/${out.organisation}/audit`, { cookie });
   const actions = audit.json.items.map((e) => e.action);
-  for (const a of ["org.create", "member.joined", "member.invite.viewer"]) assert.ok(actions.includes(a), a);
+  for (const a of ["org.create", "member.joined", "member.invite.viewer", "password.reset_link"]) {
+    assert.ok(actions.includes(a), a);
+  }
 });
 
 test("org commands refuse bad input with one sentence", () => {
@@ -137,6 +145,7 @@ test("org commands refuse bad input with one sentence", () => {
     [["org", "create", "--data-dir", dataDir, "--name", "", "--owner-email", "a@b.example"], /needs a name/],
     [["org", "invite", "--data-dir", dataDir, "--org", "org_" + "a".repeat(26), "--email", "a@b.example"], /No such organisation/],
     [["org", "invite", "--data-dir", dataDir, "--org", "org_" + "a".repeat(26), "--email", "a@b.example", "--role", "god"], /--role must be/],
+    [["org", "reset-link", "--data-dir", dataDir, "--email", "nobody@acme.example"], /No such person/],
     [["org", "adopt-project", "--data-dir", dataDir, "--org", "org_" + "a".repeat(26), "--project", "prj_" + "b".repeat(26)], /No such/],
   ]) {
     const r = sealshot(args);
