@@ -130,9 +130,43 @@ void org_adopt(const std::string& data_dir, const std::string& org_id, const std
                "(sealshot project import-key).\n";
 }
 
+// The audit log as JSON lines, oldest first (what log shippers and `jq`
+// read). Pages through the log newest-first and prints in reverse.
+void audit_export(const std::string& data_dir, const std::string& org_id) {
+  std::unique_ptr<server::Storage> storage = open_storage(data_dir, DataDir::must_exist);
+  take(storage->accounts().get_organisation(org_id));
+  std::vector<server::AuditEntry> all;
+  std::int64_t before = 0;
+  for (;;) {
+    std::vector<server::AuditEntry> page = take(storage->accounts().list_audit(org_id, before, 1000));
+    if (page.empty()) break;
+    before = page.back().seq;
+    all.insert(all.end(), page.begin(), page.end());
+  }
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    std::cout << nlohmann::json{{"seq", it->seq},
+                                {"at", format_utc(it->at_ms)},
+                                {"at_ms", it->at_ms},
+                                {"actor", it->actor},
+                                {"action", it->action},
+                                {"target", it->target},
+                                {"address", it->address}}
+                     .dump()
+              << "\n";
+  }
+}
+
 }  // namespace
 
 void register_org_commands(CLI::App& app) {
+  auto* audit = app.add_subcommand("audit", "The organisations' audit log.");
+  audit->require_subcommand(1);
+  auto ae = std::make_shared<std::array<std::string, 2>>();
+  auto* export_cmd = audit->add_subcommand("export", "Print an organisation's audit log as JSON lines, oldest first.");
+  add_data_dir_option(export_cmd, (*ae)[0]);
+  export_cmd->add_option("--org", (*ae)[1], "Organisation id (org_…)")->required();
+  export_cmd->callback([ae] { audit_export((*ae)[0], (*ae)[1]); });
+
   auto* org = app.add_subcommand("org", "Organisations and people of the review console.");
   org->require_subcommand(1);
 

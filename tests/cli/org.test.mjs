@@ -137,6 +137,12 @@ test("org create prints a single-use set-up link that signs the owner in", async
   for (const a of ["org.create", "member.joined", "member.invite.viewer", "password.reset_link"]) {
     assert.ok(actions.includes(a), a);
   }
+
+  // sealshot audit export: the same entries as JSON lines, oldest first.
+  const lines = ok(["audit", "export", "--data-dir", dataDir, "--org", out.organisation]).trim().split("\n").map((l) => JSON.parse(l));
+  assert.equal(lines.length, audit.json.items.length);
+  assert.equal(lines[0].action, "org.create");
+  assert.deepEqual(lines.map((e) => e.seq), [...lines.map((e) => e.seq)].sort((a, b) => a - b));
 });
 
 test("org commands refuse bad input with one sentence", () => {
