@@ -99,7 +99,19 @@ int run(const ServerConfig& config, JsonLog& log) {
         {{"widget_dir", config.widget_dir}, {"files", names}, {"loader_integrity", widget_files.loader()->integrity}});
   }
 
-  HttpServer server(config, store, log, tls, std::move(widget_files));
+  // The console's files likewise: read once, a broken build fails the start.
+  ConsoleFiles console_files;
+  if (!config.console_dir.empty()) {
+    auto loaded = load_console_files(config.console_dir);
+    if (!loaded.ok()) {
+      log.error("console_dir_failed", {{"console_dir", config.console_dir}, {"message", loaded.message()}});
+      return 1;
+    }
+    console_files = std::move(loaded).value();
+    log.info("console_served", {{"console_dir", config.console_dir}, {"files", console_files.files.size()}});
+  }
+
+  HttpServer server(config, store, log, tls, std::move(widget_files), std::move(console_files));
   auto port = server.bind();
   if (!port.ok()) {
     log.error("listen_failed", {{"message", port.message()}});

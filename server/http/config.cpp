@@ -105,6 +105,8 @@ ConfigOutcome parse_server_config(int argc, const char* const* argv) {
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
   app.add_option("--widget-dir", c.widget_dir, "serve the built widget from DIR at /widget.js (read at start-up)")
       ->envname("SEALSHOT_WIDGET_DIR");
+  app.add_option("--console-dir", c.console_dir, "serve the built review console from DIR at /console/ (read at start-up)")
+      ->envname("SEALSHOT_CONSOLE_DIR");
   setting(app, "--purge-interval", purge_interval, "seconds between retention purges")
       ->check(CLI::Range(1L, 7L * 24 * 3600));
 

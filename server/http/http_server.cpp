@@ -53,7 +53,7 @@ const char* code_for_status(int status) {
 }  // namespace
 
 HttpServer::HttpServer(const ServerConfig& config, server::Storage& storage, JsonLog& log, std::optional<TlsFiles> tls,
-                       widget::WidgetFiles widget_files)
+                       widget::WidgetFiles widget_files, ConsoleFiles console_files)
     : config_(config),
       tls_(tls.has_value()),
       storage_(storage),
@@ -68,9 +68,11 @@ HttpServer::HttpServer(const ServerConfig& config, server::Storage& storage, Jso
       project_limiter_(config.rate_limits.per_project_per_minute, config.rate_limits.per_project_burst,
                        config.rate_limits.max_tracked_keys),
       widget_files_(std::move(widget_files)),
+      console_files_(std::move(console_files)),
       services_{storage,        storage.accounts(), review_auth_,  ingest_,
                 ip_limiter_,    project_limiter_,   metrics_,      log,
                 config_.limits, draining_,          widget_files_, config.metrics_public} {
+  if (!console_files_.files.empty()) services_.console_files = &console_files_;
   ConnectionHooks hooks;
   hooks.on_request_done = [this](const RequestContext& request) { on_request_done(request); };
   hooks.on_tls_handshake_failed = [this] { metrics_.add_tls_handshake_failure(); };

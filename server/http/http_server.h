@@ -24,6 +24,7 @@
 #include "http/task_queue.h"
 #include "http/tls_setup.h"
 #include "storage/storage.h"
+#include "http/console_files.h"
 #include "widget/widget_files.h"
 
 namespace sealshot::http {
@@ -34,7 +35,7 @@ class HttpServer {
   // --widget-dir held at start-up (load_widget_files), served from memory;
   // empty: no widget routes. Check valid() after.
   HttpServer(const ServerConfig& config, server::Storage& storage, JsonLog& log, std::optional<TlsFiles> tls,
-             widget::WidgetFiles widget_files = {});
+             widget::WidgetFiles widget_files = {}, ConsoleFiles console_files = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -76,6 +77,7 @@ class HttpServer {
   std::atomic<bool> draining_{false};
   std::atomic<bool> serving_{false};
   const widget::WidgetFiles widget_files_;
+  const ConsoleFiles console_files_;  // --console-dir; empty: no /console/ routes
   Services services_;
   RouteTable routes_;
   std::unique_ptr<httplib::Server> server_;

@@ -1,5 +1,6 @@
 #include "http/routes.h"
 
+#include "http/console_files.h"
 #include "http/handlers.h"
 #include "http/review_routes.h"
 #include "http/widget_handler.h"
@@ -35,6 +36,9 @@ void register_routes(Router& router, Services& s) {
     router.get_exact("/" + file.name, "widget",
                      [&file](const auto& req, auto& res) { handle_widget_file(file, req, res); });
   }
+
+  // The review console (--console-dir): its pages and hashed files.
+  if (s.console_files != nullptr) register_console_routes(router, *s.console_files);
 }
 
 }  // namespace sealshot::http

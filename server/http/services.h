@@ -14,6 +14,8 @@
 
 namespace sealshot::http {
 
+struct ConsoleFiles;  // http/console_files.h
+
 struct Services {
   server::Storage& storage;
   server::AccountStore& accounts;  // storage.accounts()
@@ -27,6 +29,7 @@ struct Services {
   const std::atomic<bool>& draining;
   const widget::WidgetFiles& widget_files;  // empty unless --widget-dir
   bool metrics_public = false;
+  const ConsoleFiles* console_files = nullptr;  // null unless --console-dir
 };
 
 }  // namespace sealshot::http

@@ -1,0 +1,128 @@
+// The review console's HTML pages served by the real sealshot-server
+// (--console-dir build/console): an owner opens the set-up link the CLI
+// printed, chooses a password (keys made in the page by the account wasm),
+// then signs in on /console/ and the page opens their wrapped secret key.
+// Also: the pages' CSP and caching headers, and no request leaves the server.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import https from "node:https";
+import { promisify } from "node:util";
+import { launch, repoRoot } from "./support/browser.mjs";
+import { freePort } from "./support/ingest.mjs";
+
+const run = promisify(execFile);
+const SERVER = process.env.SEALSHOT_SERVER ?? path.join(repoRoot, "build/server/sealshot-server");
+const CLI = process.env.SEALSHOT_CLI ?? path.join(repoRoot, "build/server/sealshot");
+const CONSOLE_DIR = process.env.SEALSHOT_CONSOLE_DIR ?? path.join(repoRoot, "build/console");
+const EMAIL = "owner@example.com";
+const PASSWORD = "violet harbour lantern 93";
+const CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob:; " +
+  "font-src 'self'; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+let server, browser, dataDir, url, link;
+const requests = [];
+
+function healthy(base) {
+  return new Promise((resolve) => {
+    const req = https.get(`${base}/healthz`, { rejectUnauthorized: false, timeout: 1000 }, (res) => { res.resume(); resolve(res.statusCode === 200); });
+    req.on("error", () => resolve(false));
+    req.on("timeout", () => { req.destroy(); resolve(false); });
+  });
+}
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(CONSOLE_DIR, "index.html")), `${CONSOLE_DIR} is not built: run scripts/build`);
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sealshot-console-"));
+  const port = await freePort();
+  url = `https://127.0.0.1:${port}`;
+  const { stdout } = await run(CLI, ["org", "create", "--data-dir", dataDir, "--name", "Acme Support",
+    "--owner-email", EMAIL, "--console-url", url, "--json"], { timeout: 20_000 });
+  link = JSON.parse(stdout).link;
+  server = spawn(SERVER, ["--listen", `127.0.0.1:${port}`, "--data-dir", dataDir, "--console-dir", CONSOLE_DIR,
+    "--log-level", "warn"], { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  server.stderr.on("data", (d) => { stderr += d; });
+  for (let i = 0; !(await healthy(url)); i++) {
+    if (server.exitCode != null || i > 100) throw new Error(`sealshot-server did not start: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  browser = await launch({ viewport: { width: 1024, height: 768 } });
+  browser.context.on("request", (r) => requests.push(r.url()));
+});
+
+after(async () => {
+  await browser?.close();
+  if (server && server.exitCode == null) {
+    const exited = new Promise((r) => server.once("exit", r));
+    server.kill("SIGTERM");
+    await exited;
+  }
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function openPage(address) {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  const response = await page.goto(address);
+  return { page, errors, response };
+}
+
+const consoleState = (page, wanted) =>
+  page.waitForFunction((w) => w.includes(globalThis.__sealshotConsole?.state) && globalThis.__sealshotConsole, wanted,
+    { timeout: 60_000 }).then((h) => h.jsonValue());
+
+test("set-up link, then sign-in: keys made and opened in the page, CSP served, nothing third-party", async () => {
+  // 1. The set-up link: a password chosen twice; the keypair is made here.
+  const setup = await openPage(link);
+  assert.equal(setup.response.status(), 200);
+  await consoleState(setup.page, ["ready", "failed"]);
+  await setup.page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await setup.page.getByLabel("The same password again").fill(PASSWORD + "x");
+  await setup.page.getByRole("button", { name: "Set up" }).click();
+  await setup.page.getByText("The two passwords differ.").waitFor();
+  await setup.page.getByLabel("The same password again").fill(PASSWORD);
+  await setup.page.getByRole("button", { name: "Set up" }).click();
+  const accepted = await consoleState(setup.page, ["accepted"]);
+  assert.match(accepted.fingerprint, /\S{8,}/);
+  assert.equal(new URL(setup.page.url()).hash, "", "the used token leaves the address bar");
+  assert.deepEqual(setup.errors, []);
+
+  // 2. Sign-in with a wrong password, then the right one.
+  const signin = await openPage(`${url}/console/`);
+  const headers = signin.response.headers();
+  assert.equal(headers["content-security-policy"], CSP);
+  assert.equal(headers["cache-control"], "no-cache");
+  assert.equal(headers["x-frame-options"], "DENY");
+  assert.ok(headers["content-type"].startsWith("text/html"));
+  await consoleState(signin.page, ["ready"]);
+  await signin.page.getByLabel("Email").fill(EMAIL);
+  await signin.page.getByLabel("Password").fill("not the password at all 1");
+  await signin.page.getByRole("button", { name: "Sign in" }).click();
+  await signin.page.getByText("The email or password is wrong.").waitFor({ timeout: 60_000 });
+  await signin.page.getByLabel("Password").fill(PASSWORD);
+  await signin.page.getByRole("button", { name: "Sign in" }).click();
+  const state = await consoleState(signin.page, ["signed_in"]);
+  assert.equal(state.email, EMAIL);
+  assert.equal(state.fingerprint, accepted.fingerprint, "the secret key opened matches the public key set up");
+  assert.deepEqual(state.organisations.map((o) => [o.name, o.role]), [["Acme Support", "owner"]]);
+  assert.ok(!JSON.stringify(state).includes(PASSWORD));
+  assert.deepEqual(signin.errors, []);
+
+  // 3. Every request went to this server; the hashed files are cached for a year.
+  const foreign = requests.filter((r) => !r.startsWith(`${url}/`));
+  assert.deepEqual(foreign, []);
+  const hashed = requests.filter((r) => /\/console\/[a-z-]+\.[0-9a-f]{16}\.(js|wasm|css)$/.test(r));
+  assert.ok(hashed.some((r) => r.endsWith(".wasm")) && hashed.some((r) => r.endsWith(".js")), requests.join("\n"));
+  const res = await signin.page.request.get(hashed[0]);
+  assert.equal(res.headers()["cache-control"], "public, max-age=31536000, immutable");
+  assert.equal(res.headers()["access-control-allow-origin"], undefined);
+  // Only what the build wrote is reachable under /console/.
+  assert.equal((await signin.page.request.get(`${url}/console/../README.md`)).status(), 404);
+  assert.equal((await signin.page.request.get(`${url}/console/sizes.json`)).status(), 404);
+});

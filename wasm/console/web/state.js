@@ -1,0 +1,17 @@
+// What the console knows about the signed-in person. The secret key stays
+// in this module's memory only (never storage, never sent) and is dropped on
+// sign-out. window.__sealshotConsole is a read-only view for the browser
+// tests: state names and public values, never a key.
+let secretKey = null;
+const view = { state: "loading", error: null, email: null, fingerprint: null, organisations: [] };
+
+export function setState(changes) {
+  Object.assign(view, changes);
+  globalThis.__sealshotConsole = Object.freeze({ ...view, organisations: [...view.organisations] });
+}
+
+export function holdSecretKey(key) { secretKey = key; }
+export function takeSecretKey() { return secretKey; }
+export function dropSecretKey() { secretKey = null; }
+
+setState({});
