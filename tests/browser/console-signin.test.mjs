@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import https from "node:https";
 import { promisify } from "node:util";
+import { pathToFileURL } from "node:url";
 import { launch, repoRoot } from "./support/browser.mjs";
 import { freePort } from "./support/ingest.mjs";
 
@@ -18,7 +19,9 @@ const run = promisify(execFile);
 const SERVER = process.env.SEALSHOT_SERVER ?? path.join(repoRoot, "build/server/sealshot-server");
 const CLI = process.env.SEALSHOT_CLI ?? path.join(repoRoot, "build/server/sealshot");
 const CONSOLE_DIR = process.env.SEALSHOT_CONSOLE_DIR ?? path.join(repoRoot, "build/console");
+const ACCOUNT_DIR = process.env.SEALSHOT_ACCOUNT_DIR ?? path.join(repoRoot, "build-wasm/wasm/account");
 const EMAIL = "owner@example.com";
+const COMMENT = "The coupon field eats my code";
 const PASSWORD = "violet harbour lantern 93";
 const CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob:; " +
   "font-src 'self'; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
@@ -50,7 +53,8 @@ before(async () => {
     if (server.exitCode != null || i > 100) throw new Error(`sealshot-server did not start: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  browser = await launch({ viewport: { width: 1024, height: 768 } });
+  // deviceScaleFactor 2: the workspace must size its canvas by devicePixelRatio.
+  browser = await launch({ viewport: { width: 1024, height: 768 }, deviceScaleFactor: 2 });
   browser.context.on("request", (r) => requests.push(r.url()));
 });
 
@@ -73,6 +77,50 @@ async function openPage(address) {
   return { page, errors, response };
 }
 
+// A review API call from Node with the owner's session (as a second client would).
+function apiCall(method, route, body, cookie) {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = https.request(`${url}${route}`, { method, rejectUnauthorized: false, headers: {
+      "Content-Type": "application/json", "X-Sealshot-Request": "1", Origin: url, ...(cookie ? { Cookie: cookie } : {}) } },
+    (res) => {
+      let text = "";
+      res.on("data", (d) => { text += d; });
+      res.on("end", () => resolve({ status: res.statusCode, body: text ? JSON.parse(text) : {},
+        cookie: (res.headers["set-cookie"] ?? [])[0]?.split(";")[0] }));
+    });
+    req.on("error", reject);
+    req.end(data);
+  });
+}
+
+// The owner's client makes a project (keypair here, their own sealed grant)
+// and a visitor's report arrives: sealed by the CLI, stored with `submissions import`.
+async function projectWithReport(pngBytes) {
+  const { loadSealshotAccount } = await import(pathToFileURL(path.join(ACCOUNT_DIR, "sealshot-account.mjs")));
+  const account = await loadSealshotAccount({ wasmBinary: fs.readFileSync(path.join(ACCOUNT_DIR, "account.wasm")) });
+  const { body: { kdf } } = await apiCall("POST", "/v1/auth/prelogin", { email: EMAIL });
+  const keys = account.deriveAccountKeys(PASSWORD, kdf.salt, { opslimit: kdf.opslimit, memlimit: kdf.memlimit });
+  const login = await apiCall("POST", "/v1/auth/login", { email: EMAIL, auth_key: keys.authKey });
+  assert.equal(login.status, 200);
+  const projectKeys = account.generateKeyPair();
+  const created = await apiCall("POST", `/v1/orgs/${login.body.organisations[0].id}/projects`, {
+    name: "Shop", public_key: projectKeys.publicKey, allowed_origins: ["https://shop.example"],
+    sealed_key: account.sealGrant(projectKeys.secretKey, login.body.public_key) }, login.cookie);
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const project = created.body.id;
+  const files = path.join(dataDir, "..", `${path.basename(dataDir)}-report`);
+  fs.mkdirSync(files);
+  fs.writeFileSync(path.join(files, "shot.png"), pngBytes);
+  fs.writeFileSync(path.join(files, "public.key"), projectKeys.publicKey + "\n");
+  await run(CLI, ["seal", "--project", project, "--public-key", path.join(files, "public.key"),
+    "--comment", `${COMMENT}\nSecond line stays in the report view.`, path.join(files, "shot.png"), path.join(files, "report.env")]);
+  await run(CLI, ["submissions", "import", "--data-dir", dataDir, "--project", project, path.join(files, "report.env")]);
+  fs.rmSync(files, { recursive: true, force: true });
+  await apiCall("POST", "/v1/auth/logout", {}, login.cookie);
+  return project;
+}
+
 const consoleState = (page, wanted) =>
   page.waitForFunction((w) => w.includes(globalThis.__sealshotConsole?.state) && globalThis.__sealshotConsole, wanted,
     { timeout: 60_000 }).then((h) => h.jsonValue());
@@ -93,6 +141,9 @@ test("set-up link, then sign-in: keys made and opened in the page, CSP served, n
   assert.equal(new URL(setup.page.url()).hash, "", "the used token leaves the address bar");
   assert.deepEqual(setup.errors, []);
 
+  // A project the owner holds a grant for, with one report in it.
+  const project = await projectWithReport(await setup.page.screenshot({ type: "png" }));
+
   // 2. Sign-in with a wrong password, then the right one.
   const signin = await openPage(`${url}/console/`);
   const headers = signin.response.headers();
@@ -107,11 +158,33 @@ test("set-up link, then sign-in: keys made and opened in the page, CSP served, n
   await signin.page.getByText("The email or password is wrong.").waitFor({ timeout: 60_000 });
   await signin.page.getByLabel("Password").fill(PASSWORD);
   await signin.page.getByRole("button", { name: "Sign in" }).click();
-  const state = await consoleState(signin.page, ["signed_in"]);
+  const state = await consoleState(signin.page, ["signed_in", "workspace"]);
   assert.equal(state.email, EMAIL);
   assert.equal(state.fingerprint, accepted.fingerprint, "the secret key opened matches the public key set up");
   assert.deepEqual(state.organisations.map((o) => [o.name, o.role]), [["Acme Support", "owner"]]);
   assert.ok(!JSON.stringify(state).includes(PASSWORD));
+
+  // The workspace took over: the inbox row's comment was decrypted in the
+  // browser from the first chunk of the envelope, on a canvas sized for dpr 2.
+  if (fs.existsSync(path.join(CONSOLE_DIR, "index.html")) && fs.readdirSync(CONSOLE_DIR).some((f) => f.startsWith("app."))) {
+    const ws = await signin.page.waitForFunction(() => {
+      const s = globalThis.__sealshotConsole;
+      return s?.state === "workspace" && s.rows?.length && s.rows[0].preview !== "not_loaded" && s;
+    }, null, { timeout: 60_000 }).then((h) => h.jsonValue());
+    assert.equal(ws.project, project);
+    assert.equal(ws.rows.length, 1);
+    assert.equal(ws.rows[0].preview, "loaded", ws.rows[0].preview_error);
+    assert.equal(ws.rows[0].comment, COMMENT);
+    assert.equal(ws.error, "");
+    assert.ok(ws.preview_bytes > 0);
+    const canvas = await signin.page.evaluate(() => {
+      const c = document.querySelector("canvas");
+      return { width: c.width, height: c.height, css: c.clientWidth, dpr: devicePixelRatio };
+    });
+    assert.equal(canvas.dpr, 2);
+    assert.equal(canvas.width, canvas.css * 2);
+    assert.equal(ws.framebuffer_scale, 2);
+  }
   assert.deepEqual(signin.errors, []);
 
   // 3. Every request went to this server; the hashed files are cached for a year.

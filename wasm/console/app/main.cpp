@@ -34,7 +34,9 @@ using namespace sealshot::console;
 // what is on screen, never a key. Published every frame, so kept small.
 EM_JS(void, console_publish, (const char* json_text), {
   // Merged over what the sign-in page published (email, fingerprint).
-  globalThis.__sealshotConsole = Object.freeze({ ...globalThis.__sealshotConsole, ...JSON.parse(UTF8ToString(json_text)) });
+  // (Object.assign: Emscripten 3.1.6's JS optimizer cannot parse object spread.)
+  globalThis.__sealshotConsole =
+      Object.freeze(Object.assign({}, globalThis.__sealshotConsole, JSON.parse(UTF8ToString(json_text))));
 });
 
 struct App {
@@ -302,7 +304,8 @@ void frame() {
     config.FontDataOwnedByAtlas = false;
     // Rasterised at the device's pixel size, drawn at CSS size: sharp on HiDPI.
     const float dpr = float(emscripten_get_device_pixel_ratio());
-    io.Fonts->AddFontFromMemoryTTF(app->font.data(), int(app->font.size()), 16.0f * dpr, &config);
+    // The default font if a frame already built ImGui's own into the atlas.
+    io.FontDefault = io.Fonts->AddFontFromMemoryTTF(app->font.data(), int(app->font.size()), 16.0f * dpr, &config);
     io.FontGlobalScale = 1.0f / dpr;
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();

@@ -16,7 +16,8 @@ EM_JS(int, console_xhr, (const char* method, const char* path, const char* heade
   try {
     xhr.open(UTF8ToString(method), UTF8ToString(path), false);
     xhr.overrideMimeType("text/plain; charset=x-user-defined");
-    for (const [name, value] of JSON.parse(UTF8ToString(headers_json))) xhr.setRequestHeader(name, value);
+    const headers = JSON.parse(UTF8ToString(headers_json));
+    for (let i = 0; i < headers.length; i++) xhr.setRequestHeader(headers[i][0], headers[i][1]);
     xhr.send(body_length > 0 ? UTF8ToString(body, body_length) : null);
   } catch (e) {
     return 0;
