@@ -58,10 +58,15 @@ std::string http_date(std::time_t t) {
 void serve(const ConsoleFile& file, const httplib::Request& req, httplib::Response& res) {
   // The widget's handler does validators, caching and Range the same way;
   // the console is same-origin only, so its CORS headers are taken back.
+  // (cpp-httplib's set_header adds a line; the widget's values are erased first.)
   handle_widget_file(file, req, res);
   res.headers.erase("Access-Control-Allow-Origin");
+  res.headers.erase("Cross-Origin-Resource-Policy");
   res.set_header("Cross-Origin-Resource-Policy", "same-origin");
-  if (!file.immutable) res.set_header("Cache-Control", "no-cache");
+  if (!file.immutable) {
+    res.headers.erase("Cache-Control");
+    res.set_header("Cache-Control", "no-cache");
+  }
   if (file.name.ends_with(".html")) {
     res.set_header("Content-Security-Policy", kConsoleContentSecurityPolicy);
     res.set_header("X-Frame-Options", "DENY");
