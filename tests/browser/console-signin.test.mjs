@@ -187,6 +187,28 @@ test("set-up link, then sign-in: keys made and opened in the page, CSP served, n
     assert.equal(canvas.dpr, 2);
     assert.equal(canvas.width, canvas.css * 2);
     assert.equal(ws.framebuffer_scale, 2);
+    // SEALSHOT_CONSOLE_SHOT=file.png: what the workspace drew (docs/console.md).
+    const shot = async (suffix) => {
+      if (!process.env.SEALSHOT_CONSOLE_SHOT) return;
+      await signin.page.waitForTimeout(300);
+      await signin.page.screenshot({ path: process.env.SEALSHOT_CONSOLE_SHOT.replace(/\.png$/, `-${suffix}.png`) });
+    };
+    await shot("inbox");
+
+    // A click on the row, where a person would: the whole envelope is
+    // downloaded, decrypted and its screenshot decoded into a texture.
+    const [rect] = ws.row_rects;
+    assert.equal(rect.row, 0);
+    await signin.page.mouse.move((rect.x + rect.right) / 2, (rect.y + rect.bottom) / 2);
+    await signin.page.mouse.down();
+    await signin.page.mouse.up();
+    const opened = await signin.page.waitForFunction(() => {
+      const s = globalThis.__sealshotConsole;
+      return (s?.report || s?.report_error) && s;
+    }, null, { timeout: 30_000 }).then((h) => h.jsonValue());
+    assert.equal(opened.report_error, undefined);
+    assert.deepEqual(opened.report, { comment: `${COMMENT}\nSecond line stays in the report view.`, width: 2048, height: 1536 });
+    await shot("report");
   }
   assert.deepEqual(signin.errors, []);
 

@@ -54,6 +54,9 @@ struct App {
   std::string report_error;
   GLuint texture = 0;
   double dpr = 1;
+  // Rows on screen and their rectangles (CSS px), published for the browser
+  // tests so they click where a person would.
+  std::vector<std::pair<int, ImVec4>> row_rects;
   std::vector<unsigned char> font;
   bool font_ready = false;
 };
@@ -95,6 +98,9 @@ void publish() {
     j["project"] = app->inbox->project().id;
     j["rows"] = rows;
     j["preview_bytes"] = app->inbox->preview_bytes();
+    nlohmann::json rects = nlohmann::json::array();
+    for (const auto& [row, r] : app->row_rects) rects.push_back({{"row", row}, {"x", r.x}, {"y", r.y}, {"right", r.z}, {"bottom", r.w}});
+    j["row_rects"] = rects;
   }
   if (app->report) {
     j["report"] = {{"comment", app->report->comment}, {"width", app->report->width}, {"height", app->report->height}};
@@ -182,6 +188,7 @@ void draw_inbox() {
   ImGui::TableSetupColumn("Comment", ImGuiTableColumnFlags_WidthStretch);
   ImGui::TableSetupColumn("Page", ImGuiTableColumnFlags_WidthStretch);
   ImGui::TableHeadersRow();
+  app->row_rects.clear();
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(rows.size()));
   int clicked = -1;
@@ -197,6 +204,8 @@ void draw_inbox() {
                             ImGuiSelectableFlags_SpanAllColumns)) {
         clicked = i;
       }
+      const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+      app->row_rects.emplace_back(i, ImVec4(min.x, min.y, max.x, max.y));
       ImGui::PopID();
       ImGui::TableSetColumnIndex(1);
       ImGui::TextUnformatted(row.item.status.c_str());
