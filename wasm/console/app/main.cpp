@@ -395,6 +395,10 @@ int main() {
   ImGui::StyleColorsDark();
   ImGui_ImplGlfw_InitForOpenGL(app->window, true);
   glfwSetCursorPosCallback(app->window, cursor_position);
+  // The backend polls glfwGetCursorPos (canvas pixels, unscaled) while it
+  // believes the cursor is outside; a page whose canvas is under the cursor
+  // from the start never sends "enter", so say so once.
+  ImGui_ImplGlfw_CursorEnterCallback(app->window, GLFW_TRUE);
   ImGui_ImplOpenGL3_Init("#version 300 es");
   emscripten_set_main_loop(frame, 0, false);
   return 0;
