@@ -58,13 +58,15 @@ Result<std::vector<std::uint8_t>> read_file(const std::string& path, std::uint64
   return data;
 }
 
-Status write_file_atomic(const std::string& path, const void* data, std::size_t size) {
+Status write_file_atomic(const std::string& path, const void* data, std::size_t size, unsigned mode) {
   const std::filesystem::path target(path);
   const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : ".";
   const std::string temp = (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode_t(mode));
   if (fd < 0) return io_error("create", temp);
-  if (!write_all(fd, data, size) || ::fsync(fd) != 0) {
+  // A private file stays private even if a leftover temp file had a wider mode.
+  const bool private_mode = (mode & 077) == 0;
+  if ((private_mode && ::fchmod(fd, mode_t(mode)) != 0) || !write_all(fd, data, size) || ::fsync(fd) != 0) {
     Status s = io_error("write", temp);
     ::close(fd);
     ::unlink(temp.c_str());

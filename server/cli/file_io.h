@@ -12,7 +12,9 @@
 namespace sealshot::cli {
 
 [[nodiscard]] Result<std::vector<std::uint8_t>> read_file(const std::string& path, std::uint64_t max_bytes);
-[[nodiscard]] Status write_file_atomic(const std::string& path, const void* data, std::size_t size);
+// `mode` 0600 for anything private (decrypted reports, the session file).
+[[nodiscard]] Status write_file_atomic(const std::string& path, const void* data, std::size_t size,
+                                       unsigned mode = 0644);
 // Fails if the file exists: a secret key is never silently replaced.
 [[nodiscard]] Status write_secret_file(const std::string& path, const std::string& text);
 // First non-empty line that is not a '#' comment.

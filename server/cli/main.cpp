@@ -4,10 +4,12 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "account_commands.h"
 #include "admin_commands.h"
 #include "cli_error.h"
 #include "org_commands.h"
 #include "report_commands.h"
+#include "review_commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Sealshot: privacy-first website feedback. Command-line tools."};
@@ -15,6 +17,8 @@ int main(int argc, char** argv) {
   sealshot::cli::register_report_commands(app);
   sealshot::cli::register_admin_commands(app);
   sealshot::cli::register_org_commands(app);
+  sealshot::cli::register_account_commands(app);
+  sealshot::cli::register_review_commands(app);  // after admin: adds `project import-key`
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,378 @@
+// The reviewer's side of the `sealshot` CLI end to end with the real
+// sealshot-server binary over TLS: account set-up from a printed link,
+// sign-in, a project made with its keypair on the client, a real sealed
+// report through the ingest route, listing and opening it, granting it to a
+// second person after checking their key fingerprint (a wrong one is
+// refused), `project import-key` for a project made before organisations,
+// and the privacy scan: afterwards no password, derived key, secret key or
+// report text is anywhere in the data directory, the server's logs or the
+// CLI's session files. Needs the native CLI, server and
+// build/tests/print_account_secrets (SEALSHOT_CLI, SEALSHOT_SERVER,
+// SEALSHOT_ACCOUNT_SECRETS).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import https from "node:https";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import zlib from "node:zlib";
+import { fileURLToPath } from "node:url";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const cli = process.env.SEALSHOT_CLI ?? path.join(repoRoot, "build/server/sealshot");
+const serverBinary = process.env.SEALSHOT_SERVER ?? path.join(repoRoot, "build/server/sealshot-server");
+const secretsTool = process.env.SEALSHOT_ACCOUNT_SECRETS ?? path.join(repoRoot, "build/tests/print_account_secrets");
+
+// Cheapest derivation the client accepts (3 passes, 64 MiB) to keep the test short;
+// the default (kKdfDefaultParams) is what people get.
+const testKdf = ["--kdf-memlimit-mib", "64"];
+const comment = "Checkout button overlaps the total on my phone zq7x";
+const owner = { email: "owner@acme.example", password: "violet-harbour-lantern-93" };
+const second = { email: "second@acme.example", password: "copper-meadow-whistle-58" };
+
+let work, dataDir, logDir, server, port, url, caCert, orgId, project, submissionId;
+
+function sealshot(args, { env = {} } = {}) {
+  const { SEALSHOT_WIDGET_DIR, SEALSHOT_PASSWORD, SEALSHOT_SESSION_FILE, ...base } = process.env;
+  return spawnSync(cli, args, { encoding: "utf8", timeout: 30000, env: { ...base, HOME: work, ...env } });
+}
+function ok(args, opts) {
+  const r = sealshot(args, opts);
+  assert.equal(r.status, 0, `sealshot ${args.join(" ")}\n${r.stderr}`);
+  return r.stdout;
+}
+function fails(args, pattern, opts) {
+  const r = sealshot(args, opts);
+  assert.equal(r.status, 1, `expected failure: sealshot ${args.join(" ")}\n${r.stdout}`);
+  assert.match(r.stderr, /^sealshot: [^\n]+\n$/);
+  assert.match(r.stderr, pattern);
+  return r.stderr;
+}
+
+// Everything a person's commands need: their session file, password file and the CA.
+function as(person) {
+  return ["--session-file", person.sessionFile, "--password-file", person.passwordFile, "--ca-cert", caCert];
+}
+function asNoPassword(person) {
+  return ["--session-file", person.sessionFile, "--ca-cert", caCert];
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => { const { port: p } = s.address(); s.close(() => resolve(p)); });
+  });
+}
+
+function request(method, urlPath, { body, cookie, headers = {} } = {}) {
+  const payload = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = https.request({
+      host: "127.0.0.1", port, path: urlPath, method, ca: fs.readFileSync(caCert),
+      headers: { "Content-Length": payload.length, ...(cookie ? { Cookie: cookie } : {}), ...headers },
+      timeout: 10000,
+    }, (res) => {
+      const chunks = [];
+      res.on("data", (d) => chunks.push(d));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        resolve({ status: res.statusCode, json: text ? JSON.parse(text) : null });
+      });
+    });
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
+
+// A small valid RGB PNG for `sealshot seal`.
+function tinyPng(width, height) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const bodyBytes = Buffer.concat([Buffer.from(type), data]);
+    const out = Buffer.alloc(8 + data.length + 4);
+    out.writeUInt32BE(data.length, 0);
+    bodyBytes.copy(out, 4);
+    out.writeUInt32BE(crc(bodyBytes), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  const rows = [];
+  for (let y = 0; y < height; y++) rows.push(Buffer.from([0, ...Array(width * 3).fill(y * 20)]));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr), chunk("IDAT", zlib.deflateSync(Buffer.concat(rows))), chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+// Seals a report with `sealshot seal` and posts it to the public ingest route, as the widget does.
+async function ingest(projectId, publicKey, text) {
+  const pk = path.join(work, `${projectId}.public`);
+  fs.writeFileSync(pk, publicKey + "\n");
+  const envelope = path.join(work, `${projectId}-${Date.now()}.env`);
+  ok(["seal", "--project", projectId, "--public-key", pk, "--comment", text, path.join(work, "in.png"), envelope]);
+  const r = await request("POST", `/v1/projects/${projectId}/submissions`, {
+    body: fs.readFileSync(envelope),
+    headers: { "Content-Type": "application/octet-stream", Origin: "https://shop.example" },
+  });
+  fs.rmSync(envelope);
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  return r.json.id;
+}
+
+function fingerprintOf(stdout) {
+  const m = /Your key fingerprint: ((?:[0-9A-F]{4} ){7}[0-9A-F]{4})\n/.exec(stdout);
+  assert.ok(m, `no fingerprint in:\n${stdout}`);
+  return m[1];
+}
+
+function linkOf(stdout) {
+  const m = /(https:\/\/\S+\/console\/link#[A-Za-z0-9_-]{43})/.exec(stdout);
+  assert.ok(m, `no link in:\n${stdout}`);
+  return m[1];
+}
+
+function readManifestComment(dir) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"));
+  return manifest.comment;
+}
+
+before(async () => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "sealshot-review-"));
+  dataDir = path.join(work, "data");
+  logDir = path.join(work, "logs");
+  fs.mkdirSync(logDir);
+  fs.writeFileSync(path.join(work, "in.png"), tinyPng(24, 16));
+  for (const [person, name] of [[owner, "owner"], [second, "second"]]) {
+    person.home = path.join(work, name);
+    person.sessionFile = path.join(person.home, "session.json");
+    person.passwordFile = path.join(work, `${name}.password`);
+    fs.writeFileSync(person.passwordFile, person.password + "\n", { mode: 0o600 });
+  }
+  port = await freePort();
+  url = `https://127.0.0.1:${port}`;
+  const created = JSON.parse(ok(["org", "create", "--data-dir", dataDir, "--name", "Acme", "--owner-email", owner.email,
+    "--console-url", url, "--json"]));
+  orgId = created.organisation;
+  owner.link = created.link;
+  const out = fs.openSync(path.join(logDir, "server.stdout"), "w");
+  const err = fs.openSync(path.join(logDir, "server.stderr"), "w");
+  server = spawn(serverBinary, ["--listen", `127.0.0.1:${port}`, "--data-dir", dataDir, "--log-level", "debug"],
+    { stdio: ["ignore", out, err] });
+  caCert = path.join(dataDir, "tls", "localhost.crt");
+  for (let i = 0; i < 100; i++) {
+    try { if (fs.existsSync(caCert) && (await request("GET", "/healthz")).status === 200) return; } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("sealshot-server did not start");
+});
+
+after(async () => {
+  if (server && server.exitCode == null) {
+    const exited = new Promise((r) => server.once("exit", r));
+    server.kill("SIGTERM");
+    await exited;
+  }
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+test("account setup from the printed link makes the keys on the client and prints the fingerprint", () => {
+  const stdout = ok(["account", "setup", "--link", owner.link, ...as(owner), ...testKdf]);
+  owner.fingerprint = fingerprintOf(stdout);
+  // The session file keeps the cookie only, private to the person.
+  const mode = fs.statSync(owner.sessionFile).mode & 0o777;
+  assert.equal(mode, 0o600);
+  assert.equal(fs.statSync(owner.home).mode & 0o777, 0o700);
+  const session = JSON.parse(fs.readFileSync(owner.sessionFile, "utf8"));
+  assert.deepEqual(Object.keys(session).sort(), ["ca_cert", "cookie", "email", "person_id", "server"]);
+  assert.match(session.cookie, /^__Host-sealshot_session=[A-Za-z0-9_-]{43}$/);
+  // The link is single use.
+  fails(["account", "setup", "--link", owner.link, ...as(owner), ...testKdf], /already used/);
+});
+
+test("a weak password, an untrusted certificate and a plain-http server are refused", () => {
+  const invite = JSON.parse(ok(["org", "invite", "--data-dir", dataDir, "--org", orgId, "--email", "weak@acme.example",
+    "--console-url", url, "--json"]));
+  const weakFile = path.join(work, "weak.password");
+  fs.writeFileSync(weakFile, "password1234\n");
+  fails(["account", "setup", "--link", invite.link, "--password-file", weakFile, "--ca-cert", caCert,
+    "--session-file", path.join(work, "weak", "session.json")], /password/i);
+  fails(["login", "--server", url, "--email", owner.email, "--password-file", owner.passwordFile,
+    "--session-file", path.join(work, "x.json")], /certificate is not trusted/);
+  fails(["login", "--server", `http://127.0.0.1:${port}`, "--email", owner.email], /https:\/\//);
+});
+
+test("the owner creates a project on the client; a sealed report arrives through the ingest route", async () => {
+  const stdout = ok(["review", "create-project", "--org", orgId, "--name", "Shop", "--origin", "https://shop.example",
+    ...as(owner)]);
+  const [id, snippet] = stdout.trim().split("\n");
+  assert.match(id, /^prj_[a-z2-7]{26}$/);
+  assert.ok(snippet.startsWith(`<script src="${url}/widget.js" data-project="${id}" data-key="`), snippet);
+  project = { id, publicKey: /data-key="([^"]+)"/.exec(snippet)[1] };
+  submissionId = await ingest(project.id, project.publicKey, comment);
+});
+
+test("login, list and open: the report comes back, written privately", () => {
+  ok(["logout", ...asNoPassword(owner)]);
+  assert.ok(!fs.existsSync(owner.sessionFile));
+  fails(["review", "projects", "--org", orgId, ...asNoPassword(owner)], /Not signed in/);
+  // A wrong password is refused by the server, with the generic sentence.
+  const wrong = path.join(work, "wrong.password");
+  fs.writeFileSync(wrong, "not-the-right-password-at-all\n");
+  fails(["login", "--server", url, "--email", owner.email, "--password-file", wrong, "--ca-cert", caCert,
+    "--session-file", owner.sessionFile], /email or the password is wrong/);
+
+  const signedIn = ok(["login", "--server", url, "--email", owner.email, ...as(owner)]);
+  assert.equal(fingerprintOf(signedIn), owner.fingerprint);
+  assert.match(ok(["review", "projects", "--org", orgId, ...asNoPassword(owner)]), new RegExp(`${project.id}\\s+Shop\\s+owner\\s+granted`));
+  const listed = JSON.parse(ok(["review", "list", "--org", orgId, "--project", project.id, "--json", ...asNoPassword(owner)]));
+  assert.deepEqual(listed.items.map((s) => [s.id, s.status]), [[submissionId, "new"]]);
+
+  const out = path.join(work, "opened-owner");
+  ok(["review", "open", "--org", orgId, "--project", project.id, "--id", submissionId, "--out", out, ...as(owner)]);
+  assert.equal(readManifestComment(out), comment);
+  assert.equal(fs.statSync(out).mode & 0o777, 0o700);
+  for (const f of fs.readdirSync(out)) assert.equal(fs.statSync(path.join(out, f)).mode & 0o777, 0o600, f);
+  fails(["review", "open", "--org", orgId, "--project", project.id, "--id", submissionId, "--out", out,
+    "--session-file", owner.sessionFile, "--ca-cert", caCert, "--password-file", wrong], /password is wrong/);
+
+  ok(["review", "set-status", "--org", orgId, "--project", project.id, "--id", submissionId, "--status", "in_review",
+    ...asNoPassword(owner)]);
+  const triaged = JSON.parse(ok(["review", "list", "--org", orgId, "--project", project.id, "--status", "in_review",
+    "--json", ...asNoPassword(owner)]));
+  assert.deepEqual(triaged.items.map((s) => s.id), [submissionId]);
+});
+
+test("granting checks the member's fingerprint: a wrong one is refused, the right one lets them open the report", () => {
+  const invite = JSON.parse(ok(["org", "invite", "--data-dir", dataDir, "--org", orgId, "--email", second.email,
+    "--role", "member", "--console-url", url, "--json"]));
+  second.fingerprint = fingerprintOf(ok(["account", "setup", "--link", invite.link, ...as(second), ...testKdf]));
+  assert.notEqual(second.fingerprint, owner.fingerprint);
+
+  // Before any grant the member sees nothing to open.
+  const out = path.join(work, "opened-second");
+  const open = ["review", "open", "--org", orgId, "--project", project.id, "--id", submissionId, "--out", out, ...as(second)];
+  fails(open, /Not allowed|not found|No such|forbidden|waiting/i);
+
+  // A fingerprint that is not the member's key (the owner's own here) is refused: nothing is granted.
+  fails(["review", "grant", "--org", orgId, "--project", project.id, "--email", second.email,
+    "--fingerprint", owner.fingerprint, "--role", "reviewer", ...as(owner)], /does not match the fingerprint/);
+  fails(["review", "grant", "--org", orgId, "--project", project.id, "--email", second.email, ...as(owner)],
+    /Give --fingerprint/);
+  fails(open, /Not allowed|not found|No such|forbidden|waiting/i);
+
+  const granted = ok(["review", "grant", "--org", orgId, "--project", project.id, "--email", second.email,
+    "--fingerprint", second.fingerprint.toLowerCase(), "--role", "reviewer", ...as(owner)]);
+  assert.match(granted, new RegExp(second.fingerprint));
+  ok(open);
+  assert.equal(readManifestComment(out), comment);
+});
+
+test("project import-key turns a secret key file into grants for a project made before organisations", async () => {
+  const secretFile = path.join(work, "legacy.secret");
+  const made = ok(["project", "create", "--data-dir", dataDir, "--name", "Legacy", "--origin", "https://shop.example",
+    "--secret-key-out", secretFile]);
+  const [legacyId, snippet] = made.trim().split("\n");
+  const legacyKey = /data-key="([^"]+)"/.exec(snippet)[1];
+  const legacySubmission = await ingest(legacyId, legacyKey, comment + " (legacy)");
+  ok(["org", "adopt-project", "--data-dir", dataDir, "--org", orgId, "--project", legacyId]);
+
+  // A key file that is not the project's is refused.
+  const otherFile = path.join(work, "other.secret");
+  ok(["keygen", "--secret-key-out", otherFile, "--public-key-out", path.join(work, "other.public")]);
+  fails(["project", "import-key", "--org", orgId, "--project", legacyId, "--secret-key", otherFile, ...as(owner)],
+    /is not the secret key of/);
+  // A wrong fingerprint for --grant-to: refused before anything is sent for that member.
+  fails(["project", "import-key", "--org", orgId, "--project", legacyId, "--secret-key", secretFile,
+    "--grant-to", second.email, "--fingerprint", owner.fingerprint, ...as(owner)], /does not match the fingerprint/);
+
+  ok(["project", "import-key", "--org", orgId, "--project", legacyId, "--secret-key", secretFile,
+    "--grant-to", second.email, "--fingerprint", second.fingerprint, "--role", "viewer", ...as(owner)]);
+  for (const person of [owner, second]) {
+    const out = path.join(work, `legacy-${person === owner ? "owner" : "second"}`);
+    ok(["review", "open", "--org", orgId, "--project", legacyId, "--id", legacySubmission, "--out", out, ...as(person)]);
+    assert.equal(readManifestComment(out), comment + " (legacy)");
+  }
+  project.legacy = { id: legacyId, publicKey: legacyKey, secretText: fs.readFileSync(secretFile, "utf8").trim() };
+  fs.rmSync(secretFile);  // the operator's file is no longer needed (and is not part of the scan)
+});
+
+// Every secret one person's password leads to, computed by the core from what the server holds.
+async function secretsOf(person) {
+  const cookie = JSON.parse(fs.readFileSync(person.sessionFile, "utf8")).cookie;
+  const me = (await request("GET", "/v1/me", { cookie })).json;
+  const grants = [];
+  for (const p of [project, project.legacy]) {
+    const g = await request("GET", `/v1/orgs/${orgId}/projects/${p.id}/grant`, { cookie });
+    assert.equal(g.status, 200);
+    grants.push({ sealed_key: g.json.sealed_key, project_public_key: p.publicKey });
+  }
+  const r = spawnSync(secretsTool, [], {
+    input: JSON.stringify({ password: person.password, kdf: me.kdf, public_key: me.public_key,
+      wrapped_secret_key: me.wrapped_secret_key, grants }),
+    encoding: "utf8", timeout: 30000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+function filesUnder(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath ?? e.path, e.name));
+}
+
+test("privacy scan: no password, derived key, secret key or report text in the data directory, logs or session files", async () => {
+  const needles = new Map();
+  for (const person of [owner, second]) {
+    const s = await secretsOf(person);
+    needles.set(`${person.email} password`, person.password);
+    needles.set(`${person.email} auth key (base64url)`, s.auth_key_text);
+    needles.set(`${person.email} auth key (hex)`, s.auth_key_hex);
+    needles.set(`${person.email} wrap key (hex)`, s.wrap_key_hex);
+    needles.set(`${person.email} wrap key (base64url)`, s.wrap_key_text);
+    needles.set(`${person.email} secret key`, s.secret_key_text);
+    assert.equal(s.project_secret_keys[1], project.legacy.secretText);
+    s.project_secret_keys.forEach((k, i) => needles.set(`project ${i} secret key`, k));
+  }
+  needles.set("report comment", comment);
+  // While the server runs (the WAL may still hold pages), and after it stopped (checkpointed).
+  const scan = () => {
+    const files = [...filesUnder(dataDir), ...filesUnder(logDir), ...filesUnder(owner.home), ...filesUnder(second.home)];
+    assert.ok(files.some((f) => f.endsWith("sealshot.db")), "the database is scanned");
+    assert.ok(files.some((f) => f.endsWith("session.json")), "the session files are scanned");
+    const hits = [];
+    for (const f of files) {
+      const bytes = fs.readFileSync(f);
+      const text = bytes.toString("latin1");
+      for (const [what, needle] of needles) {
+        if (text.includes(needle) || text.toLowerCase().includes(needle.toLowerCase())) hits.push(`${what} in ${f}`);
+      }
+    }
+    return { files: files.length, hits };
+  };
+  const running = scan();
+  assert.deepEqual(running.hits, []);
+  const exited = new Promise((r) => server.once("exit", r));
+  server.kill("SIGTERM");
+  await exited;
+  const stopped = scan();
+  assert.deepEqual(stopped.hits, []);
+  // The logs did record the session (the scan looked at real content).
+  assert.ok(fs.statSync(path.join(logDir, "server.stdout")).size > 1000);
+});
