@@ -312,6 +312,63 @@ test("project import-key turns a secret key file into grants for a project made 
   fs.rmSync(secretFile);  // the operator's file is no longer needed (and is not part of the scan)
 });
 
+test("a pinned project key that the server changes is refused before anything is opened", () => {
+  const pinsFile = path.join(owner.home, "pins.json");
+  const saved = fs.readFileSync(pinsFile, "utf8");
+  const pins = JSON.parse(saved);
+  assert.equal(pins[url].project[project.id], project.publicKey);
+  pins[url].project[project.id] = project.legacy.publicKey;  // as if the server now sent another key
+  fs.writeFileSync(pinsFile, JSON.stringify(pins));
+  const out = path.join(work, "not-opened");
+  fails(["review", "open", "--org", orgId, "--project", project.id, "--id", submissionId, "--out", out, ...as(owner)],
+    /different public key for project/);
+  assert.ok(!fs.existsSync(out));
+  fs.writeFileSync(pinsFile, saved);
+});
+
+test("key-derivation parameters outside the pinned range are refused before deriving or sending anything", async () => {
+  // A malicious server (same certificate) asking for a cheap (guessable) or a huge (hanging) derivation.
+  const seen = [];
+  let kdf;
+  const fake = https.createServer({
+    cert: fs.readFileSync(caCert), key: fs.readFileSync(path.join(dataDir, "tls", "localhost.key")),
+  }, (req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    req.resume();
+    res.writeHead(200, { "Content-Type": "application/json" });
+    res.end(JSON.stringify({ kdf }));
+  });
+  await new Promise((r) => fake.listen(0, "127.0.0.1", r));
+  try {
+    const fakeUrl = `https://127.0.0.1:${fake.address().port}`;
+    const salt = "A".repeat(21) + "A";
+    for (const params of [{ opslimit: 1, memlimit: 8 << 20 }, { opslimit: 3, memlimit: 32 << 20 },
+      { opslimit: 3, memlimit: 2048 << 20 }, { opslimit: 100, memlimit: 64 << 20 }]) {
+      kdf = { salt, ...params };
+      seen.length = 0;
+      await new Promise((resolve, reject) => {
+        const child = spawn(cli, ["login", "--server", fakeUrl, "--email", owner.email, "--password-file",
+          owner.passwordFile, "--ca-cert", caCert, "--session-file", path.join(work, "fake", "session.json")],
+        { env: { ...process.env, HOME: work } });
+        let stderr = "";
+        child.stderr.on("data", (d) => { stderr += d; });
+        child.on("error", reject);
+        child.on("exit", (code) => {
+          try {
+            assert.equal(code, 1);
+            assert.match(stderr, /Refusing the server's key-derivation parameters/);
+            resolve();
+          } catch (e) { reject(e); }
+        });
+      });
+      assert.deepEqual(seen, ["POST /v1/auth/prelogin"], JSON.stringify(params));
+    }
+    assert.ok(!fs.existsSync(path.join(work, "fake", "session.json")));
+  } finally {
+    await new Promise((r) => fake.close(r));
+  }
+});
+
 // Every secret one person's password leads to, computed by the core from what the server holds.
 async function secretsOf(person) {
   const cookie = JSON.parse(fs.readFileSync(person.sessionFile, "utf8")).cookie;
