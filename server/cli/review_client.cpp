@@ -1,6 +1,6 @@
 #include "review_client.h"
 
-#include <algorithm>
+#include <csignal>
 
 #include "cli_error.h"
 
@@ -44,6 +44,9 @@ nlohmann::json ApiAnswer::json() const {
 ReviewClient::ReviewClient(const std::string& server_url, const std::string& ca_cert)
     : address_(ServerAddress::parse(server_url)),
       client_(std::make_unique<httplib::SSLClient>(address_.host, address_.port)) {
+  // A server that closes the connection while the request is still being
+  // written must give an error sentence, not kill the CLI with SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   if (!ca_cert.empty()) client_->set_ca_cert_path(ca_cert);
   client_->enable_server_certificate_verification(true);
   client_->enable_server_hostname_verification(true);
