@@ -1,6 +1,7 @@
 #include "account_commands.h"
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -101,8 +102,27 @@ void account_setup(const SetupOptions& o) {
 
 struct LoginOptions {
   SessionOptions session;
-  std::string email;
+  std::string email, mfa_code;
 };
+
+std::string error_code_of(const ApiAnswer& answer) {
+  const json parsed = json::parse(answer.body, nullptr, false);
+  return parsed.is_object() && parsed.contains("error") && parsed["error"].is_string() ? parsed["error"].get<std::string>()
+                                                                                       : "";
+}
+
+// The code from an authenticator app (or a recovery code), typed at the terminal.
+std::string ask_mfa_code() {
+  std::ifstream tty("/dev/tty");
+  if (!tty) {
+    throw CommandError("This account signs in with a second factor: give --mfa-code CODE (authenticator or recovery code).");
+  }
+  std::ofstream("/dev/tty") << "Code from your authenticator app (or a recovery code): " << std::flush;
+  std::string code;
+  std::getline(tty, code);
+  if (code.empty()) throw CommandError("No code was typed.");
+  return code;
+}
 
 void login(const LoginOptions& o) {
   if (o.session.server.empty()) throw CommandError("Give --server https://host[:port].");
@@ -111,7 +131,14 @@ void login(const LoginOptions& o) {
   Password password;
   read_password(o.session.password_file, "Password for " + o.email, false, password);
   const AccountKeys keys = derive_from_kdf(pre.value("kdf", json()), password);
-  const ApiAnswer answer = client.send("POST", "/v1/auth/login", {{"email", o.email}, {"auth_key", auth_key_to_text(keys)}});
+  json body = {{"email", o.email}, {"auth_key", auth_key_to_text(keys)}};
+  if (!o.mfa_code.empty()) body["mfa_code"] = o.mfa_code;
+  ApiAnswer answer = client.request("POST", "/v1/auth/login", &body);
+  if (answer.status == 401 && o.mfa_code.empty() && error_code_of(answer) == "mfa_required") {
+    body["mfa_code"] = ask_mfa_code();  // the keys are derived already: no second derivation
+    answer = client.request("POST", "/v1/auth/login", &body);
+  }
+  answer = checked_answer(std::move(answer));
   const json account = answer.json();
   const KeyPair person = open_person_keys(account, keys);
   KeyPins pins(pins_path_for(session_path(o.session)), client.address().origin);
@@ -155,6 +182,7 @@ void register_account_commands(CLI::App& app) {
   auto* login_cmd = app.add_subcommand("login", "Sign in to a sealshot-server (keeps only the session cookie).");
   add_session_options(login_cmd, lo->session, true, true);
   login_cmd->add_option("--email", lo->email, "Your email address")->required();
+  login_cmd->add_option("--mfa-code", lo->mfa_code, "Two-factor code (authenticator or recovery code); asked if needed");
   login_cmd->callback([lo] { login(*lo); });
 
   auto out = std::make_shared<SessionOptions>();

@@ -85,9 +85,7 @@ ApiAnswer ReviewClient::request(const std::string& method, const std::string& pa
   return answer;
 }
 
-namespace {
-
-ApiAnswer checked(ApiAnswer answer) {
+ApiAnswer checked_answer(ApiAnswer answer) {
   if (answer.status >= 200 && answer.status < 300) return answer;
   nlohmann::json parsed = nlohmann::json::parse(answer.body, nullptr, false);
   std::string message;
@@ -96,19 +94,18 @@ ApiAnswer checked(ApiAnswer answer) {
   }
   if (answer.status == 401 && message.empty()) message = "Not signed in.";
   if (message.empty()) message = "The server refused the request (HTTP " + std::to_string(answer.status) + ").";
-  if (answer.status == 401 && message.find("sealshot login") == std::string::npos &&
-      message.find("password") == std::string::npos) {
+  const std::string code =
+      parsed.is_object() && parsed.contains("error") && parsed["error"].is_string() ? parsed["error"].get<std::string>() : "";
+  if (answer.status == 401 && code == "unauthenticated" && message.find("password") == std::string::npos) {
     message += " Sign in with `sealshot login`.";
   }
   throw CommandError(message);
 }
 
-}  // namespace
-
-ApiAnswer ReviewClient::get(const std::string& path) { return checked(request("GET", path, nullptr)); }
+ApiAnswer ReviewClient::get(const std::string& path) { return checked_answer(request("GET", path, nullptr)); }
 
 ApiAnswer ReviewClient::send(const std::string& method, const std::string& path, const nlohmann::json& body) {
-  return checked(request(method, path, &body));
+  return checked_answer(request(method, path, &body));
 }
 
 std::string path_segment(const std::string& text) {

@@ -51,6 +51,9 @@ class ReviewClient {
   std::unique_ptr<httplib::SSLClient> client_;
 };
 
+// `answer` if it is 2xx; else throws CommandError with the server's message.
+ApiAnswer checked_answer(ApiAnswer answer);
+
 // "/v1/orgs/" + escaped segment: ids are checked to be plain before use.
 std::string path_segment(const std::string& text);
 

@@ -12,6 +12,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import https from "node:https";
 import net from "node:net";
@@ -133,6 +134,19 @@ async function ingest(projectId, publicKey, text) {
   fs.rmSync(envelope);
   assert.equal(r.status, 201, JSON.stringify(r.json));
   return r.json.id;
+}
+
+// RFC 6238 TOTP (SHA-1, 6 digits, 30 s) of a base32 secret, as an authenticator app makes it.
+function totp(base32) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of base32.replace(/=+$/, "")) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000)));
+  const mac = crypto.createHmac("sha1", key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 15;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1e6).padStart(6, "0");
 }
 
 function fingerprintOf(stdout) {
@@ -281,6 +295,19 @@ test("granting checks the member's fingerprint: a wrong one is refused, the righ
   assert.match(granted, new RegExp(second.fingerprint));
   ok(open);
   assert.equal(readManifestComment(out), comment);
+});
+
+test("login asks for the second factor of an account that has one; a wrong code is refused", async () => {
+  const cookie = JSON.parse(fs.readFileSync(second.sessionFile, "utf8")).cookie;
+  const headers = { "Content-Type": "application/json", "X-Sealshot-Request": "1", Origin: url };
+  const setup = await request("POST", "/v1/me/mfa/setup", { body: {}, cookie, headers });
+  assert.equal(setup.status, 200, JSON.stringify(setup.json));
+  const enabled = await request("POST", "/v1/me/mfa/enable", { body: { code: totp(setup.json.secret) }, cookie, headers });
+  assert.equal(enabled.status, 200, JSON.stringify(enabled.json));
+  const login = ["login", "--server", url, "--email", second.email, ...as(second)];
+  fails([...login, "--mfa-code", "000000"], /code is wrong/);
+  ok([...login, "--mfa-code", enabled.json.recovery_codes[0]]);
+  fails([...login, "--mfa-code", enabled.json.recovery_codes[0]], /code is wrong/);  // each code once
 });
 
 test("project import-key turns a secret key file into grants for a project made before organisations", async () => {
