@@ -188,6 +188,34 @@ TEST_F(ReviewTest, LogoutAndSignOutEverywhere) {
   EXPECT_EQ(get("/v1/me", third_device)->status, 401);
 }
 
+TEST_F(ReviewTest, SessionsAreListedAndEndedOneByOneOrByAnAdmin) {
+  start();
+  auto [org, owner] = create_org("Acme", "owner@acme.example");
+  Reviewer admin = enroll(org.id, "admin@acme.example", server::OrgRole::admin);
+  Reviewer laptop = enroll(org.id, "member@acme.example", server::OrgRole::member);
+  Reviewer phone = laptop;
+  phone.cookie = session_cookie_of(*send("POST", "/v1/auth/login",
+                                         json{{"email", laptop.email}, {"auth_key", b64url(laptop.auth_key)}}.dump(), ""));
+  json sessions = body_of(get("/v1/me/sessions", laptop));
+  ASSERT_EQ(sessions["items"].size(), 2u);
+  std::string other;
+  for (const json& s : sessions["items"]) {
+    if (!s["current"].get<bool>()) other = s["id"];
+  }
+  ASSERT_EQ(other.size(), 16u);
+  EXPECT_EQ(send("DELETE", "/v1/me/sessions/" + other, "", laptop.cookie)->status, 200);
+  EXPECT_EQ(get("/v1/me", phone)->status, 401);
+  EXPECT_EQ(get("/v1/me", laptop)->status, 200);
+  // Another person's session id is not found among one's own.
+  const std::string owners = body_of(get("/v1/me/sessions", owner))["items"][0]["id"];
+  EXPECT_EQ(send("DELETE", "/v1/me/sessions/" + owners, "", laptop.cookie)->status, 404);
+  // An admin signs a member out everywhere, but not an owner.
+  EXPECT_EQ(send("POST", "/v1/orgs/" + org.id + "/members/" + laptop.id + "/signout", "", admin.cookie)->status, 200);
+  EXPECT_EQ(get("/v1/me", laptop)->status, 401);
+  EXPECT_EQ(send("POST", "/v1/orgs/" + org.id + "/members/" + owner.id + "/signout", "", admin.cookie)->status, 403);
+  EXPECT_EQ(get("/v1/me", owner)->status, 200);
+}
+
 TEST_F(ReviewTest, StateChangesNeedTheCsrfHeaderAndOurOrigin) {
   start();
   auto [org, owner] = create_org("Acme", "owner@acme.example");

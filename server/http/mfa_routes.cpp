@@ -1,4 +1,4 @@
-// Multi-factor sign-in for one's own account: set up a TOTP authenticator,
+// One's own account: sessions (list, end one) and multi-factor sign-in: set up a TOTP authenticator,
 // confirm it with a first code (which turns it on and hands out 10 recovery
 // codes, shown once, stored hashed), turn it off with a code. Sign-in asks
 // for a code once it is on (account_routes.cpp); an organisation can require
@@ -74,6 +74,46 @@ void handle_mfa_disable(Services& s, const httplib::Request& req, httplib::Respo
   write_json(res, 200, {{"mfa", false}});
 }
 
+// A session's public id: the first 8 bytes of its token hash, in hex. Enough
+// to name it in a list; useless to take it over.
+std::string session_id(const server::TokenHash& hash) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id;
+  for (std::size_t i = 0; i < 8 && i < hash.size(); ++i) {
+    id.push_back(kHex[hash[i] >> 4]);
+    id.push_back(kHex[hash[i] & 15]);
+  }
+  return id;
+}
+
+void handle_sessions_list(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<Caller> caller = require_session(s, req, res);
+  if (!caller) return;
+  Result<std::vector<server::Session>> sessions = s.accounts.list_sessions(caller->person_id);
+  if (!sessions.ok()) return write_error(res, sessions.status());
+  json items = json::array();
+  for (const server::Session& session : sessions.value()) {
+    items.push_back({{"id", session_id(session.token_hash)},
+                     {"created_at_ms", session.created_at_ms},
+                     {"last_seen_ms", session.last_seen_ms},
+                     {"current", session.token_hash == caller->token}});
+  }
+  write_json(res, 200, {{"items", items}});
+}
+
+void handle_session_end(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<Caller> caller = require_session(s, req, res);
+  if (!caller) return;
+  Result<std::vector<server::Session>> sessions = s.accounts.list_sessions(caller->person_id);
+  if (!sessions.ok()) return write_error(res, sessions.status());
+  for (const server::Session& session : sessions.value()) {
+    if (session_id(session.token_hash) != req.path_params.at("session")) continue;
+    if (Status st = s.accounts.delete_session(session.token_hash); !st.ok()) return write_error(res, st);
+    return write_json(res, 200, {{"ended", req.path_params.at("session")}});
+  }
+  write_error(res, 404, "not_found", "No such session.");
+}
+
 }  // namespace
 
 const char* second_factor_refusal(Services& s, const std::string& person_id, const std::string& code) {
@@ -101,6 +141,10 @@ void register_mfa_routes(Router& router, Services& s) {
               [&s](const auto& req, auto& res) { handle_mfa_enable(s, req, res); });
   router.json("POST", "/v1/me/mfa/disable", "mfa_disable",
               [&s](const auto& req, auto& res) { handle_mfa_disable(s, req, res); });
+  router.json("GET", "/v1/me/sessions", "sessions_list",
+              [&s](const auto& req, auto& res) { handle_sessions_list(s, req, res); });
+  router.json("DELETE", "/v1/me/sessions/:session", "session_end",
+              [&s](const auto& req, auto& res) { handle_session_end(s, req, res); });
 }
 
 }  // namespace sealshot::http

@@ -293,6 +293,21 @@ void handle_member_remove(Services& s, const httplib::Request& req, httplib::Res
   write_json(res, 200, {{"removed", person_id}});
 }
 
+// Admin revocation: ends every session of a member (e.g. a lost laptop).
+void handle_member_signout(Services& s, const httplib::Request& req, httplib::Response& res) {
+  std::optional<ReviewCall> call = authorize(s, req, res, Action::manage_people);
+  if (!call) return;
+  const std::string& person_id = req.path_params.at("person");
+  Result<OrgRole> current = s.accounts.role_in(call->org_id, person_id);
+  if (!current.ok()) return write_error(res, current.status());
+  if (!may_manage(*call, current.value(), std::nullopt)) {
+    return write_error(res, 403, "forbidden", "Only an owner can sign an owner out.");
+  }
+  if (Status st = s.accounts.delete_sessions_of(person_id); !st.ok()) return write_error(res, st);
+  audit(s, call->org_id, call->caller.person_id, "member.signout", person_id);
+  write_json(res, 200, {{"signed_out", person_id}});
+}
+
 void handle_invitation_create(Services& s, const httplib::Request& req, httplib::Response& res) {
   std::optional<ReviewCall> call = authorize(s, req, res, Action::manage_people);
   if (!call) return;
@@ -433,6 +448,7 @@ void register_org_routes(Router& r, Services& s) {
   r.json("GET", org + "/members", "members_list", bind(handle_members_list));
   r.json("PATCH", org + "/members/:person", "member_update", bind(handle_member_update));
   r.json("DELETE", org + "/members/:person", "member_remove", bind(handle_member_remove));
+  r.json("POST", org + "/members/:person/signout", "member_signout", bind(handle_member_signout));
   r.json("POST", org + "/invitations", "invitation_create", bind(handle_invitation_create));
   r.json("GET", org + "/audit", "audit_list", bind(handle_audit_list));
 }

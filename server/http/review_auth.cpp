@@ -96,6 +96,7 @@ Result<Caller> ReviewAuth::authenticate(const httplib::Request& req) {
     (void)accounts_.delete_session(hash);
     return Status(ErrorCode::unauthenticated, "Your session has ended; sign in again.");
   }
+  // Sessions of people whose keys were reset end with the reset (accept_link).
   if (now - session.value().last_seen_ms >= kTouchEveryMs) {
     if (Status s = accounts_.touch_session(hash, now); !s.ok()) return s;
   }

@@ -92,6 +92,7 @@ struct KeyGrant {
 };
 
 struct Session {
+  TokenHash token_hash;  // filled by list_sessions
   std::string person_id;
   std::int64_t created_at_ms = 0;
   std::int64_t last_seen_ms = 0;
@@ -181,6 +182,7 @@ class AccountStore {
   [[nodiscard]] virtual Status touch_session(const TokenHash& token, std::int64_t now_ms) = 0;
   [[nodiscard]] virtual Status delete_session(const TokenHash& token) = 0;
   [[nodiscard]] virtual Status delete_sessions_of(std::string_view person_id) = 0;
+  [[nodiscard]] virtual Result<std::vector<Session>> list_sessions(std::string_view person_id) = 0;
 
   // Projects of an organisation (the Project rows live in Storage, with
   // their org_id; these say whose they are and who may do what)

@@ -628,7 +628,7 @@ Result<Session> SqliteAccounts::get_session(const TokenHash& token) {
   return one_row<Session>(
       *lease.value(), "SELECT person_id, created_at_ms, last_seen_ms FROM sessions WHERE token_hash = ?1",
       "read a session", "session", [&](sqlite::Statement& q) { q.bind(1, std::span<const std::uint8_t>(token)); },
-      [](const sqlite::Statement& r) { return Session{r.column_text(0), r.column_int(1), r.column_int(2)}; });
+      [](const sqlite::Statement& r) { return Session{{}, r.column_text(0), r.column_int(1), r.column_int(2)}; });
 }
 
 Status SqliteAccounts::touch_session(const TokenHash& token, std::int64_t now_ms) {
@@ -653,6 +653,19 @@ Status SqliteAccounts::delete_sessions_of(std::string_view person_id) {
     return run(db, "DELETE FROM sessions WHERE person_id = ?1", "end a person's sessions",
                [&](sqlite::Statement& q) { q.bind(1, person_id); });
   });
+}
+
+Result<std::vector<Session>> SqliteAccounts::list_sessions(std::string_view person_id) {
+  Result<ReadPool::Lease> lease = readers_.acquire();
+  if (!lease.ok()) return lease.status();
+  return rows<Session>(
+      *lease.value(),
+      "SELECT token_hash, person_id, created_at_ms, last_seen_ms FROM sessions WHERE person_id = ?1 ORDER BY "
+      "last_seen_ms DESC",
+      "list sessions", [&](sqlite::Statement& q) { q.bind(1, person_id); },
+      [](const sqlite::Statement& r) {
+        return Session{r.column_blob(0), r.column_text(1), r.column_int(2), r.column_int(3)};
+      });
 }
 
 // --- projects of an organisation -------------------------------------------------------------

@@ -48,6 +48,7 @@ class SqliteAccounts final : public AccountStore {
   Status touch_session(const TokenHash& token, std::int64_t now_ms) override;
   Status delete_session(const TokenHash& token) override;
   Status delete_sessions_of(std::string_view person_id) override;
+  Result<std::vector<Session>> list_sessions(std::string_view person_id) override;
 
   Status assign_project(std::string_view project_id, std::string_view org_id) override;
   Result<std::vector<std::string>> projects_of(std::string_view org_id) override;
