@@ -82,12 +82,6 @@ void start_session(Services& s, httplib::Response& res, const server::Person& pe
   write_json(res, 200, account_json(s, person));
 }
 
-void audit_each_org(Services& s, const std::string& person_id, const std::string& action) {
-  Result<std::vector<server::Membership>> memberships = s.accounts.memberships_of(person_id);
-  if (!memberships.ok()) return;
-  for (const server::Membership& m : memberships.value()) audit(s, m.org.id, person_id, action, person_id);
-}
-
 void handle_prelogin(Services& s, const httplib::Request& req, httplib::Response& res) {
   std::optional<json> body = json_body(req, res);
   if (!body) return;
@@ -120,17 +114,17 @@ void handle_login(Services& s, const httplib::Request& req, httplib::Response& r
   const bool match = s.auth.verify_auth_key(known ? person.value().keys.auth_hash : s.auth.decoy_hash(), *auth_key);
   sodium_memzero(auth_key->data(), auth_key->size());
   if (!known || !match) {
-    if (known) audit_each_org(s, person.value().id, "signin.failure");
+    if (known) audit_in_each_org(s, person.value().id, "signin.failure");
     s.metrics.add_review_signin(false);
     return write_error(res, 401, "unauthenticated", kWrongCredentials);
   }
   // The second factor is asked for only after the password was right, as
   // every service does (the answer does say the password was right).
   if (const char* refusal = second_factor_refusal(s, person.value().id, json_string(*body, "mfa_code"))) {
-    if (std::string_view(refusal) != "mfa_required") audit_each_org(s, person.value().id, "signin.mfa_failure");
+    if (std::string_view(refusal) != "mfa_required") audit_in_each_org(s, person.value().id, "signin.mfa_failure");
     return write_second_factor_refusal(res, refusal);
   }
-  audit_each_org(s, person.value().id, "signin.success");
+  audit_in_each_org(s, person.value().id, "signin.success");
   s.metrics.add_review_signin(true);
   start_session(s, res, person.value());
 }
@@ -141,7 +135,7 @@ void handle_logout(Services& s, const httplib::Request& req, httplib::Response& 
   const Status st =
       everywhere ? s.accounts.delete_sessions_of(caller->person_id) : s.accounts.delete_session(caller->token);
   if (!st.ok()) return write_error(res, st);
-  audit_each_org(s, caller->person_id, everywhere ? "signout.everywhere" : "signout");
+  audit_in_each_org(s, caller->person_id, everywhere ? "signout.everywhere" : "signout");
   res.set_header("Set-Cookie", ReviewAuth::cleared_cookie());
   write_json(res, 200, {{"signed_out", true}});
 }

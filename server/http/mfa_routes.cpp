@@ -49,10 +49,7 @@ void handle_mfa_enable(Services& s, const httplib::Request& req, httplib::Respon
     hashes.push_back(server::token_hash(recovery_code_normalize(codes.back())));
   }
   if (Status st = s.accounts.mfa_enable(caller->person_id, *step, hashes); !st.ok()) return write_error(res, st);
-  Result<std::vector<server::Membership>> orgs = s.accounts.memberships_of(caller->person_id);
-  if (orgs.ok()) {
-    for (const auto& m : orgs.value()) audit(s, m.org.id, caller->person_id, "mfa.enable", caller->person_id);
-  }
+  audit_in_each_org(s, caller->person_id, "mfa.enable");
   write_json(res, 200, {{"recovery_codes", codes}});
 }
 
@@ -67,10 +64,7 @@ void handle_mfa_disable(Services& s, const httplib::Request& req, httplib::Respo
     return write_second_factor_refusal(res, refusal);
   }
   if (Status st = s.accounts.mfa_disable(caller->person_id); !st.ok()) return write_error(res, st);
-  Result<std::vector<server::Membership>> orgs = s.accounts.memberships_of(caller->person_id);
-  if (orgs.ok()) {
-    for (const auto& m : orgs.value()) audit(s, m.org.id, caller->person_id, "mfa.disable", caller->person_id);
-  }
+  audit_in_each_org(s, caller->person_id, "mfa.disable");
   write_json(res, 200, {{"mfa", false}});
 }
 

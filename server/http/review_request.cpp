@@ -35,24 +35,19 @@ std::optional<ReviewCall> authorize(Services& s, const httplib::Request& req, ht
   ReviewCall call;
   call.caller = std::move(*caller);
   call.org_id = req.path_params.at("org");
-  Result<server::OrgRole> role = s.accounts.role_in(call.org_id, call.caller.person_id);
-  if (!role.ok()) {
-    if (role.code() == ErrorCode::not_found) {
+  Result<server::Membership> membership = s.accounts.membership_in(call.org_id, call.caller.person_id);
+  if (!membership.ok()) {
+    if (membership.code() == ErrorCode::not_found) {
       not_found(res, "organisation");
     } else {
-      write_error(res, role.status());
+      write_error(res, membership.status());
     }
     return std::nullopt;
   }
-  call.role = role.value();
+  call.role = membership.value().role;
   // An organisation that requires MFA refuses members who have not turned it
   // on (they still reach /v1/me/mfa/… to do so).
-  Result<server::Organisation> org = s.accounts.get_organisation(call.org_id);
-  if (!org.ok()) {
-    write_error(res, org.status());
-    return std::nullopt;
-  }
-  if (org.value().require_mfa) {
+  if (membership.value().org.require_mfa) {
     Result<server::MfaState> mfa = s.accounts.get_mfa(call.caller.person_id);
     if (!mfa.ok() || !mfa.value().enabled) {
       write_error(res, 403, "mfa_required_by_organisation",
@@ -118,6 +113,12 @@ void audit(Services& s, const std::string& org_id, const std::string& actor, con
   if (Status st = s.accounts.append_audit(std::move(entry)); !st.ok()) {
     s.log.error("audit_append_failed", {{"action", action}, {"error", error_code_name(st.code())}});
   }
+}
+
+void audit_in_each_org(Services& s, const std::string& person_id, const std::string& action) {
+  Result<std::vector<server::Membership>> memberships = s.accounts.memberships_of(person_id);
+  if (!memberships.ok()) return;
+  for (const server::Membership& m : memberships.value()) audit(s, m.org.id, person_id, action, person_id);
 }
 
 nlohmann::json person_json(const server::Person& person) {

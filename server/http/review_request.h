@@ -42,6 +42,10 @@ struct ReviewCall {
 void audit(Services& s, const std::string& org_id, const std::string& actor, const std::string& action,
            const std::string& target);
 
+// The same entry in the audit log of every organisation the person belongs
+// to (sign-ins, sign-outs, MFA: events of the person, not of one organisation).
+void audit_in_each_org(Services& s, const std::string& person_id, const std::string& action);
+
 [[nodiscard]] nlohmann::json person_json(const server::Person& person);
 [[nodiscard]] nlohmann::json project_json(const server::Project& project);
 

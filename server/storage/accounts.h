@@ -157,6 +157,9 @@ class AccountStore {
   [[nodiscard]] virtual Result<Person> find_person_by_email(std::string_view email) = 0;  // not_found
   [[nodiscard]] virtual Result<std::vector<Membership>> memberships_of(std::string_view person_id) = 0;
   [[nodiscard]] virtual Result<OrgRole> role_in(std::string_view org_id, std::string_view person_id) = 0;
+  // The role and the organisation (with its policy) in one read: what every
+  // review request checks first. not_found: not a member.
+  [[nodiscard]] virtual Result<Membership> membership_in(std::string_view org_id, std::string_view person_id) = 0;
   [[nodiscard]] virtual Result<std::vector<Member>> list_members(std::string_view org_id) = 0;
   // Refuses to leave an organisation without an owner (conflict).
   [[nodiscard]] virtual Status set_member_role(std::string_view org_id, std::string_view person_id,

@@ -405,20 +405,32 @@ Result<Person> SqliteAccounts::find_person_by_email(std::string_view email) {
       [](const sqlite::Statement& r) { return person_from_row(r); });
 }
 
+namespace {
+constexpr const char* kMembershipColumns =
+    "SELECT o.org_id, o.name, o.created_at_ms, m.role, o.require_mfa FROM memberships m JOIN organisations o ON "
+    "o.org_id = m.org_id";
+Membership membership_from_row(const sqlite::Statement& r) {
+  return Membership{Organisation{r.column_text(0), r.column_text(1), r.column_int(2), r.column_int(4) != 0},
+                    org_role_from_name(r.column_text(3)).value_or(OrgRole::viewer)};
+}
+}  // namespace
+
 Result<std::vector<Membership>> SqliteAccounts::memberships_of(std::string_view person_id) {
   if (!person_id_is_well_formed(person_id)) return std::vector<Membership>{};
   Result<ReadPool::Lease> lease = readers_.acquire();
   if (!lease.ok()) return lease.status();
   return rows<Membership>(
-      *lease.value(),
-      "SELECT o.org_id, o.name, o.created_at_ms, m.role, o.require_mfa FROM memberships m JOIN organisations o ON "
-      "o.org_id = "
-      "m.org_id WHERE m.person_id = ?1 ORDER BY o.name, o.org_id",
-      "list memberships", [&](sqlite::Statement& q) { q.bind(1, person_id); },
-      [](const sqlite::Statement& r) {
-        return Membership{Organisation{r.column_text(0), r.column_text(1), r.column_int(2), r.column_int(4) != 0},
-                          org_role_from_name(r.column_text(3)).value_or(OrgRole::viewer)};
-      });
+      *lease.value(), std::string(kMembershipColumns) + " WHERE m.person_id = ?1 ORDER BY o.name, o.org_id",
+      "list memberships", [&](sqlite::Statement& q) { q.bind(1, person_id); }, membership_from_row);
+}
+
+Result<Membership> SqliteAccounts::membership_in(std::string_view org_id, std::string_view person_id) {
+  if (!org_id_is_well_formed(org_id) || !person_id_is_well_formed(person_id)) return not_found("membership");
+  Result<ReadPool::Lease> lease = readers_.acquire();
+  if (!lease.ok()) return lease.status();
+  return one_row<Membership>(
+      *lease.value(), std::string(kMembershipColumns) + " WHERE m.org_id = ?1 AND m.person_id = ?2", "read a membership",
+      "membership", [&](sqlite::Statement& q) { q.bind(1, org_id).bind(2, person_id); }, membership_from_row);
 }
 
 Result<OrgRole> SqliteAccounts::role_in(std::string_view org_id, std::string_view person_id) {

@@ -34,6 +34,7 @@ class SqliteAccounts final : public AccountStore {
   Result<Person> find_person_by_email(std::string_view email) override;
   Result<std::vector<Membership>> memberships_of(std::string_view person_id) override;
   Result<OrgRole> role_in(std::string_view org_id, std::string_view person_id) override;
+  Result<Membership> membership_in(std::string_view org_id, std::string_view person_id) override;
   Result<std::vector<Member>> list_members(std::string_view org_id) override;
   Status set_member_role(std::string_view org_id, std::string_view person_id, OrgRole role) override;
   Status remove_member(std::string_view org_id, std::string_view person_id) override;
