@@ -221,6 +221,16 @@ Result<std::vector<std::uint8_t>> envelope_open(std::span<const std::uint8_t> en
       return Status(ErrorCode::envelope_corrupt,
                     "Chunk " + std::to_string(i) + " of the envelope failed authentication.");
     }
+    // Writers use MESSAGE and FINAL only. PUSH would split the stream where
+    // this format has no boundaries, and REKEY would silently change keys
+    // mid-stream: a chunk carrying either is refused even though it
+    // authenticates (only a content key holder can make one).
+    if (tag != crypto_secretstream_xchacha20poly1305_TAG_MESSAGE &&
+        tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
+      sodium_memzero(payload.data(), payload.size());
+      return Status(ErrorCode::envelope_corrupt, "Chunk " + std::to_string(i) + " of the envelope carries tag " +
+                                                     std::to_string(tag) + ", neither MESSAGE nor FINAL.");
+    }
     const bool last = i + 1 == h.chunk_count;
     if ((tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) != last) {
       sodium_memzero(payload.data(), payload.size());

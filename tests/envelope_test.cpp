@@ -340,6 +340,22 @@ TEST_F(Envelope, BadProjectIdCharacters) {
   }
 }
 
+TEST_F(Envelope, ShortHeaderWithBadIdFollowsTheDocumentedOrder) {
+  // docs/envelope.md: a field is checked once all its bytes are present, in
+  // layout order (only the magic is compared on a partial prefix). So a prefix
+  // that ends inside a bad id is truncated, and one that holds the whole bad id
+  // but not the rest of the header is bad_header.
+  Bytes bad = seal(pattern(10));
+  bad[24 + 1] = '!';
+  const std::size_t id_end = 24 + kProject.size();
+  const Bytes inside_id(bad.begin(), bad.begin() + std::ptrdiff_t(id_end - 1));
+  EXPECT_EQ(envelope_parse_header(inside_id).code(), ErrorCode::envelope_truncated);
+  for (std::size_t n : {id_end, id_end + 1, header_size() - 1, header_size()}) {
+    const Bytes prefix(bad.begin(), bad.begin() + std::ptrdiff_t(n));
+    EXPECT_EQ(envelope_parse_header(prefix).code(), ErrorCode::envelope_bad_header) << n;
+  }
+}
+
 TEST_F(Envelope, PayloadSizeAboveLimit) {
   const Bytes e = seal(pattern(10));
   for (std::uint64_t size : {kMaxPayloadBytes + 1, std::uint64_t(1) << 40, UINT64_MAX}) {
@@ -575,6 +591,25 @@ TEST_F(Envelope, LastChunkNotFinal) {
   // The same construction with the right tags opens, so the tags are what is refused.
   const Bytes good = spec::craft(kProject, keys.public_key.bytes.data(), pattern(1500), 1024);
   EXPECT_TRUE(open(good).ok());
+}
+
+TEST_F(Envelope, PushOrRekeyTagIsRefused) {
+  // secretstream's PUSH and REKEY tags authenticate like any other; libsodium
+  // even rekeys the reader's state itself. This format never writes them, so a
+  // reader must refuse them wherever they appear.
+  constexpr unsigned char kTagPush = crypto_secretstream_xchacha20poly1305_TAG_PUSH;
+  constexpr unsigned char kTagRekey = crypto_secretstream_xchacha20poly1305_TAG_REKEY;
+  const Bytes payload = pattern(2500);
+  for (const auto& [tags, why] : std::vector<std::pair<std::vector<unsigned char>, std::string>>{
+           {{kTagPush, kTagMessage, kTagFinal}, "PUSH on chunk 0 of 3"},
+           {{kTagMessage, kTagRekey, kTagFinal}, "REKEY on chunk 1 of 3"},
+           {{kTagMessage, kTagMessage, kTagPush}, "PUSH on the last chunk"},
+           {{kTagMessage, 0x80, kTagFinal}, "an undefined tag byte"},
+       }) {
+    const Bytes e = spec::craft(kProject, keys.public_key.bytes.data(), payload, 1024, with_tags(tags));
+    expect_error(e, ErrorCode::envelope_corrupt, why);
+    EXPECT_FALSE(spec::open(e, keys.public_key.bytes.data(), keys.secret_key.bytes.data()).has_value()) << why;
+  }
 }
 
 TEST_F(Envelope, DroppedFinalChunkOfAnAuthenticStream) {

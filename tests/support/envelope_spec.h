@@ -70,7 +70,7 @@ inline std::optional<Fields> read_fields(std::span<const std::uint8_t> e) {
 }
 
 // Opens with libsodium directly. Returns nullopt on any failure (including a
-// missing or early FINAL tag).
+// missing or early FINAL tag, or a PUSH or REKEY tag).
 inline std::optional<std::vector<std::uint8_t>> open(std::span<const std::uint8_t> e, const std::uint8_t pk[32],
                                                      const std::uint8_t sk[32]) {
   const auto f = read_fields(e);
@@ -89,8 +89,11 @@ inline std::optional<std::vector<std::uint8_t>> open(std::span<const std::uint8_
                                                    e.data(), f->header_size) != 0) {
       return std::nullopt;
     }
+    // MESSAGE on every chunk but the last, FINAL on the last; nothing else.
     const bool last = i + 1 == f->chunk_count;
-    if ((tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) != last) return std::nullopt;
+    if (tag !=
+        (last ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE))
+      return std::nullopt;
     in += len + kAbytes;
     at += len;
   }

@@ -19,6 +19,7 @@
 
 #include "deterministic_random.h"
 #include "envelope.h"
+#include "envelope_spec.h"
 #include "hex.h"
 #include "keys.h"
 #include "payload.h"
@@ -87,8 +88,13 @@ Bytes packed_report() {
   }
   auto png = png_encode({px.data(), px.size(), 24, 16}, {9, 4});
   if (!png.ok()) die("png: " + png.message());
-  const std::string manifest = R"({"version":1,"url":"https://example.test/checkout","title":"Checkout",)"
-                               R"("viewport":{"width":24,"height":16,"dpr":1},"note":"Pay button does nothing"})";
+  // The fields of docs/envelope.md's manifest table, as the widget writes them.
+  const std::string manifest =
+      R"j({"schema":1,"source":"widget","widget_version":"0.1.0","comment":"Pay button does nothing",)j"
+      R"j("created_at":"2024-05-17T09:30:00.000Z","page_url":"https://example.test/checkout",)j"
+      R"j("user_agent":"Mozilla/5.0 (X11; Linux x86_64)","viewport":{"width":24,"height":16},)j"
+      R"j("device_pixel_ratio":1,"locale":"en-GB","time_zone":"Europe/London",)j"
+      R"j("screenshot":{"width":24,"height":16,"device_pixel_ratio":1,"redactions":0}})j";
   const Bytes m(manifest.begin(), manifest.end());
   const std::vector<PayloadPartView> parts = {{kManifestPartName, "application/json", m},
                                               {kScreenshotPartName, "image/png", png.value()}};
@@ -197,6 +203,25 @@ int main(int argc, char** argv) {
   for (int i = 0; i < 8; ++i) dropped[16 + i] = std::uint8_t(fixed_size >> (8 * i));
   negative("final-chunk-dropped", "three-chunks-plus-five without its final chunk, payload size fixed up", bob,
            "acme-web_01", dropped);
+
+  // Streams that authenticate but carry a tag this format never writes
+  // (docs/envelope.md, check 16): only a content key holder can make them.
+  auto crafted_tags = [&](const std::string& name, std::vector<unsigned char> tags) {
+    test::reset_deterministic_random(seed_for(name));
+    test::spec::CraftOptions options;
+    options.tags = std::move(tags);
+    return test::spec::craft("acme-web_01", bob.public_key.bytes.data(), pattern(3 * 1024 + 5), 1024, options);
+  };
+  constexpr unsigned char kMessage = crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
+  constexpr unsigned char kFinal = crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+  negative("push-tag-mid-stream", "4 chunks, the second tagged PUSH (authentic, never written by this format)", bob,
+           "acme-web_01",
+           crafted_tags("push-tag-mid-stream",
+                        {kMessage, crypto_secretstream_xchacha20poly1305_TAG_PUSH, kMessage, kFinal}));
+  negative("rekey-tag-mid-stream", "4 chunks, the third tagged REKEY (authentic, never written by this format)", bob,
+           "acme-web_01",
+           crafted_tags("rekey-tag-mid-stream",
+                        {kMessage, kMessage, crypto_secretstream_xchacha20poly1305_TAG_REKEY, kFinal}));
 
   ordered_json doc = {
       {"format", "sealshot-envelope-v1-vectors"},
