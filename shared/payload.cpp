@@ -18,9 +18,12 @@ bool part_name_is_valid(std::string_view name) {
   });
 }
 
+// Printable ASCII, spaces included (a media type's parameters are written
+// "text/plain; charset=utf-8"), but not at either end, so no reader has to
+// decide whether to trim.
 bool content_type_is_valid(std::string_view type) {
-  if (type.empty() || type.size() > 127) return false;
-  return std::all_of(type.begin(), type.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+  if (type.empty() || type.size() > 127 || type.front() == ' ' || type.back() == ' ') return false;
+  return std::all_of(type.begin(), type.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
 }
 
 Status malformed(const std::string& why) {
@@ -44,7 +47,8 @@ Result<std::vector<std::uint8_t>> payload_pack(std::span<const PayloadPartView> 
       return Status(ErrorCode::invalid_argument, "Part name '" + std::string(part.name) + "' appears twice.");
     }
     if (!content_type_is_valid(part.content_type)) {
-      return Status(ErrorCode::invalid_argument, "Content types are 1 to 127 printable ASCII characters.");
+      return Status(ErrorCode::invalid_argument,
+                    "Content types are 1 to 127 printable ASCII characters, not starting or ending with a space.");
     }
     total += 2 + part.name.size() + part.content_type.size() + 8 + part.data.size();
   }
@@ -103,6 +107,14 @@ Result<std::vector<PayloadPart>> payload_unpack(std::span<const std::uint8_t> pa
   }
   if (pos != payload.size()) return malformed(std::to_string(payload.size() - pos) + " bytes after the last part.");
   return parts;
+}
+
+Status report_check_parts(std::span<const PayloadPart> parts) {
+  if (parts.empty() || parts.front().name != kManifestPartName) {
+    return malformed("the first part is not manifest.json.");
+  }
+  if (parts.front().content_type != "application/json") return malformed("manifest.json is not application/json.");
+  return {};
 }
 
 }  // namespace sealshot

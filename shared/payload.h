@@ -19,7 +19,7 @@ inline constexpr const char* kScreenshotPartName = "screenshot.png";
 
 struct PayloadPart {
   std::string name;          // 1..64 of [a-z0-9._-], first [a-z0-9], unique in a payload
-  std::string content_type;  // 1..127 printable ASCII, e.g. "application/json"
+  std::string content_type;  // 1..127 of ASCII 0x20..0x7e, no space first or last, e.g. "application/json"
   std::vector<std::uint8_t> data;
 };
 
@@ -32,5 +32,10 @@ struct PayloadPartView {
 
 [[nodiscard]] Result<std::vector<std::uint8_t>> payload_pack(std::span<const PayloadPartView> parts);
 [[nodiscard]] Result<std::vector<PayloadPart>> payload_unpack(std::span<const std::uint8_t> payload);
+
+// A report (what envelopes carry) is a payload whose first part is
+// manifest.json of type application/json; payload_malformed otherwise. Readers
+// call this after payload_unpack (docs/envelope.md, "Payload").
+[[nodiscard]] Status report_check_parts(std::span<const PayloadPart> parts);
 
 }  // namespace sealshot

@@ -162,6 +162,31 @@ TEST(Payload, NameAndTypeCharacterSets) {
   EXPECT_TRUE(payload_pack(ok).ok());
 }
 
+// ---- reports ------------------------------------------------------------------------
+
+std::vector<PayloadPart> parts_of(const std::vector<RawPart>& raw) {
+  auto r = payload_unpack(hand_built(raw));
+  EXPECT_TRUE(r.ok()) << r.message();
+  return r.ok() ? r.value() : std::vector<PayloadPart>{};
+}
+
+TEST(Payload, AReportStartsWithItsManifest) {
+  const auto json = bytes_of("{}"), png = bytes_of("png");
+  EXPECT_TRUE(report_check_parts(parts_of({{"manifest.json", "application/json", json}})).ok());
+  EXPECT_TRUE(
+      report_check_parts(parts_of({{"manifest.json", "application/json", json}, {"screenshot.png", "image/png", png}}))
+          .ok());
+  for (const auto& [raw, why] : std::vector<std::pair<std::vector<RawPart>, std::string>>{
+           {{{"screenshot.png", "image/png", png}}, "no manifest"},
+           {{{"screenshot.png", "image/png", png}, {"manifest.json", "application/json", json}}, "manifest second"},
+           {{{"manifest.json", "text/plain", json}}, "manifest of another type"},
+       }) {
+    const Status s = report_check_parts(parts_of(raw));
+    EXPECT_EQ(s.code(), ErrorCode::payload_malformed) << why;
+  }
+  EXPECT_EQ(report_check_parts({}).code(), ErrorCode::payload_malformed);
+}
+
 // ---- pack refusals ------------------------------------------------------------------
 
 void expect_pack_refused(const std::vector<PayloadPartView>& views, ErrorCode want, const std::string& why) {
@@ -199,9 +224,23 @@ TEST(Payload, NamesMustStartWithLetterOrDigit) {
 TEST(Payload, PackRefusesInvalidContentTypes) {
   const auto d = bytes_of("data");
   for (const std::string& type :
-       {std::string(), std::string(128, 't'), std::string("text/plain; charset=utf-8"), std::string("a\x7f"),
-        std::string("a\tb"), std::string("caf\xc3\xa9"), std::string("a\0b", 3)}) {
+       {std::string(), std::string(128, 't'), std::string(" text/plain"), std::string("text/plain "), std::string(" "),
+        std::string("a\x7f"), std::string("a\tb"), std::string("caf\xc3\xa9"), std::string("a\0b", 3)}) {
     expect_pack_refused({part("x", type, d)}, ErrorCode::invalid_argument, "type '" + type + "'");
+    expect_malformed(hand_built({{"x", type, d}}), "unpack type '" + type + "'");
+  }
+}
+
+TEST(Payload, ContentTypesMayHoldSpacesInside) {
+  // A media type with parameters as RFC 9110 writes it (docs/envelope.md).
+  const auto d = bytes_of("data");
+  for (const std::string type : {"text/plain; charset=utf-8", "multipart/mixed; boundary=\"a b\"", "a b"}) {
+    auto packed = payload_pack(std::vector<PayloadPartView>{part("x", type, d)});
+    ASSERT_TRUE(packed.ok()) << type << ": " << packed.message();
+    EXPECT_EQ(packed.value(), hand_built({{"x", type, d}})) << type;
+    auto parts = payload_unpack(packed.value());
+    ASSERT_TRUE(parts.ok()) << type << ": " << parts.message();
+    EXPECT_EQ(parts.value()[0].content_type, type);
   }
 }
 
@@ -287,7 +326,8 @@ TEST_F(PayloadUnpack, BadNamesAndTypesInTable) {
   expect_malformed(hand_built({{std::string(65, 'a'), "a/b", {}}}), "65-char name");
   expect_malformed(hand_built({{"a", "a/b", {}}, {"a", "c/d", {}}}), "duplicate name");
   expect_malformed(hand_built({{"a", "", {}}}), "empty type");
-  expect_malformed(hand_built({{"a", "a b", {}}}), "type with a space");
+  expect_malformed(hand_built({{"a", "a/b ", {}}}), "type ending in a space");
+  expect_malformed(hand_built({{"a", "a\tb", {}}}), "type with a tab");
   expect_malformed(hand_built({{"a", std::string(128, 't'), {}}}), "128-char type");
 }
 

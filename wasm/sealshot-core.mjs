@@ -233,14 +233,18 @@ class SealshotCore {
             data: m.HEAPU8.slice(data, data + m._sealshot_part_size(i)),
           });
         }
-        const manifestPart = parts.find((p) => p.name === "manifest.json");
-        let manifest = null;
-        if (manifestPart) {
-          try {
-            manifest = JSON.parse(new TextDecoder().decode(manifestPart.data));
-          } catch {
-            throw new SealshotError("payload_malformed", "The report's manifest is not valid JSON.");
-          }
+        // docs/envelope.md: a report's first part is its manifest, a JSON object.
+        if (parts[0]?.name !== "manifest.json" || parts[0].type !== "application/json") {
+          throw new SealshotError("payload_malformed", "The report's first part is not manifest.json (application/json).");
+        }
+        let manifest;
+        try {
+          manifest = JSON.parse(new TextDecoder().decode(parts[0].data));
+        } catch {
+          throw new SealshotError("payload_malformed", "The report's manifest is not valid JSON.");
+        }
+        if (manifest === null || typeof manifest !== "object" || Array.isArray(manifest)) {
+          throw new SealshotError("payload_malformed", "The report's manifest is not a JSON object.");
         }
         return { manifest, parts };
       } finally {

@@ -148,6 +148,31 @@ test("sealReport → openReport carries the manifest and the PNG", () => {
   assert.deepEqual(report.parts[1].data, png);
 });
 
+// The payload framing of docs/envelope.md, built by hand: "SSPL", version 1,
+// part count, then per part name, type and u64 LE size, then the data.
+function framed(parts) {
+  const enc = new TextEncoder();
+  const bytes = [..."SSPL"].map((c) => c.charCodeAt(0)).concat([1, parts.length]);
+  for (const [name, type, data] of parts) {
+    bytes.push(name.length, ...enc.encode(name), type.length, ...enc.encode(type));
+    for (let i = 0; i < 8; i++) bytes.push(i < 4 ? (data.length >>> (8 * i)) & 0xff : 0);
+  }
+  for (const [, , data] of parts) bytes.push(...data);
+  return Uint8Array.from(bytes);
+}
+
+test("openReport refuses a payload whose first part is not a manifest.json JSON object", () => {
+  const { publicKey, secretKey } = core.generateKeyPair();
+  const json = new TextEncoder().encode('{"schema":1,"comment":"x"}');
+  const png = Uint8Array.of(1, 2, 3);
+  const open = (parts) => core.openReport(core.seal(PROJECT, publicKey, framed(parts)), secretKey, PROJECT);
+  assert.equal(open([["manifest.json", "application/json", json], ["screenshot.png", "image/png", png]]).manifest.comment, "x");
+  assertCode(() => open([["screenshot.png", "image/png", png]]), "payload_malformed");
+  assertCode(() => open([["screenshot.png", "image/png", png], ["manifest.json", "application/json", json]]), "payload_malformed");
+  assertCode(() => open([["manifest.json", "text/plain", json]]), "payload_malformed");
+  assertCode(() => open([["manifest.json", "application/json", new TextEncoder().encode("[1]")]]), "payload_malformed");
+});
+
 test("scan reports UTF-16 offsets, also after astral characters", () => {
   const text = "😀 mail anna.schmidt@example.de or card 4111 1111 1111 1111.";
   const hits = core.scan(text);
