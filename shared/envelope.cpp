@@ -180,6 +180,24 @@ Result<std::vector<std::uint8_t>> envelope_seal(std::string_view project_id, con
   return out;
 }
 
+Status envelope_check_chunk_tag(unsigned char tag, std::uint64_t index, std::uint64_t chunk_count) {
+  // Writers use MESSAGE and FINAL only. PUSH would split the stream where
+  // this format has no boundaries, and REKEY would silently change keys
+  // mid-stream: a chunk carrying either is refused even though it
+  // authenticates (only a content key holder can make one).
+  if (tag != crypto_secretstream_xchacha20poly1305_TAG_MESSAGE &&
+      tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
+    return {ErrorCode::envelope_corrupt, "Chunk " + std::to_string(index) + " of the envelope carries tag " +
+                                             std::to_string(tag) + ", neither MESSAGE nor FINAL."};
+  }
+  const bool last = index + 1 == chunk_count;
+  if ((tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) != last) {
+    return {ErrorCode::envelope_stream_truncated,
+            last ? "The envelope's last chunk is not marked final." : "The envelope's stream ends early."};
+  }
+  return {};
+}
+
 Result<std::vector<std::uint8_t>> envelope_open(std::span<const std::uint8_t> envelope, const SecretKey& secret,
                                                 std::string_view expected_project_id) {
   Status init = crypto_init();
@@ -221,21 +239,9 @@ Result<std::vector<std::uint8_t>> envelope_open(std::span<const std::uint8_t> en
       return Status(ErrorCode::envelope_corrupt,
                     "Chunk " + std::to_string(i) + " of the envelope failed authentication.");
     }
-    // Writers use MESSAGE and FINAL only. PUSH would split the stream where
-    // this format has no boundaries, and REKEY would silently change keys
-    // mid-stream: a chunk carrying either is refused even though it
-    // authenticates (only a content key holder can make one).
-    if (tag != crypto_secretstream_xchacha20poly1305_TAG_MESSAGE &&
-        tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
+    if (Status tag_ok = envelope_check_chunk_tag(tag, i, h.chunk_count); !tag_ok.ok()) {
       sodium_memzero(payload.data(), payload.size());
-      return Status(ErrorCode::envelope_corrupt, "Chunk " + std::to_string(i) + " of the envelope carries tag " +
-                                                     std::to_string(tag) + ", neither MESSAGE nor FINAL.");
-    }
-    const bool last = i + 1 == h.chunk_count;
-    if ((tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) != last) {
-      sodium_memzero(payload.data(), payload.size());
-      return Status(ErrorCode::envelope_stream_truncated,
-                    last ? "The envelope's last chunk is not marked final." : "The envelope's stream ends early.");
+      return tag_ok;
     }
     cursor += length + kEnvelopeChunkOverhead;
     offset += length;

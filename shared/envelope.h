@@ -61,6 +61,12 @@ struct EnvelopeHeader {
                                                               std::span<const std::uint8_t> payload,
                                                               std::uint32_t chunk_size = kEnvelopeChunkBytes);
 
+// The tag rule for chunk `index` of `chunk_count` (docs/envelope.md, checks
+// 16 and 17): MESSAGE before the last, FINAL on the last, nothing else
+// (envelope_corrupt for PUSH, REKEY or any other byte; envelope_stream_truncated
+// for a misplaced FINAL). For every reader that pulls chunks itself.
+[[nodiscard]] Status envelope_check_chunk_tag(unsigned char tag, std::uint64_t index, std::uint64_t chunk_count);
+
 // Decrypts an envelope. `expected_project_id` must equal the header's (a blob
 // moved to another project is refused before any decryption is attempted, and
 // the id is authenticated, so editing the header fails too).

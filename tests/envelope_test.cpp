@@ -612,6 +612,21 @@ TEST_F(Envelope, PushOrRekeyTagIsRefused) {
   }
 }
 
+TEST(EnvelopeChunkTag, TheRuleEveryChunkReaderShares) {
+  EXPECT_TRUE(envelope_check_chunk_tag(kTagMessage, 0, 2).ok());
+  EXPECT_TRUE(envelope_check_chunk_tag(kTagFinal, 1, 2).ok());
+  EXPECT_TRUE(envelope_check_chunk_tag(kTagFinal, 0, 1).ok());
+  EXPECT_EQ(envelope_check_chunk_tag(kTagFinal, 0, 2).code(), ErrorCode::envelope_stream_truncated);
+  EXPECT_EQ(envelope_check_chunk_tag(kTagMessage, 1, 2).code(), ErrorCode::envelope_stream_truncated);
+  for (unsigned tag = 1; tag < 256; ++tag) {
+    if (tag == kTagFinal) continue;
+    for (std::uint64_t index : {0, 1}) {
+      EXPECT_EQ(envelope_check_chunk_tag(static_cast<unsigned char>(tag), index, 2).code(), ErrorCode::envelope_corrupt)
+          << tag << " on chunk " << index;
+    }
+  }
+}
+
 TEST_F(Envelope, DroppedFinalChunkOfAnAuthenticStream) {
   // A sender who declares 3 full chunks but writes the first three chunks of a
   // 4-chunk stream (no FINAL) is caught by the tag check, not by the length.
