@@ -131,6 +131,8 @@ TEST_F(PermissionMatrixTest, EveryRouteAndRoleAnswersAsTheTableSays) {
       put(":project", t.project);
       put(":submission", row.method == "DELETE" ? "sub_" + std::string(26, 'b') : t.submission);
       put(":person", row.method == "DELETE" ? absent_person : target.id);
+      put(":note", "not_" + std::string(26, 'c'));
+      put(":token", "tok_" + std::string(26, 'd'));
       for (const char* role : kRoles) {
         bool expected = row.allowed.at(role);
         if (t.org != acme.id) {

@@ -426,11 +426,11 @@ TEST_F(ReviewTest, TriageAssignsToReadersAndListsFilterByStatusAssigneeAndDate) 
 
   // The reviewer triages: assigns to themselves; someone without access to
   // the project cannot be the assignee.
-  auto assigned = send("PATCH", base + "/" + ids[0], json{{"assignee", reviewer.id}, {"status", "in_review"}}.dump(),
+  auto assigned = send("PATCH", base + "/" + ids[0], json{{"assignee", reviewer.id}, {"status", "triaged"}}.dump(),
                        reviewer.cookie);
   ASSERT_EQ(assigned->status, 200) << assigned->body;
   EXPECT_EQ(body_of(assigned)["assignee"], reviewer.id);
-  EXPECT_EQ(body_of(assigned)["status"], "in_review");
+  EXPECT_EQ(body_of(assigned)["status"], "triaged");
   EXPECT_EQ(send("PATCH", base + "/" + ids[1], json{{"assignee", outsider.id}}.dump(), owner.cookie)->status, 400);
 
   const auto listed = [&](const std::string& query) {
@@ -443,7 +443,7 @@ TEST_F(ReviewTest, TriageAssignsToReadersAndListsFilterByStatusAssigneeAndDate) 
   };
   EXPECT_EQ(listed("").size(), 3u);
   EXPECT_EQ(listed("?assignee=" + reviewer.id), std::vector<std::string>{ids[0]});
-  EXPECT_EQ(listed("?status=in_review"), std::vector<std::string>{ids[0]});
+  EXPECT_EQ(listed("?status=triaged"), std::vector<std::string>{ids[0]});
   EXPECT_EQ(listed("?assignee=").size(), 2u);
   EXPECT_EQ(listed("?since_ms=" + std::to_string(now_ms_.load() + 1)).size(), 0u);
   EXPECT_EQ(get(base + "?since_ms=yesterday", owner)->status, 400);

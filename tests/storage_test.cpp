@@ -505,7 +505,8 @@ TEST_F(StorageTest, ListingIsNewestFirstFilteredAndPaginatedWithoutGapsOrRepeats
 
 TEST_F(StorageTest, StatusNamesRoundTrip) {
   for (auto s :
-       {SubmissionStatus::fresh, SubmissionStatus::in_review, SubmissionStatus::resolved, SubmissionStatus::archived}) {
+       {SubmissionStatus::fresh, SubmissionStatus::triaged, SubmissionStatus::in_progress, SubmissionStatus::resolved,
+        SubmissionStatus::spam}) {
     EXPECT_EQ(submission_status_from_name(submission_status_name(s)), s);
   }
   EXPECT_STREQ(submission_status_name(SubmissionStatus::fresh), "new");
@@ -542,6 +543,14 @@ TEST_F(StorageTest, PurgeDeletesRowsAndEnvelopesPastEachProjectsRetention) {
 
 // What schema version 3 added, taken away again: turns a database into the
 // version 2 that servers before quotas wrote.
+// Turns a version 6 database back into version 5 (statuses, tags, notes,
+// IP allowlist, API tokens).
+constexpr const char* kUndoVersion6 =
+    "UPDATE submissions SET status = 'in_review' WHERE status IN ('triaged', 'in_progress'); "
+    "UPDATE submissions SET status = 'archived' WHERE status = 'spam'; "
+    "ALTER TABLE submissions DROP COLUMN tags; DROP TABLE submission_notes; "
+    "ALTER TABLE organisations DROP COLUMN ip_allowlist; DROP TABLE api_tokens; PRAGMA user_version=5; ";
+
 // Turns a version 5 database back into version 4 (multi-factor sign-in).
 constexpr const char* kUndoVersion5 =
     "DROP TABLE mfa; DROP TABLE mfa_recovery_codes; ALTER TABLE organisations DROP COLUMN require_mfa; "
@@ -632,7 +641,7 @@ TEST_F(StorageTest, AVersion2DatabaseGetsItsUsageCountedOnUpgrade) {
   ASSERT_TRUE(submit(p.id, bytes_of(1000, 1)).ok());
   ASSERT_TRUE(submit(p.id, bytes_of(3000, 2)).ok());
   storage_.reset();
-  sql(std::string(kUndoVersion5) + kUndoVersion4 + kUndoVersion3);
+  sql(std::string(kUndoVersion6) + kUndoVersion5 + kUndoVersion4 + kUndoVersion3);
   reopen();
   const ProjectUsage u = storage_->get_project_usage(p.id, clock_ms_.load()).value();
   EXPECT_EQ(u.stored_submissions, 2u);
@@ -641,11 +650,26 @@ TEST_F(StorageTest, AVersion2DatabaseGetsItsUsageCountedOnUpgrade) {
   EXPECT_EQ(storage_->get_project(p.id).value().quotas.daily_bytes, 0u);
 }
 
+TEST_F(StorageTest, AVersion5DatabaseGetsTheNewStatusNamesOnUpgrade) {
+  const Project p = make_project();
+  const std::string a = submit(p.id, bytes_of(1000, 1)).value().submission.id;
+  const std::string b = submit(p.id, bytes_of(1000, 2)).value().submission.id;
+  const std::string c = submit(p.id, bytes_of(1000, 3)).value().submission.id;
+  storage_.reset();
+  sql(std::string(kUndoVersion6) + "UPDATE submissions SET status = 'in_review' WHERE submission_id = '" + a +
+      "'; UPDATE submissions SET status = 'archived' WHERE submission_id = '" + b + "';");
+  reopen();
+  EXPECT_EQ(storage_->get_submission(p.id, a).value().status, SubmissionStatus::triaged);
+  EXPECT_EQ(storage_->get_submission(p.id, b).value().status, SubmissionStatus::resolved);
+  EXPECT_EQ(storage_->get_submission(p.id, c).value().status, SubmissionStatus::fresh);
+  EXPECT_TRUE(storage_->get_submission(p.id, c).value().tags.empty());
+}
+
 TEST_F(StorageTest, AVersion3DatabaseGainsTheReviewSideOnUpgrade) {
   const Project p = make_project();
   ASSERT_TRUE(submit(p.id, bytes_of(1000, 1)).ok());
   storage_.reset();
-  sql(std::string(kUndoVersion5) + kUndoVersion4);
+  sql(std::string(kUndoVersion6) + kUndoVersion5 + kUndoVersion4);
   reopen();
   // The project keeps its reports and belongs to no organisation until one adopts it.
   const Project upgraded = storage_->get_project(p.id).value();
@@ -723,7 +747,7 @@ TEST_F(StorageTest, AVersion1DirectoryIsUpgradedWithoutLosingAReport) {
   }
   std::ofstream(dir_ + "/blobs/" + p.id + "/" + submission_id_generate() + ".env") << "orphan of a crash";
   std::ofstream(dir_ + "/staging/" + submission_id_generate() + ".part") << "half an upload";
-  sql(std::string(kUndoVersion5) + kUndoVersion4 + kUndoVersion3 + "DROP TABLE envelopes; PRAGMA user_version=1");
+  sql(std::string(kUndoVersion6) + kUndoVersion5 + kUndoVersion4 + kUndoVersion3 + "DROP TABLE envelopes; PRAGMA user_version=1");
   fs::remove_all(dir_ + "/segments");
 
   reopen();

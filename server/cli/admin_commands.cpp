@@ -169,7 +169,7 @@ struct ListOptions {
 
 server::SubmissionStatus parse_status(const std::string& name) {
   std::optional<server::SubmissionStatus> status = server::submission_status_from_name(name);
-  if (!status) throw CommandError("--status must be one of new, in_review, resolved, archived.");
+  if (!status) throw CommandError("--status must be one of new, triaged, in_progress, resolved, spam.");
   return *status;
 }
 
@@ -337,7 +337,7 @@ void register_admin_commands(CLI::App& app) {
   auto lo = std::make_shared<ListOptions>();
   add_data_dir_option(sub_list, lo->data_dir);
   sub_list->add_option("--project", lo->project, "Project id")->required();
-  sub_list->add_option("--status", lo->status, "Only this status: new, in_review, resolved, archived");
+  sub_list->add_option("--status", lo->status, "Only this status: new, triaged, in_progress, resolved, spam");
   sub_list->add_option("--limit", lo->limit, "Page size, 1..500")->capture_default_str();
   sub_list->add_option("--cursor", lo->cursor, "Next page, as printed by the previous one");
   sub_list->add_flag("--json", lo->json, "Print JSON");
@@ -358,7 +358,7 @@ void register_admin_commands(CLI::App& app) {
   add_data_dir_option(set_status, (*ss)[0]);
   set_status->add_option("--project", (*ss)[1], "Project id")->required();
   set_status->add_option("--id", (*ss)[2], "Submission id")->required();
-  set_status->add_option("--status", (*ss)[3], "new, in_review, resolved or archived")->required();
+  set_status->add_option("--status", (*ss)[3], "new, triaged, in_progress, resolved or spam")->required();
   set_status->callback([ss] { submissions_set_status((*ss)[0], (*ss)[1], (*ss)[2], (*ss)[3]); });
 
   auto* del = submissions->add_subcommand("delete", "Delete a submission and its envelope.");

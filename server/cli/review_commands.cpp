@@ -239,7 +239,7 @@ void register_review_commands(CLI::App& app) {
   auto* list = review->add_subcommand("list", "List a project's submissions, newest first.");
   add_session_options(list, o->session, true, false);
   add_org_project(list, *o);
-  list->add_option("--status", o->status, "Only this status (new, in_review, resolved, archived)");
+  list->add_option("--status", o->status, "Only this status (new, triaged, in_progress, resolved, spam)");
   list->add_option("--limit", o->limit, "At most this many (1-500)")->capture_default_str();
   list->add_flag("--json", o->json_output, "Print JSON");
   list->callback([o] { review_list(*o); });
@@ -256,7 +256,7 @@ void register_review_commands(CLI::App& app) {
   add_session_options(status, o->session, true, false);
   add_org_project(status, *o);
   status->add_option("--id", o->id, "Submission id")->required();
-  status->add_option("--status", o->status, "new, in_review, resolved or archived")->required();
+  status->add_option("--status", o->status, "new, triaged, in_progress, resolved or spam")->required();
   status->callback([o] { review_set_status(*o); });
 
   auto* grant = review->add_subcommand(

@@ -9,6 +9,7 @@
 
 #include "base64url.h"
 #include "http/json_error.h"
+#include "http/mailer.h"
 #include "http/request_context.h"
 #include "http/review_request.h"
 #include "http/review_routes.h"
@@ -191,6 +192,13 @@ void handle_link_accept(Services& s, const httplib::Request& req, httplib::Respo
 
   Result<server::Person> existing = s.accounts.find_person_by_email(link.value().email);
   const bool has_account = existing.ok() && !existing.value().keys.auth_hash.empty();
+  // A reset link alone must not undo the second factor: whoever holds the
+  // link (a mailbox, a forwarded message) also needs a code or recovery code.
+  if (has_account && link.value().kind == server::LinkKind::reset) {
+    if (const char* refusal = second_factor_refusal(s, existing.value().id, json_string(*body, "mfa_code"))) {
+      return write_second_factor_refusal(res, refusal);
+    }
+  }
   server::LinkAcceptance acceptance;
   acceptance.display_name = json_string(*body, "display_name");
   if (has_account && link.value().kind != server::LinkKind::reset) {
@@ -223,6 +231,59 @@ void handle_link_accept(Services& s, const httplib::Request& req, httplib::Respo
   start_session(s, res, person.value());
 }
 
+// "I forgot my password": mails a 30-minute single-use reset link when the
+// email has an account. The answer is the same either way (no account
+// enumeration), and throttled like sign-in. Without a mail relay the
+// operator prints links instead (sealshot org reset-link), and says so.
+void handle_reset_request(Services& s, const httplib::Request& req, httplib::Response& res) {
+  if (Status csrf = s.auth.check_csrf(req); !csrf.ok()) return write_error(res, csrf);
+  if (!s.mailer || !s.mailer->enabled()) {
+    return write_error(res, 503, "mail_not_configured",
+                       "This server cannot send mail; ask your administrator for a reset link.");
+  }
+  std::optional<json> body = json_body(req, res);
+  if (!body) return;
+  Result<std::string> email = server::email_normalize(json_string(*body, "email"));
+  if (!email.ok()) return write_error(res, 400, "invalid_argument", "Send the email address of your account.");
+  const RateDecision attempt = s.auth.take_login_attempt(current_request().client_address, email.value());
+  if (!attempt.allowed) {
+    res.set_header("Retry-After", std::to_string(attempt.retry_after_seconds));
+    return write_error(res, 429, "throttled", "Too many attempts; wait a minute and try again.");
+  }
+  Result<server::Person> person = s.accounts.find_person_by_email(email.value());
+  Result<std::vector<server::Membership>> orgs =
+      person.ok() ? s.accounts.memberships_of(person.value().id) : Result<std::vector<server::Membership>>(
+                                                                       std::vector<server::Membership>{});
+  if (person.ok() && !person.value().keys.auth_hash.empty() && orgs.ok() && !orgs.value().empty()) {
+    const std::string token = ReviewAuth::token_generate();
+    server::Link link;
+    link.kind = server::LinkKind::reset;
+    link.org_id = orgs.value().front().org.id;
+    link.email = person.value().email;
+    link.role = orgs.value().front().role;
+    link.created_by = person.value().id;
+    link.created_at_ms = s.auth.now_ms();
+    link.expires_at_ms = link.created_at_ms + std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  s.auth.settings().reset_lifetime)
+                                                  .count();
+    if (Status st = s.accounts.create_link(ReviewAuth::token_hash(token), link); !st.ok()) {
+      return write_error(res, st);
+    }
+    for (const server::Membership& m : orgs.value()) {
+      audit(s, m.org.id, person.value().id, "password.reset_requested", person.value().id);
+    }
+    s.mailer->send({link.email, "Reset your Sealshot password",
+                    "Someone (hopefully you) asked to reset the password of this Sealshot account.\n\n"
+                    "Open this link within 30 minutes to choose a new one (it works once):\n\n" +
+                        s.mailer->link_url(token) +
+                        "\n\nAfter a reset your account stays, but the reports of each project open again "
+                        "only once an owner or admin gives you access anew (their console offers it).\n"
+                        "If you did not ask for this, ignore this mail; your password stays as it is.\n"});
+  }
+  write_json(res, 202, {{"message", "If this email has an account, a reset link is on its way. It works for 30 "
+                                    "minutes, once."}});
+}
+
 }  // namespace
 
 void register_account_routes(Router& router, Services& s) {
@@ -234,6 +295,8 @@ void register_account_routes(Router& router, Services& s) {
   router.json("POST", "/v1/auth/logout-everywhere", "auth_logout_everywhere",
               [&s](const auto& req, auto& res) { handle_logout(s, req, res, true); });
   router.json("GET", "/v1/me", "me", [&s](const auto& req, auto& res) { handle_me(s, req, res); });
+  router.json("POST", "/v1/auth/reset", "auth_reset_request",
+              [&s](const auto& req, auto& res) { handle_reset_request(s, req, res); });
   router.json("GET", "/v1/links/:token", "link_show",
               [&s](const auto& req, auto& res) { handle_link_show(s, req, res); });
   router.json("POST", "/v1/links/:token/accept", "link_accept",

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cctype>
 #include <cstdlib>
+#include <fstream>
 #include <set>
 
 #include "http/client_address.h"
@@ -70,6 +71,31 @@ Status parse_listen_address(const std::string& text, std::string& host, int& por
   }
   host = h;
   port = static_cast<int>(value);
+  return {};
+}
+
+// Mail needs a sender and the URL links point at; the password comes from
+// a file (readable by the server only), never from argv or a log.
+static Status check_smtp_settings(SmtpSettings& mail, const std::string& password_file) {
+  if (mail.url.empty()) return {};
+  if (mail.url.rfind("smtp://", 0) != 0 && mail.url.rfind("smtps://", 0) != 0) {
+    return {ErrorCode::invalid_argument, "--smtp-url must start with smtp:// or smtps://."};
+  }
+  if (mail.from.empty() || mail.from.find('@') == std::string::npos ||
+      mail.from.find_first_of("<>\r\n ") != std::string::npos) {
+    return {ErrorCode::invalid_argument, "--smtp-from needs the sender's address (name@domain)."};
+  }
+  if (mail.public_url.rfind("https://", 0) != 0 && mail.public_url.rfind("http://localhost", 0) != 0 &&
+      mail.public_url.rfind("http://127.0.0.1", 0) != 0) {
+    return {ErrorCode::invalid_argument,
+            "--public-url (https://…) is needed with --smtp-url: the links in mails point there."};
+  }
+  if (!password_file.empty()) {
+    std::ifstream in(password_file);
+    if (!in || !std::getline(in, mail.password)) {
+      return {ErrorCode::invalid_argument, "Cannot read --smtp-password-file " + password_file + "."};
+    }
+  }
   return {};
 }
 
@@ -163,6 +189,17 @@ ConfigOutcome parse_server_config(int argc, const char* const* argv) {
       ->check(CLI::Range(1L, 24L * 30));
   setting(app, "--audit-retention-days", audit_retention_days, "days the audit log keeps an entry")
       ->check(CLI::Range(1L, 3650L));
+  SmtpSettings& mail = c.smtp;
+  std::string smtp_password_file;
+  setting(app, "--smtp-url", mail.url,
+          "mail relay for invitations and password resets: smtp://host:port (STARTTLS) or smtps://host:port");
+  setting(app, "--smtp-from", mail.from, "sender address of those mails");
+  setting(app, "--smtp-user", mail.username, "login at the relay (optional)");
+  setting(app, "--smtp-password-file", smtp_password_file, "file holding the relay password (never on the command line)");
+  app.add_flag("--smtp-allow-plaintext", mail.allow_plaintext,
+               "send over smtp:// without STARTTLS (only for a relay on this machine)")
+      ->envname("SEALSHOT_SMTP_ALLOW_PLAINTEXT");
+  setting(app, "--public-url", mail.public_url, "where people reach this server, for links in mails: https://host");
 
   try {
     app.parse(argc, argv);
@@ -197,6 +234,11 @@ ConfigOutcome parse_server_config(int argc, const char* const* argv) {
       out.message = "--trusted-proxy '" + proxy + "' is not an IP address or CIDR block.";
       return out;
     }
+  }
+  if (Status smtp = check_smtp_settings(mail, smtp_password_file); !smtp.ok()) {
+    out.exit_code = 2;
+    out.message = smtp.message();
+    return out;
   }
   l.connection_cap_exempts_loopback = !cap_loopback;
   l.read_timeout = std::chrono::seconds(read_timeout);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "http/mailer.h"
 #include "http/review_auth.h"
 #include "limits.h"
 #include "result.h"
@@ -29,6 +30,7 @@ struct ServerConfig {
   RateLimits rate_limits;
   QuotaLimits quotas;
   ReviewSettings review;
+  SmtpSettings smtp;
 };
 
 // What parsing decided: run with `config`, or exit with `exit_code` after

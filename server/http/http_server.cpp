@@ -69,10 +69,12 @@ HttpServer::HttpServer(const ServerConfig& config, server::Storage& storage, Jso
                        config.rate_limits.max_tracked_keys),
       widget_files_(std::move(widget_files)),
       console_files_(std::move(console_files)),
+      mailer_(config_.smtp, log),
       services_{storage,        storage.accounts(), review_auth_,  ingest_,
                 ip_limiter_,    project_limiter_,   metrics_,      log,
                 config_.limits, draining_,          widget_files_, config.metrics_public} {
   if (!console_files_.files.empty()) services_.console_files = &console_files_;
+  services_.mailer = &mailer_;
   ConnectionHooks hooks;
   hooks.on_request_done = [this](const RequestContext& request) { on_request_done(request); };
   hooks.on_tls_handshake_failed = [this] { metrics_.add_tls_handshake_failure(); };

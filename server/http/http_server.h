@@ -20,6 +20,7 @@
 #include "http/rate_limiter.h"
 #include "http/request_context.h"
 #include "http/route_table.h"
+#include "http/mailer.h"
 #include "http/services.h"
 #include "http/task_queue.h"
 #include "http/tls_setup.h"
@@ -78,6 +79,7 @@ class HttpServer {
   std::atomic<bool> serving_{false};
   const widget::WidgetFiles widget_files_;
   const ConsoleFiles console_files_;  // --console-dir; empty: no /console/ routes
+  Mailer mailer_;                      // --smtp-url; disabled without
   Services services_;
   RouteTable routes_;
   std::unique_ptr<httplib::Server> server_;

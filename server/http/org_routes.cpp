@@ -5,7 +5,9 @@
 // seal and never opens it.
 #include <nlohmann/json.hpp>
 
+#include "http/client_address.h"
 #include "http/json_error.h"
+#include "http/mailer.h"
 #include "http/request_context.h"
 #include "http/review_request.h"
 #include "http/review_routes.h"
@@ -35,18 +37,51 @@ void handle_org_show(Services& s, const httplib::Request& req, httplib::Response
              {{"id", org.value().id},
               {"name", org.value().name},
               {"role", server::org_role_name(call->role)},
-              {"require_mfa", org.value().require_mfa}});
+              {"require_mfa", org.value().require_mfa},
+              {"ip_allowlist", org.value().ip_allowlist}});
 }
 
-// Organisation settings: for now the MFA policy ({"require_mfa": bool}).
+// The IP allowlist from {"ip_allowlist": ["203.0.113.0/24", …]}: each entry
+// an address or CIDR block; refused if the caller's own address is outside
+// it (an owner must not lock themselves out by a typo).
+void set_ip_allowlist(Services& s, const ReviewCall& call, const json& list, httplib::Response& res) {
+  if (!list.is_array() || list.size() > 100) {
+    return write_error(res, 400, "invalid_argument", "ip_allowlist is a list of at most 100 addresses or CIDR blocks.");
+  }
+  std::vector<std::string> cidrs;
+  bool covers_caller = list.empty();
+  const std::optional<std::array<std::uint8_t, 16>> caller = parse_ip(current_request().client_address);
+  for (const json& entry : list) {
+    const std::string text = entry.is_string() ? entry.get<std::string>() : "";
+    std::optional<AddressRange> range = AddressRange::parse(text);
+    if (text.empty() || text.size() > 64 || !range) {
+      return write_error(res, 400, "invalid_argument",
+                         "'" + text.substr(0, 64) + "' is not an IP address or CIDR block (e.g. 203.0.113.0/24).");
+    }
+    if (caller && range->contains(*caller)) covers_caller = true;
+    cidrs.push_back(text);
+  }
+  if (!covers_caller) {
+    return write_error(res, 409, "conflict",
+                       "Your own address is not in this list, so it would lock you out; add it first.");
+  }
+  if (Status st = s.accounts.set_ip_allowlist(call.org_id, cidrs); !st.ok()) return write_error(res, st);
+  audit(s, call.org_id, call.caller.person_id, "org.ip_allowlist", std::to_string(cidrs.size()) + " entries");
+  write_json(res, 200, {{"id", call.org_id}, {"ip_allowlist", cidrs}});
+}
+
+// Organisation security settings: the MFA policy ({"require_mfa": bool})
+// or the IP allowlist ({"ip_allowlist": [...]}).
 void handle_org_update(Services& s, const httplib::Request& req, httplib::Response& res) {
   std::optional<ReviewCall> call = authorize(s, req, res, Action::manage_org_security);
   if (!call) return;
   std::optional<json> body = json_body(req, res);
   if (!body) return;
+  if (auto list = body->find("ip_allowlist"); list != body->end()) return set_ip_allowlist(s, *call, *list, res);
   auto it = body->find("require_mfa");
   if (it == body->end() || !it->is_boolean()) {
-    return write_error(res, 400, "invalid_argument", "Send {\"require_mfa\": true or false}.");
+    return write_error(res, 400, "invalid_argument",
+                       "Send {\"require_mfa\": true or false} or {\"ip_allowlist\": [addresses or CIDR blocks]}.");
   }
   const bool required = it->get<bool>();
   if (required) {
@@ -134,13 +169,6 @@ void handle_my_grant(Services& s, const httplib::Request& req, httplib::Response
 
 // --- submissions ------------------------------------------------------------------
 
-json submission_json(const server::Submission& sub) {
-  return {{"id", sub.id},
-          {"created_at_ms", sub.created_at_ms},
-          {"size_bytes", sub.size_bytes},
-          {"status", server::submission_status_name(sub.status)},
-          {"assignee", sub.assignee}};
-}
 
 void handle_submissions_list(Services& s, const httplib::Request& req, httplib::Response& res) {
   std::optional<ReviewCall> call = authorize(s, req, res, Action::read_reports);
@@ -148,10 +176,11 @@ void handle_submissions_list(Services& s, const httplib::Request& req, httplib::
   server::ListQuery query;
   if (req.has_param("status")) {
     auto status = server::submission_status_from_name(req.get_param_value("status"));
-    if (!status) return write_error(res, 400, "invalid_argument", "Unknown status.");
+    if (!status) return write_error(res, 400, "invalid_argument", kStatusSentence);
     query.status = status;
   }
   if (req.has_param("assignee")) query.assignee = req.get_param_value("assignee");
+  if (req.has_param("tag")) query.tag = req.get_param_value("tag");
   for (const auto& [name, field] : {std::pair{"since_ms", &query.since_ms}, std::pair{"until_ms", &query.until_ms}}) {
     if (!req.has_param(name)) continue;
     const std::string text = req.get_param_value(name);
@@ -186,8 +215,8 @@ void handle_envelope_fetch(Services& s, const httplib::Request& req, httplib::Re
   res.set_content(std::string(bytes.value().begin(), bytes.value().end()), "application/vnd.sealshot.envelope");
 }
 
-// {"status": …} and/or {"assignee": person id or ""}. An assignee must be
-// someone who may read the project.
+// {"status": …}, {"assignee": person id or ""} and/or {"tags": [words]}.
+// An assignee must be someone who may read the project.
 void handle_submission_update(Services& s, const httplib::Request& req, httplib::Response& res) {
   std::optional<ReviewCall> call = authorize(s, req, res, Action::triage);
   if (!call) return;
@@ -196,15 +225,23 @@ void handle_submission_update(Services& s, const httplib::Request& req, httplib:
   const std::string& id = req.path_params.at("submission");
   const bool has_status = body->contains("status");
   const bool has_assignee = body->contains("assignee");
-  if (!has_status && !has_assignee) {
-    return write_error(res, 400, "invalid_argument", "Send a status, an assignee, or both.");
+  const bool has_tags = body->contains("tags");
+  if (!has_status && !has_assignee && !has_tags) {
+    return write_error(res, 400, "invalid_argument", "Send a status, an assignee, tags, or several of them.");
   }
   std::optional<server::SubmissionStatus> status;
   if (has_status) {
     status = server::submission_status_from_name(json_string(*body, "status"));
-    if (!status) {
-      return write_error(res, 400, "invalid_argument", "Send a status: new, in_review, resolved or archived.");
-    }
+    if (!status) return write_error(res, 400, "invalid_argument", kStatusSentence);
+  }
+  std::vector<std::string> tags;
+  if (has_tags) {
+    const json& list = (*body)["tags"];
+    if (!list.is_array()) return write_error(res, 400, "invalid_argument", "tags is a list of words.");
+    for (const json& tag : list) tags.push_back(tag.is_string() ? tag.get<std::string>() : "");
+    Result<std::vector<std::string>> normal = server::tags_normalize(tags);
+    if (!normal.ok()) return write_error(res, 400, "invalid_argument", normal.message());
+    tags = normal.value();
   }
   const std::string assignee = json_string(*body, "assignee");
   if (has_assignee && !assignee.empty()) {
@@ -223,6 +260,10 @@ void handle_submission_update(Services& s, const httplib::Request& req, httplib:
     if (Status st = s.storage.set_assignee(call->project->id, id, assignee); !st.ok()) return write_error(res, st);
     audit(s, call->org_id, call->caller.person_id, "submission.assign",
           call->project->id + "/" + id + (assignee.empty() ? "" : " → " + assignee));
+  }
+  if (has_tags) {
+    if (Status st = s.storage.set_tags(call->project->id, id, tags); !st.ok()) return write_error(res, st);
+    audit(s, call->org_id, call->caller.person_id, "submission.tags", call->project->id + "/" + id);
   }
   Result<server::Submission> sub = s.storage.get_submission(call->project->id, id);
   if (!sub.ok()) return write_error(res, sub.status());
@@ -332,8 +373,19 @@ void handle_invitation_create(Services& s, const httplib::Request& req, httplib:
       link.created_at_ms + std::chrono::duration_cast<std::chrono::milliseconds>(s.auth.settings().link_lifetime).count();
   if (Status st = s.accounts.create_link(ReviewAuth::token_hash(token), link); !st.ok()) return write_error(res, st);
   audit(s, call->org_id, call->caller.person_id, std::string("member.invite.") + server::org_role_name(*role), "");
-  // The token is shown once, to the inviter (and mailed when SMTP is set up).
-  write_json(res, 201, {{"token", token}, {"path", "/console/link#" + token}, {"expires_at_ms", link.expires_at_ms}});
+  // The token is shown once, to the inviter, and mailed when SMTP is set up.
+  const bool mailed = s.mailer && s.mailer->enabled();
+  if (mailed) {
+    Result<server::Organisation> org = s.accounts.get_organisation(call->org_id);
+    s.mailer->send({link.email, "Your invitation to " + (org.ok() ? org.value().name : "a team") + " on Sealshot",
+                    "You are invited to review feedback reports of " + (org.ok() ? org.value().name : "a team") +
+                        " as " + server::org_role_name(*role) + ".\n\nOpen this link to choose your password (it works once, for 7 days):\n\n" +
+                        s.mailer->link_url(token) +
+                        "\n\nIf you did not expect this, ignore this mail.\n"});
+  }
+  write_json(res, 201,
+             {{"token", token}, {"path", "/console/link#" + token}, {"expires_at_ms", link.expires_at_ms},
+              {"mailed", mailed}});
 }
 
 // --- project access: roles and sealed keys -------------------------------------------
@@ -451,6 +503,9 @@ void register_org_routes(Router& r, Services& s) {
   r.json("POST", org + "/members/:person/signout", "member_signout", bind(handle_member_signout));
   r.json("POST", org + "/invitations", "invitation_create", bind(handle_invitation_create));
   r.json("GET", org + "/audit", "audit_list", bind(handle_audit_list));
+  register_project_admin_routes(r, s);
+  register_triage_routes(r, s);
+  register_org_admin_routes(r, s);
 }
 
 }  // namespace sealshot::http

@@ -1,5 +1,6 @@
 #include "http/review_request.h"
 
+#include "http/client_address.h"
 #include "http/json_error.h"
 #include "http/request_context.h"
 
@@ -10,6 +11,85 @@ bool changes_state(const httplib::Request& req) { return req.method != "GET" && 
 
 void not_found(httplib::Response& res, const char* what) {
   write_error(res, 404, "not_found", std::string("No such ") + what + ".");
+}
+
+// The organisation's IP allowlist (empty: anywhere), checked against the
+// client address the server resolved (trusted proxies honoured).
+bool address_allowed(const server::Organisation& org) {
+  if (org.ip_allowlist.empty()) return true;
+  std::optional<std::array<std::uint8_t, 16>> address = parse_ip(current_request().client_address);
+  if (!address) return false;
+  for (const std::string& cidr : org.ip_allowlist) {
+    std::optional<AddressRange> range = AddressRange::parse(cidr);
+    if (range && range->contains(*address)) return true;
+  }
+  return false;
+}
+
+void write_address_refused(httplib::Response& res) {
+  write_error(res, 403, "address_not_allowed",
+              "This organisation accepts review requests only from its allowed addresses (IP allowlist).");
+}
+
+constexpr std::string_view kBearer = "Bearer ";
+
+// An API token instead of a session: no cookie, so no CSRF check; it reaches
+// one project, for reading or also triage, and nothing else.
+std::optional<ReviewCall> authorize_token(Services& s, const httplib::Request& req, httplib::Response& res,
+                                          Action action, const std::string& header) {
+  const std::string secret = header.substr(kBearer.size());
+  Result<server::ApiToken> token = s.accounts.find_api_token(ReviewAuth::token_hash(secret));
+  if (!token.ok() || token.value().expires_at_ms <= s.auth.now_ms()) {
+    if (!token.ok() && token.code() != ErrorCode::not_found) {
+      write_error(res, token.status());
+    } else {
+      write_error(res, 401, "unauthenticated", "The API token is unknown, revoked or expired.");
+    }
+    return std::nullopt;
+  }
+  ReviewCall call;
+  call.caller.person_id = token.value().id;
+  call.via_api_token = true;
+  call.org_id = req.path_params.at("org");
+  if (call.org_id != token.value().org_id) {
+    not_found(res, "organisation");
+    return std::nullopt;
+  }
+  Result<server::Organisation> org = s.accounts.get_organisation(call.org_id);
+  if (!org.ok()) {
+    write_error(res, org.status());
+    return std::nullopt;
+  }
+  if (!address_allowed(org.value())) {
+    write_address_refused(res);
+    return std::nullopt;
+  }
+  auto project_param = req.path_params.find("project");
+  if (project_param == req.path_params.end()) {
+    write_error(res, 403, "forbidden", "An API token reaches only its own project's reports.");
+    return std::nullopt;
+  }
+  if (project_param->second != token.value().project_id) {
+    not_found(res, "project");
+    return std::nullopt;
+  }
+  Result<server::Project> project = s.storage.get_project(token.value().project_id);
+  if (!project.ok()) {
+    write_error(res, project.status());
+    return std::nullopt;
+  }
+  call.project = std::move(project).value();
+  current_request().project_id = call.project->id;
+  // A token acts as a member with a role on its project alone.
+  call.role = server::OrgRole::member;
+  call.project_role = token.value().scope == server::TokenScope::triage ? server::ProjectRole::reviewer
+                                                                        : server::ProjectRole::viewer;
+  const bool token_action = action == Action::read_reports || action == Action::triage;
+  if (!token_action || !allowed(action, call.role, call.project_role)) {
+    write_error(res, 403, "forbidden", "This API token's scope does not allow this.");
+    return std::nullopt;
+  }
+  return call;
 }
 
 }  // namespace
@@ -30,6 +110,9 @@ std::optional<Caller> require_session(Services& s, const httplib::Request& req, 
 }
 
 std::optional<ReviewCall> authorize(Services& s, const httplib::Request& req, httplib::Response& res, Action action) {
+  if (const std::string header = req.get_header_value("Authorization"); header.rfind(kBearer, 0) == 0) {
+    return authorize_token(s, req, res, action, header);
+  }
   std::optional<Caller> caller = require_session(s, req, res);
   if (!caller) return std::nullopt;
   ReviewCall call;
@@ -45,6 +128,10 @@ std::optional<ReviewCall> authorize(Services& s, const httplib::Request& req, ht
     return std::nullopt;
   }
   call.role = membership.value().role;
+  if (!address_allowed(membership.value().org)) {
+    write_address_refused(res);
+    return std::nullopt;
+  }
   // An organisation that requires MFA refuses members who have not turned it
   // on (they still reach /v1/me/mfa/… to do so).
   if (membership.value().org.require_mfa) {
@@ -137,6 +224,15 @@ nlohmann::json project_json(const server::Project& project) {
           {"allowed_origins", project.allowed_origins},
           {"retention_days", project.retention_days},
           {"created_at_ms", project.created_at_ms}};
+}
+
+nlohmann::json submission_json(const server::Submission& sub) {
+  return {{"id", sub.id},
+          {"created_at_ms", sub.created_at_ms},
+          {"size_bytes", sub.size_bytes},
+          {"status", server::submission_status_name(sub.status)},
+          {"assignee", sub.assignee},
+          {"tags", sub.tags}};
 }
 
 }  // namespace sealshot::http

@@ -9,6 +9,7 @@
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>
+#include <array>
 #include <optional>
 #include <string>
 
@@ -19,7 +20,8 @@
 namespace sealshot::http {
 
 struct ReviewCall {
-  Caller caller;
+  Caller caller;  // for an API token: person_id is the token's id ("tok_…")
+  bool via_api_token = false;
   std::string org_id;
   server::OrgRole role = server::OrgRole::viewer;
   std::optional<server::Project> project;  // project routes
@@ -30,6 +32,9 @@ struct ReviewCall {
 // returns nullopt when the request may not go on.
 [[nodiscard]] std::optional<Caller> require_session(Services& s, const httplib::Request& req, httplib::Response& res);
 // Organisation route (":org"), and project route when the URL has ":project".
+// Also takes `Authorization: Bearer <API token>` instead of a session (see
+// docs/permissions.md: a token reads, or also triages, its one project). The
+// organisation's IP allowlist applies to both.
 [[nodiscard]] std::optional<ReviewCall> authorize(Services& s, const httplib::Request& req, httplib::Response& res,
                                                   Action action);
 
@@ -48,5 +53,9 @@ void audit_in_each_org(Services& s, const std::string& person_id, const std::str
 
 [[nodiscard]] nlohmann::json person_json(const server::Person& person);
 [[nodiscard]] nlohmann::json project_json(const server::Project& project);
+[[nodiscard]] nlohmann::json submission_json(const server::Submission& sub);
+
+// The one sentence for a status the API does not know.
+inline constexpr const char* kStatusSentence = "Send a status: new, triaged, in_progress, resolved or spam.";
 
 }  // namespace sealshot::http

@@ -11,6 +11,10 @@ namespace sealshot::http {
 void register_account_routes(Router& router, Services& services);  // account_routes.cpp
 void register_org_routes(Router& router, Services& services);      // org_routes.cpp
 void register_mfa_routes(Router& router, Services& services);      // mfa_routes.cpp
+// Called by register_org_routes:
+void register_project_admin_routes(Router& router, Services& services);  // project_admin_routes.cpp
+void register_triage_routes(Router& router, Services& services);         // triage_routes.cpp
+void register_org_admin_routes(Router& router, Services& services);      // org_admin_routes.cpp
 
 // The second factor of a person who has MFA on: nullptr when `code` is a
 // right, unused TOTP code or recovery code (or MFA is off), else the error

@@ -14,6 +14,8 @@
 
 namespace sealshot::http {
 
+class Mailer;
+
 struct ConsoleFiles;  // http/console_files.h
 
 struct Services {
@@ -30,6 +32,7 @@ struct Services {
   const widget::WidgetFiles& widget_files;  // empty unless --widget-dir
   bool metrics_public = false;
   const ConsoleFiles* console_files = nullptr;  // null unless --console-dir
+  Mailer* mailer = nullptr;                     // set by HttpServer; mailer->enabled() with --smtp-url
 };
 
 }  // namespace sealshot::http

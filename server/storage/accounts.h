@@ -41,6 +41,27 @@ struct Organisation {
   std::string name;
   std::int64_t created_at_ms = 0;
   bool require_mfa = false;  // members without MFA are refused its routes
+  // CIDR blocks (normalised text) the review API of this organisation may
+  // be called from; empty: from anywhere. The ingest route is never limited.
+  std::vector<std::string> ip_allowlist;
+};
+
+enum class TokenScope { read, triage };
+[[nodiscard]] const char* token_scope_name(TokenScope scope) noexcept;
+[[nodiscard]] std::optional<TokenScope> token_scope_from_name(std::string_view name) noexcept;
+
+// A scoped API token for automation: one project, read (list and fetch) or
+// triage (also status, assignee, tags), until it expires. The bearer secret
+// is shown once; only its hash is kept.
+struct ApiToken {
+  std::string id;  // "tok_" + 26 base32 characters (public, names it in lists and the audit log)
+  std::string org_id;
+  std::string project_id;
+  TokenScope scope = TokenScope::read;
+  std::string name;
+  std::string created_by;
+  std::int64_t created_at_ms = 0;
+  std::int64_t expires_at_ms = 0;
 };
 
 struct MfaState {
@@ -135,6 +156,23 @@ class AccountStore {
                                                                  std::int64_t link_expires_at_ms) = 0;
   [[nodiscard]] virtual Result<Organisation> get_organisation(std::string_view org_id) = 0;
   [[nodiscard]] virtual Status set_require_mfa(std::string_view org_id, bool required) = 0;
+  // The new owner must be a member; the old one becomes an admin (one
+  // transaction: never no owner).
+  [[nodiscard]] virtual Status transfer_ownership(std::string_view org_id, std::string_view from_person,
+                                                  std::string_view to_person) = 0;
+  // Refused (conflict) while the organisation has projects (Storage::
+  // delete_project removes them with their envelopes). Removes memberships,
+  // links, API tokens and the audit log; people left in no organisation are
+  // signed out.
+  [[nodiscard]] virtual Status delete_organisation(std::string_view org_id) = 0;
+  // `cidrs` already parsed and normalised by the caller.
+  [[nodiscard]] virtual Status set_ip_allowlist(std::string_view org_id, const std::vector<std::string>& cidrs) = 0;
+
+  // API tokens
+  [[nodiscard]] virtual Status create_api_token(const TokenHash& token, const ApiToken& row) = 0;
+  [[nodiscard]] virtual Result<ApiToken> find_api_token(const TokenHash& token) = 0;  // not_found
+  [[nodiscard]] virtual Result<std::vector<ApiToken>> list_api_tokens(std::string_view org_id) = 0;
+  [[nodiscard]] virtual Status delete_api_token(std::string_view org_id, std::string_view token_id) = 0;
 
   // Multi-factor sign-in. mfa_begin stores a new, not yet enabled secret
   // (conflict if MFA is already on); mfa_enable turns it on with the step of

@@ -44,10 +44,14 @@ std::string project_id_generate() { return id_generate(kProjectIdPrefix); }
 std::string submission_id_generate() { return id_generate(kSubmissionIdPrefix); }
 std::string org_id_generate() { return id_generate(kOrgIdPrefix); }
 std::string person_id_generate() { return id_generate(kPersonIdPrefix); }
+std::string note_id_generate() { return id_generate(kNoteIdPrefix); }
+std::string token_id_generate() { return id_generate(kTokenIdPrefix); }
 
 bool project_id_is_well_formed(std::string_view id) noexcept { return id_is_well_formed(id, kProjectIdPrefix); }
 bool submission_id_is_well_formed(std::string_view id) noexcept { return id_is_well_formed(id, kSubmissionIdPrefix); }
 bool org_id_is_well_formed(std::string_view id) noexcept { return id_is_well_formed(id, kOrgIdPrefix); }
 bool person_id_is_well_formed(std::string_view id) noexcept { return id_is_well_formed(id, kPersonIdPrefix); }
+bool note_id_is_well_formed(std::string_view id) noexcept { return id_is_well_formed(id, kNoteIdPrefix); }
+bool token_id_is_well_formed(std::string_view id) noexcept { return id_is_well_formed(id, kTokenIdPrefix); }
 
 }  // namespace sealshot::server

@@ -238,6 +238,41 @@ CREATE TABLE mfa_recovery_codes (
   PRIMARY KEY (person_id, code_hash)
 ) WITHOUT ROWID;
 )sql",
+    // 6: the rest of the review API. Statuses become new, triaged,
+    // in_progress, resolved, spam (in_review was triage's old name; archived
+    // meant done). Tags (reviewer-chosen words, plaintext like statuses),
+    // reviewer notes sealed to the project key (ciphertext only), a per-
+    // organisation IP allowlist, and scoped API tokens kept as hashes.
+    R"sql(
+UPDATE submissions SET status = 'triaged' WHERE status = 'in_review';
+UPDATE submissions SET status = 'resolved' WHERE status = 'archived';
+ALTER TABLE submissions ADD COLUMN tags TEXT NOT NULL DEFAULT '';  -- comma-separated, sorted
+
+CREATE TABLE submission_notes (
+  project_id    TEXT    NOT NULL,
+  submission_id TEXT    NOT NULL,
+  note_id       TEXT    NOT NULL,
+  author        TEXT    NOT NULL,   -- person id
+  created_at_ms INTEGER NOT NULL,
+  sealed        TEXT    NOT NULL,   -- crypto_box_seal to the project key, made by the client
+  PRIMARY KEY (project_id, submission_id, note_id)
+) WITHOUT ROWID;
+
+ALTER TABLE organisations ADD COLUMN ip_allowlist TEXT NOT NULL DEFAULT '';  -- CIDRs, one per line
+
+CREATE TABLE api_tokens (
+  token_hash    BLOB    NOT NULL PRIMARY KEY,  -- SHA-256 of the bearer token
+  token_id      TEXT    NOT NULL UNIQUE,
+  org_id        TEXT    NOT NULL,
+  project_id    TEXT    NOT NULL,
+  scope         TEXT    NOT NULL,   -- read, triage
+  name          TEXT    NOT NULL,
+  created_by    TEXT    NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX api_tokens_by_org ON api_tokens (org_id, created_at_ms);
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration step per schema version");
 
@@ -289,7 +324,8 @@ Status schema_require_project(sqlite::Connection& db, std::string_view project_i
 Status schema_delete_submission_extras(sqlite::Connection& db, std::string_view project_id,
                                        std::string_view submission_id) {
   for (const char* sql : {"DELETE FROM envelopes WHERE project_id = ?1 AND submission_id = ?2",
-                          "DELETE FROM idempotency_keys WHERE project_id = ?1 AND submission_id = ?2"}) {
+                          "DELETE FROM idempotency_keys WHERE project_id = ?1 AND submission_id = ?2",
+                          "DELETE FROM submission_notes WHERE project_id = ?1 AND submission_id = ?2"}) {
     Result<sqlite::Statement> stmt = sqlite::Statement::prepare(db, sql);
     if (!stmt.ok()) return stmt.status();
     stmt.value().bind(1, project_id).bind(2, submission_id);

@@ -8,14 +8,27 @@
 #include "ids.h"
 #include "keys.h"
 #include "schema.h"
+#include "sqlite_rows.h"
 
 namespace sealshot::server {
 namespace {
 
+using namespace sqlite_rows;
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 constexpr std::size_t kMaxNameBytes = 200;
 constexpr std::size_t kMaxOpaqueBytes = 4096;  // wrapped keys and grants are ~100 bytes
 
-Status not_found(const char* what) { return {ErrorCode::not_found, std::string("No such ") + what + "."}; }
 
 Status check_display_text(std::string_view text, const char* what) {
   if (text.size() > kMaxNameBytes) {
@@ -55,46 +68,7 @@ Status check_keys(const PersonKeys& keys) {
   return kdf_params_acceptable(KdfParams{keys.kdf_opslimit, std::size_t(keys.kdf_memlimit)});
 }
 
-Result<sqlite::Statement> prepare(sqlite::Connection& db, std::string_view sql) {
-  return sqlite::Statement::prepare(db, sql);
-}
 
-// Runs one statement that returns no rows, with `bind` filling it.
-template <class Bind>
-Status run(sqlite::Connection& db, std::string_view sql, std::string_view what, Bind&& bind) {
-  Result<sqlite::Statement> stmt = prepare(db, sql);
-  if (!stmt.ok()) return stmt.status();
-  bind(stmt.value());
-  return stmt.value().run(what);
-}
-
-// Reads rows of one statement, `take` turning each into a T.
-template <class T, class Bind, class Take>
-Result<std::vector<T>> rows(sqlite::Connection& db, std::string_view sql, std::string_view what, Bind&& bind,
-                            Take&& take) {
-  Result<sqlite::Statement> stmt = prepare(db, sql);
-  if (!stmt.ok()) return stmt.status();
-  bind(stmt.value());
-  std::vector<T> out;
-  for (;;) {
-    Result<bool> row = stmt.value().step(what);
-    if (!row.ok()) return row.status();
-    if (!row.value()) break;
-    out.push_back(take(stmt.value()));
-  }
-  return out;
-}
-
-template <class T, class Bind, class Take>
-Result<T> one_row(sqlite::Connection& db, std::string_view sql, std::string_view what, const char* missing,
-                  Bind&& bind, Take&& take) {
-  Result<std::vector<T>> all = rows<T>(db, sql, what, std::forward<Bind>(bind), std::forward<Take>(take));
-  if (!all.ok()) return all.status();
-  if (all.value().empty()) return not_found(missing);
-  return std::move(all.value().front());
-}
-
-std::int64_t changes(sqlite::Connection& db) { return sqlite3_changes64(db.handle()); }
 
 constexpr const char* kPersonColumns =
     "SELECT person_id, email, display_name, auth_hash, kdf_salt, kdf_opslimit, kdf_memlimit, public_key, "
@@ -232,7 +206,10 @@ Result<Organisation> SqliteAccounts::create_organisation(std::string_view name, 
   Result<std::string> email = email_normalize(owner_email);
   if (!email.ok()) return email.status();
   if (Status s = check_token(setup_link); !s.ok()) return s;
-  Organisation org{org_id_generate(), std::string(name), now_ms()};
+  Organisation org;
+  org.id = org_id_generate();
+  org.name = std::string(name);
+  org.created_at_ms = now_ms();
   Status s = committer_.run([&](sqlite::Connection& db) -> Status {
     if (Status st = run(db, "INSERT INTO organisations (org_id, name, created_at_ms) VALUES (?1, ?2, ?3)",
                         "create an organisation",
@@ -260,10 +237,12 @@ Result<Organisation> SqliteAccounts::get_organisation(std::string_view org_id) {
   Result<ReadPool::Lease> lease = readers_.acquire();
   if (!lease.ok()) return lease.status();
   return one_row<Organisation>(
-      *lease.value(), "SELECT org_id, name, created_at_ms, require_mfa FROM organisations WHERE org_id = ?1",
+      *lease.value(),
+      "SELECT org_id, name, created_at_ms, require_mfa, ip_allowlist FROM organisations WHERE org_id = ?1",
       "read an organisation", "organisation", [&](sqlite::Statement& q) { q.bind(1, org_id); },
       [](const sqlite::Statement& r) {
-        return Organisation{r.column_text(0), r.column_text(1), r.column_int(2), r.column_int(3) != 0};
+        return Organisation{r.column_text(0), r.column_text(1), r.column_int(2), r.column_int(3) != 0,
+                            split_lines(r.column_text(4))};
       });
 }
 
@@ -272,6 +251,20 @@ Status SqliteAccounts::set_require_mfa(std::string_view org_id, bool required) {
   return committer_.run([&](sqlite::Connection& db) -> Status {
     if (Status s = run(db, "UPDATE organisations SET require_mfa = ?2 WHERE org_id = ?1", "set the MFA policy",
                        [&](sqlite::Statement& q) { q.bind(1, org_id).bind(2, std::int64_t(required ? 1 : 0)); });
+        !s.ok()) {
+      return s;
+    }
+    return changes(db) == 0 ? not_found("organisation") : Status{};
+  });
+}
+
+Status SqliteAccounts::set_ip_allowlist(std::string_view org_id, const std::vector<std::string>& cidrs) {
+  if (!org_id_is_well_formed(org_id)) return not_found("organisation");
+  std::string joined;
+  for (const std::string& cidr : cidrs) joined += cidr + "\n";
+  return committer_.run([&](sqlite::Connection& db) -> Status {
+    if (Status s = run(db, "UPDATE organisations SET ip_allowlist = ?2 WHERE org_id = ?1", "set the IP allowlist",
+                       [&](sqlite::Statement& q) { q.bind(1, org_id).bind(2, joined); });
         !s.ok()) {
       return s;
     }
@@ -407,10 +400,12 @@ Result<Person> SqliteAccounts::find_person_by_email(std::string_view email) {
 
 namespace {
 constexpr const char* kMembershipColumns =
-    "SELECT o.org_id, o.name, o.created_at_ms, m.role, o.require_mfa FROM memberships m JOIN organisations o ON "
+    "SELECT o.org_id, o.name, o.created_at_ms, m.role, o.require_mfa, o.ip_allowlist FROM memberships m JOIN "
+    "organisations o ON "
     "o.org_id = m.org_id";
 Membership membership_from_row(const sqlite::Statement& r) {
-  return Membership{Organisation{r.column_text(0), r.column_text(1), r.column_int(2), r.column_int(4) != 0},
+  return Membership{Organisation{r.column_text(0), r.column_text(1), r.column_int(2), r.column_int(4) != 0,
+                                 split_lines(r.column_text(5))},
                     org_role_from_name(r.column_text(3)).value_or(OrgRole::viewer)};
 }
 }  // namespace

@@ -20,6 +20,18 @@ class SqliteAccounts final : public AccountStore {
                                            const TokenHash& setup_link, std::int64_t link_expires_at_ms) override;
   Result<Organisation> get_organisation(std::string_view org_id) override;
   Status set_require_mfa(std::string_view org_id, bool required) override;
+  Status set_ip_allowlist(std::string_view org_id, const std::vector<std::string>& cidrs) override;
+
+  // sqlite_org_lifecycle.cpp
+  Status transfer_ownership(std::string_view org_id, std::string_view from_person,
+                            std::string_view to_person) override;
+  Status delete_organisation(std::string_view org_id) override;
+
+  // sqlite_api_tokens.cpp
+  Status create_api_token(const TokenHash& token, const ApiToken& row) override;
+  Result<ApiToken> find_api_token(const TokenHash& token) override;
+  Result<std::vector<ApiToken>> list_api_tokens(std::string_view org_id) override;
+  Status delete_api_token(std::string_view org_id, std::string_view token_id) override;
 
   Status mfa_begin(std::string_view person_id, std::span<const std::uint8_t> secret, std::int64_t now_ms) override;
   Result<MfaState> get_mfa(std::string_view person_id) override;

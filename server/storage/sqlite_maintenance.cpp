@@ -132,6 +132,47 @@ Status SqliteStorage::import_version1_blobs(ConsistencyReport& into) {
 
 // --- purge_expired -----------------------------------------------------------------
 
+Result<std::uint64_t> SqliteStorage::delete_created_before(std::string_view project_id, std::int64_t cutoff_ms) {
+  std::uint64_t total = 0;
+  for (;;) {
+    std::vector<std::string> deleted;
+    std::vector<BlobLocation> released;
+    Status s = committer_->run([&](sqlite::Connection& db) -> Status {
+      deleted.clear();
+      released.clear();
+      Result<sqlite::Statement> rows = sqlite::Statement::prepare(
+          db,
+          "DELETE FROM submissions WHERE project_id = ?1 AND submission_id IN ("
+          "  SELECT submission_id FROM submissions WHERE project_id = ?1 AND created_at_ms < ?2"
+          "  ORDER BY created_at_ms LIMIT ?3) "
+          "RETURNING submission_id");
+      if (!rows.ok()) return rows.status();
+      rows.value().bind(1, project_id).bind(2, cutoff_ms).bind(3, kPurgeBatch);
+      for (;;) {
+        Result<bool> row = rows.value().step("delete old submissions");
+        if (!row.ok()) return row.status();
+        if (!row.value()) break;
+        deleted.push_back(rows.value().column_text(0));
+      }
+      for (const std::string& id : deleted) {
+        Result<std::optional<BlobLocation>> location = envelope_find(db, project_id, id);
+        if (!location.ok()) return location.status();
+        if (location.value()) released.push_back(*location.value());
+        if (Status st = schema_delete_submission_extras(db, project_id, id); !st.ok()) return st;
+      }
+      return {};
+    });
+    if (!s.ok()) return s;
+    // Rows are gone (committed); now their bytes. A crash here leaves
+    // bytes no row points at, which the next repair releases.
+    for (const BlobLocation& location : released) {
+      if (Status st = blobs_->release(location); !st.ok()) return st;
+    }
+    total += deleted.size();
+    if (deleted.size() < std::size_t(kPurgeBatch)) return total;
+  }
+}
+
 Result<std::uint64_t> SqliteStorage::purge_expired(std::int64_t now_ms) {
   Result<std::vector<Project>> projects = list_projects();
   if (!projects.ok()) return projects.status();
@@ -139,41 +180,9 @@ Result<std::uint64_t> SqliteStorage::purge_expired(std::int64_t now_ms) {
   for (const Project& project : projects.value()) {
     if (project.retention_days == 0) continue;  // kept until deleted by hand
     const std::int64_t cutoff = now_ms - std::int64_t(project.retention_days) * kMsPerDay;
-    for (;;) {
-      std::vector<std::string> deleted;
-      std::vector<BlobLocation> released;
-      Status s = committer_->run([&](sqlite::Connection& db) -> Status {
-        Result<sqlite::Statement> rows = sqlite::Statement::prepare(
-            db,
-            "DELETE FROM submissions WHERE project_id = ?1 AND submission_id IN ("
-            "  SELECT submission_id FROM submissions WHERE project_id = ?1 AND created_at_ms < ?2"
-            "  ORDER BY created_at_ms LIMIT ?3) "
-            "RETURNING submission_id");
-        if (!rows.ok()) return rows.status();
-        rows.value().bind(1, project.id).bind(2, cutoff).bind(3, kPurgeBatch);
-        for (;;) {
-          Result<bool> row = rows.value().step("purge expired submissions");
-          if (!row.ok()) return row.status();
-          if (!row.value()) break;
-          deleted.push_back(rows.value().column_text(0));
-        }
-        for (const std::string& id : deleted) {
-          Result<std::optional<BlobLocation>> location = envelope_find(db, project.id, id);
-          if (!location.ok()) return location.status();
-          if (location.value()) released.push_back(*location.value());
-          if (Status st = schema_delete_submission_extras(db, project.id, id); !st.ok()) return st;
-        }
-        return {};
-      });
-      if (!s.ok()) return s;
-      // Rows are gone (committed); now their bytes. A crash here leaves
-      // bytes no row points at, which the next repair releases.
-      for (const BlobLocation& location : released) {
-        if (Status st = blobs_->release(location); !st.ok()) return st;
-      }
-      purged += deleted.size();
-      if (deleted.size() < std::size_t(kPurgeBatch)) break;
-    }
+    Result<std::uint64_t> deleted = delete_created_before(project.id, cutoff);
+    if (!deleted.ok()) return deleted.status();
+    purged += deleted.value();
   }
   return purged;
 }

@@ -71,6 +71,13 @@ Submission submission_from_row(std::string_view project_id, const sqlite::Statem
   s.size_bytes = std::uint64_t(row.column_int(2));
   s.status = submission_status_from_name(row.column_text(3)).value_or(SubmissionStatus::fresh);
   s.assignee = row.column_text(4);
+  const std::string tags = row.column_text(5);
+  for (std::size_t start = 0; start < tags.size();) {
+    std::size_t comma = tags.find(',', start);
+    if (comma == std::string::npos) comma = tags.size();
+    s.tags.push_back(tags.substr(start, comma - start));
+    start = comma + 1;
+  }
   return s;
 }
 
@@ -319,6 +326,36 @@ Status SqliteStorage::set_project_quotas(std::string_view project_id, const Proj
   });
 }
 
+// Runs one UPDATE of the project's row; not_found when there is no row.
+Status SqliteStorage::update_project_row(std::string_view project_id, const char* sql, const char* what,
+                                         const std::function<void(sqlite::Statement&)>& bind) {
+  if (!project_id_is_well_formed(project_id)) return no_such_project();
+  return committer_->run([&](sqlite::Connection& db) -> Status {
+    Result<sqlite::Statement> stmt = sqlite::Statement::prepare(db, sql);
+    if (!stmt.ok()) return stmt.status();
+    stmt.value().bind(1, project_id);
+    bind(stmt.value());
+    if (Status s = stmt.value().run(what); !s.ok()) return s;
+    return sqlite3_changes(db.handle()) == 0 ? no_such_project() : Status();
+  });
+}
+
+Status SqliteStorage::set_project_name(std::string_view project_id, const std::string& name) {
+  if (Status s = check_name(name); !s.ok()) return s;
+  return update_project_row(project_id, "UPDATE projects SET name = ?2 WHERE project_id = ?1", "rename a project",
+                            [&](sqlite::Statement& q) { q.bind(2, name); });
+}
+
+Status SqliteStorage::set_project_retention(std::string_view project_id, std::uint32_t retention_days) {
+  if (retention_days > kMaxRetentionDays) {
+    return {ErrorCode::invalid_argument,
+            "Retention must be at most " + std::to_string(kMaxRetentionDays) + " days (0 keeps reports until deleted)."};
+  }
+  return update_project_row(project_id, "UPDATE projects SET retention_days = ?2 WHERE project_id = ?1",
+                            "set a project's retention",
+                            [&](sqlite::Statement& q) { q.bind(2, std::int64_t(retention_days)); });
+}
+
 Result<ProjectUsage> SqliteStorage::get_project_usage(std::string_view project_id, std::int64_t now_ms) {
   if (!project_id_is_well_formed(project_id)) return no_such_project();
   Result<ReadPool::Lease> lease = readers_.acquire();
@@ -364,11 +401,13 @@ Result<SubmissionPage> SqliteStorage::list_submissions(std::string_view project_
     // Keyset pagination on (created_at_ms, submission_id), matching the
     // DESC indexes, so page N costs the same as page 1.
     std::string sql =
-        "SELECT submission_id, created_at_ms, size_bytes, status, assignee FROM submissions WHERE project_id = ?1";
+        "SELECT submission_id, created_at_ms, size_bytes, status, assignee, tags FROM submissions WHERE project_id = ?1";
     if (query.status) sql += " AND status = ?2";
     if (query.assignee) sql += " AND assignee = ?6";
     if (query.since_ms) sql += " AND created_at_ms >= ?7";
     if (query.until_ms) sql += " AND created_at_ms < ?8";
+    // Tags are a short sorted list in one column: exact match of one word.
+    if (query.tag) sql += " AND instr(',' || tags || ',', ',' || ?9 || ',') > 0";
     if (cursor) sql += " AND (created_at_ms, submission_id) < (?3, ?4)";
     sql += " ORDER BY created_at_ms DESC, submission_id DESC LIMIT ?5";
     Result<sqlite::Statement> stmt = sqlite::Statement::prepare(db, sql);
@@ -379,6 +418,7 @@ Result<SubmissionPage> SqliteStorage::list_submissions(std::string_view project_
     if (query.assignee) stmt.value().bind(6, *query.assignee);
     if (query.since_ms) stmt.value().bind(7, *query.since_ms);
     if (query.until_ms) stmt.value().bind(8, *query.until_ms);
+    if (query.tag) stmt.value().bind(9, *query.tag);
     stmt.value().bind(5, std::int64_t(query.limit) + 1);  // one extra tells whether a next page exists
 
     SubmissionPage page;
@@ -402,7 +442,7 @@ Result<Submission> SqliteStorage::get_submission(std::string_view project_id, st
   if (!lease.ok()) return lease.status();
   Result<sqlite::Statement> stmt =
       sqlite::Statement::prepare(*lease.value(),
-                                 "SELECT submission_id, created_at_ms, size_bytes, status, assignee FROM submissions "
+                                 "SELECT submission_id, created_at_ms, size_bytes, status, assignee, tags FROM submissions "
                                  "WHERE project_id = ?1 AND submission_id = ?2");
   if (!stmt.ok()) return stmt.status();
   stmt.value().bind(1, project_id).bind(2, id);

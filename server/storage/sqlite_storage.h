@@ -59,6 +59,9 @@ class SqliteStorage final : public Storage {
   Status set_project_origins(std::string_view project_id, const std::vector<std::string>& origins) override;
   Status set_project_quotas(std::string_view project_id, const ProjectQuotas& quotas) override;
   Result<ProjectUsage> get_project_usage(std::string_view project_id, std::int64_t now_ms) override;
+  Status set_project_name(std::string_view project_id, const std::string& name) override;
+  Status set_project_retention(std::string_view project_id, std::uint32_t retention_days) override;
+  Result<std::uint64_t> delete_project(std::string_view project_id) override;  // sqlite_triage.cpp
 
   Result<std::unique_ptr<SubmissionWriter>> begin_submission(std::string_view project_id,
                                                              std::string_view idempotency_key = {}) override;
@@ -70,6 +73,18 @@ class SqliteStorage final : public Storage {
   Status set_assignee(std::string_view project_id, std::string_view id, std::string_view person_id) override;
   Status delete_submission(std::string_view project_id, std::string_view id) override;
   Result<std::uint64_t> purge_expired(std::int64_t now_ms) override;
+
+  // sqlite_triage.cpp
+  Status set_tags(std::string_view project_id, std::string_view id, const std::vector<std::string>& tags) override;
+  Result<std::vector<std::string>> set_status_many(std::string_view project_id, const std::vector<std::string>& ids,
+                                                   SubmissionStatus status) override;
+  Result<std::vector<std::string>> delete_many(std::string_view project_id,
+                                               const std::vector<std::string>& ids) override;
+  Result<Note> add_note(std::string_view project_id, std::string_view submission_id, std::string_view author,
+                        std::string_view sealed) override;
+  Result<std::vector<Note>> list_notes(std::string_view project_id, std::string_view submission_id) override;
+  Status delete_note(std::string_view project_id, std::string_view submission_id, std::string_view note_id,
+                     std::string_view author) override;
 
   AccountStore& accounts() override { return *accounts_; }
 
@@ -89,6 +104,11 @@ class SqliteStorage final : public Storage {
                 std::unique_ptr<GroupCommitter> committer);
 
   std::int64_t now_ms() const;
+  [[nodiscard]] Status update_project_row(std::string_view project_id, const char* sql, const char* what,
+                                          const std::function<void(sqlite::Statement&)>& bind);
+  // Deletes the project's submissions created before `cutoff_ms`, in short
+  // transactions, rows before bytes (sqlite_maintenance.cpp). Returns how many.
+  [[nodiscard]] Result<std::uint64_t> delete_created_before(std::string_view project_id, std::int64_t cutoff_ms);
   // Moves a version 1 directory's envelope files into segments (exclusive
   // lock), adding the counts to `into`.
   [[nodiscard]] Status import_version1_blobs(ConsistencyReport& into);

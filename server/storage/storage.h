@@ -59,8 +59,9 @@ struct NewProject {
   std::string org_id;  // '' (CLI, no organisation) or an existing organisation's id
 };
 
-enum class SubmissionStatus { fresh, in_review, resolved, archived };
-[[nodiscard]] const char* submission_status_name(SubmissionStatus status) noexcept;  // "new", "in_review", ...
+// The triage states a reviewer moves a report through. fresh is "new".
+enum class SubmissionStatus { fresh, triaged, in_progress, resolved, spam };
+[[nodiscard]] const char* submission_status_name(SubmissionStatus status) noexcept;  // "new", "triaged", ...
 [[nodiscard]] std::optional<SubmissionStatus> submission_status_from_name(std::string_view name) noexcept;
 
 struct Submission {
@@ -70,6 +71,22 @@ struct Submission {
   std::uint64_t size_bytes = 0;  // envelope bytes
   SubmissionStatus status = SubmissionStatus::fresh;
   std::string assignee;  // person id, or '' (nobody)
+  std::vector<std::string> tags;  // sorted, see tags_normalize
+};
+
+// Tags are words a reviewer puts on reports (plaintext, like the status):
+// at most 10 per report, each 1 to 32 characters of a-z, 0-9, '-' and '_'
+// (lowercased). Returns them sorted without duplicates, or invalid_argument.
+inline constexpr std::size_t kMaxTags = 10;
+[[nodiscard]] Result<std::vector<std::string>> tags_normalize(const std::vector<std::string>& tags);
+
+// A reviewer's note on a report, sealed by their browser to the project's
+// public key: the server stores and returns ciphertext only.
+struct Note {
+  std::string id;  // "not_" + 26 base32 characters
+  std::string author;  // person id
+  std::int64_t created_at_ms = 0;
+  std::string sealed;  // opaque text (base64url), at most 64 KiB
 };
 
 struct ListQuery {
@@ -77,6 +94,7 @@ struct ListQuery {
   std::optional<std::string> assignee;     // filter ('' = unassigned), or all
   std::optional<std::int64_t> since_ms;    // created at or after
   std::optional<std::int64_t> until_ms;    // created before
+  std::optional<std::string> tag;          // carrying this tag
   std::uint32_t limit = 50;                // 1..500
   std::string cursor;                      // opaque; from the previous page's next_cursor
 };
@@ -90,6 +108,9 @@ struct CommitResult {
   Submission submission;
   bool created = true;  // false: an earlier submission with the same idempotency key
 };
+
+inline constexpr std::size_t kMaxBulkIds = 500;
+inline constexpr std::size_t kMaxNoteBytes = 64 * 1024;
 
 // Idempotency-Key: 1..128 characters of [A-Za-z0-9_.:-]. The one rule, for
 // the HTTP route and for storage alike.
@@ -129,6 +150,12 @@ class Storage {
   [[nodiscard]] virtual Status set_project_origins(std::string_view project_id,
                                                    const std::vector<std::string>& origins) = 0;
   [[nodiscard]] virtual Status set_project_quotas(std::string_view project_id, const ProjectQuotas& quotas) = 0;
+  [[nodiscard]] virtual Status set_project_name(std::string_view project_id, const std::string& name) = 0;
+  [[nodiscard]] virtual Status set_project_retention(std::string_view project_id, std::uint32_t retention_days) = 0;
+  // Removes the project, every submission and envelope of it (their bytes
+  // released from the segments), its notes, roles, key grants and API
+  // tokens. Returns how many submissions went.
+  [[nodiscard]] virtual Result<std::uint64_t> delete_project(std::string_view project_id) = 0;
   // Stored totals, and what was accepted on the UTC day holding `now_ms`.
   [[nodiscard]] virtual Result<ProjectUsage> get_project_usage(std::string_view project_id, std::int64_t now_ms) = 0;
 
@@ -152,6 +179,24 @@ class Storage {
   [[nodiscard]] virtual Status set_assignee(std::string_view project_id, std::string_view id,
                                             std::string_view person_id) = 0;
   [[nodiscard]] virtual Status delete_submission(std::string_view project_id, std::string_view id) = 0;
+  // `tags` already normalised (tags_normalize); replaces the report's tags.
+  [[nodiscard]] virtual Status set_tags(std::string_view project_id, std::string_view id,
+                                        const std::vector<std::string>& tags) = 0;
+  // Bulk triage: one transaction for all of `ids` (at most kMaxBulkIds);
+  // ids not in the project are skipped. Returns the ids changed / deleted.
+  [[nodiscard]] virtual Result<std::vector<std::string>> set_status_many(std::string_view project_id,
+                                                                         const std::vector<std::string>& ids,
+                                                                         SubmissionStatus status) = 0;
+  [[nodiscard]] virtual Result<std::vector<std::string>> delete_many(std::string_view project_id,
+                                                                     const std::vector<std::string>& ids) = 0;
+  // Sealed reviewer notes, oldest first. delete_note with a non-empty
+  // `author` deletes only that author's note (not_found otherwise).
+  [[nodiscard]] virtual Result<Note> add_note(std::string_view project_id, std::string_view submission_id,
+                                              std::string_view author, std::string_view sealed) = 0;
+  [[nodiscard]] virtual Result<std::vector<Note>> list_notes(std::string_view project_id,
+                                                             std::string_view submission_id) = 0;
+  [[nodiscard]] virtual Status delete_note(std::string_view project_id, std::string_view submission_id,
+                                           std::string_view note_id, std::string_view author) = 0;
   // Deletes submissions older than their project's retention; returns how many.
   [[nodiscard]] virtual Result<std::uint64_t> purge_expired(std::int64_t now_ms) = 0;
 

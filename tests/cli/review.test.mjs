@@ -265,9 +265,9 @@ test("login, list and open: the report comes back, written privately", () => {
   fails(["review", "open", "--org", orgId, "--project", project.id, "--id", submissionId, "--out", out,
     "--session-file", owner.sessionFile, "--ca-cert", caCert, "--password-file", wrong], /password is wrong/);
 
-  ok(["review", "set-status", "--org", orgId, "--project", project.id, "--id", submissionId, "--status", "in_review",
+  ok(["review", "set-status", "--org", orgId, "--project", project.id, "--id", submissionId, "--status", "triaged",
     ...asNoPassword(owner)]);
-  const triaged = JSON.parse(ok(["review", "list", "--org", orgId, "--project", project.id, "--status", "in_review",
+  const triaged = JSON.parse(ok(["review", "list", "--org", orgId, "--project", project.id, "--status", "triaged",
     "--json", ...asNoPassword(owner)]));
   assert.deepEqual(triaged.items.map((s) => s.id), [submissionId]);
 });

@@ -48,6 +48,33 @@ class FaultyStorage final : public server::Storage {
   }
   Status delete_submission(std::string_view p, std::string_view id) override { return real_.delete_submission(p, id); }
   Result<std::uint64_t> purge_expired(std::int64_t now_ms) override { return real_.purge_expired(now_ms); }
+  Status set_project_name(std::string_view id, const std::string& name) override {
+    return real_.set_project_name(id, name);
+  }
+  Status set_project_retention(std::string_view id, std::uint32_t days) override {
+    return real_.set_project_retention(id, days);
+  }
+  Result<std::uint64_t> delete_project(std::string_view id) override { return real_.delete_project(id); }
+  Status set_tags(std::string_view p, std::string_view id, const std::vector<std::string>& tags) override {
+    return real_.set_tags(p, id, tags);
+  }
+  Result<std::vector<std::string>> set_status_many(std::string_view p, const std::vector<std::string>& ids,
+                                                   server::SubmissionStatus status) override {
+    return real_.set_status_many(p, ids, status);
+  }
+  Result<std::vector<std::string>> delete_many(std::string_view p, const std::vector<std::string>& ids) override {
+    return real_.delete_many(p, ids);
+  }
+  Result<server::Note> add_note(std::string_view p, std::string_view id, std::string_view author,
+                                std::string_view sealed) override {
+    return real_.add_note(p, id, author, sealed);
+  }
+  Result<std::vector<server::Note>> list_notes(std::string_view p, std::string_view id) override {
+    return real_.list_notes(p, id);
+  }
+  Status delete_note(std::string_view p, std::string_view id, std::string_view note, std::string_view author) override {
+    return real_.delete_note(p, id, note, author);
+  }
   server::AccountStore& accounts() override { return real_.accounts(); }
   Result<server::ConsistencyReport> check_and_repair() override { return real_.check_and_repair(); }
   Status backup_to(const std::string& directory) override { return real_.backup_to(directory); }

@@ -63,7 +63,7 @@ struct App {
 
 App* app = nullptr;
 
-const char* kStatuses[] = {"new", "in_review", "resolved", "archived"};
+const char* kStatuses[] = {"new", "triaged", "in_progress", "resolved", "spam"};
 
 std::string date_text(std::int64_t ms) {
   const std::time_t t = static_cast<std::time_t>(ms / 1000);
