@@ -8,10 +8,17 @@ import path from "node:path";
 import { fillAndSend, nextEvent, openDialog } from "./fixture.mjs";
 import { decodePng } from "../../wasm/support/png-decode.mjs";
 
-/** {share, compared, mismatched}; boxes in CSS px (widened by 1 px), dpr the PNG's pixel ratio. */
-export function fidelity(capturedPng, referencePng, { boxes = [], dpr = 1, tolerance = 40, region = null } = {}) {
+/**
+ * {share, compared, mismatched}; boxes in CSS px (widened by 1 px), dpr the PNG's pixel ratio.
+ * overlap: the images may differ in size; their common top-left area is compared (a phone's
+ * screenshot shows the visual viewport, the capture the whole layout viewport).
+ */
+export function fidelity(capturedPng, referencePng, { boxes = [], dpr = 1, tolerance = 40, region = null, overlap = false } = {}) {
   const a = decodePng(capturedPng), b = decodePng(referencePng);
-  if (a.width !== b.width || a.height !== b.height) throw new Error(`size ${a.width}x${a.height} != reference ${b.width}x${b.height}`);
+  if (!overlap && (a.width !== b.width || a.height !== b.height)) {
+    throw new Error(`size ${a.width}x${a.height} != reference ${b.width}x${b.height}`);
+  }
+  const width = Math.min(a.width, b.width), height = Math.min(a.height, b.height);
   const ca = a.rgba.length / (a.width * a.height), cb = b.rgba.length / (b.width * b.height);
   const inBox = new Uint8Array(a.width * a.height);
   for (const r of boxes) {
@@ -21,14 +28,14 @@ export function fidelity(capturedPng, referencePng, { boxes = [], dpr = 1, toler
   }
   const [rx0, ry0, rx1, ry1] = region
     ? [Math.floor(region.x * dpr), Math.floor(region.y * dpr), Math.ceil((region.x + region.width) * dpr), Math.ceil((region.y + region.height) * dpr)]
-    : [0, 0, a.width, a.height];
+    : [0, 0, width, height];
   let compared = 0, mismatched = 0;
-  for (let y = Math.max(0, ry0); y < Math.min(a.height, ry1); y++) {
-    for (let x = Math.max(0, rx0); x < Math.min(a.width, rx1); x++) {
+  for (let y = Math.max(0, ry0); y < Math.min(height, ry1); y++) {
+    for (let x = Math.max(0, rx0); x < Math.min(width, rx1); x++) {
       const p = y * a.width + x;
       if (inBox[p]) continue;
       compared++;
-      const i = p * ca, j = p * cb;
+      const i = p * ca, j = (y * b.width + x) * cb;
       const alphaA = ca === 4 ? a.rgba[i + 3] : 255, alphaB = cb === 4 ? b.rgba[j + 3] : 255;
       if (Math.abs(a.rgba[i] - b.rgba[j]) > tolerance || Math.abs(a.rgba[i + 1] - b.rgba[j + 1]) > tolerance ||
           Math.abs(a.rgba[i + 2] - b.rgba[j + 2]) > tolerance || Math.abs(alphaA - alphaB) > tolerance) mismatched++;

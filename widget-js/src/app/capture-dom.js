@@ -100,6 +100,7 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
   };
   const fontCss = await webFontCss();
   const x = window.scrollX, y = window.scrollY;
+  const rootWidth = document.documentElement.getBoundingClientRect().width;
   // The copy is laid out unscrolled and shifted by a transform on its root.
   // That transform is the containing block of every position:fixed element
   // too, so without help a fixed element (chat bubble, cookie bar) would move
@@ -166,6 +167,12 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
       filter,
       onCloneEachNode: sanitize,
       onCloneNode: (root) => {
+        // The library gives the copy's root the canvas width (innerWidth). On a
+        // phone a page wider than the screen grows the layout viewport past the
+        // root's own width (the initial containing block stays device-wide):
+        // laid out wider, an RTL copy's content moved right, away from its
+        // live redaction boxes. The root keeps its live width.
+        root.style.setProperty("width", `${rootWidth}px`, "important");
         if (generated.active) root.append(generated.styleElement(root.ownerDocument));
         unscrollChildren(root, document, x, y);
         if (x || y) pinFixed(root);
