@@ -102,7 +102,7 @@ void remove_dir_at_exit() {
 
 // One connection: send everything, half-close, read until the server closes
 // (every wait bounded by socket timeouts).
-void exchange(int port, const std::string& bytes) {
+void send_and_drain(int port, const std::string& bytes) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) std::abort();
   timeval timeout{5, 0};
@@ -135,6 +135,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     bytes.replace(at, kPlaceholder.size(), f.project_id);
     at += f.project_id.size();
   }
-  exchange(f.port, bytes);
+  send_and_drain(f.port, bytes);
   return 0;
 }
