@@ -7,6 +7,7 @@
 // into a string (the formatter runs too).
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <functional>
 #include <cstdlib>
 #include <sstream>
 #include <string>
@@ -20,9 +21,24 @@
 #include "review_commands.h"
 
 namespace {
-void silence(CLI::App& app) {
-  app.callback([] {});
-  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) silence(*sub);
+// CLI11 keeps each command's callback in protected members; the commands'
+// callbacks also own (by shared_ptr) the variables their options write to,
+// so they are moved aside and kept alive for the parse, not destroyed.
+struct CallbackSlots : CLI::App {
+  static std::function<void()>& final_of(CLI::App& app) { return app.*(&CallbackSlots::final_callback_); }
+  static std::function<void()>& complete_of(CLI::App& app) {
+    return app.*(&CallbackSlots::parse_complete_callback_);
+  }
+};
+
+void silence(CLI::App& app, std::vector<std::function<void()>>& kept) {
+  for (std::function<void()>* slot : {&CallbackSlots::final_of(app), &CallbackSlots::complete_of(app)}) {
+    if (*slot) {
+      kept.push_back(std::move(*slot));
+      *slot = [] {};
+    }
+  }
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) silence(*sub, kept);
 }
 }  // namespace
 
@@ -44,6 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::string& w : words) argv.push_back(w.data());
   argv.push_back(nullptr);
 
+  std::vector<std::function<void()>> kept;  // outlives `app`: the options' variables live in there
   CLI::App app{"Sealshot: privacy-first website feedback. Command-line tools."};
   app.require_subcommand(1);
   sealshot::cli::register_report_commands(app);
@@ -51,7 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   sealshot::cli::register_org_commands(app);
   sealshot::cli::register_account_commands(app);
   sealshot::cli::register_review_commands(app);
-  silence(app);
+  silence(app, kept);
   try {
     app.parse(static_cast<int>(words.size()), argv.data());
   } catch (const CLI::CallForHelp&) {

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -120,10 +121,18 @@ void send_and_drain(int port, const std::string& bytes) {
     sent += std::size_t(n);
   }
   ::shutdown(fd, SHUT_WR);
+  // SEALSHOT_FUZZ_VERBOSE=1: each answer's status lines on stderr (to see
+  // which inputs reach which handler when replaying seeds).
+  static const bool verbose = std::getenv("SEALSHOT_FUZZ_VERBOSE") != nullptr;
+  std::string answer;
   char buffer[16384];
-  while (::recv(fd, buffer, sizeof buffer, 0) > 0) {
+  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) {
+    if (verbose) answer.append(buffer, std::size_t(n));
   }
   ::close(fd);
+  for (std::size_t at = answer.find("HTTP/1.1 "); at != std::string::npos; at = answer.find("HTTP/1.1 ", at + 1)) {
+    std::fprintf(stderr, "answer: %s\n", answer.substr(at, answer.find('\r', at) - at).c_str());
+  }
 }
 }  // namespace
 
@@ -135,6 +144,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     bytes.replace(at, kPlaceholder.size(), f.project_id);
     at += f.project_id.size();
   }
+  // cpp-httplib writes no answer to a client it sees as gone, and a client
+  // that half-closed with nothing left unread looks gone (is_socket_alive
+  // peeks EOF), so the last request's answer would be dropped. Blank lines
+  // after the input, more than the server's 4 KiB read buffer, keep unread
+  // bytes in the socket until every real request is answered (they end an
+  // unfinished header block, or make one last 400).
+  bytes.append(8192, '\n');
   send_and_drain(f.port, bytes);
   return 0;
 }
