@@ -3,9 +3,11 @@
 // core, signed in by the model (prelogin, Argon2id, login, unwrap), a
 // project created through the API with the creator's sealed grant, real
 // envelopes stored, and the inbox decrypting each row's comment and page
-// URL from a Range request of the envelope's first chunk.
+// URL from a Range request of the envelope's first chunk. Every request is
+// asynchronous, as in the browser: answers land only through pump().
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -13,8 +15,11 @@
 #include "inbox_model.h"
 #include "key_wrap.h"
 #include "payload.h"
+#include "png_encode.h"
+#include "report_loader.h"
 #include "server_support/review_fixture.h"
 #include "session.h"
+#include "statuses.h"
 
 namespace sealshot::http {
 namespace {
@@ -25,12 +30,32 @@ using nlohmann::json;
 
 // What the browser's fetch does for the console: same-origin requests that
 // carry the session cookie the server set; counts the bytes it received.
+// Each request runs when started, but its answer waits for pump(), like a
+// fetch's; `reverse` hands the waiting answers over newest first, so the
+// model meets answers out of order.
 class TestHttpClient : public console::HttpClient {
  public:
   TestHttpClient(std::function<std::unique_ptr<httplib::SSLClient>()> make, std::string origin)
       : make_(std::move(make)), origin_(std::move(origin)) {}
 
-  HttpResponse send(const HttpRequest& r) override {
+  console::RequestId start(HttpRequest request, console::HttpCallback done) override {
+    ++started;
+    done_.emplace_back(send_now(request), std::move(done));
+    return ++next_id_;
+  }
+
+  void pump() override {
+    auto ready = std::move(done_);
+    done_.clear();
+    if (reverse) std::reverse(ready.begin(), ready.end());
+    for (auto& [response, done] : ready) done(std::move(response));
+  }
+
+  console::HttpProgress progress(console::RequestId) const override { return {}; }
+  std::size_t pending() const override { return done_.size(); }
+
+  // A request outside the model (the test's own set-up calls).
+  HttpResponse send_now(const HttpRequest& r) {
     httplib::Headers headers;
     for (const auto& [k, v] : r.headers) headers.emplace(k, v);
     if (!cookie_.empty()) headers.emplace("Cookie", cookie_);
@@ -48,11 +73,15 @@ class TestHttpClient : public console::HttpClient {
   }
 
   std::uint64_t received_bytes = 0;
+  std::size_t started = 0;
+  bool reverse = false;
 
  private:
   std::function<std::unique_ptr<httplib::SSLClient>()> make_;
   std::string origin_;
   std::string cookie_;
+  std::deque<std::pair<HttpResponse, console::HttpCallback>> done_;
+  console::RequestId next_id_ = 0;
 };
 
 constexpr const char* kPassword = "violet harbour lantern 93";
@@ -92,7 +121,7 @@ class ConsoleModelTest : public ReviewTest {
   std::string create_project(console::Session& session, const std::string& org_id, const KeyPair& project_keys,
                              const std::string& grant) {
     (void)session;
-    HttpResponse r = http_->send({"POST",
+    HttpResponse r = http_->send_now({"POST",
                                   "/v1/orgs/" + org_id + "/projects",
                                   {{"X-Sealshot-Request", "1"}},
                                   json{{"name", "Shop"},
@@ -123,6 +152,59 @@ class ConsoleModelTest : public ReviewTest {
     return p.value();
   }
 
+  // Runs answers until nothing is in flight (bounded: a model that keeps
+  // asking forever fails the test instead of hanging it).
+  void settle() {
+    for (int i = 0; i < 1000 && api_->pending() > 0; ++i) api_->pump();
+    ASSERT_EQ(api_->pending(), 0u) << "requests still in flight after 1000 pumps";
+  }
+
+  std::unique_ptr<console::Session> sign_in(const std::string& email, const std::string& password = kPassword) {
+    auto session = console::wait_for<console::Session>(*api_, [&](console::Reply<console::Session> reply) {
+      console::Session::sign_in(*api_, email, password, std::move(reply));
+    });
+    EXPECT_TRUE(session.ok()) << session.message();
+    if (!session.ok()) return nullptr;
+    return std::make_unique<console::Session>(std::move(session).value());
+  }
+
+  console::ProjectItem only_project(const std::string& org_id) {
+    auto projects = console::wait_for<std::vector<console::ProjectItem>>(
+        *api_, [&](auto reply) { api_->projects(org_id, std::move(reply)); });
+    EXPECT_TRUE(projects.ok()) << projects.message();
+    EXPECT_EQ(projects.value().size(), 1u);
+    return projects.value().at(0);
+  }
+
+  // An owner signed in by the model, a project with their grant, and `count`
+  // reports (comment "Report #i …", page URL …/i).
+  struct Seeded {
+    std::string org_id;
+    KeyPair person, project_keys;
+    std::unique_ptr<console::Session> session;
+    console::ProjectItem project;
+    std::vector<std::string> ids;  // oldest first
+    std::uint64_t whole_bytes = 0;
+  };
+  Seeded seed(int count, std::size_t screenshot_bytes) {
+    Seeded s;
+    s.person = set_up_owner("owner@acme.example", s.org_id);
+    s.session = sign_in("owner@acme.example");
+    s.project_keys = keypair_generate().value();
+    const std::string project_id = create_project(*s.session, s.org_id, s.project_keys,
+                                                  seal_grant(s.project_keys.secret_key, s.person.public_key).value());
+    const server::Project row = project_row(project_id);
+    for (int i = 0; i < count; ++i) {
+      auto envelope = report(project_id, s.project_keys, "Report #" + std::to_string(i) + " about the cart\nmore",
+                             "https://shop.example/cart/" + std::to_string(i), screenshot_bytes);
+      s.whole_bytes += envelope.size();
+      s.ids.push_back(store_submission(row, envelope));
+      now_ms_ += 1000;  // distinct creation times, newest first in the list
+    }
+    s.project = only_project(s.org_id);
+    return s;
+  }
+
   std::unique_ptr<TestHttpClient> http_;
   std::unique_ptr<console::ReviewClient> api_;
 };
@@ -132,18 +214,21 @@ TEST_F(ConsoleModelTest, SignsInAndDecryptsEachRowsCommentFromTheFirstChunkOnly)
   const KeyPair person = set_up_owner("owner@acme.example", org_id);
 
   // A wrong password opens nothing.
-  auto wrong = console::Session::sign_in(*api_, "owner@acme.example", "not the password at all 1");
+  auto wrong = console::wait_for<console::Session>(*api_, [&](auto reply) {
+    console::Session::sign_in(*api_, "owner@acme.example", "not the password at all 1", std::move(reply));
+  });
   EXPECT_EQ(wrong.code(), ErrorCode::unauthenticated) << wrong.message();
+  EXPECT_EQ(api_->link(), console::Link::ok) << "a wrong password is not a lost session";
 
-  auto session = console::Session::sign_in(*api_, "owner@acme.example", kPassword);
-  ASSERT_TRUE(session.ok()) << session.message();
-  EXPECT_EQ(key_to_text(session.value().person_keys().public_key), key_to_text(person.public_key));
-  ASSERT_EQ(session.value().me().organisations.size(), 1u);
-  EXPECT_EQ(session.value().me().organisations[0].id, org_id);
+  auto session = sign_in("owner@acme.example");
+  ASSERT_TRUE(session);
+  EXPECT_EQ(key_to_text(session->person_keys().public_key), key_to_text(person.public_key));
+  ASSERT_EQ(session->me().organisations.size(), 1u);
+  EXPECT_EQ(session->me().organisations[0].id, org_id);
 
   const KeyPair project_keys = keypair_generate().value();
   const std::string project_id =
-      create_project(session.value(), org_id, project_keys, seal_grant(project_keys.secret_key, person.public_key).value());
+      create_project(*session, org_id, project_keys, seal_grant(project_keys.secret_key, person.public_key).value());
   const server::Project project = project_row(project_id);
   std::uint64_t whole_bytes = 0;
   for (int i = 0; i < 3; ++i) {
@@ -153,60 +238,271 @@ TEST_F(ConsoleModelTest, SignsInAndDecryptsEachRowsCommentFromTheFirstChunkOnly)
     store_submission(project, envelope);
   }
 
-  auto projects = api_->projects(org_id);
-  ASSERT_TRUE(projects.ok()) << projects.message();
-  ASSERT_EQ(projects.value().size(), 1u);
-  console::InboxModel inbox(*api_, session.value(), org_id, projects.value()[0], /*page_size=*/2);
-  ASSERT_TRUE(inbox.reload().ok());
+  console::InboxModel inbox(*api_, *session, org_id, only_project(org_id), /*page_size=*/2);
+  inbox.reload();
+  EXPECT_TRUE(inbox.loading());
+  settle();
   ASSERT_EQ(inbox.rows().size(), 2u);
   EXPECT_TRUE(inbox.has_more());
-  ASSERT_TRUE(inbox.load_next_page().ok());
+  inbox.load_next_page();
+  settle();
   ASSERT_EQ(inbox.rows().size(), 3u);
   EXPECT_FALSE(inbox.has_more());
 
-  inbox.load_previews(0, 3);
+  inbox.want_previews(0, 3);
+  settle();
   std::set<std::string> seen;
   for (std::size_t i = 0; i < 3; ++i) {
-    const console::InboxRow& row = inbox.rows()[i];
-    ASSERT_EQ(row.preview_state, console::InboxRow::Preview::loaded) << row.preview_error;
+    const console::PreviewEntry& row = inbox.preview(i);
+    ASSERT_EQ(row.state, console::PreviewEntry::State::loaded) << row.error;
     const std::string n = row.preview.page_url.substr(row.preview.page_url.size() - 1);
     seen.insert(n);
     EXPECT_EQ(row.preview.comment_first_line, "Checkout button #" + n + " does nothing");
     EXPECT_EQ(row.preview.page_url, "https://shop.example/cart/" + n);
     EXPECT_TRUE(row.preview.has_attachments);
-    EXPECT_EQ(row.item.status, "new");
+    EXPECT_EQ(inbox.rows()[i].status, "new");
   }
   EXPECT_EQ(seen, (std::set<std::string>{"0", "1", "2"}));
   // Only the first chunk of each envelope came down, not the screenshots.
   EXPECT_LE(inbox.preview_bytes(), 3 * console::kPreviewPrefixBytes);
   EXPECT_LT(inbox.preview_bytes() * 4, whole_bytes);
 
-  ASSERT_TRUE(inbox.set_status(0, "resolved").ok());
-  EXPECT_EQ(inbox.rows()[0].item.status, "resolved");
-  ASSERT_TRUE(inbox.reload().ok());
-  EXPECT_EQ(inbox.rows()[0].item.status, "resolved");
-  EXPECT_EQ(inbox.rows()[0].preview_state, console::InboxRow::Preview::loaded) << "previews stay cached";
+  const std::string resolved(console::kSubmissionStatuses.back());
+  std::optional<Status> changed;
+  inbox.set_status(inbox.rows()[0].id, resolved, [&](Status st) { changed = st; });
+  settle();
+  ASSERT_TRUE(changed && changed->ok()) << (changed ? changed->message() : "no answer");
+  EXPECT_EQ(inbox.rows()[0].status, resolved);
+  inbox.reload();
+  settle();
+  EXPECT_EQ(inbox.rows()[0].status, resolved);
+  EXPECT_EQ(inbox.preview(0).state, console::PreviewEntry::State::loaded) << "previews stay cached";
+}
+
+// The fault of the first slice: every request blocked the frame loop. Now a
+// call returns at once, answers arrive only through pump(), out of order
+// too, and the inbox keeps at most kMaxPreviewRequests previews in flight.
+TEST_F(ConsoleModelTest, RequestsNeverBlockAndAnswersOutOfOrderLandOnTheirRows) {
+  Seeded s = seed(10, 2000);
+  console::InboxModel inbox(*api_, *s.session, s.org_id, s.project);
+  inbox.reload();
+  EXPECT_TRUE(inbox.rows().empty()) << "the list is not there before its answer is pumped";
+  settle();
+  ASSERT_EQ(inbox.rows().size(), 10u);
+
+  http_->reverse = true;
+  const std::size_t before = http_->started;
+  inbox.want_previews(0, 10);
+  // Only the grant is asked first; nothing is decrypted inside the call.
+  EXPECT_EQ(inbox.preview(0).state, console::PreviewEntry::State::loading);
+  EXPECT_LE(inbox.previews_in_flight(), console::InboxModel::kMaxPreviewRequests);
+  std::size_t most = 0;
+  for (int i = 0; i < 100 && api_->pending() > 0; ++i) {
+    most = std::max(most, inbox.previews_in_flight());
+    api_->pump();
+  }
+  EXPECT_EQ(most, console::InboxModel::kMaxPreviewRequests);
+  EXPECT_EQ(http_->started - before, 1u + 10u) << "one grant, then one Range request per row";
+  for (std::size_t i = 0; i < 10; ++i) {
+    const auto& p = inbox.preview(i);
+    ASSERT_EQ(p.state, console::PreviewEntry::State::loaded) << p.error;
+    // Newest first: row i is report #(9 - i), whatever order the answers came in.
+    EXPECT_EQ(p.preview.comment_first_line, "Report #" + std::to_string(9 - i) + " about the cart");
+  }
+  EXPECT_EQ(s.session->project_keys_held(), 1u);
+
+  // An inbox closed with requests in flight: their answers are dropped.
+  auto closing = std::make_unique<console::InboxModel>(*api_, *s.session, s.org_id, s.project);
+  closing->reload();
+  closing.reset();
+  settle();
+}
+
+TEST_F(ConsoleModelTest, FiltersGoToTheServerAndTheTextSearchStaysInTheBrowser) {
+  Seeded s = seed(6, 1000);
+  console::InboxModel inbox(*api_, *s.session, s.org_id, s.project);
+  inbox.reload();
+  settle();
+  ASSERT_EQ(inbox.rows().size(), 6u);
+
+  // The members list names who may be assigned (the owner here).
+  auto members = console::wait_for<std::vector<console::MemberItem>>(
+      *api_, [&](auto reply) { api_->members(s.org_id, std::move(reply)); });
+  ASSERT_TRUE(members.ok()) << members.message();
+  ASSERT_EQ(members.value().size(), 1u);
+  const std::string me = members.value()[0].id;
+  EXPECT_EQ(me, s.session->me().id);
+
+  const std::string other_status(console::kSubmissionStatuses[1]);
+  std::vector<Status> answers;
+  inbox.set_status(s.ids[1], other_status, [&](Status st) { answers.push_back(st); });
+  inbox.assign(s.ids[2], me, [&](Status st) { answers.push_back(st); });
+  settle();
+  ASSERT_EQ(answers.size(), 2u);
+  for (const Status& st : answers) EXPECT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(inbox.rows()[std::size_t(inbox.index_of(s.ids[2]))].assignee, me);
+
+  console::SubmissionQuery by_status;
+  by_status.status = other_status;
+  inbox.set_filter(by_status);
+  settle();
+  ASSERT_EQ(inbox.rows().size(), 1u);
+  EXPECT_EQ(inbox.rows()[0].id, s.ids[1]);
+
+  console::SubmissionQuery mine;
+  mine.assignee = me;
+  inbox.set_filter(mine);
+  settle();
+  ASSERT_EQ(inbox.rows().size(), 1u);
+  EXPECT_EQ(inbox.rows()[0].id, s.ids[2]);
+
+  console::SubmissionQuery unassigned;
+  unassigned.assignee = "";
+  inbox.set_filter(unassigned);
+  settle();
+  EXPECT_EQ(inbox.rows().size(), 5u);
+
+  inbox.set_filter({});
+  settle();
+  ASSERT_EQ(inbox.rows().size(), 6u);
+  // Since the third newest report's time: those three (newest first).
+  const std::int64_t third = inbox.rows()[2].created_at_ms;
+  const auto newer = std::count_if(inbox.rows().begin(), inbox.rows().end(),
+                                   [&](const console::SubmissionItem& r) { return r.created_at_ms >= third; });
+  ASSERT_LT(newer, 6);
+  console::SubmissionQuery recent;
+  recent.since_ms = third;
+  inbox.set_filter(recent);
+  settle();
+  EXPECT_EQ(std::ptrdiff_t(inbox.rows().size()), newer);
+  inbox.set_filter({});
+  settle();
+  ASSERT_EQ(inbox.rows().size(), 6u);
+  // The search decrypts every row's comment here, then matches (no request carries it).
+  inbox.set_search("REPORT #4");
+  EXPECT_TRUE(inbox.shown().empty()) << "nothing matches before it is decrypted";
+  EXPECT_EQ(inbox.search_pending(), 6u);
+  settle();
+  EXPECT_EQ(inbox.search_pending(), 0u);
+  ASSERT_EQ(inbox.shown().size(), 1u);
+  EXPECT_EQ(inbox.rows()[inbox.shown()[0]].id, s.ids[4]);
+  inbox.set_search("cart/");
+  EXPECT_EQ(inbox.shown().size(), 6u) << "page URLs are searched too";
+  inbox.set_search("");
+  EXPECT_EQ(inbox.shown().size(), 6u);
+
+  // Delete: the row and its envelope are gone on the server.
+  std::optional<Status> deleted;
+  inbox.remove(s.ids[0], [&](Status st) { deleted = st; });
+  settle();
+  ASSERT_TRUE(deleted && deleted->ok());
+  EXPECT_EQ(inbox.index_of(s.ids[0]), -1);
+  inbox.reload();
+  settle();
+  EXPECT_EQ(inbox.rows().size(), 5u);
+}
+
+TEST_F(ConsoleModelTest, AReportOpensAFewChunksAtATimeWithProgressAndItsWholeManifest) {
+  Seeded s = seed(0, 0);
+  // A real PNG (the loader decodes it) in a report with the widget's fields.
+  const int w = 320, h = 200;
+  std::vector<std::uint8_t> rgba(std::size_t(w) * h * 4);
+  for (std::size_t i = 0; i < rgba.size(); ++i) rgba[i] = std::uint8_t((i * 7) ^ (i >> 9));
+  for (std::size_t i = 3; i < rgba.size(); i += 4) rgba[i] = 255;
+  std::vector<std::uint8_t> png = png_encode(ConstRgbaImage{rgba.data(), rgba.size(), w, h}).value();
+  const std::string manifest =
+      json{{"schema", 1}, {"source", "widget"}, {"comment", "Coupon field\nsecond line"}, {"email", "a@b.example"},
+           {"page_url", "https://shop.example/cart"}, {"user_agent", "Mozilla/5.0 Test"},
+           {"viewport", {{"width", 1280}, {"height", 720}}}, {"console_errors", {"TypeError: x is undefined"}},
+           {"metadata", {{"plan", "gold"}}}, {"screenshot", {{"width", w}, {"height", h}, {"redactions", 3}}}}
+          .dump();
+  const std::vector<PayloadPartView> parts = {
+      {kManifestPartName, "application/json", {reinterpret_cast<const std::uint8_t*>(manifest.data()), manifest.size()}},
+      {kScreenshotPartName, "image/png", png}};
+  // Small chunks, so decryption takes several steps.
+  auto envelope =
+      envelope_seal(s.project.id, s.project_keys.public_key, payload_pack(parts).value(), kEnvelopeMinChunkBytes).value();
+  const std::string id = store_submission(project_row(s.project.id), envelope);
+  console::InboxModel inbox(*api_, *s.session, s.org_id, s.project);
+  inbox.reload();
+  settle();
+  ASSERT_EQ(inbox.rows().size(), 1u);
+
+  console::ReportLoader loader(*api_, *s.session, s.org_id, s.project, inbox.rows()[0]);
+  loader.start();
+  EXPECT_EQ(loader.phase(), console::ReportLoader::Phase::key);
+  settle();
+  ASSERT_EQ(loader.phase(), console::ReportLoader::Phase::decrypting) << loader.error();
+  int steps = 0;
+  float last = -1;
+  while (loader.phase() == console::ReportLoader::Phase::decrypting && steps < 10'000) {
+    EXPECT_GE(loader.progress(), last);
+    last = loader.progress();
+    EXPECT_NE(loader.progress_text().find("Decrypting"), std::string::npos);
+    loader.step(0.0);  // one chunk a step
+    ++steps;
+  }
+  EXPECT_GT(steps, 2);
+  ASSERT_EQ(loader.phase(), console::ReportLoader::Phase::decoding);
+  loader.step(1000);
+  ASSERT_EQ(loader.phase(), console::ReportLoader::Phase::ready) << loader.error();
+  const console::OpenedReport& r = loader.report();
+  EXPECT_EQ(r.width, w);
+  EXPECT_EQ(r.height, h);
+  EXPECT_EQ(r.rgba, rgba);
+  EXPECT_EQ(r.png, png);
+  EXPECT_EQ(r.fields.comment, "Coupon field\nsecond line");
+  EXPECT_EQ(r.fields.email, "a@b.example");
+  EXPECT_EQ(r.fields.user_agent, "Mozilla/5.0 Test");
+  EXPECT_EQ(r.fields.viewport_width, 1280);
+  EXPECT_EQ(r.fields.redactions, 3);
+  EXPECT_EQ(r.fields.console_errors, std::vector<std::string>{"TypeError: x is undefined"});
+  EXPECT_NE(r.fields.metadata_json.find("gold"), std::string::npos);
+  EXPECT_EQ(json::parse(r.manifest_json), json::parse(manifest));
+
+  // The same report with one ciphertext byte flipped in its last chunk:
+  // stored by the server (it cannot tell), refused here with a sentence.
+  envelope[envelope.size() - 20] ^= 1;
+  const std::string tampered = store_submission(project_row(s.project.id), envelope);
+  inbox.reload();
+  settle();
+  console::ReportLoader bad(*api_, *s.session, s.org_id, s.project,
+                            inbox.rows()[std::size_t(inbox.index_of(tampered))]);
+  bad.start();
+  settle();
+  for (int i = 0; i < 10'000 && bad.phase() == console::ReportLoader::Phase::decrypting; ++i) bad.step(5);
+  ASSERT_EQ(bad.phase(), console::ReportLoader::Phase::failed);
+  EXPECT_EQ(bad.status().code(), ErrorCode::envelope_corrupt);
+  EXPECT_NE(bad.error().find("altered"), std::string::npos) << bad.error();
+  EXPECT_TRUE(bad.report().rgba.empty()) << "nothing of a tampered report is shown";
+  (void)id;
 }
 
 TEST_F(ConsoleModelTest, AGrantOfAnotherKeyOrATamperedEnvelopeFailsItsRowWithASentence) {
   std::string org_id;
   const KeyPair person = set_up_owner("owner@acme.example", org_id);
-  auto session = console::Session::sign_in(*api_, "owner@acme.example", kPassword);
-  ASSERT_TRUE(session.ok()) << session.message();
+  auto session = sign_in("owner@acme.example");
+  ASSERT_TRUE(session);
 
   // The server hands out a grant of a different key than the project's
   // public key (a substituted key): refused, no row decrypts.
   const KeyPair project_keys = keypair_generate().value();
   const KeyPair substituted = keypair_generate().value();
   const std::string project_id =
-      create_project(session.value(), org_id, project_keys, seal_grant(substituted.secret_key, person.public_key).value());
+      create_project(*session, org_id, project_keys, seal_grant(substituted.secret_key, person.public_key).value());
   store_submission(project_row(project_id), report(project_id, project_keys, "hello", "https://shop.example/", 1000));
-  auto projects = api_->projects(org_id).value();
-  console::InboxModel inbox(*api_, session.value(), org_id, projects[0]);
-  ASSERT_TRUE(inbox.reload().ok());
-  inbox.load_previews(0, 1);
-  ASSERT_EQ(inbox.rows()[0].preview_state, console::InboxRow::Preview::failed);
-  EXPECT_NE(inbox.rows()[0].preview_error.find("key does not open"), std::string::npos) << inbox.rows()[0].preview_error;
+  console::InboxModel inbox(*api_, *session, org_id, only_project(org_id));
+  inbox.reload();
+  settle();
+  inbox.want_previews(0, 1);
+  settle();
+  ASSERT_EQ(inbox.preview(0).state, console::PreviewEntry::State::failed);
+  EXPECT_NE(inbox.preview(0).error.find("does not open its key"), std::string::npos) << inbox.preview(0).error;
+  console::ReportLoader loader(*api_, *session, org_id, inbox.project(), inbox.rows()[0]);
+  loader.start();
+  settle();
+  EXPECT_EQ(loader.phase(), console::ReportLoader::Phase::failed);
+  EXPECT_NE(loader.error().find("grant you access again"), std::string::npos) << loader.error();
 
   // A flipped ciphertext byte in the first chunk: corrupt, said plainly.
   auto envelope = report(project_id, substituted, "tampered", "https://shop.example/", 1000);
@@ -214,14 +510,59 @@ TEST_F(ConsoleModelTest, AGrantOfAnotherKeyOrATamperedEnvelopeFailsItsRowWithASe
   envelope[header.header_size + 3] ^= 1;
   auto preview = console::preview_from_prefix(envelope, substituted.secret_key, project_id);
   EXPECT_EQ(preview.code(), ErrorCode::envelope_corrupt) << preview.message();
-  // The same envelope untampered opens; cut inside the first chunk it asks for more.
+  // A report sealed to another key: the wrong key, said plainly.
   envelope[header.header_size + 3] ^= 1;
+  auto other = console::preview_from_prefix(envelope, project_keys.secret_key, project_id);
+  EXPECT_EQ(other.code(), ErrorCode::envelope_wrong_key);
+  EXPECT_NE(console::describe_open_failure(other.status()).find("wrong or changed key"), std::string::npos);
+  // The same envelope untampered opens; cut inside the first chunk it asks for more.
   EXPECT_EQ(console::preview_from_prefix(envelope, substituted.secret_key, project_id).value().comment_first_line,
             "tampered");
   EXPECT_EQ(console::preview_from_prefix(std::span(envelope).first(header.header_size + 10), substituted.secret_key,
                                          project_id)
                 .code(),
             ErrorCode::envelope_truncated);
+}
+
+// A session that expires (30 minutes idle) or a server that goes away: the
+// client says which (the app returns to sign-in, or shows the banner), rows
+// are not marked broken, and nothing is asked again while signed out.
+TEST_F(ConsoleModelTest, AnExpiredSessionOrAServerThatIsDownIsToldApartFromABrokenReport) {
+  Seeded s = seed(3, 1000);
+  console::InboxModel inbox(*api_, *s.session, s.org_id, s.project);
+  inbox.reload();
+  settle();
+  ASSERT_EQ(inbox.rows().size(), 3u);
+
+  now_ms_ += 31 * 60 * 1000;  // past the idle limit
+  inbox.want_previews(0, 3);
+  settle();
+  EXPECT_EQ(api_->link(), console::Link::signed_out);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(inbox.preview(i).state, console::PreviewEntry::State::not_loaded) << "asked again after sign-in";
+  }
+  const std::size_t started = http_->started;
+  inbox.want_previews(0, 3);
+  settle();
+  EXPECT_EQ(http_->started, started) << "nothing is asked while signed out";
+
+  // Signing in again: the same inbox carries on.
+  s.session = sign_in("owner@acme.example");
+  api_->reset_link();
+  console::InboxModel again(*api_, *s.session, s.org_id, s.project);
+  again.reload();
+  settle();
+  again.want_previews(0, 3);
+  settle();
+  EXPECT_EQ(again.preview(2).state, console::PreviewEntry::State::loaded) << again.preview(2).error;
+
+  server_->stop();
+  std::optional<Status> changed;
+  again.set_status(s.ids[0], std::string(console::kSubmissionStatuses[1]), [&](Status st) { changed = st; });
+  settle();
+  EXPECT_EQ(api_->link(), console::Link::unreachable);
+  ASSERT_TRUE(changed);
+  EXPECT_NE(changed->message().find("cannot be reached"), std::string::npos) << changed->message();
 }
 
 }  // namespace

@@ -4,34 +4,46 @@
 // (wasm/console/model/), tested natively.
 //
 // The sign-in page opens the person's keys with the account module, then
-// calls console_start(me JSON, secret key text) and console_set_font(bytes).
+// calls console_start(me JSON, secret key text, view JSON) and
+// console_set_font(bytes). Nothing here waits on the network: requests are
+// fetch()es whose answers land through api.pump() at the start of a frame.
+//
+// Leaving (sign-out, or a 401 once the session expired): the app hands the
+// page its view (organisation, project, report, filters) and the page tears
+// the module down (console_shutdown, then its memory is zeroed) and shows
+// the sign-in form; signing in again starts a fresh module at that view.
 #include <GLES3/gl3.h>
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
 #include <emscripten/html5.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "fetch_http_client.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
 #include "inbox_model.h"
-#include "report_image.h"
-#include "xhr_http_client.h"
+#include "report_loader.h"
+#include "statuses.h"
 
 namespace {
 
 using namespace sealshot;
 using namespace sealshot::console;
+using nlohmann::json;
 
-// What the browser tests read (window.__sealshotConsole): state names and
-// what is on screen, never a key. Published every frame, so kept small.
+// What the browser tests read (window.__sealshotConsole): state names, what
+// is on screen and where its widgets are, never a key.
 EM_JS(void, console_publish, (const char* json_text), {
   // Merged over what the sign-in page published (email, fingerprint).
   // (Object.assign: Emscripten 3.1.6's JS optimizer cannot parse object spread.)
@@ -39,31 +51,142 @@ EM_JS(void, console_publish, (const char* json_text), {
       Object.freeze(Object.assign({}, globalThis.__sealshotConsole, JSON.parse(UTF8ToString(json_text))));
 });
 
+// The page takes over after this frame: sealshotLeave tears the module down.
+EM_JS(void, console_leave, (const char* reason, const char* view_json), {
+  const why = UTF8ToString(reason);
+  const view = UTF8ToString(view_json);
+  setTimeout(() => Module.sealshotLeave(why, view), 0);
+});
+
+// A file saved by the browser (a Blob and a download link); the bytes are
+// copied out of wasm memory and the object URL is revoked after the click.
+EM_JS(void, console_download, (const char* name, const char* type, const unsigned char* data, int length), {
+  const blob = new Blob([HEAPU8.slice(data, data + length)], { type: UTF8ToString(type) });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = UTF8ToString(name);
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+});
+
+// Emscripten 3.1.6's GLFW clipboard functions are empty stubs: copy goes to
+// navigator.clipboard (a user gesture: ImGui copies on a key or click);
+// paste reads what the last paste event carried (readText would prompt).
+EM_JS(void, console_clipboard_write, (const char* text), {
+  const t = UTF8ToString(text);
+  Module.sealshotClipboard = t;
+  if (navigator.clipboard) navigator.clipboard.writeText(t).catch(() => {});
+});
+EM_JS(char*, console_clipboard_read, (), {
+  const t = Module.sealshotClipboard || "";
+  const size = lengthBytesUTF8(t) + 1;
+  const ptr = _malloc(size);
+  stringToUTF8(t, ptr, size);
+  return ptr;
+});
+EM_JS(void, console_clipboard_listen, (), {
+  document.addEventListener("paste", (e) => {
+    Module.sealshotClipboard = e.clipboardData ? e.clipboardData.getData("text/plain") : "";
+  });
+});
+// Frame CPU times for scripts/bench-console, kept only when it asks.
+EM_JS(void, console_frame_time, (double ms), {
+  if (globalThis.__sealshotFrames) globalThis.__sealshotFrames.push(ms);
+});
+EM_JS(int, console_prefers_dark, (), { return matchMedia("(prefers-color-scheme: dark)").matches ? 1 : 0; });
+
+double now_ms() { return emscripten_get_now(); }
+
+// A change the server refused because the session had ended: made again
+// once the person signed in again.
+struct PendingChange {
+  std::string submission_id, field, value;  // field: "status" or "assignee"
+};
+
+// Where the person was: kept across an expired session (not a key, not a
+// comment: ids, filters, the search words, the theme and unsaved changes).
+struct ViewState {
+  std::string org_id, project_id, submission_id;
+  SubmissionQuery filter;
+  int since_days = 0;
+  std::string search;
+  bool dark = true;
+  std::vector<PendingChange> pending;
+
+  json to_json() const {
+    json j = {{"org", org_id}, {"project", project_id}, {"submission", submission_id},
+              {"status", filter.status}, {"since_days", since_days}, {"search", search}, {"dark", dark}};
+    j["assignee"] = filter.assignee ? json(*filter.assignee) : json(nullptr);
+    j["pending"] = json::array();
+    for (const PendingChange& c : pending) j["pending"].push_back({c.submission_id, c.field, c.value});
+    return j;
+  }
+  static ViewState from_json(const json& j, bool dark_default) {
+    ViewState v;
+    v.dark = dark_default;
+    if (!j.is_object()) return v;
+    v.org_id = j.value("org", "");
+    v.project_id = j.value("project", "");
+    v.submission_id = j.value("submission", "");
+    v.filter.status = j.value("status", "");
+    if (j.contains("assignee") && j["assignee"].is_string()) v.filter.assignee = j["assignee"].get<std::string>();
+    v.since_days = j.value("since_days", 0);
+    v.search = j.value("search", "");
+    v.dark = j.value("dark", dark_default);
+    for (const json& c : j.value("pending", json::array())) {
+      if (c.is_array() && c.size() == 3 && c[0].is_string() && c[1].is_string() && c[2].is_string()) {
+        v.pending.push_back({c[0], c[1], c[2]});
+      }
+    }
+    return v;
+  }
+};
+
 struct App {
   GLFWwindow* window = nullptr;
-  XhrHttpClient http;
+  FetchHttpClient http;
   ReviewClient api{http};
-  std::optional<Session> session;
+  std::unique_ptr<Session> session;
   std::string error;  // shown at the top; the app never crashes on a bad answer
+  ViewState view;
+  std::optional<ViewState> restoring;  // applied as the answers arrive
   int org_index = -1;
   std::vector<ProjectItem> projects;
+  bool projects_loading = false;
   int project_index = -1;
   std::unique_ptr<InboxModel> inbox;
-  int selected_row = -1;
-  std::optional<OpenedReport> report;
-  std::string report_error;
+  std::vector<MemberItem> members;
+  std::unique_ptr<ReportLoader> loader;
   GLuint texture = 0;
+  int texture_w = 0, texture_h = 0;
+  bool fit = true;
+  float zoom = 1;    // screenshot pixels → CSS pixels, when not fitting
+  ImVec2 pan{0, 0};  // scroll of the zoomed screenshot
+  bool confirm_delete = false;
+  char search[256] = {};
   double dpr = 1;
-  // Rows on screen and their rectangles (CSS px), published for the browser
-  // tests so they click where a person would.
+  double retry_at = 0;  // when the server could not be reached: next try
+  bool leaving = false;
+  // Rows on screen and named widgets, with their rectangles (CSS px), for
+  // the browser tests to click where a person would.
   std::vector<std::pair<int, ImVec4>> row_rects;
+  std::map<std::string, ImVec4> rects;
   std::vector<unsigned char> font;
   bool font_ready = false;
+  double frame_ms = 0;  // the last frame's CPU time (docs/benchmarks.md)
+  // From the envelope downloaded to the screenshot drawn (docs/benchmarks.md).
+  double downloaded_at = 0, open_ms = 0;
 };
 
 App* app = nullptr;
 
-const char* kStatuses[] = {"new", "triaged", "in_progress", "resolved", "spam"};
+void track(const char* label) {
+  const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+  app->rects[label] = ImVec4(min.x, min.y, max.x, max.y);
+}
 
 std::string date_text(std::int64_t ms) {
   const std::time_t t = static_cast<std::time_t>(ms / 1000);
@@ -81,36 +204,127 @@ std::string size_text(std::uint64_t bytes) {
   return text;
 }
 
+const char* phase_name(ReportLoader::Phase p) {
+  switch (p) {
+    case ReportLoader::Phase::key: return "key";
+    case ReportLoader::Phase::downloading: return "downloading";
+    case ReportLoader::Phase::decrypting: return "decrypting";
+    case ReportLoader::Phase::decoding: return "decoding";
+    case ReportLoader::Phase::ready: return "ready";
+    case ReportLoader::Phase::failed: return "failed";
+  }
+  return "";
+}
+
+std::string member_name(const std::string& id) {
+  if (id.empty()) return "nobody";
+  for (const MemberItem& m : app->members) {
+    if (m.id == id) return m.display_name.empty() ? m.email : m.display_name;
+  }
+  return "someone";
+}
+
 void publish() {
-  nlohmann::json j = {{"state", app->session ? "workspace" : "starting"}, {"error", app->error}};
+  json j = {{"state", app->session ? "workspace" : "starting"}, {"error", app->error}};
   if (app->inbox) {
-    nlohmann::json rows = nlohmann::json::array();
-    for (const InboxRow& r : app->inbox->rows()) {
-      rows.push_back({{"id", r.item.id},
-                      {"status", r.item.status},
-                      {"preview", r.preview_state == InboxRow::Preview::loaded   ? "loaded"
-                                  : r.preview_state == InboxRow::Preview::failed ? "failed"
-                                                                                 : "not_loaded"},
-                      {"comment", r.preview.comment_first_line},
-                      {"page_url", r.preview.page_url},
-                      {"preview_error", r.preview_error}});
+    // The rows on screen only: a 10,000-row inbox would otherwise be
+    // serialised every frame.
+    json rows = json::array();
+    for (const auto& [i, rect] : app->row_rects) {
+      const SubmissionItem& r = app->inbox->rows()[std::size_t(i)];
+      const PreviewEntry& p = app->inbox->preview(std::size_t(i));
+      rows.push_back({{"id", r.id},
+                      {"status", r.status},
+                      {"assignee", r.assignee},
+                      {"preview", p.state == PreviewEntry::State::loaded   ? "loaded"
+                                  : p.state == PreviewEntry::State::failed ? "failed"
+                                                                           : "not_loaded"},
+                      {"comment", p.preview.comment_first_line},
+                      {"page_url", p.preview.page_url},
+                      {"preview_error", p.error}});
     }
+    j["row_count"] = app->inbox->rows().size();
+    j["has_more"] = app->inbox->has_more();
     j["project"] = app->inbox->project().id;
     j["rows"] = rows;
+    j["shown"] = app->inbox->shown().size();
     j["preview_bytes"] = app->inbox->preview_bytes();
-    nlohmann::json rects = nlohmann::json::array();
+    j["inbox_loading"] = app->inbox->loading();
+    json rects = json::array();
     for (const auto& [row, r] : app->row_rects) rects.push_back({{"row", row}, {"x", r.x}, {"y", r.y}, {"right", r.z}, {"bottom", r.w}});
     j["row_rects"] = rects;
   }
-  if (app->report) {
-    j["report"] = {{"comment", app->report->comment}, {"width", app->report->width}, {"height", app->report->height}};
+  json widgets = json::object();
+  for (const auto& [label, r] : app->rects) widgets[label] = {{"x", r.x}, {"y", r.y}, {"right", r.z}, {"bottom", r.w}};
+  j["widgets"] = widgets;
+  if (app->loader) {
+    const ReportLoader& l = *app->loader;
+    j["phase"] = phase_name(l.phase());
+    if (l.phase() == ReportLoader::Phase::ready) {
+      j["report"] = {{"id", l.item().id},
+                     {"comment", l.report().fields.comment},
+                     {"width", l.report().width},
+                     {"height", l.report().height},
+                     {"redactions", l.report().fields.redactions},
+                     {"zoom", app->fit ? 0.0 : app->zoom},
+                     {"timings", {{"download_ms", l.download_ms()}, {"decrypt_ms", l.decrypt_ms()},
+                                  {"decode_ms", l.decode_ms()}, {"open_ms", app->open_ms}}}};
+    }
+    if (l.phase() == ReportLoader::Phase::failed) j["report_error"] = l.error();
   }
-  if (!app->report_error.empty()) j["report_error"] = app->report_error;
+  j["link"] = app->api.link() == Link::ok ? "ok" : app->api.link() == Link::unreachable ? "unreachable" : "signed_out";
   j["framebuffer_scale"] = app->dpr;
+  j["dark"] = app->view.dark;
   static std::string last;
   std::string text = j.dump();
   if (text != last) console_publish(text.c_str());  // only when something changed
   last = std::move(text);
+}
+
+void apply_theme() {
+  if (app->view.dark) ImGui::StyleColorsDark();
+  else ImGui::StyleColorsLight();
+}
+
+void close_report() {
+  app->loader.reset();
+  app->downloaded_at = 0;
+  app->open_ms = 0;
+  app->view.submission_id.clear();
+  app->confirm_delete = false;
+  if (app->texture != 0) {
+    // The screenshot's pixels leave GPU memory too.
+    glDeleteTextures(1, &app->texture);
+    app->texture = 0;
+  }
+}
+
+void open_submission(const SubmissionItem& item) {
+  close_report();
+  app->view.submission_id = item.id;
+  app->fit = true;
+  app->pan = ImVec2(0, 0);
+  const ProjectItem& project = app->projects[std::size_t(app->project_index)];
+  app->loader = std::make_unique<ReportLoader>(app->api, *app->session, app->view.org_id, project, item);
+  app->loader->start();
+}
+
+void apply_filter() {
+  SubmissionQuery q = app->view.filter;
+  q.since_ms = app->view.since_days > 0
+                   ? std::int64_t(emscripten_date_now()) - std::int64_t(app->view.since_days) * 86'400'000
+                   : 0;
+  app->inbox->set_filter(q);
+}
+
+void select_project(int index) {
+  app->project_index = index;
+  close_report();
+  app->view.project_id = app->projects[std::size_t(index)].id;
+  app->inbox = std::make_unique<InboxModel>(app->api, *app->session, app->view.org_id, app->projects[std::size_t(index)]);
+  apply_filter();  // a filter equal to the default does not reload by itself
+  app->inbox->reload();
+  app->inbox->set_search(app->view.search);
 }
 
 void select_org(int index) {
@@ -118,147 +332,447 @@ void select_org(int index) {
   app->projects.clear();
   app->project_index = -1;
   app->inbox.reset();
-  Result<std::vector<ProjectItem>> projects = app->api.projects(app->session->me().organisations[index].id);
-  if (!projects.ok()) {
-    app->error = projects.message();
-    return;
-  }
-  app->projects = std::move(projects).value();
+  close_report();
+  app->members.clear();
+  app->view.org_id = app->session->me().organisations[std::size_t(index)].id;
+  app->projects_loading = true;
+  app->api.projects(app->view.org_id, [](Result<std::vector<ProjectItem>> projects) {
+    if (!app->session) return;
+    app->projects_loading = false;
+    if (!projects.ok()) {
+      app->error = projects.message();
+      return;
+    }
+    app->projects = std::move(projects).value();
+    int pick = app->projects.size() == 1 ? 0 : -1;
+    if (app->restoring) {
+      for (std::size_t i = 0; i < app->projects.size(); ++i) {
+        if (app->projects[i].id == app->restoring->project_id) pick = int(i);
+      }
+    }
+    if (pick >= 0) select_project(pick);
+  });
+  app->api.members(app->view.org_id, [](Result<std::vector<MemberItem>> members) {
+    if (app->session && members.ok()) app->members = std::move(members).value();
+  });
 }
 
-void select_project(int index) {
-  app->project_index = index;
-  app->selected_row = -1;
-  app->report.reset();
-  app->inbox = std::make_unique<InboxModel>(app->api, *app->session,
-                                            app->session->me().organisations[app->org_index].id, app->projects[index]);
-  if (Status st = app->inbox->reload(); !st.ok()) app->error = st.message();
+// Status and assignee changes: a refusal because the session ended is kept
+// and made again after the next sign-in; any other refusal is said.
+void change_submission(const PendingChange& change) {
+  auto done = [change](Status st) {
+    if (st.ok()) return;
+    if (st.code() == ErrorCode::unauthenticated) {
+      app->view.pending.push_back(change);
+      return;
+    }
+    if (app->api.link() == Link::ok) app->error = "Not saved: " + st.message();
+  };
+  if (change.field == "status") app->inbox->set_status(change.submission_id, change.value, done);
+  else app->inbox->assign(change.submission_id, change.value, done);
 }
 
-void open_row(int row) {
-  app->selected_row = row;
-  app->report.reset();
-  app->report_error.clear();
-  const std::string& org = app->session->me().organisations[app->org_index].id;
-  const ProjectItem& project = app->projects[app->project_index];
-  const SubmissionItem& item = app->inbox->rows()[row].item;
-  Result<SecretKey> key = app->session->project_key(app->api, org, project);
-  if (!key.ok()) {
-    app->report_error = key.message();
-    return;
+// Once the list arrives after a restore, the report that was open opens again.
+void continue_restore() {
+  if (!app->restoring || !app->inbox || app->inbox->loading()) return;
+  const std::string wanted = app->restoring->submission_id;
+  for (const PendingChange& c : app->restoring->pending) change_submission(c);
+  app->view.pending.clear();
+  app->restoring.reset();
+  const int row = wanted.empty() ? -1 : app->inbox->index_of(wanted);
+  if (row >= 0) open_submission(app->inbox->rows()[std::size_t(row)]);
+}
+
+void step_report(int delta) {
+  if (!app->inbox || app->view.submission_id.empty()) return;
+  const auto& shown = app->inbox->shown();
+  const int row = app->inbox->index_of(app->view.submission_id);
+  auto at = std::find(shown.begin(), shown.end(), std::size_t(row));
+  if (at == shown.end()) return;
+  const long next = long(at - shown.begin()) + delta;
+  if (next < 0 || next >= long(shown.size())) return;
+  open_submission(app->inbox->rows()[shown[std::size_t(next)]]);
+}
+
+void leave(const char* reason) {
+  if (app->leaving) return;
+  app->leaving = true;
+  const std::string view = app->view.to_json().dump();
+  console_leave(reason, view.c_str());
+}
+
+void draw_filters() {
+  const float w = ImGui::GetFontSize();
+  // Status (server-side)
+  ImGui::SetNextItemWidth(w * 8);
+  const std::string status_preview = app->view.filter.status.empty() ? "any status" : std::string(status_label(app->view.filter.status));
+  if (ImGui::BeginCombo("##status-filter", status_preview.c_str())) {
+    if (ImGui::Selectable("any status", app->view.filter.status.empty())) {
+      app->view.filter.status.clear();
+      apply_filter();
+    }
+    for (std::string_view s : kSubmissionStatuses) {
+      if (ImGui::Selectable(std::string(status_label(s)).c_str(), app->view.filter.status == s)) {
+        app->view.filter.status = std::string(s);
+        apply_filter();
+      }
+    }
+    ImGui::EndCombo();
   }
-  Result<std::string> envelope = app->api.envelope_prefix(org, project.id, item.id, item.size_bytes);
-  if (!envelope.ok()) {
-    app->report_error = envelope.message();
-    return;
+  track("status-filter");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(w * 9);
+  const std::string who = !app->view.filter.assignee ? "anyone" : app->view.filter.assignee->empty() ? "unassigned"
+                                                                  : member_name(*app->view.filter.assignee);
+  if (ImGui::BeginCombo("##assignee-filter", who.c_str())) {
+    if (ImGui::Selectable("anyone", !app->view.filter.assignee)) {
+      app->view.filter.assignee.reset();
+      apply_filter();
+    }
+    if (ImGui::Selectable("unassigned", app->view.filter.assignee && app->view.filter.assignee->empty())) {
+      app->view.filter.assignee = "";
+      apply_filter();
+    }
+    for (const MemberItem& m : app->members) {
+      if (ImGui::Selectable((m.display_name.empty() ? m.email : m.display_name).c_str(),
+                            app->view.filter.assignee == m.id)) {
+        app->view.filter.assignee = m.id;
+        apply_filter();
+      }
+    }
+    ImGui::EndCombo();
   }
-  Result<OpenedReport> opened = open_report(envelope.value(), key.value(), project.id);
-  if (!opened.ok()) {
-    app->report_error = "This report cannot be opened: " + opened.message();
-    return;
+  track("assignee-filter");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(w * 7);
+  static const std::pair<int, const char*> kSince[] = {{0, "any date"}, {1, "last day"}, {7, "last 7 days"}, {30, "last 30 days"}};
+  const char* since = "any date";
+  for (const auto& [days, label] : kSince) {
+    if (days == app->view.since_days) since = label;
   }
-  app->report = std::move(opened).value();
-  if (!app->report->rgba.empty()) {
-    if (app->texture == 0) glGenTextures(1, &app->texture);
-    glBindTexture(GL_TEXTURE_2D, app->texture);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, app->report->width, app->report->height, 0, GL_RGBA, GL_UNSIGNED_BYTE,
-                 app->report->rgba.data());
+  if (ImGui::BeginCombo("##date-filter", since)) {
+    for (const auto& [days, label] : kSince) {
+      if (ImGui::Selectable(label, days == app->view.since_days)) {
+        app->view.since_days = days;
+        apply_filter();
+      }
+    }
+    ImGui::EndCombo();
+  }
+  track("date-filter");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(w * 14);
+  if (ImGui::InputTextWithHint("##search", "Search comments", app->search, sizeof app->search)) {
+    app->view.search = app->search;
+    app->inbox->set_search(app->view.search);
+  }
+  track("search");
+  ImGui::SameLine();
+  ImGui::TextDisabled("(?)");
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("The search runs in this browser over the comments decrypted here.\n"
+                      "The server stores only ciphertext: it cannot search what it cannot read.");
   }
 }
 
-void draw_inbox() {
-  const auto& rows = app->inbox->rows();
-  ImGui::Text("%zu reports%s. Comments are decrypted in this browser: the server cannot search them.", rows.size(),
-              app->inbox->has_more() ? " (more on the server)" : "");
-  if (app->inbox->has_more() && ImGui::Button("Load more")) {
-    if (Status st = app->inbox->load_next_page(); !st.ok()) app->error = st.message();
+void draw_inbox(float height) {
+  InboxModel& inbox = *app->inbox;
+  const auto& rows = inbox.rows();
+  const auto& shown = inbox.shown();
+  draw_filters();
+  if (!inbox.search().empty()) {
+    ImGui::Text("%zu of %zu loaded reports match", shown.size(), rows.size());
+    if (inbox.search_pending() > 0) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("(decrypting %zu more to search them…)", inbox.search_pending());
+    }
+    ImGui::SameLine();
+    ImGui::TextDisabled("— searched in this browser: the server cannot search what it cannot read.");
+  } else {
+    ImGui::Text("%zu reports%s%s", rows.size(), inbox.has_more() ? " (more on the server)" : "",
+                inbox.loading() ? " — loading…" : "");
+  }
+  if (!inbox.list_status().ok() && app->api.link() == Link::ok) {
+    ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", inbox.list_status().message().c_str());
   }
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
                                 ImGuiTableFlags_Resizable;
-  if (!ImGui::BeginTable("inbox", 5, flags, ImVec2(0, ImGui::GetContentRegionAvail().y * 0.45f))) return;
+  if (!ImGui::BeginTable("inbox", 6, flags, ImVec2(0, height))) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("Date", ImGuiTableColumnFlags_WidthFixed);
   ImGui::TableSetupColumn("Status", ImGuiTableColumnFlags_WidthFixed);
+  ImGui::TableSetupColumn("Assignee", ImGuiTableColumnFlags_WidthFixed);
   ImGui::TableSetupColumn("Size", ImGuiTableColumnFlags_WidthFixed);
   ImGui::TableSetupColumn("Comment", ImGuiTableColumnFlags_WidthStretch);
   ImGui::TableSetupColumn("Page", ImGuiTableColumnFlags_WidthStretch);
   ImGui::TableHeadersRow();
   app->row_rects.clear();
   ImGuiListClipper clipper;
-  clipper.Begin(static_cast<int>(rows.size()));
-  int clicked = -1;
+  clipper.Begin(static_cast<int>(shown.size()));
+  std::optional<SubmissionItem> clicked;
   while (clipper.Step()) {
-    // Only the rows on screen get their first chunk fetched and decrypted.
-    app->inbox->load_previews(std::size_t(clipper.DisplayStart), std::size_t(clipper.DisplayEnd));
-    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-      const InboxRow& row = rows[std::size_t(i)];
+    // Only the rows on screen get their first chunk fetched and decrypted,
+    // in the background (answers land in later frames).
+    if (clipper.DisplayEnd > clipper.DisplayStart && app->api.link() == Link::ok) {
+      inbox.want_previews(shown[std::size_t(clipper.DisplayStart)], shown[std::size_t(clipper.DisplayEnd - 1)] + 1);
+    }
+    for (int k = clipper.DisplayStart; k < clipper.DisplayEnd; ++k) {
+      const std::size_t i = shown[std::size_t(k)];
+      const SubmissionItem& row = rows[i];
+      const PreviewEntry& p = inbox.preview(i);
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(0);
-      ImGui::PushID(i);
-      if (ImGui::Selectable(date_text(row.item.created_at_ms).c_str(), app->selected_row == i,
+      ImGui::PushID(int(i));
+      if (ImGui::Selectable(date_text(row.created_at_ms).c_str(), app->view.submission_id == row.id,
                             ImGuiSelectableFlags_SpanAllColumns)) {
-        clicked = i;
+        clicked = row;
       }
       const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
-      app->row_rects.emplace_back(i, ImVec4(min.x, min.y, max.x, max.y));
+      app->row_rects.emplace_back(int(i), ImVec4(min.x, min.y, max.x, max.y));
       ImGui::PopID();
       ImGui::TableSetColumnIndex(1);
-      ImGui::TextUnformatted(row.item.status.c_str());
+      ImGui::TextUnformatted(std::string(status_label(row.status)).c_str());
       ImGui::TableSetColumnIndex(2);
-      ImGui::TextUnformatted(size_text(row.item.size_bytes).c_str());
+      ImGui::TextUnformatted(row.assignee.empty() ? "" : member_name(row.assignee).c_str());
       ImGui::TableSetColumnIndex(3);
-      if (row.preview_state == InboxRow::Preview::loaded) ImGui::TextUnformatted(row.preview.comment_first_line.c_str());
-      else if (row.preview_state == InboxRow::Preview::failed) ImGui::TextDisabled("%s", row.preview_error.c_str());
-      else ImGui::TextDisabled("decrypting…");
+      ImGui::TextUnformatted(size_text(row.size_bytes).c_str());
       ImGui::TableSetColumnIndex(4);
-      ImGui::TextUnformatted(row.preview.page_url.c_str());
+      if (p.state == PreviewEntry::State::loaded) ImGui::TextUnformatted(p.preview.comment_first_line.c_str());
+      else if (p.state == PreviewEntry::State::failed) ImGui::TextDisabled("%s", p.error.c_str());
+      else ImGui::TextDisabled("decrypting…");
+      ImGui::TableSetColumnIndex(5);
+      ImGui::TextUnformatted(p.preview.page_url.c_str());
     }
   }
+  // The next page comes when the last row is in view.
+  if (inbox.has_more() && !inbox.loading() && ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 1) inbox.load_next_page();
   ImGui::EndTable();
-  if (clicked >= 0) open_row(clicked);
+  if (clicked) open_submission(*clicked);
 }
 
-void draw_report() {
-  if (app->selected_row < 0) return;
-  ImGui::Separator();
-  if (!app->report_error.empty()) {
-    ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", app->report_error.c_str());
+void upload_texture(const OpenedReport& r) {
+  if (app->texture == 0) glGenTextures(1, &app->texture);
+  glBindTexture(GL_TEXTURE_2D, app->texture);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);  // 1:1 and zoomed-in pixels stay sharp
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, r.width, r.height, 0, GL_RGBA, GL_UNSIGNED_BYTE, r.rgba.data());
+  app->texture_w = r.width;
+  app->texture_h = r.height;
+}
+
+void field(const char* label, const std::string& value) {
+  if (value.empty()) return;
+  ImGui::TableNextRow();
+  ImGui::TableSetColumnIndex(0);
+  ImGui::TextDisabled("%s", label);
+  ImGui::TableSetColumnIndex(1);
+  ImGui::PushID(label);
+  ImGui::TextWrapped("%s", value.c_str());
+  if (ImGui::BeginPopupContextItem("copy")) {
+    if (ImGui::MenuItem("Copy")) ImGui::SetClipboardText(value.c_str());
+    ImGui::EndPopup();
+  }
+  ImGui::SameLine();
+  if (ImGui::SmallButton("Copy")) ImGui::SetClipboardText(value.c_str());
+  track((std::string("copy-") + label).c_str());
+  ImGui::PopID();
+}
+
+void draw_manifest(const OpenedReport& r) {
+  const ManifestFields& f = r.fields;
+  if (ImGui::BeginTable("manifest", 2, ImGuiTableFlags_SizingStretchProp)) {
+    ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+    field("Comment", f.comment);
+    field("Email", f.email);
+    field("Category", f.category);
+    field("Page", f.page_url);
+    field("Browser", f.user_agent);
+    if (f.viewport_width > 0) {
+      char text[64];
+      std::snprintf(text, sizeof text, "%d × %d CSS px at %.2gx", f.viewport_width, f.viewport_height, f.device_pixel_ratio);
+      field("Viewport", text);
+    }
+    field("Locale", f.locale + (f.time_zone.empty() ? "" : ", " + f.time_zone));
+    field("Sent", f.created_at);
+    field("Redactions", f.redactions < 0 ? "" : std::to_string(f.redactions) + " boxes blacked out in the browser before sending");
+    std::string errors;
+    for (const std::string& e : f.console_errors) errors += e + "\n";
+    field("Console errors", errors);
+    field("Metadata", f.metadata_json);
+    field("User", f.user_json);
+    ImGui::EndTable();
+  }
+}
+
+void draw_screenshot(const OpenedReport& r, ImVec2 size) {
+  if (app->texture == 0 || r.width <= 0) {
+    ImGui::TextDisabled("No screenshot in this report.");
     return;
   }
-  if (!app->report) return;
-  ImGui::TextWrapped("%s", app->report->comment.c_str());
-  int current = 0;
-  const std::string& status = app->inbox->rows()[std::size_t(app->selected_row)].item.status;
-  for (int i = 0; i < 4; ++i) {
-    if (status == kStatuses[i]) current = i;
+  if (ImGui::Button("Fit")) app->fit = true;
+  track("fit");
+  ImGui::SameLine();
+  if (ImGui::Button("1:1")) {
+    app->fit = false;
+    app->zoom = float(1.0 / app->dpr);  // one screenshot pixel on one device pixel
   }
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
-  if (ImGui::Combo("Status", &current, kStatuses, 4) && kStatuses[current] != status) {
-    if (Status st = app->inbox->set_status(std::size_t(app->selected_row), kStatuses[current]); !st.ok()) {
-      app->error = st.message();
-    }
+  track("one-to-one");
+  ImGui::SameLine();
+  if (ImGui::Button("-")) {
+    app->fit = false;
+    app->zoom = std::max(0.05f, app->zoom / 1.25f);
   }
-  if (ImGui::BeginChild("report", ImVec2(0, 0), false)) {
-    const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float manifest_width = avail.x * 0.35f;
-    if (app->texture != 0 && app->report->width > 0) {
-      // Fit: the whole screenshot in the space left of the manifest.
-      const float w = avail.x - manifest_width - ImGui::GetStyle().ItemSpacing.x;
-      const float scale = std::min(w / float(app->report->width), avail.y / float(app->report->height));
-      ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(app->texture)),
-                   ImVec2(float(app->report->width) * scale, float(app->report->height) * scale));
-      ImGui::SameLine();
+  track("zoom-out");
+  ImGui::SameLine();
+  if (ImGui::Button("+")) {
+    app->fit = false;
+    app->zoom = std::min(16.f, app->zoom * 1.25f);
+  }
+  track("zoom-in");
+  ImGui::SameLine();
+  ImGui::TextDisabled("%d × %d px, %s", r.width, r.height,
+                      app->fit ? "fitted" : (std::to_string(int(app->zoom * app->dpr * 100 + 0.5f)) + "% of device pixels").c_str());
+  const ImVec2 avail(size.x, std::max(10.f, size.y - ImGui::GetFrameHeightWithSpacing()));
+  ImGui::BeginChild("shot", avail, true, ImGuiWindowFlags_HorizontalScrollbar | ImGuiWindowFlags_NoMove);
+  track("screenshot");
+  const ImTextureID tex = reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(app->texture));
+  if (app->fit) {
+    const float s = std::min((avail.x - 4) / float(r.width), (avail.y - 4) / float(r.height));
+    app->zoom = s;
+    ImGui::Image(tex, ImVec2(float(r.width) * s, float(r.height) * s));
+  } else {
+    // Wheel zooms around the cursor; dragging pans.
+    ImGuiIO& io = ImGui::GetIO();
+    if (ImGui::IsWindowHovered() && io.MouseWheel != 0 && io.KeyCtrl) {
+      app->zoom = std::clamp(app->zoom * (io.MouseWheel > 0 ? 1.25f : 0.8f), 0.05f, 16.f);
     }
-    ImGui::BeginChild("manifest", ImVec2(0, avail.y), true);
-    ImGui::TextUnformatted(app->report->manifest_json.c_str());
-    ImGui::EndChild();
+    ImGui::Image(tex, ImVec2(float(r.width) * app->zoom, float(r.height) * app->zoom));
+    if (ImGui::IsItemActive() || (ImGui::IsWindowHovered() && ImGui::IsMouseDragging(ImGuiMouseButton_Left))) {
+      ImGui::SetScrollX(ImGui::GetScrollX() - io.MouseDelta.x);
+      ImGui::SetScrollY(ImGui::GetScrollY() - io.MouseDelta.y);
+    }
   }
   ImGui::EndChild();
+}
+
+void draw_report_actions(const SubmissionItem& item) {
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
+  if (ImGui::BeginCombo("Status", std::string(status_label(item.status)).c_str())) {
+    for (std::string_view s : kSubmissionStatuses) {
+      if (ImGui::Selectable(std::string(status_label(s)).c_str(), item.status == s) && item.status != s) {
+        change_submission({item.id, "status", std::string(s)});
+      }
+      track((std::string("status-") + std::string(s)).c_str());
+    }
+    ImGui::EndCombo();
+  }
+  track("status");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+  if (ImGui::BeginCombo("Assignee", member_name(item.assignee).c_str())) {
+    if (ImGui::Selectable("nobody", item.assignee.empty())) {
+      change_submission({item.id, "assignee", ""});
+    }
+    for (const MemberItem& m : app->members) {
+      if (ImGui::Selectable((m.display_name.empty() ? m.email : m.display_name).c_str(), item.assignee == m.id)) {
+        change_submission({item.id, "assignee", m.id});
+      }
+    }
+    ImGui::EndCombo();
+  }
+  track("assignee");
+  ImGui::SameLine();
+  const bool ready = app->loader && app->loader->phase() == ReportLoader::Phase::ready;
+  ImGui::BeginDisabled(!ready || app->loader->report().png.empty());
+  if (ImGui::Button("Download PNG")) {
+    const auto& png = app->loader->report().png;
+    console_download((item.id + ".png").c_str(), "image/png", png.data(), int(png.size()));
+  }
+  track("download-png");
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!ready);
+  if (ImGui::Button("Download JSON")) {
+    const std::string& text = app->loader->report().manifest_json;
+    console_download((item.id + ".json").c_str(), "application/json",
+                     reinterpret_cast<const unsigned char*>(text.data()), int(text.size()));
+  }
+  track("download-json");
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button("Delete…")) {
+    app->confirm_delete = true;
+    ImGui::OpenPopup("Delete this report?");
+  }
+  track("delete");
+  ImGui::SameLine();
+  ImGui::TextDisabled("J / K: next / previous");
+  if (ImGui::BeginPopupModal("Delete this report?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::TextUnformatted("The report and its encrypted envelope are deleted from the server. This cannot be undone.");
+    if (ImGui::Button("Delete")) {
+      const std::string id = item.id;
+      app->inbox->remove(id, [id](Status st) {
+        if (!st.ok()) {
+          if (app->api.link() == Link::ok) app->error = "Not deleted: " + st.message();
+          return;
+        }
+        if (app->view.submission_id == id) close_report();
+      });
+      app->confirm_delete = false;
+      ImGui::CloseCurrentPopup();
+    }
+    track("delete-confirm");
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) {
+      app->confirm_delete = false;
+      ImGui::CloseCurrentPopup();
+    }
+    track("delete-cancel");
+    ImGui::EndPopup();
+  }
+}
+
+void draw_report(float height) {
+  if (!app->loader) return;
+  ReportLoader& l = *app->loader;
+  const int row = app->inbox->index_of(l.item().id);
+  const SubmissionItem& item = row >= 0 ? app->inbox->rows()[std::size_t(row)] : l.item();
+  ImGui::Separator();
+  if (row >= 0) draw_report_actions(item);
+  if (l.phase() == ReportLoader::Phase::failed) {
+    ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", l.error().c_str());
+    return;
+  }
+  if (l.phase() != ReportLoader::Phase::ready) {
+    ImGui::ProgressBar(l.progress(), ImVec2(ImGui::GetFontSize() * 24, 0), "");
+    ImGui::SameLine();
+    ImGui::TextUnformatted(l.progress_text().c_str());
+    return;
+  }
+  const OpenedReport& r = l.report();
+  const ImVec2 avail(ImGui::GetContentRegionAvail().x, std::max(height, ImGui::GetContentRegionAvail().y));
+  const float manifest_width = avail.x * 0.36f;
+  ImGui::BeginChild("screenshot-pane", ImVec2(avail.x - manifest_width - ImGui::GetStyle().ItemSpacing.x, avail.y), false);
+  draw_screenshot(r, ImGui::GetContentRegionAvail());
+  ImGui::EndChild();
+  ImGui::SameLine();
+  ImGui::BeginChild("manifest-pane", ImVec2(0, avail.y), true);
+  draw_manifest(r);
+  ImGui::EndChild();
+}
+
+void draw_link_banner() {
+  if (app->api.link() != Link::unreachable) return;
+  const double wait = std::max(0.0, (app->retry_at - now_ms()) / 1000.0);
+  ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1),
+                     "The server cannot be reached. Nothing you opened is lost; trying again in %.0f s.", wait);
+  ImGui::SameLine();
+  if (ImGui::SmallButton("Try now")) app->retry_at = 0;
+  track("retry");
 }
 
 void draw() {
@@ -267,6 +781,7 @@ void draw() {
   ImGui::SetNextWindowSize(viewport->WorkSize);
   ImGui::Begin("Sealshot console", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+  draw_link_banner();
   if (!app->error.empty()) {
     ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", app->error.c_str());
     ImGui::SameLine();
@@ -274,30 +789,54 @@ void draw() {
   }
   const MeAnswer& me = app->session->me();
   ImGui::Text("Signed in as %s", me.email.c_str());
+  ImGui::SameLine();
+  if (ImGui::SmallButton(app->view.dark ? "Light theme" : "Dark theme")) {
+    app->view.dark = !app->view.dark;
+    apply_theme();
+  }
+  track("theme");
+  ImGui::SameLine();
+  if (ImGui::SmallButton("Sign out")) {
+    leave("signed_out");
+  }
+  track("sign-out");
   const auto& orgs = me.organisations;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
   if (ImGui::BeginCombo("Organisation", app->org_index >= 0 ? orgs[std::size_t(app->org_index)].name.c_str() : "")) {
     for (int i = 0; i < int(orgs.size()); ++i) {
       if (ImGui::Selectable(orgs[std::size_t(i)].name.c_str(), i == app->org_index)) select_org(i);
+      track(("org-" + orgs[std::size_t(i)].name).c_str());
     }
     ImGui::EndCombo();
   }
+  track("org");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
   if (ImGui::BeginCombo("Project",
                         app->project_index >= 0 ? app->projects[std::size_t(app->project_index)].name.c_str() : "")) {
     for (int i = 0; i < int(app->projects.size()); ++i) {
       if (ImGui::Selectable(app->projects[std::size_t(i)].name.c_str(), i == app->project_index)) select_project(i);
+      track(("project-" + app->projects[std::size_t(i)].name).c_str());
     }
     ImGui::EndCombo();
   }
+  track("project");
   if (app->inbox) {
-    draw_inbox();
-    draw_report();
+    const float avail = ImGui::GetContentRegionAvail().y;
+    draw_inbox(app->loader ? avail * 0.35f : avail - ImGui::GetFrameHeightWithSpacing() * 3);
+    draw_report(avail * 0.55f);
+  } else if (app->projects_loading) {
+    ImGui::TextDisabled("Loading projects…");
   } else if (app->org_index >= 0 && app->projects.empty()) {
     ImGui::TextDisabled("No project in this organisation yet.");
   }
   ImGui::End();
+
+  // Next / previous report from the keyboard, unless a text field has it.
+  if (!ImGui::GetIO().WantTextInput && !app->confirm_delete) {
+    if (ImGui::IsKeyPressed(ImGuiKey_J)) step_report(+1);
+    if (ImGui::IsKeyPressed(ImGuiKey_K)) step_report(-1);
+  }
 }
 
 // Emscripten's GLFW reports the cursor in canvas pixels; ImGui works in CSS
@@ -306,20 +845,51 @@ void cursor_position(GLFWwindow* window, double x, double y) {
   ImGui_ImplGlfw_CursorPosCallback(window, x / app->dpr, y / app->dpr);
 }
 
+void update() {
+  app->api.pump();
+  if (!app->session) return;
+  if (app->api.link() == Link::signed_out) return leave("expired");
+  if (app->api.link() == Link::unreachable && now_ms() >= app->retry_at) {
+    // One light request says when the server is back; the inbox reloads then.
+    app->retry_at = now_ms() + 5000;
+    if (app->inbox) app->inbox->reload();
+    else if (app->org_index >= 0) select_org(app->org_index);
+  }
+  continue_restore();
+  if (app->loader) {
+    if (app->downloaded_at == 0 && app->loader->phase() == ReportLoader::Phase::decrypting) app->downloaded_at = now_ms();
+    app->loader->step(8.0);  // at most ~8 ms of decryption a frame
+    if (app->loader->phase() == ReportLoader::Phase::ready && app->texture == 0) {
+      upload_texture(app->loader->report());
+      // The pixels live on in the texture; the RGBA copy is wiped now.
+      auto& rgba = app->loader->report().rgba;
+      std::fill(rgba.begin(), rgba.end(), 0);
+      rgba.clear();
+      rgba.shrink_to_fit();
+    }
+  }
+}
+
 void frame() {
+  if (app->leaving) return;
+  const double begin = now_ms();
   if (!app->font_ready && !app->font.empty()) {
     ImGuiIO& io = ImGui::GetIO();
     ImFontConfig config;
     config.FontDataOwnedByAtlas = false;
+    // Latin-1 and general punctuation (… – — ×): what the console's own text uses.
+    static const ImWchar ranges[] = {0x0020, 0x00FF, 0x2010, 0x205E, 0x2190, 0x21FF, 0};
+    config.GlyphRanges = ranges;
     // Rasterised at the device's pixel size, drawn at CSS size: sharp on HiDPI.
     const float dpr = float(emscripten_get_device_pixel_ratio());
-    // The default font if a frame already built ImGui's own into the atlas.
     io.FontDefault = io.Fonts->AddFontFromMemoryTTF(app->font.data(), int(app->font.size()), 16.0f * dpr, &config);
     io.FontGlobalScale = 1.0f / dpr;
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
     app->font_ready = true;
   }
+  update();
+  if (app->leaving) return;
   double css_w = 0, css_h = 0;
   emscripten_get_element_css_size("#canvas", &css_w, &css_h);
   app->dpr = emscripten_get_device_pixel_ratio();
@@ -334,14 +904,30 @@ void frame() {
   io.DisplaySize = ImVec2(float(css_w), float(css_h));
   io.DisplayFramebufferScale = ImVec2(float(app->dpr), float(app->dpr));
   ImGui::NewFrame();
+  app->rects.clear();
   if (app->session) draw();
   ImGui::Render();
   glViewport(0, 0, fb_w, fb_h);
-  const bool dark = true;
-  glClearColor(dark ? 0.1f : 0.95f, dark ? 0.1f : 0.95f, dark ? 0.11f : 0.95f, 1);
+  const float bg = app->view.dark ? 0.1f : 0.95f;
+  glClearColor(bg, bg, app->view.dark ? 0.11f : 0.95f, 1);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  if (app->texture != 0 && app->open_ms == 0 && app->downloaded_at > 0) {
+    glFinish();  // the screenshot is on the canvas, not only queued
+    app->open_ms = now_ms() - app->downloaded_at;
+  }
   publish();
+  app->frame_ms = now_ms() - begin;
+  console_frame_time(app->frame_ms);
+}
+
+void set_clipboard(void*, const char* text) { console_clipboard_write(text); }
+const char* get_clipboard(void*) {
+  static std::string held;
+  char* text = console_clipboard_read();
+  held = text;
+  std::free(text);
+  return held.c_str();
 }
 
 }  // namespace
@@ -353,15 +939,17 @@ EMSCRIPTEN_KEEPALIVE void console_set_font(const unsigned char* data, int size) 
 }
 
 // me_json: the login answer; secret_key_text: the person's secret key the
-// page unwrapped. Returns 0, or 1 with the reason in the published state.
-EMSCRIPTEN_KEEPALIVE int console_start(const char* me_json, const char* secret_key_text) {
-  nlohmann::json j = nlohmann::json::parse(me_json, nullptr, false);
+// page unwrapped; view_json: where they were before the session ended ("" or
+// "{}": a fresh start). Returns 0, or 1 with the reason in the published state.
+EMSCRIPTEN_KEEPALIVE int console_start(const char* me_json, const char* secret_key_text, const char* view_json) {
+  json j = json::parse(me_json, nullptr, false);
   if (j.is_discarded()) return 1;
   MeAnswer me;
   me.id = j.value("id", "");
   me.email = j.value("email", "");
+  me.display_name = j.value("display_name", "");
   me.public_key = j.value("public_key", "");
-  for (const auto& o : j.value("organisations", nlohmann::json::array())) {
+  for (const auto& o : j.value("organisations", json::array())) {
     me.organisations.push_back({o.value("id", ""), o.value("name", ""), o.value("role", "")});
   }
   Result<Session> session = Session::from_keys(std::move(me), secret_key_text);
@@ -369,12 +957,38 @@ EMSCRIPTEN_KEEPALIVE int console_start(const char* me_json, const char* secret_k
     app->error = session.message();
     return 1;
   }
-  app->session = std::move(session).value();
-  if (app->session->me().organisations.size() == 1) {
-    select_org(0);
-    if (app->projects.size() == 1) select_project(0);
+  app->session = std::make_unique<Session>(std::move(session).value());
+  const json view = json::parse(view_json, nullptr, false);
+  app->view = ViewState::from_json(view, console_prefers_dark() != 0);
+  apply_theme();
+  std::snprintf(app->search, sizeof app->search, "%s", app->view.search.c_str());
+  const auto& orgs = app->session->me().organisations;
+  int pick = orgs.size() == 1 ? 0 : -1;
+  if (!app->view.org_id.empty()) {
+    app->restoring = app->view;
+    for (std::size_t i = 0; i < orgs.size(); ++i) {
+      if (orgs[i].id == app->view.org_id) pick = int(i);
+    }
   }
+  if (pick >= 0) select_org(pick);
   return 0;
+}
+
+// Tears the workspace down before the page zeroes this module's memory:
+// no more frames, GLFW's listeners removed, every key and decrypted byte
+// dropped (their destructors wipe them).
+EMSCRIPTEN_KEEPALIVE void console_shutdown() {
+  emscripten_cancel_main_loop();
+  app->leaving = true;
+  close_report();
+  app->inbox.reset();
+  app->session.reset();
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwTerminate();
+  delete app;
+  app = nullptr;
 }
 
 }  // extern "C"
@@ -392,8 +1006,12 @@ int main() {
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // nothing of the session is written to storage
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
-  ImGui::StyleColorsDark();
+  app->view.dark = console_prefers_dark() != 0;
+  apply_theme();
   ImGui_ImplGlfw_InitForOpenGL(app->window, true);
+  io.SetClipboardTextFn = set_clipboard;
+  io.GetClipboardTextFn = get_clipboard;
+  console_clipboard_listen();
   glfwSetCursorPosCallback(app->window, cursor_position);
   // The backend polls glfwGetCursorPos (canvas pixels, unscaled) while it
   // believes the cursor is outside; a page whose canvas is under the cursor

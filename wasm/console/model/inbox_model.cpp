@@ -1,79 +1,221 @@
 #include "inbox_model.h"
 
 #include <algorithm>
+#include <cctype>
+
+#include "report_loader.h"
 
 namespace sealshot::console {
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
 
 InboxModel::InboxModel(ReviewClient& api, Session& session, std::string org_id, ProjectItem project, int page_size)
     : api_(api), session_(session), org_id_(std::move(org_id)), project_(std::move(project)), page_size_(page_size) {}
 
-Status InboxModel::reload() {
-  Result<SubmissionPage> page = api_.submissions(org_id_, project_.id, "", page_size_);
-  if (!page.ok()) return page.status();
-  // Previews already decrypted stay (the cache is per submission id).
-  std::vector<InboxRow> rows;
-  for (SubmissionItem& item : page.value().items) {
-    InboxRow row;
-    auto known = std::find_if(rows_.begin(), rows_.end(), [&](const InboxRow& r) { return r.item.id == item.id; });
-    if (known != rows_.end() && known->preview_state == InboxRow::Preview::loaded) row = *known;
-    row.item = std::move(item);
-    rows.push_back(std::move(row));
+void InboxModel::reload() {
+  list_lifetime_.reset();  // an answer to an older filter must not land over this one
+  list_in_flight_ = true;
+  api_.submissions(org_id_, project_.id, filter_, "", page_size_,
+                   lifetime_.guard(list_lifetime_.guard([this](Result<SubmissionPage> page) { on_page(std::move(page), true); })));
+}
+
+void InboxModel::load_next_page() {
+  if (next_cursor_.empty() || list_in_flight_) return;
+  list_in_flight_ = true;
+  api_.submissions(org_id_, project_.id, filter_, next_cursor_, page_size_,
+                   lifetime_.guard(list_lifetime_.guard([this](Result<SubmissionPage> page) { on_page(std::move(page), false); })));
+}
+
+void InboxModel::on_page(Result<SubmissionPage> page, bool replace) {
+  list_in_flight_ = false;
+  if (!page.ok()) {
+    list_status_ = page.status();
+    return;
   }
-  rows_ = std::move(rows);
+  list_status_ = {};
+  if (replace) rows_.clear();
+  for (SubmissionItem& item : page.value().items) rows_.push_back(std::move(item));
   next_cursor_ = page.value().next_cursor;
-  return {};
+  invalidate_shown();
+  if (!search_.empty()) set_search(search_);  // new rows join the search
 }
 
-Status InboxModel::load_next_page() {
-  if (next_cursor_.empty()) return {};
-  Result<SubmissionPage> page = api_.submissions(org_id_, project_.id, next_cursor_, page_size_);
-  if (!page.ok()) return page.status();
-  for (SubmissionItem& item : page.value().items) rows_.push_back(InboxRow{std::move(item), {}, {}, {}});
-  next_cursor_ = page.value().next_cursor;
-  return {};
+void InboxModel::set_filter(const SubmissionQuery& filter) {
+  if (filter == filter_) return;
+  filter_ = filter;
+  next_cursor_.clear();
+  reload();
 }
 
-void InboxModel::load_previews(std::size_t first, std::size_t last) {
+void InboxModel::set_search(const std::string& text) {
+  search_ = text;
+  invalidate_shown();
+  if (search_.empty()) return;
+  // The server cannot search ciphertext: every row's comment is decrypted here.
+  for (const SubmissionItem& item : rows_) {
+    const PreviewEntry& p = previews_[item.id];
+    if (p.state == PreviewEntry::State::not_loaded &&
+        std::find(queue_.begin(), queue_.end(), item.id) == queue_.end()) {
+      queue_.push_back(item.id);
+    }
+  }
+  dispatch();
+}
+
+const PreviewEntry& InboxModel::preview(std::size_t row) const {
+  static const PreviewEntry none;
+  if (row >= rows_.size()) return none;
+  auto it = previews_.find(rows_[row].id);
+  return it == previews_.end() ? none : it->second;
+}
+
+const std::vector<std::size_t>& InboxModel::shown() const {
+  if (shown_valid_) return shown_;
+  shown_.clear();
+  const std::string needle = lower(search_);
+  for (std::size_t i = 0; i < rows_.size(); ++i) {
+    if (needle.empty()) {
+      shown_.push_back(i);
+      continue;
+    }
+    const PreviewEntry& p = preview(i);
+    if (p.state != PreviewEntry::State::loaded) continue;
+    if (lower(p.preview.comment).find(needle) != std::string::npos ||
+        lower(p.preview.page_url).find(needle) != std::string::npos) {
+      shown_.push_back(i);
+    }
+  }
+  shown_valid_ = true;
+  return shown_;
+}
+
+std::size_t InboxModel::search_pending() const {
+  if (search_.empty()) return 0;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < rows_.size(); ++i) {
+    const auto state = preview(i).state;
+    if (state == PreviewEntry::State::not_loaded || state == PreviewEntry::State::loading) ++n;
+  }
+  return n;
+}
+
+int InboxModel::index_of(const std::string& submission_id) const {
+  for (std::size_t i = 0; i < rows_.size(); ++i) {
+    if (rows_[i].id == submission_id) return int(i);
+  }
+  return -1;
+}
+
+void InboxModel::want_previews(std::size_t first, std::size_t last) {
   last = std::min(last, rows_.size());
-  for (std::size_t i = first; i < last; ++i) {
-    InboxRow& row = rows_[i];
-    if (row.preview_state != InboxRow::Preview::not_loaded) continue;
-    Result<SecretKey> key = session_.project_key(api_, org_id_, project_);
-    if (!key.ok()) {
-      row.preview_state = InboxRow::Preview::failed;
-      row.preview_error = key.code() == ErrorCode::not_found
-                              ? "Waiting for access: nobody has granted you this project's key yet."
-                              : "This project's key does not open: " + key.message();
-      continue;
-    }
-    const std::uint64_t want = std::min<std::uint64_t>(kPreviewPrefixBytes, row.item.size_bytes);
-    Result<std::string> prefix = api_.envelope_prefix(org_id_, project_.id, row.item.id, want);
-    if (!prefix.ok()) {
-      row.preview_state = InboxRow::Preview::failed;
-      row.preview_error = prefix.message();
-      continue;
-    }
-    preview_bytes_ += prefix.value().size();
-    const auto* bytes = reinterpret_cast<const std::uint8_t*>(prefix.value().data());
-    Result<ReportPreview> preview = preview_from_prefix({bytes, prefix.value().size()}, key.value(), project_.id);
-    if (preview.ok()) {
-      row.preview = std::move(preview).value();
-      row.preview_state = InboxRow::Preview::loaded;
-    } else {
-      row.preview_state = InboxRow::Preview::failed;
-      row.preview_error = preview.code() == ErrorCode::envelope_truncated
-                              ? "The comment is longer than the first part fetched; open the report to read it."
-                              : "This report cannot be opened: " + preview.message();
-    }
+  // The rows on screen go to the front of the queue, in order.
+  for (std::size_t i = last; i > first; --i) {
+    const SubmissionItem& item = rows_[i - 1];
+    if (previews_[item.id].state != PreviewEntry::State::not_loaded) continue;
+    auto queued = std::find(queue_.begin(), queue_.end(), item.id);
+    if (queued != queue_.end()) queue_.erase(queued);
+    queue_.push_front(item.id);
+  }
+  dispatch();
+}
+
+void InboxModel::dispatch() {
+  // Signed out or unreachable: asking again every frame would only repeat the
+  // refusal; the queue waits until an answer says the server is back.
+  if (api_.link() != Link::ok) return;
+  while (in_flight_ < kMaxPreviewRequests && !queue_.empty()) {
+    const std::string id = queue_.front();
+    queue_.pop_front();
+    const int row = index_of(id);
+    PreviewEntry& entry = previews_[id];
+    if (row < 0 || entry.state != PreviewEntry::State::not_loaded) continue;
+    entry.state = PreviewEntry::State::loading;
+    fetch_preview(id, rows_[std::size_t(row)].size_bytes);
   }
 }
 
-Status InboxModel::set_status(std::size_t row, const std::string& status) {
-  if (row >= rows_.size()) return Status(ErrorCode::invalid_argument, "No such row.");
-  Result<SubmissionItem> updated = api_.set_status(org_id_, project_.id, rows_[row].item.id, status);
-  if (!updated.ok()) return updated.status();
-  rows_[row].item.status = updated.value().status;
-  return {};
+void InboxModel::fetch_preview(const std::string& id, std::uint64_t size) {
+  ++in_flight_;
+  const auto finish = [this, id](PreviewEntry::State state, ReportPreview preview, std::string error) {
+    --in_flight_;
+    PreviewEntry& entry = previews_[id];
+    entry.state = state;
+    entry.preview = std::move(preview);
+    entry.error = std::move(error);
+    invalidate_shown();
+    dispatch();
+  };
+  session_.project_key(api_, org_id_, project_, lifetime_.guard([this, id, size, finish](Result<SecretKey> key) {
+    if (!key.ok()) {
+      // A lost session or an unreachable server is the app's banner, and
+      // the row is asked again afterwards; anything else is this row's sentence.
+      if (key.code() == ErrorCode::unauthenticated || api_.link() != Link::ok) {
+        return finish(PreviewEntry::State::not_loaded, {}, "");
+      }
+      return finish(PreviewEntry::State::failed, {}, describe_open_failure(key.status()));
+    }
+    const std::uint64_t want = std::min<std::uint64_t>(kPreviewPrefixBytes, std::max<std::uint64_t>(size, 1));
+    api_.envelope_prefix(org_id_, project_.id, id, want,
+                         lifetime_.guard([this, key = key.value(), finish](Result<std::string> prefix) {
+                           if (!prefix.ok()) {
+                             if (prefix.code() == ErrorCode::unauthenticated || api_.link() != Link::ok) {
+                               return finish(PreviewEntry::State::not_loaded, {}, "");
+                             }
+                             return finish(PreviewEntry::State::failed, {}, prefix.message());
+                           }
+                           preview_bytes_ += prefix.value().size();
+                           const auto* bytes = reinterpret_cast<const std::uint8_t*>(prefix.value().data());
+                           Result<ReportPreview> preview =
+                               preview_from_prefix({bytes, prefix.value().size()}, key, project_.id);
+                           if (preview.ok()) return finish(PreviewEntry::State::loaded, std::move(preview).value(), "");
+                           finish(PreviewEntry::State::failed, {},
+                                  preview.code() == ErrorCode::envelope_truncated
+                                      ? "The comment is longer than the first part fetched; open the report to read it."
+                                      : describe_open_failure(preview.status()));
+                         }));
+  }));
+}
+
+void InboxModel::update_row(const SubmissionItem& item) {
+  const int row = index_of(item.id);
+  if (row >= 0) rows_[std::size_t(row)] = item;
+  invalidate_shown();
+}
+
+void InboxModel::set_status(const std::string& submission_id, const std::string& status,
+                            std::function<void(Status)> done) {
+  api_.set_status(org_id_, project_.id, submission_id, status,
+                  lifetime_.guard([this, done](Result<SubmissionItem> item) {
+                    if (item.ok()) update_row(item.value());
+                    done(item.status());
+                  }));
+}
+
+void InboxModel::assign(const std::string& submission_id, const std::string& person_id,
+                        std::function<void(Status)> done) {
+  api_.assign(org_id_, project_.id, submission_id, person_id, lifetime_.guard([this, done](Result<SubmissionItem> item) {
+    if (item.ok()) update_row(item.value());
+    done(item.status());
+  }));
+}
+
+void InboxModel::remove(const std::string& submission_id, std::function<void(Status)> done) {
+  api_.remove(org_id_, project_.id, submission_id, lifetime_.guard([this, submission_id, done](Result<Done> r) {
+    if (r.ok()) {
+      const int row = index_of(submission_id);
+      if (row >= 0) rows_.erase(rows_.begin() + row);
+      previews_.erase(submission_id);
+      invalidate_shown();
+    }
+    done(r.status());
+  }));
 }
 
 }  // namespace sealshot::console

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "envelope_reader.h"
 #include "payload.h"
 
 namespace sealshot::console {
@@ -57,74 +58,31 @@ std::string first_line(const std::string& text) {
 
 Result<ReportPreview> preview_from_prefix(std::span<const std::uint8_t> prefix, const SecretKey& secret,
                                           std::string_view expected_project_id) {
-  if (Status init = crypto_init(); !init.ok()) return init;
-  Result<EnvelopeHeader> parsed = envelope_parse_header(prefix);
-  if (!parsed.ok()) return parsed.status();
-  const EnvelopeHeader& h = parsed.value();
-  if (h.project_id != expected_project_id) {
-    return Status(ErrorCode::envelope_wrong_project, "The envelope belongs to another project.");
-  }
-  Result<PublicKey> recipient = public_key_from_secret(secret);
-  if (!recipient.ok()) return recipient.status();
-  const std::uint8_t* p = prefix.data();
-  const std::uint8_t* sealed_key = p + kEnvelopeFixedBytes + h.project_id.size();
-  std::array<std::uint8_t, 32> key{};
-  if (crypto_box_seal_open(key.data(), sealed_key, kEnvelopeSealedKeyBytes, recipient.value().bytes.data(),
-                           secret.bytes.data()) != 0) {
-    return Status(ErrorCode::envelope_wrong_key, "This project key does not open the report.");
-  }
-  crypto_secretstream_xchacha20poly1305_state state;
-  const int init_pull =
-      crypto_secretstream_xchacha20poly1305_init_pull(&state, sealed_key + kEnvelopeSealedKeyBytes, key.data());
-  sodium_memzero(key.data(), key.size());
-  if (init_pull != 0) return Status(ErrorCode::envelope_corrupt, "The envelope's stream header is invalid.");
-
-  // Whole chunks only, in order, as envelope_open does; stop at the prefix's end.
-  std::vector<std::uint8_t> plain;
-  std::size_t cursor = h.header_size;
-  std::uint64_t offset = 0;
-  Result<ReportPreview> out = Status(ErrorCode::envelope_truncated, "The prefix holds no whole chunk.");
-  for (std::uint64_t i = 0; i < h.chunk_count; ++i) {
-    const std::size_t length = std::size_t(std::min<std::uint64_t>(h.chunk_size, h.payload_size - offset));
-    if (prefix.size() - cursor < length + kEnvelopeChunkOverhead) break;
-    plain.resize(std::size_t(offset) + length);
-    unsigned long long written = 0;
-    unsigned char tag = 0;
-    if (crypto_secretstream_xchacha20poly1305_pull(&state, plain.data() + offset, &written, &tag, p + cursor,
-                                                   length + kEnvelopeChunkOverhead, p, h.header_size) != 0) {
-      out = Status(ErrorCode::envelope_corrupt, "Chunk " + std::to_string(i) + " of the report failed authentication.");
-      break;
+  Result<EnvelopeReader> reader = EnvelopeReader::begin(prefix, secret, expected_project_id, kPreviewPrefixBytes);
+  if (!reader.ok()) return reader.status();
+  // Whole chunks only, in order; stop at the prefix's end.
+  while (true) {
+    Result<bool> more = reader.value().next(prefix);
+    if (!more.ok()) return more.status();
+    if (!more.value()) {
+      return Status(ErrorCode::envelope_truncated, reader.value().chunks_done() == 0
+                                                       ? "The prefix holds no whole chunk."
+                                                       : "The manifest goes on past this prefix.");
     }
-    if ((tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) != (i + 1 == h.chunk_count)) {
-      out = Status(ErrorCode::envelope_stream_truncated, "The report's stream is cut or reordered.");
-      break;
-    }
-    cursor += length + kEnvelopeChunkOverhead;
-    offset += length;
     std::string name;
     bool more_parts = false;
-    Result<std::string> manifest = first_part(plain, name, more_parts);
+    Result<std::string> manifest = first_part(reader.value().plain(), name, more_parts);
     if (manifest.code() == ErrorCode::envelope_truncated) continue;  // the next chunk may complete it
-    if (!manifest.ok()) {
-      out = manifest.status();
-      break;
-    }
-    if (name != kManifestPartName) {
-      out = Status(ErrorCode::payload_malformed, "The report's first part is not its manifest.");
-      break;
-    }
+    if (!manifest.ok()) return manifest.status();
+    if (name != kManifestPartName) return Status(ErrorCode::payload_malformed, "The report's first part is not its manifest.");
     nlohmann::json j = nlohmann::json::parse(manifest.value(), nullptr, false);
-    if (j.is_discarded() || !j.is_object()) {
-      out = Status(ErrorCode::payload_malformed, "The report's manifest is not JSON.");
-      break;
-    }
+    sodium_memzero(manifest.value().data(), manifest.value().size());
+    if (j.is_discarded() || !j.is_object()) return Status(ErrorCode::payload_malformed, "The report's manifest is not JSON.");
     const auto text = [&j](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : ""; };
-    out = ReportPreview{first_line(text("comment")), text("page_url"), text("category"), more_parts};
-    break;
+    const std::string comment = text("comment");
+    return ReportPreview{first_line(comment), text("page_url"), text("category"), more_parts,
+                         comment.substr(0, kPreviewSearchBytes)};
   }
-  sodium_memzero(&state, sizeof state);
-  sodium_memzero(plain.data(), plain.size());
-  return out;
 }
 
 }  // namespace sealshot::console

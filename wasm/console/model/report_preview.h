@@ -19,12 +19,15 @@ inline constexpr std::uint64_t kPreviewPrefixBytes =
     kEnvelopeMaxHeaderBytes + kEnvelopeChunkBytes + kEnvelopeChunkOverhead;
 // A comment line is cut here (code points kept whole).
 inline constexpr std::size_t kPreviewLineBytes = 200;
+// The inbox's text search reads this much of each comment.
+inline constexpr std::size_t kPreviewSearchBytes = 16 * 1024;
 
 struct ReportPreview {
   std::string comment_first_line;
   std::string page_url;
   std::string category;
   bool has_attachments = false;  // more parts than the manifest (the screenshot)
+  std::string comment;           // the whole comment (up to kPreviewSearchBytes), for the search
 };
 
 // Decrypts the whole chunks `prefix` holds (each authenticated, in order; a

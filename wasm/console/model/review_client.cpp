@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "statuses.h"
+
 namespace sealshot::console {
 namespace {
 
@@ -36,16 +38,40 @@ bool id_ok(const std::string& id) {
   return true;
 }
 
+bool status_ok(const std::string& status) {
+  for (std::string_view s : kSubmissionStatuses) {
+    if (status == s) return true;
+  }
+  return false;
+}
+
 SubmissionItem submission_of(const json& j) {
   return {text(j, "id"), number<std::int64_t>(j, "created_at_ms"), number<std::uint64_t>(j, "size_bytes"),
-          text(j, "status")};
+          text(j, "status"), text(j, "assignee")};
+}
+
+// The reply of a JSON route: the server's refusal, or `read` of the object.
+template <typename T, typename Read>
+std::function<void(HttpResponse)> json_reply(Reply<T> reply, Read read) {
+  return [reply = std::move(reply), read = std::move(read)](HttpResponse r) {
+    if (Status st = status_of(r); !st.ok()) return reply(st);
+    std::optional<json> j = parse(r.body);
+    if (!j) return reply(malformed());
+    reply(read(*j));
+  };
+}
+
+std::string submission_path(const std::string& org_id, const std::string& project_id, const std::string& id) {
+  return "/v1/orgs/" + org_id + "/projects/" + project_id + "/submissions/" + id;
 }
 
 }  // namespace
 
 Status status_of(const HttpResponse& response) {
   if (response.status >= 200 && response.status < 300) return {};
-  if (response.status == 0) return Status(ErrorCode::storage_error, "The server cannot be reached.");
+  if (response.status == 0) {
+    return Status(ErrorCode::storage_error, "The server cannot be reached. Check the connection; nothing was changed.");
+  }
   std::optional<json> j = parse(response.body);
   std::string message = j ? text(*j, "message") : "";
   if (message.empty()) message = "The server answered " + std::to_string(response.status) + ".";
@@ -59,105 +85,167 @@ Status status_of(const HttpResponse& response) {
   }
 }
 
-HttpResponse ReviewClient::call(const std::string& method, const std::string& path, const std::string& body,
-                                std::vector<std::pair<std::string, std::string>> headers) {
-  HttpRequest request{method, path, std::move(headers), body};
+RequestId ReviewClient::call(const std::string& method, const std::string& path, std::string body,
+                             std::vector<std::pair<std::string, std::string>> headers,
+                             std::function<void(HttpResponse)> done) {
+  HttpRequest request{method, path, std::move(headers), std::move(body)};
   request.headers.emplace_back("Accept", "application/json");
   if (method != "GET") request.headers.emplace_back("X-Sealshot-Request", "1");
-  if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
-  return http_.send(request);
+  if (!request.body.empty()) request.headers.emplace_back("Content-Type", "application/json");
+  // A 401 from sign-in itself is a wrong password; anywhere else the session is gone.
+  const bool signing_in = path.rfind("/v1/auth/", 0) == 0;
+  return http_.start(std::move(request), [this, signing_in, done = std::move(done)](HttpResponse r) {
+    if (r.status == 0) link_ = Link::unreachable;
+    else if (r.status == 401 && !signing_in) link_ = Link::signed_out;
+    else if (link_ == Link::unreachable) link_ = Link::ok;
+    done(std::move(r));
+  });
 }
 
-Result<KdfAnswer> ReviewClient::prelogin(const std::string& email) {
-  HttpResponse r = call("POST", "/v1/auth/prelogin", json{{"email", email}}.dump());
-  if (Status st = status_of(r); !st.ok()) return st;
-  std::optional<json> j = parse(r.body);
-  if (!j || !j->contains("kdf") || !(*j)["kdf"].is_object()) return malformed();
-  const json& kdf = (*j)["kdf"];
-  return KdfAnswer{text(kdf, "salt"), number<std::uint64_t>(kdf, "opslimit"), number<std::uint64_t>(kdf, "memlimit")};
-}
-
-Result<MeAnswer> ReviewClient::login(const std::string& email, const std::string& auth_key_text) {
-  HttpResponse r = call("POST", "/v1/auth/login", json{{"email", email}, {"auth_key", auth_key_text}}.dump());
-  if (Status st = status_of(r); !st.ok()) return st;
-  std::optional<json> j = parse(r.body);
-  if (!j) return malformed();
-  MeAnswer me{text(*j, "id"), text(*j, "email"), text(*j, "display_name"), text(*j, "public_key"),
-              text(*j, "wrapped_secret_key"), {}};
-  if (auto it = j->find("organisations"); it != j->end() && it->is_array()) {
-    for (const json& o : *it) {
-      if (o.is_object()) me.organisations.push_back({text(o, "id"), text(o, "name"), text(o, "role")});
-    }
+void ReviewClient::pump() {
+  // Replies may queue more; run only those queued before this call.
+  for (std::size_t n = deferred_.size(); n > 0 && !deferred_.empty(); --n) {
+    std::function<void()> f = std::move(deferred_.front());
+    deferred_.pop_front();
+    f();
   }
-  return me;
+  http_.pump();
 }
 
-Result<std::vector<ProjectItem>> ReviewClient::projects(const std::string& org_id) {
-  if (!id_ok(org_id)) return Status(ErrorCode::invalid_argument, "Not an organisation id.");
-  HttpResponse r = call("GET", "/v1/orgs/" + org_id + "/projects");
-  if (Status st = status_of(r); !st.ok()) return st;
-  std::optional<json> j = parse(r.body);
-  if (!j || !j->contains("items") || !(*j)["items"].is_array()) return malformed();
-  std::vector<ProjectItem> out;
-  for (const json& p : (*j)["items"]) {
-    if (p.is_object()) out.push_back({text(p, "id"), text(p, "name"), text(p, "public_key")});
-  }
-  return out;
+void ReviewClient::prelogin(const std::string& email, Reply<KdfAnswer> reply) {
+  call("POST", "/v1/auth/prelogin", json{{"email", email}}.dump(), {},
+       json_reply<KdfAnswer>(std::move(reply), [](const json& j) -> Result<KdfAnswer> {
+         if (!j.contains("kdf") || !j["kdf"].is_object()) return malformed();
+         const json& kdf = j["kdf"];
+         return KdfAnswer{text(kdf, "salt"), number<std::uint64_t>(kdf, "opslimit"), number<std::uint64_t>(kdf, "memlimit")};
+       }));
 }
 
-Result<SubmissionPage> ReviewClient::submissions(const std::string& org_id, const std::string& project_id,
-                                                 const std::string& cursor, int limit) {
-  if (!id_ok(org_id) || !id_ok(project_id) || (!cursor.empty() && !id_ok(cursor))) {
-    return Status(ErrorCode::invalid_argument, "Not an organisation, project or cursor id.");
+void ReviewClient::login(const std::string& email, const std::string& auth_key_text, Reply<MeAnswer> reply) {
+  call("POST", "/v1/auth/login", json{{"email", email}, {"auth_key", auth_key_text}}.dump(), {},
+       json_reply<MeAnswer>(std::move(reply), [](const json& j) -> Result<MeAnswer> {
+         MeAnswer me{text(j, "id"), text(j, "email"), text(j, "display_name"), text(j, "public_key"),
+                     text(j, "wrapped_secret_key"), {}};
+         if (auto it = j.find("organisations"); it != j.end() && it->is_array()) {
+           for (const json& o : *it) {
+             if (o.is_object()) me.organisations.push_back({text(o, "id"), text(o, "name"), text(o, "role")});
+           }
+         }
+         return me;
+       }));
+}
+
+void ReviewClient::logout(Reply<Done> reply) {
+  call("POST", "/v1/auth/logout", "", {}, json_reply<Done>(std::move(reply), [](const json&) { return Done{}; }));
+}
+
+void ReviewClient::projects(const std::string& org_id, Reply<std::vector<ProjectItem>> reply) {
+  if (!id_ok(org_id)) return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not an organisation id.")); });
+  call("GET", "/v1/orgs/" + org_id + "/projects", "", {},
+       json_reply<std::vector<ProjectItem>>(std::move(reply), [](const json& j) -> Result<std::vector<ProjectItem>> {
+         if (!j.contains("items") || !j["items"].is_array()) return malformed();
+         std::vector<ProjectItem> out;
+         for (const json& p : j["items"]) {
+           if (p.is_object()) out.push_back({text(p, "id"), text(p, "name"), text(p, "public_key")});
+         }
+         return out;
+       }));
+}
+
+void ReviewClient::members(const std::string& org_id, Reply<std::vector<MemberItem>> reply) {
+  if (!id_ok(org_id)) return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not an organisation id.")); });
+  call("GET", "/v1/orgs/" + org_id + "/members", "", {},
+       json_reply<std::vector<MemberItem>>(std::move(reply), [](const json& j) -> Result<std::vector<MemberItem>> {
+         if (!j.contains("items") || !j["items"].is_array()) return malformed();
+         std::vector<MemberItem> out;
+         for (const json& m : j["items"]) {
+           if (m.is_object()) out.push_back({text(m, "id"), text(m, "email"), text(m, "display_name"), text(m, "role")});
+         }
+         return out;
+       }));
+}
+
+void ReviewClient::submissions(const std::string& org_id, const std::string& project_id, const SubmissionQuery& query,
+                               const std::string& cursor, int limit, Reply<SubmissionPage> reply) {
+  if (!id_ok(org_id) || !id_ok(project_id) || (!cursor.empty() && !id_ok(cursor)) ||
+      (!query.status.empty() && !status_ok(query.status)) ||
+      (query.assignee && !query.assignee->empty() && !id_ok(*query.assignee))) {
+    return refuse([reply] {
+      reply(Status(ErrorCode::invalid_argument, "Not an organisation, project, cursor, status or person id."));
+    });
   }
   std::string path = "/v1/orgs/" + org_id + "/projects/" + project_id + "/submissions?limit=" + std::to_string(limit);
   if (!cursor.empty()) path += "&cursor=" + cursor;
-  HttpResponse r = call("GET", path);
-  if (Status st = status_of(r); !st.ok()) return st;
-  std::optional<json> j = parse(r.body);
-  if (!j || !j->contains("items") || !(*j)["items"].is_array()) return malformed();
-  SubmissionPage page;
-  for (const json& s : (*j)["items"]) {
-    if (s.is_object()) page.items.push_back(submission_of(s));
+  if (!query.status.empty()) path += "&status=" + query.status;
+  if (query.assignee) path += "&assignee=" + *query.assignee;
+  if (query.since_ms > 0) path += "&since_ms=" + std::to_string(query.since_ms);
+  if (query.until_ms > 0) path += "&until_ms=" + std::to_string(query.until_ms);
+  call("GET", path, "", {}, json_reply<SubmissionPage>(std::move(reply), [](const json& j) -> Result<SubmissionPage> {
+         if (!j.contains("items") || !j["items"].is_array()) return malformed();
+         SubmissionPage page;
+         for (const json& s : j["items"]) {
+           if (s.is_object()) page.items.push_back(submission_of(s));
+         }
+         page.next_cursor = text(j, "next_cursor");
+         return page;
+       }));
+}
+
+void ReviewClient::grant(const std::string& org_id, const std::string& project_id, Reply<std::string> reply) {
+  if (!id_ok(org_id) || !id_ok(project_id)) {
+    return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not a project id.")); });
   }
-  page.next_cursor = text(*j, "next_cursor");
-  return page;
+  call("GET", "/v1/orgs/" + org_id + "/projects/" + project_id + "/grant", "", {},
+       json_reply<std::string>(std::move(reply), [](const json& j) -> Result<std::string> { return text(j, "sealed_key"); }));
 }
 
-Result<std::string> ReviewClient::grant(const std::string& org_id, const std::string& project_id) {
-  if (!id_ok(org_id) || !id_ok(project_id)) return Status(ErrorCode::invalid_argument, "Not a project id.");
-  HttpResponse r = call("GET", "/v1/orgs/" + org_id + "/projects/" + project_id + "/grant");
-  if (Status st = status_of(r); !st.ok()) return st;
-  std::optional<json> j = parse(r.body);
-  if (!j) return malformed();
-  return text(*j, "sealed_key");
-}
-
-Result<std::string> ReviewClient::envelope_prefix(const std::string& org_id, const std::string& project_id,
-                                                  const std::string& submission_id, std::uint64_t length) {
+RequestId ReviewClient::envelope_prefix(const std::string& org_id, const std::string& project_id,
+                                        const std::string& submission_id, std::uint64_t length,
+                                        Reply<std::string> reply) {
   if (!id_ok(org_id) || !id_ok(project_id) || !id_ok(submission_id) || length == 0) {
-    return Status(ErrorCode::invalid_argument, "Not a submission id.");
+    refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not a submission id.")); });
+    return 0;
   }
-  HttpResponse r = call("GET", "/v1/orgs/" + org_id + "/projects/" + project_id + "/submissions/" + submission_id +
-                                   "/envelope",
-                        "", {{"Range", "bytes=0-" + std::to_string(length - 1)}});
-  if (Status st = status_of(r); !st.ok()) return st;
-  // 206 with the range, or 200 with the whole (shorter) envelope.
-  if (r.body.size() > length) r.body.resize(length);
-  return std::move(r.body);
+  return call("GET", submission_path(org_id, project_id, submission_id) + "/envelope", "",
+              {{"Range", "bytes=0-" + std::to_string(length - 1)}},
+              [reply = std::move(reply), length](HttpResponse r) {
+                if (Status st = status_of(r); !st.ok()) return reply(st);
+                // 206 with the range, or 200 with the whole (shorter) envelope.
+                if (r.body.size() > length) r.body.resize(length);
+                reply(std::move(r.body));
+              });
 }
 
-Result<SubmissionItem> ReviewClient::set_status(const std::string& org_id, const std::string& project_id,
-                                                const std::string& submission_id, const std::string& status) {
-  if (!id_ok(org_id) || !id_ok(project_id) || !id_ok(submission_id)) {
-    return Status(ErrorCode::invalid_argument, "Not a submission id.");
+void ReviewClient::patch_submission(const std::string& org_id, const std::string& project_id,
+                                    const std::string& submission_id, std::string body, Reply<SubmissionItem> reply) {
+  call("PATCH", submission_path(org_id, project_id, submission_id), std::move(body), {},
+       json_reply<SubmissionItem>(std::move(reply), [](const json& j) -> Result<SubmissionItem> { return submission_of(j); }));
+}
+
+void ReviewClient::set_status(const std::string& org_id, const std::string& project_id,
+                              const std::string& submission_id, const std::string& status,
+                              Reply<SubmissionItem> reply) {
+  if (!id_ok(org_id) || !id_ok(project_id) || !id_ok(submission_id) || !status_ok(status)) {
+    return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not a submission id or a status.")); });
   }
-  HttpResponse r = call("PATCH", "/v1/orgs/" + org_id + "/projects/" + project_id + "/submissions/" + submission_id,
-                        json{{"status", status}}.dump());
-  if (Status st = status_of(r); !st.ok()) return st;
-  std::optional<json> j = parse(r.body);
-  if (!j) return malformed();
-  return submission_of(*j);
+  patch_submission(org_id, project_id, submission_id, json{{"status", status}}.dump(), std::move(reply));
+}
+
+void ReviewClient::assign(const std::string& org_id, const std::string& project_id, const std::string& submission_id,
+                          const std::string& person_id, Reply<SubmissionItem> reply) {
+  if (!id_ok(org_id) || !id_ok(project_id) || !id_ok(submission_id) || (!person_id.empty() && !id_ok(person_id))) {
+    return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not a submission or person id.")); });
+  }
+  patch_submission(org_id, project_id, submission_id, json{{"assignee", person_id}}.dump(), std::move(reply));
+}
+
+void ReviewClient::remove(const std::string& org_id, const std::string& project_id, const std::string& submission_id,
+                          Reply<Done> reply) {
+  if (!id_ok(org_id) || !id_ok(project_id) || !id_ok(submission_id)) {
+    return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not a submission id.")); });
+  }
+  call("DELETE", submission_path(org_id, project_id, submission_id), "", {},
+       json_reply<Done>(std::move(reply), [](const json&) { return Done{}; }));
 }
 
 }  // namespace sealshot::console

@@ -1,9 +1,15 @@
 // The review API (docs/http-api.md) as the console's model calls it: typed
 // answers, one clear error per failure, and the same-site header every
 // state-changing request needs. Holds no key.
+//
+// Every call returns at once; its reply runs from a later pump() (never
+// inside the call, even for an argument refused on the spot), so callers
+// handle one order of events only.
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,11 +38,16 @@ struct ProjectItem {
   std::string id, name, public_key;
 };
 
+struct MemberItem {
+  std::string id, email, display_name, role;
+};
+
 struct SubmissionItem {
   std::string id;
   std::int64_t created_at_ms = 0;
   std::uint64_t size_bytes = 0;
   std::string status;
+  std::string assignee;  // person id; empty: nobody
 };
 
 struct SubmissionPage {
@@ -44,31 +55,85 @@ struct SubmissionPage {
   std::string next_cursor;  // empty: no more
 };
 
+// The list route's server-side filters; empty fields filter nothing.
+struct SubmissionQuery {
+  std::string status;
+  std::optional<std::string> assignee;  // "" = unassigned
+  std::int64_t since_ms = 0, until_ms = 0;
+  bool operator==(const SubmissionQuery&) const = default;
+};
+
+struct Done {};
+
+template <typename T>
+using Reply = std::function<void(Result<T>)>;
+
+// What the last answers say about the connection, for the app's banner and
+// the way back to sign-in.
+enum class Link {
+  ok,
+  unreachable,  // no answer at all: the server is down or the network is
+  signed_out,   // 401 outside sign-in: the session expired or was ended
+};
+
 class ReviewClient {
  public:
   explicit ReviewClient(HttpClient& http) : http_(http) {}
 
-  [[nodiscard]] Result<KdfAnswer> prelogin(const std::string& email);
-  [[nodiscard]] Result<MeAnswer> login(const std::string& email, const std::string& auth_key_text);
-  [[nodiscard]] Result<std::vector<ProjectItem>> projects(const std::string& org_id);
-  [[nodiscard]] Result<SubmissionPage> submissions(const std::string& org_id, const std::string& project_id,
-                                                   const std::string& cursor, int limit);
+  void prelogin(const std::string& email, Reply<KdfAnswer> reply);
+  void login(const std::string& email, const std::string& auth_key_text, Reply<MeAnswer> reply);
+  void logout(Reply<Done> reply);
+  void projects(const std::string& org_id, Reply<std::vector<ProjectItem>> reply);
+  void members(const std::string& org_id, Reply<std::vector<MemberItem>> reply);
+  void submissions(const std::string& org_id, const std::string& project_id, const SubmissionQuery& query,
+                   const std::string& cursor, int limit, Reply<SubmissionPage> reply);
   // The project key sealed to the signed-in person ("ssgr1.…").
-  [[nodiscard]] Result<std::string> grant(const std::string& org_id, const std::string& project_id);
+  void grant(const std::string& org_id, const std::string& project_id, Reply<std::string> reply);
   // Bytes [0, length) of the envelope (HTTP Range); fewer when it is shorter.
-  [[nodiscard]] Result<std::string> envelope_prefix(const std::string& org_id, const std::string& project_id,
-                                                    const std::string& submission_id, std::uint64_t length);
-  [[nodiscard]] Result<SubmissionItem> set_status(const std::string& org_id, const std::string& project_id,
-                                                  const std::string& submission_id, const std::string& status);
+  // The id tells progress() how far the download is.
+  RequestId envelope_prefix(const std::string& org_id, const std::string& project_id,
+                            const std::string& submission_id, std::uint64_t length, Reply<std::string> reply);
+  void set_status(const std::string& org_id, const std::string& project_id, const std::string& submission_id,
+                  const std::string& status, Reply<SubmissionItem> reply);
+  // person_id "" unassigns.
+  void assign(const std::string& org_id, const std::string& project_id, const std::string& submission_id,
+              const std::string& person_id, Reply<SubmissionItem> reply);
+  void remove(const std::string& org_id, const std::string& project_id, const std::string& submission_id,
+              Reply<Done> reply);
+
+  // Runs the replies of finished requests (the app: once a frame).
+  void pump();
+  std::size_t pending() const { return http_.pending() + deferred_.size(); }
+  HttpProgress progress(RequestId id) const { return http_.progress(id); }
+
+  Link link() const { return link_; }
+  // After signing in again.
+  void reset_link() { link_ = Link::ok; }
 
  private:
-  HttpResponse call(const std::string& method, const std::string& path, const std::string& body = "",
-                    std::vector<std::pair<std::string, std::string>> headers = {});
+  RequestId call(const std::string& method, const std::string& path, std::string body,
+                 std::vector<std::pair<std::string, std::string>> headers, std::function<void(HttpResponse)> done);
+  // A refusal decided here still answers from pump(), like the server's.
+  void refuse(std::function<void()> reply) { deferred_.push_back(std::move(reply)); }
+  void patch_submission(const std::string& org_id, const std::string& project_id, const std::string& submission_id,
+                        std::string body, Reply<SubmissionItem> reply);
+
   HttpClient& http_;
+  std::deque<std::function<void()>> deferred_;
+  Link link_ = Link::ok;
 };
 
 // The server's error answer as a Status: 401 → unauthenticated (back to
-// sign-in), 404 → not_found, 0 → unavailable, and so on.
+// sign-in), 404 → not_found, 0 → "cannot be reached", and so on.
 [[nodiscard]] Status status_of(const HttpResponse& response);
+
+// Lets a test (or the CLI) drive the asynchronous client to one answer.
+template <typename T>
+Result<T> wait_for(ReviewClient& api, const std::function<void(Reply<T>)>& start) {
+  std::optional<Result<T>> out;
+  start([&out](Result<T> r) { out.emplace(std::move(r)); });
+  while (!out) api.pump();
+  return std::move(*out);
+}
 
 }  // namespace sealshot::console

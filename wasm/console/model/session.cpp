@@ -1,32 +1,46 @@
 #include "session.h"
 
+#include <sodium.h>
+
+#include <memory>
+
 #include "key_wrap.h"
 
 namespace sealshot::console {
 
-Result<Session> Session::sign_in(ReviewClient& api, const std::string& email, const std::string& password) {
-  Result<KdfAnswer> kdf = api.prelogin(email);
-  if (!kdf.ok()) return kdf.status();
-  // A malicious server could offer cheaper parameters; the core refuses
-  // anything outside the pinned range before the password is used.
-  const KdfParams params{kdf.value().opslimit, static_cast<std::size_t>(kdf.value().memlimit)};
-  if (Status st = kdf_params_acceptable(params); !st.ok()) return st;
-  Result<AccountSalt> salt = account_salt_from_text(kdf.value().salt);
-  if (!salt.ok()) return salt.status();
-  Result<AccountKeys> keys = derive_account_keys(password, salt.value(), params);
-  if (!keys.ok()) return keys.status();
-
-  Result<MeAnswer> me = api.login(email, auth_key_to_text(keys.value()));
-  if (!me.ok()) return me.status();
-  Result<PublicKey> public_key = public_key_from_text(me.value().public_key);
-  if (!public_key.ok()) return public_key.status();
-  Result<SecretKey> secret = unwrap_secret_key(me.value().wrapped_secret_key, keys.value().wrap_key, public_key.value());
-  if (!secret.ok()) return secret.status();
-  Session session;
-  session.me_ = std::move(me).value();
-  session.keys_.public_key = public_key.value();
-  session.keys_.secret_key = secret.value();
-  return session;
+void Session::sign_in(ReviewClient& api, const std::string& email, const std::string& password,
+                      std::function<void(Result<Session>)> done) {
+  // The password is held until the KDF parameters arrive, then wiped.
+  auto secret = std::make_shared<std::string>(password);
+  api.prelogin(email, [&api, email, secret, done](Result<KdfAnswer> kdf) {
+    const auto finish = [&](Result<Session> r) {
+      sodium_memzero(secret->data(), secret->size());
+      done(std::move(r));
+    };
+    if (!kdf.ok()) return finish(kdf.status());
+    // A malicious server could offer cheaper parameters; the core refuses
+    // anything outside the pinned range before the password is used.
+    const KdfParams params{kdf.value().opslimit, static_cast<std::size_t>(kdf.value().memlimit)};
+    if (Status st = kdf_params_acceptable(params); !st.ok()) return finish(st);
+    Result<AccountSalt> salt = account_salt_from_text(kdf.value().salt);
+    if (!salt.ok()) return finish(salt.status());
+    Result<AccountKeys> keys = derive_account_keys(*secret, salt.value(), params);
+    sodium_memzero(secret->data(), secret->size());
+    if (!keys.ok()) return finish(keys.status());
+    auto wrap = std::make_shared<AccountKeys>(std::move(keys).value());
+    api.login(email, auth_key_to_text(*wrap), [wrap, done](Result<MeAnswer> me) {
+      if (!me.ok()) return done(me.status());
+      Result<PublicKey> public_key = public_key_from_text(me.value().public_key);
+      if (!public_key.ok()) return done(public_key.status());
+      Result<SecretKey> secret_key = unwrap_secret_key(me.value().wrapped_secret_key, wrap->wrap_key, public_key.value());
+      if (!secret_key.ok()) return done(secret_key.status());
+      Session session;
+      session.me_ = std::move(me).value();
+      session.keys_.public_key = public_key.value();
+      session.keys_.secret_key = secret_key.value();
+      done(std::move(session));
+    });
+  });
 }
 
 Result<Session> Session::from_keys(MeAnswer me, const std::string& secret_key_text) {
@@ -46,16 +60,24 @@ Result<Session> Session::from_keys(MeAnswer me, const std::string& secret_key_te
   return session;
 }
 
-Result<SecretKey> Session::project_key(ReviewClient& api, const std::string& org_id, const ProjectItem& project) {
-  if (auto it = project_keys_.find(project.id); it != project_keys_.end()) return it->second;
-  Result<PublicKey> expected = public_key_from_text(project.public_key);
-  if (!expected.ok()) return expected.status();
-  Result<std::string> grant = api.grant(org_id, project.id);
-  if (!grant.ok()) return grant.status();
-  Result<SecretKey> key = open_grant(grant.value(), keys_, expected.value());
-  if (!key.ok()) return key.status();
-  project_keys_.emplace(project.id, key.value());
-  return key;
+void Session::project_key(ReviewClient& api, const std::string& org_id, const ProjectItem& project,
+                          Reply<SecretKey> reply) {
+  if (auto it = project_keys_.find(project.id); it != project_keys_.end()) return reply(it->second);
+  std::vector<Reply<SecretKey>>& waiting = asking_[project.id];
+  waiting.push_back(std::move(reply));
+  if (waiting.size() > 1) return;  // the grant is already on its way
+  api.grant(org_id, project.id, lifetime_.guard([this, project](Result<std::string> grant) {
+    std::vector<Reply<SecretKey>> waiting = std::move(asking_[project.id]);
+    asking_.erase(project.id);
+    Result<SecretKey> key = [&]() -> Result<SecretKey> {
+      if (!grant.ok()) return grant.status();
+      Result<PublicKey> expected = public_key_from_text(project.public_key);
+      if (!expected.ok()) return expected.status();
+      return open_grant(grant.value(), keys_, expected.value());
+    }();
+    if (key.ok()) project_keys_.emplace(project.id, key.value());
+    for (auto& r : waiting) r(key);
+  }));
 }
 
 }  // namespace sealshot::console

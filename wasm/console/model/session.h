@@ -1,23 +1,35 @@
 // A signed-in person as the console holds them: their key pair opened from
-// the login answer (the secret key only in this process's memory, wiped
-// when the session is dropped) and the project keys opened from their grants.
+// the login answer and the project keys opened from their grants, in this
+// process's memory only. Dropping the Session (sign-out, an expired session)
+// wipes them: SecretKey zeroes its bytes when destroyed.
+//
+// Lives at one address once requests are in flight (the app holds it in a
+// unique_ptr): grant replies come back to it.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "account_keys.h"
 #include "keys.h"
+#include "lifetime.h"
 #include "review_client.h"
 
 namespace sealshot::console {
 
 class Session {
  public:
+  Session() = default;
+  Session(Session&&) = default;
+  Session& operator=(Session&&) = default;
+
   // prelogin → KDF parameters checked against the range the client pins →
   // Argon2id → login → the wrapped secret key opened with the wrap key and
   // checked against the person's public key.
-  [[nodiscard]] static Result<Session> sign_in(ReviewClient& api, const std::string& email, const std::string& password);
+  static void sign_in(ReviewClient& api, const std::string& email, const std::string& password,
+                      std::function<void(Result<Session>)> done);
 
   // A session whose keys the sign-in page already opened (the browser app:
   // the page signs in with the account module, then hands the key pair over).
@@ -27,14 +39,19 @@ class Session {
   const KeyPair& person_keys() const { return keys_; }
 
   // The project's secret key, opened from GET …/grant and checked against
-  // `project_public_key` (the key the client trusts for the project).
-  // Cached for the session.
-  [[nodiscard]] Result<SecretKey> project_key(ReviewClient& api, const std::string& org_id, const ProjectItem& project);
+  // the project's public key (the key the client trusts for the project).
+  // Cached for the session; callers asking while the grant is on its way
+  // are answered together. A failure is not cached (a grant may come later).
+  void project_key(ReviewClient& api, const std::string& org_id, const ProjectItem& project, Reply<SecretKey> reply);
+
+  std::size_t project_keys_held() const { return project_keys_.size(); }
 
  private:
   MeAnswer me_;
   KeyPair keys_;
-  std::map<std::string, SecretKey> project_keys_;  // by project id
+  std::map<std::string, SecretKey> project_keys_;               // by project id
+  std::map<std::string, std::vector<Reply<SecretKey>>> asking_;  // grant requests in flight
+  Lifetime lifetime_;
 };
 
 }  // namespace sealshot::console

@@ -16,6 +16,31 @@ function say(text, isError = false) {
 }
 
 let account;
+// Set when the workspace hands the page back: why, and the view to restore.
+let left = null;
+
+// The workspace left (its module is already torn down and zeroed): the
+// sign-in form again. After an expired session the view is kept, so signing
+// in again returns to the same organisation, project, report and filters.
+async function back(reason, viewText, personId) {
+  document.querySelector("main").hidden = false;
+  document.getElementById("workspace").hidden = true;
+  form.hidden = false;
+  button.disabled = false;
+  if (reason === "signed_out") {
+    left = null;
+    // Ends the session on the server too (the cookie is HttpOnly: only the server can clear it).
+    await api("POST", "/v1/auth/logout", {}).catch(() => {});
+    say("Signed out. Your keys and the reports you opened were wiped from this page.");
+  } else {
+    left = { person: personId, view: viewText };
+    say("Your session ended (it expired, or you were signed out elsewhere). Sign in again to carry on where you " +
+      "were; your keys were wiped from this page meanwhile.", true);
+  }
+  setState({ state: "ready", left: reason, error: null, email: null, fingerprint: null, organisations: [] });
+  form.password.focus();
+}
+
 try {
   account = await loadAccount();
   // Touch the memory of the next derivation while the person types.
@@ -57,8 +82,11 @@ form.addEventListener("submit", async (event) => {
       const { startWorkspace } = await import(`/console/${__WORKSPACE_JS__}`);
       const secret = takeSecretKey();
       dropSecretKey();
+      // Where the person was when their session ended: only for the same person.
+      const view = left && left.person === me.id ? left.view : "";
+      left = null;
       try {
-        await startWorkspace(me, secret);
+        await startWorkspace(me, secret, { view, onLeave: (reason, viewText) => back(reason, viewText, me.id) });
       } catch (e) {
         // The page is the canvas's now: say it there, plainly.
         document.body.textContent = `The workspace could not start: ${e.message}. Reload the page to sign in again.`;

@@ -2,6 +2,11 @@
 // .wasm and the bundled DejaVu font are fetched with their integrity
 // hashes, the canvas fills the window, and the person's opened key is
 // copied into the app's memory (then wiped from the copy made for it).
+//
+// Leaving (sign-out, or the session expired): the app says so with its
+// view; the module is shut down, its whole memory zeroed (keys, decrypted
+// comments and screenshots) and dropped, and onLeave(reason, view) lets the
+// sign-in page take over again.
 import createConsoleApp from "console-app";
 
 async function pinned(file, integrity) {
@@ -17,27 +22,43 @@ function copyString(app, text) {
   return { ptr, size };
 }
 
-export async function startWorkspace(me, secretKey) {
-  const [wasm, font] = await Promise.all([pinned(__APP_WASM_FILE__, __APP_WASM_INTEGRITY__),
+let files = null;  // fetched once per page, reused when signing in again
+
+export async function startWorkspace(me, secretKey, { view = "", onLeave }) {
+  files ??= await Promise.all([pinned(__APP_WASM_FILE__, __APP_WASM_INTEGRITY__),
     pinned(__FONT_FILE__, __FONT_INTEGRITY__)]);
+  const [wasm, font] = files;
   const canvas = document.createElement("canvas");
   canvas.id = "canvas";
   canvas.tabIndex = 0;
   canvas.setAttribute("aria-label", "Sealshot console workspace");
-  document.body.replaceChildren(canvas);
+  for (const el of document.body.children) el.hidden = true;
+  document.body.append(canvas);
   canvas.focus();
-  const app = await createConsoleApp({ wasmBinary: wasm, canvas });
+  let app = null;
+  const sealshotLeave = (reason, viewText) => {
+    if (!app) return;
+    app._console_shutdown();
+    app.sealshotGone = true;  // answers still on their way are dropped
+    app.HEAPU8.fill(0);
+    app = null;
+    canvas.remove();
+    onLeave(reason, viewText);
+  };
+  app = await createConsoleApp({ wasmBinary: wasm, canvas, sealshotLeave });
   const fontPtr = app._malloc(font.length);
   app.HEAPU8.set(font, fontPtr);
   app._console_set_font(fontPtr, font.length);
   app._free(fontPtr);
   const meText = copyString(app, JSON.stringify(me));
+  const viewText = copyString(app, view);
   const key = copyString(app, secretKey);
   try {
-    return app._console_start(meText.ptr, key.ptr);
+    return app._console_start(meText.ptr, key.ptr, viewText.ptr);
   } finally {
     app.HEAPU8.fill(0, key.ptr, key.ptr + key.size);
     app._free(key.ptr);
     app._free(meText.ptr);
+    app._free(viewText.ptr);
   }
 }
