@@ -26,7 +26,7 @@ const PASSWORD = "violet harbour lantern 93";
 const CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob:; " +
   "font-src 'self'; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
-let server, browser, dataDir, url, link;
+let server, browser, dataDir, url, port, link, authKey;
 const requests = [];
 
 function healthy(base) {
@@ -40,11 +40,18 @@ function healthy(base) {
 before(async () => {
   assert.ok(fs.existsSync(path.join(CONSOLE_DIR, "index.html")), `${CONSOLE_DIR} is not built: run scripts/build`);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sealshot-console-"));
-  const port = await freePort();
+  port = await freePort();
   url = `https://127.0.0.1:${port}`;
   const { stdout } = await run(CLI, ["org", "create", "--data-dir", dataDir, "--name", "Acme Support",
     "--owner-email", EMAIL, "--console-url", url, "--json"], { timeout: 20_000 });
   link = JSON.parse(stdout).link;
+  await startServer();
+  // deviceScaleFactor 2: the workspace must size its canvas by devicePixelRatio.
+  browser = await launch({ viewport: { width: 1024, height: 768 }, deviceScaleFactor: 2 });
+  browser.context.on("request", (r) => requests.push(r.url()));
+});
+
+async function startServer() {
   server = spawn(SERVER, ["--listen", `127.0.0.1:${port}`, "--data-dir", dataDir, "--console-dir", CONSOLE_DIR,
     "--log-level", "warn"], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
@@ -53,18 +60,19 @@ before(async () => {
     if (server.exitCode != null || i > 100) throw new Error(`sealshot-server did not start: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  // deviceScaleFactor 2: the workspace must size its canvas by devicePixelRatio.
-  browser = await launch({ viewport: { width: 1024, height: 768 }, deviceScaleFactor: 2 });
-  browser.context.on("request", (r) => requests.push(r.url()));
-});
+}
 
-after(async () => {
-  await browser?.close();
+async function stopServer() {
   if (server && server.exitCode == null) {
     const exited = new Promise((r) => server.once("exit", r));
     server.kill("SIGTERM");
     await exited;
   }
+}
+
+after(async () => {
+  await browser?.close();
+  await stopServer();
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -91,7 +99,7 @@ function apiCall(method, route, body, cookie) {
       res.on("end", () => resolve({ status: res.statusCode, body: text ? JSON.parse(text) : {},
         cookie: (res.headers["set-cookie"] ?? [])[0]?.split(";")[0] }));
     });
-    req.on("error", reject);
+    req.on("error", (e) => reject(new Error(`${method} ${route}: ${e.message}`)));
     req.end(data);
   });
 }
@@ -103,6 +111,7 @@ async function projectWithReport(pngBytes) {
   const account = await loadSealshotAccount({ wasmBinary: fs.readFileSync(path.join(ACCOUNT_DIR, "account.wasm")) });
   const { body: { kdf } } = await apiCall("POST", "/v1/auth/prelogin", { email: EMAIL });
   const keys = account.deriveAccountKeys(PASSWORD, kdf.salt, { opslimit: kdf.opslimit, memlimit: kdf.memlimit });
+  authKey = keys.authKey;  // a second device of the owner's, later (sign out everywhere)
   const login = await apiCall("POST", "/v1/auth/login", { email: EMAIL, auth_key: keys.authKey });
   assert.equal(login.status, 200);
   const projectKeys = account.generateKeyPair();
@@ -207,10 +216,13 @@ test("set-up link, then sign-in: keys made and opened in the page, CSP served, n
       return (s?.report || s?.report_error) && s;
     }, null, { timeout: 30_000 }).then((h) => h.jsonValue());
     assert.equal(opened.report_error, undefined);
-    assert.deepEqual(opened.report, { comment: `${COMMENT}\nSecond line stays in the report view.`, width: 2048, height: 1536 });
+    assert.equal(opened.report.comment, `${COMMENT}\nSecond line stays in the report view.`);
+    assert.deepEqual([opened.report.width, opened.report.height], [2048, 1536]);
     await shot("report");
+    await workspaceSteps(signin.page, opened);
   }
-  assert.deepEqual(signin.errors, []);
+  // The one refusal the steps above provoke: the change made after the session ended.
+  assert.deepEqual(signin.errors.filter((e) => !/^401 .*\/submissions\/[^/]+$/.test(e)), []);
 
   // 3. Every request went to this server; the hashed files are cached for a year.
   const foreign = requests.filter((r) => !r.startsWith(`${url}/`));
@@ -225,3 +237,90 @@ test("set-up link, then sign-in: keys made and opened in the page, CSP served, n
   assert.equal((await signin.page.request.get(`${url}/console/../README.md`)).status(), 404);
   assert.equal((await signin.page.request.get(`${url}/console/sizes.json`)).status(), 404);
 });
+
+// Clicks the middle of a widget the app published (CSS px), as a person would.
+// A popup is measured on its first frame and placed on the next, so a
+// rectangle counts once two frames agree.
+async function click(page, label) {
+  let rect = null;
+  for (let i = 0; i < 50; i++) {
+    const now = await page.waitForFunction((l) => globalThis.__sealshotConsole?.widgets?.[l], label, { timeout: 20_000 })
+      .then((h) => h.jsonValue());
+    if (rect && JSON.stringify(rect) === JSON.stringify(now)) break;
+    rect = now;
+    await page.waitForTimeout(50);
+  }
+  await page.mouse.move((rect.x + rect.right) / 2, (rect.y + rect.bottom) / 2);
+  await page.mouse.down();
+  await page.mouse.up();
+}
+
+// Waits for the page's published state to satisfy `predicate`; on a timeout
+// the state at that moment is in the error.
+const until = (page, predicate, arg) =>
+  page.waitForFunction(predicate, arg, { timeout: 30_000 }).then((h) => h.jsonValue(), async (e) => {
+    const s = await page.evaluate(() => JSON.stringify(globalThis.__sealshotConsole)).catch(() => "?");
+    throw new Error(`${e.message}\nstate: ${s.slice(0, 3000)}`);
+  });
+
+async function signInAgain(page) {
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+// The report view, a lost session, the server going away, and signing out.
+async function workspaceSteps(page, opened) {
+  assert.ok(opened.report.timings.decrypt_ms >= 0);
+  // 1:1 pixels at devicePixelRatio 2: half a CSS pixel per screenshot pixel.
+  await click(page, "one-to-one");
+  await until(page, () => globalThis.__sealshotConsole.report?.zoom === 0.5);
+  await click(page, "fit");
+  // Download JSON: a Blob the browser saves, the manifest decrypted here.
+  const [download] = await Promise.all([page.waitForEvent("download"), click(page, "download-json")]);
+  const manifest = JSON.parse(fs.readFileSync(await download.path(), "utf8"));
+  assert.equal(manifest.comment, opened.report.comment);
+  // The theme switch.
+  const dark = (await page.evaluate(() => globalThis.__sealshotConsole.dark));
+  await click(page, "theme");
+  await until(page, (d) => globalThis.__sealshotConsole.dark === !d, dark);
+
+  // The session ends elsewhere (the owner signs out everywhere from another
+  // device); the next change here gets 401: back to sign-in, the change kept.
+  const other = await apiCall("POST", "/v1/auth/login", { email: EMAIL, auth_key: authKey });
+  assert.equal(other.status, 200);
+  assert.equal((await apiCall("POST", "/v1/auth/logout-everywhere", {}, other.cookie)).status, 200);
+  await click(page, "status");
+  await click(page, "status-resolved");
+  const left = await until(page, () => globalThis.__sealshotConsole.state === "ready" && globalThis.__sealshotConsole);
+  assert.equal(left.left, "expired");
+  assert.equal(left.rows, undefined, "the workspace's state went with it");
+  assert.equal(await page.locator("canvas").count(), 0);
+  await page.getByText("Your session ended").waitFor();
+  await signInAgain(page);
+  // Signed in again: the same report open, the status change made.
+  const back = await until(page, (id) => {
+    const s = globalThis.__sealshotConsole;
+    return s.state === "workspace" && s.report?.id === id && s.rows?.[0]?.status === "resolved" && s;
+  }, opened.report.id);
+  assert.equal(back.dark, !dark, "the theme chosen stays too");
+
+  // The server goes away: a banner, the canvas still drawn, nothing lost.
+  await stopServer();
+  await click(page, "status");
+  await click(page, "status-new");
+  const down = await until(page, () => globalThis.__sealshotConsole.link === "unreachable" && globalThis.__sealshotConsole);
+  assert.equal(down.state, "workspace");
+  assert.equal(down.report.id, opened.report.id);
+  await startServer();
+  await click(page, "retry");
+  await until(page, () => globalThis.__sealshotConsole.link === "ok");
+
+  // Signing out: the module is torn down and its memory zeroed; the server ends the session.
+  const cookie = (await page.context().cookies()).find((c) => c.name === "__Host-sealshot_session");
+  assert.ok(cookie);
+  await click(page, "sign-out");
+  const out = await until(page, () => globalThis.__sealshotConsole.left === "signed_out" && globalThis.__sealshotConsole);
+  assert.equal(out.state, "ready");
+  await page.getByText("Signed out.").waitFor();
+  assert.equal((await apiCall("GET", "/v1/me", undefined, `${cookie.name}=${cookie.value}`)).status, 401);
+}

@@ -33,6 +33,7 @@ EM_JS(void, console_fetch, (double id, const char* method, const char* path, con
     } catch (e) {
       return finish(0, [], 0);
     }
+    if (!res.body) return finish(res.status, [], 0);
     const total = Number(res.headers.get("Content-Length") || 0);
     const chunks = [];
     let received = 0;

@@ -231,6 +231,7 @@ void publish() {
     // serialised every frame.
     json rows = json::array();
     for (const auto& [i, rect] : app->row_rects) {
+      if (std::size_t(i) >= app->inbox->rows().size()) continue;  // drawn before a row went away
       const SubmissionItem& r = app->inbox->rows()[std::size_t(i)];
       const PreviewEntry& p = app->inbox->preview(std::size_t(i));
       rows.push_back({{"id", r.id},
@@ -499,10 +500,12 @@ void draw_inbox(float height) {
                                 ImGuiTableFlags_Resizable;
   if (!ImGui::BeginTable("inbox", 6, flags, ImVec2(0, height))) return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("Date", ImGuiTableColumnFlags_WidthFixed);
-  ImGui::TableSetupColumn("Status", ImGuiTableColumnFlags_WidthFixed);
-  ImGui::TableSetupColumn("Assignee", ImGuiTableColumnFlags_WidthFixed);
-  ImGui::TableSetupColumn("Size", ImGuiTableColumnFlags_WidthFixed);
+  // Widths from the font, not the first frame's rows (which may not be loaded yet).
+  const float em = ImGui::GetFontSize();
+  ImGui::TableSetupColumn("Date", ImGuiTableColumnFlags_WidthFixed, em * 7.5f);
+  ImGui::TableSetupColumn("Status", ImGuiTableColumnFlags_WidthFixed, em * 5.5f);
+  ImGui::TableSetupColumn("Assignee", ImGuiTableColumnFlags_WidthFixed, em * 7);
+  ImGui::TableSetupColumn("Size", ImGuiTableColumnFlags_WidthFixed, em * 4);
   ImGui::TableSetupColumn("Comment", ImGuiTableColumnFlags_WidthStretch);
   ImGui::TableSetupColumn("Page", ImGuiTableColumnFlags_WidthStretch);
   ImGui::TableHeadersRow();
@@ -571,11 +574,7 @@ void field(const char* label, const std::string& value) {
   ImGui::TableSetColumnIndex(1);
   ImGui::PushID(label);
   ImGui::TextWrapped("%s", value.c_str());
-  if (ImGui::BeginPopupContextItem("copy")) {
-    if (ImGui::MenuItem("Copy")) ImGui::SetClipboardText(value.c_str());
-    ImGui::EndPopup();
-  }
-  ImGui::SameLine();
+  ImGui::TableSetColumnIndex(2);
   if (ImGui::SmallButton("Copy")) ImGui::SetClipboardText(value.c_str());
   track((std::string("copy-") + label).c_str());
   ImGui::PopID();
@@ -583,9 +582,10 @@ void field(const char* label, const std::string& value) {
 
 void draw_manifest(const OpenedReport& r) {
   const ManifestFields& f = r.fields;
-  if (ImGui::BeginTable("manifest", 2, ImGuiTableFlags_SizingStretchProp)) {
+  if (ImGui::BeginTable("manifest", 3, ImGuiTableFlags_SizingStretchProp)) {
     ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthFixed);
     ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn("copy", ImGuiTableColumnFlags_WidthFixed);
     field("Comment", f.comment);
     field("Email", f.email);
     field("Category", f.category);
@@ -754,7 +754,8 @@ void draw_report(float height) {
     return;
   }
   const OpenedReport& r = l.report();
-  const ImVec2 avail(ImGui::GetContentRegionAvail().x, std::max(height, ImGui::GetContentRegionAvail().y));
+  (void)height;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float manifest_width = avail.x * 0.36f;
   ImGui::BeginChild("screenshot-pane", ImVec2(avail.x - manifest_width - ImGui::GetStyle().ItemSpacing.x, avail.y), false);
   draw_screenshot(r, ImGui::GetContentRegionAvail());
