@@ -153,8 +153,10 @@ test("set-up link, then sign-in: keys made and opened in the page, CSP served, n
   assert.deepEqual(setup.errors, []);
 
   // A project the owner holds a grant for, with one report in it.
+  mark("account set up");
   const project = await projectWithReport(await setup.page.screenshot({ type: "png" }));
 
+  mark("project and report made");
   // 2. Sign-in with a wrong password, then the right one.
   const signin = await openPage(`${url}/console/`);
   const headers = signin.response.headers();
@@ -204,6 +206,7 @@ test("set-up link, then sign-in: keys made and opened in the page, CSP served, n
     };
     await shot("inbox");
 
+    mark("workspace with the inbox");
     // A click on the row, where a person would: the whole envelope is
     // downloaded, decrypted and its screenshot decoded into a texture.
     const [rect] = ws.row_rects;
@@ -263,6 +266,10 @@ const until = (page, predicate, arg) =>
     throw new Error(`${e.message}\nstate: ${s.slice(0, 3000)}`);
   });
 
+const started = Date.now();
+// SEALSHOT_TEST_TIMING=1: how long each step took (the test's CI budget).
+const mark = (what) => { if (process.env.SEALSHOT_TEST_TIMING) console.error(`${((Date.now() - started) / 1000).toFixed(1)} s ${what}`); };
+
 async function signInAgain(page) {
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -284,6 +291,7 @@ async function workspaceSteps(page, opened) {
   await click(page, "theme");
   await until(page, (d) => globalThis.__sealshotConsole.dark === !d, dark);
 
+  mark("report view done");
   // The session ends elsewhere (the owner signs out everywhere from another
   // device); the next change here gets 401: back to sign-in, the change kept.
   const other = await apiCall("POST", "/v1/auth/login", { email: EMAIL, auth_key: authKey });
@@ -296,6 +304,7 @@ async function workspaceSteps(page, opened) {
   assert.equal(left.rows, undefined, "the workspace's state went with it");
   assert.equal(await page.locator("canvas").count(), 0);
   await page.getByText("Your session ended").waitFor();
+  mark("back at sign-in");
   await signInAgain(page);
   // Signed in again: the same report open, the status change made.
   const back = await until(page, (id) => {
@@ -304,6 +313,7 @@ async function workspaceSteps(page, opened) {
   }, opened.report.id);
   assert.equal(back.dark, !dark, "the theme chosen stays too");
 
+  mark("signed in again, restored");
   // The server goes away: a banner, the canvas still drawn, nothing lost.
   await stopServer();
   await click(page, "status");
@@ -311,10 +321,12 @@ async function workspaceSteps(page, opened) {
   const down = await until(page, () => globalThis.__sealshotConsole.link === "unreachable" && globalThis.__sealshotConsole);
   assert.equal(down.state, "workspace");
   assert.equal(down.report.id, opened.report.id);
+  mark("banner shown");
   await startServer();
   await click(page, "retry");
   await until(page, () => globalThis.__sealshotConsole.link === "ok");
 
+  mark("server back");
   // Signing out: the module is torn down and its memory zeroed; the server ends the session.
   const cookie = (await page.context().cookies()).find((c) => c.name === "__Host-sealshot_session");
   assert.ok(cookie);

@@ -641,7 +641,8 @@ void draw_screenshot(const OpenedReport& r, ImVec2 size) {
   track("screenshot");
   const ImTextureID tex = reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(app->texture));
   if (app->fit) {
-    const float s = std::min((avail.x - 4) / float(r.width), (avail.y - 4) / float(r.height));
+    const ImVec2 inner = ImGui::GetContentRegionAvail();  // inside the child's padding: no scrollbar
+    const float s = std::min(inner.x / float(r.width), inner.y / float(r.height));
     app->zoom = s;
     ImGui::Image(tex, ImVec2(float(r.width) * s, float(r.height) * s));
   } else {
