@@ -60,6 +60,13 @@ Result<bool> EnvelopeReader::next(std::span<const std::uint8_t> envelope) {
     return Status(ErrorCode::envelope_corrupt,
                   "Part " + std::to_string(chunks_done_ + 1) + " of the report failed authentication: it was altered.");
   }
+  // As envelope_open: writers use MESSAGE and FINAL only; PUSH or REKEY is
+  // refused even though it authenticates.
+  if (tag != crypto_secretstream_xchacha20poly1305_TAG_MESSAGE && tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
+    plain_.resize(std::size_t(offset));
+    return Status(ErrorCode::envelope_corrupt, "Part " + std::to_string(chunks_done_ + 1) + " of the report carries tag " +
+                                                   std::to_string(tag) + ", neither MESSAGE nor FINAL.");
+  }
   if ((tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) != (chunks_done_ + 1 == header_.chunk_count)) {
     plain_.resize(std::size_t(offset));
     return Status(ErrorCode::envelope_stream_truncated, "The report's stream is cut or reordered.");

@@ -2,7 +2,8 @@
 // (the inbox: the manifest is in the first chunk) or spread a big report
 // over several frames with a progress bar. Same checks as the core's
 // envelope_open (docs/envelope.md): the project id, the sealed content key,
-// each chunk authenticated in order, the final tag on the last chunk only;
+// each chunk authenticated in order, tagged MESSAGE or FINAL, the final tag
+// on the last chunk only (checked against the envelope vectors in tests);
 // bytes that did not authenticate are never handed out.
 #pragma once
 

@@ -70,6 +70,10 @@ OpenedReport::~OpenedReport() {
 Result<OpenedReport> read_payload(std::span<const std::uint8_t> payload) {
   Result<std::vector<PayloadPart>> parts = payload_unpack(payload);
   if (!parts.ok()) return parts.status();
+  if (Status st = report_check_parts(parts.value()); !st.ok()) {
+    for (PayloadPart& part : parts.value()) wipe(part.data);
+    return st;
+  }
   OpenedReport out;
   Status failed;
   for (PayloadPart& part : parts.value()) {

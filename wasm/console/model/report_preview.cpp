@@ -15,7 +15,8 @@ namespace {
 
 // The payload's first part, read from the front of the payload (the part
 // table, then part 0's bytes); envelope_truncated if `plain` ends first.
-Result<std::string> first_part(std::span<const std::uint8_t> plain, std::string& name, bool& more_parts) {
+Result<std::string> first_part(std::span<const std::uint8_t> plain, std::string& name, std::string& type,
+                               bool& more_parts) {
   const auto truncated = [] { return Status(ErrorCode::envelope_truncated, "The manifest goes on past this prefix."); };
   if (plain.size() < 6) return truncated();
   if (std::memcmp(plain.data(), kPayloadMagic, 4) != 0 || plain[4] != kPayloadVersion || plain[5] == 0) {
@@ -30,7 +31,7 @@ Result<std::string> first_part(std::span<const std::uint8_t> plain, std::string&
       if (pos >= plain.size()) return truncated();
       const std::size_t length = plain[pos++];
       if (plain.size() - pos < length) return truncated();
-      if (i == 0 && s == 0) name.assign(reinterpret_cast<const char*>(plain.data() + pos), length);
+      if (i == 0) (s == 0 ? name : type).assign(reinterpret_cast<const char*>(plain.data() + pos), length);
       pos += length;
     }
     if (plain.size() - pos < 8) return truncated();
@@ -69,12 +70,14 @@ Result<ReportPreview> preview_from_prefix(std::span<const std::uint8_t> prefix, 
                                                        ? "The prefix holds no whole chunk."
                                                        : "The manifest goes on past this prefix.");
     }
-    std::string name;
+    std::string name, type;
     bool more_parts = false;
-    Result<std::string> manifest = first_part(reader.value().plain(), name, more_parts);
+    Result<std::string> manifest = first_part(reader.value().plain(), name, type, more_parts);
     if (manifest.code() == ErrorCode::envelope_truncated) continue;  // the next chunk may complete it
     if (!manifest.ok()) return manifest.status();
+    // As report_check_parts: a report starts with manifest.json, application/json.
     if (name != kManifestPartName) return Status(ErrorCode::payload_malformed, "The report's first part is not its manifest.");
+    if (type != "application/json") return Status(ErrorCode::payload_malformed, "The report's manifest is not JSON.");
     nlohmann::json j = nlohmann::json::parse(manifest.value(), nullptr, false);
     sodium_memzero(manifest.value().data(), manifest.value().size());
     if (j.is_discarded() || !j.is_object()) return Status(ErrorCode::payload_malformed, "The report's manifest is not JSON.");
