@@ -45,10 +45,12 @@ using nlohmann::json;
 // What the browser tests read (window.__sealshotConsole): state names, what
 // is on screen and where its widgets are, never a key.
 EM_JS(void, console_publish, (const char* json_text), {
-  // Merged over what the sign-in page published (email, fingerprint).
+  // Merged over what the sign-in page published (email, fingerprint), not
+  // over the app's previous state: a key the app stops sending is gone.
   // (Object.assign: Emscripten 3.1.6's JS optimizer cannot parse object spread.)
+  if (!Module.sealshotPageState) Module.sealshotPageState = globalThis.__sealshotConsole;
   globalThis.__sealshotConsole =
-      Object.freeze(Object.assign({}, globalThis.__sealshotConsole, JSON.parse(UTF8ToString(json_text))));
+      Object.freeze(Object.assign({}, Module.sealshotPageState, JSON.parse(UTF8ToString(json_text))));
 });
 
 // The page takes over after this frame: sealshotLeave tears the module down.
