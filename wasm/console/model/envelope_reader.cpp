@@ -60,16 +60,12 @@ Result<bool> EnvelopeReader::next(std::span<const std::uint8_t> envelope) {
     return Status(ErrorCode::envelope_corrupt,
                   "Part " + std::to_string(chunks_done_ + 1) + " of the report failed authentication: it was altered.");
   }
-  // As envelope_open: writers use MESSAGE and FINAL only; PUSH or REKEY is
-  // refused even though it authenticates.
-  if (tag != crypto_secretstream_xchacha20poly1305_TAG_MESSAGE && tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
+  // The core's tag rule (MESSAGE, then FINAL on the last chunk only; PUSH
+  // and REKEY refused even though they authenticate).
+  if (Status st = envelope_check_chunk_tag(tag, chunks_done_, header_.chunk_count); !st.ok()) {
+    sodium_memzero(plain_.data() + offset, length);  // decrypted, but not to be handed out
     plain_.resize(std::size_t(offset));
-    return Status(ErrorCode::envelope_corrupt, "Part " + std::to_string(chunks_done_ + 1) + " of the report carries tag " +
-                                                   std::to_string(tag) + ", neither MESSAGE nor FINAL.");
-  }
-  if ((tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) != (chunks_done_ + 1 == header_.chunk_count)) {
-    plain_.resize(std::size_t(offset));
-    return Status(ErrorCode::envelope_stream_truncated, "The report's stream is cut or reordered.");
+    return st;
   }
   cursor_ += length + kEnvelopeChunkOverhead;
   ++chunks_done_;
