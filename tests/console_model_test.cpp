@@ -445,6 +445,7 @@ TEST_F(ConsoleModelTest, AReportOpensAFewChunksAtATimeWithProgressAndItsWholeMan
     ++steps;
   }
   EXPECT_GT(steps, 2);
+  // The last chunk used the step's budget (0 ms): the decode waits for the next.
   ASSERT_EQ(loader.phase(), console::ReportLoader::Phase::decoding);
   loader.step(1000);
   ASSERT_EQ(loader.phase(), console::ReportLoader::Phase::ready) << loader.error();

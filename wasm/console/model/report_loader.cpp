@@ -185,10 +185,11 @@ void ReportLoader::step(double budget_ms) {
       if (now_ms() - begin >= budget_ms) break;
     }
     decrypt_ms_ += now_ms() - begin;
-    if (reader_->done()) {
-      phase_ = Phase::decoding;  // drawn once ("Decoding the screenshot…") before the one-shot decode
-      return;
-    }
+    if (!reader_->done()) return;
+    phase_ = Phase::decoding;
+    // A report decrypted within this step is decoded in it too (waiting a
+    // frame to say "Decoding…" would cost a whole frame for tens of ms of work).
+    if (now_ms() - begin >= budget_ms) return;
   }
   if (phase_ == Phase::decoding) {
     const double t = now_ms();
