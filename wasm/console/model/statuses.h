@@ -8,11 +8,12 @@
 
 namespace sealshot::console {
 
-inline constexpr std::array<std::string_view, 4> kSubmissionStatuses = {"new", "in_review", "resolved", "archived"};
+inline constexpr std::array<std::string_view, 5> kSubmissionStatuses = {"new", "triaged", "in_progress", "resolved",
+                                                                         "spam"};
 
-// Shown to people ("in_review" → "in review").
+// Shown to people ("in_progress" → "in progress").
 inline std::string_view status_label(std::string_view status) {
-  if (status == "in_review") return "in review";
+  if (status == "in_progress") return "in progress";
   return status;
 }
 
