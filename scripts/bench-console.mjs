@@ -37,7 +37,7 @@ const ms = (x) => `${x.toFixed(1)} ms`;
 
 function apiCall(url, method, route, body, cookie) {
   return new Promise((resolve, reject) => {
-    const req = https.request(`${url}${route}`, { method, rejectUnauthorized: false, headers: {
+    const req = https.request(`${url}${route}`, { method, rejectUnauthorized: false, agent: false, headers: {
       "Content-Type": "application/json", "X-Sealshot-Request": "1", Origin: url, ...(cookie ? { Cookie: cookie } : {}) } },
     (res) => {
       let text = "";

@@ -91,7 +91,9 @@ async function openPage(address) {
 function apiCall(method, route, body, cookie) {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = https.request(`${url}${route}`, { method, rejectUnauthorized: false, headers: {
+    // A fresh connection each time: a kept-alive one may be closed by the
+    // server while Argon2id runs here (then "socket hang up").
+    const req = https.request(`${url}${route}`, { method, rejectUnauthorized: false, agent: false, headers: {
       "Content-Type": "application/json", "X-Sealshot-Request": "1", Origin: url, ...(cookie ? { Cookie: cookie } : {}) } },
     (res) => {
       let text = "";
