@@ -9,7 +9,9 @@
 #include "cli_error.h"
 #include "envelope.h"
 #include "file_io.h"
+#include "key_files.h"
 #include "keys.h"
+#include "project_option.h"
 #include "report_open.h"
 #include "snippet.h"
 
@@ -45,9 +47,7 @@ void project_create(const CreateOptions& o) {
   KeyPair pair = take(keypair_generate());
   server::NewProject input{o.name, key_to_text(pair.public_key), o.origins, o.max_body_bytes, o.retention_days, {}, {}};
   // The secret key first: a project whose key was lost could never be read.
-  check(write_secret_file(o.secret_key_out,
-                          "# Sealshot project secret key: opens this project's reports. Keep it private.\n" +
-                              key_to_text(pair.secret_key) + "\n"));
+  check(write_secret_file(o.secret_key_out, secret_key_file_text(pair.secret_key)));
   Result<Project> created = storage->create_project(input);
   if (!created.ok()) {
     std::remove(o.secret_key_out.c_str());
@@ -169,7 +169,7 @@ struct ListOptions {
 
 server::SubmissionStatus parse_status(const std::string& name) {
   std::optional<server::SubmissionStatus> status = server::submission_status_from_name(name);
-  if (!status) throw CommandError("--status must be one of new, triaged, in_progress, resolved, spam.");
+  if (!status) throw UsageError("--status must be one of new, triaged, in_progress, resolved, spam.");
   return *status;
 }
 
@@ -197,22 +197,29 @@ void submissions_list(const ListOptions& o) {
 
 struct GetOptions {
   std::string data_dir, project, id, out, secret_key, open_dir;
+  bool force = false;
 };
 
-void submissions_get(const GetOptions& o) {
-  if (o.secret_key.empty() != o.open_dir.empty()) {
-    throw CommandError("--secret-key and --open-dir go together: give both to open the report, or neither.");
+void submissions_get(GetOptions o) {
+  if (!o.open_dir.empty() && o.secret_key.empty()) throw UsageError("--open-dir needs --secret-key.");
+  if (o.out.empty() && o.secret_key.empty()) {
+    throw UsageError("Give --out FILE to save the envelope, --secret-key FILE to open the report, or both.");
   }
+  if (!o.secret_key.empty() && o.open_dir.empty()) o.open_dir = o.id;  // a new folder named after the submission
+  const Existing existing = o.force ? Existing::replace : Existing::refuse;
+  if (!o.out.empty()) check(check_can_write(o.out, existing));
   // Read the key before touching storage: a wrong key file fails fast.
   std::optional<SecretKey> key;
-  if (!o.secret_key.empty()) key = take(secret_key_from_text(take(read_key_file(o.secret_key))));
+  if (!o.secret_key.empty()) key = take(read_secret_key_file(o.secret_key, "--secret-key"));
   std::unique_ptr<Storage> storage = open_storage(o.data_dir, DataDir::must_exist);
   const std::vector<std::uint8_t> envelope = take(storage->read_envelope(o.project, o.id));
-  check(write_file_atomic(o.out, envelope.data(), envelope.size()));
   // The stored project id is the expected one: a blob that was moved here
   // from another project is refused.
-  if (key) report_open_into(envelope, *key, o.project, o.open_dir);
-  std::cerr << "Envelope written to " << o.out << " (" << envelope.size() << " bytes).\n";
+  if (key) report_open_into(envelope, *key, o.project, o.open_dir, existing);
+  if (!o.out.empty()) {
+    check(write_file_atomic(o.out, envelope.data(), envelope.size(), 0644, existing));
+    std::cerr << "Envelope written to " << o.out << " (" << envelope.size() << " bytes).\n";
+  }
 }
 
 void submissions_set_status(const std::string& data_dir, const std::string& project, const std::string& id,
@@ -294,7 +301,7 @@ void register_admin_commands(CLI::App& app) {
       project->add_subcommand("snippet", "Print a project's embed snippet (with widget.js's integrity hash).");
   auto sn = std::make_shared<SnippetCommandOptions>();
   add_data_dir_option(snippet, sn->data_dir);
-  snippet->add_option("--project", sn->project, "Project id")->required();
+  add_project_option(snippet, sn->project, "Project id")->required();
   add_snippet_options(snippet, sn->snippet);
   snippet->add_flag("--json", sn->json, "Print JSON");
   snippet->callback([sn] { project_snippet(*sn); });
@@ -311,7 +318,7 @@ void register_admin_commands(CLI::App& app) {
   auto so_project = std::make_shared<std::string>();
   auto so_origins = std::make_shared<std::vector<std::string>>();
   add_data_dir_option(set_origins, *so_dir);
-  set_origins->add_option("--project", *so_project, "Project id")->required();
+  add_project_option(set_origins, *so_project, "Project id")->required();
   set_origins->add_option("--origin", *so_origins, "Allowed origin (repeatable)")->required();
   set_origins->callback([=] { project_set_origins(*so_dir, *so_project, *so_origins); });
 
@@ -319,7 +326,7 @@ void register_admin_commands(CLI::App& app) {
       "set-quota", "Set a project's quotas (unset ones are kept; 0 means the server's default) and show its usage.");
   auto qo = std::make_shared<QuotaOptions>();
   add_data_dir_option(set_quota, qo->data_dir);
-  set_quota->add_option("--project", qo->project, "Project id")->required();
+  add_project_option(set_quota, qo->project, "Project id")->required();
   set_quota->add_option("--daily-submissions", qo->daily_submissions, "Reports accepted per UTC day");
   // Sizes take a unit: 500MB, 2GiB (KB = 1024 bytes), or plain bytes.
   set_quota->add_option("--daily-bytes", qo->daily_bytes, "Envelope bytes accepted per UTC day")
@@ -336,27 +343,29 @@ void register_admin_commands(CLI::App& app) {
   auto* sub_list = submissions->add_subcommand("list", "List a project's submissions, newest first.");
   auto lo = std::make_shared<ListOptions>();
   add_data_dir_option(sub_list, lo->data_dir);
-  sub_list->add_option("--project", lo->project, "Project id")->required();
+  add_project_option(sub_list, lo->project, "Project id")->required();
   sub_list->add_option("--status", lo->status, "Only this status: new, triaged, in_progress, resolved, spam");
   sub_list->add_option("--limit", lo->limit, "Page size, 1..500")->capture_default_str();
   sub_list->add_option("--cursor", lo->cursor, "Next page, as printed by the previous one");
   sub_list->add_flag("--json", lo->json, "Print JSON");
   sub_list->callback([lo] { submissions_list(*lo); });
 
-  auto* get = submissions->add_subcommand("get", "Write a submission's envelope to a file, and optionally open it.");
+  auto* get = submissions->add_subcommand(
+      "get", "Open a submission (--secret-key) into a private folder, and/or save its envelope (--out).");
   auto go = std::make_shared<GetOptions>();
   add_data_dir_option(get, go->data_dir);
-  get->add_option("--project", go->project, "Project id")->required();
+  add_project_option(get, go->project, "Project id")->required();
   get->add_option("--id", go->id, "Submission id")->required();
-  get->add_option("--out", go->out, "Envelope file to write")->required();
-  get->add_option("--secret-key", go->secret_key, "Project secret key file: also decrypt the report");
-  get->add_option("--open-dir", go->open_dir, "Folder for the decrypted parts (with --secret-key)");
+  get->add_option("--out", go->out, "Envelope file to write");
+  get->add_option("--secret-key", go->secret_key, "The project's secret key file: decrypt the report");
+  get->add_option("--open-dir", go->open_dir, "Folder for the decrypted parts (default: the submission id)");
+  get->add_flag("--force", go->force, "Replace the envelope file and files in the folder if they exist");
   get->callback([go] { submissions_get(*go); });
 
   auto* set_status = submissions->add_subcommand("set-status", "Change a submission's review status.");
   auto ss = std::make_shared<std::array<std::string, 4>>();  // data dir, project, id, status
   add_data_dir_option(set_status, (*ss)[0]);
-  set_status->add_option("--project", (*ss)[1], "Project id")->required();
+  add_project_option(set_status, (*ss)[1], "Project id")->required();
   set_status->add_option("--id", (*ss)[2], "Submission id")->required();
   set_status->add_option("--status", (*ss)[3], "new, triaged, in_progress, resolved or spam")->required();
   set_status->callback([ss] { submissions_set_status((*ss)[0], (*ss)[1], (*ss)[2], (*ss)[3]); });
@@ -364,7 +373,7 @@ void register_admin_commands(CLI::App& app) {
   auto* del = submissions->add_subcommand("delete", "Delete a submission and its envelope.");
   auto dl = std::make_shared<std::array<std::string, 3>>();  // data dir, project, id
   add_data_dir_option(del, (*dl)[0]);
-  del->add_option("--project", (*dl)[1], "Project id")->required();
+  add_project_option(del, (*dl)[1], "Project id")->required();
   del->add_option("--id", (*dl)[2], "Submission id")->required();
   del->callback([dl] { submissions_delete((*dl)[0], (*dl)[1], (*dl)[2]); });
 
@@ -373,7 +382,7 @@ void register_admin_commands(CLI::App& app) {
   auto im_project = std::make_shared<std::string>();
   auto im_files = std::make_shared<std::vector<std::string>>();
   add_data_dir_option(import, *im_dir);
-  import->add_option("--project", *im_project, "Project id")->required();
+  add_project_option(import, *im_project, "Project id")->required();
   import->add_option("files", *im_files, "Envelope files")->required();
   import->callback([=] { submissions_import(*im_dir, *im_project, *im_files);
 });

@@ -5,15 +5,29 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <sstream>
 
 namespace sealshot::cli {
 namespace {
 
 Status io_error(const std::string& what, const std::string& path) {
-  return {ErrorCode::invalid_argument, "Cannot " + what + " '" + path + "': " + std::strerror(errno) + "."};
+  return {ErrorCode::storage_error, "Cannot " + what + " '" + path + "': " + std::strerror(errno) + "."};
+}
+
+Status exists_error(const std::string& path) {
+  return {ErrorCode::already_exists, "'" + path + "' already exists; pass --force to replace it."};
+}
+
+// rename() that fails with EEXIST instead of replacing. RENAME_NOREPLACE where
+// the file system has it, else link() (which never replaces) and unlink().
+int rename_no_replace(const char* from, const char* to) {
+  if (::renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0) return 0;
+  if (errno != EINVAL && errno != ENOSYS) return -1;
+  if (::link(from, to) != 0) return -1;
+  ::unlink(from);
+  return 0;
 }
 
 bool write_all(int fd, const void* data, std::size_t size) {
@@ -36,12 +50,11 @@ Result<std::vector<std::uint8_t>> read_file(const std::string& path, std::uint64
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
-    return Status(ErrorCode::invalid_argument, "'" + path + "' is not a regular file.");
+    return Status(ErrorCode::storage_error, "'" + path + "' is not a regular file.");
   }
   if (std::uint64_t(st.st_size) > max_bytes) {
     ::close(fd);
-    return Status(ErrorCode::invalid_argument,
-                  "'" + path + "' is larger than " + std::to_string(max_bytes) + " bytes.");
+    return Status(ErrorCode::storage_error, "'" + path + "' is larger than " + std::to_string(max_bytes) + " bytes.");
   }
   std::vector<std::uint8_t> data(std::size_t(st.st_size));
   std::size_t done = 0;
@@ -58,7 +71,15 @@ Result<std::vector<std::uint8_t>> read_file(const std::string& path, std::uint64
   return data;
 }
 
-Status write_file_atomic(const std::string& path, const void* data, std::size_t size, unsigned mode) {
+Status check_can_write(const std::string& path, Existing existing) {
+  struct stat st {};
+  if (existing == Existing::refuse && ::lstat(path.c_str(), &st) == 0) return exists_error(path);
+  return {};
+}
+
+Status write_file_atomic(const std::string& path, const void* data, std::size_t size, unsigned mode,
+                         Existing existing) {
+  if (Status s = check_can_write(path, existing); !s.ok()) return s;
   const std::filesystem::path target(path);
   const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : ".";
   const std::string temp = (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
@@ -73,8 +94,10 @@ Status write_file_atomic(const std::string& path, const void* data, std::size_t 
     return s;
   }
   ::close(fd);
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    Status s = io_error("rename into", path);
+  const int renamed = existing == Existing::replace ? ::rename(temp.c_str(), path.c_str())
+                                                    : rename_no_replace(temp.c_str(), path.c_str());
+  if (renamed != 0) {
+    Status s = errno == EEXIST ? exists_error(path) : io_error("rename into", path);
     ::unlink(temp.c_str());
     return s;
   }
@@ -90,25 +113,15 @@ Status write_secret_file(const std::string& path, const std::string& text) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     if (errno == EEXIST)
-      return {ErrorCode::invalid_argument, "'" + path + "' already exists; a secret key is never overwritten."};
+      return {ErrorCode::already_exists,
+              "'" + path +
+                  "' already exists; a secret key file is never replaced (remove it yourself if you really mean to)."};
     return io_error("create", path);
   }
   const bool ok = write_all(fd, text.data(), text.size()) && ::fsync(fd) == 0;
   ::close(fd);
   if (!ok) return io_error("write", path);
   return {};
-}
-
-Result<std::string> read_key_file(const std::string& path) {
-  Result<std::vector<std::uint8_t>> bytes = read_file(path, 4096);
-  if (!bytes.ok()) return bytes.status();
-  std::istringstream lines(std::string(bytes.value().begin(), bytes.value().end()));
-  for (std::string line; std::getline(lines, line);) {
-    const auto first = line.find_first_not_of(" \t\r");
-    if (first == std::string::npos || line[first] == '#') continue;
-    return line;
-  }
-  return Status(ErrorCode::bad_key, "'" + path + "' holds no key.");
 }
 
 }  // namespace sealshot::cli

@@ -14,11 +14,13 @@
 #include "cli_error.h"
 #include "envelope.h"
 #include "file_io.h"
+#include "key_files.h"
 #include "keys.h"
 #include "payload.h"
 #include "pii_scan.h"
 #include "png_decode.h"
 #include "png_encode.h"
+#include "project_option.h"
 #include "redact.h"
 #include "report_open.h"
 #include "utf.h"
@@ -49,29 +51,40 @@ CssRect parse_rect(const std::string& text) {
     *fields[i] = std::strtod(part.c_str(), &end);
     if (part.empty() || end != part.c_str() + part.size() || !std::isfinite(*fields[i]) ||
         (i < 3 && comma == std::string::npos) || (i == 3 && comma != std::string::npos)) {
-      throw CommandError("--redact takes x,y,width,height (four numbers), got '" + text + "'.");
+      throw UsageError("--redact takes x,y,width,height (four numbers), got '" + text + "'.");
     }
     pos = comma + 1;
   }
   return r;
 }
 
-void keygen(const std::string& public_out, const std::string& secret_out) {
-  KeyPair pair = take(keypair_generate());
-  const std::string public_text = key_to_text(pair.public_key);
-  const std::string secret_text = key_to_text(pair.secret_key);
-  if (secret_out.empty()) {
+struct KeygenOptions {
+  std::string public_out, secret_out;
+  bool force = false;
+};
+
+void keygen(const KeygenOptions& o) {
+  if (o.secret_out.empty()) {
     // No file asked for: print both as one JSON object for scripts.
-    std::cout << nlohmann::json{{"public_key", public_text}, {"secret_key", secret_text}}.dump() << "\n";
+    KeyPair pair = take(keypair_generate());
+    std::cout << nlohmann::json{{"public_key", key_to_text(pair.public_key)},
+                                {"secret_key", key_to_text(pair.secret_key)}}
+                     .dump()
+              << "\n";
     return;
   }
-  check(write_secret_file(secret_out,
-                          "# Sealshot project secret key: opens reports. Keep it private.\n" + secret_text + "\n"));
-  if (!public_out.empty()) {
-    const std::string text = public_text + "\n";
-    check(write_file_atomic(public_out, text.data(), text.size()));
+  if (o.public_out == o.secret_out) throw UsageError("--public-key-out and --secret-key-out must be different files.");
+  // Both outputs are checked before either is written. --force replaces the
+  // public key file only: a secret key is the sole copy of what opens reports.
+  if (!o.public_out.empty()) check(check_can_write(o.public_out, o.force ? Existing::replace : Existing::refuse));
+  KeyPair pair = take(keypair_generate());
+  check(write_secret_file(o.secret_out, secret_key_file_text(pair.secret_key)));
+  if (!o.public_out.empty()) {
+    const std::string text = public_key_file_text(pair.public_key);
+    check(write_file_atomic(o.public_out, text.data(), text.size(), 0644,
+                            o.force ? Existing::replace : Existing::refuse));
   }
-  std::cout << public_text << "\n";
+  std::cout << key_to_text(pair.public_key) << "\n";
 }
 
 struct SealOptions {
@@ -79,11 +92,13 @@ struct SealOptions {
   std::vector<std::string> redact;
   double device_pixel_ratio = 1.0;
   int level = PngOptions{}.compression_level;
+  bool force = false;
 };
 
 void seal(const SealOptions& o) {
-  const PublicKey key = take(public_key_from_text(take(read_key_file(o.public_key_file))));
-  if (!project_id_is_valid(o.project)) throw CommandError("--project must be 1 to 64 characters of [A-Za-z0-9_-].");
+  const Existing existing = o.force ? Existing::replace : Existing::refuse;
+  check(check_can_write(o.output, existing));  // before the work, not after
+  const PublicKey key = take(read_public_key_file(o.public_key_file, "--public-key"));
   std::vector<CssRect> rects;
   for (const std::string& text : o.redact) rects.push_back(parse_rect(text));
 
@@ -117,16 +132,20 @@ void seal(const SealOptions& o) {
   };
   const std::vector<std::uint8_t> payload = take(payload_pack(parts));
   const std::vector<std::uint8_t> envelope = take(envelope_seal(o.project, key, payload));
-  check(write_file_atomic(o.output, envelope.data(), envelope.size()));
+  check(write_file_atomic(o.output, envelope.data(), envelope.size(), 0644, existing));
   std::cerr << "sealed " << image.width << "x" << image.height << " screenshot, " << stats.filled
             << " redaction(s), png " << png.size() << " bytes, envelope " << envelope.size() << " bytes\n";
 }
 
-void open_envelope(const std::string& secret_key_file, const std::string& project, const std::string& input,
-                   const std::string& out_dir) {
-  const SecretKey key = take(secret_key_from_text(take(read_key_file(secret_key_file))));
-  const std::vector<std::uint8_t> envelope = take(read_file(input, kMaxEnvelopeFileBytes));
-  report_open_into(envelope, key, project, out_dir);
+struct OpenOptions {
+  std::string secret_key_file, project, input, out_dir;
+  bool force = false;
+};
+
+void open_envelope(const OpenOptions& o) {
+  const SecretKey key = take(read_secret_key_file(o.secret_key_file, "--secret-key"));
+  const std::vector<std::uint8_t> envelope = take(read_file(o.input, kMaxEnvelopeFileBytes));
+  report_open_into(envelope, key, o.project, o.out_dir, o.force ? Existing::replace : Existing::refuse);
 }
 
 void scan() {
@@ -149,36 +168,37 @@ void scan() {
 
 void register_report_commands(CLI::App& app) {
   auto* keygen_cmd = app.add_subcommand("keygen", "Generate a project keypair.");
-  auto public_out = std::make_shared<std::string>();
-  auto secret_out = std::make_shared<std::string>();
-  keygen_cmd->add_option("--public-key-out", *public_out, "Write the public key to this file");
-  keygen_cmd->add_option("--secret-key-out", *secret_out, "Write the secret key to this new file (mode 0600)");
-  keygen_cmd->callback([=] { keygen(*public_out, *secret_out); });
+  auto ko = std::make_shared<KeygenOptions>();
+  auto* secret_out = keygen_cmd->add_option("--secret-key-out", ko->secret_out,
+                                            "Write the secret key to this new file (mode 0600; never replaced)");
+  keygen_cmd->add_option("--public-key-out", ko->public_out, "Write the public key to this file")->needs(secret_out);
+  keygen_cmd->add_flag("--force", ko->force, "Replace an existing --public-key-out file");
+  keygen_cmd->callback([ko] { keygen(*ko); });
 
   auto* seal_cmd = app.add_subcommand("seal", "Redact, encode and encrypt a screenshot into an envelope.");
   auto so = std::make_shared<SealOptions>();
-  seal_cmd->add_option("--project", so->project, "Project id")->required();
-  seal_cmd->add_option("--public-key", so->public_key_file, "File holding the project's public key")->required();
+  add_project_option(seal_cmd, so->project, "Project id")->required();
+  seal_cmd->add_option("--public-key", so->public_key_file, "The project's public key file")->required();
   seal_cmd->add_option("--redact", so->redact, "x,y,width,height in CSS pixels (repeatable)");
   seal_cmd->add_option("--dpr", so->device_pixel_ratio, "Device pixel ratio of the screenshot");
   seal_cmd->add_option("--comment", so->comment, "The report's comment")->required();
   seal_cmd->add_option("--email", so->email, "Reporter's email (optional)");
   seal_cmd->add_option("--category", so->category, "Category (optional)");
   seal_cmd->add_option("--level", so->level, "PNG compression level 1..12");
+  seal_cmd->add_flag("--force", so->force, "Replace the output file if it exists");
   seal_cmd->add_option("input", so->input, "Screenshot PNG")->required();
   seal_cmd->add_option("output", so->output, "Envelope file to write")->required();
-  seal_cmd->callback([=] { seal(*so); });
+  seal_cmd->callback([so] { seal(*so); });
 
-  auto* open_cmd = app.add_subcommand("open", "Decrypt an envelope into a folder (manifest.json, screenshot.png).");
-  auto secret_file = std::make_shared<std::string>();
-  auto project = std::make_shared<std::string>();
-  auto input = std::make_shared<std::string>();
-  auto out_dir = std::make_shared<std::string>();
-  open_cmd->add_option("--secret-key", *secret_file, "File holding the project's secret key")->required();
-  open_cmd->add_option("--project", *project, "Expected project id (default: the envelope's)");
-  open_cmd->add_option("input", *input, "Envelope file")->required();
-  open_cmd->add_option("outdir", *out_dir, "Folder to write the report's parts into")->required();
-  open_cmd->callback([=] { open_envelope(*secret_file, *project, *input, *out_dir); });
+  auto* open_cmd = app.add_subcommand(
+      "open", "Decrypt an envelope into a private folder (manifest.json, screenshot.png; 0700/0600).");
+  auto oo = std::make_shared<OpenOptions>();
+  open_cmd->add_option("--secret-key", oo->secret_key_file, "The project's secret key file")->required();
+  add_project_option(open_cmd, oo->project, "Expected project id (default: the envelope's)");
+  open_cmd->add_flag("--force", oo->force, "Replace files that already exist in the folder");
+  open_cmd->add_option("input", oo->input, "Envelope file")->required();
+  open_cmd->add_option("outdir", oo->out_dir, "Folder to write the report's parts into")->required();
+  open_cmd->callback([oo] { open_envelope(*oo); });
 
   auto* scan_cmd = app.add_subcommand(
       "scan", "Find personal data in UTF-8 text on stdin; prints one JSON object per hit (UTF-16 offsets).");

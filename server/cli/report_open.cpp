@@ -2,34 +2,43 @@
 
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "cli_error.h"
 #include "envelope.h"
-#include "file_io.h"
 #include "payload.h"
 
 namespace sealshot::cli {
 
 void report_open_into(std::span<const std::uint8_t> envelope, const SecretKey& key,
-                      std::string_view expected_project_id, const std::string& out_dir, bool private_output) {
+                      std::string_view expected_project_id, const std::string& out_dir, Existing existing) {
   const std::string project =
       expected_project_id.empty() ? take(envelope_parse_header(envelope)).project_id : std::string(expected_project_id);
   const std::vector<std::uint8_t> payload = take(envelope_open(envelope, key, project));
   const std::vector<PayloadPart> parts = take(payload_unpack(payload));
+  check(report_check_parts(parts));
+  const auto manifest = nlohmann::json::parse(parts.front().data.begin(), parts.front().data.end(), nullptr, false);
+  if (!manifest.is_object()) {
+    throw CommandError(ErrorCode::payload_malformed,
+                       "The report payload is malformed: manifest.json is not a JSON object.");
+  }
+
+  // Part names are restricted to [a-z0-9._-] without a leading dot, so they
+  // cannot leave out_dir. Every target is checked before the first is written.
+  std::vector<std::string> paths;
+  for (const PayloadPart& part : parts) {
+    paths.push_back((std::filesystem::path(out_dir) / part.name).string());
+    check(check_can_write(paths.back(), existing));
+  }
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
-  if (ec) throw CommandError("Cannot create '" + out_dir + "': " + ec.message() + ".");
-  if (private_output) {
-    std::filesystem::permissions(out_dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace, ec);
-    if (ec) throw CommandError("Cannot make '" + out_dir + "' private: " + ec.message() + ".");
-  }
-  for (const PayloadPart& part : parts) {
-    // Part names are restricted to [a-z0-9._-] without a leading dot, so they
-    // cannot leave out_dir.
-    const std::string path = (std::filesystem::path(out_dir) / part.name).string();
-    check(write_file_atomic(path, part.data.data(), part.data.size(), private_output ? 0600 : 0644));
-    std::cout << path << "\n";
+  if (ec) throw CommandError(ErrorCode::storage_error, "Cannot create '" + out_dir + "': " + ec.message() + ".");
+  std::filesystem::permissions(out_dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace, ec);
+  if (ec) throw CommandError(ErrorCode::storage_error, "Cannot make '" + out_dir + "' private: " + ec.message() + ".");
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    check(write_file_atomic(paths[i], parts[i].data.data(), parts[i].data.size(), 0600, existing));
+    std::cout << paths[i] << "\n";
   }
 }
 

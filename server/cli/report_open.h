@@ -1,5 +1,6 @@
-// Opening an envelope into a folder, shared by `sealshot open` (a file) and
-// `sealshot submissions get --secret-key` (a stored submission).
+// Opening an envelope into a folder, shared by `sealshot open` (a file),
+// `sealshot submissions get --secret-key` (a stored submission) and
+// `sealshot review open` (one from the review API).
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <string_view>
 
 #include "core_limits.h"
+#include "file_io.h"
 #include "keys.h"
 
 namespace sealshot::cli {
@@ -17,12 +19,19 @@ namespace sealshot::cli {
 inline constexpr std::uint64_t kMaxEnvelopeFileBytes = kMaxPayloadBytes + (1 << 20);
 
 // Decrypts `envelope` for `expected_project_id` (empty: the envelope's own),
-// writes each part as a file in `out_dir` (created if needed) and prints each
-// path on stdout. Throws CommandError. `private_output`: the folder is made
-// (or narrowed to) 0700 and each file written 0600 (reports from the review
-// API hold personal data of the site's visitors).
+// checks it is a report (manifest.json first, a JSON object), then writes
+// each part as a file in `out_dir` and prints each path on stdout. Reports
+// hold personal data of a site's visitors, so the folder is created (or
+// narrowed to) 0700 and each file written 0600. With Existing::refuse nothing
+// is written if any part's file already exists. Throws CommandError.
 void report_open_into(std::span<const std::uint8_t> envelope, const SecretKey& key,
-                      std::string_view expected_project_id, const std::string& out_dir,
-                      bool private_output = false);
+                      std::string_view expected_project_id, const std::string& out_dir, Existing existing);
+
+// `review open` (no --force yet): private output, existing files replaced.
+inline void report_open_into(std::span<const std::uint8_t> envelope, const SecretKey& key,
+                             std::string_view expected_project_id, const std::string& out_dir,
+                             bool /*private_output: always*/) {
+  report_open_into(envelope, key, expected_project_id, out_dir, Existing::replace);
+}
 
 }  // namespace sealshot::cli

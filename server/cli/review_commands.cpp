@@ -7,6 +7,7 @@
 #include "admin_support.h"
 #include "cli_error.h"
 #include "file_io.h"
+#include "key_files.h"
 #include "key_fingerprint.h"
 #include "key_pins.h"
 #include "key_wrap.h"
@@ -203,7 +204,7 @@ void review_create_project(const ReviewOptions& o) {
 void project_import_key(const ReviewOptions& o) {
   Signed s(o.session);
   const UnlockedAccount me = unlock(s, o);
-  const SecretKey project_secret = take(secret_key_from_text(take(read_key_file(o.secret_key))));
+  const SecretKey project_secret = take(read_secret_key_file(o.secret_key, "--secret-key"));
   const PublicKey derived = take(public_key_from_secret(project_secret));
   const json project = s.client.get(project_path(o)).json();
   if (project.value("public_key", "") != key_to_text(derived)) {

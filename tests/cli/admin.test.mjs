@@ -8,17 +8,17 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import zlib from "node:zlib";
 import { fileURLToPath } from "node:url";
+import { tinyPng } from "./support/tiny-png.mjs";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const cli = process.env.SEALSHOT_CLI ?? path.join(repoRoot, "build/server/sealshot");
 let dir, dataDir;
 
-function run(args, env = {}) {
+function run(args, env = {}, options = {}) {
   // SEALSHOT_WIDGET_DIR (set for the browser tests) would add integrity="" to every snippet.
   const { SEALSHOT_WIDGET_DIR, ...inherited } = process.env;
-  return spawnSync(cli, args, { encoding: "utf8", timeout: 30000, env: { ...inherited, ...env } });
+  return spawnSync(cli, args, { encoding: "utf8", timeout: 30000, env: { ...inherited, ...env }, ...options });
 }
 function ok(args, env) {
   const r = run(args, env);
@@ -28,47 +28,13 @@ function ok(args, env) {
 function json(args) {
   return JSON.parse(ok([...args, "--json"]).stdout);
 }
-function fails(args, pattern) {
+// `status`: the failure's class (docs/operations.md, "Exit statuses").
+function fails(args, pattern, status = 1) {
   const r = run(args);
-  assert.equal(r.status, 1, `expected failure: sealshot ${args.join(" ")}\n${r.stdout}`);
+  assert.equal(r.status, status, `expected failure: sealshot ${args.join(" ")}\n${r.stdout}${r.stderr}`);
   assert.match(r.stderr, /^sealshot: [^\n]+\n$/);  // one sentence
   assert.match(r.stderr, pattern);
   return r;
-}
-
-// A small valid RGB PNG for `sealshot seal`.
-function tinyPng(width, height) {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf) => {
-    let c = 0xffffffff;
-    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type, data) => {
-    const body = Buffer.concat([Buffer.from(type), data]);
-    const out = Buffer.alloc(8 + data.length + 4);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc(body), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const rows = [];
-  for (let y = 0; y < height; y++) rows.push(Buffer.from([0, ...Array(width * 3).fill(y * 20)]));
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", ihdr),
-    chunk("IDAT", zlib.deflateSync(Buffer.concat(rows))),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
 }
 
 function createProject(name, secretFile, extra = []) {
@@ -162,7 +128,7 @@ test("project create refuses bad origins and existing key files before creating 
     /scheme must be http or https/);
   assert.ok(!fs.existsSync(secret));
   fails(["project", "create", "--data-dir", dataDir, "--name", "x", "--origin", "https://a.example",
-    "--secret-key-out", path.join(dir, "shop.secret")], /already exists; a secret key is never overwritten/);
+    "--secret-key-out", path.join(dir, "shop.secret")], /already exists; a secret key file is never replaced/, 3);
   assert.equal(json(["project", "list", "--data-dir", dataDir]).length, before);
 });
 
@@ -224,16 +190,32 @@ test("submissions: import → list → get → open with the project's key; neve
   assert.equal(json(["submissions", "list", "--data-dir", dataDir, "--project", other.id]).items.length, 0);
   fails(["submissions", "import", "--data-dir", dataDir, "--project", other.id, path.join(dir, "first.env")],
     new RegExp(`is an envelope for project ${p.id}, not ${other.id}`));
-  // The wrong key does not open it.
+  // The wrong key does not open it; the wrong kind of key file is named.
   fails(["submissions", "get", "--data-dir", dataDir, "--project", p.id, "--id", ids[1], "--out", path.join(dir, "y.env"),
-    "--secret-key", path.join(dir, "other.secret"), "--open-dir", path.join(dir, "nope")], /does not open/);
-  fails(["submissions", "get", "--data-dir", dataDir, "--project", p.id, "--id", ids[1], "--out", path.join(dir, "y.env"),
-    "--secret-key", secret], /--secret-key and --open-dir go together/);
+    "--secret-key", path.join(dir, "other.secret"), "--open-dir", path.join(dir, "nope")], /does not open/, 4);
+  const publicFile = path.join(dir, "reports.pub");
+  ok(["keygen", "--public-key-out", publicFile, "--secret-key-out", path.join(dir, "unused.secret")]);
+  fails(["submissions", "get", "--data-dir", dataDir, "--project", p.id, "--id", ids[1], "--secret-key", publicFile],
+    /is a public key file; --secret-key wants the project's secret key file/, 4);
+  assert.ok(!fs.existsSync(path.join(dir, "y.env")) && !fs.existsSync(path.join(dir, "nope")));
+  // Nothing is overwritten without --force.
+  fails(["submissions", "get", "--data-dir", dataDir, "--project", p.id, "--id", ids[1], "--out", out], /got\.env' already exists; pass --force/, 3);
+  ok(["submissions", "get", "--data-dir", dataDir, "--project", p.id, "--id", ids[1], "--out", out, "--force"]);
+  // --secret-key alone opens it, into a new private folder named after the submission.
+  const alone = run(["submissions", "get", "--data-dir", dataDir, "--project", p.id, "--id", ids[1], "--secret-key", secret],
+    {}, { cwd: dir });
+  assert.equal(alone.status, 0, alone.stderr);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(dir, ids[1], "manifest.json"), "utf8")).comment, "comment second");
+  assert.equal(fs.statSync(path.join(dir, ids[1])).mode & 0o777, 0o700);
+  assert.equal(fs.statSync(path.join(dir, ids[1], "manifest.json")).mode & 0o777, 0o600);
+  fails(["submissions", "get", "--data-dir", dataDir, "--project", p.id, "--id", ids[1]], /Give --out FILE .* --secret-key FILE/, 2);
+  fails(["submissions", "get", "--data-dir", dataDir, "--project", p.id, "--id", ids[1], "--open-dir", path.join(dir, "o")],
+    /--open-dir needs --secret-key/, 2);
 
   ok(["submissions", "set-status", "--data-dir", dataDir, "--project", p.id, "--id", ids[0], "--status", "resolved"]);
   const resolved = json(["submissions", "list", "--data-dir", dataDir, "--project", p.id, "--status", "resolved"]);
   assert.deepEqual(resolved.items.map((s) => s.id), [ids[0]]);
-  fails(["submissions", "list", "--data-dir", dataDir, "--project", p.id, "--status", "done"], /--status must be one of/);
+  fails(["submissions", "list", "--data-dir", dataDir, "--project", p.id, "--status", "done"], /--status must be one of/, 2);
   fails(["submissions", "list", "--data-dir", dataDir, "--project", p.id, "--cursor", "forged"], /cursor/);
   fails(["submissions", "list", "--data-dir", dataDir, "--project", p.id, "--limit", "501"], /page size/);
 
@@ -269,7 +251,7 @@ test("backup while writing, then restore into a new directory; never over existi
   const manifest = JSON.parse(fs.readFileSync(path.join(backupDir, "manifest.json"), "utf8"));
   assert.equal(manifest.format, "sealshot-backup");
   assert.ok(manifest.submissions >= 1);
-  fails(["backup", "--data-dir", dataDir, "--to", backupDir], /not empty; choose a new one/);
+  fails(["backup", "--data-dir", dataDir, "--to", backupDir], /not empty; choose a new one/, 3);
 
   const restored = path.join(dir, "restored");
   ok(["restore", "--from", backupDir, "--data-dir", restored]);
@@ -288,12 +270,12 @@ test("backup while writing, then restore into a new directory; never over existi
     "--secret-key", path.join(dir, "backup.secret"), "--open-dir", path.join(dir, "r-open")]);
   assert.match(JSON.parse(fs.readFileSync(path.join(dir, "r-open", "manifest.json"), "utf8")).comment, /^report \d+$/);
 
-  fails(["restore", "--from", backupDir, "--data-dir", restored], /'.*restored' is not empty; restore only into a new or empty directory/);
-  fails(["restore", "--from", backupDir, "--data-dir", dataDir], /is not empty/);
+  fails(["restore", "--from", backupDir, "--data-dir", restored], /'.*restored' is not empty; restore only into a new or empty directory/, 3);
+  fails(["restore", "--from", backupDir, "--data-dir", dataDir], /is not empty/, 3);
 
   // A damaged backup is refused before anything is copied.
   fs.truncateSync(path.join(backupDir, "segments", "00000001.seg"), 10);
-  fails(["restore", "--from", backupDir, "--data-dir", path.join(dir, "restored2")], /damaged: \d+ envelope\(s\) are missing or have the wrong size/);
+  fails(["restore", "--from", backupDir, "--data-dir", path.join(dir, "restored2")], /damaged: \d+ envelope\(s\) are missing or have the wrong size/, 3);
   assert.ok(!fs.existsSync(path.join(dir, "restored2")));
   fails(["restore", "--from", path.join(dir, "in.png"), "--data-dir", path.join(dir, "restored3")], /not a complete Sealshot backup/);
 });

@@ -29,10 +29,10 @@ test("keygen writes a 0600 secret key, never overwrites, prints the public key",
   const r = run(["keygen", "--secret-key-out", sk, "--public-key-out", pk]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout.trim(), /^[A-Za-z0-9_-]{43}$/);
-  assert.equal(fs.readFileSync(pk, "utf8").trim(), r.stdout.trim());
+  assert.equal(fs.readFileSync(pk, "utf8"), `# sealshot-public-key-v1: this project's public key; it seals reports and may be shared.\n${r.stdout}`);
   assert.equal(fs.statSync(sk).mode & 0o777, 0o600);
   const again = run(["keygen", "--secret-key-out", sk]);
-  assert.equal(again.status, 1);
+  assert.equal(again.status, 3);  // a file class failure (docs/operations.md)
   assert.match(again.stderr, /^sealshot: .*already exists/);
   const printed = JSON.parse(run(["keygen"]).stdout);
   assert.match(printed.public_key, /^[A-Za-z0-9_-]{43}$/);
@@ -57,7 +57,7 @@ test("seal in the CLI (with redaction) → openReport in wasm", () => {
 });
 
 test("seal in wasm → open in the CLI", () => {
-  const sk = path.join(dir, "k.secret"), pk = fs.readFileSync(path.join(dir, "k.public"), "utf8").trim();
+  const sk = path.join(dir, "k.secret"), pk = fs.readFileSync(path.join(dir, "k.public"), "utf8").trim().split("\n").pop();
   const png = core.encodePng(makeImage(30, 20), 30, 20);
   fs.writeFileSync(path.join(dir, "wasm.env"), core.sealReport(PROJECT, pk, { schema: 1, comment: "from wasm" }, png));
   const outDir = path.join(dir, "opened");
@@ -71,28 +71,28 @@ test("open refuses other projects, wrong keys and damaged files with one sentenc
   const sk = path.join(dir, "k.secret");
   const env = path.join(dir, "wasm.env");
   let r = run(["open", "--secret-key", sk, "--project", "prj_other", env, path.join(dir, "x")]);
-  assert.equal(r.status, 1);
-  assert.match(r.stderr, /^sealshot: The envelope belongs to another project\.\n$/);
+  assert.equal(r.status, 5);
+  assert.match(r.stderr, /^sealshot: The envelope belongs to another project\. \[envelope_wrong_project\]\n$/);
   const other = path.join(dir, "other.secret");
-  fs.writeFileSync(other, core.generateKeyPair().secretKey + "\n");
+  fs.writeFileSync(other, "# sealshot-secret-key-v1\n" + core.generateKeyPair().secretKey + "\n", { mode: 0o600 });
   r = run(["open", "--secret-key", other, env, path.join(dir, "x")]);
-  assert.equal(r.status, 1);
+  assert.equal(r.status, 4);
   assert.match(r.stderr, /does not open/);
   const cut = path.join(dir, "cut.env");
   fs.writeFileSync(cut, fs.readFileSync(env).subarray(0, 300));
   r = run(["open", "--secret-key", sk, cut, path.join(dir, "x")]);
-  assert.equal(r.status, 1);
-  assert.match(r.stderr, /^sealshot: The envelope is \d+ bytes but its header announces \d+\.\n$/);
-  fs.writeFileSync(path.join(dir, "bad.secret"), "short\n");
+  assert.equal(r.status, 5);
+  assert.match(r.stderr, /^sealshot: The envelope is \d+ bytes but its header announces \d+\. \[envelope_truncated\]\n$/);
+  fs.writeFileSync(path.join(dir, "bad.secret"), "# sealshot-secret-key-v1\nshort\n", { mode: 0o600 });
   r = run(["open", "--secret-key", path.join(dir, "bad.secret"), env, path.join(dir, "x")]);
-  assert.equal(r.status, 1);
+  assert.equal(r.status, 4);
   assert.match(r.stderr, /secret key must be 43 characters/);
 });
 
 test("seal refuses bad rectangles, bad PNGs and missing options clearly", () => {
   const pk = path.join(dir, "k.public");
   let r = run(["seal", "--project", PROJECT, "--public-key", pk, "--redact", "1,2,3", "--comment", "x", path.join(dir, "in.png"), path.join(dir, "o.env")]);
-  assert.equal(r.status, 1);
+  assert.equal(r.status, 2);
   assert.match(r.stderr, /--redact takes x,y,width,height/);
   fs.writeFileSync(path.join(dir, "not.png"), "GIF89a");
   r = run(["seal", "--project", PROJECT, "--public-key", pk, "--comment", "x", path.join(dir, "not.png"), path.join(dir, "o.env")]);
