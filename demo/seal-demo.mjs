@@ -65,12 +65,13 @@ try {
 
   const rects = [...marked, ...detected].filter((r) => r.width > 0 && r.height > 0);
   const envelope = path.join(args.out, "report.env");
-  execFileSync(args.cli, ["seal", "--project", project, "--public-key", publicKey, "--dpr", "1",
+  // --force: a second run replaces this demo's own envelope and opened files.
+  execFileSync(args.cli, ["seal", "--force", "--project", project, "--public-key", publicKey, "--dpr", "1",
     "--comment", "The IBAN field on the invoice looks wrong.", "--category", "bug",
     ...rects.flatMap((r) => ["--redact", `${r.x},${r.y},${r.width},${r.height}`]), screenshot, envelope],
     { stdio: "inherit" });
   const opened = path.join(args.out, "opened");
-  execFileSync(args.cli, ["open", "--secret-key", secretKey, envelope, opened], { stdio: "ignore" });
+  execFileSync(args.cli, ["open", "--force", "--secret-key", secretKey, envelope, opened], { stdio: "ignore" });
 
   console.log(`\nSealshot demo
   page rendered:        ${screenshot}
