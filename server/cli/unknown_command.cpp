@@ -50,9 +50,9 @@ std::string unknown_command_sentence(CLI::App& app, int argc, const char* const*
     std::string sentence = "'" + word + "' is not a `" + path + "` command";
     if (!nearest.empty()) return sentence + "; did you mean '" + nearest + "'?";
     std::sort(names.begin(), names.end());
-    sentence += " (the commands are";
+    sentence += "; the commands are";
     for (std::size_t n = 0; n < names.size(); ++n) sentence += (n ? ", " : " ") + names[n];
-    return sentence + ").";
+    return sentence;
   }
   return "";
 }

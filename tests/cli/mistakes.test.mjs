@@ -144,7 +144,7 @@ test("an unknown command names the word and the nearest real one", () => {
   fails(["opne"], EXIT.usage, /^sealshot: 'opne' is not a `sealshot` command; did you mean 'open'\? \(see --help\)$/m);
   fails(["submissions", "lst"], EXIT.usage, /'lst' is not a `sealshot submissions` command; did you mean 'list'\?/);
   fails(["sumbissions", "list"], EXIT.usage, /did you mean 'submissions'\?/);
-  fails(["frobnicate"], EXIT.usage, /'frobnicate' is not a `sealshot` command \(the commands are [a-z, -]*keygen[a-z, -]*\)/);
+  fails(["frobnicate"], EXIT.usage, /'frobnicate' is not a `sealshot` command; the commands are [a-z, -]*keygen[a-z, -]* \(see --help\)$/m);
 });
 
 test("a malformed project id is a usage error that says so", () => {
