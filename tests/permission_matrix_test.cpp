@@ -118,6 +118,7 @@ TEST_F(PermissionMatrixTest, EveryRouteAndRoleAnswersAsTheTableSays) {
                             {"another project of the organisation", acme.id, sibling.id, sibling_sub},
                             {"another organisation", globex.id, foreign.id, foreign_sub}};
 
+  reuse_one_connection();
   int checks = 0;
   int wrong = 0;
   for (const TableRow& row : doc.org_routes) {
