@@ -27,11 +27,4 @@ inline constexpr std::uint64_t kMaxEnvelopeFileBytes = kMaxPayloadBytes + (1 << 
 void report_open_into(std::span<const std::uint8_t> envelope, const SecretKey& key,
                       std::string_view expected_project_id, const std::string& out_dir, Existing existing);
 
-// `review open` (no --force yet): private output, existing files replaced.
-inline void report_open_into(std::span<const std::uint8_t> envelope, const SecretKey& key,
-                             std::string_view expected_project_id, const std::string& out_dir,
-                             bool /*private_output: always*/) {
-  report_open_into(envelope, key, expected_project_id, out_dir, Existing::replace);
-}
-
 }  // namespace sealshot::cli

@@ -28,6 +28,7 @@ struct ReviewOptions {
   std::vector<std::string> origins;
   unsigned limit = 50;
   bool json_output = false;
+  bool force = false;
 };
 
 // A signed-in client plus the pins for its server.
@@ -163,7 +164,8 @@ void review_open(const ReviewOptions& o) {
   const ApiAnswer envelope = s.client.get(project_path(o) + "/submissions/" + path_segment(o.id) + "/envelope");
   if (envelope.body.size() > kMaxEnvelopeFileBytes) throw CommandError("The envelope is larger than any report can be.");
   const auto* bytes = reinterpret_cast<const std::uint8_t*>(envelope.body.data());
-  report_open_into(std::span(bytes, envelope.body.size()), project_secret, o.project, o.out, true);
+  report_open_into(std::span(bytes, envelope.body.size()), project_secret, o.project, o.out,
+                   o.force ? Existing::replace : Existing::refuse);
 }
 
 void review_set_status(const ReviewOptions& o) {
@@ -251,6 +253,7 @@ void register_review_commands(CLI::App& app) {
   open->add_option("--id", o->id, "Submission id")->required();
   open->add_option("--out", o->out, "Folder to write the report's files into (made 0700)")->required();
   open->add_option("--project-key", o->project_key, "The project's public key as in its snippet, to check the server's");
+  open->add_flag("--force", o->force, "Replace files of an earlier open in --out");
   open->callback([o] { review_open(*o); });
 
   auto* status = review->add_subcommand("set-status", "Change a submission's status.");

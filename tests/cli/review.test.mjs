@@ -262,6 +262,12 @@ test("login, list and open: the report comes back, written privately", () => {
   assert.equal(readManifestComment(out), comment);
   assert.equal(fs.statSync(out).mode & 0o777, 0o700);
   for (const f of fs.readdirSync(out)) assert.equal(fs.statSync(path.join(out, f)).mode & 0o777, 0o600, f);
+  // A second open into the same folder replaces nothing without --force.
+  const again = ["review", "open", "--org", orgId, "--project", project.id, "--id", submissionId, "--out", out];
+  const refused = sealshot([...again, ...as(owner)]);
+  assert.equal(refused.status, 3, refused.stderr);  // a file problem (docs/operations.md, exit statuses)
+  assert.match(refused.stderr, /already exists; pass --force/);
+  ok([...again, "--force", ...as(owner)]);
   fails(["review", "open", "--org", orgId, "--project", project.id, "--id", submissionId, "--out", out,
     "--session-file", owner.sessionFile, "--ca-cert", caCert, "--password-file", wrong], /password is wrong/);
 
