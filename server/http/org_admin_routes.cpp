@@ -58,10 +58,8 @@ void handle_org_delete(Services& s, const httplib::Request& req, httplib::Respon
 }  // namespace
 
 void register_org_admin_routes(Router& r, Services& s) {
-  r.json("POST", "/v1/orgs/:org/transfer", "org_transfer",
-         [&s](const httplib::Request& req, httplib::Response& res) { handle_org_transfer(s, req, res); });
-  r.json("DELETE", "/v1/orgs/:org", "org_delete",
-         [&s](const httplib::Request& req, httplib::Response& res) { handle_org_delete(s, req, res); });
+  r.json("POST", "/v1/orgs/:org/transfer", "org_transfer", bound(s, handle_org_transfer));
+  r.json("DELETE", "/v1/orgs/:org", "org_delete", bound(s, handle_org_delete));
 }
 
 }  // namespace sealshot::http

@@ -478,31 +478,28 @@ void handle_audit_list(Services& s, const httplib::Request& req, httplib::Respon
 }  // namespace
 
 void register_org_routes(Router& r, Services& s) {
-  const auto bind = [&s](void (*handler)(Services&, const httplib::Request&, httplib::Response&)) {
-    return [&s, handler](const httplib::Request& req, httplib::Response& res) { handler(s, req, res); };
-  };
   const std::string org = "/v1/orgs/:org";
   const std::string project = org + "/projects/:project";
   const std::string submission = project + "/submissions/:submission";
-  r.json("GET", org, "org_show", bind(handle_org_show));
-  r.json("PATCH", org, "org_update", bind(handle_org_update));
-  r.json("GET", org + "/projects", "projects_list", bind(handle_projects_list));
-  r.json("POST", org + "/projects", "project_create", bind(handle_project_create));
-  r.json("GET", project, "project_show", bind(handle_project_show));
-  r.json("GET", project + "/grant", "grant_mine", bind(handle_my_grant));
-  r.json("GET", project + "/submissions", "submissions_list", bind(handle_submissions_list));
-  r.json("GET", submission + "/envelope", "envelope_fetch", bind(handle_envelope_fetch));
-  r.json("PATCH", submission, "submission_update", bind(handle_submission_update));
-  r.json("DELETE", submission, "submission_delete", bind(handle_submission_delete));
-  r.json("GET", project + "/access", "access_list", bind(handle_access_list));
-  r.json("PUT", project + "/access/:person", "access_set", bind(handle_access_set));
-  r.json("DELETE", project + "/access/:person", "access_remove", bind(handle_access_remove));
-  r.json("GET", org + "/members", "members_list", bind(handle_members_list));
-  r.json("PATCH", org + "/members/:person", "member_update", bind(handle_member_update));
-  r.json("DELETE", org + "/members/:person", "member_remove", bind(handle_member_remove));
-  r.json("POST", org + "/members/:person/signout", "member_signout", bind(handle_member_signout));
-  r.json("POST", org + "/invitations", "invitation_create", bind(handle_invitation_create));
-  r.json("GET", org + "/audit", "audit_list", bind(handle_audit_list));
+  r.json("GET", org, "org_show", bound(s, handle_org_show));
+  r.json("PATCH", org, "org_update", bound(s, handle_org_update));
+  r.json("GET", org + "/projects", "projects_list", bound(s, handle_projects_list));
+  r.json("POST", org + "/projects", "project_create", bound(s, handle_project_create));
+  r.json("GET", project, "project_show", bound(s, handle_project_show));
+  r.json("GET", project + "/grant", "grant_mine", bound(s, handle_my_grant));
+  r.json("GET", project + "/submissions", "submissions_list", bound(s, handle_submissions_list));
+  r.json("GET", submission + "/envelope", "envelope_fetch", bound(s, handle_envelope_fetch));
+  r.json("PATCH", submission, "submission_update", bound(s, handle_submission_update));
+  r.json("DELETE", submission, "submission_delete", bound(s, handle_submission_delete));
+  r.json("GET", project + "/access", "access_list", bound(s, handle_access_list));
+  r.json("PUT", project + "/access/:person", "access_set", bound(s, handle_access_set));
+  r.json("DELETE", project + "/access/:person", "access_remove", bound(s, handle_access_remove));
+  r.json("GET", org + "/members", "members_list", bound(s, handle_members_list));
+  r.json("PATCH", org + "/members/:person", "member_update", bound(s, handle_member_update));
+  r.json("DELETE", org + "/members/:person", "member_remove", bound(s, handle_member_remove));
+  r.json("POST", org + "/members/:person/signout", "member_signout", bound(s, handle_member_signout));
+  r.json("POST", org + "/invitations", "invitation_create", bound(s, handle_invitation_create));
+  r.json("GET", org + "/audit", "audit_list", bound(s, handle_audit_list));
   register_project_admin_routes(r, s);
   register_triage_routes(r, s);
   register_org_admin_routes(r, s);

@@ -159,16 +159,13 @@ void handle_token_delete(Services& s, const httplib::Request& req, httplib::Resp
 }  // namespace
 
 void register_project_admin_routes(Router& r, Services& s) {
-  const auto bind = [&s](void (*handler)(Services&, const httplib::Request&, httplib::Response&)) {
-    return [&s, handler](const httplib::Request& req, httplib::Response& res) { handler(s, req, res); };
-  };
   const std::string org = "/v1/orgs/:org";
   const std::string project = org + "/projects/:project";
-  r.json("PATCH", project, "project_update", bind(handle_project_update));
-  r.json("DELETE", project, "project_delete", bind(handle_project_delete));
-  r.json("GET", org + "/tokens", "tokens_list", bind(handle_tokens_list));
-  r.json("POST", org + "/tokens", "token_create", bind(handle_token_create));
-  r.json("DELETE", org + "/tokens/:token", "token_delete", bind(handle_token_delete));
+  r.json("PATCH", project, "project_update", bound(s, handle_project_update));
+  r.json("DELETE", project, "project_delete", bound(s, handle_project_delete));
+  r.json("GET", org + "/tokens", "tokens_list", bound(s, handle_tokens_list));
+  r.json("POST", org + "/tokens", "token_create", bound(s, handle_token_create));
+  r.json("DELETE", org + "/tokens/:token", "token_delete", bound(s, handle_token_delete));
 }
 
 }  // namespace sealshot::http

@@ -8,6 +8,12 @@
 
 namespace sealshot::http {
 
+// A handler of the form handler(services, req, res) as a cpp-httplib handler.
+using ReviewHandler = void (*)(Services&, const httplib::Request&, httplib::Response&);
+inline auto bound(Services& s, ReviewHandler handler) {
+  return [&s, handler](const httplib::Request& req, httplib::Response& res) { handler(s, req, res); };
+}
+
 void register_account_routes(Router& router, Services& services);  // account_routes.cpp
 void register_org_routes(Router& router, Services& services);      // org_routes.cpp
 void register_mfa_routes(Router& router, Services& services);      // mfa_routes.cpp

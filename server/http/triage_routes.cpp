@@ -124,16 +124,13 @@ void handle_note_delete(Services& s, const httplib::Request& req, httplib::Respo
 }  // namespace
 
 void register_triage_routes(Router& r, Services& s) {
-  const auto bind = [&s](void (*handler)(Services&, const httplib::Request&, httplib::Response&)) {
-    return [&s, handler](const httplib::Request& req, httplib::Response& res) { handler(s, req, res); };
-  };
   const std::string submissions = "/v1/orgs/:org/projects/:project/submissions";
   const std::string notes = submissions + "/:submission/notes";
-  r.json("POST", submissions + "/bulk-update", "submissions_bulk_update", bind(handle_bulk_update));
-  r.json("POST", submissions + "/bulk-delete", "submissions_bulk_delete", bind(handle_bulk_delete));
-  r.json("GET", notes, "notes_list", bind(handle_notes_list));
-  r.json("POST", notes, "note_create", bind(handle_note_create));
-  r.json("DELETE", notes + "/:note", "note_delete", bind(handle_note_delete));
+  r.json("POST", submissions + "/bulk-update", "submissions_bulk_update", bound(s, handle_bulk_update));
+  r.json("POST", submissions + "/bulk-delete", "submissions_bulk_delete", bound(s, handle_bulk_delete));
+  r.json("GET", notes, "notes_list", bound(s, handle_notes_list));
+  r.json("POST", notes, "note_create", bound(s, handle_note_create));
+  r.json("DELETE", notes + "/:note", "note_delete", bound(s, handle_note_delete));
 }
 
 }  // namespace sealshot::http
