@@ -337,5 +337,32 @@ TEST_F(ServerTest, ReadyzIsNotReadyBelowTheFreeDiskFloor) {
   EXPECT_EQ(ready->status, 200) << ready->body;
 }
 
+// A client may end its sending side once the request is out (`nc -N`,
+// some proxies) and still read the answer. cpp-httplib's own writes give up
+// on a socket whose peer sent FIN ("not alive"), so the upload was stored
+// but its 201 never sent: the visitor's widget would send it again.
+TEST_F(ServerTest, AHalfClosedClientStillGetsItsAnswer) {
+  start();
+  const std::string body = as_text(seal(project_a_, keys_a_));
+  auto conn = raw();
+  ASSERT_NE(conn, nullptr);
+  ASSERT_TRUE(conn->send(request_head(project_a_.id, body.size()) + body));
+  ASSERT_TRUE(conn->shutdown_write());
+  auto res = conn->read_response();
+  ASSERT_TRUE(res) << "no answer after the client half-closed";
+  EXPECT_EQ(res->status, 201) << res->body;
+  EXPECT_EQ(stored_count(project_a_), 1u);
+
+  auto probe = raw();  // a GET, whose answer is written the same way
+  ASSERT_NE(probe, nullptr);
+  ASSERT_TRUE(probe->send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+  ASSERT_TRUE(probe->shutdown_write());
+  auto health = probe->read_response();
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_TRUE(probe->wait_closed());  // and then the connection ends, not waits out keep-alive
+  expect_good_request_succeeds();
+}
+
 }  // namespace
 }  // namespace sealshot::http

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <string_view>
 #include <type_traits>
@@ -47,14 +48,20 @@ void linger_before_close(socket_t sock, std::chrono::milliseconds timeout, std::
 //    answer given from the headers alone (413, 404, 429…) is then the only
 //    answer, and a client that waits for the interim response never sends a
 //    body the server would refuse (RFC 9110 10.1.1).
+//  - Answers are written even to a client that has ended its sending side
+//    (FIN after the request, as `nc -N` and some proxies do): cpp-httplib's
+//    streams refuse to write once a peek reads the end of the stream, so
+//    such a client's upload was stored but never acknowledged. Writing
+//    fails only when the socket does (reset, timeout).
 class RequestStream final : public httplib::Stream {
  public:
-  RequestStream(httplib::Stream& inner, std::chrono::steady_clock::time_point deadline)
-      : inner_(inner), deadline_(deadline) {}
+  RequestStream(httplib::Stream& inner, SSL* ssl, std::chrono::milliseconds write_timeout,
+                std::chrono::steady_clock::time_point deadline)
+      : inner_(inner), ssl_(ssl), write_timeout_(write_timeout), deadline_(deadline) {}
   bool expired() const { return expired_; }
 
   bool is_readable() const override { return inner_.is_readable(); }
-  bool is_writable() const override { return inner_.is_writable(); }
+  bool is_writable() const override { return wait_writable(); }
   ssize_t read(char* ptr, size_t size) override {
     const RequestContext& request = current_request();
     if (!request.headers_read && std::chrono::steady_clock::now() > deadline_) {
@@ -66,7 +73,7 @@ class RequestStream final : public httplib::Stream {
     if (request.headers_read && continue_ == Continue::held) {
       continue_ = Continue::sent;
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      if (inner_.write(kContinue.data(), kContinue.size()) != static_cast<ssize_t>(kContinue.size())) return -1;
+      if (write_through(kContinue.data(), kContinue.size()) != static_cast<ssize_t>(kContinue.size())) return -1;
     }
     return inner_.read(ptr, size);
   }
@@ -76,7 +83,7 @@ class RequestStream final : public httplib::Stream {
     // cpp-httplib writes its "100 Continue" before routing: held back.
     if (continue_ == Continue::held && !request.headers_read) return static_cast<ssize_t>(size);
     if (continue_ == Continue::held) continue_ = Continue::not_needed;  // answered without reading the body
-    return inner_.write(ptr, size);
+    return write_through(ptr, size);
   }
   void get_remote_ip_and_port(std::string& ip, int& port) const override { inner_.get_remote_ip_and_port(ip, port); }
   void get_local_ip_and_port(std::string& ip, int& port) const override { inner_.get_local_ip_and_port(ip, port); }
@@ -84,6 +91,34 @@ class RequestStream final : public httplib::Stream {
 
  private:
   enum class Continue { none, held, sent, not_needed };
+
+  // The socket takes bytes within the write timeout; the peer's FIN does
+  // not count against it, a reset or a closed socket does.
+  bool wait_writable() const {
+    pollfd fd{inner_.socket(), POLLOUT, 0};
+    int ready = 0;
+    do {
+      ready = ::poll(&fd, 1, static_cast<int>(write_timeout_.count()));
+    } while (ready < 0 && errno == EINTR);
+    return ready > 0 && (fd.revents & (POLLERR | POLLHUP | POLLNVAL)) == 0;
+  }
+
+  // One write of at most `size` bytes, as Stream::write promises (the
+  // caller loops). The socket is blocking with SO_SNDTIMEO set by
+  // cpp-httplib, so a send or SSL_write cannot hang past the write timeout.
+  ssize_t write_through(const char* ptr, size_t size) {
+    if (size == 0) return 0;
+    if (!wait_writable()) return -1;
+    if (ssl_ != nullptr) {
+      const int n = SSL_write(ssl_, ptr, static_cast<int>(std::min<size_t>(size, 1 << 30)));
+      return n > 0 ? n : -1;
+    }
+    ssize_t n = 0;
+    do {
+      n = ::send(inner_.socket(), ptr, size, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    return n;
+  }
 
   ssize_t read_request_line(char* ptr, size_t size) {
     if (line_bytes_ > kMaxRequestUriBytes) {
@@ -100,6 +135,8 @@ class RequestStream final : public httplib::Stream {
   }
 
   httplib::Stream& inner_;
+  SSL* const ssl_;  // null on the plain server
+  const std::chrono::milliseconds write_timeout_;
   const std::chrono::steady_clock::time_point deadline_;
   bool expired_ = false;
   bool in_request_line_ = true;
@@ -173,7 +210,9 @@ bool ConnectionServer<Base>::serve_connection(socket_t sock, SSL* ssl, const std
                                                                this->write_timeout_sec_, this->write_timeout_usec_);
     }
     reset_current_request();
-    RequestStream timed(*stream, std::chrono::steady_clock::now() + hooks_.header_timeout);
+    const auto write_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::seconds(this->write_timeout_sec_) + std::chrono::microseconds(this->write_timeout_usec_));
+    RequestStream timed(*stream, ssl, write_timeout, std::chrono::steady_clock::now() + hooks_.header_timeout);
     ret = this->process_request(timed, remote_addr, remote_port, local_addr, local_port, close_connection,
                                 connection_closed, setup);
     if (timed.expired()) {

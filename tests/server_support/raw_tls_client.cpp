@@ -88,6 +88,8 @@ RawConnection::~RawConnection() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+bool RawConnection::shutdown_write() { return ::shutdown(fd_, SHUT_WR) == 0; }
+
 bool RawConnection::send(std::string_view bytes) {
   while (!bytes.empty()) {
     const int chunk = static_cast<int>(std::min<std::size_t>(bytes.size(), 1 << 20));

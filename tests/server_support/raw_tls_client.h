@@ -44,6 +44,9 @@ class RawConnection {
   bool send(std::string_view bytes);
   // One response (Content-Length framed), or nullopt on timeout/close.
   std::optional<RawResponse> read_response();
+  // Ends our sending direction (TCP FIN, no TLS close_notify) and keeps
+  // reading: a half-closed client, as `nc -N` or some proxies are.
+  bool shutdown_write();
   // True if the server closed the connection (EOF) within the timeout.
   bool wait_closed();
   int fd() const { return fd_; }
