@@ -3,6 +3,9 @@
 //   widget-app.HASH.js    capture, redaction, dialog, upload: fetched on first open
 //   core.HASH.wasm        the capture core (from build-wasm/wasm, $SEALSHOT_WASM_DIR)
 //   esm/                  the ES module entry with its lazily loaded chunk and .d.ts
+// The same sources give the same bytes wherever and whenever they are built
+// (tests/reproducible, scripts/check-reproducible): nothing here may depend
+// on a path, a clock or the machine.
 //   sizes.json            bytes and gzip bytes of each file (docs/benchmarks.md)
 // HASH is the content's SHA-256 (16 hex digits): sealshot-server caches those
 // files for a year, so a new build must be a new name. Each file also pins the
@@ -63,9 +66,11 @@ await esbuild.build({ ...common, entryPoints: [path.join(here, "src/loader/loade
 files["widget.js"] = "widget.js";
 
 // The ES module build is bundled again by the site's own tooling, which may
-// rename files: it keeps plain names and loads esm/core.wasm unpinned.
+// rename files: it keeps plain names and loads esm/core.wasm unpinned. Its
+// chunks too: esbuild's [hash] covers the inputs' paths, so a wasm folder
+// elsewhere gave other chunk names for the same bytes (not reproducible).
 await esbuild.build({ ...common, entryPoints: { sealshot: path.join(here, "src/esm/index.js") }, outdir: path.join(out, "esm"),
-  format: "esm", splitting: true, target: modern, outExtension: { ".js": ".mjs" }, chunkNames: "chunks/[name]-[hash]" });
+  format: "esm", splitting: true, target: modern, outExtension: { ".js": ".mjs" }, chunkNames: "chunks/[name]" });
 fs.copyFileSync(path.join(wasmDir, "core.wasm"), path.join(out, "esm", "core.wasm"));
 fs.copyFileSync(path.join(here, "types/sealshot.d.ts"), path.join(out, "esm", "sealshot.d.ts"));
 files["esm/sealshot.mjs"] = "esm/sealshot.mjs";
