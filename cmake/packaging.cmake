@@ -8,12 +8,11 @@
 # Only the component "sealshot" is packaged, so a dependency's own install()
 # rules never end up in the package.
 
-# A Debian layout by default: with the prefix /usr, GNUInstallDirs puts the
-# configuration in /etc and state in /var (not /usr/etc, /usr/var).
-if(CMAKE_INSTALL_PREFIX_INITIALIZED_TO_DEFAULT)
-  set(CMAKE_INSTALL_PREFIX /usr CACHE PATH "Install prefix" FORCE)
-endif()
-include(GNUInstallDirs)
+# The rules describe the Debian package's layout, whatever CMAKE_INSTALL_PREFIX
+# an existing build folder has cached: cpack installs under /usr, and the
+# unit, the settings file and the maintainer scripts name these fixed paths.
+set(SEALSHOT_PACKAGE_PREFIX /usr)
+include(GNUInstallDirs)  # relative bin, share, share/doc/sealshot
 
 set(SEALSHOT_WIDGET_BUILD_DIR "${CMAKE_BINARY_DIR}/widget" CACHE PATH
     "The widget build to install (widget-js/build.mjs writes it; scripts/build puts it here)")
@@ -21,13 +20,13 @@ set(SEALSHOT_CONSOLE_BUILD_DIR "${CMAKE_BINARY_DIR}/console" CACHE PATH
     "The review console build to install (wasm/console/build.mjs; scripts/build puts it here)")
 
 # Paths the unit, the config file and the maintainer scripts name.
-set(SEALSHOT_SERVER_PATH "${CMAKE_INSTALL_FULL_BINDIR}/sealshot-server")
-set(SEALSHOT_CONFIG_DIR "${CMAKE_INSTALL_FULL_SYSCONFDIR}/sealshot")
+set(SEALSHOT_SERVER_PATH "${SEALSHOT_PACKAGE_PREFIX}/${CMAKE_INSTALL_BINDIR}/sealshot-server")
+set(SEALSHOT_CONFIG_DIR /etc/sealshot)
 set(SEALSHOT_CONFIG_FILE "${SEALSHOT_CONFIG_DIR}/sealshot.toml")
-set(SEALSHOT_DATA_DIR "${CMAKE_INSTALL_FULL_LOCALSTATEDIR}/lib/sealshot")
-set(SEALSHOT_SHARE_DIR "${CMAKE_INSTALL_FULL_DATADIR}/sealshot")
-set(SEALSHOT_DOC_DIR "${CMAKE_INSTALL_FULL_DOCDIR}")  # /usr/share/doc/sealshot
-set(SEALSHOT_UNIT_DIR "${CMAKE_INSTALL_PREFIX}/lib/systemd/system")
+set(SEALSHOT_DATA_DIR /var/lib/sealshot)
+set(SEALSHOT_SHARE_DIR "${SEALSHOT_PACKAGE_PREFIX}/${CMAKE_INSTALL_DATADIR}/sealshot")
+set(SEALSHOT_DOC_DIR "${SEALSHOT_PACKAGE_PREFIX}/${CMAKE_INSTALL_DOCDIR}")  # /usr/share/doc/sealshot
+set(SEALSHOT_UNIT_DIR "${SEALSHOT_PACKAGE_PREFIX}/lib/systemd/system")
 
 set(packaging "${CMAKE_SOURCE_DIR}/packaging")
 set(generated "${CMAKE_BINARY_DIR}/packaging")
@@ -71,7 +70,7 @@ set(CPACK_PACKAGE_DESCRIPTION "A site embeds one script tag; visitors send a com
 their browser redacts and encrypts to the project's key. sealshot-server stores the
 ciphertext per project and serves the widget and the review console; the sealshot
 CLI administers projects and opens reports.")
-set(CPACK_PACKAGING_INSTALL_PREFIX "${CMAKE_INSTALL_PREFIX}")
+set(CPACK_PACKAGING_INSTALL_PREFIX "${SEALSHOT_PACKAGE_PREFIX}")
 # The config file and the unit have absolute destinations (/etc, /usr/lib/systemd).
 set(CPACK_SET_DESTDIR ON)
 set(CPACK_INSTALL_CMAKE_PROJECTS "${CMAKE_BINARY_DIR};sealshot;sealshot;/")
