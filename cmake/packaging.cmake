@@ -71,8 +71,6 @@ their browser redacts and encrypts to the project's key. sealshot-server stores 
 ciphertext per project and serves the widget and the review console; the sealshot
 CLI administers projects and opens reports.")
 set(CPACK_PACKAGING_INSTALL_PREFIX "${SEALSHOT_PACKAGE_PREFIX}")
-# The config file and the unit have absolute destinations (/etc, /usr/lib/systemd).
-set(CPACK_SET_DESTDIR ON)
 set(CPACK_INSTALL_CMAKE_PROJECTS "${CMAKE_BINARY_DIR};sealshot;sealshot;/")
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)

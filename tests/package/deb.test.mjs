@@ -142,6 +142,22 @@ test("the package, installed, serves a real report over TLS and purges cleanly",
 
   const unit = () => fs.readFileSync(unitPath, "utf8");
   let port, project;
+  // HTTPS verified against the certificate the server generated in its data directory.
+  function request(method, pathname, { body, headers = {} } = {}) {
+    return new Promise((resolve, reject) => {
+      const req = https.request({ host: "127.0.0.1", port, method, path: pathname, servername: "localhost", agent: false,
+        ca: fs.readFileSync(path.join(dataDir, "tls", "localhost.crt")), timeout: 10000,
+        headers: body ? { ...headers, "Content-Length": body.length } : headers }, (res) => {
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
+      });
+      req.on("timeout", () => req.destroy(new Error("timeout")));
+      req.on("error", reject);
+      req.end(body);
+    });
+  }
+  const get = (pathname) => request("GET", pathname);
   await step("ExecStart= runs as User= with the installed config and serves the installed widget", async () => {
     const execStart = unitSetting(unit(), "ExecStart").split(/\s+/);
     assert.deepEqual(execStart.slice(1), ["--config", configPath]);
@@ -166,26 +182,11 @@ test("the package, installed, serves a real report over TLS and purges cleanly",
     assert.deepEqual(widget.body, fs.readFileSync("/usr/share/sealshot/widget/widget.js"));
   });
 
-  // HTTPS verified against the certificate the server generated in its data directory.
-  function request(method, pathname, { body, headers = {} } = {}) {
-    return new Promise((resolve, reject) => {
-      const req = https.request({ host: "127.0.0.1", port, method, path: pathname, servername: "localhost", agent: false,
-        ca: fs.readFileSync(path.join(dataDir, "tls", "localhost.crt")), timeout: 10000,
-        headers: body ? { ...headers, "Content-Length": body.length } : headers }, (res) => {
-        const chunks = [];
-        res.on("data", (c) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
-      });
-      req.on("timeout", () => req.destroy(new Error("timeout")));
-      req.on("error", reject);
-      req.end(body);
-    });
-  }
-  const get = (pathname) => request("GET", pathname);
 
   await step("a sealed report sent over TLS is stored and opens with the project's key", async () => {
     // The CLI as the service's user, so every file in the data directory stays the service's.
     const keys = path.join(dir, "keys");
+    fs.chmodSync(dir, 0o711);  // the user may pass through to its own folder, not list ours
     fs.mkdirSync(keys, { mode: 0o700 });
     const { uid, gid } = fs.statSync(dataDir);
     fs.chownSync(keys, uid, gid);
