@@ -32,17 +32,26 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
     for (const p of ["color", "-webkit-text-fill-color"]) el.style.setProperty(p, "transparent", "important");
     el.style.setProperty("text-shadow", "none", "important");
   };
-  const redactTextChildren = (el) => {
+  // `original`: the live element `el` is the copy of (null for text the
+  // copy made itself); its text children pair with the copy's in order.
+  const redactTextChildren = (el, original = null) => {
+    const liveTexts = original ? [...original.childNodes].filter((n) => n.nodeType === 3) : [];
+    let textIndex = -1;
     for (const child of [...el.childNodes]) {
       if (child.nodeType !== 3) continue;
+      const live = liveTexts[++textIndex];
       const segments = redact(child.data);
       if (segments.length === 1 && !segments[0][1]) continue;
       const doc = el.ownerDocument;
+      let offset = 0;
       const parts = segments.map(([text, secret]) => {
+        const start = offset;
+        offset += text.length;
         if (!secret) return doc.createTextNode(text);
         const span = doc.createElement("span");
         hidden(span);
         span.textContent = blockOut(text);
+        if (live?.data === child.data) keepLiveTextWidth(span, live, start, offset);
         return span;
       });
       child.replaceWith(...parts);
@@ -81,7 +90,7 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
       for (let n = walker.nextNode(); n; n = walker.nextNode()) n.data = blockOut(n.data);
       keepLiveWidth(clone, original);
     } else {
-      redactTextChildren(clone);
+      redactTextChildren(clone, original);
       for (const child of clone.children) if (child.localName === GENERATED_TAG) redactTextChildren(child);
     }
     const tag = clone.tagName;
@@ -222,6 +231,33 @@ function keepLiveWidth(clone, original) {
   // The block's height is then its line height; `normal` is about the font's
   // ascent + descent, the height of the inline box (and its black background) on the live page.
   s.setProperty("line-height", "normal", "important");
+}
+
+// blockOut() text is not as wide as the text it stands for ("x" against the
+// letters of an email), and where the browser sizes boxes by their content
+// (an auto-layout table's columns, a shrink-to-fit cell, a flex item) every
+// box after it moved: an admin template's staff table drew its columns 1-2
+// px off. A blanked piece of text that is one line on the live page keeps
+// that line's width in the copy; one that wraps is left to wrap.
+function keepLiveTextWidth(span, liveText, start, end) {
+  const range = liveText.ownerDocument.createRange();
+  range.setStart(liveText, start);
+  range.setEnd(liveText, end);
+  const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+  if (rects.length !== 1) return;
+  // Under a scaling transform the viewport box is not the layout width.
+  const parent = liveText.parentElement;
+  if (!parent || Math.abs(parent.getBoundingClientRect().width - parent.offsetWidth) > 1) return;
+  const s = span.style;
+  s.setProperty("display", "inline-block", "important");
+  s.setProperty("box-sizing", "content-box", "important");
+  s.setProperty("padding", "0", "important");
+  s.setProperty("border", "0", "important");
+  s.setProperty("width", `${rects[0].width}px`, "important");
+  // Its text may be wider than the box: it overflows, transparent, where
+  // `overflow: hidden` would move the block's baseline to its bottom edge.
+  s.setProperty("white-space", "nowrap", "important");
+  s.setProperty("vertical-align", "baseline", "important");
 }
 
 // restoreScrollPosition treats the page's own scroller like any scrolled
