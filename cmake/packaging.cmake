@@ -24,6 +24,9 @@ set(SEALSHOT_SERVER_PATH "${SEALSHOT_PACKAGE_PREFIX}/${CMAKE_INSTALL_BINDIR}/sea
 set(SEALSHOT_CONFIG_DIR /etc/sealshot)
 set(SEALSHOT_CONFIG_FILE "${SEALSHOT_CONFIG_DIR}/sealshot.toml")
 set(SEALSHOT_DATA_DIR /var/lib/sealshot)
+# The widget as served: the packaged build copied over the earlier ones, so
+# their hashed files outlive an upgrade (packaging/debian/postinst.in).
+set(SEALSHOT_SERVED_WIDGET_DIR /var/lib/sealshot-widget)
 set(SEALSHOT_SHARE_DIR "${SEALSHOT_PACKAGE_PREFIX}/${CMAKE_INSTALL_DATADIR}/sealshot")
 set(SEALSHOT_DOC_DIR "${SEALSHOT_PACKAGE_PREFIX}/${CMAKE_INSTALL_DOCDIR}")  # /usr/share/doc/sealshot
 set(SEALSHOT_UNIT_DIR "${SEALSHOT_PACKAGE_PREFIX}/lib/systemd/system")

@@ -31,12 +31,13 @@ const buildDir = path.resolve(process.env.SEALSHOT_BUILD_DIR ?? path.join(repoRo
 const unitPath = "/usr/lib/systemd/system/sealshot.service";
 const configPath = "/etc/sealshot/sealshot.toml";
 const dataDir = "/var/lib/sealshot";
+const servedWidgetDir = "/var/lib/sealshot-widget";
 const origin = "https://shop.example";
 // A 2×2 grey PNG for `sealshot seal`.
 const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAADklEQVR42mNoAAMGCAUAKg4GAQj2DKEAAAAASUVORK5CYII=", "base64");
 // Everything the package puts on the machine, or makes there, that purge must take away.
 const installedPaths = ["/usr/bin/sealshot-server", "/usr/bin/sealshot", "/usr/share/sealshot/widget/widget.js",
-  "/usr/share/sealshot/console/index.html", configPath, unitPath, dataDir, "/usr/share/doc/sealshot/operations.md",
+  "/usr/share/sealshot/console/index.html", configPath, unitPath, dataDir, servedWidgetDir, "/usr/share/doc/sealshot/operations.md",
   "/usr/share/doc/sealshot/examples/nginx-sealshot.conf"];
 const leftoverPaths = [...installedPaths, "/usr/share/sealshot", "/etc/sealshot", "/usr/share/doc/sealshot",
   "/etc/systemd/system/multi-user.target.wants/sealshot.service",
@@ -105,7 +106,7 @@ test("the package, installed, serves a real report over TLS and purges cleanly",
     assert.equal(debs.length, 1, `one .deb expected, found ${debs.join(", ")}`);
     deb = path.join(dir, "deb", debs[0]);
     const listing = ok("dpkg-deb", ["--contents", deb]);
-    for (const p of installedPaths.filter((p) => p !== dataDir)) assert.match(listing, new RegExp(` \\.${p}\\n`), `${p} in the package`);
+    for (const p of installedPaths.filter((p) => p !== dataDir && p !== servedWidgetDir)) assert.match(listing, new RegExp(` \\.${p}\\n`), `${p} in the package`);
     ok("dpkg-deb", ["--control", deb, path.join(dir, "control")]);
     assert.equal(fs.readFileSync(path.join(dir, "control", "conffiles"), "utf8").trim(), configPath);
     for (const script of ["postinst", "prerm", "postrm"]) assert.ok(fs.existsSync(path.join(dir, "control", script)), script);
@@ -212,6 +213,26 @@ test("the package, installed, serves a real report over TLS and purges cleanly",
     const exited = new Promise((resolve) => server.once("exit", (code) => resolve(code)));
     server.kill("SIGTERM");
     assert.equal(await exited, 0);
+  });
+
+  await step("an upgrade keeps the previous build's hashed widget files in the directory the server serves", () => {
+    // The next version: this package with another app bundle in place of the first.
+    const tree = path.join(dir, "upgrade");
+    ok("dpkg-deb", ["--raw-extract", deb, tree]);
+    const shipped = path.join(tree, "usr/share/sealshot/widget");
+    const oldApp = fs.readdirSync(shipped).find((f) => /^widget-app\.[0-9a-f]+\.js$/.test(f));
+    const newApp = "widget-app.0123456789abcdef.js";
+    fs.renameSync(path.join(shipped, oldApp), path.join(shipped, newApp));
+    fs.rmSync(path.join(tree, "DEBIAN", "md5sums"));
+    const control = path.join(tree, "DEBIAN", "control");
+    fs.writeFileSync(control, fs.readFileSync(control, "utf8").replace(/^Version: (.*)$/m, "Version: $1+upgrade1"));
+    ok("dpkg-deb", ["--build", "--root-owner-group", tree, path.join(dir, "upgrade.deb")]);
+    ok("dpkg", ["--install", path.join(dir, "upgrade.deb")]);
+    assert.match(ok("dpkg-query", ["-W", "-f=${Version}", "sealshot"]), /\+upgrade1$/);
+    assert.ok(!exists(path.join("/usr/share/sealshot/widget", oldApp)), "dpkg removed the old app from the package's files");
+    // Where the installed settings point the server.
+    const served = /^widget-dir\s*=\s*"([^"]+)"/m.exec(fs.readFileSync(configPath, "utf8"))[1];
+    for (const f of [oldApp, newApp, "widget.js"]) assert.ok(exists(path.join(served, f)), `${served}/${f} after the upgrade`);
   });
 
   await step("remove keeps data, settings and user; purge leaves nothing", () => {
