@@ -43,6 +43,13 @@ void InboxModel::on_page(Result<SubmissionPage> page, bool replace) {
   if (replace) rows_.clear();
   for (SubmissionItem& item : page.value().items) rows_.push_back(std::move(item));
   next_cursor_ = page.value().next_cursor;
+  if (replace) {
+    // A picked row the new list no longer holds (another filter, deleted
+    // elsewhere) is not changed by a bulk action the person cannot see.
+    for (auto it = selected_.begin(); it != selected_.end();) {
+      it = index_of(*it) < 0 ? selected_.erase(it) : std::next(it);
+    }
+  }
   invalidate_shown();
   if (!search_.empty()) set_search(search_);  // new rows join the search
 }
@@ -208,14 +215,89 @@ void InboxModel::assign(const std::string& submission_id, const std::string& per
 
 void InboxModel::remove(const std::string& submission_id, std::function<void(Status)> done) {
   api_.remove(org_id_, project_.id, submission_id, lifetime_.guard([this, submission_id, done](Result<Done> r) {
-    if (r.ok()) {
-      const int row = index_of(submission_id);
-      if (row >= 0) rows_.erase(rows_.begin() + row);
-      previews_.erase(submission_id);
-      invalidate_shown();
-    }
+    if (r.ok()) erase_row(submission_id);
     done(r.status());
   }));
+}
+
+void InboxModel::erase_row(const std::string& submission_id) {
+  const int row = index_of(submission_id);
+  if (row >= 0) rows_.erase(rows_.begin() + row);
+  previews_.erase(submission_id);
+  selected_.erase(submission_id);
+  invalidate_shown();
+}
+
+void InboxModel::set_tags(const std::string& submission_id, const std::vector<std::string>& tags,
+                          std::function<void(Status)> done) {
+  api_.set_tags(org_id_, project_.id, submission_id, tags, lifetime_.guard([this, done](Result<SubmissionItem> item) {
+    if (item.ok()) update_row(item.value());
+    done(item.status());
+  }));
+}
+
+void InboxModel::toggle_selected(const std::string& submission_id) {
+  if (!selected_.erase(submission_id) && index_of(submission_id) >= 0) selected_.insert(submission_id);
+}
+
+void InboxModel::select_shown(bool on) {
+  selected_.clear();
+  if (!on) return;
+  for (std::size_t i : shown()) selected_.insert(rows_[i].id);
+}
+
+void InboxModel::for_selection_batches(
+    std::function<void(const std::vector<std::string>&, Reply<std::vector<std::string>>)> one,
+    std::function<void(const std::vector<std::string>&)> each_answer, std::function<void(Status, std::size_t)> done) {
+  struct Tally {
+    std::size_t waiting = 0, changed = 0;
+    Status first_refusal;
+  };
+  auto tally = std::make_shared<Tally>();
+  std::vector<std::vector<std::string>> batches;
+  for (const std::string& id : selected_) {
+    if (batches.empty() || batches.back().size() == ReviewClient::kMaxBulkIds) batches.emplace_back();
+    batches.back().push_back(id);
+  }
+  if (batches.empty()) batches.emplace_back();  // the client refuses it: the answer still comes from pump()
+  tally->waiting = batches.size();
+  for (const auto& batch : batches) {
+    one(batch, lifetime_.guard([tally, each_answer, done](Result<std::vector<std::string>> r) {
+      if (r.ok()) {
+        tally->changed += r.value().size();
+        each_answer(r.value());
+      } else if (tally->first_refusal.ok()) {
+        tally->first_refusal = r.status();
+      }
+      if (--tally->waiting == 0) done(tally->first_refusal, tally->changed);
+    }));
+  }
+}
+
+void InboxModel::bulk_set_status(const std::string& status, std::function<void(Status, std::size_t)> done) {
+  for_selection_batches(
+      [this, status](const std::vector<std::string>& ids, Reply<std::vector<std::string>> reply) {
+        api_.bulk_status(org_id_, project_.id, ids, status, std::move(reply));
+      },
+      [this, status](const std::vector<std::string>& changed) {
+        for (const std::string& id : changed) {
+          const int row = index_of(id);
+          if (row >= 0) rows_[std::size_t(row)].status = status;
+        }
+        invalidate_shown();
+      },
+      std::move(done));
+}
+
+void InboxModel::bulk_remove(std::function<void(Status, std::size_t)> done) {
+  for_selection_batches(
+      [this](const std::vector<std::string>& ids, Reply<std::vector<std::string>> reply) {
+        api_.bulk_delete(org_id_, project_.id, ids, std::move(reply));
+      },
+      [this](const std::vector<std::string>& deleted) {
+        for (const std::string& id : deleted) erase_row(id);
+      },
+      std::move(done));
 }
 
 }  // namespace sealshot::console

@@ -76,6 +76,23 @@ class InboxModel {
   void set_status(const std::string& submission_id, const std::string& status, std::function<void(Status)> done);
   void assign(const std::string& submission_id, const std::string& person_id, std::function<void(Status)> done);
   void remove(const std::string& submission_id, std::function<void(Status)> done);
+  // Replaces the report's tags (tags_from_text checked them).
+  void set_tags(const std::string& submission_id, const std::vector<std::string>& tags,
+                std::function<void(Status)> done);
+
+  // Rows picked for a bulk change (by submission id; kept across reloads
+  // while their rows are loaded, dropped with them).
+  void toggle_selected(const std::string& submission_id);
+  // Every row shown (after the search) picked, or none.
+  void select_shown(bool on);
+  bool selected(const std::string& submission_id) const { return selected_.count(submission_id) > 0; }
+  const std::set<std::string>& selection() const { return selected_; }
+  // The status of every picked row, in requests of at most kMaxBulkIds each;
+  // `done` once all answered, with the first refusal (if any) and how many
+  // rows changed. Rows deleted meanwhile by someone else are left out.
+  void bulk_set_status(const std::string& status, std::function<void(Status, std::size_t changed)> done);
+  // Deletes every picked row (the same batching); picked rows go with them.
+  void bulk_remove(std::function<void(Status, std::size_t deleted)> done);
 
   // Envelope bytes fetched for previews (docs/benchmarks.md compares this
   // with downloading whole envelopes).
@@ -87,6 +104,12 @@ class InboxModel {
   void dispatch();
   void fetch_preview(const std::string& id, std::uint64_t size);
   void update_row(const SubmissionItem& item);
+  void erase_row(const std::string& submission_id);
+  // Runs `one` for each batch of the selection; `done` after the last answer.
+  void for_selection_batches(
+      std::function<void(const std::vector<std::string>&, Reply<std::vector<std::string>>)> one,
+      std::function<void(const std::vector<std::string>&)> each_answer,
+      std::function<void(Status, std::size_t)> done);
   void invalidate_shown() { shown_valid_ = false; }
 
   ReviewClient& api_;
@@ -101,6 +124,7 @@ class InboxModel {
   Status list_status_;
   std::vector<SubmissionItem> rows_;
   std::unordered_map<std::string, PreviewEntry> previews_;  // by submission id; kept across filters
+  std::set<std::string> selected_;
   std::deque<std::string> queue_;                            // submission ids whose preview is wanted
   std::size_t in_flight_ = 0;
   std::uint64_t preview_bytes_ = 0;

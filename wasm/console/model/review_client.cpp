@@ -1,8 +1,10 @@
 #include "review_client.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "statuses.h"
+#include "tags.h"
 
 namespace sealshot::console {
 namespace {
@@ -45,9 +47,27 @@ bool status_ok(const std::string& status) {
   return false;
 }
 
+std::vector<std::string> texts(const json& j, const char* key) {
+  std::vector<std::string> out;
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_array()) return out;
+  for (const json& t : *it) {
+    if (t.is_string()) out.push_back(t.get<std::string>());
+  }
+  return out;
+}
+
 SubmissionItem submission_of(const json& j) {
-  return {text(j, "id"), number<std::int64_t>(j, "created_at_ms"), number<std::uint64_t>(j, "size_bytes"),
-          text(j, "status"), text(j, "assignee")};
+  return {text(j, "id"),     number<std::int64_t>(j, "created_at_ms"), number<std::uint64_t>(j, "size_bytes"),
+          text(j, "status"), text(j, "assignee"),                      texts(j, "tags")};
+}
+
+NoteItem note_of(const json& j) {
+  return {text(j, "id"), text(j, "author"), number<std::int64_t>(j, "created_at_ms"), text(j, "sealed")};
+}
+
+bool ids_ok(const std::vector<std::string>& ids) {
+  return !ids.empty() && ids.size() <= ReviewClient::kMaxBulkIds && std::all_of(ids.begin(), ids.end(), id_ok);
 }
 
 // The reply of a JSON route: the server's refusal, or `read` of the object.
@@ -152,6 +172,76 @@ void ReviewClient::projects(const std::string& org_id, Reply<std::vector<Project
        }));
 }
 
+void ReviewClient::access(const std::string& org_id, const std::string& project_id, Reply<ProjectAccess> reply) {
+  if (!id_ok(org_id) || !id_ok(project_id)) {
+    return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not a project id.")); });
+  }
+  call("GET", "/v1/orgs/" + org_id + "/projects/" + project_id + "/access", "", {},
+       json_reply<ProjectAccess>(std::move(reply), [](const json& j) -> Result<ProjectAccess> {
+         if (!j.contains("roles") || !j["roles"].is_array() || !j.contains("grants") || !j["grants"].is_array()) {
+           return malformed();
+         }
+         ProjectAccess out;
+         for (const json& r : j["roles"]) {
+           if (r.is_object()) out.roles.emplace_back(text(r, "person_id"), text(r, "role"));
+         }
+         for (const json& g : j["grants"]) {
+           if (g.is_object()) out.granted.push_back(text(g, "person_id"));
+         }
+         return out;
+       }));
+}
+
+void ReviewClient::set_access(const std::string& org_id, const std::string& project_id, const std::string& person_id,
+                              const std::string& role, const std::string& sealed_key, Reply<Done> reply) {
+  const bool role_ok = role.empty() || role == "reviewer" || role == "viewer";
+  if (!id_ok(org_id) || !id_ok(project_id) || !id_ok(person_id) || !role_ok || (role.empty() && sealed_key.empty())) {
+    return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not a person id, a project role or a grant.")); });
+  }
+  json body = json::object();
+  if (!role.empty()) body["role"] = role;
+  if (!sealed_key.empty()) body["sealed_key"] = sealed_key;
+  call("PUT", "/v1/orgs/" + org_id + "/projects/" + project_id + "/access/" + person_id, body.dump(), {},
+       json_reply<Done>(std::move(reply), [](const json&) { return Done{}; }));
+}
+
+void ReviewClient::revoke_access(const std::string& org_id, const std::string& project_id, const std::string& person_id,
+                                 Reply<Done> reply) {
+  if (!id_ok(org_id) || !id_ok(project_id) || !id_ok(person_id)) {
+    return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not a person id.")); });
+  }
+  call("DELETE", "/v1/orgs/" + org_id + "/projects/" + project_id + "/access/" + person_id, "", {},
+       json_reply<Done>(std::move(reply), [](const json&) { return Done{}; }));
+}
+
+void ReviewClient::invite(const std::string& org_id, const std::string& email, const std::string& role,
+                          Reply<Invitation> reply) {
+  if (!id_ok(org_id) || email.empty() || role.empty()) {
+    return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Give an email address and a role.")); });
+  }
+  call("POST", "/v1/orgs/" + org_id + "/invitations", json{{"email", email}, {"role", role}}.dump(), {},
+       json_reply<Invitation>(std::move(reply), [](const json& j) -> Result<Invitation> {
+         Invitation out{text(j, "token"), text(j, "path"), number<std::int64_t>(j, "expires_at_ms"), false};
+         if (auto it = j.find("mailed"); it != j.end() && it->is_boolean()) out.mailed = it->get<bool>();
+         if (out.path.empty()) return malformed();
+         return out;
+       }));
+}
+
+void ReviewClient::create_project(const std::string& org_id, const std::string& name, const std::string& public_key,
+                                  const std::vector<std::string>& allowed_origins, const std::string& sealed_key,
+                                  Reply<ProjectItem> reply) {
+  if (!id_ok(org_id) || name.empty() || public_key.empty() || sealed_key.empty()) {
+    return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not an organisation id, a name or keys.")); });
+  }
+  call("POST", "/v1/orgs/" + org_id + "/projects",
+       json{{"name", name}, {"public_key", public_key}, {"allowed_origins", allowed_origins}, {"sealed_key", sealed_key}}
+           .dump(),
+       {}, json_reply<ProjectItem>(std::move(reply), [](const json& p) -> Result<ProjectItem> {
+         return ProjectItem{text(p, "id"), text(p, "name"), text(p, "public_key")};
+       }));
+}
+
 void ReviewClient::members(const std::string& org_id, Reply<std::vector<MemberItem>> reply) {
   if (!id_ok(org_id)) return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not an organisation id.")); });
   call("GET", "/v1/orgs/" + org_id + "/members", "", {},
@@ -159,7 +249,10 @@ void ReviewClient::members(const std::string& org_id, Reply<std::vector<MemberIt
          if (!j.contains("items") || !j["items"].is_array()) return malformed();
          std::vector<MemberItem> out;
          for (const json& m : j["items"]) {
-           if (m.is_object()) out.push_back({text(m, "id"), text(m, "email"), text(m, "display_name"), text(m, "role")});
+           if (m.is_object()) {
+             out.push_back({text(m, "id"), text(m, "email"), text(m, "display_name"), text(m, "role"),
+                            text(m, "public_key"), number<std::int64_t>(m, "keys_changed_at_ms")});
+           }
          }
          return out;
        }));
@@ -169,9 +262,10 @@ void ReviewClient::submissions(const std::string& org_id, const std::string& pro
                                const std::string& cursor, int limit, Reply<SubmissionPage> reply) {
   if (!id_ok(org_id) || !id_ok(project_id) || (!cursor.empty() && !id_ok(cursor)) ||
       (!query.status.empty() && !status_ok(query.status)) ||
-      (query.assignee && !query.assignee->empty() && !id_ok(*query.assignee))) {
+      (query.assignee && !query.assignee->empty() && !id_ok(*query.assignee)) ||
+      (!query.tag.empty() && !tag_from_text(query.tag).ok())) {
     return refuse([reply] {
-      reply(Status(ErrorCode::invalid_argument, "Not an organisation, project, cursor, status or person id."));
+      reply(Status(ErrorCode::invalid_argument, "Not an organisation, project, cursor, status, person id or tag."));
     });
   }
   std::string path = "/v1/orgs/" + org_id + "/projects/" + project_id + "/submissions?limit=" + std::to_string(limit);
@@ -180,6 +274,7 @@ void ReviewClient::submissions(const std::string& org_id, const std::string& pro
   if (query.assignee) path += "&assignee=" + *query.assignee;
   if (query.since_ms > 0) path += "&since_ms=" + std::to_string(query.since_ms);
   if (query.until_ms > 0) path += "&until_ms=" + std::to_string(query.until_ms);
+  if (!query.tag.empty()) path += "&tag=" + tag_from_text(query.tag).value();
   call("GET", path, "", {}, json_reply<SubmissionPage>(std::move(reply), [](const json& j) -> Result<SubmissionPage> {
          if (!j.contains("items") || !j["items"].is_array()) return malformed();
          SubmissionPage page;
@@ -245,6 +340,81 @@ void ReviewClient::remove(const std::string& org_id, const std::string& project_
     return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not a submission id.")); });
   }
   call("DELETE", submission_path(org_id, project_id, submission_id), "", {},
+       json_reply<Done>(std::move(reply), [](const json&) { return Done{}; }));
+}
+
+void ReviewClient::set_tags(const std::string& org_id, const std::string& project_id, const std::string& submission_id,
+                            const std::vector<std::string>& tags, Reply<SubmissionItem> reply) {
+  const bool tags_ok = tags.size() <= kMaxTags && std::all_of(tags.begin(), tags.end(), [](const std::string& t) {
+                         Result<std::string> tag = tag_from_text(t);
+                         return tag.ok() && tag.value() == t;
+                       });
+  if (!id_ok(org_id) || !id_ok(project_id) || !id_ok(submission_id) || !tags_ok) {
+    return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not a submission id or a list of tags.")); });
+  }
+  patch_submission(org_id, project_id, submission_id, json{{"tags", tags}}.dump(), std::move(reply));
+}
+
+void ReviewClient::bulk_status(const std::string& org_id, const std::string& project_id,
+                               const std::vector<std::string>& ids, const std::string& status,
+                               Reply<std::vector<std::string>> reply) {
+  if (!id_ok(org_id) || !id_ok(project_id) || !ids_ok(ids) || !status_ok(status)) {
+    return refuse([reply] {
+      reply(Status(ErrorCode::invalid_argument, "Not a status, or not 1 to 500 submission ids."));
+    });
+  }
+  call("POST", "/v1/orgs/" + org_id + "/projects/" + project_id + "/submissions/bulk-update",
+       json{{"ids", ids}, {"status", status}}.dump(), {},
+       json_reply<std::vector<std::string>>(std::move(reply), [](const json& j) -> Result<std::vector<std::string>> {
+         if (!j.contains("updated") || !j["updated"].is_array()) return malformed();
+         return texts(j, "updated");
+       }));
+}
+
+void ReviewClient::bulk_delete(const std::string& org_id, const std::string& project_id,
+                               const std::vector<std::string>& ids, Reply<std::vector<std::string>> reply) {
+  if (!id_ok(org_id) || !id_ok(project_id) || !ids_ok(ids)) {
+    return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not 1 to 500 submission ids.")); });
+  }
+  call("POST", "/v1/orgs/" + org_id + "/projects/" + project_id + "/submissions/bulk-delete",
+       json{{"ids", ids}}.dump(), {},
+       json_reply<std::vector<std::string>>(std::move(reply), [](const json& j) -> Result<std::vector<std::string>> {
+         if (!j.contains("deleted") || !j["deleted"].is_array()) return malformed();
+         return texts(j, "deleted");
+       }));
+}
+
+void ReviewClient::notes(const std::string& org_id, const std::string& project_id, const std::string& submission_id,
+                         Reply<std::vector<NoteItem>> reply) {
+  if (!id_ok(org_id) || !id_ok(project_id) || !id_ok(submission_id)) {
+    return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not a submission id.")); });
+  }
+  call("GET", submission_path(org_id, project_id, submission_id) + "/notes", "", {},
+       json_reply<std::vector<NoteItem>>(std::move(reply), [](const json& j) -> Result<std::vector<NoteItem>> {
+         if (!j.contains("items") || !j["items"].is_array()) return malformed();
+         std::vector<NoteItem> out;
+         for (const json& n : j["items"]) {
+           if (n.is_object()) out.push_back(note_of(n));
+         }
+         return out;
+       }));
+}
+
+void ReviewClient::add_note(const std::string& org_id, const std::string& project_id, const std::string& submission_id,
+                            const std::string& sealed, Reply<NoteItem> reply) {
+  if (!id_ok(org_id) || !id_ok(project_id) || !id_ok(submission_id) || sealed.empty()) {
+    return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not a submission id or a sealed note.")); });
+  }
+  call("POST", submission_path(org_id, project_id, submission_id) + "/notes", json{{"sealed", sealed}}.dump(), {},
+       json_reply<NoteItem>(std::move(reply), [](const json& j) -> Result<NoteItem> { return note_of(j); }));
+}
+
+void ReviewClient::delete_note(const std::string& org_id, const std::string& project_id,
+                               const std::string& submission_id, const std::string& note_id, Reply<Done> reply) {
+  if (!id_ok(org_id) || !id_ok(project_id) || !id_ok(submission_id) || !id_ok(note_id)) {
+    return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not a submission or note id.")); });
+  }
+  call("DELETE", submission_path(org_id, project_id, submission_id) + "/notes/" + note_id, "", {},
        json_reply<Done>(std::move(reply), [](const json&) { return Done{}; }));
 }
 

@@ -39,7 +39,22 @@ struct ProjectItem {
 };
 
 struct MemberItem {
-  std::string id, email, display_name, role;
+  std::string id, email, display_name, role;  // role: in the organisation
+  std::string public_key;                      // empty until they set up their account
+  std::int64_t keys_changed_at_ms = 0;         // a password reset made new keys then
+};
+
+// Who holds what in one project: project roles (reviewer, viewer) and the
+// people holding a grant (the project key sealed to their public key).
+struct ProjectAccess {
+  std::vector<std::pair<std::string, std::string>> roles;  // person id, role
+  std::vector<std::string> granted;                        // person ids
+};
+
+struct Invitation {
+  std::string token, path;  // path: "/console/link#TOKEN", shown once
+  std::int64_t expires_at_ms = 0;
+  bool mailed = false;
 };
 
 struct SubmissionItem {
@@ -48,6 +63,15 @@ struct SubmissionItem {
   std::uint64_t size_bytes = 0;
   std::string status;
   std::string assignee;  // person id; empty: nobody
+  std::vector<std::string> tags;  // sorted (the server's order)
+};
+
+// A reviewer note as the server keeps it: who wrote it and when, and the
+// text sealed to the project key (note_seal.h), which only readers open.
+struct NoteItem {
+  std::string id, author;  // author: person id
+  std::int64_t created_at_ms = 0;
+  std::string sealed;
 };
 
 struct SubmissionPage {
@@ -60,6 +84,7 @@ struct SubmissionQuery {
   std::string status;
   std::optional<std::string> assignee;  // "" = unassigned
   std::int64_t since_ms = 0, until_ms = 0;
+  std::string tag;  // carrying this tag (tags.h)
   bool operator==(const SubmissionQuery&) const = default;
 };
 
@@ -85,6 +110,18 @@ class ReviewClient {
   void logout(Reply<Done> reply);
   void projects(const std::string& org_id, Reply<std::vector<ProjectItem>> reply);
   void members(const std::string& org_id, Reply<std::vector<MemberItem>> reply);
+  // Project roles and grants; set_access's role "" keeps the role, its
+  // sealed_key "" sends no grant.
+  void access(const std::string& org_id, const std::string& project_id, Reply<ProjectAccess> reply);
+  void set_access(const std::string& org_id, const std::string& project_id, const std::string& person_id,
+                  const std::string& role, const std::string& sealed_key, Reply<Done> reply);
+  void revoke_access(const std::string& org_id, const std::string& project_id, const std::string& person_id,
+                     Reply<Done> reply);
+  void invite(const std::string& org_id, const std::string& email, const std::string& role, Reply<Invitation> reply);
+  // POST …/projects: the public key and the creator's grant ("ssgr1.…") made by the client.
+  void create_project(const std::string& org_id, const std::string& name, const std::string& public_key,
+                      const std::vector<std::string>& allowed_origins, const std::string& sealed_key,
+                      Reply<ProjectItem> reply);
   void submissions(const std::string& org_id, const std::string& project_id, const SubmissionQuery& query,
                    const std::string& cursor, int limit, Reply<SubmissionPage> reply);
   // The project key sealed to the signed-in person ("ssgr1.…").
@@ -100,6 +137,27 @@ class ReviewClient {
               const std::string& person_id, Reply<SubmissionItem> reply);
   void remove(const std::string& org_id, const std::string& project_id, const std::string& submission_id,
               Reply<Done> reply);
+  // Replaces the report's tags (already checked by tags_from_text).
+  void set_tags(const std::string& org_id, const std::string& project_id, const std::string& submission_id,
+                const std::vector<std::string>& tags, Reply<SubmissionItem> reply);
+  // At most kMaxBulkIds ids a call; the reply lists the ids changed (ids no
+  // longer in the project are left out, not refused).
+  static constexpr std::size_t kMaxBulkIds = 500;
+  void bulk_status(const std::string& org_id, const std::string& project_id, const std::vector<std::string>& ids,
+                   const std::string& status, Reply<std::vector<std::string>> reply);
+  void bulk_delete(const std::string& org_id, const std::string& project_id, const std::vector<std::string>& ids,
+                   Reply<std::vector<std::string>> reply);
+  // Reviewer notes of one report, oldest first.
+  void notes(const std::string& org_id, const std::string& project_id, const std::string& submission_id,
+             Reply<std::vector<NoteItem>> reply);
+  void add_note(const std::string& org_id, const std::string& project_id, const std::string& submission_id,
+                const std::string& sealed, Reply<NoteItem> reply);
+  void delete_note(const std::string& org_id, const std::string& project_id, const std::string& submission_id,
+                   const std::string& note_id, Reply<Done> reply);
+
+  // Runs `f` from the next pump(), like an answer: for refusals the model
+  // decides itself, so callers meet one order of events.
+  void defer(std::function<void()> f) { deferred_.push_back(std::move(f)); }
 
   // Runs the replies of finished requests (the app: once a frame).
   void pump();

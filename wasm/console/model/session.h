@@ -45,6 +45,9 @@ class Session {
   void project_key(ReviewClient& api, const std::string& org_id, const ProjectItem& project, Reply<SecretKey> reply);
 
   std::size_t project_keys_held() const { return project_keys_.size(); }
+  // A project key made in this session (project_create): held like one
+  // opened from a grant.
+  void adopt_project_key(const std::string& project_id, const SecretKey& key) { project_keys_[project_id] = key; }
 
  private:
   MeAnswer me_;

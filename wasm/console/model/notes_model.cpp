@@ -1,0 +1,111 @@
+#include "notes_model.h"
+
+#include <sodium.h>
+
+#include <memory>
+
+#include "note_seal.h"
+#include "report_loader.h"
+
+namespace sealshot::console {
+namespace {
+
+void wipe(std::string& text) {
+  sodium_memzero(text.data(), text.size());
+  text.clear();
+}
+
+// A note's text held until the server answers; wiped however that ends.
+struct HeldText {
+  std::string text;
+  ~HeldText() { wipe(text); }
+};
+
+}  // namespace
+
+NotesModel::NotesModel(ReviewClient& api, Session& session, std::string org_id, ProjectItem project,
+                       std::string submission_id)
+    : api_(api),
+      session_(session),
+      org_id_(std::move(org_id)),
+      project_(std::move(project)),
+      submission_id_(std::move(submission_id)) {}
+
+NotesModel::~NotesModel() {
+  for (Note& n : notes_) wipe(n.text);
+}
+
+void NotesModel::load() {
+  list_lifetime_.reset();
+  loading_ = true;
+  api_.notes(org_id_, project_.id, submission_id_,
+             lifetime_.guard(list_lifetime_.guard([this](Result<std::vector<NoteItem>> items) {
+               if (!items.ok()) {
+                 loading_ = false;
+                 status_ = items.status();
+                 return;
+               }
+               open_all(std::move(items).value());
+             })));
+}
+
+void NotesModel::open_all(std::vector<NoteItem> items) {
+  session_.project_key(api_, org_id_, project_,
+                       lifetime_.guard(list_lifetime_.guard([this, items = std::move(items)](Result<SecretKey> key) {
+                         loading_ = false;
+                         if (!key.ok()) {
+                           status_ = Status(key.code(), describe_open_failure(key.status()));
+                           return;
+                         }
+                         status_ = {};
+                         for (Note& n : notes_) wipe(n.text);
+                         notes_.clear();
+                         // The key the client trusts for the project (the grant was checked against it).
+                         const PublicKey project_public = public_key_from_text(project_.public_key).value();
+                         for (const NoteItem& item : items) {
+                           Note note{item.id, item.author, item.created_at_ms, {}, {}};
+                           Result<std::string> text = note_open(item.sealed, project_public, key.value());
+                           if (text.ok()) note.text = std::move(text).value();
+                           else note.error = text.message();
+                           notes_.push_back(std::move(note));
+                         }
+                       })));
+}
+
+void NotesModel::add(const std::string& text, std::function<void(Status)> done) {
+  Result<PublicKey> project_public = public_key_from_text(project_.public_key);
+  Result<std::string> sealed =
+      project_public.ok() ? note_seal(text, project_public.value()) : Result<std::string>(project_public.status());
+  if (!sealed.ok()) {
+    // Through the client's queue, so the answer comes from pump() as always.
+    return api_.defer(lifetime_.guard([done, st = sealed.status()] { done(st); }));
+  }
+  auto held = std::make_shared<HeldText>(HeldText{text});
+  api_.add_note(org_id_, project_.id, submission_id_, sealed.value(),
+                lifetime_.guard([this, held, done](Result<NoteItem> item) {
+                  if (item.ok()) {
+                    notes_.push_back({item.value().id, item.value().author, item.value().created_at_ms, held->text, {}});
+                  }
+                  done(item.status());
+                }));
+}
+
+void NotesModel::remove(const std::string& note_id, std::function<void(Status)> done) {
+  api_.delete_note(org_id_, project_.id, submission_id_, note_id, lifetime_.guard([this, note_id, done](Result<Done> r) {
+    if (r.ok()) {
+      for (auto it = notes_.begin(); it != notes_.end(); ++it) {
+        if (it->id != note_id) continue;
+        wipe(it->text);
+        notes_.erase(it);
+        break;
+      }
+    }
+    done(r.status());
+  }));
+}
+
+bool NotesModel::can_delete(const Note& note, const std::string& org_role) const {
+  return note.author == session_.me().id || org_role == "owner" || org_role == "admin";
+}
+
+}  // namespace sealshot::console
