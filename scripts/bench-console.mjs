@@ -92,7 +92,7 @@ try {
   const scrollProject = await project("Scroll");
 
   // A 1920×1080 screenshot of the demo shop page, the PNG every report carries.
-  browser = await launch({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });
+  browser = await launch({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1, consoleTestHooks: true });
   const shooter = await browser.context.newPage();
   await shooter.goto(pathToFileURL(path.join(repoRoot, "demo/account.html")).href);
   const shot = path.join(work, "shot.png");

@@ -47,7 +47,7 @@ before(async () => {
   link = JSON.parse(stdout).link;
   await startServer();
   // deviceScaleFactor 2: the workspace must size its canvas by devicePixelRatio.
-  browser = await launch({ viewport: { width: 1024, height: 768 }, deviceScaleFactor: 2 });
+  browser = await launch({ viewport: { width: 1024, height: 768 }, deviceScaleFactor: 2, consoleTestHooks: true });
   browser.context.on("request", (r) => requests.push(r.url()));
 });
 
@@ -167,12 +167,12 @@ test("set-up link, then sign-in: keys made and opened in the page, CSP served, n
   assert.equal(headers["x-frame-options"], "DENY");
   assert.ok(headers["content-type"].startsWith("text/html"));
   await consoleState(signin.page, ["ready"]);
-  await signin.page.getByLabel("Email").fill(EMAIL);
-  await signin.page.getByLabel("Password").fill("not the password at all 1");
+  await signin.page.getByLabel("Email", { exact: true }).fill(EMAIL);
+  await signin.page.getByLabel("Password", { exact: true }).fill("not the password at all 1");
   await signin.page.getByRole("button", { name: "Sign in" }).click();
   await signin.page.getByText("The email or password is wrong.").waitFor({ timeout: 60_000 });
   assert.deepEqual(signin.errors.splice(0), [`401 ${url}/v1/auth/login`]);  // the refusal, and nothing else
-  await signin.page.getByLabel("Password").fill(PASSWORD);
+  await signin.page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await signin.page.getByRole("button", { name: "Sign in" }).click();
   const state = await consoleState(signin.page, ["signed_in", "workspace"]);
   assert.equal(state.email, EMAIL);
@@ -273,7 +273,7 @@ const started = Date.now();
 const mark = (what) => { if (process.env.SEALSHOT_TEST_TIMING) console.error(`${((Date.now() - started) / 1000).toFixed(1)} s ${what}`); };
 
 async function signInAgain(page) {
-  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 

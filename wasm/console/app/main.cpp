@@ -33,14 +33,24 @@
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
 #include "inbox_model.h"
+#include "note_seal.h"
+#include "notes_model.h"
+#include "project_creation.h"
 #include "report_loader.h"
 #include "statuses.h"
+#include "tags.h"
+#include "team_model.h"
 
 namespace {
 
 using namespace sealshot;
 using namespace sealshot::console;
 using nlohmann::json;
+
+// The test flag: a browser test sets globalThis.__sealshotConsoleTestHooks
+// before the page loads (tests/browser/support/browser.mjs, consoleTestHooks);
+// without it nothing below is published (no widget rectangles, no rows).
+EM_JS(int, console_test_hooks, (), { return globalThis.__sealshotConsoleTestHooks === true ? 1 : 0; });
 
 // What the browser tests read (window.__sealshotConsole): state names, what
 // is on screen and where its widgets are, never a key.
@@ -58,6 +68,52 @@ EM_JS(void, console_leave, (const char* reason, const char* view_json), {
   const why = UTF8ToString(reason);
   const view = UTF8ToString(view_json);
   setTimeout(() => Module.sealshotLeave(why, view), 0);
+});
+
+// An HTML page shown over the workspace (two-factor sign-in): accessible
+// forms for password managers and screen readers; this module keeps running.
+EM_JS(void, console_show_page, (const char* name), {
+  const page = UTF8ToString(name);
+  setTimeout(() => Module.sealshotShowPage(page), 0);
+});
+
+// The SRI hash of /widget.js as this server serves it, for the embed
+// snippet: hashed by the browser (SHA-384), kept on Module until read.
+EM_JS(void, console_widget_integrity_start, (), {
+  Module.sealshotWidgetIntegrity = null;
+  fetch("/widget.js", { cache: "no-store" })
+    .then((res) => res.ok ? res.arrayBuffer() : Promise.reject(new Error(String(res.status))))
+    .then((bytes) => crypto.subtle.digest("SHA-384", bytes))
+    .then((digest) => { Module.sealshotWidgetIntegrity = "sha384-" + btoa(String.fromCharCode(...new Uint8Array(digest))); })
+    .catch(() => { Module.sealshotWidgetIntegrity = ""; });
+});
+// "" while unknown or not served; the caller frees the text.
+EM_JS(char*, console_widget_integrity, (), {
+  const t = Module.sealshotWidgetIntegrity;
+  const text = t === null ? "?" : t;
+  const size = lengthBytesUTF8(text) + 1;
+  const ptr = _malloc(size);
+  stringToUTF8(text, ptr, size);
+  return ptr;
+});
+// Key confirmations (public keys only, KeyPins) per signed-in person.
+EM_JS(char*, console_pins_load, (const char* person), {
+  let t = "";
+  try { t = localStorage.getItem("sealshot.pins." + UTF8ToString(person)) || ""; } catch (e) {}
+  const size = lengthBytesUTF8(t) + 1;
+  const ptr = _malloc(size);
+  stringToUTF8(t, ptr, size);
+  return ptr;
+});
+EM_JS(void, console_pins_save, (const char* person, const char* text), {
+  try { localStorage.setItem("sealshot.pins." + UTF8ToString(person), UTF8ToString(text)); } catch (e) {}
+});
+
+EM_JS(char*, console_origin, (), {
+  const size = lengthBytesUTF8(location.origin) + 1;
+  const ptr = _malloc(size);
+  stringToUTF8(location.origin, ptr, size);
+  return ptr;
 });
 
 // A file saved by the browser (a Blob and a download link); the bytes are
@@ -94,6 +150,63 @@ EM_JS(void, console_clipboard_listen, (), {
     Module.sealshotClipboard = e.clipboardData ? e.clipboardData.getData("text/plain") : "";
   });
 });
+// A canvas is no input element: IME composition, dead keys and phone
+// keyboards deliver text only to one. While an ImGui text field has the
+// keyboard, a hidden <input> placed at its cursor takes the focus; what is
+// typed or composed into it is handed to ImGui and the input cleared.
+// Keydown still reaches Emscripten's GLFW (Backspace, arrows, Enter,
+// shortcuts); its keypress (GLFW's character path) is stopped for the
+// input, so each character arrives once.
+EM_JS(void, console_text_input_setup, (), {
+  const input = document.createElement("input");
+  input.id = "sealshot-text-input";
+  input.type = "text";
+  input.autocomplete = "off";
+  input.autocapitalize = "off";
+  input.spellcheck = false;
+  input.setAttribute("aria-label", "Text for the field being edited");
+  document.body.append(input);
+  Module.sealshotTyped = "";
+  Module.sealshotKeypress = (e) => { if (e.target === input) e.stopImmediatePropagation(); };
+  window.addEventListener("keypress", Module.sealshotKeypress, true);
+  input.addEventListener("input", (e) => {
+    if (e.isComposing) return;  // compositionend hands over the whole text
+    Module.sealshotTyped += input.value;
+    input.value = "";
+  });
+  input.addEventListener("compositionend", (e) => {
+    Module.sealshotTyped += e.data || "";
+    input.value = "";
+  });
+  Module.sealshotTextInput = input;
+});
+EM_JS(void, console_text_input_focus, (int want, double x, double y), {
+  const input = Module.sealshotTextInput;
+  if (!input) return;
+  if (want) {
+    input.style.left = x + "px";
+    input.style.top = y + "px";
+    if (document.activeElement !== input) input.focus({ preventScroll: true });
+  } else if (document.activeElement === input) {
+    Module.canvas.focus({ preventScroll: true });
+  }
+});
+EM_JS(void, console_text_input_remove, (), {
+  if (Module.sealshotKeypress) window.removeEventListener("keypress", Module.sealshotKeypress, true);
+  if (Module.sealshotTextInput) Module.sealshotTextInput.remove();
+  Module.sealshotTextInput = null;
+  Module.sealshotTyped = "";
+});
+// What was typed since the last frame (the caller frees it).
+EM_JS(char*, console_text_input_take, (), {
+  const t = Module.sealshotTyped || "";
+  Module.sealshotTyped = "";
+  const size = lengthBytesUTF8(t) + 1;
+  const ptr = _malloc(size);
+  stringToUTF8(t, ptr, size);
+  return ptr;
+});
+
 // Frame CPU times for scripts/bench-console, kept only when it asks.
 EM_JS(void, console_frame_time, (double ms), {
   if (globalThis.__sealshotFrames) globalThis.__sealshotFrames.push(ms);
@@ -114,13 +227,14 @@ struct ViewState {
   std::string org_id, project_id, submission_id;
   SubmissionQuery filter;
   int since_days = 0;
+  std::string tag;  // the inbox's tag filter
   std::string search;
   bool dark = true;
   std::vector<PendingChange> pending;
 
   json to_json() const {
     json j = {{"org", org_id}, {"project", project_id}, {"submission", submission_id},
-              {"status", filter.status}, {"since_days", since_days}, {"search", search}, {"dark", dark}};
+              {"status", filter.status}, {"since_days", since_days}, {"tag", tag}, {"search", search}, {"dark", dark}};
     j["assignee"] = filter.assignee ? json(*filter.assignee) : json(nullptr);
     j["pending"] = json::array();
     for (const PendingChange& c : pending) j["pending"].push_back({c.submission_id, c.field, c.value});
@@ -136,6 +250,7 @@ struct ViewState {
     v.filter.status = j.value("status", "");
     if (j.contains("assignee") && j["assignee"].is_string()) v.filter.assignee = j["assignee"].get<std::string>();
     v.since_days = j.value("since_days", 0);
+    v.tag = j.value("tag", "");
     v.search = j.value("search", "");
     v.dark = j.value("dark", dark_default);
     for (const json& c : j.value("pending", json::array())) {
@@ -169,6 +284,33 @@ struct App {
   ImVec2 pan{0, 0};  // scroll of the zoomed screenshot
   bool confirm_delete = false;
   char search[256] = {};
+  char tag_filter[64] = {};
+  // Triage of the open report: its tags as typed, its notes, the note
+  // being written (wiped when the report closes).
+  std::unique_ptr<NotesModel> notes;
+  char tags_edit[400] = {};
+  std::string tags_for;  // the submission whose tags tags_edit holds
+  std::string tags_message, note_message;
+  char note_edit[kMaxNoteBytes + 1] = {};
+  bool confirm_bulk_delete = false;
+  std::string bulk_message;
+  // Project creation and the snippet of the project just made.
+  char new_project_name[120] = {};
+  char new_project_origins[1000] = {};
+  std::string new_project_message;
+  bool creating_project = false;
+  std::optional<ProjectItem> snippet_for;
+  std::string snippet, widget_integrity = "?";
+  // Team and keys (owners and admins).
+  KeyPins pins;
+  std::unique_ptr<TeamModel> team;
+  bool team_tab = false;
+  int team_project = 0;
+  std::string confirming;  // person id whose fingerprint is being compared
+  std::string team_message;
+  char invite_email[200] = {};
+  int invite_role = 0;
+  std::string invitation_link;
   double dpr = 1;
   double retry_at = 0;  // when the server could not be reached: next try
   bool leaving = false;
@@ -179,6 +321,7 @@ struct App {
   std::vector<unsigned char> font;
   bool font_ready = false;
   double frame_ms = 0;  // the last frame's CPU time (docs/benchmarks.md)
+  float ime_x = 0, ime_y = 0;  // the text cursor of the field being edited (CSS px)
   // From the envelope downloaded to the screenshot drawn (docs/benchmarks.md).
   double downloaded_at = 0, open_ms = 0;
 };
@@ -227,6 +370,8 @@ std::string member_name(const std::string& id) {
 }
 
 void publish() {
+  static const bool hooks = console_test_hooks() != 0;
+  if (!hooks) return;
   json j = {{"state", app->session ? "workspace" : "starting"}, {"error", app->error}};
   if (app->inbox) {
     // The rows on screen only: a 10,000-row inbox would otherwise be
@@ -239,6 +384,7 @@ void publish() {
       rows.push_back({{"id", r.id},
                       {"status", r.status},
                       {"assignee", r.assignee},
+                      {"tags", r.tags},
                       {"preview", p.state == PreviewEntry::State::loaded   ? "loaded"
                                   : p.state == PreviewEntry::State::failed ? "failed"
                                                                            : "not_loaded"},
@@ -252,6 +398,8 @@ void publish() {
     j["rows"] = rows;
     j["shown"] = app->inbox->shown().size();
     j["preview_bytes"] = app->inbox->preview_bytes();
+    j["picked"] = app->inbox->selection();
+    j["bulk_message"] = app->bulk_message;
     j["inbox_loading"] = app->inbox->loading();
     json rects = json::array();
     for (const auto& [row, r] : app->row_rects) rects.push_back({{"row", row}, {"x", r.x}, {"y", r.y}, {"right", r.z}, {"bottom", r.w}});
@@ -274,7 +422,35 @@ void publish() {
                                   {"decode_ms", l.decode_ms()}, {"open_ms", app->open_ms}}}};
     }
     if (l.phase() == ReportLoader::Phase::failed) j["report_error"] = l.error();
+    j["tags_message"] = app->tags_message;
   }
+  if (app->notes) {
+    json notes = json::array();
+    for (const Note& n : app->notes->notes()) {
+      notes.push_back({{"id", n.id}, {"author", n.author}, {"text", n.text}, {"error", n.error}});
+    }
+    j["notes"] = notes;
+    j["notes_loading"] = app->notes->loading();
+    j["note_message"] = app->note_message;
+  }
+  if (app->snippet_for && app->widget_integrity != "?") j["snippet"] = app->snippet;
+  j["new_project_message"] = app->new_project_message;
+  if (app->team) {
+    json members = json::array();
+    for (const MemberItem& m : app->team->members()) {
+      const KeyPins::Check c = app->team->pin_check(m);
+      members.push_back({{"id", m.id}, {"email", m.email}, {"role", m.role}, {"fingerprint", TeamModel::fingerprint(m)},
+                         {"key", c == KeyPins::Check::matches ? "confirmed" : c == KeyPins::Check::changed ? "changed" : "unconfirmed"}});
+    }
+    j["team"] = {{"members", members}, {"waiting", app->team->waiting_total()}, {"loading", app->team->loading()},
+                 {"message", app->team_message}, {"invitation", app->invitation_link}, {"open", app->team_tab}};
+    if (!app->projects.empty()) {
+      const ProjectItem& p = app->projects[std::size_t(std::clamp(app->team_project, 0, int(app->projects.size()) - 1))];
+      if (const ProjectAccess* a = app->team->access(p.id)) j["team"]["granted"] = a->granted;
+    }
+  }
+  j["projects"] = json::array();
+  for (const ProjectItem& p : app->projects) j["projects"].push_back({{"id", p.id}, {"name", p.name}});
   j["link"] = app->api.link() == Link::ok ? "ok" : app->api.link() == Link::unreachable ? "unreachable" : "signed_out";
   j["framebuffer_scale"] = app->dpr;
   j["dark"] = app->view.dark;
@@ -295,6 +471,11 @@ void close_report() {
   app->open_ms = 0;
   app->view.submission_id.clear();
   app->confirm_delete = false;
+  app->notes.reset();  // its opened texts are wiped
+  std::fill(std::begin(app->note_edit), std::end(app->note_edit), '\0');
+  app->tags_for.clear();
+  app->tags_message.clear();
+  app->note_message.clear();
   if (app->texture != 0) {
     // The screenshot's pixels leave GPU memory too.
     glDeleteTextures(1, &app->texture);
@@ -310,6 +491,36 @@ void open_submission(const SubmissionItem& item) {
   const ProjectItem& project = app->projects[std::size_t(app->project_index)];
   app->loader = std::make_unique<ReportLoader>(app->api, *app->session, app->view.org_id, project, item);
   app->loader->start();
+  app->notes = std::make_unique<NotesModel>(app->api, *app->session, app->view.org_id, project, item.id);
+  app->notes->load();
+}
+
+// The person's role in the organisation picked ("owner", "admin", …).
+std::string org_role() {
+  if (!app->session || app->org_index < 0) return "";
+  return app->session->me().organisations[std::size_t(app->org_index)].role;
+}
+
+bool may_delete_reports() { return org_role() == "owner" || org_role() == "admin"; }
+bool may_manage_projects() { return org_role() == "owner" || org_role() == "admin"; }
+
+std::string take_js_text(char* text) {
+  std::string out = text;
+  std::free(text);
+  return out;
+}
+
+void save_pins() { console_pins_save(app->session->me().id.c_str(), app->pins.to_json().c_str()); }
+
+// Owners and admins: members, access and who waits for a grant, loaded
+// when the organisation's projects are known (the banner on every visit).
+void load_team() {
+  if (!may_manage_projects()) {
+    app->team.reset();
+    return;
+  }
+  app->team = std::make_unique<TeamModel>(app->api, *app->session, app->view.org_id, app->pins);
+  app->team->load(app->projects);
 }
 
 void apply_filter() {
@@ -317,6 +528,7 @@ void apply_filter() {
   q.since_ms = app->view.since_days > 0
                    ? std::int64_t(emscripten_date_now()) - std::int64_t(app->view.since_days) * 86'400'000
                    : 0;
+  q.tag = app->view.tag;
   app->inbox->set_filter(q);
 }
 
@@ -332,6 +544,8 @@ void select_project(int index) {
 
 void select_org(int index) {
   app->org_index = index;
+  app->team.reset();
+  app->team_tab = false;
   app->projects.clear();
   app->project_index = -1;
   app->inbox.reset();
@@ -347,6 +561,7 @@ void select_org(int index) {
       return;
     }
     app->projects = std::move(projects).value();
+    load_team();
     int pick = app->projects.size() == 1 ? 0 : -1;
     if (app->restoring) {
       for (std::size_t i = 0; i < app->projects.size(); ++i) {
@@ -464,6 +679,22 @@ void draw_filters() {
   }
   track("date-filter");
   ImGui::SameLine();
+  ImGui::SetNextItemWidth(w * 7);
+  // Applied on Enter (a half-typed tag would otherwise reload on every key).
+  if (ImGui::InputTextWithHint("##tag-filter", "tag", app->tag_filter, sizeof app->tag_filter,
+                               ImGuiInputTextFlags_EnterReturnsTrue)) {
+    const std::string typed = app->tag_filter;
+    Result<std::string> tag = typed.empty() ? Result<std::string>(std::string()) : tag_from_text(typed);
+    if (tag.ok()) {
+      app->view.tag = tag.value();
+      std::snprintf(app->tag_filter, sizeof app->tag_filter, "%s", app->view.tag.c_str());
+      apply_filter();
+    } else {
+      app->error = tag.message();
+    }
+  }
+  track("tag-filter");
+  ImGui::SameLine();
   ImGui::SetNextItemWidth(w * 14);
   if (ImGui::InputTextWithHint("##search", "Search comments", app->search, sizeof app->search)) {
     app->view.search = app->search;
@@ -475,6 +706,75 @@ void draw_filters() {
   if (ImGui::IsItemHovered()) {
     ImGui::SetTooltip("The search runs in this browser over the comments decrypted here.\n"
                       "The server stores only ciphertext: it cannot search what it cannot read.");
+  }
+}
+
+// Picking rows and changing them together: status for anyone who may
+// triage, delete (with a confirmation) for owners and admins.
+void draw_bulk_bar(InboxModel& inbox) {
+  const std::size_t picked = inbox.selection().size();
+  if (ImGui::SmallButton(picked == 0 ? "Pick all shown" : "Unpick all")) inbox.select_shown(picked == 0);
+  track("pick-all");
+  if (!app->bulk_message.empty()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", app->bulk_message.c_str());
+  }
+  if (picked == 0) return;
+  ImGui::SameLine();
+  ImGui::Text("%zu picked:", picked);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+  if (ImGui::BeginCombo("##bulk-status", "set status")) {
+    for (std::string_view st : kSubmissionStatuses) {
+      if (ImGui::Selectable(std::string(status_label(st)).c_str(), false)) {
+        const std::string status(st);
+        inbox.bulk_set_status(status, [status](Status result, std::size_t changed) {
+          if (!result.ok()) {
+            if (app->api.link() == Link::ok) app->error = "Not all changed: " + result.message();
+            return;
+          }
+          app->bulk_message = std::to_string(changed) + " set to " + std::string(status_label(status)) + ".";
+        });
+      }
+      track(("bulk-status-" + std::string(st)).c_str());
+    }
+    ImGui::EndCombo();
+  }
+  track("bulk-status");
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!may_delete_reports());
+  if (ImGui::SmallButton("Delete picked…")) {
+    app->confirm_bulk_delete = true;
+    ImGui::OpenPopup("Delete the picked reports?");
+  }
+  ImGui::EndDisabled();
+  if (!may_delete_reports() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+    ImGui::SetTooltip("Only owners and admins delete reports.");
+  }
+  track("bulk-delete");
+  if (ImGui::BeginPopupModal("Delete the picked reports?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::Text("%zu reports and their encrypted envelopes are deleted from the server. This cannot be undone.",
+                picked);
+    if (ImGui::Button("Delete them")) {
+      inbox.bulk_remove([](Status result, std::size_t deleted) {
+        if (app->loader && app->inbox && app->inbox->index_of(app->view.submission_id) < 0) close_report();
+        if (!result.ok()) {
+          if (app->api.link() == Link::ok) app->error = "Not all deleted: " + result.message();
+          return;
+        }
+        app->bulk_message = std::to_string(deleted) + " deleted.";
+      });
+      app->confirm_bulk_delete = false;
+      ImGui::CloseCurrentPopup();
+    }
+    track("bulk-delete-confirm");
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) {
+      app->confirm_bulk_delete = false;
+      ImGui::CloseCurrentPopup();
+    }
+    track("bulk-delete-cancel");
+    ImGui::EndPopup();
   }
 }
 
@@ -498,16 +798,19 @@ void draw_inbox(float height) {
   if (!inbox.list_status().ok() && app->api.link() == Link::ok) {
     ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", inbox.list_status().message().c_str());
   }
+  draw_bulk_bar(inbox);
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
                                 ImGuiTableFlags_Resizable;
-  if (!ImGui::BeginTable("inbox", 6, flags, ImVec2(0, height))) return;
+  if (!ImGui::BeginTable("inbox", 8, flags, ImVec2(0, height - ImGui::GetFrameHeightWithSpacing()))) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   // Widths from the font, not the first frame's rows (which may not be loaded yet).
   const float em = ImGui::GetFontSize();
+  ImGui::TableSetupColumn("##pick", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFrameHeight());
   ImGui::TableSetupColumn("Date", ImGuiTableColumnFlags_WidthFixed, em * 7.5f);
   ImGui::TableSetupColumn("Status", ImGuiTableColumnFlags_WidthFixed, em * 5.5f);
   ImGui::TableSetupColumn("Assignee", ImGuiTableColumnFlags_WidthFixed, em * 7);
   ImGui::TableSetupColumn("Size", ImGuiTableColumnFlags_WidthFixed, em * 4);
+  ImGui::TableSetupColumn("Tags", ImGuiTableColumnFlags_WidthFixed, em * 7);
   ImGui::TableSetupColumn("Comment", ImGuiTableColumnFlags_WidthStretch);
   ImGui::TableSetupColumn("Page", ImGuiTableColumnFlags_WidthStretch);
   ImGui::TableHeadersRow();
@@ -528,24 +831,37 @@ void draw_inbox(float height) {
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(0);
       ImGui::PushID(int(i));
-      if (ImGui::Selectable(date_text(row.created_at_ms).c_str(), app->view.submission_id == row.id,
+      // One widget per row: a click in the first column (its box) or with
+      // Ctrl picks the row for a bulk change; anywhere else, or Enter on a
+      // focused row, opens the report. (A checkbox over the row selectable,
+      // AllowOverlap, lost the clicks on the clipper's first row.)
+      const float pick_right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
+      if (ImGui::Selectable(inbox.selected(row.id) ? "\u2611" : "\u2610", app->view.submission_id == row.id,
                             ImGuiSelectableFlags_SpanAllColumns)) {
-        clicked = row;
+        const ImGuiIO& io = ImGui::GetIO();
+        const bool on_box = ImGui::IsMouseReleased(ImGuiMouseButton_Left) && io.MousePos.x <= pick_right;
+        if (on_box || io.KeyCtrl) inbox.toggle_selected(row.id);
+        else clicked = row;
       }
       const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
-      app->row_rects.emplace_back(int(i), ImVec4(min.x, min.y, max.x, max.y));
+      app->row_rects.emplace_back(int(i), ImVec4(min.x + (pick_right - min.x), min.y, max.x, max.y));
+      app->rects["pick-" + row.id] = ImVec4(min.x, min.y, pick_right, max.y);
       ImGui::PopID();
       ImGui::TableSetColumnIndex(1);
-      ImGui::TextUnformatted(std::string(status_label(row.status)).c_str());
+      ImGui::TextUnformatted(date_text(row.created_at_ms).c_str());
       ImGui::TableSetColumnIndex(2);
-      ImGui::TextUnformatted(row.assignee.empty() ? "" : member_name(row.assignee).c_str());
+      ImGui::TextUnformatted(std::string(status_label(row.status)).c_str());
       ImGui::TableSetColumnIndex(3);
-      ImGui::TextUnformatted(size_text(row.size_bytes).c_str());
+      ImGui::TextUnformatted(row.assignee.empty() ? "" : member_name(row.assignee).c_str());
       ImGui::TableSetColumnIndex(4);
+      ImGui::TextUnformatted(size_text(row.size_bytes).c_str());
+      ImGui::TableSetColumnIndex(5);
+      ImGui::TextUnformatted(tags_to_text(row.tags).c_str());
+      ImGui::TableSetColumnIndex(6);
       if (p.state == PreviewEntry::State::loaded) ImGui::TextUnformatted(p.preview.comment_first_line.c_str());
       else if (p.state == PreviewEntry::State::failed) ImGui::TextDisabled("%s", p.error.c_str());
       else ImGui::TextDisabled("decrypting…");
-      ImGui::TableSetColumnIndex(5);
+      ImGui::TableSetColumnIndex(7);
       ImGui::TextUnformatted(p.preview.page_url.c_str());
     }
   }
@@ -610,6 +926,62 @@ void draw_manifest(const OpenedReport& r) {
   }
 }
 
+// Reviewer notes: opened here with the project key; a new one is sealed
+// here to the project's public key before it is sent.
+void draw_notes() {
+  if (!app->notes) return;
+  NotesModel& notes = *app->notes;
+  ImGui::Separator();
+  ImGui::TextUnformatted("Notes");
+  ImGui::SameLine();
+  ImGui::TextDisabled("(sealed in this browser to the project key: the server cannot read them)");
+  if (notes.loading()) ImGui::TextDisabled("Opening notes…");
+  if (!notes.status().ok() && app->api.link() == Link::ok) {
+    ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", notes.status().message().c_str());
+  }
+  std::optional<std::string> remove;
+  const std::string role = org_role();
+  for (std::size_t i = 0; i < notes.notes().size(); ++i) {
+    const Note& n = notes.notes()[i];
+    ImGui::PushID(n.id.c_str());
+    ImGui::TextDisabled("%s, %s UTC", member_name(n.author).c_str(), date_text(n.created_at_ms).c_str());
+    if (notes.can_delete(n, role)) {
+      ImGui::SameLine();
+      if (ImGui::SmallButton("Delete")) remove = n.id;
+      track(("delete-note-" + std::to_string(i)).c_str());
+    }
+    if (n.error.empty()) ImGui::TextWrapped("%s", n.text.c_str());
+    else ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", n.error.c_str());
+    ImGui::PopID();
+  }
+  ImGui::InputTextMultiline("##note", app->note_edit, sizeof app->note_edit,
+                            ImVec2(-1, ImGui::GetTextLineHeight() * 3.5f));
+  track("note");
+  if (ImGui::Button("Add note")) {
+    app->note_message = "Sealing and sending…";
+    const std::string id = notes.submission_id();
+    notes.add(app->note_edit, [id](Status st) {
+      if (app->view.submission_id != id) return;
+      if (st.ok()) {
+        std::fill(std::begin(app->note_edit), std::end(app->note_edit), '\0');
+        app->note_message.clear();
+      } else {
+        app->note_message = app->api.link() == Link::ok ? "Not added: " + st.message() : "";
+      }
+    });
+  }
+  track("add-note");
+  if (!app->note_message.empty()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", app->note_message.c_str());
+  }
+  if (remove) {
+    notes.remove(*remove, [](Status st) {
+      if (!st.ok() && app->api.link() == Link::ok) app->note_message = "Not deleted: " + st.message();
+    });
+  }
+}
+
 void draw_screenshot(const OpenedReport& r, ImVec2 size) {
   if (app->texture == 0 || r.width <= 0) {
     ImGui::TextDisabled("No screenshot in this report.");
@@ -660,6 +1032,40 @@ void draw_screenshot(const OpenedReport& r, ImVec2 size) {
     }
   }
   ImGui::EndChild();
+}
+
+// The report's tags as text ("checkout, urgent"), saved with a button or
+// Enter; checked here first (tags.h), then by the server.
+void draw_tags_editor(const SubmissionItem& item) {
+  if (app->tags_for != item.id) {
+    std::snprintf(app->tags_edit, sizeof app->tags_edit, "%s", tags_to_text(item.tags).c_str());
+    app->tags_for = item.id;
+  }
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18);
+  const bool enter = ImGui::InputTextWithHint("Tags", "e.g. checkout, urgent", app->tags_edit, sizeof app->tags_edit,
+                                              ImGuiInputTextFlags_EnterReturnsTrue);
+  track("tags");
+  ImGui::SameLine();
+  const bool save = ImGui::SmallButton("Save tags");
+  track("save-tags");
+  if (enter || save) {
+    Result<std::vector<std::string>> tags = tags_from_text(app->tags_edit);
+    if (!tags.ok()) {
+      app->tags_message = tags.message();
+    } else {
+      app->tags_message = "Saving…";
+      const std::string id = item.id;
+      app->inbox->set_tags(id, tags.value(), [id](Status st) {
+        if (app->view.submission_id != id) return;
+        app->tags_for.clear();  // shows the tags as the server keeps them
+        app->tags_message = st.ok() ? "Tags saved." : (app->api.link() == Link::ok ? "Not saved: " + st.message() : "");
+      });
+    }
+  }
+  if (!app->tags_message.empty()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", app->tags_message.c_str());
+  }
 }
 
 void draw_report_actions(const SubmissionItem& item) {
@@ -714,6 +1120,7 @@ void draw_report_actions(const SubmissionItem& item) {
   track("delete");
   ImGui::SameLine();
   ImGui::TextDisabled("J / K: next / previous");
+  draw_tags_editor(item);
   if (ImGui::BeginPopupModal("Delete this report?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
     ImGui::TextUnformatted("The report and its encrypted envelope are deleted from the server. This cannot be undone.");
     if (ImGui::Button("Delete")) {
@@ -766,7 +1173,274 @@ void draw_report(float height) {
   ImGui::SameLine();
   ImGui::BeginChild("manifest-pane", ImVec2(0, avail.y), true);
   draw_manifest(r);
+  draw_notes();
   ImGui::EndChild();
+}
+
+// Project creation: the key pair is made in this module's memory, the
+// creator's grant sealed here (project_creation.h).
+void draw_new_project() {
+  if (!ImGui::BeginPopupModal("New project", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  ImGui::TextUnformatted("The project's key pair is made in this browser; the server gets its public key and\n"
+                         "your copy of the secret key sealed to your own key. Nobody else can open its reports\n"
+                         "until you grant them access.");
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 20);
+  ImGui::InputText("Name", app->new_project_name, sizeof app->new_project_name);
+  track("new-project-name");
+  ImGui::TextUnformatted("Sites that may send reports (origins, one a line):");
+  ImGui::InputTextMultiline("##origins", app->new_project_origins, sizeof app->new_project_origins,
+                            ImVec2(ImGui::GetFontSize() * 26, ImGui::GetTextLineHeight() * 3.5f));
+  track("new-project-origins");
+  ImGui::BeginDisabled(app->creating_project);
+  if (ImGui::Button("Create")) {
+    app->creating_project = true;
+    app->new_project_message = "Making the key pair and sending the public key…";
+    const NewProject wanted{app->new_project_name, origins_from_text(app->new_project_origins)};
+    project_create(app->api, *app->session, app->view.org_id, wanted, [](Result<ProjectItem> made) {
+      if (!app->session) return;
+      app->creating_project = false;
+      if (!made.ok()) {
+        app->new_project_message = app->api.link() == Link::ok ? made.message() : "";
+        return;
+      }
+      app->new_project_message.clear();
+      app->new_project_name[0] = '\0';
+      app->new_project_origins[0] = '\0';
+      app->projects.push_back(made.value());
+      select_project(int(app->projects.size()) - 1);
+      app->snippet_for = made.value();
+      console_widget_integrity_start();
+      app->widget_integrity = "?";
+    });
+  }
+  track("new-project-create");
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+  track("new-project-cancel");
+  if (!app->new_project_message.empty()) ImGui::TextWrapped("%s", app->new_project_message.c_str());
+  if (app->snippet_for) ImGui::CloseCurrentPopup();
+  ImGui::EndPopup();
+}
+
+// The snippet of the project just made, to copy into the site's pages.
+void draw_snippet() {
+  if (!app->snippet_for) return;
+  if (app->widget_integrity == "?") {
+    app->widget_integrity = take_js_text(console_widget_integrity());
+    app->snippet = embed_snippet(take_js_text(console_origin()), *app->snippet_for,
+                                 app->widget_integrity == "?" ? "" : app->widget_integrity);
+  }
+  if (!ImGui::IsPopupOpen("Add Sealshot to your site")) ImGui::OpenPopup("Add Sealshot to your site");
+  if (!ImGui::BeginPopupModal("Add Sealshot to your site", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  ImGui::Text("Project \"%s\" is ready. Add this tag to the pages of your site:", app->snippet_for->name.c_str());
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 36);
+  ImGui::TextUnformatted(app->snippet.c_str());
+  ImGui::PopTextWrapPos();
+  if (app->widget_integrity.empty()) {
+    ImGui::TextDisabled("This server does not serve widget.js yet (--widget-dir): the tag has no integrity hash.");
+  }
+  if (ImGui::Button("Copy")) ImGui::SetClipboardText(app->snippet.c_str());
+  track("snippet-copy");
+  ImGui::SameLine();
+  if (ImGui::Button("Done")) {
+    app->snippet_for.reset();
+    ImGui::CloseCurrentPopup();
+  }
+  track("snippet-done");
+  ImGui::EndPopup();
+}
+
+const char* pin_text(KeyPins::Check c) {
+  switch (c) {
+    case KeyPins::Check::matches: return "confirmed";
+    case KeyPins::Check::changed: return "CHANGED since confirmed";
+    case KeyPins::Check::unpinned: return "not confirmed";
+  }
+  return "";
+}
+
+// Comparing a fingerprint: the person reads theirs (shown at set-up and
+// after sign-in) and the owner or admin checks it matches, out of band.
+void draw_confirm_key() {
+  if (app->confirming.empty() || !app->team) return;
+  const MemberItem* m = app->team->member(app->confirming);
+  if (m == nullptr) return app->confirming.clear();
+  if (!ImGui::IsPopupOpen("Confirm a key")) ImGui::OpenPopup("Confirm a key");
+  if (!ImGui::BeginPopupModal("Confirm a key", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  ImGui::Text("Ask %s to read their key fingerprint to you (in person or on a call).", m->email.c_str());
+  ImGui::TextUnformatted("It is shown to them when they set up their account and after they sign in:");
+  ImGui::Text("    %s", TeamModel::fingerprint(*m).c_str());
+  if (app->team->pin_check(*m) == KeyPins::Check::changed) {
+    ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "Their key changed since you confirmed it. Only confirm the new one if "
+                                                 "they reset their password.");
+  }
+  if (ImGui::Button("It matches")) {
+    app->team->confirm_key(m->id);
+    save_pins();
+    app->team_message = "Key of " + m->email + " confirmed.";
+    app->confirming.clear();
+    ImGui::CloseCurrentPopup();
+  }
+  track("confirm-yes");
+  ImGui::SameLine();
+  if (ImGui::Button("It does not match")) {
+    app->team_message = "Not confirmed: nothing is granted to a key you could not compare.";
+    app->confirming.clear();
+    ImGui::CloseCurrentPopup();
+  }
+  track("confirm-no");
+  ImGui::EndPopup();
+}
+
+void draw_team() {
+  TeamModel& team = *app->team;
+  if (team.loading()) ImGui::TextDisabled("Loading members and access…");
+  if (!team.status().ok() && app->api.link() == Link::ok) {
+    ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", team.status().message().c_str());
+  }
+  if (!app->team_message.empty()) ImGui::TextWrapped("%s", app->team_message.c_str());
+  ImGui::SeparatorText("Members");
+  if (ImGui::BeginTable("members", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
+    const float em = ImGui::GetFontSize();
+    ImGui::TableSetupColumn("Person", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn("Role", ImGuiTableColumnFlags_WidthFixed, em * 5);
+    ImGui::TableSetupColumn("Key fingerprint", ImGuiTableColumnFlags_WidthFixed, em * 22);
+    ImGui::TableSetupColumn("Key", ImGuiTableColumnFlags_WidthFixed, em * 10);
+    ImGui::TableSetupColumn("##confirm", ImGuiTableColumnFlags_WidthFixed, em * 6);
+    ImGui::TableHeadersRow();
+    for (const MemberItem& m : team.members()) {
+      ImGui::PushID(m.id.c_str());
+      ImGui::TableNextRow();
+      ImGui::TableSetColumnIndex(0);
+      ImGui::TextUnformatted(m.display_name.empty() ? m.email.c_str() : (m.display_name + " <" + m.email + ">").c_str());
+      ImGui::TableSetColumnIndex(1);
+      ImGui::TextUnformatted(m.role.c_str());
+      ImGui::TableSetColumnIndex(2);
+      const std::string fp = TeamModel::fingerprint(m);
+      ImGui::TextUnformatted(fp.empty() ? "not set up yet" : fp.c_str());
+      ImGui::TableSetColumnIndex(3);
+      const KeyPins::Check c = team.pin_check(m);
+      if (!fp.empty()) {
+        if (c == KeyPins::Check::changed) ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", pin_text(c));
+        else ImGui::TextUnformatted(m.id == app->session->me().id ? "yours" : pin_text(c));
+      }
+      ImGui::TableSetColumnIndex(4);
+      if (!fp.empty() && c != KeyPins::Check::matches) {
+        if (ImGui::SmallButton("Compare…")) app->confirming = m.id;
+        track(("confirm-" + m.email).c_str());
+      }
+      ImGui::PopID();
+    }
+    ImGui::EndTable();
+  }
+  draw_confirm_key();
+
+  ImGui::SeparatorText("Invite someone");
+  static const char* kRoles[] = {"member", "viewer", "admin"};
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16);
+  ImGui::InputTextWithHint("##invite-email", "email address", app->invite_email, sizeof app->invite_email);
+  track("invite-email");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+  ImGui::Combo("##invite-role", &app->invite_role, kRoles, 3);
+  track("invite-role");
+  ImGui::SameLine();
+  if (ImGui::Button("Invite")) {
+    team.invite(app->invite_email, kRoles[app->invite_role], [](Result<Invitation> r) {
+      if (!app->session) return;
+      if (!r.ok()) {
+        app->team_message = app->api.link() == Link::ok ? "Not invited: " + r.message() : "";
+        return;
+      }
+      app->invitation_link = take_js_text(console_origin()) + r.value().path;
+      app->team_message = std::string("Invitation made") + (r.value().mailed ? " and mailed" : "") +
+                          ". The link works once, for 7 days; it is shown only now.";
+      app->invite_email[0] = '\0';
+    });
+  }
+  track("invite-send");
+  if (!app->invitation_link.empty()) {
+    ImGui::TextUnformatted(app->invitation_link.c_str());
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Copy link")) ImGui::SetClipboardText(app->invitation_link.c_str());
+    track("invite-copy");
+  }
+
+  ImGui::SeparatorText("Access to projects");
+  if (app->projects.empty()) return;
+  app->team_project = std::clamp(app->team_project, 0, int(app->projects.size()) - 1);
+  const ProjectItem& project = app->projects[std::size_t(app->team_project)];
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
+  if (ImGui::BeginCombo("##team-project", project.name.c_str())) {
+    for (int i = 0; i < int(app->projects.size()); ++i) {
+      if (ImGui::Selectable(app->projects[std::size_t(i)].name.c_str(), i == app->team_project)) app->team_project = i;
+    }
+    ImGui::EndCombo();
+  }
+  track("team-project");
+  const ProjectAccess* access = team.access(project.id);
+  if (access == nullptr) return;
+  const auto waiting = team.waiting_for_access(project.id);
+  if (ImGui::BeginTable("access", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
+    const float em = ImGui::GetFontSize();
+    ImGui::TableSetupColumn("Person", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn("Project role", ImGuiTableColumnFlags_WidthFixed, em * 7);
+    ImGui::TableSetupColumn("Access", ImGuiTableColumnFlags_WidthFixed, em * 9);
+    ImGui::TableSetupColumn("##actions", ImGuiTableColumnFlags_WidthFixed, em * 14);
+    ImGui::TableHeadersRow();
+    for (const MemberItem& m : team.members()) {
+      ImGui::PushID(m.id.c_str());
+      std::string role;
+      for (const auto& [person, r] : access->roles) {
+        if (person == m.id) role = r;
+      }
+      const bool granted = std::find(access->granted.begin(), access->granted.end(), m.id) != access->granted.end();
+      const bool is_waiting = std::any_of(waiting.begin(), waiting.end(), [&](const MemberItem* w) { return w->id == m.id; });
+      ImGui::TableNextRow();
+      ImGui::TableSetColumnIndex(0);
+      ImGui::TextUnformatted(m.email.c_str());
+      ImGui::TableSetColumnIndex(1);
+      ImGui::TextUnformatted(role.empty() ? (m.role == "member" ? "" : ("all (" + m.role + ")").c_str()) : role.c_str());
+      ImGui::TableSetColumnIndex(2);
+      if (granted) ImGui::TextUnformatted("has the key");
+      else if (is_waiting) ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "waiting for access");
+      ImGui::TableSetColumnIndex(3);
+      const auto grant_as = [&](const char* label, const std::string& project_role) {
+        if (ImGui::SmallButton(label)) {
+          const std::string email = m.email;
+          team.grant(project, m.id, project_role, [email](Status st) {
+            if (!app->session) return;
+            app->team_message = st.ok() ? "Access granted to " + email + ": the project key was sealed to their key here."
+                                        : (app->api.link() == Link::ok ? "Not granted: " + st.message() : "");
+          });
+        }
+      };
+      if (!granted && !m.public_key.empty()) {
+        if (is_waiting) {
+          grant_as("Grant", "");
+          track(("grant-" + m.email).c_str());
+        } else if (m.role == "member") {
+          grant_as("Grant as reviewer", "reviewer");
+          track(("grant-reviewer-" + m.email).c_str());
+          ImGui::SameLine();
+          grant_as("as viewer", "viewer");
+          track(("grant-viewer-" + m.email).c_str());
+        }
+      }
+      if ((granted || !role.empty()) && m.id != app->session->me().id) {
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Remove")) {
+          team.revoke(project, m.id, [](Status st) {
+            if (app->session && !st.ok() && app->api.link() == Link::ok) app->team_message = "Not removed: " + st.message();
+          });
+        }
+        track(("revoke-" + m.email).c_str());
+      }
+      ImGui::PopID();
+    }
+    ImGui::EndTable();
+  }
 }
 
 void draw_link_banner() {
@@ -800,6 +1474,9 @@ void draw() {
   }
   track("theme");
   ImGui::SameLine();
+  if (ImGui::SmallButton("Two-factor sign-in")) console_show_page("mfa");
+  track("mfa");
+  ImGui::SameLine();
   if (ImGui::SmallButton("Sign out")) {
     leave("signed_out");
   }
@@ -825,6 +1502,37 @@ void draw() {
     ImGui::EndCombo();
   }
   track("project");
+  if (may_manage_projects()) {
+    ImGui::SameLine();
+    if (ImGui::Button("New project…")) {
+      app->new_project_message.clear();
+      ImGui::OpenPopup("New project");
+    }
+    track("new-project");
+  }
+  draw_new_project();
+  draw_snippet();
+  if (app->team) {
+    const std::size_t waiting = app->team->waiting_total();
+    if (waiting > 0) {
+      ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1),
+                         "%zu %s for access to a project (new, or a password reset made new keys).", waiting,
+                         waiting == 1 ? "person waits" : "people wait");
+      ImGui::SameLine();
+      if (ImGui::SmallButton("Grant access…")) app->team_tab = true;
+      track("waiting-banner");
+    }
+    if (ImGui::SmallButton(app->team_tab ? "Back to the inbox" : "Team and keys")) {
+      app->team_tab = !app->team_tab;
+      if (app->team_tab) load_team();
+    }
+    track("team");
+    if (app->team_tab) {
+      draw_team();
+      ImGui::End();
+      return;
+    }
+  }
   if (app->inbox) {
     const float avail = ImGui::GetContentRegionAvail().y;
     draw_inbox(app->loader ? avail * 0.35f : avail - ImGui::GetFrameHeightWithSpacing() * 3);
@@ -837,7 +1545,7 @@ void draw() {
   ImGui::End();
 
   // Next / previous report from the keyboard, unless a text field has it.
-  if (!ImGui::GetIO().WantTextInput && !app->confirm_delete) {
+  if (!ImGui::GetIO().WantTextInput && !app->confirm_delete && !app->confirm_bulk_delete) {
     if (ImGui::IsKeyPressed(ImGuiKey_J)) step_report(+1);
     if (ImGui::IsKeyPressed(ImGuiKey_K)) step_report(-1);
   }
@@ -881,8 +1589,8 @@ void frame() {
     ImGuiIO& io = ImGui::GetIO();
     ImFontConfig config;
     config.FontDataOwnedByAtlas = false;
-    // Latin-1 and general punctuation (… – — ×): what the console's own text uses.
-    static const ImWchar ranges[] = {0x0020, 0x00FF, 0x2010, 0x205E, 0x2190, 0x21FF, 0};
+    // Latin-1, general punctuation (… – — ×) and ballot boxes (☐ ☑): what the console's own text uses.
+    static const ImWchar ranges[] = {0x0020, 0x00FF, 0x2010, 0x205E, 0x2190, 0x21FF, 0x2610, 0x2612, 0};
     config.GlyphRanges = ranges;
     // Rasterised at the device's pixel size, drawn at CSS size: sharp on HiDPI.
     const float dpr = float(emscripten_get_device_pixel_ratio());
@@ -905,12 +1613,17 @@ void frame() {
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGuiIO& io = ImGui::GetIO();
+  if (char* typed = console_text_input_take(); typed != nullptr) {
+    if (typed[0] != '\0') io.AddInputCharactersUTF8(typed);
+    std::free(typed);
+  }
   io.DisplaySize = ImVec2(float(css_w), float(css_h));
   io.DisplayFramebufferScale = ImVec2(float(app->dpr), float(app->dpr));
   ImGui::NewFrame();
   app->rects.clear();
   if (app->session) draw();
   ImGui::Render();
+  console_text_input_focus(io.WantTextInput ? 1 : 0, app->ime_x, app->ime_y);
   glViewport(0, 0, fb_w, fb_h);
   const float bg = app->view.dark ? 0.1f : 0.95f;
   glClearColor(bg, bg, app->view.dark ? 0.11f : 0.95f, 1);
@@ -926,6 +1639,12 @@ void frame() {
 }
 
 void set_clipboard(void*, const char* text) { console_clipboard_write(text); }
+// Where ImGui's text cursor is: the hidden input sits there, so an IME's
+// candidate window opens beside the text being written.
+void set_ime_data(ImGuiViewport*, ImGuiPlatformImeData* data) {
+  app->ime_x = data->InputPos.x;
+  app->ime_y = data->InputPos.y;
+}
 const char* get_clipboard(void*) {
   static std::string held;
   char* text = console_clipboard_read();
@@ -962,10 +1681,14 @@ EMSCRIPTEN_KEEPALIVE int console_start(const char* me_json, const char* secret_k
     return 1;
   }
   app->session = std::make_unique<Session>(std::move(session).value());
+  // Confirmed keys of this person (public keys only); unreadable: start again.
+  Result<KeyPins> pins = KeyPins::from_json(take_js_text(console_pins_load(app->session->me().id.c_str())));
+  app->pins = pins.ok() ? std::move(pins).value() : KeyPins{};
   const json view = json::parse(view_json, nullptr, false);
   app->view = ViewState::from_json(view, console_prefers_dark() != 0);
   apply_theme();
   std::snprintf(app->search, sizeof app->search, "%s", app->view.search.c_str());
+  std::snprintf(app->tag_filter, sizeof app->tag_filter, "%s", app->view.tag.c_str());
   const auto& orgs = app->session->me().organisations;
   int pick = orgs.size() == 1 ? 0 : -1;
   if (!app->view.org_id.empty()) {
@@ -986,7 +1709,9 @@ EMSCRIPTEN_KEEPALIVE void console_shutdown() {
   app->leaving = true;
   close_report();
   app->inbox.reset();
+  app->team.reset();
   app->session.reset();
+  console_text_input_remove();
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();
@@ -999,6 +1724,9 @@ EMSCRIPTEN_KEEPALIVE void console_shutdown() {
 
 int main() {
   app = new App;
+  // Before glfwInit: GLFW's key listeners are capturing listeners on the
+  // window too, and the hidden input's keypress filter must run first.
+  console_text_input_setup();
   if (!glfwInit()) return 1;
   glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
@@ -1016,6 +1744,7 @@ int main() {
   io.SetClipboardTextFn = set_clipboard;
   io.GetClipboardTextFn = get_clipboard;
   console_clipboard_listen();
+  io.SetPlatformImeDataFn = set_ime_data;
   glfwSetCursorPosCallback(app->window, cursor_position);
   // The backend polls glfwGetCursorPos (canvas pixels, unscaled) while it
   // believes the cursor is outside; a page whose canvas is under the cursor

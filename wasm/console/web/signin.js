@@ -4,11 +4,15 @@
 // half of the derivation.
 import { api } from "./api.js";
 import { checkKdf, loadAccount } from "./account.js";
+import { openMfaPage } from "./mfa.js";
+import { setUpReset } from "./reset.js";
 import { dropSecretKey, holdSecretKey, setState, takeSecretKey } from "./state.js";
 
 const form = document.getElementById("signin");
 const status = document.getElementById("status");
-const button = form.querySelector("button");
+const button = form.querySelector("button[type=submit]");
+const codeGroup = document.getElementById("code-group");
+setUpReset({ signin: form, onShown: (page) => setState({ page }) });
 
 function say(text, isError = false) {
   status.textContent = text;
@@ -25,7 +29,9 @@ let left = null;
 async function back(reason, viewText, personId) {
   document.querySelector("main").hidden = false;
   document.getElementById("workspace").hidden = true;
+  document.getElementById("mfa").hidden = true;
   form.hidden = false;
+  form["mfa-code"].value = "";
   button.disabled = false;
   if (reason === "signed_out") {
     left = null;
@@ -39,6 +45,21 @@ async function back(reason, viewText, personId) {
   }
   setState({ state: "ready", left: reason, error: null, email: null, fingerprint: null, organisations: [] });
   form.password.focus();
+}
+
+// An HTML page over the workspace (the canvas hidden, the keys still in its
+// memory): `back` shows the canvas again.
+function showPage(name, backToWorkspace) {
+  if (name !== "mfa") return backToWorkspace();
+  const main = document.querySelector("main");
+  main.hidden = false;
+  form.hidden = true;
+  document.getElementById("reset").hidden = true;
+  document.getElementById("workspace").hidden = true;
+  openMfaPage(() => {
+    main.hidden = true;
+    backToWorkspace();
+  });
 }
 
 try {
@@ -66,7 +87,9 @@ form.addEventListener("submit", async (event) => {
     const { kdf } = await api("POST", "/v1/auth/prelogin", { email });
     const params = checkKdf(account, kdf);
     keys = account.deriveAccountKeys(password, kdf.salt, params);
-    const me = await api("POST", "/v1/auth/login", { email, auth_key: keys.authKey });
+    const code = codeGroup.hidden ? "" : form["mfa-code"].value.replace(/\s+/g, "");
+    const me = await api("POST", "/v1/auth/login", { email, auth_key: keys.authKey, ...(code ? { mfa_code: code } : {}) });
+    form["mfa-code"].value = "";
     holdSecretKey(account.unwrapSecretKey(me.wrapped_secret_key, keys.wrapKey, me.public_key));
     form.password.value = "";
     form.hidden = true;
@@ -86,7 +109,8 @@ form.addEventListener("submit", async (event) => {
       const view = left && left.person === me.id ? left.view : "";
       left = null;
       try {
-        await startWorkspace(me, secret, { view, onLeave: (reason, viewText) => back(reason, viewText, me.id) });
+        await startWorkspace(me, secret, { view, onLeave: (reason, viewText) => back(reason, viewText, me.id),
+          onPage: showPage });
       } catch (e) {
         // The page is the canvas's now: say it there, plainly.
         document.body.textContent = `The workspace could not start: ${e.message}. Reload the page to sign in again.`;
@@ -94,7 +118,14 @@ form.addEventListener("submit", async (event) => {
       }
     }
   } catch (e) {
-    const text = e.code === "unauthenticated" ? "The email or password is wrong." : e.message;
+    if (e.code === "mfa_required") {
+      // The password was right; the server asks for the second factor.
+      codeGroup.hidden = false;
+      form["mfa-code"].focus();
+    }
+    const text = e.code === "unauthenticated" ? "The email or password is wrong."
+      : e.code === "mfa_required" ? "Enter the code from your authenticator app (or a recovery code), then sign in."
+        : e.code === "mfa_code_wrong" ? "That code is wrong or was used already; try the next one." : e.message;
     say(text, true);
     setState({ state: "ready", error: e.code ?? "failed" });
     button.disabled = false;

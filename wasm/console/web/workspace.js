@@ -24,7 +24,16 @@ function copyString(app, text) {
 
 let files = null;  // fetched once per page, reused when signing in again
 
-export async function startWorkspace(me, secretKey, { view = "", onLeave }) {
+// Emscripten's GLFW listens for keys on the whole window (and cancels
+// Backspace and Tab there): while an HTML page is shown over the workspace
+// its fields' keys must not reach the app.
+for (const type of ["keydown", "keypress", "keyup"]) {
+  window.addEventListener(type, (event) => {
+    if (event.target instanceof Element && event.target.closest("main")) event.stopImmediatePropagation();
+  }, true);
+}
+
+export async function startWorkspace(me, secretKey, { view = "", onLeave, onPage }) {
   files ??= await Promise.all([pinned(__APP_WASM_FILE__, __APP_WASM_INTEGRITY__),
     pinned(__FONT_FILE__, __FONT_INTEGRITY__)]);
   const [wasm, font] = files;
@@ -45,7 +54,17 @@ export async function startWorkspace(me, secretKey, { view = "", onLeave }) {
     canvas.remove();
     onLeave(reason, viewText);
   };
-  app = await createConsoleApp({ wasmBinary: wasm, canvas, sealshotLeave });
+  // The app asks for an HTML page (two-factor sign-in): the canvas hides
+  // until the person comes back; the module keeps running.
+  const sealshotShowPage = (name) => {
+    if (!app) return;
+    canvas.hidden = true;
+    onPage(name, () => {
+      canvas.hidden = false;
+      canvas.focus();
+    });
+  };
+  app = await createConsoleApp({ wasmBinary: wasm, canvas, sealshotLeave, sealshotShowPage });
   const fontPtr = app._malloc(font.length);
   app.HEAPU8.set(font, fontPtr);
   app._console_set_font(fontPtr, font.length);
