@@ -3,7 +3,9 @@
 // pair made in wasm, own grant sealed there, the snippet shown), invites
 // Rita, compares her fingerprint, grants her the project (the project key
 // sealed in the owner's browser to Rita's key); Rita signs in elsewhere and
-// reads the report; the owner removes her access and her console says so.
+// reads the report; she resets her password and the owner's next visit
+// offers to grant her again, once her new fingerprint is compared; the owner
+// removes her access and her console shows nothing of the report.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -117,7 +119,34 @@ test("project made in the browser, a fingerprint compared, a grant sealed there;
   assert.equal(reads.rows[0].comment, "Coupon field rejects my code");
   assert.equal(reads.team, undefined, "a member has no Team and keys view");
 
-  // 5. Removed: Rita's next visit cannot open the report, and says why.
+  // 5. Rita resets her password (new keys, her grant gone): the owner's next
+  // visit says she waits for access; her changed key is refused until compared again.
+  const { stdout: resetOut } = await run(CLI, ["org", "reset-link", "--data-dir", dataDir, "--email", RITA,
+    "--console-url", url, "--json"]);
+  await acceptLink(url, account, JSON.parse(resetOut).link, PASSWORD);
+  await click(page, "team");  // to the inbox
+  await click(page, "team");  // Team and keys again: members and access reloaded
+  await until(page, (email) => {
+    const s = globalThis.__sealshotConsole;
+    return s.team?.waiting === 1 && !s.team.loading && s.team.members.find((m) => m.email === email)?.key === "changed";
+  }, RITA);
+  assert.ok((await state(page)).widgets["waiting-banner"], "the workspace says someone waits");
+  await click(page, `grant-${RITA}`);
+  await until(page, () => globalThis.__sealshotConsole.team.message.includes("key changed since you confirmed it"));
+  await click(page, `confirm-${RITA}`);
+  await click(page, "confirm-yes");
+  await click(page, `grant-${RITA}`);
+  await until(page, (id) => globalThis.__sealshotConsole.team.granted?.includes(id) && globalThis.__sealshotConsole.team.waiting === 0,
+    ritaRow.id);
+  await ritaPage.reload();
+  await signInInPage(ritaPage, url, RITA, PASSWORD);
+  const regranted = await until(ritaPage, () => {
+    const s = globalThis.__sealshotConsole;
+    return s?.state === "workspace" && s.rows?.[0] && s.rows[0].preview !== "not_loaded" && s;
+  }, undefined, 60_000);
+  assert.equal(regranted.rows[0].comment, "Coupon field rejects my code", regranted.rows[0].preview_error);
+
+  // 6. Removed: Rita's next visit cannot open the report, and says why.
   await click(page, `revoke-${RITA}`);
   await until(page, (id) => !globalThis.__sealshotConsole.team.granted?.includes(id), ritaRow.id);
   await ritaPage.reload();
