@@ -20,7 +20,8 @@ TEST(ConsoleProjectSnippet, OriginsAreSplitAsTypedAndTheSnippetNamesTheProjectAn
   EXPECT_TRUE(console::origins_from_text(" ,\n").empty());
   const console::ProjectItem p{"prj_abc", "Shop", "KEYTEXT"};
   EXPECT_EQ(console::embed_snippet("https://reports.example", p, ""),
-            "<script src=\"https://reports.example/widget.js\" data-project=\"prj_abc\" data-key=\"KEYTEXT\" async></script>");
+            "<script src=\"https://reports.example/widget.js\" data-project=\"prj_abc\" data-key=\"KEYTEXT\" "
+            "async></script>");
   EXPECT_EQ(console::embed_snippet("https://reports.example", p, "sha384-xyz"),
             "<script src=\"https://reports.example/widget.js\" data-project=\"prj_abc\" data-key=\"KEYTEXT\" "
             "integrity=\"sha384-xyz\" crossorigin=\"anonymous\" async></script>");

@@ -27,9 +27,8 @@ class ConsoleTeamTest : public ConsoleModelTest {
     OtherClient c;
     c.http = std::make_unique<TestHttpClient>([this] { return client(); }, origin());
     c.api = std::make_unique<console::ReviewClient>(*c.http);
-    auto s = console::wait_for<console::Session>(*c.api, [&](auto reply) {
-      console::Session::sign_in(*c.api, email, password, std::move(reply));
-    });
+    auto s = console::wait_for<console::Session>(
+        *c.api, [&](auto reply) { console::Session::sign_in(*c.api, email, password, std::move(reply)); });
     EXPECT_TRUE(s.ok()) << s.message();
     if (s.ok()) c.session = std::make_unique<console::Session>(std::move(s).value());
     return c;
@@ -94,8 +93,7 @@ TEST_F(ConsoleTeamTest, AGrantIsSealedOnlyToAConfirmedKeyAndAResetPersonIsOffere
   settle();
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->code(), ErrorCode::key_mismatch);
-  EXPECT_NE(refused->message().find("Compare rita's key fingerprint"), std::string::npos)
-      << refused->message();
+  EXPECT_NE(refused->message().find("Compare rita's key fingerprint"), std::string::npos) << refused->message();
   EXPECT_EQ(http_->started, before);
 
   // Confirmed once: the project key (from the owner's grant, in memory) is

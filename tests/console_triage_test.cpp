@@ -62,17 +62,20 @@ TEST(ConsoleNoteSeal, ANoteOpensOnlyWithItsProjectsKeyAndBadTextIsRefused) {
   ASSERT_TRUE(sealed.ok()) << sealed.message();
   EXPECT_EQ(sealed.value().find("refund"), std::string::npos);
   EXPECT_EQ(console::note_open(sealed.value(), project.public_key, project.secret_key).value(), text);
-  EXPECT_EQ(console::note_open(sealed.value(), other.public_key, other.secret_key).code(), ErrorCode::grant_open_failed);
+  EXPECT_EQ(console::note_open(sealed.value(), other.public_key, other.secret_key).code(),
+            ErrorCode::grant_open_failed);
   std::string altered = sealed.value();
   altered[10] = altered[10] == 'A' ? 'B' : 'A';
   EXPECT_EQ(console::note_open(altered, project.public_key, project.secret_key).code(), ErrorCode::grant_open_failed);
-  EXPECT_EQ(console::note_open("not base64!", project.public_key, project.secret_key).code(), ErrorCode::invalid_argument);
+  EXPECT_EQ(console::note_open("not base64!", project.public_key, project.secret_key).code(),
+            ErrorCode::invalid_argument);
   EXPECT_EQ(console::note_open("", project.public_key, project.secret_key).code(), ErrorCode::grant_open_failed);
 
   EXPECT_NE(console::note_seal("  \n", project.public_key).message().find("empty"), std::string::npos);
   EXPECT_TRUE(console::note_seal(std::string(console::kMaxNoteBytes, 'x'), project.public_key).ok());
-  EXPECT_NE(console::note_seal(std::string(console::kMaxNoteBytes + 1, 'x'), project.public_key).message().find("at most"),
-            std::string::npos);
+  EXPECT_NE(
+      console::note_seal(std::string(console::kMaxNoteBytes + 1, 'x'), project.public_key).message().find("at most"),
+      std::string::npos);
   for (const char* bad : {"\xC3", "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "a\xFF"}) {
     EXPECT_EQ(console::note_seal(bad, project.public_key).code(), ErrorCode::invalid_argument) << bad;
   }
@@ -86,13 +89,15 @@ TEST_F(ConsoleTriageTest, TagsAreEditedOnAReportAndTheInboxFiltersByOne) {
   EXPECT_TRUE(inbox->rows()[0].tags.empty());
 
   std::vector<Status> answers;
-  inbox->set_tags(s.ids[1], console::tags_from_text("Checkout, urgent").value(), [&](Status st) { answers.push_back(st); });
+  inbox->set_tags(s.ids[1], console::tags_from_text("Checkout, urgent").value(),
+                  [&](Status st) { answers.push_back(st); });
   inbox->set_tags(s.ids[2], {"ui"}, [&](Status st) { answers.push_back(st); });
   EXPECT_TRUE(answers.empty()) << "answers come from pump(), never inside the call";
   settle();
   ASSERT_EQ(answers.size(), 2u);
   for (const Status& st : answers) EXPECT_TRUE(st.ok()) << st.message();
-  EXPECT_EQ(inbox->rows()[std::size_t(inbox->index_of(s.ids[1]))].tags, (std::vector<std::string>{"checkout", "urgent"}));
+  EXPECT_EQ(inbox->rows()[std::size_t(inbox->index_of(s.ids[1]))].tags,
+            (std::vector<std::string>{"checkout", "urgent"}));
   EXPECT_EQ(storage_->get_submission(s.project.id, s.ids[1]).value().tags,
             (std::vector<std::string>{"checkout", "urgent"}));
 
@@ -155,10 +160,11 @@ TEST_F(ConsoleTriageTest, NotesAreSealedHereOpenedWithTheProjectKeyAndOnlyCipher
   // A note sealed to another key (the server or someone with the wrong key
   // could store one): its own sentence; the others still open.
   const KeyPair other = keypair_generate().value();
-  HttpResponse r = http_->send_now({"POST",
-                                    "/v1/orgs/" + s.org_id + "/projects/" + s.project.id + "/submissions/" + s.ids[0] + "/notes",
-                                    {{"X-Sealshot-Request", "1"}},
-                                    json{{"sealed", console::note_seal("forged", other.public_key).value()}}.dump()});
+  HttpResponse r =
+      http_->send_now({"POST",
+                       "/v1/orgs/" + s.org_id + "/projects/" + s.project.id + "/submissions/" + s.ids[0] + "/notes",
+                       {{"X-Sealshot-Request", "1"}},
+                       json{{"sealed", console::note_seal("forged", other.public_key).value()}}.dump()});
   ASSERT_EQ(r.status, 201) << r.body;
   // A second reader's view: a fresh model lists and opens them.
   console::NotesModel again(*api_, *s.session, s.org_id, s.project, s.ids[0]);

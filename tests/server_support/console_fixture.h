@@ -96,7 +96,8 @@ class ConsoleModelTest : public ReviewTest {
   // cheapest parameters the client accepts, to keep the test quick).
   KeyPair set_up_owner(const std::string& email, std::string& org_id) {
     const std::string token = ReviewAuth::token_generate();
-    auto org = accounts().create_organisation("Acme Support", email, ReviewAuth::token_hash(token), now_ms_ + 3'600'000);
+    auto org =
+        accounts().create_organisation("Acme Support", email, ReviewAuth::token_hash(token), now_ms_ + 3'600'000);
     EXPECT_TRUE(org.ok()) << org.message();
     org_id = org.value().id;
     return accept_with_new_keys(token, kPassword);
@@ -142,13 +143,13 @@ class ConsoleModelTest : public ReviewTest {
                              const std::string& grant) {
     (void)session;
     HttpResponse r = http_->send_now({"POST",
-                                  "/v1/orgs/" + org_id + "/projects",
-                                  {{"X-Sealshot-Request", "1"}},
-                                  json{{"name", "Shop"},
-                                       {"public_key", key_to_text(project_keys.public_key)},
-                                       {"allowed_origins", {"https://shop.example"}},
-                                       {"sealed_key", grant}}
-                                      .dump()});
+                                      "/v1/orgs/" + org_id + "/projects",
+                                      {{"X-Sealshot-Request", "1"}},
+                                      json{{"name", "Shop"},
+                                           {"public_key", key_to_text(project_keys.public_key)},
+                                           {"allowed_origins", {"https://shop.example"}},
+                                           {"sealed_key", grant}}
+                                          .dump()});
     EXPECT_EQ(r.status, 201) << r.body;
     return json::parse(r.body)["id"];
   }
@@ -160,7 +161,9 @@ class ConsoleModelTest : public ReviewTest {
     std::vector<std::uint8_t> png(screenshot_bytes);
     randombytes_buf(png.data(), png.size());
     const std::vector<PayloadPartView> parts = {
-        {kManifestPartName, "application/json", {reinterpret_cast<const std::uint8_t*>(manifest.data()), manifest.size()}},
+        {kManifestPartName,
+         "application/json",
+         {reinterpret_cast<const std::uint8_t*>(manifest.data()), manifest.size()}},
         {kScreenshotPartName, "image/png", png}};
     auto payload = payload_pack(parts).value();
     return envelope_seal(project_id, keys.public_key, payload).value();

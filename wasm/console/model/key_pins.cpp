@@ -8,7 +8,8 @@ namespace sealshot::console {
 
 Result<KeyPins> KeyPins::from_json(std::string_view text) {
   const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object() || j.value("version", 0) != 1 || !j.contains("keys") || !j["keys"].is_object()) {
+  if (j.is_discarded() || !j.is_object() || j.value("version", 0) != 1 || !j.contains("keys") ||
+      !j["keys"].is_object()) {
     return Status(ErrorCode::invalid_argument, "The saved key confirmations are not readable; confirm keys again.");
   }
   KeyPins pins;
@@ -31,16 +32,18 @@ KeyPins::Check KeyPins::check(const std::string& person_id, const std::string& p
 
 Status pin_refusal(KeyPins::Check check, const std::string& who) {
   switch (check) {
-    case KeyPins::Check::matches: return {};
+    case KeyPins::Check::matches:
+      return {};
     case KeyPins::Check::unpinned:
       return Status(ErrorCode::key_mismatch, "Compare " + who +
                                                  "'s key fingerprint with them (in person or on a call) and confirm it "
                                                  "before granting access.");
     case KeyPins::Check::changed:
       return Status(ErrorCode::key_mismatch,
-                    who + "'s key changed since you confirmed it (after a password reset, or the server offers a "
-                          "key that is not theirs). Nothing was granted. Compare the new fingerprint with them before "
-                          "confirming it.");
+                    who +
+                        "'s key changed since you confirmed it (after a password reset, or the server offers a "
+                        "key that is not theirs). Nothing was granted. Compare the new fingerprint with them before "
+                        "confirming it.");
   }
   return {};
 }

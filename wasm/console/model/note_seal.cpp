@@ -20,10 +20,14 @@ bool utf8_ok(std::string_view text) {
       ++i;
       continue;
     }
-    if ((c >> 5) == 0x6) more = 1, cp = c & 0x1F;
-    else if ((c >> 4) == 0xE) more = 2, cp = c & 0x0F;
-    else if ((c >> 3) == 0x1E) more = 3, cp = c & 0x07;
-    else return false;
+    if ((c >> 5) == 0x6)
+      more = 1, cp = c & 0x1F;
+    else if ((c >> 4) == 0xE)
+      more = 2, cp = c & 0x0F;
+    else if ((c >> 3) == 0x1E)
+      more = 3, cp = c & 0x07;
+    else
+      return false;
     if (i + more >= text.size()) return false;
     for (std::size_t k = 1; k <= more; ++k) {
       const auto b = static_cast<unsigned char>(text[i + k]);
@@ -45,9 +49,8 @@ Result<std::string> note_seal(std::string_view text, const PublicKey& project_pu
     return Status(ErrorCode::invalid_argument, "Write something first: the note is empty.");
   }
   if (text.size() > kMaxNoteBytes) {
-    return Status(ErrorCode::invalid_argument,
-                  "A note holds at most " + std::to_string(kMaxNoteBytes) + " bytes; this one has " +
-                      std::to_string(text.size()) + ".");
+    return Status(ErrorCode::invalid_argument, "A note holds at most " + std::to_string(kMaxNoteBytes) +
+                                                   " bytes; this one has " + std::to_string(text.size()) + ".");
   }
   if (!utf8_ok(text)) return Status(ErrorCode::invalid_argument, "The note is not UTF-8 text.");
   std::vector<std::uint8_t> sealed(text.size() + crypto_box_SEALBYTES);
@@ -58,7 +61,8 @@ Result<std::string> note_seal(std::string_view text, const PublicKey& project_pu
   return base64url_encode(sealed);
 }
 
-Result<std::string> note_open(std::string_view sealed, const PublicKey& project_public, const SecretKey& project_secret) {
+Result<std::string> note_open(std::string_view sealed, const PublicKey& project_public,
+                              const SecretKey& project_secret) {
   if (Status st = crypto_init(); !st.ok()) return st;
   if (sealed.size() % 4 == 1) return Status(ErrorCode::invalid_argument, "The note is not URL-safe base64.");
   const std::size_t bytes = sealed.size() / 4 * 3 + (sealed.size() % 4 == 0 ? 0 : sealed.size() % 4 - 1);

@@ -65,8 +65,10 @@ void NotesModel::open_all(std::vector<NoteItem> items) {
                          for (const NoteItem& item : items) {
                            Note note{item.id, item.author, item.created_at_ms, {}, {}};
                            Result<std::string> text = note_open(item.sealed, project_public, key.value());
-                           if (text.ok()) note.text = std::move(text).value();
-                           else note.error = text.message();
+                           if (text.ok())
+                             note.text = std::move(text).value();
+                           else
+                             note.error = text.message();
                            notes_.push_back(std::move(note));
                          }
                        })));
@@ -81,27 +83,28 @@ void NotesModel::add(const std::string& text, std::function<void(Status)> done) 
     return api_.defer(lifetime_.guard([done, st = sealed.status()] { done(st); }));
   }
   auto held = std::make_shared<HeldText>(HeldText{text});
-  api_.add_note(org_id_, project_.id, submission_id_, sealed.value(),
-                lifetime_.guard([this, held, done](Result<NoteItem> item) {
-                  if (item.ok()) {
-                    notes_.push_back({item.value().id, item.value().author, item.value().created_at_ms, held->text, {}});
-                  }
-                  done(item.status());
-                }));
+  api_.add_note(
+      org_id_, project_.id, submission_id_, sealed.value(), lifetime_.guard([this, held, done](Result<NoteItem> item) {
+        if (item.ok()) {
+          notes_.push_back({item.value().id, item.value().author, item.value().created_at_ms, held->text, {}});
+        }
+        done(item.status());
+      }));
 }
 
 void NotesModel::remove(const std::string& note_id, std::function<void(Status)> done) {
-  api_.delete_note(org_id_, project_.id, submission_id_, note_id, lifetime_.guard([this, note_id, done](Result<Done> r) {
-    if (r.ok()) {
-      for (auto it = notes_.begin(); it != notes_.end(); ++it) {
-        if (it->id != note_id) continue;
-        wipe(it->text);
-        notes_.erase(it);
-        break;
-      }
-    }
-    done(r.status());
-  }));
+  api_.delete_note(org_id_, project_.id, submission_id_, note_id,
+                   lifetime_.guard([this, note_id, done](Result<Done> r) {
+                     if (r.ok()) {
+                       for (auto it = notes_.begin(); it != notes_.end(); ++it) {
+                         if (it->id != note_id) continue;
+                         wipe(it->text);
+                         notes_.erase(it);
+                         break;
+                       }
+                     }
+                     done(r.status());
+                   }));
 }
 
 bool NotesModel::can_delete(const Note& note, const std::string& org_role) const {

@@ -24,10 +24,11 @@ std::vector<std::string> origins_from_text(std::string_view text) {
 void project_create(ReviewClient& api, Session& session, const std::string& org_id, const NewProject& project,
                     Reply<ProjectItem> reply) {
   Result<KeyPair> keys = keypair_generate();
-  Result<std::string> grant =
-      keys.ok() ? seal_grant(keys.value().secret_key, session.person_keys().public_key) : Result<std::string>(keys.status());
+  Result<std::string> grant = keys.ok() ? seal_grant(keys.value().secret_key, session.person_keys().public_key)
+                                        : Result<std::string>(keys.status());
   if (!grant.ok() || project.name.empty()) {
-    const Status refusal = !grant.ok() ? grant.status() : Status(ErrorCode::invalid_argument, "Give the project a name.");
+    const Status refusal =
+        !grant.ok() ? grant.status() : Status(ErrorCode::invalid_argument, "Give the project a name.");
     // Through the client's queue: the answer comes from pump() as always.
     return api.defer([reply, refusal] { reply(refusal); });
   }
@@ -42,8 +43,8 @@ void project_create(ReviewClient& api, Session& session, const std::string& org_
 }
 
 std::string embed_snippet(const std::string& origin, const ProjectItem& project, const std::string& integrity) {
-  std::string tag =
-      "<script src=\"" + origin + "/widget.js\" data-project=\"" + project.id + "\" data-key=\"" + project.public_key + "\"";
+  std::string tag = "<script src=\"" + origin + "/widget.js\" data-project=\"" + project.id + "\" data-key=\"" +
+                    project.public_key + "\"";
   if (!integrity.empty()) tag += " integrity=\"" + integrity + "\" crossorigin=\"anonymous\"";
   return tag + " async></script>";
 }

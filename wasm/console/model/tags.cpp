@@ -7,13 +7,14 @@ namespace sealshot::console {
 Result<std::string> tag_from_text(std::string_view text) {
   std::string tag;
   for (char c : text) tag += (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
-  const bool well_formed = !tag.empty() && tag.size() <= kMaxTagLength && std::all_of(tag.begin(), tag.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-  });
+  const bool well_formed =
+      !tag.empty() && tag.size() <= kMaxTagLength && std::all_of(tag.begin(), tag.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+      });
   if (!well_formed) {
-    return Status(ErrorCode::invalid_argument,
-                  "\"" + std::string(text.substr(0, 40)) +
-                      "\" is not a tag: a tag is 1 to 32 letters a-z, digits, '-' and '_'.");
+    return Status(
+        ErrorCode::invalid_argument,
+        "\"" + std::string(text.substr(0, 40)) + "\" is not a tag: a tag is 1 to 32 letters a-z, digits, '-' and '_'.");
   }
   return tag;
 }

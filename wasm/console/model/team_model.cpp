@@ -88,27 +88,28 @@ std::size_t TeamModel::waiting_total() const {
 void TeamModel::grant(const ProjectItem& project, const std::string& person_id, const std::string& project_role,
                       std::function<void(Status)> done) {
   const MemberItem* m = member(person_id);
-  Status refusal = m == nullptr             ? Status(ErrorCode::not_found, "No such member in this organisation.")
-                   : m->public_key.empty() ? Status(ErrorCode::invalid_argument,
-                                                    name_of(*m) + " has not set up their account yet: there is no key "
-                                                                  "to seal the project key to.")
-                                           : pin_refusal(pin_check(*m), name_of(*m));
+  Status refusal = m == nullptr ? Status(ErrorCode::not_found, "No such member in this organisation.")
+                   : m->public_key.empty()
+                       ? Status(ErrorCode::invalid_argument, name_of(*m) +
+                                                                 " has not set up their account yet: there is no key "
+                                                                 "to seal the project key to.")
+                       : pin_refusal(pin_check(*m), name_of(*m));
   Result<PublicKey> person_key = m != nullptr ? public_key_from_text(m->public_key) : Result<PublicKey>(refusal);
   if (refusal.ok() && !person_key.ok()) refusal = person_key.status();
   if (!refusal.ok()) return api_.defer(lifetime_.guard([done, refusal] { done(refusal); }));
   const std::string project_id = project.id;
-  session_.project_key(
-      api_, org_id_, project,
-      lifetime_.guard([this, project_id, person_id, project_role, key = person_key.value(), done](Result<SecretKey> secret) {
-        if (!secret.ok()) return done(secret.status());
-        Result<std::string> sealed = seal_grant(secret.value(), key);
-        if (!sealed.ok()) return done(sealed.status());
-        api_.set_access(org_id_, project_id, person_id, project_role, sealed.value(),
-                        lifetime_.guard([this, project_id, done](Result<Done> r) {
-                          if (r.ok()) load_access(project_id);
-                          done(r.status());
-                        }));
-      }));
+  session_.project_key(api_, org_id_, project,
+                       lifetime_.guard([this, project_id, person_id, project_role, key = person_key.value(),
+                                        done](Result<SecretKey> secret) {
+                         if (!secret.ok()) return done(secret.status());
+                         Result<std::string> sealed = seal_grant(secret.value(), key);
+                         if (!sealed.ok()) return done(sealed.status());
+                         api_.set_access(org_id_, project_id, person_id, project_role, sealed.value(),
+                                         lifetime_.guard([this, project_id, done](Result<Done> r) {
+                                           if (r.ok()) load_access(project_id);
+                                           done(r.status());
+                                         }));
+                       }));
 }
 
 void TeamModel::revoke(const ProjectItem& project, const std::string& person_id, std::function<void(Status)> done) {
