@@ -543,6 +543,15 @@ TEST_F(StorageTest, PurgeDeletesRowsAndEnvelopesPastEachProjectsRetention) {
 
 // What schema version 3 added, taken away again: turns a database into the
 // version 2 that servers before quotas wrote.
+// Turns a version 7 database back into version 6 (one key per project, grants
+// per project and person). Grants of later keys have nowhere to go.
+constexpr const char* kUndoVersion7 =
+    "CREATE TABLE key_grants_v6 (project_id TEXT NOT NULL, person_id TEXT NOT NULL, sealed_key TEXT NOT NULL, "
+    "granted_by TEXT NOT NULL, created_at_ms INTEGER NOT NULL, PRIMARY KEY (project_id, person_id)) WITHOUT ROWID; "
+    "INSERT INTO key_grants_v6 SELECT project_id, person_id, sealed_key, granted_by, created_at_ms FROM key_grants "
+    "WHERE key_number = 1; DROP TABLE key_grants; ALTER TABLE key_grants_v6 RENAME TO key_grants; "
+    "DROP TABLE project_keys; PRAGMA user_version=6; ";
+
 // Turns a version 6 database back into version 5 (statuses, tags, notes,
 // IP allowlist, API tokens).
 constexpr const char* kUndoVersion6 =
@@ -641,7 +650,7 @@ TEST_F(StorageTest, AVersion2DatabaseGetsItsUsageCountedOnUpgrade) {
   ASSERT_TRUE(submit(p.id, bytes_of(1000, 1)).ok());
   ASSERT_TRUE(submit(p.id, bytes_of(3000, 2)).ok());
   storage_.reset();
-  sql(std::string(kUndoVersion6) + kUndoVersion5 + kUndoVersion4 + kUndoVersion3);
+  sql(std::string(kUndoVersion7) + kUndoVersion6 + kUndoVersion5 + kUndoVersion4 + kUndoVersion3);
   reopen();
   const ProjectUsage u = storage_->get_project_usage(p.id, clock_ms_.load()).value();
   EXPECT_EQ(u.stored_submissions, 2u);
@@ -656,7 +665,7 @@ TEST_F(StorageTest, AVersion5DatabaseGetsTheNewStatusNamesOnUpgrade) {
   const std::string b = submit(p.id, bytes_of(1000, 2)).value().submission.id;
   const std::string c = submit(p.id, bytes_of(1000, 3)).value().submission.id;
   storage_.reset();
-  sql(std::string(kUndoVersion6) + "UPDATE submissions SET status = 'in_review' WHERE submission_id = '" + a +
+  sql(std::string(kUndoVersion7) + kUndoVersion6 + "UPDATE submissions SET status = 'in_review' WHERE submission_id = '" + a +
       "'; UPDATE submissions SET status = 'archived' WHERE submission_id = '" + b + "';");
   reopen();
   EXPECT_EQ(storage_->get_submission(p.id, a).value().status, SubmissionStatus::triaged);
@@ -669,7 +678,7 @@ TEST_F(StorageTest, AVersion3DatabaseGainsTheReviewSideOnUpgrade) {
   const Project p = make_project();
   ASSERT_TRUE(submit(p.id, bytes_of(1000, 1)).ok());
   storage_.reset();
-  sql(std::string(kUndoVersion6) + kUndoVersion5 + kUndoVersion4);
+  sql(std::string(kUndoVersion7) + kUndoVersion6 + kUndoVersion5 + kUndoVersion4);
   reopen();
   // The project keeps its reports and belongs to no organisation until one adopts it.
   const Project upgraded = storage_->get_project(p.id).value();
@@ -681,6 +690,75 @@ TEST_F(StorageTest, AVersion3DatabaseGainsTheReviewSideOnUpgrade) {
   ASSERT_TRUE(storage_->accounts().assign_project(p.id, org.value().id).ok());
   EXPECT_EQ(storage_->get_project(p.id).value().org_id, org.value().id);
   EXPECT_EQ(storage_->accounts().assign_project(p.id, org.value().id).code(), ErrorCode::conflict);
+}
+
+// Servers before key rotation kept one key per project and one grant per
+// (project, person): the upgrade makes each key the project's key 1 and each
+// grant a grant of key 1, so existing readers keep their access.
+TEST_F(StorageTest, AVersion6DatabaseKeepsEveryKeyAndGrantAsKey1OnUpgrade) {
+  const Project p = make_project();
+  AccountStore& accounts = storage_->accounts();
+  ASSERT_TRUE(accounts.put_grant(KeyGrant{p.id, "per_reader", "sealed-for-reader", "per_owner", 5}).ok());
+  storage_.reset();
+  sql(kUndoVersion7);
+  reopen();
+  AccountStore& upgraded = storage_->accounts();
+  const std::vector<ProjectKey> keys = upgraded.list_project_keys(p.id).value();
+  ASSERT_EQ(keys.size(), 1u);
+  EXPECT_EQ(keys[0].number, 1);
+  EXPECT_EQ(keys[0].public_key, p.public_key);
+  EXPECT_EQ(keys[0].retired_at_ms, 0);
+  const KeyGrant grant = upgraded.get_grant(p.id, "per_reader").value();
+  EXPECT_EQ(grant.key_number, 1);
+  EXPECT_EQ(grant.sealed_key, "sealed-for-reader");
+  EXPECT_EQ(grant.granted_by, "per_owner");
+  EXPECT_EQ(upgraded.grants_of(p.id, "per_reader").value().size(), 1u);
+}
+
+TEST_F(StorageTest, RotationRetiresTheCurrentKeyAndKeepsGrantsOfEveryKey) {
+  const Project p = make_project();
+  AccountStore& accounts = storage_->accounts();
+  ASSERT_TRUE(accounts.put_grant(KeyGrant{p.id, "per_owner", "owner-key-1", "per_owner", 0}).ok());
+  ASSERT_TRUE(accounts.put_grant(KeyGrant{p.id, "per_leaver", "leaver-key-1", "per_owner", 0}).ok());
+  const std::string second = key_to_text(keypair_generate().value().public_key);
+  clock_ms_ += 1000;
+  Result<ProjectKey> rotated =
+      accounts.rotate_project_key(p.id, second, {KeyGrant{"", "per_owner", "owner-key-2", "per_owner", 0}}, clock_ms_);
+  ASSERT_TRUE(rotated.ok()) << rotated.message();
+  EXPECT_EQ(rotated.value().number, 2);
+  // Ingest and the snippet use the new key from now on.
+  EXPECT_EQ(storage_->get_project(p.id).value().public_key, second);
+  const std::vector<ProjectKey> keys = accounts.list_project_keys(p.id).value();
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_EQ(keys[0].number, 2);
+  EXPECT_EQ(keys[0].retired_at_ms, 0);
+  EXPECT_EQ(keys[1].public_key, p.public_key);
+  EXPECT_EQ(keys[1].retired_at_ms, clock_ms_.load());
+  // The owner holds both keys, newest first; the other person only key 1,
+  // so no grant of the current key.
+  const std::vector<KeyGrant> owner = accounts.grants_of(p.id, "per_owner").value();
+  ASSERT_EQ(owner.size(), 2u);
+  EXPECT_EQ(owner[0].key_number, 2);
+  EXPECT_EQ(owner[0].sealed_key, "owner-key-2");
+  EXPECT_EQ(owner[1].sealed_key, "owner-key-1");
+  EXPECT_EQ(accounts.get_grant(p.id, "per_owner").value().key_number, 2);
+  EXPECT_EQ(accounts.get_grant(p.id, "per_leaver").code(), ErrorCode::not_found);
+  // A newcomer can be given an old key by number; an unknown number is refused.
+  ASSERT_TRUE(accounts.put_grant(KeyGrant{p.id, "per_new", "new-key-1", "per_owner", 0, 1}).ok());
+  EXPECT_EQ(accounts.grants_of(p.id, "per_new").value().at(0).key_number, 1);
+  EXPECT_EQ(accounts.put_grant(KeyGrant{p.id, "per_new", "x", "per_owner", 0, 9}).code(), ErrorCode::invalid_argument);
+  // A key used before, or no key at all, is refused and changes nothing.
+  EXPECT_EQ(accounts.rotate_project_key(p.id, p.public_key, {}, clock_ms_).code(), ErrorCode::conflict);
+  EXPECT_EQ(accounts.rotate_project_key(p.id, "not-a-key", {}, clock_ms_).code(), ErrorCode::bad_key);
+  EXPECT_EQ(accounts.rotate_project_key("prj_aaaaaaaaaaaaaaaaaaaaaaaaaa", second, {}, clock_ms_).code(),
+            ErrorCode::not_found);
+  EXPECT_EQ(accounts.list_project_keys(p.id).value().size(), 2u);
+  // Revocation removes the person's grants of every key.
+  ASSERT_TRUE(accounts.delete_grant(p.id, "per_owner").ok());
+  EXPECT_TRUE(accounts.grants_of(p.id, "per_owner").value().empty());
+  // Deleting the project removes its key history.
+  ASSERT_TRUE(storage_->delete_project(p.id).ok());
+  EXPECT_EQ(accounts.list_project_keys(p.id).code(), ErrorCode::not_found);
 }
 
 // --- crash consistency -----------------------------------------------------------
@@ -747,7 +825,7 @@ TEST_F(StorageTest, AVersion1DirectoryIsUpgradedWithoutLosingAReport) {
   }
   std::ofstream(dir_ + "/blobs/" + p.id + "/" + submission_id_generate() + ".env") << "orphan of a crash";
   std::ofstream(dir_ + "/staging/" + submission_id_generate() + ".part") << "half an upload";
-  sql(std::string(kUndoVersion6) + kUndoVersion5 + kUndoVersion4 + kUndoVersion3 + "DROP TABLE envelopes; PRAGMA user_version=1");
+  sql(std::string(kUndoVersion7) + kUndoVersion6 + kUndoVersion5 + kUndoVersion4 + kUndoVersion3 + "DROP TABLE envelopes; PRAGMA user_version=1");
   fs::remove_all(dir_ + "/segments");
 
   reopen();

@@ -110,6 +110,19 @@ struct KeyGrant {
   std::string sealed_key;  // opaque: crypto_box_seal of the project secret key
   std::string granted_by;
   std::int64_t created_at_ms = 0;
+  // Which of the project's keys (ProjectKey::number) is sealed. put_grant:
+  // 0 means the current key; read grants always carry the real number.
+  std::int64_t key_number = 0;
+};
+
+// One key of a project's history. Rotation retires the current key and adds
+// the next number; ingest and the snippet use the current (unretired) one,
+// reports sealed before keep needing the key they were sealed to.
+struct ProjectKey {
+  std::int64_t number = 0;  // 1, 2, …
+  std::string public_key;   // key text
+  std::int64_t created_at_ms = 0;
+  std::int64_t retired_at_ms = 0;  // 0: current
 };
 
 struct Session {
@@ -238,11 +251,29 @@ class AccountStore {
   [[nodiscard]] virtual Status set_project_role(std::string_view project_id, std::string_view person_id,
                                                 std::optional<ProjectRole> role) = 0;
 
-  // Sealed project keys
+  // Sealed project keys. put_grant refuses a key number the project does
+  // not have (invalid_argument). get_grant: the grant of the current key
+  // (not_found if the person holds none of it).
   [[nodiscard]] virtual Status put_grant(const KeyGrant& grant) = 0;
   [[nodiscard]] virtual Result<KeyGrant> get_grant(std::string_view project_id, std::string_view person_id) = 0;
+  // Every key's grant the person holds on the project, newest key first.
+  [[nodiscard]] virtual Result<std::vector<KeyGrant>> grants_of(std::string_view project_id,
+                                                                std::string_view person_id) = 0;
+  // Every grant of the project, by key number (newest first), then person.
   [[nodiscard]] virtual Result<std::vector<KeyGrant>> list_grants(std::string_view project_id) = 0;
+  // Removes the person's grants of every key of the project (revocation).
   [[nodiscard]] virtual Status delete_grant(std::string_view project_id, std::string_view person_id) = 0;
+
+  // The project's keys, newest first (not_found: no such project).
+  [[nodiscard]] virtual Result<std::vector<ProjectKey>> list_project_keys(std::string_view project_id) = 0;
+  // In one transaction: retires the current key, adds `public_key` as the
+  // next number, makes it the project's public_key and stores `grants` (their
+  // key_number is ignored: they seal the new key). conflict if the key was
+  // used by this project before; bad_key if it is not a public key.
+  [[nodiscard]] virtual Result<ProjectKey> rotate_project_key(std::string_view project_id,
+                                                              std::string_view public_key,
+                                                              const std::vector<KeyGrant>& grants,
+                                                              std::int64_t now_ms) = 0;
 
   // A random 32-byte secret of this installation named `name`, made and
   // stored on first use.

@@ -273,6 +273,37 @@ CREATE TABLE api_tokens (
 ) WITHOUT ROWID;
 CREATE INDEX api_tokens_by_org ON api_tokens (org_id, created_at_ms);
 )sql",
+    // 7: project key rotation. A project's keys are numbered; the newest
+    // unretired one is the project's public_key (what ingest and the snippet
+    // use), older ones still open the reports sealed to them. Grants become
+    // per (project, key number, person). Every existing key is key 1, every
+    // existing grant a grant of key 1.
+    R"sql(
+CREATE TABLE project_keys (
+  project_id    TEXT    NOT NULL,
+  key_number    INTEGER NOT NULL,   -- 1, 2, …: the order of rotation
+  public_key    TEXT    NOT NULL,   -- X25519, key text
+  created_at_ms INTEGER NOT NULL,
+  retired_at_ms INTEGER NOT NULL,   -- 0: the current key
+  PRIMARY KEY (project_id, key_number)
+) WITHOUT ROWID;
+INSERT INTO project_keys (project_id, key_number, public_key, created_at_ms, retired_at_ms)
+  SELECT project_id, 1, public_key, created_at_ms, 0 FROM projects;
+
+CREATE TABLE key_grants_by_number (
+  project_id    TEXT    NOT NULL,
+  key_number    INTEGER NOT NULL,
+  person_id     TEXT    NOT NULL,
+  sealed_key    TEXT    NOT NULL,   -- that key's secret key sealed to the person's public key
+  granted_by    TEXT    NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (project_id, key_number, person_id)
+) WITHOUT ROWID;
+INSERT INTO key_grants_by_number (project_id, key_number, person_id, sealed_key, granted_by, created_at_ms)
+  SELECT project_id, 1, person_id, sealed_key, granted_by, created_at_ms FROM key_grants;
+DROP TABLE key_grants;
+ALTER TABLE key_grants_by_number RENAME TO key_grants;
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration step per schema version");
 

@@ -13,7 +13,7 @@
 
 namespace sealshot::server {
 
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 [[nodiscard]] Status schema_migrate(sqlite::Connection& db);
 // user_version of an open database (0: empty).

@@ -27,7 +27,6 @@ std::vector<std::string> split_lines(const std::string& text) {
 }
 
 constexpr std::size_t kMaxNameBytes = 200;
-constexpr std::size_t kMaxOpaqueBytes = 4096;  // wrapped keys and grants are ~100 bytes
 
 
 Status check_display_text(std::string_view text, const char* what) {
@@ -42,17 +41,6 @@ Status check_display_text(std::string_view text, const char* what) {
   return {};
 }
 
-Status check_opaque(std::string_view text, const char* what) {
-  if (text.empty() || text.size() > kMaxOpaqueBytes) {
-    return {ErrorCode::invalid_argument, std::string(what) + " must be 1 to 4096 characters long."};
-  }
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || static_cast<unsigned char>(c) >= 0x80) {
-      return {ErrorCode::invalid_argument, std::string(what) + " must be printable ASCII without spaces."};
-    }
-  }
-  return {};
-}
 
 Status check_keys(const PersonKeys& keys) {
   if (keys.auth_hash.empty()) return {ErrorCode::invalid_argument, "The authentication hash is missing."};
@@ -740,60 +728,6 @@ Status SqliteAccounts::set_project_role(std::string_view project_id, std::string
                "person_id) DO UPDATE SET role = excluded.role",
                "set a project role",
                [&](sqlite::Statement& q) { q.bind(1, project_id).bind(2, person_id).bind(3, project_role_name(*role)); });
-  });
-}
-
-// --- grants ----------------------------------------------------------------------------------
-
-Status SqliteAccounts::put_grant(const KeyGrant& grant) {
-  if (Status s = check_opaque(grant.sealed_key, "A sealed key"); !s.ok()) return s;
-  return committer_.run([&](sqlite::Connection& db) -> Status {
-    return run(db,
-               "INSERT INTO key_grants (project_id, person_id, sealed_key, granted_by, created_at_ms) VALUES (?1, ?2, "
-               "?3, ?4, ?5) ON CONFLICT (project_id, person_id) DO UPDATE SET sealed_key = excluded.sealed_key, "
-               "granted_by = excluded.granted_by, created_at_ms = excluded.created_at_ms",
-               "store a grant", [&](sqlite::Statement& q) {
-                 q.bind(1, grant.project_id)
-                     .bind(2, grant.person_id)
-                     .bind(3, grant.sealed_key)
-                     .bind(4, grant.granted_by)
-                     .bind(5, grant.created_at_ms);
-               });
-  });
-}
-
-namespace {
-constexpr const char* kGrantColumns =
-    "SELECT project_id, person_id, sealed_key, granted_by, created_at_ms FROM key_grants";
-KeyGrant grant_from_row(const sqlite::Statement& r) {
-  return KeyGrant{r.column_text(0), r.column_text(1), r.column_text(2), r.column_text(3), r.column_int(4)};
-}
-}  // namespace
-
-Result<KeyGrant> SqliteAccounts::get_grant(std::string_view project_id, std::string_view person_id) {
-  Result<ReadPool::Lease> lease = readers_.acquire();
-  if (!lease.ok()) return lease.status();
-  return one_row<KeyGrant>(
-      *lease.value(), std::string(kGrantColumns) + " WHERE project_id = ?1 AND person_id = ?2", "read a grant", "grant",
-      [&](sqlite::Statement& q) { q.bind(1, project_id).bind(2, person_id); }, grant_from_row);
-}
-
-Result<std::vector<KeyGrant>> SqliteAccounts::list_grants(std::string_view project_id) {
-  Result<ReadPool::Lease> lease = readers_.acquire();
-  if (!lease.ok()) return lease.status();
-  return rows<KeyGrant>(
-      *lease.value(), std::string(kGrantColumns) + " WHERE project_id = ?1 ORDER BY person_id", "list grants",
-      [&](sqlite::Statement& q) { q.bind(1, project_id); }, grant_from_row);
-}
-
-Status SqliteAccounts::delete_grant(std::string_view project_id, std::string_view person_id) {
-  return committer_.run([&](sqlite::Connection& db) -> Status {
-    if (Status s = run(db, "DELETE FROM key_grants WHERE project_id = ?1 AND person_id = ?2", "remove a grant",
-                       [&](sqlite::Statement& q) { q.bind(1, project_id).bind(2, person_id); });
-        !s.ok()) {
-      return s;
-    }
-    return changes(db) == 0 ? not_found("grant") : Status{};
   });
 }
 

@@ -74,6 +74,11 @@ class SqliteAccounts final : public AccountStore {
   Result<KeyGrant> get_grant(std::string_view project_id, std::string_view person_id) override;
   Result<std::vector<KeyGrant>> list_grants(std::string_view project_id) override;
   Status delete_grant(std::string_view project_id, std::string_view person_id) override;
+  Result<std::vector<KeyGrant>> grants_of(std::string_view project_id, std::string_view person_id) override;
+  // sqlite_project_keys.cpp
+  Result<std::vector<ProjectKey>> list_project_keys(std::string_view project_id) override;
+  Result<ProjectKey> rotate_project_key(std::string_view project_id, std::string_view public_key,
+                                        const std::vector<KeyGrant>& grants, std::int64_t now_ms) override;
 
   Result<std::vector<std::uint8_t>> server_secret(std::string_view name) override;
 

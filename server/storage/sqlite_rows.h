@@ -56,4 +56,19 @@ Result<T> one_row(sqlite::Connection& db, std::string_view sql, std::string_view
 
 inline std::int64_t changes(sqlite::Connection& db) { return sqlite3_changes64(db.handle()); }
 
+// Blobs only a client opens (wrapped secret keys, sealed grants): ~100
+// bytes of printable ASCII; the server checks their shape, never content.
+inline Status check_opaque(std::string_view text, const char* what) {
+  constexpr std::size_t kMaxOpaqueBytes = 4096;
+  if (text.empty() || text.size() > kMaxOpaqueBytes) {
+    return {ErrorCode::invalid_argument, std::string(what) + " must be 1 to 4096 characters long."};
+  }
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || static_cast<unsigned char>(c) >= 0x80) {
+      return {ErrorCode::invalid_argument, std::string(what) + " must be printable ASCII without spaces."};
+    }
+  }
+  return {};
+}
+
 }  // namespace sealshot::server::sqlite_rows

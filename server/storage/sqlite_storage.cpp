@@ -227,6 +227,13 @@ Result<Project> SqliteStorage::create_project(const NewProject& input) {
       if (!found.value()) return Status(ErrorCode::not_found, "No such organisation.");
     }
     if (Status st = insert.value().run("create a project"); !st.ok()) return st;
+    // Key 1 of the project's key history (AccountStore::rotate_project_key).
+    Result<sqlite::Statement> key_row = sqlite::Statement::prepare(
+        db, "INSERT INTO project_keys (project_id, key_number, public_key, created_at_ms, retired_at_ms) VALUES (?1, 1, "
+            "?2, ?3, 0)");
+    if (!key_row.ok()) return key_row.status();
+    key_row.value().bind(1, project.id).bind(2, project.public_key).bind(3, project.created_at_ms);
+    if (Status st = key_row.value().run("record the project's first key"); !st.ok()) return st;
     return insert_origins(db, project.id, project.allowed_origins);
   });
   if (!s.ok()) return s;

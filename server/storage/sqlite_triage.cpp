@@ -119,6 +119,7 @@ Result<std::uint64_t> SqliteStorage::delete_project(std::string_view project_id)
     for (const char* sql : {"DELETE FROM project_origins WHERE project_id = ?1",
                             "DELETE FROM project_roles WHERE project_id = ?1",
                             "DELETE FROM key_grants WHERE project_id = ?1",
+                            "DELETE FROM project_keys WHERE project_id = ?1",
                             "DELETE FROM api_tokens WHERE project_id = ?1",
                             "DELETE FROM project_daily_usage WHERE project_id = ?1",
                             "DELETE FROM project_usage WHERE project_id = ?1",
