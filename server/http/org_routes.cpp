@@ -3,7 +3,9 @@
 // key grants, the audit log. Every handler starts with authorize() and its
 // route's Action (docs/permissions.md); the server stores what clients
 // seal and never opens it.
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "http/client_address.h"
 #include "http/json_error.h"
@@ -151,20 +153,43 @@ void handle_project_show(Services& s, const httplib::Request& req, httplib::Resp
   write_json(res, 200, project_json(*call->project));
 }
 
+// Every key grant the caller holds on the project, newest key first, in
+// "keys"; the top-level fields are the current key's grant (what clients
+// before key rotation read). Holding only older keys: no top-level grant.
 void handle_my_grant(Services& s, const httplib::Request& req, httplib::Response& res) {
   std::optional<ReviewCall> call = authorize(s, req, res, Action::read_reports);
   if (!call) return;
-  Result<server::KeyGrant> grant = s.accounts.get_grant(call->project->id, call->caller.person_id);
-  if (!grant.ok()) {
-    if (grant.code() != ErrorCode::not_found) return write_error(res, grant.status());
+  Result<std::vector<server::KeyGrant>> grants = s.accounts.grants_of(call->project->id, call->caller.person_id);
+  if (!grants.ok()) return write_error(res, grants.status());
+  if (grants.value().empty()) {
     return write_error(res, 404, "waiting_for_access",
                        "Nobody has given you this project's key yet (or your password was reset); an owner or "
                        "admin grants it from their console.");
   }
-  write_json(res, 200,
-             {{"sealed_key", grant.value().sealed_key},
-              {"granted_by", grant.value().granted_by},
-              {"created_at_ms", grant.value().created_at_ms}});
+  Result<std::vector<server::ProjectKey>> keys = s.accounts.list_project_keys(call->project->id);
+  if (!keys.ok()) return write_error(res, keys.status());
+  json answer = json::object();
+  json items = json::array();
+  for (const server::KeyGrant& g : grants.value()) {
+    json item = {{"key_number", g.key_number},
+                 {"sealed_key", g.sealed_key},
+                 {"granted_by", g.granted_by},
+                 {"created_at_ms", g.created_at_ms}};
+    for (const server::ProjectKey& k : keys.value()) {
+      if (k.number != g.key_number) continue;
+      item["public_key"] = k.public_key;
+      item["retired_at_ms"] = k.retired_at_ms;
+      if (k.retired_at_ms == 0) {
+        answer["sealed_key"] = g.sealed_key;
+        answer["granted_by"] = g.granted_by;
+        answer["created_at_ms"] = g.created_at_ms;
+        answer["key_number"] = g.key_number;
+      }
+    }
+    items.push_back(std::move(item));
+  }
+  answer["keys"] = std::move(items);
+  write_json(res, 200, answer);
 }
 
 // --- submissions ------------------------------------------------------------------
@@ -403,13 +428,62 @@ void handle_access_list(Services& s, const httplib::Request& req, httplib::Respo
   }
   json grant_items = json::array();
   for (const auto& g : grants.value()) {
-    grant_items.push_back({{"person_id", g.person_id}, {"granted_by", g.granted_by}, {"created_at_ms", g.created_at_ms}});
+    grant_items.push_back({{"person_id", g.person_id},
+                           {"key_number", g.key_number},
+                           {"granted_by", g.granted_by},
+                           {"created_at_ms", g.created_at_ms}});
   }
   write_json(res, 200, {{"roles", role_items}, {"grants", grant_items}});
 }
 
-// Gives a member a role on the project and/or the project key sealed to
-// their public key (made by the granting client; never opened here).
+// The older keys of {"keys": [{"key_number": n, "sealed_key": …}, …]} in
+// access_set: each number one the project has, each once. Writes the error
+// and returns nullopt when the list is wrong.
+std::optional<std::vector<server::KeyGrant>> older_key_grants(Services& s, const ReviewCall& call,
+                                                             const std::string& person_id, const json& body,
+                                                             httplib::Response& res) {
+  std::vector<server::KeyGrant> out;
+  const auto list = body.find("keys");
+  if (list == body.end()) return out;
+  const char* shape = "keys is a list of {\"key_number\": 1, 2, …, \"sealed_key\": …}.";
+  if (!list->is_array() || list->size() > 1000) {
+    write_error(res, 400, "invalid_argument", shape);
+    return std::nullopt;
+  }
+  Result<std::vector<server::ProjectKey>> keys = s.accounts.list_project_keys(call.project->id);
+  if (!keys.ok()) {
+    write_error(res, keys.status());
+    return std::nullopt;
+  }
+  std::set<std::int64_t> seen;
+  for (const json& k : *list) {
+    const auto number = k.is_object() ? k.find("key_number") : k.end();
+    const std::string sealed_key = k.is_object() ? json_string(k, "sealed_key") : "";
+    if (!k.is_object() || number == k.end() || !number->is_number_integer() || sealed_key.empty()) {
+      write_error(res, 400, "invalid_argument", shape);
+      return std::nullopt;
+    }
+    const std::int64_t n = number->get<std::int64_t>();
+    const bool known = std::any_of(keys.value().begin(), keys.value().end(),
+                                   [&](const server::ProjectKey& key) { return key.number == n; });
+    if (!known) {
+      write_error(res, 400, "invalid_argument", "The project has no key number " + std::to_string(n) + ".");
+      return std::nullopt;
+    }
+    if (!seen.insert(n).second) {
+      write_error(res, 400, "invalid_argument", "Key number " + std::to_string(n) + " is sealed twice.");
+      return std::nullopt;
+    }
+    out.push_back(server::KeyGrant{call.project->id, person_id, sealed_key, call.caller.person_id, s.auth.now_ms(), n});
+  }
+  return out;
+}
+
+// Gives a member a role on the project and/or the project's keys sealed to
+// their public key (made by the granting client; never opened here):
+// "sealed_key" the current key, "keys" older ones (so a newcomer can read
+// reports sent before a rotation). Keys go only to someone who may read
+// the project (with the role of this same request, if any).
 void handle_access_set(Services& s, const httplib::Request& req, httplib::Response& res) {
   std::optional<ReviewCall> call = authorize(s, req, res, Action::manage_people);
   if (!call) return;
@@ -419,11 +493,23 @@ void handle_access_set(Services& s, const httplib::Request& req, httplib::Respon
   const std::string role_name = json_string(*body, "role");
   const std::string sealed_key = json_string(*body, "sealed_key");
   auto role = server::project_role_from_name(role_name);
-  if ((!role_name.empty() && !role) || (role_name.empty() && sealed_key.empty())) {
-    return write_error(res, 400, "invalid_argument", "Send a role (reviewer or viewer), a sealed_key, or both.");
+  if ((!role_name.empty() && !role) || (role_name.empty() && sealed_key.empty() && !body->contains("keys"))) {
+    return write_error(res, 400, "invalid_argument",
+                       "Send a role (reviewer or viewer), a sealed_key, keys (older keys), or several of them.");
   }
-  if (Result<OrgRole> member = s.accounts.role_in(call->org_id, person_id); !member.ok()) {
-    return write_error(res, member.status());
+  std::optional<std::vector<server::KeyGrant>> older = older_key_grants(s, *call, person_id, *body, res);
+  if (!older) return;
+  Result<OrgRole> member = s.accounts.role_in(call->org_id, person_id);
+  if (!member.ok()) return write_error(res, member.status());
+  const bool sends_keys = !sealed_key.empty() || !older->empty();
+  if (sends_keys && !role) {
+    Result<std::optional<server::ProjectRole>> current = s.accounts.project_role(call->project->id, person_id);
+    if (!current.ok()) return write_error(res, current.status());
+    if (!allowed(Action::read_reports, member.value(), current.value())) {
+      return write_error(res, 400, "invalid_argument",
+                         "This member may not read the project, so no key of it is sealed to them: send a role "
+                         "(reviewer or viewer) with the keys.");
+    }
   }
   if (role) {
     if (Status st = s.accounts.set_project_role(call->project->id, person_id, role); !st.ok()) {
@@ -436,6 +522,11 @@ void handle_access_set(Services& s, const httplib::Request& req, httplib::Respon
     server::KeyGrant grant{call->project->id, person_id, sealed_key, call->caller.person_id, s.auth.now_ms()};
     if (Status st = s.accounts.put_grant(grant); !st.ok()) return write_error(res, st);
     audit(s, call->org_id, call->caller.person_id, "project.grant", call->project->id + "/" + person_id);
+  }
+  for (const server::KeyGrant& grant : *older) {
+    if (Status st = s.accounts.put_grant(grant); !st.ok()) return write_error(res, st);
+    audit(s, call->org_id, call->caller.person_id, "project.grant",
+          call->project->id + "/" + person_id + " key " + std::to_string(grant.key_number));
   }
   write_json(res, 200, {{"person_id", person_id}});
 }
@@ -503,6 +594,7 @@ void register_org_routes(Router& r, Services& s) {
   register_project_admin_routes(r, s);
   register_triage_routes(r, s);
   register_org_admin_routes(r, s);
+  register_project_key_routes(r, s);
 }
 
 }  // namespace sealshot::http

@@ -217,6 +217,13 @@ nlohmann::json person_json(const server::Person& person) {
           {"keys_changed_at_ms", person.keys_changed_at_ms}};
 }
 
+bool may_read_project(Services& s, const ReviewCall& call, const std::string& person_id) {
+  Result<server::OrgRole> role = s.accounts.role_in(call.org_id, person_id);
+  if (!role.ok() || !call.project) return false;
+  Result<std::optional<server::ProjectRole>> project_role = s.accounts.project_role(call.project->id, person_id);
+  return project_role.ok() && allowed(Action::read_reports, role.value(), project_role.value());
+}
+
 nlohmann::json project_json(const server::Project& project) {
   return {{"id", project.id},
           {"name", project.name},

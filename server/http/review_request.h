@@ -51,6 +51,11 @@ void audit(Services& s, const std::string& org_id, const std::string& actor, con
 // to (sign-ins, sign-outs, MFA: events of the person, not of one organisation).
 void audit_in_each_org(Services& s, const std::string& person_id, const std::string& action);
 
+// True when `person_id` is a member of the call's organisation who may read
+// the call's project (their organisation role, or a role on the project):
+// the only people a project key may be sealed to.
+[[nodiscard]] bool may_read_project(Services& s, const ReviewCall& call, const std::string& person_id);
+
 [[nodiscard]] nlohmann::json person_json(const server::Person& person);
 [[nodiscard]] nlohmann::json project_json(const server::Project& project);
 [[nodiscard]] nlohmann::json submission_json(const server::Submission& sub);

@@ -21,6 +21,7 @@ void register_mfa_routes(Router& router, Services& services);      // mfa_routes
 void register_project_admin_routes(Router& router, Services& services);  // project_admin_routes.cpp
 void register_triage_routes(Router& router, Services& services);         // triage_routes.cpp
 void register_org_admin_routes(Router& router, Services& services);      // org_admin_routes.cpp
+void register_project_key_routes(Router& router, Services& services);    // project_key_routes.cpp
 
 // The second factor of a person who has MFA on: nullptr when `code` is a
 // right, unused TOTP code or recovery code (or MFA is off), else the error
