@@ -196,26 +196,32 @@ void submissions_list(const ListOptions& o) {
 }
 
 struct GetOptions {
-  std::string data_dir, project, id, out, secret_key, open_dir;
+  std::string data_dir, project, id, out, open_dir;
+  std::vector<std::string> secret_keys;  // a project's keys after rotations: each is tried
   bool force = false;
 };
 
 void submissions_get(GetOptions o) {
-  if (!o.open_dir.empty() && o.secret_key.empty()) throw UsageError("--open-dir needs --secret-key.");
-  if (o.out.empty() && o.secret_key.empty()) {
+  if (!o.open_dir.empty() && o.secret_keys.empty()) throw UsageError("--open-dir needs --secret-key.");
+  if (o.out.empty() && o.secret_keys.empty()) {
     throw UsageError("Give --out FILE to save the envelope, --secret-key FILE to open the report, or both.");
   }
-  if (!o.secret_key.empty() && o.open_dir.empty()) o.open_dir = o.id;  // a new folder named after the submission
+  if (!o.secret_keys.empty() && o.open_dir.empty()) o.open_dir = o.id;  // a new folder named after the submission
   const Existing existing = o.force ? Existing::replace : Existing::refuse;
   if (!o.out.empty()) check(check_can_write(o.out, existing));
-  // Read the key before touching storage: a wrong key file fails fast.
-  std::optional<SecretKey> key;
-  if (!o.secret_key.empty()) key = take(read_secret_key_file(o.secret_key, "--secret-key"));
+  // Read the keys before touching storage: a wrong key file fails fast.
+  std::vector<SecretKey> keys;
+  for (const std::string& file : o.secret_keys) keys.push_back(take(read_secret_key_file(file, "--secret-key")));
   std::unique_ptr<Storage> storage = open_storage(o.data_dir, DataDir::must_exist);
   const std::vector<std::uint8_t> envelope = take(storage->read_envelope(o.project, o.id));
   // The stored project id is the expected one: a blob that was moved here
   // from another project is refused.
-  if (key) report_open_into(envelope, *key, o.project, o.open_dir, existing);
+  if (!keys.empty()) {
+    report_open_into(envelope, keys, o.project, o.open_dir, existing,
+                     keys.size() == 1 ? std::string()  // the core's own sentence
+                                      : "None of the " + std::to_string(keys.size()) +
+                                            " secret keys given opens the envelope.");
+  }
   if (!o.out.empty()) {
     check(write_file_atomic(o.out, envelope.data(), envelope.size(), 0644, existing));
     std::cerr << "Envelope written to " << o.out << " (" << envelope.size() << " bytes).\n";
@@ -357,7 +363,10 @@ void register_admin_commands(CLI::App& app) {
   add_project_option(get, go->project, "Project id")->required();
   get->add_option("--id", go->id, "Submission id")->required();
   get->add_option("--out", go->out, "Envelope file to write");
-  get->add_option("--secret-key", go->secret_key, "The project's secret key file: decrypt the report");
+  get->add_option("--secret-key", go->secret_keys,
+                  "The project's secret key file: decrypt the report (repeatable: each key is tried, for a project "
+                  "whose key was rotated)")
+      ->allow_extra_args(false);
   get->add_option("--open-dir", go->open_dir, "Folder for the decrypted parts (default: the submission id)");
   get->add_flag("--force", go->force, "Replace the envelope file and files in the folder if they exist");
   get->callback([go] { submissions_get(*go); });

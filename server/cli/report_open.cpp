@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <vector>
 
 #include "cli_error.h"
@@ -13,9 +14,34 @@ namespace sealshot::cli {
 
 void report_open_into(std::span<const std::uint8_t> envelope, const SecretKey& key,
                       std::string_view expected_project_id, const std::string& out_dir, Existing existing) {
+  report_open_into(envelope, std::span(&key, 1), expected_project_id, out_dir, existing, "");
+}
+
+void report_open_into(std::span<const std::uint8_t> envelope, std::span<const SecretKey> keys,
+                      std::string_view expected_project_id, const std::string& out_dir, Existing existing,
+                      const std::string& none_opens) {
   const std::string project =
       expected_project_id.empty() ? take(envelope_parse_header(envelope)).project_id : std::string(expected_project_id);
-  const std::vector<std::uint8_t> payload = take(envelope_open(envelope, key, project));
+  // A wrong key fails at the sealed content key, before any chunk is
+  // decrypted, so trying several costs little.
+  std::optional<std::vector<std::uint8_t>> opened;
+  Status last{ErrorCode::envelope_wrong_key, "No key to open the report with."};
+  for (const SecretKey& key : keys) {
+    Result<std::vector<std::uint8_t>> attempt = envelope_open(envelope, key, project);
+    if (attempt.ok()) {
+      opened = std::move(attempt).value();
+      break;
+    }
+    last = attempt.status();
+    if (attempt.code() != ErrorCode::envelope_wrong_key) break;  // damaged, not the wrong key
+  }
+  if (!opened) {
+    if (last.code() == ErrorCode::envelope_wrong_key && !none_opens.empty()) {
+      throw CommandError(ErrorCode::envelope_wrong_key, none_opens);
+    }
+    check(last);
+  }
+  const std::vector<std::uint8_t> payload = std::move(*opened);
   const std::vector<PayloadPart> parts = take(payload_unpack(payload));
   check(report_check_parts(parts));
   const auto manifest = nlohmann::json::parse(parts.front().data.begin(), parts.front().data.end(), nullptr, false);

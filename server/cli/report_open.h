@@ -24,6 +24,13 @@ inline constexpr std::uint64_t kMaxEnvelopeFileBytes = kMaxPayloadBytes + (1 << 
 // hold personal data of a site's visitors, so the folder is created (or
 // narrowed to) 0700 and each file written 0600. With Existing::refuse nothing
 // is written if any part's file already exists. Throws CommandError.
+//
+// Envelopes do not say which key sealed them (anonymous sealed boxes), so
+// with a project's keys after rotations each of `keys` is tried in order
+// (newest first); when none opens it, `none_opens` is the error's sentence.
+void report_open_into(std::span<const std::uint8_t> envelope, std::span<const SecretKey> keys,
+                      std::string_view expected_project_id, const std::string& out_dir, Existing existing,
+                      const std::string& none_opens);
 void report_open_into(std::span<const std::uint8_t> envelope, const SecretKey& key,
                       std::string_view expected_project_id, const std::string& out_dir, Existing existing);
 

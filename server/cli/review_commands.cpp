@@ -14,6 +14,8 @@
 #include "report_open.h"
 #include "review_client.h"
 #include "review_session.h"
+#include "review_support.h"
+#include "project_keyring.h"
 #include "snippet.h"
 #include "storage/accounts.h"
 
@@ -22,104 +24,42 @@ namespace {
 
 using nlohmann::json;
 
-struct ReviewOptions {
-  SessionOptions session;
-  std::string org, project, id, out, status, email, fingerprint, role, name, project_key, secret_key, grant_to;
-  std::vector<std::string> origins;
-  unsigned limit = 50;
-  bool json_output = false;
-  bool force = false;
-};
-
-// A signed-in client plus the pins for its server.
-struct Signed {
-  SavedSession session;
-  ReviewClient client;
-  KeyPins pins;
-  explicit Signed(const SessionOptions& o)
-      : client(signed_in_client(o, session)), pins(pins_path_for(session_path(o)), client.address().origin) {}
-};
-
-std::string project_path(const ReviewOptions& o) {
-  return "/v1/orgs/" + path_segment(o.org) + "/projects/" + path_segment(o.project);
+// Opens every project key the caller holds, newest first (project_keyring.h).
+std::vector<HeldProjectKey> my_keys(Signed& s, const ReviewOptions& o, const UnlockedAccount& me) {
+  return open_held_keys(s.client, s.pins, project_path(o), o.project, me.keys, o.project_key);
 }
 
-UnlockedAccount unlock(Signed& s, const ReviewOptions& o) {
-  Password password;
-  read_password(o.session.password_file, "Password for " + s.session.email, false, password);
-  return unlock_account(s.client, password, s.pins);
-}
-
-// The project's public key, checked against --project-key and the pin (the
-// first use pins it, and says so).
-PublicKey trusted_project_key(Signed& s, const ReviewOptions& o) {
-  const json project = s.client.get(project_path(o)).json();
-  const PublicKey key = take(public_key_from_text(project.value("public_key", "")));
-  if (!o.project_key.empty() && key_to_text(take(public_key_from_text(o.project_key))) != key_to_text(key)) {
-    throw CommandError("The server's public key for " + o.project + " is not the one given with --project-key.");
-  }
-  if (!s.pins.has("project", o.project)) {
-    std::cerr << "Pinned the key of project " << o.project << ", fingerprint " << key_fingerprint(key) << ".\n";
-  }
-  s.pins.check_or_pin("project", o.project, key);
-  return key;
-}
-
-// Opens the caller's own grant for the project.
-SecretKey open_my_grant(Signed& s, const ReviewOptions& o, const UnlockedAccount& me) {
-  const PublicKey project_key = trusted_project_key(s, o);
-  const json grant = s.client.get(project_path(o) + "/grant").json();
-  Result<SecretKey> secret = open_grant(grant.value("sealed_key", ""), me.keys, project_key);
-  if (!secret.ok()) {
-    if (secret.code() == ErrorCode::key_mismatch) {
-      throw CommandError("Your grant holds a key that is not this project's: refusing it (the server may have "
-                         "substituted it).");
-    }
-    throw CommandError("Your grant for this project does not open with your key (made before a password reset?); "
-                       "ask an owner or admin to grant it again.");
-  }
-  return secret.value();
-}
-
-std::string fingerprint_normalised(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == ' ' || c == '-' || c == ':') continue;
-    out.push_back(char(std::toupper(static_cast<unsigned char>(c))));
-  }
-  return out;
-}
-
-// Seals `project_secret` to the member with --grant-to/--email after the
-// confirmed fingerprint (or the pin) matches the key the server gives for them.
-void grant_to_member(Signed& s, const ReviewOptions& o, const std::string& email, const SecretKey& project_secret) {
-  const std::string wanted = take(server::email_normalize(email));
-  const json members = s.client.get("/v1/orgs/" + path_segment(o.org) + "/members").json();
-  const json items = members.value("items", json::array());
-  const json* member = nullptr;
-  for (const json& m : items) {
-    if (m.value("email", "") == wanted) member = &m;
-  }
-  if (member == nullptr) throw CommandError(wanted + " is not a member of " + o.org + ".");
-  const std::string person_id = member->value("id", "");
-  if (member->value("public_key", "").empty()) {
-    throw CommandError(wanted + " has not set up their account yet; grant once they have.");
-  }
-  const PublicKey key = take(public_key_from_text(member->value("public_key", "")));
-  if (o.fingerprint.empty() && !s.pins.has("person", person_id)) {
-    throw CommandError("Give --fingerprint: ask " + wanted +
+// Seals the held project keys to the member with --grant-to/--email after the
+// confirmed fingerprint (or the pin) matches the key the server gives for
+// them: the current key as sealed_key, older ones (unless --current-key-only)
+// in keys, so they can read reports sent before a rotation too.
+void grant_to_member(Signed& s, const ReviewOptions& o, const std::string& email,
+                     const std::vector<HeldProjectKey>& held) {
+  const MemberKey member = member_by_email(list_members(s, o), email, o.org);
+  if (!member_key_confirmed(s, member, o.fingerprint)) {
+    throw CommandError("Give --fingerprint: ask " + member.email +
                        " for their key fingerprint (shown by `sealshot account setup` or `login`) outside this server.");
   }
-  if (!o.fingerprint.empty() && fingerprint_normalised(o.fingerprint) != fingerprint_normalised(key_fingerprint(key))) {
-    throw CommandError("The key the server gives for " + wanted + " does not match the fingerprint you confirmed (" +
-                       key_fingerprint(key) + " from the server). Nothing was granted: check the fingerprint with " +
-                       wanted + " again; if it is right, the server may be substituting keys.");
+  json body = json::object();
+  json older = json::array();
+  std::vector<HeldProjectKey> sent;
+  for (const HeldProjectKey& key : held) {
+    const std::string sealed = take(seal_grant(key.secret_key, member.public_key));
+    if (key.current) {
+      body["sealed_key"] = sealed;
+    } else if (!o.current_key_only) {
+      older.push_back({{"key_number", key.number}, {"sealed_key", sealed}});
+    } else {
+      continue;
+    }
+    sent.push_back(key);
   }
-  s.pins.check_or_pin("person", person_id, key);
-  json body = {{"sealed_key", take(seal_grant(project_secret, key))}};
+  if (!older.empty()) body["keys"] = older;
+  if (sent.empty()) throw CommandError("You hold no current key of " + o.project + " to grant.");
   if (!o.role.empty()) body["role"] = o.role;
-  s.client.send("PUT", project_path(o) + "/access/" + path_segment(person_id), body);
-  std::cout << "Granted " << o.project << " to " << wanted << " (key " << key_fingerprint(key) << ").\n";
+  s.client.send("PUT", project_path(o) + "/access/" + path_segment(member.person_id), body);
+  std::cout << "Granted " << o.project << " (" << key_numbers_text(sent) << ") to " << member.email << " (key "
+            << key_fingerprint(member.public_key) << ").\n";
 }
 
 void review_projects(const ReviewOptions& o) {
@@ -160,12 +100,17 @@ void review_list(const ReviewOptions& o) {
 void review_open(const ReviewOptions& o) {
   Signed s(o.session);
   const UnlockedAccount me = unlock(s, o);
-  const SecretKey project_secret = open_my_grant(s, o, me);
+  const std::vector<HeldProjectKey> held = my_keys(s, o, me);
   const ApiAnswer envelope = s.client.get(project_path(o) + "/submissions/" + path_segment(o.id) + "/envelope");
   if (envelope.body.size() > kMaxEnvelopeFileBytes) throw CommandError("The envelope is larger than any report can be.");
   const auto* bytes = reinterpret_cast<const std::uint8_t*>(envelope.body.data());
-  report_open_into(std::span(bytes, envelope.body.size()), project_secret, o.project, o.out,
-                   o.force ? Existing::replace : Existing::refuse);
+  const std::vector<SecretKey> keys = secret_keys_of(held);
+  report_open_into(std::span(bytes, envelope.body.size()), keys, o.project, o.out,
+                   o.force ? Existing::replace : Existing::refuse,
+                   "None of the project keys you hold (" + key_numbers_text(held) + ") opens " + o.id +
+                       ": it was sealed to a key of " + o.project +
+                       " nobody gave you. Ask an owner or admin to grant you the older keys (`sealshot review grant` "
+                       "gives every key they hold).");
 }
 
 void review_set_status(const ReviewOptions& o) {
@@ -178,8 +123,7 @@ void review_set_status(const ReviewOptions& o) {
 void review_grant(const ReviewOptions& o) {
   Signed s(o.session);
   const UnlockedAccount me = unlock(s, o);
-  const SecretKey project_secret = open_my_grant(s, o, me);
-  grant_to_member(s, o, o.email, project_secret);
+  grant_to_member(s, o, o.email, my_keys(s, o, me));
 }
 
 void review_create_project(const ReviewOptions& o) {
@@ -197,7 +141,7 @@ void review_create_project(const ReviewOptions& o) {
   if (project.public_key != key_to_text(project_keys.public_key)) {
     throw CommandError("The server stored another public key than the one sent; do not use this project.");
   }
-  s.pins.check_or_pin("project", path_segment(project.id), project_keys.public_key);
+  s.pins.check_or_pin("project", project_key_pin_id(path_segment(project.id), 1), project_keys.public_key);
   std::cout << project.id << "\n" << embed_snippet(s.client.address().origin, project, std::nullopt) << "\n";
   std::cerr << "The project's secret key exists only sealed to you (and whoever you grant it to). Key fingerprint: "
             << key_fingerprint(project_keys.public_key) << "\n";
@@ -213,20 +157,24 @@ void project_import_key(const ReviewOptions& o) {
     throw CommandError("'" + o.secret_key + "' is not the secret key of " + o.project +
                        " (its public key differs from the project's).");
   }
-  s.pins.check_or_pin("project", o.project, derived);
+  s.pins.check_or_pin("project", project_key_pin_id(o.project, current_key_number(s, o)), derived);
   const std::string my_id = me.account.value("id", "");
   s.client.send("PUT", project_path(o) + "/access/" + path_segment(my_id),
                 {{"sealed_key", take(seal_grant(project_secret, me.keys.public_key))}});
   std::cout << "Imported the key of " << o.project << ": granted to you (" << me.account.value("email", "") << ").\n";
-  if (!o.grant_to.empty()) grant_to_member(s, o, o.grant_to, project_secret);
-}
-
-void add_org_project(CLI::App* c, ReviewOptions& o) {
-  c->add_option("--org", o.org, "Organisation id (org_…)")->required();
-  c->add_option("--project", o.project, "Project id (prj_…)")->required();
+  if (!o.grant_to.empty()) {
+    HeldProjectKey imported;
+    imported.number = current_key_number(s, o);
+    imported.public_key = derived;
+    imported.secret_key = project_secret;
+    imported.current = true;
+    grant_to_member(s, o, o.grant_to, {imported});
+  }
 }
 
 }  // namespace
+
+
 
 void register_review_commands(CLI::App& app) {
   auto o = std::make_shared<ReviewOptions>();
@@ -271,6 +219,8 @@ void register_review_commands(CLI::App& app) {
   grant->add_option("--fingerprint", o->fingerprint, "Their key fingerprint, as they told you (not from the server)");
   grant->add_option("--role", o->role, "Also give a project role: reviewer or viewer");
   grant->add_option("--project-key", o->project_key, "The project's public key as in its snippet, to check the server's");
+  grant->add_flag("--current-key-only", o->current_key_only,
+                  "Only the current key: not the older keys that open reports sent before a rotation");
   grant->callback([o] { review_grant(*o); });
 
   auto* create = review->add_subcommand(
@@ -291,6 +241,8 @@ void register_review_commands(CLI::App& app) {
   import->add_option("--fingerprint", o->fingerprint, "The --grant-to member's key fingerprint, as they told you");
   import->add_option("--role", o->role, "With --grant-to: also a project role, reviewer or viewer");
   import->callback([o] { project_import_key(*o); });
+
+  register_project_key_commands(*project, o);
 }
 
 }  // namespace sealshot::cli

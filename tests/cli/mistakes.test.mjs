@@ -167,3 +167,12 @@ test("each failure prints the spec's error code and exits with its class", () =>
   fails(["open", "--secret-key", at("missing.secret"), envelope, at("never")], EXIT.file, /\[storage_error\]$/m);
   assert.ok(!fs.existsSync(at("never")));
 });
+
+test("open tries each --secret-key in turn (a project whose key was rotated) and says when none opens", () => {
+  ok(["keygen", "--public-key-out", at("retired.pub"), "--secret-key-out", at("retired.secret")]);
+  fails(["open", "--secret-key", at("retired.secret"), "--secret-key", at("other.secret"), envelope, at("never")],
+    EXIT.key, /^sealshot: None of the 2 secret keys given opens the envelope\. \[envelope_wrong_key\]\n$/);
+  assert.ok(!fs.existsSync(at("never")));
+  ok(["open", "--secret-key", at("retired.secret"), "--secret-key", secret, envelope, at("either-key")]);
+  assert.ok(fs.existsSync(path.join(at("either-key"), "manifest.json")));
+});

@@ -4,7 +4,8 @@
 // report through the ingest route, listing and opening it, granting it to a
 // second person after checking their key fingerprint (a wrong one is
 // refused), `project import-key` for a project made before organisations,
-// and the privacy scan: afterwards no password, derived key, secret key or
+// key rotation (`project rotate-key`, `project revoke --rotate`) with reports
+// read across keys, and the privacy scan: afterwards no password, derived key, secret key or
 // report text is anywhere in the data directory, the server's logs or the
 // CLI's session files. Needs the native CLI, server and
 // build/tests/print_account_secrets (SEALSHOT_CLI, SEALSHOT_SERVER,
@@ -359,6 +360,88 @@ test("a pinned project key that the server changes is refused before anything is
   fs.writeFileSync(pinsFile, saved);
 });
 
+test("project rotate-key and revoke --rotate: old reports keep their key, new ones need the new key, the revoked person gets none", async () => {
+  const third = { email: "third@acme.example", password: "amber-orchard-compass-71" };
+  third.home = path.join(work, "third");
+  third.sessionFile = path.join(third.home, "session.json");
+  third.passwordFile = path.join(work, "third.password");
+  fs.writeFileSync(third.passwordFile, third.password + "\n", { mode: 0o600 });
+  const invite = JSON.parse(ok(["org", "invite", "--data-dir", dataDir, "--org", orgId, "--email", third.email,
+    "--role", "member", "--console-url", url, "--json"]));
+  third.fingerprint = fingerprintOf(ok(["account", "setup", "--link", invite.link, ...as(third), ...testKdf]));
+
+  const [id, snippet1] = ok(["review", "create-project", "--org", orgId, "--name", "Rotating",
+    "--origin", "https://shop.example", ...as(owner)]).trim().split("\n");
+  const key1 = /data-key="([^"]+)"/.exec(snippet1)[1];
+  // The owner confirmed second's fingerprint before (pinned), third's now.
+  ok(["review", "grant", "--org", orgId, "--project", id, "--email", second.email, "--role", "reviewer", ...as(owner)]);
+  ok(["review", "grant", "--org", orgId, "--project", id, "--email", third.email, "--fingerprint", third.fingerprint,
+    "--role", "viewer", ...as(owner)]);
+  const oldReport = await ingest(id, key1, "before the rotation qv3k");
+  const openAs = (person, report, out) =>
+    ["review", "open", "--org", orgId, "--project", id, "--id", report, "--out", path.join(work, out), ...as(person)];
+  const keysNow = async () => {
+    const cookie = JSON.parse(fs.readFileSync(owner.sessionFile, "utf8")).cookie;
+    return (await request("GET", `/v1/orgs/${orgId}/projects/${id}/keys`, { cookie })).json.items;
+  };
+
+  // A person whose key this computer never confirmed stops the rotation; a wrong fingerprint too. Nothing changes.
+  const pinsFile = path.join(owner.home, "pins.json");
+  const savedPins = fs.readFileSync(pinsFile, "utf8");
+  const pins = JSON.parse(savedPins);
+  const thirdId = JSON.parse(fs.readFileSync(third.sessionFile, "utf8")).person_id;
+  assert.ok(pins[url].person[thirdId]);
+  delete pins[url].person[thirdId];
+  fs.writeFileSync(pinsFile, JSON.stringify(pins));
+  const rotate = ["project", "rotate-key", "--org", orgId, "--project", id, ...as(owner)];
+  fails(rotate, /nobody confirmed the key fingerprint of third@acme\.example/);
+  fails([...rotate, "--fingerprint", `${third.email}=${owner.fingerprint}`], /does not match the fingerprint/);
+  assert.equal((await keysNow()).length, 1);
+  fs.writeFileSync(pinsFile, savedPins);
+
+  const rotated = sealshot(rotate);
+  assert.equal(rotated.status, 0, rotated.stderr);
+  const key2 = /data-key="([^"]+)"/.exec(rotated.stdout)[1];
+  assert.notEqual(key2, key1);
+  assert.match(rotated.stderr, /to key 2 .*sealed to owner@acme\.example, second@acme\.example, third@acme\.example/);
+  assert.deepEqual((await keysNow()).map((k) => [k.key_number, k.public_key, k.current]), [[2, key2, true], [1, key1, false]]);
+  const newReport = await ingest(id, key2, "after the rotation wx8p");
+  for (const [person, name] of [[owner, "owner"], [second, "second"], [third, "third"]]) {
+    ok(openAs(person, oldReport, `rot-old-${name}`));
+    assert.equal(readManifestComment(path.join(work, `rot-old-${name}`)), "before the rotation qv3k");
+    ok(openAs(person, newReport, `rot-new-${name}`));
+    assert.equal(readManifestComment(path.join(work, `rot-new-${name}`)), "after the rotation wx8p");
+  }
+
+  // Revoke and rotate in one step: third holds no grant any more and cannot open anything.
+  const revoked = sealshot(["project", "revoke", "--org", orgId, "--project", id, "--email", third.email, "--rotate",
+    ...as(owner)]);
+  assert.equal(revoked.status, 0, revoked.stderr);
+  assert.match(revoked.stderr, /Revoked third@acme\.example's access/);
+  assert.match(revoked.stderr, /to key 3 .*sealed to owner@acme\.example, second@acme\.example\./);
+  const key3 = /data-key="([^"]+)"/.exec(revoked.stdout)[1];
+  const thirdCookie = JSON.parse(fs.readFileSync(third.sessionFile, "utf8")).cookie;
+  assert.equal((await request("GET", `/v1/orgs/${orgId}/projects/${id}/grant`, { cookie: thirdCookie })).status, 404);
+  const newest = await ingest(id, key3, "after the revocation mz5t");
+  fails(openAs(third, newest, "rot-newest-third"), /No such project/);
+  ok(openAs(second, newest, "rot-newest-second"));
+  assert.equal(readManifestComment(path.join(work, "rot-newest-second")), "after the revocation mz5t");
+
+  // Given back the current key only, third reads new reports but not old ones, and is told why.
+  ok(["review", "grant", "--org", orgId, "--project", id, "--email", third.email, "--role", "viewer",
+    "--current-key-only", ...as(owner)]);
+  ok(openAs(third, newest, "rot-newest-third"));
+  const notOpened = sealshot(openAs(third, oldReport, "rot-old-third-again"));
+  assert.equal(notOpened.status, 4, notOpened.stderr);  // a key problem (docs/operations.md, exit statuses)
+  assert.match(notOpened.stderr, /^sealshot: None of the project keys you hold \(key 3\) opens sub_\w+: .*older keys/);
+  // A grant of every key the owner holds opens the old reports too (a newcomer's case).
+  assert.match(ok(["review", "grant", "--org", orgId, "--project", id, "--email", third.email, ...as(owner)]),
+    /keys 3, 2 and 1/);
+  ok(openAs(third, oldReport, "rot-old-third-again"));
+  assert.equal(readManifestComment(path.join(work, "rot-old-third-again")), "before the rotation qv3k");
+  project.rotating = { id };
+});
+
 test("key-derivation parameters outside the pinned range are refused before deriving or sending anything", async () => {
   // A malicious server (same certificate) asking for a cheap (guessable) or a huge (hanging) derivation.
   const seen = [];
@@ -412,6 +495,11 @@ async function secretsOf(person) {
     assert.equal(g.status, 200);
     grants.push({ sealed_key: g.json.sealed_key, project_public_key: p.publicKey });
   }
+  // Every key of the rotated project (keys 3, 2 and 1).
+  const rotating = await request("GET", `/v1/orgs/${orgId}/projects/${project.rotating.id}/grant`, { cookie });
+  assert.equal(rotating.status, 200);
+  assert.equal(rotating.json.keys.length, 3);
+  for (const k of rotating.json.keys) grants.push({ sealed_key: k.sealed_key, project_public_key: k.public_key });
   const r = spawnSync(secretsTool, [], {
     input: JSON.stringify({ password: person.password, kdf: me.kdf, public_key: me.public_key,
       wrapped_secret_key: me.wrapped_secret_key, grants }),
@@ -441,6 +529,9 @@ test("privacy scan: no password, derived key, secret key or report text in the d
     s.project_secret_keys.forEach((k, i) => needles.set(`project ${i} secret key`, k));
   }
   needles.set("report comment", comment);
+  for (const text of ["before the rotation qv3k", "after the rotation wx8p", "after the revocation mz5t"]) {
+    needles.set(`report comment '${text}'`, text);
+  }
   // While the server runs (the WAL may still hold pages), and after it stopped (checkpointed).
   const scan = () => {
     const files = [...filesUnder(dataDir), ...filesUnder(logDir), ...filesUnder(owner.home), ...filesUnder(second.home)];
