@@ -16,8 +16,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
-import zlib from "node:zlib";
 import { fileURLToPath } from "node:url";
+import { tinyPng } from "../cli/support/tiny-png.mjs";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const cli = process.env.SEALSHOT_CLI ?? path.join(repoRoot, "build/server/sealshot");
@@ -94,30 +94,6 @@ function closeSlowClients() {
   sockets.clear();
 }
 
-// A 1×1 PNG for `sealshot seal`.
-function pngOf(rawRow) {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf) => {
-    let c = 0xffffffff;
-    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type, data) => {
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    Buffer.concat([Buffer.from(type), data]).copy(out, 4);
-    out.writeUInt32BE(crc(out.subarray(4, 8 + data.length)), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr),
-    chunk("IDAT", zlib.deflateSync(rawRow)), chunk("IEND", Buffer.alloc(0))]);
-}
-
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "sealshot-nginx-"));
   const data = path.join(dir, "data");
@@ -125,7 +101,7 @@ before(async () => {
     "--secret-key-out", path.join(dir, "shop.secret"), "--json"]));
   projectId = created.project.id;
   fs.writeFileSync(path.join(dir, "shop.pub"), created.project.public_key);
-  fs.writeFileSync(path.join(dir, "shot.png"), pngOf(Buffer.from([0, 0x80, 0x80, 0x80])));
+  fs.writeFileSync(path.join(dir, "shot.png"), tinyPng(1, 1));
   ok(cli, ["seal", "--project", projectId, "--public-key", path.join(dir, "shop.pub"), "--comment", "Through nginx",
     path.join(dir, "shot.png"), path.join(dir, "report.env")]);
   envelope = fs.readFileSync(path.join(dir, "report.env"));
