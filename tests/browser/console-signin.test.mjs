@@ -14,6 +14,7 @@ import { promisify } from "node:util";
 import { pathToFileURL } from "node:url";
 import { launch, repoRoot } from "./support/browser.mjs";
 import { freePort } from "./support/ingest.mjs";
+import { apiCall as apiCallAt, click } from "./support/console.mjs";
 
 const run = promisify(execFile);
 const SERVER = process.env.SEALSHOT_SERVER ?? path.join(repoRoot, "build/server/sealshot-server");
@@ -88,23 +89,7 @@ async function openPage(address) {
 }
 
 // A review API call from Node with the owner's session (as a second client would).
-function apiCall(method, route, body, cookie) {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    // A fresh connection each time: a kept-alive one may be closed by the
-    // server while Argon2id runs here (then "socket hang up").
-    const req = https.request(`${url}${route}`, { method, rejectUnauthorized: false, agent: false, headers: {
-      "Content-Type": "application/json", "X-Sealshot-Request": "1", Origin: url, ...(cookie ? { Cookie: cookie } : {}) } },
-    (res) => {
-      let text = "";
-      res.on("data", (d) => { text += d; });
-      res.on("end", () => resolve({ status: res.statusCode, body: text ? JSON.parse(text) : {},
-        cookie: (res.headers["set-cookie"] ?? [])[0]?.split(";")[0] }));
-    });
-    req.on("error", (e) => reject(new Error(`${method} ${route}: ${e.message}`)));
-    req.end(data);
-  });
-}
+const apiCall = (method, route, body, cookie) => apiCallAt(url, method, route, body, cookie);
 
 // The owner's client makes a project (keypair here, their own sealed grant)
 // and a visitor's report arrives: sealed by the CLI, stored with `submissions import`.
@@ -242,23 +227,6 @@ test("set-up link, then sign-in: keys made and opened in the page, CSP served, n
   assert.equal((await signin.page.request.get(`${url}/console/../README.md`)).status(), 404);
   assert.equal((await signin.page.request.get(`${url}/console/sizes.json`)).status(), 404);
 });
-
-// Clicks the middle of a widget the app published (CSS px), as a person would.
-// A popup is measured on its first frame and placed on the next, so a
-// rectangle counts once two frames agree.
-async function click(page, label) {
-  let rect = null;
-  for (let i = 0; i < 50; i++) {
-    const now = await page.waitForFunction((l) => globalThis.__sealshotConsole?.widgets?.[l], label, { timeout: 20_000 })
-      .then((h) => h.jsonValue());
-    if (rect && JSON.stringify(rect) === JSON.stringify(now)) break;
-    rect = now;
-    await page.waitForTimeout(50);
-  }
-  await page.mouse.move((rect.x + rect.right) / 2, (rect.y + rect.bottom) / 2);
-  await page.mouse.down();
-  await page.mouse.up();
-}
 
 // Waits for the page's published state to satisfy `predicate`; on a timeout
 // the state at that moment is in the error.
