@@ -11,7 +11,6 @@
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import fs from "node:fs";
-import https from "node:https";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
@@ -19,6 +18,7 @@ import { promisify } from "node:util";
 import { pathToFileURL } from "node:url";
 import { launch, repoRoot } from "../tests/browser/support/browser.mjs";
 import { freePort } from "../tests/browser/support/ingest.mjs";
+import { apiCall } from "../tests/browser/support/console.mjs";
 
 const run = promisify(execFile);
 const SERVER = process.env.SEALSHOT_SERVER ?? path.join(repoRoot, "build/server/sealshot-server");
@@ -34,21 +34,6 @@ const PASSWORD = "violet harbour lantern 93";
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
 const ms = (x) => `${x.toFixed(1)} ms`;
-
-function apiCall(url, method, route, body, cookie) {
-  return new Promise((resolve, reject) => {
-    const req = https.request(`${url}${route}`, { method, rejectUnauthorized: false, agent: false, headers: {
-      "Content-Type": "application/json", "X-Sealshot-Request": "1", Origin: url, ...(cookie ? { Cookie: cookie } : {}) } },
-    (res) => {
-      let text = "";
-      res.on("data", (d) => { text += d; });
-      res.on("end", () => resolve({ status: res.statusCode, body: text ? JSON.parse(text) : {},
-        cookie: (res.headers["set-cookie"] ?? [])[0]?.split(";")[0] }));
-    });
-    req.on("error", reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "sealshot-bench-console-"));
 const dataDir = path.join(work, "data");
