@@ -13,6 +13,7 @@ import { yieldingEvery } from "./yield-slices.js";
 import { renderCopy } from "./render-copy.js";
 import { paintRootBackground } from "./root-background.js";
 import { copiedStyleProperties, createInheritedPruner } from "./copied-styles.js";
+import { createViewportCull } from "./viewport-cull.js";
 
 // A failed or cross-origin image becomes this neutral grey box instead of failing the capture.
 export const IMAGE_PLACEHOLDER = "data:image/svg+xml," + encodeURIComponent(
@@ -21,7 +22,11 @@ export const IMAGE_PLACEHOLDER = "data:image/svg+xml," + encodeURIComponent(
 // background colour, so the copy draws nothing over it (a 1×1 transparent GIF).
 const TRANSPARENT_IMAGE = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
 
-/** Resolves to {canvas, devicePixelRatio}. found: the result of collectRedactions(). */
+/**
+ * Resolves to {canvas, devicePixelRatio, copy}. found: the result of collectRedactions().
+ * copy: {elements, shells, svgChars}: elements copied, of them copied without content
+ * (outside the viewport), and the size of the SVG image.
+ */
 export async function captureDom({ found, maskSelectors = [], devicePixelRatio = window.devicePixelRatio || 1 }) {
   const redact = textRedactor(found);
   const selector = maskSelector(maskSelectors);
@@ -63,9 +68,11 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
   const pruneInherited = createInheritedPruner();
   // The clone walks the whole DOM in one task unless it yields now and then.
   const pause = yieldingEvery(40);
+  const copy = { elements: 0, shells: 0, svgChars: 0 };
   const sanitize = (clone) => {
     if (clone.nodeType !== 1) return;
     const original = pairs.leaving();
+    copy.elements++;
     const position = clone.style?.position;
     if (position === "fixed" || position === "sticky") {
       const live = positionedStack.pop();
@@ -101,7 +108,9 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
       const secret = maskedHere || sensitive || redact(value).some(([, s]) => s);
       if (secret) { clone.setAttribute("value", blockOut(value)); hidden(clone); blanked = true; }
     }
-    layout.fix(clone, original, { blanked });
+    const shell = cull.wasShell(original);
+    if (shell) copy.shells++;
+    layout.fix(clone, original, { blanked, shell });
     pruneInherited(clone, original);
     if (original?.tagName === "IFRAME") frames.frameCloned(clone, original);
     else if (original && original === original.ownerDocument.documentElement) frames.rootCloned(clone);
@@ -152,7 +161,10 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
     s.setProperty("bottom", "auto", "important");
     s.setProperty("right", "auto", "important");
   };
+  // Boxes wholly outside the viewport are copied without their content (app/viewport-cull.js).
+  const cull = createViewportCull(document);
   const filter = (node) => {
+    if (cull.wasShell(pairs.current())) return false;
     if (node.nodeType !== 1) return true;
     // Our own launcher and dialog are never part of the picture.
     if (node.hasAttribute("data-sealshot-ui")) return false;
@@ -160,6 +172,7 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
     const position = node.ownerDocument.defaultView?.getComputedStyle(node).position;
     if (position === "sticky") positionedStack.push(stickyOffsets.get(node));
     if (position === "fixed") positionedStack.push(outermostFixedInScrolled(node) ? node.getBoundingClientRect() : null);
+    cull.isShell(node);
     return true;
   };
   let canvas;
@@ -201,11 +214,12 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
       fetch: { placeholderImage: (imageDom) => (imageDom ? IMAGE_PLACEHOLDER : TRANSPARENT_IMAGE) },
       workerNumber: 0, // no blob: workers: a strict CSP (worker-src) would refuse them
       timeout: 10_000,
+      onSerialized: (chars) => { copy.svgChars = chars; },
     });
   } finally {
     generated.restore();
   }
-  return { canvas, devicePixelRatio };
+  return { canvas, devicePixelRatio, copy };
 }
 
 // blockOut() text is wider than most names ("Xxxxx" against "Jonas": 14% in

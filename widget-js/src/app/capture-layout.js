@@ -55,33 +55,9 @@ export function createLayoutFixes() {
   const placeholderRules = [];
   let placeholders = 0;
 
-  /** Bottom margin leaving `el`'s box on the live page (collapsed through from its last child). */
-  function collapsedBottomMargin(el, cs) {
-    const own = parseFloat(cs.marginBottom) || 0;
-    if (!FLOW_DISPLAYS.has(cs.display) || cs.float !== "none" || cs.position === "absolute" || cs.position === "fixed" ||
-        (cs.overflowY !== "visible" && cs.overflowY !== "clip") || cs.contain !== "none" ||
-        parseFloat(cs.borderBottomWidth) || parseFloat(cs.paddingBottom)) return own;
-    let child = null;
-    for (let n = el.lastChild; n; n = n.previousSibling) {
-      if (n.nodeType === 3) { if (/\S/.test(n.data)) return own; continue; } // text ends the box: no collapse
-      if (n.nodeType !== 1) continue;
-      const ccs = n.ownerDocument.defaultView.getComputedStyle(n);
-      if (ccs.display === "none" || ccs.position === "absolute" || ccs.position === "fixed" || ccs.float !== "none") continue;
-      if (ccs.display.startsWith("inline") || ccs.display === "contents") return own;
-      child = [n, ccs];
-      break;
-    }
-    if (!child) return own;
-    const [c, ccs] = child;
-    // An auto height ends the parent's content at the child's border edge; a set height does not.
-    if (Math.abs(el.getBoundingClientRect().bottom - c.getBoundingClientRect().bottom) > 0.02) return own;
-    const inner = marginOut.get(c) ?? (parseFloat(ccs.marginBottom) || 0);
-    return Math.max(own, inner, 0) + Math.min(own, inner, 0);
-  }
-
   return {
     /** For each element copy, after the library styled it; original: the live element. */
-    fix(clone, original, { blanked = false } = {}) {
+    fix(clone, original, { blanked = false, shell = false } = {}) {
       const s = clone.style;
       if (!s) return;
       // The copy is drawn as an image, scrolled by transforms: a scroll
@@ -93,11 +69,15 @@ export function createLayoutFixes() {
       const view = original.ownerDocument.defaultView;
       const cs = view.getComputedStyle(original);
       if (FLOW_DISPLAYS.has(cs.display) && cs.writingMode === "horizontal-tb") {
-        const out = collapsedBottomMargin(original, cs);
-        marginOut.set(original, out);
+        const out = collapsedMargin(original, "bottom", marginOut);
         if (Math.abs(out - (parseFloat(cs.marginBottom) || 0)) > 0.001) {
           // The logical twin too: of the two, the one written last would win.
           for (const prop of ["margin-bottom", "margin-block-end"]) s.setProperty(prop, `${out}px`);
+        }
+        // A shell (app/viewport-cull.js) has no first child for a top margin to collapse through either.
+        const top = shell ? collapsedMargin(original, "top") : 0;
+        if (shell && Math.abs(top - (parseFloat(cs.marginTop) || 0)) > 0.001) {
+          for (const prop of ["margin-top", "margin-block-start"]) s.setProperty(prop, `${top}px`);
         }
       }
       const tag = original.tagName;
@@ -118,4 +98,46 @@ export function createLayoutFixes() {
       root.prepend(style);
     },
   };
+}
+
+/**
+ * The margin on one side of el's box on the live page after margin collapsing
+ * through it (CSS 2.2 §8.3.1): with no border, padding or new formatting
+ * context between them, el's margin and its first (last) in-flow child's
+ * collapse into one: the largest positive plus the most negative. cache: a
+ * WeakMap of results, for side "bottom".
+ */
+export function collapsedMargin(el, side, cache = null) {
+  const cached = cache?.get(el);
+  if (cached !== undefined) return cached;
+  const cs = el.ownerDocument.defaultView.getComputedStyle(el);
+  const Side = side === "top" ? "Top" : "Bottom";
+  const own = parseFloat(cs[`margin${Side}`]) || 0;
+  let out = own;
+  if (FLOW_DISPLAYS.has(cs.display) && cs.float === "none" && cs.position !== "absolute" && cs.position !== "fixed" &&
+      (cs.overflowY === "visible" || cs.overflowY === "clip") && cs.contain === "none" &&
+      !parseFloat(cs[`border${Side}Width`]) && !parseFloat(cs[`padding${Side}`])) {
+    const child = edgeChild(el, side === "top");
+    // An auto height ends the parent's content at the child's border edge; a set height does not.
+    const box = child && el.getBoundingClientRect(), childBox = child?.getBoundingClientRect();
+    if (child && Math.abs(side === "top" ? box.top - childBox.top : box.bottom - childBox.bottom) <= 0.02) {
+      const inner = collapsedMargin(child, side, cache);
+      out = Math.max(own, inner, 0) + Math.min(own, inner, 0);
+    }
+  }
+  cache?.set(el, out);
+  return out;
+}
+
+// The first (or last) in-flow block child, or null when text or an inline box comes first.
+function edgeChild(el, first) {
+  for (let n = first ? el.firstChild : el.lastChild; n; n = first ? n.nextSibling : n.previousSibling) {
+    if (n.nodeType === 3) { if (/\S/.test(n.data)) return null; continue; }
+    if (n.nodeType !== 1) continue;
+    const ccs = n.ownerDocument.defaultView.getComputedStyle(n);
+    if (ccs.display === "none" || ccs.position === "absolute" || ccs.position === "fixed" || ccs.float !== "none") continue;
+    if (ccs.display.startsWith("inline") || ccs.display === "contents") return null;
+    return n;
+  }
+  return null;
 }

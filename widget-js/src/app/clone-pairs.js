@@ -20,6 +20,10 @@ export function createClonePairs() {
         if (doc) stack.push(doc.documentElement);
       }
     },
+    /** The element being cloned now: the parent of the node filter() is asked about (null for the root's children). */
+    current() {
+      return stack.at(-1) ?? null;
+    },
     /** From onCloneEachNode(copy): the original of that copy (null for the root). */
     leaving() {
       return stack.pop() ?? null;

@@ -13,7 +13,10 @@ import { nextTask } from "./yield-slices.js";
 // XML 1.0 cannot carry these; the library strips them the same way.
 const NOT_XML = /[\u0000-\u0008\v\f\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
 
-/** options: modern-screenshot's (width, height, scale, backgroundColor, hooks…). Resolves to a canvas. */
+/**
+ * options: modern-screenshot's (width, height, scale, backgroundColor, hooks…),
+ * and onSerialized(chars): the SVG's length. Resolves to a canvas.
+ */
 export async function renderCopy(node, options) {
   const context = await createContext(node, options);
   try {
@@ -23,6 +26,7 @@ export async function renderCopy(node, options) {
     const serialized = new XMLSerializer().serializeToString(svg);
     await nextTask();
     const xml = exactLengths(serialized.replace(NOT_XML, ""));
+    options.onSerialized?.(xml.length);
     await nextTask();
     const image = await loadSvg(xml);
     const { width, height, scale, backgroundColor } = context;

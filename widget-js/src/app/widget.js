@@ -93,7 +93,7 @@ export function createApp({ config, state, consoleErrors = [] }) {
       captured = await captureUpload(file);
       lap("capture");
     }
-    const { canvas, devicePixelRatio } = captured;
+    const { canvas, devicePixelRatio, copy = null } = captured;
     const ctx = canvas.getContext("2d", { willReadFrequently: true });
     const rects = found ? [...found.masked, ...found.sensitive, ...found.detected, ...found.echoed] : [];
     // The preview shows the final boxes: filled here with the core's outward
@@ -107,7 +107,7 @@ export function createApp({ config, state, consoleErrors = [] }) {
     const imageData = ctx.getImageData(0, 0, canvas.width, canvas.height);
     lap("redact");
     return {
-      source, imageData, devicePixelRatio, rects, timings,
+      source, imageData, devicePixelRatio, rects, timings, copy,
       sources: found ? { masked: found.masked.length, sensitive: found.sensitive.length, detected: found.detected.length,
         echoed: found.echoed.length } : {},
     };
@@ -120,7 +120,8 @@ export function createApp({ config, state, consoleErrors = [] }) {
       if (!dialog) return;
       session.shot = shot;
       dialog.showShot(shot.imageData, shot.devicePixelRatio);
-      emit("sealshot:capture", { source, width: shot.imageData.width, height: shot.imageData.height, timings: shot.timings });
+      emit("sealshot:capture", { source, width: shot.imageData.width, height: shot.imageData.height, timings: shot.timings,
+        copy: shot.copy });
     } catch (error) {
       if (!dialog) return;
       session.shot = null;
