@@ -14,6 +14,7 @@ import { renderCopy } from "./render-copy.js";
 import { paintRootBackground } from "./root-background.js";
 import { copiedStyleProperties, createInheritedPruner } from "./copied-styles.js";
 import { createViewportCull } from "./viewport-cull.js";
+import { deviceTextStyle } from "./device-text.js";
 
 // A failed or cross-origin image becomes this neutral grey box instead of failing the capture.
 export const IMAGE_PLACEHOLDER = "data:image/svg+xml," + encodeURIComponent(
@@ -196,6 +197,8 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
         // live redaction boxes. The root keeps its live width.
         root.style.setProperty("width", `${rootWidth}px`, "important");
         if (generated.active) root.append(generated.styleElement(root.ownerDocument));
+        const textStyle = deviceTextStyle(root.ownerDocument, devicePixelRatio);
+        if (textStyle) root.append(textStyle);
         unscrollChildren(root, document, x, y);
         if (x || y) pinFixed(root);
         for (const [copy, live] of inScrolledFixed) placeAtViewportBox(copy, live, root, x, y);
