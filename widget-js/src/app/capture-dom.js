@@ -14,7 +14,7 @@ import { renderCopy } from "./render-copy.js";
 import { paintRootBackground } from "./root-background.js";
 import { copiedStyleProperties, createInheritedPruner } from "./copied-styles.js";
 import { createViewportCull } from "./viewport-cull.js";
-import { deviceTextStyle } from "./device-text.js";
+import { createDeviceText } from "./device-text.js";
 
 // A failed or cross-origin image becomes this neutral grey box instead of failing the capture.
 export const IMAGE_PLACEHOLDER = "data:image/svg+xml," + encodeURIComponent(
@@ -67,6 +67,7 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
   const frames = createFrameLayout();
   const layout = createLayoutFixes();
   const pruneInherited = createInheritedPruner();
+  const deviceText = createDeviceText(devicePixelRatio);
   // The clone walks the whole DOM in one task unless it yields now and then.
   const pause = yieldingEvery(40);
   const copy = { elements: 0, shells: 0, svgChars: 0 };
@@ -112,6 +113,7 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
     const shell = cull.wasShell(original);
     if (shell) copy.shells++;
     layout.fix(clone, original, { blanked, shell });
+    deviceText?.(clone, original);
     pruneInherited(clone, original);
     if (original?.tagName === "IFRAME") frames.frameCloned(clone, original);
     else if (original && original === original.ownerDocument.documentElement) frames.rootCloned(clone);
@@ -197,8 +199,6 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
         // live redaction boxes. The root keeps its live width.
         root.style.setProperty("width", `${rootWidth}px`, "important");
         if (generated.active) root.append(generated.styleElement(root.ownerDocument));
-        const textStyle = deviceTextStyle(root.ownerDocument, devicePixelRatio);
-        if (textStyle) root.append(textStyle);
         unscrollChildren(root, document, x, y);
         if (x || y) pinFixed(root);
         for (const [copy, live] of inScrolledFixed) placeAtViewportBox(copy, live, root, x, y);
