@@ -30,12 +30,17 @@ try {
       page.on("request", (r) => { if (/\/assets\/fonts\/|\.(png|jpe?g|svg|woff2?|ttf)$/.test(r.url())) requests.push(r.url()); });
       const tOpen = await page.evaluate(() => performance.now());
       const t0 = Date.now();
-      await page.evaluate(() => window.Sealshot.open());
+      await page.evaluate(() => {
+        document.addEventListener("sealshot:capture", (e) => { window.__copy = e.detail.copy ?? null; }, { once: true });
+        window.Sealshot.open();
+      });
       await page.locator(".dialog canvas").waitFor({ state: "visible", timeout: 180_000 });
       const openToPreview = Date.now() - t0;
       const tasks = await page.evaluate((t) => window.__longTasks.filter((e) => e.start + e.duration >= t), tOpen);
+      // The widget's own account of the copy (since the viewport cull): elements copied, of them emptied, SVG length.
+      const copy = await page.waitForFunction(() => window.__copy !== undefined).then(() => page.evaluate(() => window.__copy));
       rows.push({ openToPreview, longest: Math.round(Math.max(0, ...tasks.map((e) => e.duration))), over200: tasks.filter((e) => e.duration > 200).length,
-        fontRequests: requests.filter((u) => u.includes("/fonts/")).length, first: i === 0 });
+        fontRequests: requests.filter((u) => u.includes("/fonts/")).length, first: i === 0, copy });
       await page.close();
     }
     results.push([label, rows]);
@@ -43,11 +48,12 @@ try {
 } finally {
   await env.close();
 }
+const copyCell = (c) => (c ? `${c.elements} (${c.shells}) / ${(c.svgChars / 1e6).toFixed(2)} M chars` : "–");
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 console.log(`load average ${(await import("node:os")).loadavg().map((l) => l.toFixed(1)).join(" ")} at the end; ${runs} runs per page at 1920×1080, DPR ${dpr}, each a fresh page view; medians of runs 2..${runs} (run 1 warms the browser).\n`);
-console.log("| page | open → preview | longest task | tasks > 200 ms | font requests by the capture |\n|---|---:|---:|---:|---:|");
+console.log("| page | open → preview | longest task | tasks > 200 ms | font requests by the capture | copy: elements (empty) / SVG |\n|---|---:|---:|---:|---:|---:|");
 for (const [label, rows] of results) {
   const warm = rows.length > 1 ? rows.filter((r) => !r.first) : rows;
   console.log(`| ${label} | ${median(warm.map((r) => r.openToPreview))} ms | ${median(warm.map((r) => r.longest))} ms | ` +
-    `${median(warm.map((r) => r.over200))} | ${median(warm.map((r) => r.fontRequests))} |`);
+    `${median(warm.map((r) => r.over200))} | ${median(warm.map((r) => r.fontRequests))} | ${copyCell(warm.at(-1).copy)} |`);
 }
