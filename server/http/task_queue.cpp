@@ -22,22 +22,35 @@ BoundedTaskQueue::BoundedTaskQueue(std::size_t workers, std::size_t queue_capaci
 
 BoundedTaskQueue::~BoundedTaskQueue() { shutdown(); }
 
-// A connection is taken when a thread is idle for it or the waiting line
-// has room. Caller holds mutex_.
+// A connection is taken when a thread is idle for it (the one idle the
+// shortest time) or the waiting line has room. Caller holds mutex_.
 bool BoundedTaskQueue::try_push(Pool& pool, std::function<void()>& fn) {
   if (pool.threads.empty()) return false;
-  if (pool.jobs.size() >= pool.idle + pool.capacity) return false;
+  if (!pool.idle.empty()) {
+    IdleWorker* worker = pool.idle.back();
+    pool.idle.pop_back();
+    worker->job = std::move(fn);
+    worker->wake.notify_one();
+    return true;
+  }
+  if (pool.jobs.size() >= pool.capacity) return false;
   pool.jobs.push_back(std::move(fn));
-  pool.ready.notify_one();
   return true;
 }
 
+std::size_t BoundedTaskQueue::idle_workers() {
+  std::lock_guard lock(mutex_);
+  return main_.idle.size();
+}
+
 // Both figures from one consistent state of the pool (read without the lock
-// by /metrics and by every idle keep-alive connection).
+// by /metrics and by every idle keep-alive connection). A waiting job has no
+// idle worker about to take it (see the invariant in the header), so every
+// queued connection is unserved.
 void BoundedTaskQueue::publish_main_pool() {
   const auto queued = static_cast<std::int64_t>(main_.jobs.size());
   stats_.queued.store(queued);
-  stats_.unserved.store(std::max<std::int64_t>(0, queued - static_cast<std::int64_t>(main_.idle)));
+  stats_.unserved.store(queued);
 }
 
 bool BoundedTaskQueue::enqueue(std::function<void()> fn) {
@@ -61,13 +74,20 @@ void BoundedTaskQueue::run(Pool& pool, bool overflow) {
     std::function<void()> job;
     {
       std::unique_lock lock(mutex_);
-      ++pool.idle;
-      if (!overflow) publish_main_pool();
-      pool.ready.wait(lock, [&] { return stopping_ || !pool.jobs.empty(); });
-      --pool.idle;
-      if (pool.jobs.empty()) break;  // stopping and drained
-      job = std::move(pool.jobs.front());
-      pool.jobs.pop_front();
+      if (!pool.jobs.empty()) {
+        job = std::move(pool.jobs.front());
+        pool.jobs.pop_front();
+      } else {
+        if (stopping_) break;  // stopping and drained
+        IdleWorker self;
+        pool.idle.push_back(&self);
+        self.wake.wait(lock, [&] { return stopping_ || self.job; });
+        if (!self.job) {  // woken to stop: nothing was handed over
+          std::erase(pool.idle, &self);
+          break;
+        }
+        job = std::move(self.job);
+      }
       if (!overflow) publish_main_pool();
     }
     auto& busy = overflow ? stats_.overflow_busy : stats_.busy_workers;
@@ -83,9 +103,10 @@ void BoundedTaskQueue::shutdown() {
     std::lock_guard lock(mutex_);
     if (stopping_ && main_.threads.empty() && overflow_.threads.empty()) return;
     stopping_ = true;
+    for (auto* pool : {&main_, &overflow_}) {
+      for (IdleWorker* worker : pool->idle) worker->wake.notify_one();
+    }
   }
-  main_.ready.notify_all();
-  overflow_.ready.notify_all();
   for (auto* pool : {&main_, &overflow_}) {
     for (std::thread& t : pool->threads) {
       if (t.joinable()) t.join();

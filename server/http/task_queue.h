@@ -4,6 +4,14 @@
 // overflow pool whose requests the pre-routing check answers 503 with
 // Retry-After (running_in_overflow_pool()), and closes only when that pool
 // is full too. Nothing here grows without a bound.
+//
+// Idle workers are woken last-in first-out: a connection goes to the worker
+// that went idle most recently. A shared condition variable wakes waiters in
+// roughly arrival order instead, which rotates every connection through all
+// of the (by default 1,024) threads, so each of them in time touches its own
+// stack pages, malloc cache and OpenSSL state: the soak measured RSS growing
+// 11% in 10 minutes that way (docs/reliability.md, "Soak"). With LIFO only as
+// many threads as there are concurrent connections stay warm.
 #pragma once
 
 #include <httplib.h>
@@ -45,16 +53,26 @@ class BoundedTaskQueue final : public httplib::TaskQueue {
   ~BoundedTaskQueue() override;
 
   bool enqueue(std::function<void()> fn) override;
+  // Workers of the main pool waiting for a connection (tests, metrics).
+  [[nodiscard]] std::size_t idle_workers();
   // Runs every queued connection to its end, then joins: this is the drain
   // on shutdown (cpp-httplib calls it after the listening socket closed).
   void shutdown() override;
 
  private:
+  // One per waiting worker, on its own stack: enqueue() hands the job over
+  // here and wakes just that worker.
+  struct IdleWorker {
+    std::condition_variable wake;
+    std::function<void()> job;
+  };
+  // Invariant (under mutex_): `jobs` and `idle` are never both non-empty; a
+  // worker goes idle only when no job waits, and a job waits only when no
+  // worker is idle.
   struct Pool {
     std::size_t capacity = 0;
-    std::size_t idle = 0;
+    std::vector<IdleWorker*> idle;  // the back went idle last and is woken first
     std::deque<std::function<void()>> jobs;
-    std::condition_variable ready;
     std::vector<std::thread> threads;
   };
   bool try_push(Pool& pool, std::function<void()>& fn);
