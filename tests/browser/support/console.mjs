@@ -114,6 +114,11 @@ export async function loadAccountModule() {
  * clients accept (signing in in the page then takes about a second).
  */
 export async function acceptLink(url, account, link, password) {
+  return (await acceptLinkWithKeys(url, account, link, password)).me;
+}
+
+/** acceptLink, also returning the person's key pair ({ me, keys }) for a test that opens grants from Node. */
+export async function acceptLinkWithKeys(url, account, link, password) {
   const token = new URL(link).hash.slice(1);
   const params = account.kdfParams.minimum;
   const salt = account.accountSaltGenerate();
@@ -123,7 +128,7 @@ export async function acceptLink(url, account, link, password) {
     kdf_opslimit: params.opslimit, kdf_memlimit: params.memlimit, public_key: pair.publicKey,
     wrapped_secret_key: account.wrapSecretKey(pair.secretKey, keys.wrapKey) });
   if (accepted.status !== 200) throw new Error(`link accept: ${accepted.status} ${JSON.stringify(accepted.body)}`);
-  return accepted.body;
+  return { me: accepted.body, keys: pair };
 }
 
 /** Signs in from Node (a second client): { status, body: me, cookie }. */

@@ -33,6 +33,7 @@
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
 #include "inbox_model.h"
+#include "key_fingerprint.h"
 #include "note_seal.h"
 #include "notes_model.h"
 #include "project_creation.h"
@@ -218,8 +219,29 @@ double now_ms() { return emscripten_get_now(); }
 // A change the server refused because the session had ended: made again
 // once the person signed in again.
 struct PendingChange {
-  std::string submission_id, field, value;  // field: "status" or "assignee"
+  // field: "status", "assignee", "tags" (value: the tags, comma-separated),
+  // "note" (value: the note sealed to the project key: ciphertext only),
+  // "bulk_status" (submission_id: the picked ids, comma-separated; value:
+  // the status) or "bulk_delete" (the picked ids).
+  std::string submission_id, field, value;
 };
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find(',', start), text.size());
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string join_commas(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& i : items) out += (out.empty() ? "" : ",") + i;
+  return out;
+}
 
 // Where the person was: kept across an expired session (not a key, not a
 // comment: ids, filters, the search words, the theme and unsaved changes).
@@ -307,6 +329,8 @@ struct App {
   bool team_tab = false;
   int team_project = 0;
   std::string confirming;  // person id whose fingerprint is being compared
+  bool confirm_rotate = false, rotating = false;
+  std::string removing;  // person id being removed from the organisation (confirming)
   std::string team_message;
   char invite_email[200] = {};
   int invite_role = 0;
@@ -446,7 +470,14 @@ void publish() {
                  {"message", app->team_message}, {"invitation", app->invitation_link}, {"open", app->team_tab}};
     if (!app->projects.empty()) {
       const ProjectItem& p = app->projects[std::size_t(std::clamp(app->team_project, 0, int(app->projects.size()) - 1))];
-      if (const ProjectAccess* a = app->team->access(p.id)) j["team"]["granted"] = a->granted;
+      if (const ProjectAccess* a = app->team->access(p.id)) {
+        j["team"]["granted"] = a->granted;
+        json held = json::object();
+        for (const std::string& person : a->granted) held[person] = app->team->keys_held(p.id, person);
+        j["team"]["keys_held"] = held;
+      }
+      j["team"]["current_key"] = app->team->current_key_number(p.id);
+      j["team"]["key_count"] = app->team->key_history(p.id).size();
     }
   }
   j["projects"] = json::array();
@@ -587,7 +618,26 @@ void change_submission(const PendingChange& change) {
     if (app->api.link() == Link::ok) app->error = "Not saved: " + st.message();
   };
   if (change.field == "status") app->inbox->set_status(change.submission_id, change.value, done);
-  else app->inbox->assign(change.submission_id, change.value, done);
+  else if (change.field == "assignee") app->inbox->assign(change.submission_id, change.value, done);
+  else if (change.field == "tags") app->inbox->set_tags(change.submission_id, split_commas(change.value), done);
+  else if (change.field == "note") {
+    // Sealed before the session ended; the open report's notes are listed again once it is stored.
+    app->api.add_note(app->view.org_id, app->view.project_id, change.submission_id, change.value,
+                      [change, done](Result<NoteItem> r) {
+                        if (r.ok() && app->notes && app->notes->submission_id() == change.submission_id) {
+                          app->notes->load();
+                        }
+                        done(r.status());
+                      });
+  } else if (change.field == "bulk_status" || change.field == "bulk_delete") {
+    const std::vector<std::string> ids = split_commas(change.submission_id);
+    auto reload = [done](Result<std::vector<std::string>> r) {
+      if (r.ok() && app->inbox) app->inbox->reload();
+      done(r.status());
+    };
+    if (change.field == "bulk_status") app->api.bulk_status(app->view.org_id, app->view.project_id, ids, change.value, reload);
+    else app->api.bulk_delete(app->view.org_id, app->view.project_id, ids, reload);
+  }
 }
 
 // Once the list arrives after a restore, the report that was open opens again.
@@ -728,7 +778,12 @@ void draw_bulk_bar(InboxModel& inbox) {
     for (std::string_view st : kSubmissionStatuses) {
       if (ImGui::Selectable(std::string(status_label(st)).c_str(), false)) {
         const std::string status(st);
-        inbox.bulk_set_status(status, [status](Status result, std::size_t changed) {
+        const std::string picked_ids = join_commas({inbox.selection().begin(), inbox.selection().end()});
+        inbox.bulk_set_status(status, [status, picked_ids](Status result, std::size_t changed) {
+          if (result.code() == ErrorCode::unauthenticated) {
+            app->view.pending.push_back({picked_ids, "bulk_status", status});
+            return;
+          }
           if (!result.ok()) {
             if (app->api.link() == Link::ok) app->error = "Not all changed: " + result.message();
             return;
@@ -756,7 +811,12 @@ void draw_bulk_bar(InboxModel& inbox) {
     ImGui::Text("%zu reports and their encrypted envelopes are deleted from the server. This cannot be undone.",
                 picked);
     if (ImGui::Button("Delete them")) {
-      inbox.bulk_remove([](Status result, std::size_t deleted) {
+      const std::string picked_ids = join_commas({inbox.selection().begin(), inbox.selection().end()});
+      inbox.bulk_remove([picked_ids](Status result, std::size_t deleted) {
+        if (result.code() == ErrorCode::unauthenticated) {
+          app->view.pending.push_back({picked_ids, "bulk_delete", ""});
+          return;
+        }
         if (app->loader && app->inbox && app->inbox->index_of(app->view.submission_id) < 0) close_report();
         if (!result.ok()) {
           if (app->api.link() == Link::ok) app->error = "Not all deleted: " + result.message();
@@ -961,6 +1021,9 @@ void draw_notes() {
     app->note_message = "Sealing and sending…";
     const std::string id = notes.submission_id();
     notes.add(app->note_edit, [id](Status st) {
+      if (st.code() == ErrorCode::unauthenticated && app->notes && !app->notes->refused_sealed().empty()) {
+        app->view.pending.push_back({id, "note", app->notes->refused_sealed()});
+      }
       if (app->view.submission_id != id) return;
       if (st.ok()) {
         std::fill(std::begin(app->note_edit), std::end(app->note_edit), '\0');
@@ -1055,7 +1118,8 @@ void draw_tags_editor(const SubmissionItem& item) {
     } else {
       app->tags_message = "Saving…";
       const std::string id = item.id;
-      app->inbox->set_tags(id, tags.value(), [id](Status st) {
+      app->inbox->set_tags(id, tags.value(), [id, words = join_commas(tags.value())](Status st) {
+        if (st.code() == ErrorCode::unauthenticated) app->view.pending.push_back({id, "tags", words});
         if (app->view.submission_id != id) return;
         app->tags_for.clear();  // shows the tags as the server keeps them
         app->tags_message = st.ok() ? "Tags saved." : (app->api.link() == Link::ok ? "Not saved: " + st.message() : "");
@@ -1293,6 +1357,108 @@ void draw_confirm_key() {
   ImGui::EndPopup();
 }
 
+// A member's organisation role, changeable by owners and admins (the
+// server refuses what the caller may not do: an admin touching an owner,
+// leaving no owner; its sentence is shown).
+void draw_member_role(TeamModel& team, const MemberItem& m) {
+  static const char* kOrgRoles[] = {"owner", "admin", "member", "viewer"};
+  if (m.id == app->session->me().id) return (void)ImGui::TextUnformatted(m.role.c_str());
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::BeginCombo("##role", m.role.c_str())) {
+    for (const char* r : kOrgRoles) {
+      if (ImGui::Selectable(r, m.role == r) && m.role != r) {
+        const std::string email = m.email, role = r;
+        team.set_role(m.id, role, [email, role](Status st) {
+          if (!app->session) return;
+          app->team_message = st.ok() ? email + " is now " + role + "."
+                                      : (app->api.link() == Link::ok ? "Role not changed: " + st.message() : "");
+        });
+      }
+      track(("role-" + m.email + "-" + r).c_str());
+    }
+    ImGui::EndCombo();
+  }
+  track(("role-" + m.email).c_str());
+}
+
+void draw_remove_member(TeamModel& team) {
+  if (app->removing.empty()) return;
+  const MemberItem* m = team.member(app->removing);
+  if (m == nullptr) return app->removing.clear();
+  if (!ImGui::IsPopupOpen("Remove a member")) ImGui::OpenPopup("Remove a member");
+  if (!ImGui::BeginPopupModal("Remove a member", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  ImGui::Text("Remove %s from the organisation? Their project roles and key grants go too.", m->email.c_str());
+  ImGui::TextUnformatted("Reports they could open stay readable with keys they may have kept: rotate the\n"
+                         "keys of their projects afterwards so new reports need a key they never had.");
+  if (ImGui::Button("Remove")) {
+    const std::string email = m->email;
+    team.remove_member(m->id, [email](Status st) {
+      if (!app->session) return;
+      app->team_message = st.ok() ? email + " was removed from the organisation."
+                                  : (app->api.link() == Link::ok ? "Not removed: " + st.message() : "");
+    });
+    app->removing.clear();
+    ImGui::CloseCurrentPopup();
+  }
+  track("remove-member-yes");
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel")) {
+    app->removing.clear();
+    ImGui::CloseCurrentPopup();
+  }
+  track("remove-member-no");
+  ImGui::EndPopup();
+}
+
+// The project's key history and Rotate: a new key pair made here, sealed
+// to each confirmed holder of the current key; then the new snippet.
+void draw_project_keys(TeamModel& team, const ProjectItem& project) {
+  for (const ProjectKeyItem& k : team.key_history(project.id)) {
+    const Result<PublicKey> key = public_key_from_text(k.public_key);
+    ImGui::Text("Key %lld  %s  %s", static_cast<long long>(k.key_number),
+                key.ok() ? key_fingerprint(key.value()).c_str() : "?",
+                k.current ? "(current: new reports)" : ("(retired " + date_text(k.retired_at_ms) + ")").c_str());
+  }
+  ImGui::BeginDisabled(app->rotating || team.current_key_number(project.id) == 0);
+  if (ImGui::SmallButton("Rotate key…")) app->confirm_rotate = true;
+  ImGui::EndDisabled();
+  track("rotate-key");
+  if (app->confirm_rotate && !ImGui::IsPopupOpen("Rotate the project key")) ImGui::OpenPopup("Rotate the project key");
+  if (!ImGui::BeginPopupModal("Rotate the project key", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  ImGui::TextUnformatted("A new key pair is made in this browser and sealed to everyone who holds the current key\n"
+                         "(their keys must be confirmed). New reports need the new key: put the new snippet on\n"
+                         "your site. Reports sent before keep opening with the older keys.");
+  if (ImGui::Button("Rotate")) {
+    app->rotating = true;
+    app->confirm_rotate = false;
+    ImGui::CloseCurrentPopup();
+    app->team_message = "Making the new key pair and sealing it…";
+    team.rotate(project, [](Result<ProjectItem> rotated) {
+      if (!app->session) return;
+      app->rotating = false;
+      if (!rotated.ok()) {
+        app->team_message = app->api.link() == Link::ok ? "Not rotated: " + rotated.message() : "";
+        return;
+      }
+      for (ProjectItem& p : app->projects) {
+        if (p.id == rotated.value().id) p.public_key = rotated.value().public_key;
+      }
+      app->team_message = "Rotated: new reports need the new key. Put the new snippet on your site.";
+      app->snippet_for = rotated.value();
+      console_widget_integrity_start();
+      app->widget_integrity = "?";
+    });
+  }
+  track("rotate-yes");
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel")) {
+    app->confirm_rotate = false;
+    ImGui::CloseCurrentPopup();
+  }
+  track("rotate-no");
+  ImGui::EndPopup();
+}
+
 void draw_team() {
   TeamModel& team = *app->team;
   if (team.loading()) ImGui::TextDisabled("Loading members and access…");
@@ -1301,13 +1467,14 @@ void draw_team() {
   }
   if (!app->team_message.empty()) ImGui::TextWrapped("%s", app->team_message.c_str());
   ImGui::SeparatorText("Members");
-  if (ImGui::BeginTable("members", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
+  if (ImGui::BeginTable("members", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
     const float em = ImGui::GetFontSize();
     ImGui::TableSetupColumn("Person", ImGuiTableColumnFlags_WidthStretch);
-    ImGui::TableSetupColumn("Role", ImGuiTableColumnFlags_WidthFixed, em * 5);
+    ImGui::TableSetupColumn("Role", ImGuiTableColumnFlags_WidthFixed, em * 6);
     ImGui::TableSetupColumn("Key fingerprint", ImGuiTableColumnFlags_WidthFixed, em * 22);
     ImGui::TableSetupColumn("Key", ImGuiTableColumnFlags_WidthFixed, em * 10);
     ImGui::TableSetupColumn("##confirm", ImGuiTableColumnFlags_WidthFixed, em * 6);
+    ImGui::TableSetupColumn("##remove", ImGuiTableColumnFlags_WidthFixed, em * 5);
     ImGui::TableHeadersRow();
     for (const MemberItem& m : team.members()) {
       ImGui::PushID(m.id.c_str());
@@ -1315,7 +1482,7 @@ void draw_team() {
       ImGui::TableSetColumnIndex(0);
       ImGui::TextUnformatted(m.display_name.empty() ? m.email.c_str() : (m.display_name + " <" + m.email + ">").c_str());
       ImGui::TableSetColumnIndex(1);
-      ImGui::TextUnformatted(m.role.c_str());
+      draw_member_role(team, m);
       ImGui::TableSetColumnIndex(2);
       const std::string fp = TeamModel::fingerprint(m);
       ImGui::TextUnformatted(fp.empty() ? "not set up yet" : fp.c_str());
@@ -1330,11 +1497,17 @@ void draw_team() {
         if (ImGui::SmallButton("Compare…")) app->confirming = m.id;
         track(("confirm-" + m.email).c_str());
       }
+      ImGui::TableSetColumnIndex(5);
+      if (m.id != app->session->me().id) {
+        if (ImGui::SmallButton("Remove…")) app->removing = m.id;
+        track(("remove-member-" + m.email).c_str());
+      }
       ImGui::PopID();
     }
     ImGui::EndTable();
   }
   draw_confirm_key();
+  draw_remove_member(team);
 
   ImGui::SeparatorText("Invite someone");
   static const char* kRoles[] = {"member", "viewer", "admin"};
@@ -1379,6 +1552,7 @@ void draw_team() {
     ImGui::EndCombo();
   }
   track("team-project");
+  draw_project_keys(team, project);
   const ProjectAccess* access = team.access(project.id);
   if (access == nullptr) return;
   const auto waiting = team.waiting_for_access(project.id);
@@ -1395,7 +1569,9 @@ void draw_team() {
       for (const auto& [person, r] : access->roles) {
         if (person == m.id) role = r;
       }
-      const bool granted = std::find(access->granted.begin(), access->granted.end(), m.id) != access->granted.end();
+      // "Has the key" is holding the current key number; older keys alone read old reports only.
+      const std::vector<std::int64_t> held = team.keys_held(project.id, m.id);
+      const bool granted = team.holds_current_key(project.id, m.id);
       const bool is_waiting = std::any_of(waiting.begin(), waiting.end(), [&](const MemberItem* w) { return w->id == m.id; });
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(0);
@@ -1403,7 +1579,11 @@ void draw_team() {
       ImGui::TableSetColumnIndex(1);
       ImGui::TextUnformatted(role.empty() ? (m.role == "member" ? "" : ("all (" + m.role + ")").c_str()) : role.c_str());
       ImGui::TableSetColumnIndex(2);
-      if (granted) ImGui::TextUnformatted("has the key");
+      std::string keys_text;
+      for (std::int64_t n : held) keys_text += (keys_text.empty() ? "key " : ", ") + std::to_string(n);
+      if (granted) ImGui::Text("has the key (%s)", keys_text.c_str());
+      else if (!held.empty() && is_waiting) ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "waiting (holds %s)", keys_text.c_str());
+      else if (!held.empty()) ImGui::Text("older: %s", keys_text.c_str());
       else if (is_waiting) ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "waiting for access");
       ImGui::TableSetColumnIndex(3);
       const auto grant_as = [&](const char* label, const std::string& project_role) {
@@ -1428,7 +1608,7 @@ void draw_team() {
           track(("grant-viewer-" + m.email).c_str());
         }
       }
-      if ((granted || !role.empty()) && m.id != app->session->me().id) {
+      if ((!held.empty() || !role.empty()) && m.id != app->session->me().id) {
         ImGui::SameLine();
         if (ImGui::SmallButton("Remove")) {
           team.revoke(project, m.id, [](Status st) {
@@ -1684,6 +1864,8 @@ EMSCRIPTEN_KEEPALIVE int console_start(const char* me_json, const char* secret_k
   // Confirmed keys of this person (public keys only); unreadable: start again.
   Result<KeyPins> pins = KeyPins::from_json(take_js_text(console_pins_load(app->session->me().id.c_str())));
   app->pins = pins.ok() ? std::move(pins).value() : KeyPins{};
+  // Project keys are pinned per key number in the same saved list.
+  app->session->use_pins(&app->pins, save_pins);
   const json view = json::parse(view_json, nullptr, false);
   app->view = ViewState::from_json(view, console_prefers_dark() != 0);
   apply_theme();

@@ -6,22 +6,36 @@ namespace sealshot::console {
 
 Result<EnvelopeReader> EnvelopeReader::begin(std::span<const std::uint8_t> prefix, const SecretKey& secret,
                                              std::string_view expected_project_id, std::uint64_t reserve_bytes) {
+  Result<ProjectKeys> keys = single_project_key(secret);
+  if (!keys.ok()) return keys.status();
+  Result<EnvelopeReader> reader = begin(prefix, keys.value(), expected_project_id, reserve_bytes);
+  if (reader.code() == ErrorCode::envelope_wrong_key) {
+    return Status(ErrorCode::envelope_wrong_key, "This project key does not open the report.");
+  }
+  return reader;
+}
+
+Result<EnvelopeReader> EnvelopeReader::begin(std::span<const std::uint8_t> prefix, const ProjectKeys& keys,
+                                             std::string_view expected_project_id, std::uint64_t reserve_bytes) {
   if (Status init = crypto_init(); !init.ok()) return init;
   Result<EnvelopeHeader> parsed = envelope_parse_header(prefix);
   if (!parsed.ok()) return parsed.status();
   if (parsed.value().project_id != expected_project_id) {
     return Status(ErrorCode::envelope_wrong_project, "The envelope belongs to another project.");
   }
-  Result<PublicKey> recipient = public_key_from_secret(secret);
-  if (!recipient.ok()) return recipient.status();
   EnvelopeReader reader;
   reader.header_ = std::move(parsed).value();
   const std::uint8_t* sealed_key = prefix.data() + kEnvelopeFixedBytes + reader.header_.project_id.size();
   std::array<std::uint8_t, 32> key{};
-  if (crypto_box_seal_open(key.data(), sealed_key, kEnvelopeSealedKeyBytes, recipient.value().bytes.data(),
-                           secret.bytes.data()) != 0) {
-    return Status(ErrorCode::envelope_wrong_key, "This project key does not open the report.");
+  bool opened = false;
+  for (const HeldProjectKey& held : keys.keys) {
+    if (crypto_box_seal_open(key.data(), sealed_key, kEnvelopeSealedKeyBytes, held.public_key.bytes.data(),
+                             held.secret_key.bytes.data()) == 0) {
+      opened = true;
+      break;
+    }
   }
+  if (!opened) return none_of_the_keys_opens(keys);
   reader.state_ = std::make_unique<crypto_secretstream_xchacha20poly1305_state>();
   const int init_pull = crypto_secretstream_xchacha20poly1305_init_pull(reader.state_.get(),
                                                                         sealed_key + kEnvelopeSealedKeyBytes, key.data());

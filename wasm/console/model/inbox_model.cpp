@@ -159,7 +159,7 @@ void InboxModel::fetch_preview(const std::string& id, std::uint64_t size) {
     invalidate_shown();
     dispatch();
   };
-  session_.project_key(api_, org_id_, project_, lifetime_.guard([this, id, size, finish](Result<SecretKey> key) {
+  session_.project_keys(api_, org_id_, project_, lifetime_.guard([this, id, size, finish](Result<ProjectKeys> key) {
     if (!key.ok()) {
       // A lost session or an unreachable server is the app's banner, and
       // the row is asked again afterwards; anything else is this row's sentence.

@@ -43,6 +43,10 @@ class NotesModel {
   // when the server has it. A note the core refuses (empty, too long, not
   // UTF-8) answers through the next pump() like a server refusal.
   void add(const std::string& text, std::function<void(Status)> done);
+  // The sealed text (ciphertext only) of the last note the server refused
+  // because the session had ended, for the app to send again after the
+  // next sign-in; empty otherwise.
+  const std::string& refused_sealed() const { return refused_sealed_; }
   void remove(const std::string& note_id, std::function<void(Status)> done);
   // Whether to offer Delete: one's own notes; owners and admins anyone's
   // (`org_role`: the person's role in the organisation). The server decides.
@@ -58,6 +62,7 @@ class NotesModel {
   std::string submission_id_;
   bool loading_ = false;
   Status status_;
+  std::string refused_sealed_;
   std::vector<Note> notes_;
   Lifetime list_lifetime_;  // a reload drops the answer of an older list
   Lifetime lifetime_;       // last: answers after the report closed are dropped

@@ -109,6 +109,7 @@ Result<OpenedReport> read_payload(std::span<const std::uint8_t> payload) {
 std::string describe_open_failure(const Status& status) {
   switch (status.code()) {
     case ErrorCode::envelope_wrong_key:
+      if (is_older_key_refusal(status)) return status.message();
       return "This report does not open with the project key you were granted (a wrong or changed key). "
              "Ask an owner to check the project's key fingerprint.";
     case ErrorCode::envelope_corrupt:
@@ -126,6 +127,7 @@ std::string describe_open_failure(const Status& status) {
       return "The stored report is not a whole envelope: " + status.message();
     case ErrorCode::grant_open_failed:
     case ErrorCode::key_mismatch:
+      if (is_project_pin_refusal(status)) return status.message();
       return "Your grant for this project does not open its key (it was sealed to another key, or the project's key "
              "changed). Ask an owner or admin to grant you access again.";
     case ErrorCode::not_found:
@@ -152,7 +154,7 @@ void ReportLoader::fail(const Status& status) {
 void ReportLoader::start() {
   started_ms_ = now_ms();
   phase_ = Phase::key;
-  session_.project_key(api_, org_id_, project_, lifetime_.guard([this](Result<SecretKey> key) {
+  session_.project_keys(api_, org_id_, project_, lifetime_.guard([this](Result<ProjectKeys> key) {
     if (!key.ok()) return fail(key.status());
     phase_ = Phase::downloading;
     const double asked = now_ms();

@@ -59,7 +59,18 @@ std::string first_line(const std::string& text) {
 
 Result<ReportPreview> preview_from_prefix(std::span<const std::uint8_t> prefix, const SecretKey& secret,
                                           std::string_view expected_project_id) {
-  Result<EnvelopeReader> reader = EnvelopeReader::begin(prefix, secret, expected_project_id, kPreviewPrefixBytes);
+  Result<ProjectKeys> keys = single_project_key(secret);
+  if (!keys.ok()) return keys.status();
+  Result<ReportPreview> preview = preview_from_prefix(prefix, keys.value(), expected_project_id);
+  if (preview.code() == ErrorCode::envelope_wrong_key) {
+    return Status(ErrorCode::envelope_wrong_key, "This project key does not open the report.");
+  }
+  return preview;
+}
+
+Result<ReportPreview> preview_from_prefix(std::span<const std::uint8_t> prefix, const ProjectKeys& keys,
+                                          std::string_view expected_project_id) {
+  Result<EnvelopeReader> reader = EnvelopeReader::begin(prefix, keys, expected_project_id, kPreviewPrefixBytes);
   if (!reader.ok()) return reader.status();
   // Whole chunks only, in order; stop at the prefix's end.
   while (true) {

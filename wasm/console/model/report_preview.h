@@ -10,6 +10,7 @@
 
 #include "envelope.h"
 #include "keys.h"
+#include "project_keys.h"
 #include "result.h"
 
 namespace sealshot::console {
@@ -36,6 +37,9 @@ struct ReportPreview {
 // prefix (ask for more). Other errors as envelope_open's (wrong project,
 // wrong key, corrupt) or payload_malformed.
 [[nodiscard]] Result<ReportPreview> preview_from_prefix(std::span<const std::uint8_t> prefix, const SecretKey& secret,
+                                                        std::string_view expected_project_id);
+// The same with every key the person holds for the project (newest first).
+[[nodiscard]] Result<ReportPreview> preview_from_prefix(std::span<const std::uint8_t> prefix, const ProjectKeys& keys,
                                                         std::string_view expected_project_id);
 
 }  // namespace sealshot::console

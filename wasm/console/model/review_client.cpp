@@ -28,6 +28,18 @@ T number(const json& j, const char* key) {
   return it != j.end() && it->is_number() ? it->get<T>() : T{};
 }
 
+std::int64_t number_of(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+
+ProjectKeyItem project_key_of(const json& j) {
+  ProjectKeyItem k{number_of(j, "key_number"), text(j, "public_key"), number_of(j, "created_at_ms"),
+                   number_of(j, "retired_at_ms"), false};
+  if (auto it = j.find("current"); it != j.end() && it->is_boolean()) k.current = it->get<bool>();
+  return k;
+}
+
 Status malformed() { return Status(ErrorCode::invalid_argument, "The server's answer is not what the console expects."); }
 
 // Ids go into paths; anything but the server's own id alphabet is refused
@@ -186,14 +198,21 @@ void ReviewClient::access(const std::string& org_id, const std::string& project_
            if (r.is_object()) out.roles.emplace_back(text(r, "person_id"), text(r, "role"));
          }
          for (const json& g : j["grants"]) {
-           if (g.is_object()) out.granted.push_back(text(g, "person_id"));
+           if (!g.is_object()) continue;
+           // A server before key rotation lists one grant a person, of key 1.
+           const std::int64_t number = g.contains("key_number") ? number_of(g, "key_number") : 1;
+           out.grants.push_back({text(g, "person_id"), number});
+           if (std::find(out.granted.begin(), out.granted.end(), text(g, "person_id")) == out.granted.end()) {
+             out.granted.push_back(text(g, "person_id"));
+           }
          }
          return out;
        }));
 }
 
 void ReviewClient::set_access(const std::string& org_id, const std::string& project_id, const std::string& person_id,
-                              const std::string& role, const std::string& sealed_key, Reply<Done> reply) {
+                              const std::string& role, const std::string& sealed_key, Reply<Done> reply,
+                              const std::vector<std::pair<std::int64_t, std::string>>& older) {
   const bool role_ok = role.empty() || role == "reviewer" || role == "viewer";
   if (!id_ok(org_id) || !id_ok(project_id) || !id_ok(person_id) || !role_ok || (role.empty() && sealed_key.empty())) {
     return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not a person id, a project role or a grant.")); });
@@ -201,6 +220,11 @@ void ReviewClient::set_access(const std::string& org_id, const std::string& proj
   json body = json::object();
   if (!role.empty()) body["role"] = role;
   if (!sealed_key.empty()) body["sealed_key"] = sealed_key;
+  if (!older.empty()) {
+    json keys = json::array();
+    for (const auto& [number, sealed] : older) keys.push_back({{"key_number", number}, {"sealed_key", sealed}});
+    body["keys"] = keys;
+  }
   call("PUT", "/v1/orgs/" + org_id + "/projects/" + project_id + "/access/" + person_id, body.dump(), {},
        json_reply<Done>(std::move(reply), [](const json&) { return Done{}; }));
 }
@@ -286,12 +310,87 @@ void ReviewClient::submissions(const std::string& org_id, const std::string& pro
        }));
 }
 
-void ReviewClient::grant(const std::string& org_id, const std::string& project_id, Reply<std::string> reply) {
+void ReviewClient::grant(const std::string& org_id, const std::string& project_id,
+                         Reply<std::vector<HeldGrant>> reply) {
   if (!id_ok(org_id) || !id_ok(project_id)) {
     return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not a project id.")); });
   }
   call("GET", "/v1/orgs/" + org_id + "/projects/" + project_id + "/grant", "", {},
-       json_reply<std::string>(std::move(reply), [](const json& j) -> Result<std::string> { return text(j, "sealed_key"); }));
+       json_reply<std::vector<HeldGrant>>(std::move(reply), [](const json& j) -> Result<std::vector<HeldGrant>> {
+         std::vector<HeldGrant> out;
+         auto keys = j.find("keys");
+         if (keys == j.end() || !keys->is_array() || keys->empty()) {
+           // A server before key rotation: one grant, of the project's only
+           // key (its public key is the project's).
+           if (text(j, "sealed_key").empty()) return malformed();
+           out.push_back({1, "", text(j, "sealed_key"), 0});
+           return out;
+         }
+         for (const json& k : *keys) {
+           if (!k.is_object() || number_of(k, "key_number") < 1 || text(k, "sealed_key").empty()) return malformed();
+           out.push_back({number_of(k, "key_number"), text(k, "public_key"), text(k, "sealed_key"),
+                          number_of(k, "retired_at_ms")});
+         }
+         std::sort(out.begin(), out.end(), [](const HeldGrant& a, const HeldGrant& b) { return a.key_number > b.key_number; });
+         return out;
+       }));
+}
+
+void ReviewClient::project_keys(const std::string& org_id, const std::string& project_id,
+                                Reply<std::vector<ProjectKeyItem>> reply) {
+  if (!id_ok(org_id) || !id_ok(project_id)) {
+    return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not a project id.")); });
+  }
+  call("GET", "/v1/orgs/" + org_id + "/projects/" + project_id + "/keys", "", {},
+       json_reply<std::vector<ProjectKeyItem>>(std::move(reply), [](const json& j) -> Result<std::vector<ProjectKeyItem>> {
+         if (!j.contains("items") || !j["items"].is_array()) return malformed();
+         std::vector<ProjectKeyItem> out;
+         for (const json& k : j["items"]) {
+           if (k.is_object()) out.push_back(project_key_of(k));
+         }
+         return out;
+       }));
+}
+
+void ReviewClient::rotate_key(const std::string& org_id, const std::string& project_id, const std::string& public_key,
+                              const std::vector<std::pair<std::string, std::string>>& grants, std::int64_t replaces,
+                              Reply<RotatedKey> reply) {
+  const bool grants_ok = !grants.empty() && std::all_of(grants.begin(), grants.end(), [](const auto& g) {
+    return id_ok(g.first) && !g.second.empty();
+  });
+  if (!id_ok(org_id) || !id_ok(project_id) || public_key.empty() || !grants_ok || replaces < 1) {
+    return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not a project id, a key or grants.")); });
+  }
+  json list = json::array();
+  for (const auto& [person, sealed] : grants) list.push_back({{"person_id", person}, {"sealed_key", sealed}});
+  call("POST", "/v1/orgs/" + org_id + "/projects/" + project_id + "/keys",
+       json{{"public_key", public_key}, {"grants", list}, {"replaces", replaces}}.dump(), {},
+       json_reply<RotatedKey>(std::move(reply), [](const json& j) -> Result<RotatedKey> {
+         RotatedKey out{project_key_of(j), {}, number_of(j, "grants")};
+         if (auto p = j.find("project"); p != j.end() && p->is_object()) {
+           out.project = {text(*p, "id"), text(*p, "name"), text(*p, "public_key")};
+         }
+         if (out.key.key_number < 1 || out.key.public_key.empty()) return malformed();
+         return out;
+       }));
+}
+
+void ReviewClient::set_member_role(const std::string& org_id, const std::string& person_id, const std::string& role,
+                                   Reply<Done> reply) {
+  const bool role_ok = role == "owner" || role == "admin" || role == "member" || role == "viewer";
+  if (!id_ok(org_id) || !id_ok(person_id) || !role_ok) {
+    return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not a person id or an organisation role.")); });
+  }
+  call("PATCH", "/v1/orgs/" + org_id + "/members/" + person_id, json{{"role", role}}.dump(), {},
+       json_reply<Done>(std::move(reply), [](const json&) { return Done{}; }));
+}
+
+void ReviewClient::remove_member(const std::string& org_id, const std::string& person_id, Reply<Done> reply) {
+  if (!id_ok(org_id) || !id_ok(person_id)) {
+    return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not a person id.")); });
+  }
+  call("DELETE", "/v1/orgs/" + org_id + "/members/" + person_id, "", {},
+       json_reply<Done>(std::move(reply), [](const json&) { return Done{}; }));
 }
 
 RequestId ReviewClient::envelope_prefix(const std::string& org_id, const std::string& project_id,

@@ -45,10 +45,39 @@ struct MemberItem {
 };
 
 // Who holds what in one project: project roles (reviewer, viewer) and the
-// people holding a grant (the project key sealed to their public key).
+// grants (a project key sealed to a person's public key), one per person
+// and key number, newest key first.
+struct KeyGrantRow {
+  std::string person_id;
+  std::int64_t key_number = 0;
+};
 struct ProjectAccess {
   std::vector<std::pair<std::string, std::string>> roles;  // person id, role
-  std::vector<std::string> granted;                        // person ids
+  std::vector<KeyGrantRow> grants;
+  std::vector<std::string> granted;  // person ids holding any key, once each
+};
+
+// One key grant the signed-in person holds (GET …/grant, "keys").
+struct HeldGrant {
+  std::int64_t key_number = 0;
+  std::string public_key;  // the server's word; the session pins it per number
+  std::string sealed_key;  // "ssgr1.…"
+  std::int64_t retired_at_ms = 0;  // 0: the current key
+};
+
+// One key of a project's history (GET …/keys), newest first.
+struct ProjectKeyItem {
+  std::int64_t key_number = 0;
+  std::string public_key;
+  std::int64_t created_at_ms = 0, retired_at_ms = 0;
+  bool current = false;
+};
+
+// The answer to a rotation: the new key, and the project as it is now.
+struct RotatedKey {
+  ProjectKeyItem key;
+  ProjectItem project;
+  std::int64_t grants = 0;
 };
 
 struct Invitation {
@@ -113,8 +142,10 @@ class ReviewClient {
   // Project roles and grants; set_access's role "" keeps the role, its
   // sealed_key "" sends no grant.
   void access(const std::string& org_id, const std::string& project_id, Reply<ProjectAccess> reply);
+  // `older`: key number and grant of older keys, for reports sent before a rotation.
   void set_access(const std::string& org_id, const std::string& project_id, const std::string& person_id,
-                  const std::string& role, const std::string& sealed_key, Reply<Done> reply);
+                  const std::string& role, const std::string& sealed_key, Reply<Done> reply,
+                  const std::vector<std::pair<std::int64_t, std::string>>& older = {});
   void revoke_access(const std::string& org_id, const std::string& project_id, const std::string& person_id,
                      Reply<Done> reply);
   void invite(const std::string& org_id, const std::string& email, const std::string& role, Reply<Invitation> reply);
@@ -124,8 +155,22 @@ class ReviewClient {
                       Reply<ProjectItem> reply);
   void submissions(const std::string& org_id, const std::string& project_id, const SubmissionQuery& query,
                    const std::string& cursor, int limit, Reply<SubmissionPage> reply);
-  // The project key sealed to the signed-in person ("ssgr1.…").
-  void grant(const std::string& org_id, const std::string& project_id, Reply<std::string> reply);
+  // Every key grant the signed-in person holds, newest key first.
+  void grant(const std::string& org_id, const std::string& project_id, Reply<std::vector<HeldGrant>> reply);
+  // The project's key history, newest first.
+  void project_keys(const std::string& org_id, const std::string& project_id,
+                    Reply<std::vector<ProjectKeyItem>> reply);
+  // Rotation: the new public key and its secret key sealed to each person
+  // who keeps access (person id, grant), the caller included; `replaces` is
+  // the key number the client saw as current (409 if someone rotated since).
+  void rotate_key(const std::string& org_id, const std::string& project_id, const std::string& public_key,
+                  const std::vector<std::pair<std::string, std::string>>& grants, std::int64_t replaces,
+                  Reply<RotatedKey> reply);
+  // PATCH/DELETE …/members/{person}: an organisation role ("owner", "admin",
+  // "member", "viewer"), or the person removed from the organisation.
+  void set_member_role(const std::string& org_id, const std::string& person_id, const std::string& role,
+                       Reply<Done> reply);
+  void remove_member(const std::string& org_id, const std::string& person_id, Reply<Done> reply);
   // Bytes [0, length) of the envelope (HTTP Range); fewer when it is shorter.
   // The id tells progress() how far the download is.
   RequestId envelope_prefix(const std::string& org_id, const std::string& project_id,

@@ -60,24 +60,65 @@ Result<Session> Session::from_keys(MeAnswer me, const std::string& secret_key_te
   return session;
 }
 
-void Session::project_key(ReviewClient& api, const std::string& org_id, const ProjectItem& project,
-                          Reply<SecretKey> reply) {
+void Session::project_keys(ReviewClient& api, const std::string& org_id, const ProjectItem& project,
+                           Reply<ProjectKeys> reply) {
   if (auto it = project_keys_.find(project.id); it != project_keys_.end()) return reply(it->second);
-  std::vector<Reply<SecretKey>>& waiting = asking_[project.id];
+  std::vector<Reply<ProjectKeys>>& waiting = asking_[project.id];
   waiting.push_back(std::move(reply));
   if (waiting.size() > 1) return;  // the grant is already on its way
-  api.grant(org_id, project.id, lifetime_.guard([this, project](Result<std::string> grant) {
-    std::vector<Reply<SecretKey>> waiting = std::move(asking_[project.id]);
+  api.grant(org_id, project.id, lifetime_.guard([this, project](Result<std::vector<HeldGrant>> grants) {
+    std::vector<Reply<ProjectKeys>> waiting = std::move(asking_[project.id]);
     asking_.erase(project.id);
-    Result<SecretKey> key = [&]() -> Result<SecretKey> {
-      if (!grant.ok()) return grant.status();
-      Result<PublicKey> expected = public_key_from_text(project.public_key);
-      if (!expected.ok()) return expected.status();
-      return open_grant(grant.value(), keys_, expected.value());
-    }();
-    if (key.ok()) project_keys_.emplace(project.id, key.value());
-    for (auto& r : waiting) r(key);
+    Result<ProjectKeys> keys = grants.ok() ? open_keys(project, grants.value()) : Result<ProjectKeys>(grants.status());
+    if (keys.ok()) project_keys_[project.id] = keys.value();
+    for (auto& r : waiting) r(keys);
   }));
+}
+
+Result<ProjectKeys> Session::open_keys(const ProjectItem& project, const std::vector<HeldGrant>& grants) {
+  ProjectKeys out;
+  Status first_failure;
+  bool pinned = false;
+  for (const HeldGrant& g : grants) {
+    // A server before key rotation names no public key: the project's.
+    const std::string listed = g.public_key.empty() ? project.public_key : g.public_key;
+    Result<PublicKey> public_key = public_key_from_text(listed);
+    if (!public_key.ok()) return public_key.status();
+    const KeyPins::Check check = pins().check_project(project.id, g.key_number, listed);
+    if (check == KeyPins::Check::changed) return project_pin_refusal(project.name, g.key_number);
+    Result<SecretKey> secret = open_grant(g.sealed_key, keys_, public_key.value());
+    if (secret.code() == ErrorCode::key_mismatch) {
+      return Status(ErrorCode::key_mismatch, "Your grant of key " + std::to_string(g.key_number) + " of project \"" +
+                                                 project.name +
+                                                 "\" holds a key that is not the project's: it was refused (the "
+                                                 "server may have substituted it).");
+    }
+    if (!secret.ok()) {
+      // E.g. sealed to a key this person had before a password reset; the others may still open.
+      if (first_failure.ok()) first_failure = secret.status();
+      continue;
+    }
+    if (check == KeyPins::Check::unpinned) {
+      pins().pin_project(project.id, g.key_number, listed);
+      pinned = true;
+    }
+    out.keys.push_back({g.key_number, public_key.value(), secret.value(), g.retired_at_ms == 0});
+  }
+  if (pinned && pins_saved_) pins_saved_();
+  if (out.keys.empty()) {
+    return first_failure.ok() ? Status(ErrorCode::grant_open_failed, "You hold no key of this project.") : first_failure;
+  }
+  return out;
+}
+
+void Session::adopt_project_key(const std::string& project_id, const SecretKey& key, std::int64_t number) {
+  Result<PublicKey> public_key = public_key_from_secret(key);
+  if (!public_key.ok()) return;
+  ProjectKeys& held = project_keys_[project_id];
+  for (HeldProjectKey& k : held.keys) k.current = false;
+  held.keys.insert(held.keys.begin(), HeldProjectKey{number, public_key.value(), key, true});
+  pins().pin_project(project_id, number, key_to_text(public_key.value()));
+  if (pins_saved_) pins_saved_();
 }
 
 }  // namespace sealshot::console

@@ -13,8 +13,10 @@
 #include <vector>
 
 #include "account_keys.h"
+#include "key_pins.h"
 #include "keys.h"
 #include "lifetime.h"
+#include "project_keys.h"
 #include "review_client.h"
 
 namespace sealshot::console {
@@ -38,22 +40,41 @@ class Session {
   const MeAnswer& me() const { return me_; }
   const KeyPair& person_keys() const { return keys_; }
 
-  // The project's secret key, opened from GET …/grant and checked against
-  // the project's public key (the key the client trusts for the project).
-  // Cached for the session; callers asking while the grant is on its way
-  // are answered together. A failure is not cached (a grant may come later).
-  void project_key(ReviewClient& api, const std::string& org_id, const ProjectItem& project, Reply<SecretKey> reply);
+  // Every key of the project this person holds, opened from GET …/grant,
+  // newest first: each grant's public key is pinned per project and key
+  // number on first use (KeyPins) and refused when it differs from its pin;
+  // each opened secret key must belong to that public key. Cached for the
+  // session; callers asking while the grant is on its way are answered
+  // together. A failure is not cached (a grant may come later).
+  void project_keys(ReviewClient& api, const std::string& org_id, const ProjectItem& project,
+                    Reply<ProjectKeys> reply);
+  // Drops the cached keys of a project (someone else rotated it).
+  void forget_project_keys(const std::string& project_id) { project_keys_.erase(project_id); }
 
   std::size_t project_keys_held() const { return project_keys_.size(); }
-  // A project key made in this session (project_create): held like one
-  // opened from a grant.
-  void adopt_project_key(const std::string& project_id, const SecretKey& key) { project_keys_[project_id] = key; }
+  // A project key made in this session (project_create: key 1; a rotation:
+  // the new current key, the older ones kept): held like one opened from a
+  // grant, and pinned.
+  void adopt_project_key(const std::string& project_id, const SecretKey& key, std::int64_t number = 1);
+
+  // Where project key pins live (the app: the signed-in person's saved
+  // pins, and `saved` stores them); without this, pins last the session.
+  void use_pins(KeyPins* pins, std::function<void()> saved) {
+    pins_ = pins;
+    pins_saved_ = std::move(saved);
+  }
+  KeyPins& pins() { return pins_ != nullptr ? *pins_ : own_pins_; }
 
  private:
   MeAnswer me_;
   KeyPair keys_;
-  std::map<std::string, SecretKey> project_keys_;               // by project id
-  std::map<std::string, std::vector<Reply<SecretKey>>> asking_;  // grant requests in flight
+  Result<ProjectKeys> open_keys(const ProjectItem& project, const std::vector<HeldGrant>& grants);
+
+  std::map<std::string, ProjectKeys> project_keys_;                // by project id
+  std::map<std::string, std::vector<Reply<ProjectKeys>>> asking_;  // grant requests in flight
+  KeyPins* pins_ = nullptr;
+  KeyPins own_pins_;
+  std::function<void()> pins_saved_;
   Lifetime lifetime_;
 };
 

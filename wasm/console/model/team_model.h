@@ -40,17 +40,36 @@ class TeamModel {
   void confirm_key(const std::string& person_id);
 
   const ProjectAccess* access(const std::string& project_id) const;
+  // The project's key history (GET …/keys), newest first; empty until loaded.
+  const std::vector<ProjectKeyItem>& key_history(const std::string& project_id) const;
+  std::int64_t current_key_number(const std::string& project_id) const;
+  // The key numbers a person holds, newest first; "has the key" means
+  // holding the current number.
+  std::vector<std::int64_t> keys_held(const std::string& project_id, const std::string& person_id) const;
+  bool holds_current_key(const std::string& project_id, const std::string& person_id) const;
   // Members who may read the project (owners, admins and org viewers read
-  // every project; others by a project role) and hold no grant.
+  // every project; others by a project role) and do not hold its current key.
   std::vector<const MemberItem*> waiting_for_access(const std::string& project_id) const;
   std::size_t waiting_total() const;
 
-  // Seals the project key to the member's confirmed key and sends it with
-  // `project_role` ("reviewer", "viewer", or "" to keep theirs). A key never
-  // confirmed, or changed since, is refused here and nothing is sent.
+  // Seals the project's current key, and every older key the granter
+  // holds (for reports sent before a rotation), to the member's confirmed
+  // key and sends them with `project_role` ("reviewer", "viewer", or "" to
+  // keep theirs). A key never confirmed, or changed since, is refused here
+  // and nothing is sent.
   void grant(const ProjectItem& project, const std::string& person_id, const std::string& project_role,
              std::function<void(Status)> done);
   void revoke(const ProjectItem& project, const std::string& person_id, std::function<void(Status)> done);
+  // Rotation: a new key pair made here, its secret key sealed to each
+  // holder of the current key (their confirmed keys; anyone unconfirmed
+  // stops it, nothing sent) and to the caller, POST …/keys replacing the
+  // current number. The session then holds the new key (pinned); `done`
+  // gets the project with its new public key, for the new snippet.
+  void rotate(const ProjectItem& project, Reply<ProjectItem> done);
+  // Organisation roles and membership; the server's refusals (an admin
+  // touching an owner, the last owner) come back as sentences.
+  void set_role(const std::string& person_id, const std::string& role, std::function<void(Status)> done);
+  void remove_member(const std::string& person_id, std::function<void(Status)> done);
   void invite(const std::string& email, const std::string& role, Reply<Invitation> reply);
 
  private:
@@ -62,7 +81,9 @@ class TeamModel {
   std::string org_id_;
   KeyPins& pins_;
   std::vector<MemberItem> members_;
-  std::map<std::string, ProjectAccess> access_;  // by project id
+  void reload_members();
+  std::map<std::string, ProjectAccess> access_;                   // by project id
+  std::map<std::string, std::vector<ProjectKeyItem>> key_history_;  // by project id
   int waiting_answers_ = 0;
   Status status_;
   Lifetime lifetime_;  // last: answers after the view closed are dropped

@@ -1,0 +1,148 @@
+// Key rotation in the console against the real sealshot-server, clicked
+// where a person would: the owner confirms Rita's fingerprint and rotates the
+// project's key in the browser (a new key pair made in wasm, sealed to the
+// owner and to Rita, the new snippet shown). A report sent before and one
+// sent after both open in Rita's console; Vic, given only the new key, reads
+// the new report and is told the old one is sealed to an older key he was
+// not given.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { launch, repoRoot } from "./support/browser.mjs";
+import { freePort } from "./support/ingest.mjs";
+import { CLI, CONSOLE_DIR, acceptLink, acceptLinkWithKeys, apiCall, click, loadAccountModule, projectWithReports,
+  signInFromNode, signInInPage, startServer, until } from "./support/console.mjs";
+
+const run = promisify(execFile);
+const OWNER = "owner@example.com";
+const RITA = "rita@example.com";
+const VIC = "vic@example.com";
+const PASSWORD = "violet harbour lantern 93";
+const SHOT = path.join(repoRoot, "docs/images/console-inbox.png");  // any PNG will do
+
+let server, owner, reader, dataDir, url, account;
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(CONSOLE_DIR, "index.html")), `${CONSOLE_DIR} is not built: run scripts/build`);
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sealshot-console-keys-"));
+  const port = await freePort();
+  url = `https://127.0.0.1:${port}`;
+  const { stdout } = await run(CLI, ["org", "create", "--data-dir", dataDir, "--name", "Acme Support",
+    "--owner-email", OWNER, "--console-url", url, "--json"], { timeout: 20_000 });
+  server = await startServer(port, dataDir);
+  account = await loadAccountModule();
+  await acceptLink(url, account, JSON.parse(stdout).link, PASSWORD);
+  owner = await launch({ viewport: { width: 1280, height: 900 }, consoleTestHooks: true });
+  reader = await launch({ viewport: { width: 1024, height: 700 }, consoleTestHooks: true });
+});
+
+after(async () => {
+  await owner?.close();
+  await reader?.close();
+  await server?.stop();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** A report sealed by the CLI to `publicKey` and imported into the data directory. */
+async function sendReport(project, publicKey, comment) {
+  const files = fs.mkdtempSync(`${dataDir}-r-`);
+  fs.writeFileSync(path.join(files, "shot.png"), fs.readFileSync(SHOT));
+  fs.writeFileSync(path.join(files, "public.key"), publicKey + "\n");
+  await run(CLI, ["seal", "--project", project, "--public-key", path.join(files, "public.key"), "--comment", comment,
+    path.join(files, "shot.png"), path.join(files, "r.env")]);
+  await run(CLI, ["submissions", "import", "--data-dir", dataDir, "--project", project, path.join(files, "r.env")]);
+  fs.rmSync(files, { recursive: true, force: true });
+}
+
+/** Signs `email` in on a fresh page of the reader's browser and waits until every row's preview settled. */
+async function inboxOf(email, rows) {
+  const page = await reader.context.newPage();
+  await signInInPage(page, url, email, PASSWORD);
+  const s = await until(page, (n) => {
+    const s = globalThis.__sealshotConsole;
+    return s?.state === "workspace" && s.rows?.length === n && s.rows.every((r) => r.preview === "loaded" || r.preview === "failed") && s;
+  }, rows, 60_000);
+  return { page, s };
+}
+
+test("a key rotated in the console: old and new reports open for a holder; a new-key-only reader is told why the old one does not", async () => {
+  const login = await signInFromNode(url, account, OWNER, PASSWORD);
+  const me = login.body;
+  const org = me.organisations[0].id;
+  const invite = async (email) => {
+    const r = await apiCall(url, "POST", `/v1/orgs/${org}/invitations`, { email, role: "member" }, login.cookie);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return acceptLinkWithKeys(url, account, `${url}${r.body.path}`, PASSWORD);
+  };
+  const rita = await invite(RITA);
+  const vic = await invite(VIC);
+  const png = fs.readFileSync(SHOT);
+  const { project, projectKeys } = await projectWithReports({ url, dataDir, account, cookie: login.cookie, me, png,
+    comments: ["Before the rotation"] });
+  // Rita holds key 1 (granted by another client); Vic may read but holds nothing yet.
+  const access = (person, body) => apiCall(url, "PUT", `/v1/orgs/${org}/projects/${project}/access/${person}`, body, login.cookie);
+  assert.equal((await access(rita.me.id, { role: "reviewer", sealed_key: account.sealGrant(projectKeys.secretKey, rita.me.public_key) })).status, 200);
+  assert.equal((await access(vic.me.id, { role: "reviewer" })).status, 200);
+
+  // 1. The owner confirms Rita's key and rotates in the browser.
+  const page = await owner.context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await signInInPage(page, url, OWNER, PASSWORD);
+  await until(page, () => globalThis.__sealshotConsole?.state === "workspace" && globalThis.__sealshotConsole.team, undefined, 60_000);
+  await click(page, "team");
+  await until(page, () => { const t = globalThis.__sealshotConsole.team; return t.open && !t.loading && t.current_key === 1; });
+  await click(page, "rotate-key");
+  await click(page, "rotate-yes");
+  const unconfirmed = await until(page, () => globalThis.__sealshotConsole.team.message.startsWith("Not rotated") && globalThis.__sealshotConsole);
+  assert.match(unconfirmed.team.message, /confirm the key fingerprint of rita@example.com/);
+  await click(page, `confirm-${RITA}`);
+  await click(page, "confirm-yes");
+  await click(page, "rotate-key");
+  await click(page, "rotate-yes");
+  const rotated = await until(page, () => {
+    const s = globalThis.__sealshotConsole;
+    return s.snippet && s.team.current_key === 2 && !s.team.loading && s;
+  });
+  const row = (await apiCall(url, "GET", `/v1/orgs/${org}/projects/${project}`, undefined, login.cookie)).body;
+  assert.notEqual(row.public_key, projectKeys.publicKey);
+  assert.ok(rotated.snippet.includes(`data-key="${row.public_key}"`), rotated.snippet);
+  assert.deepEqual(rotated.team.keys_held[rita.me.id], [2, 1]);
+  assert.deepEqual(rotated.team.keys_held[me.id], [2, 1]);
+  assert.equal(rotated.team.keys_held[vic.me.id], undefined);
+  const pins = await page.evaluate(() => Object.entries(localStorage).find(([k]) => k.startsWith("sealshot.pins."))[1]);
+  assert.ok(pins.includes(`${project}#2`) && pins.includes(row.public_key), "the new key is pinned");
+  await click(page, "snippet-done");
+  await sendReport(project, row.public_key, "After the rotation");
+
+  // 2. Rita (keys 2 and 1) reads both.
+  const r = await inboxOf(RITA, 2);
+  assert.deepEqual(r.s.rows.map((x) => [x.comment, x.preview]),
+    [["After the rotation", "loaded"], ["Before the rotation", "loaded"]], JSON.stringify(r.s.rows));
+  await r.page.close();
+
+  // 3. Vic is given only key 2 (from Node: opened from Rita's grant, sealed to his key).
+  const ritaLogin = await signInFromNode(url, account, RITA, PASSWORD);
+  const held = (await apiCall(url, "GET", `/v1/orgs/${org}/projects/${project}/grant`, undefined, ritaLogin.cookie)).body.keys;
+  const key2 = account.openGrant(held.find((k) => k.key_number === 2).sealed_key, rita.keys, row.public_key);
+  assert.equal((await access(vic.me.id, { sealed_key: account.sealGrant(key2, vic.me.public_key) })).status, 200);
+  const v = await inboxOf(VIC, 2);
+  assert.equal(v.s.rows[0].comment, "After the rotation");
+  assert.equal(v.s.rows[1].preview, "failed");
+  assert.match(v.s.rows[1].preview_error, /sealed to an older key of the project \(before key 2\) that you were not given/);
+  // Opened, the report view says the same.
+  const rect = v.s.row_rects.find((x) => x.row === 1);
+  await v.page.mouse.move((rect.x + rect.right) / 2, (rect.y + rect.bottom) / 2);
+  await v.page.mouse.down();
+  await v.page.mouse.up();
+  const opened = await until(v.page, () => globalThis.__sealshotConsole.report_error && globalThis.__sealshotConsole);
+  assert.match(opened.report_error, /older key/);
+  assert.ok(!JSON.stringify(opened).includes("Before the rotation"), "nothing of the old report reaches Vic");
+  await v.page.close();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
