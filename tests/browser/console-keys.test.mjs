@@ -4,7 +4,8 @@
 // owner and to Rita, the new snippet shown). A report sent before and one
 // sent after both open in Rita's console; Vic, given only the new key, reads
 // the new report and is told the old one is sealed to an older key he was
-// not given.
+// not given. The owner's secret key reaches the workspace as bytes, never as
+// a JS string.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -14,7 +15,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { launch, repoRoot } from "./support/browser.mjs";
 import { freePort } from "./support/ingest.mjs";
-import { CLI, CONSOLE_DIR, acceptLink, acceptLinkWithKeys, apiCall, click, loadAccountModule, projectWithReports,
+import { CLI, CONSOLE_DIR, acceptLinkWithKeys, apiCall, click, loadAccountModule, projectWithReports,
   signInFromNode, signInInPage, startServer, until } from "./support/console.mjs";
 
 const run = promisify(execFile);
@@ -24,7 +25,7 @@ const VIC = "vic@example.com";
 const PASSWORD = "violet harbour lantern 93";
 const SHOT = path.join(repoRoot, "docs/images/console-inbox.png");  // any PNG will do
 
-let server, owner, reader, dataDir, url, account;
+let server, owner, reader, dataDir, url, account, ownerKeys;
 
 before(async () => {
   assert.ok(fs.existsSync(path.join(CONSOLE_DIR, "index.html")), `${CONSOLE_DIR} is not built: run scripts/build`);
@@ -35,8 +36,19 @@ before(async () => {
     "--owner-email", OWNER, "--console-url", url, "--json"], { timeout: 20_000 });
   server = await startServer(port, dataDir);
   account = await loadAccountModule();
-  await acceptLink(url, account, JSON.parse(stdout).link, PASSWORD);
+  ownerKeys = (await acceptLinkWithKeys(url, account, JSON.parse(stdout).link, PASSWORD)).keys;
   owner = await launch({ viewport: { width: 1280, height: 900 }, consoleTestHooks: true });
+  // Every 43-character text the page decodes from bytes (a key's length in base64url): the secret
+  // key must never be one (it reaches the workspace as bytes; a JS string could not be wiped).
+  await owner.context.addInitScript(() => {
+    const decode = TextDecoder.prototype.decode;
+    globalThis.__decoded43 = [];
+    TextDecoder.prototype.decode = function (...args) {
+      const text = decode.apply(this, args);
+      if (text.length === 43) globalThis.__decoded43.push(text);
+      return text;
+    };
+  });
   reader = await launch({ viewport: { width: 1024, height: 700 }, consoleTestHooks: true });
 });
 
@@ -94,6 +106,8 @@ test("a key rotated in the console: old and new reports open for a holder; a new
   page.on("pageerror", (e) => errors.push(String(e)));
   await signInInPage(page, url, OWNER, PASSWORD);
   await until(page, () => globalThis.__sealshotConsole?.state === "workspace" && globalThis.__sealshotConsole.team, undefined, 60_000);
+  const decoded = await page.evaluate(() => globalThis.__decoded43);
+  assert.ok(!decoded.includes(ownerKeys.secretKey), "the secret key was never text in the page");
   await click(page, "team");
   await until(page, () => { const t = globalThis.__sealshotConsole.team; return t.open && !t.loading && t.current_key === 1; });
   await click(page, "rotate-key");

@@ -90,6 +90,23 @@ test("bad salts and passwords are refused", () => {
   assertCode(() => account.deriveAccountKeys("x".repeat(1025), vectors.kdf[0].salt, params), "invalid_argument");
 });
 
+test("the secret key as bytes: equal to the text form, a fresh array, refused as the text form is", () => {
+  const w = vectors.wrapped;
+  const bytes = account.unwrapSecretKeyBytes(w.text, hex(w.wrap_key), w.public_key);
+  assert.ok(bytes instanceof Uint8Array);
+  assert.equal(bytes.length, 32);
+  assert.equal(Buffer.from(bytes).toString("base64url"), w.secret_key);
+  // The caller's to zero; a second call gives another array, not a view of the module's memory.
+  const again = account.unwrapSecretKeyBytes(w.text, hex(w.wrap_key), w.public_key);
+  bytes.fill(0);
+  assert.notEqual(again.buffer, bytes.buffer);
+  assert.ok(again.some((b) => b !== 0));
+  const wrong = hex(w.wrap_key);
+  wrong[31] ^= 0x80;
+  assertCode(() => account.unwrapSecretKeyBytes(w.text, wrong, w.public_key), "key_unwrap_failed");
+  assertCode(() => account.unwrapSecretKeyBytes(w.text, hex(w.wrap_key), account.generateKeyPair().publicKey), "key_mismatch");
+});
+
 test("salts are random 22-character texts", () => {
   const salts = new Set(Array.from({ length: 20 }, () => account.accountSaltGenerate()));
   assert.equal(salts.size, 20);

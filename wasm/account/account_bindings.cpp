@@ -131,6 +131,20 @@ int sealshot_account_unwrap(const char* text, const std::uint8_t* wrap_key, cons
   return rc;
 }
 
+// The same secret key as its 32 bytes, for the console's sign-in page: it
+// copies them into the workspace module's memory and zeroes its array, so
+// the key never becomes a JS string (which nothing can wipe).
+int sealshot_account_unwrap_bytes(const char* text, const std::uint8_t* wrap_key, const char* expected_public_text) {
+  Result<PublicKey> expected = public_key_from_text(expected_public_text);
+  if (!expected.ok()) return fail(expected.status());
+  Result<SecretKey> secret = unwrap_secret_key(text, key_span(wrap_key), expected.value());
+  if (!secret.ok()) return fail(secret.status());
+  std::string out(reinterpret_cast<const char*>(secret.value().bytes.data()), secret.value().bytes.size());
+  const int rc = succeed(out);
+  sodium_memzero(out.data(), out.size());
+  return rc;
+}
+
 int sealshot_account_seal_grant(const char* project_secret_text, const char* person_public_text) {
   Result<SecretKey> project = secret_key_from_text(project_secret_text);
   if (!project.ok()) return fail(project.status());

@@ -21,6 +21,7 @@ export interface SealshotAccount {
   generateKeyPair(): KeyPairText;
   wrapSecretKey(secretKey: string, wrapKey: Uint8Array): string;
   unwrapSecretKey(wrapped: string, wrapKey: Uint8Array, expectedPublicKey: string): string;
+  unwrapSecretKeyBytes(wrapped: string, wrapKey: Uint8Array, expectedPublicKey: string): Uint8Array;
   sealGrant(projectSecretKey: string, personPublicKey: string): string;
   openGrant(grant: string, person: KeyPairText, expectedProjectPublicKey: string): string;
   keyFingerprint(publicKey: string): string;

@@ -204,6 +204,19 @@ class SealshotAccount {
     });
   }
 
+  /**
+   * The secret key as its 32 bytes: a Uint8Array the caller zeroes (fill(0)) once it has handed
+   * them on. Unlike unwrapSecretKey's text, the key is then in no JS string (strings cannot be wiped).
+   */
+  unwrapSecretKeyBytes(wrapped, wrapKey, expectedPublicKey) {
+    SealshotAccount.#checkWrapKey(wrapKey);
+    const buffers = [this.#string(String(wrapped)), this.#wrapKeyIn(wrapKey), this.#string(String(expectedPublicKey))];
+    return this.#with(buffers, (text, wk, pk) => {
+      this.#check(this.#m._sealshot_account_unwrap_bytes(text.ptr, wk.ptr, pk.ptr));
+      return this.#takeBytes();
+    });
+  }
+
   // --- project key grants -------------------------------------------------------
   /** The project's secret key sealed to one person's public key: "ssgr1.…". */
   sealGrant(projectSecretKey, personPublicKey) {

@@ -4,7 +4,7 @@
 // (wasm/console/model/), tested natively.
 //
 // The sign-in page opens the person's keys with the account module, then
-// calls console_start(me JSON, secret key text, view JSON) and
+// calls console_start(me JSON, secret key bytes and length, view JSON) and
 // console_set_font(bytes). Nothing here waits on the network: requests are
 // fetch()es whose answers land through api.pump() at the start of a frame.
 //
@@ -1844,7 +1844,8 @@ EMSCRIPTEN_KEEPALIVE void console_set_font(const unsigned char* data, int size) 
 // me_json: the login answer; secret_key_text: the person's secret key the
 // page unwrapped; view_json: where they were before the session ended ("" or
 // "{}": a fresh start). Returns 0, or 1 with the reason in the published state.
-EMSCRIPTEN_KEEPALIVE int console_start(const char* me_json, const char* secret_key_text, const char* view_json) {
+EMSCRIPTEN_KEEPALIVE int console_start(const char* me_json, const std::uint8_t* secret_key, int secret_key_size,
+                                       const char* view_json) {
   json j = json::parse(me_json, nullptr, false);
   if (j.is_discarded()) return 1;
   MeAnswer me;
@@ -1855,7 +1856,10 @@ EMSCRIPTEN_KEEPALIVE int console_start(const char* me_json, const char* secret_k
   for (const auto& o : j.value("organisations", json::array())) {
     me.organisations.push_back({o.value("id", ""), o.value("name", ""), o.value("role", "")});
   }
-  Result<Session> session = Session::from_keys(std::move(me), secret_key_text);
+  Result<Session> session =
+      secret_key_size == int(kKeyBytes)
+          ? Session::from_keys(std::move(me), std::span<const std::uint8_t, kKeyBytes>(secret_key, kKeyBytes))
+          : Result<Session>(Status(ErrorCode::bad_key, "The secret key is not 32 bytes."));
   if (!session.ok()) {
     app->error = session.message();
     return 1;

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "key_wrap.h"
@@ -44,10 +45,16 @@ void Session::sign_in(ReviewClient& api, const std::string& email, const std::st
 }
 
 Result<Session> Session::from_keys(MeAnswer me, const std::string& secret_key_text) {
-  Result<PublicKey> public_key = public_key_from_text(me.public_key);
-  if (!public_key.ok()) return public_key.status();
   Result<SecretKey> secret = secret_key_from_text(secret_key_text);
   if (!secret.ok()) return secret.status();
+  return from_keys(std::move(me), std::span<const std::uint8_t, kKeyBytes>(secret.value().bytes));
+}
+
+Result<Session> Session::from_keys(MeAnswer me, std::span<const std::uint8_t, kKeyBytes> secret_key) {
+  Result<PublicKey> public_key = public_key_from_text(me.public_key);
+  if (!public_key.ok()) return public_key.status();
+  Result<SecretKey> secret = SecretKey{};
+  std::copy(secret_key.begin(), secret_key.end(), secret.value().bytes.begin());
   Result<PublicKey> derived = public_key_from_secret(secret.value());
   if (!derived.ok()) return derived.status();
   if (derived.value().bytes != public_key.value().bytes) {

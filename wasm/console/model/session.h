@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,8 @@ class Session {
   // A session whose keys the sign-in page already opened (the browser app:
   // the page signs in with the account module, then hands the key pair over).
   [[nodiscard]] static Result<Session> from_keys(MeAnswer me, const std::string& secret_key_text);
+  // The same from the key's bytes (the browser: never a JS string).
+  [[nodiscard]] static Result<Session> from_keys(MeAnswer me, std::span<const std::uint8_t, kKeyBytes> secret_key);
 
   const MeAnswer& me() const { return me_; }
   const KeyPair& person_keys() const { return keys_; }

@@ -90,7 +90,7 @@ form.addEventListener("submit", async (event) => {
     const code = codeGroup.hidden ? "" : form["mfa-code"].value.replace(/\s+/g, "");
     const me = await api("POST", "/v1/auth/login", { email, auth_key: keys.authKey, ...(code ? { mfa_code: code } : {}) });
     form["mfa-code"].value = "";
-    holdSecretKey(account.unwrapSecretKey(me.wrapped_secret_key, keys.wrapKey, me.public_key));
+    holdSecretKey(account.unwrapSecretKeyBytes(me.wrapped_secret_key, keys.wrapKey, me.public_key));
     form.password.value = "";
     form.hidden = true;
     const fingerprint = account.keyFingerprint(me.public_key);
@@ -103,8 +103,7 @@ form.addEventListener("submit", async (event) => {
     if (__WORKSPACE_JS__) {
       // The workspace (Dear ImGui) takes over; it publishes its own state.
       const { startWorkspace } = await import(`/console/${__WORKSPACE_JS__}`);
-      const secret = takeSecretKey();
-      dropSecretKey();
+      const secret = takeSecretKey();  // startWorkspace zeroes it
       // Where the person was when their session ended: only for the same person.
       const view = left && left.person === me.id ? left.view : "";
       left = null;
@@ -115,6 +114,8 @@ form.addEventListener("submit", async (event) => {
         // The page is the canvas's now: say it there, plainly.
         document.body.textContent = `The workspace could not start: ${e.message}. Reload the page to sign in again.`;
         setState({ state: "failed", error: e.message });
+      } finally {
+        secret.fill(0);  // already zeroed once in the module's memory; also if it never got there
       }
     }
   } catch (e) {

@@ -71,9 +71,12 @@ export async function startWorkspace(me, secretKey, { view = "", onLeave, onPage
   app._free(fontPtr);
   const meText = copyString(app, JSON.stringify(me));
   const viewText = copyString(app, view);
-  const key = copyString(app, secretKey);
+  // The 32 key bytes go straight into the module's memory; the array is zeroed at once.
+  const key = { ptr: app._malloc(secretKey.length), size: secretKey.length };
+  app.HEAPU8.set(secretKey, key.ptr);
+  secretKey.fill(0);
   try {
-    return app._console_start(meText.ptr, key.ptr, viewText.ptr);
+    return app._console_start(meText.ptr, key.ptr, key.size, viewText.ptr);
   } finally {
     app.HEAPU8.fill(0, key.ptr, key.ptr + key.size);
     app._free(key.ptr);
