@@ -113,7 +113,7 @@ test("a key rotated in the console: old and new reports open for a holder; a new
   await click(page, "rotate-key");
   await click(page, "rotate-yes");
   const unconfirmed = await until(page, () => globalThis.__sealshotConsole.team.message.startsWith("Not rotated") && globalThis.__sealshotConsole);
-  assert.match(unconfirmed.team.message, /confirm the key fingerprint of rita@example.com/);
+  assert.match(unconfirmed.team.message, /confirm the key fingerprint of rita first/);
   await click(page, `confirm-${RITA}`);
   await click(page, "confirm-yes");
   await click(page, "rotate-key");
