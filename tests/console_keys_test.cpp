@@ -107,8 +107,8 @@ TEST_F(ConsoleKeysTest, RotationKeepsOldReportsOpenAndANewKeyOnlyHolderIsToldOfT
   // A report sealed to the new key; both open for the owner (same session)
   // and for Rita (a fresh sign-in: her grants of keys 2 and 1).
   const KeyPair key2{public_key_from_text(row.public_key).value(), {}};
-  const std::string new_report = store_submission(
-      row, report(s.project.id, key2, "After the rotation", "https://shop.example/new", 300));
+  const std::string new_report =
+      store_submission(row, report(s.project.id, key2, "After the rotation", "https://shop.example/new", 300));
   console::ProjectItem now = s.project;
   now.public_key = row.public_key;
   for (auto& [id, p] : previews(*api_, *s.session, s.org_id, now)) {
