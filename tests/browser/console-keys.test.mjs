@@ -4,7 +4,8 @@
 // owner and to Rita, the new snippet shown). A report sent before and one
 // sent after both open in Rita's console; Vic, given only the new key, reads
 // the new report and is told the old one is sealed to an older key he was
-// not given. The owner's secret key reaches the workspace as bytes, never as
+// not given. Roles changed and a member removed there, an admin's attempt
+// on the owner refused with the server's sentence. The owner's secret key reaches the workspace as bytes, never as
 // a JS string.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -157,6 +158,28 @@ test("a key rotated in the console: old and new reports open for a holder; a new
   assert.match(opened.report_error, /older key/);
   assert.ok(!JSON.stringify(opened).includes("Before the rotation"), "nothing of the old report reaches Vic");
   await v.page.close();
+
+  // 4. Organisation roles from Team and keys: Rita made admin by the owner; as an admin she may
+  // not demote the owner, and the server's sentence is shown; the owner removes Vic.
+  const members = async () => (await apiCall(url, "GET", `/v1/orgs/${org}/members`, undefined, login.cookie)).body.items;
+  await click(page, `role-${RITA}`);
+  await click(page, `role-${RITA}-admin`);
+  await until(page, (email) => globalThis.__sealshotConsole.team.message === `${email} is now admin.`, RITA);
+  assert.equal((await members()).find((m) => m.email === RITA).role, "admin");
+  const a = await inboxOf(RITA, 2);
+  await click(a.page, "team");
+  await until(a.page, () => { const t = globalThis.__sealshotConsole.team; return t?.open && !t.loading && t.members.length === 3; });
+  await click(a.page, `role-${OWNER}`);
+  await click(a.page, `role-${OWNER}-member`);
+  await until(a.page, () => globalThis.__sealshotConsole.team.message ===
+    "Role not changed: Only an owner can change an owner or make someone an owner.");
+  assert.equal((await members()).find((m) => m.email === OWNER).role, "owner");
+  await a.page.close();
+  await click(page, `remove-member-${VIC}`);
+  await click(page, "remove-member-yes");
+  await until(page, (email) => globalThis.__sealshotConsole.team.message === `${email} was removed from the organisation.` &&
+    !globalThis.__sealshotConsole.team.members.some((m) => m.email === email), VIC);
+  assert.ok(!(await members()).some((m) => m.email === VIC));
   assert.deepEqual(errors, []);
   await page.close();
 });
