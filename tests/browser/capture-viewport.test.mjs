@@ -3,8 +3,11 @@
 // its middle, far fewer elements are copied, and what is in view is drawn
 // where Chromium draws it (content placed outside its ancestors' boxes, a
 // top margin collapsing through an emptied section, text overflowing a box
-// above the viewport, a fixed bubble inside a section far below), with every
-// email and phone number in view solid black.
+// above the viewport, a fixed bubble inside a section far below, a flex
+// column chat log scrolled to its end), with every email and phone number in
+// view solid black. Before the emptied boxes were pinned to their size, the
+// chat log's emptied messages shrank (a flex item's automatic minimum size is
+// its content's) and the messages in view moved up: 91.06% of its pixels matched.
 //   node --test tests/browser/capture-viewport.test.mjs   (after scripts/build)
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -20,7 +23,11 @@ after(async () => { await env?.close(); });
 
 test("a long page: only what the viewport shows is copied with its content, drawn in place and redacted", async () => {
   const page = await env.page("test-pages/offscreen.html");
-  await page.evaluate(() => window.scrollTo(0, 860));
+  await page.evaluate(() => {
+    window.scrollTo(0, 860);
+    const chat = document.getElementById("flexlog");
+    chat.scrollTop = chat.scrollHeight;
+  });
   const inView = await page.evaluate(() => {
     const texts = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -46,7 +53,7 @@ test("a long page: only what the viewport shows is copied with its content, draw
   assert.ok(copy.shells > 300, `${copy.shells} boxes outside the viewport copied without content`);
   assert.ok(copy.elements < total / 3, `${copy.elements} of ${total} elements copied`);
   assert.deepEqual(unredacted(png, boxes), [], "every email and phone number in view is solid black");
-  for (const [what, sel] of [["note", "#note"], ["card", "#card"], ["bubble", "#bubble"], ["log", "#log"]]) {
+  for (const [what, sel] of [["note", "#note"], ["card", "#card"], ["bubble", "#bubble"], ["log", "#log"], ["chat log", "#flexlog"]]) {
     const region = await page.evaluate((sel) => {
       const b = document.querySelector(sel).getBoundingClientRect();
       return { x: b.x, y: Math.max(0, b.y), width: b.width, height: Math.min(b.bottom, innerHeight) - Math.max(0, b.y) };

@@ -60,6 +60,7 @@ export function createLayoutFixes() {
     fix(clone, original, { blanked = false, shell = false } = {}) {
       const s = clone.style;
       if (!s) return;
+      if (shell) pinSize(s);
       // The copy is drawn as an image, scrolled by transforms: a scroll
       // container there still gets scrollbars (the SVG image does not inherit
       // the page's overlay or hidden scrollbars), and their gutter narrows it,
@@ -98,6 +99,21 @@ export function createLayoutFixes() {
       root.prepend(style);
     },
   };
+}
+
+// A shell (app/viewport-cull.js) has no content, so a flex or grid item's
+// automatic minimum size (its content's) is 0 in the copy: in an overflowing
+// flex column (a chat log scrolled to its end) every emptied message above
+// the viewport shrank, and the messages in view moved up by hundreds of px,
+// away from their live redaction boxes. Its min and max sizes are its size.
+function pinSize(s) {
+  for (const [size, min, max] of [["width", "min-width", "max-width"], ["height", "min-height", "max-height"]]) {
+    const value = s.getPropertyValue(size);
+    if (!/^[\d.]+px$/.test(value)) continue;
+    s.setProperty(min, value);
+    s.setProperty(max, value);
+  }
+  s.setProperty("flex-shrink", "0");
 }
 
 /**
