@@ -61,6 +61,7 @@ install(FILES "${generated}/sealshot.toml" DESTINATION "${SEALSHOT_CONFIG_DIR}" 
 install(FILES "${generated}/sealshot.service" DESTINATION "${SEALSHOT_UNIT_DIR}" COMPONENT sealshot)
 install(FILES "${CMAKE_SOURCE_DIR}/docs/operations.md" "${CMAKE_SOURCE_DIR}/docs/http-api.md"
         DESTINATION "${CMAKE_INSTALL_DOCDIR}" COMPONENT sealshot)
+include("${CMAKE_CURRENT_LIST_DIR}/package_copyright.cmake")  # /usr/share/doc/sealshot/copyright
 install(FILES "${CMAKE_SOURCE_DIR}/docs/nginx/sealshot.conf" DESTINATION "${CMAKE_INSTALL_DOCDIR}/examples"
         RENAME nginx-sealshot.conf COMPONENT sealshot)
 

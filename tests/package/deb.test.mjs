@@ -38,7 +38,7 @@ const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAADklEQVR
 // Everything the package puts on the machine, or makes there, that purge must take away.
 const installedPaths = ["/usr/bin/sealshot-server", "/usr/bin/sealshot", "/usr/share/sealshot/widget/widget.js",
   "/usr/share/sealshot/console/index.html", configPath, unitPath, dataDir, servedWidgetDir, "/usr/share/doc/sealshot/operations.md",
-  "/usr/share/doc/sealshot/examples/nginx-sealshot.conf"];
+  "/usr/share/doc/sealshot/examples/nginx-sealshot.conf", "/usr/share/doc/sealshot/copyright"];
 const leftoverPaths = [...installedPaths, "/usr/share/sealshot", "/etc/sealshot", "/usr/share/doc/sealshot",
   "/etc/systemd/system/multi-user.target.wants/sealshot.service",
   "/var/lib/systemd/deb-systemd-helper-enabled/sealshot.service",
@@ -131,6 +131,19 @@ test("the package, installed, serves a real report over TLS and purges cleanly",
     ok("/usr/bin/sealshot", ["--help"]);
   });
 
+  await step("the copyright file names every bundled part, and each licence it names has its text", () => {
+    const text = fs.readFileSync("/usr/share/doc/sealshot/copyright", "utf8");
+    assert.match(text, /^Format: \S+copyright-format\/1\.0\/$/m);
+    const paragraphs = text.trim().split(/\n\n+/).map((p) => p.split("\n"));
+    const field = (lines, name) => lines.find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
+    const named = new Set(paragraphs.filter((lines) => field(lines, "Files"))
+      .flatMap((lines) => field(lines, "License").split(/\s+(?:and|or)\s+/).map((n) => n.replace(/[()]/g, ""))));
+    const texts = new Map(paragraphs.filter((lines) => lines[0].startsWith("License: "))
+      .map((lines) => [field(lines, "License"), lines.slice(1).filter((l) => /^ \S/.test(l)).length]));
+    for (const name of named) assert.ok(texts.get(name) > 1, `the licence ${name} has a paragraph with its text`);
+    for (const part of ["cpp-httplib", "CLI11", "nlohmann/json", "stb_image_write", "Libphonenumber", "modern-screenshot",
+      "libsodium", "libdeflate", "Dear ImGui", "DejaVu Sans"]) assert.ok(text.includes(part), `${part} is named`);
+  });
   await step("systemd-analyze verifies the unit and rates its sandbox", (st) => {
     const verify = run("systemd-analyze", ["verify", unitPath]);
     assert.equal(verify.status, 0, `systemd-analyze verify\n${verify.stdout}\n${verify.stderr}`);
