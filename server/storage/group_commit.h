@@ -1,8 +1,9 @@
 // Group commit: every write to the database runs as a job on one committer
 // thread, and all jobs that queued up while the previous transaction was
 // being fsynced commit together in the next one. Under load, N concurrent
-// submissions cost one WAL fsync instead of N (docs/anchors.md: fsync-bound
-// SQLite manages ~550-1,100 commits/s on consumer disks).
+// submissions cost one WAL fsync instead of N (fsync-bound SQLite manages
+// ~550-1,100 commits/s on consumer disks; our figures: docs/operations.md,
+// "Group commit").
 //
 // Each job runs inside its own SAVEPOINT, so a job that fails (a conflict, a
 // missing project) is rolled back alone and the rest of the batch commits.

@@ -1,5 +1,5 @@
-// Debian's Chromium driven by playwright-core with the flags of
-// docs/platform-notes.md, in a fresh profile that is deleted afterwards.
+// Debian's Chromium driven by playwright-core with CHROMIUM_FLAGS (no network
+// noise, no GPU, no sandbox), in a fresh profile that is deleted afterwards.
 import { createRequire } from "node:module";
 import fs from "node:fs";
 import os from "node:os";
