@@ -1,7 +1,7 @@
 // sealshot-server's HTTP(S) server: cpp-httplib configured from one
 // ServerConfig (limits, TLS, pool, hooks), the routes from routes.cpp, and
 // the services the handlers use. Used by server_main.cpp and, in-process,
-// by tests/server_test.cpp.
+// by the tests in tests/server/.
 #pragma once
 
 #include <httplib.h>
