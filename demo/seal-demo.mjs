@@ -36,8 +36,16 @@ if (!fs.existsSync(secretKey)) {
 
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });
@@ -45,7 +53,9 @@ try {
   // Boxes of marked elements and sensitive inputs, as the widget will find them.
   const marked = await page.$$eval(
     "[data-sealshot-mask], input[type=password], input[type=email], input[type=tel], input[autocomplete^=cc-]",
-    (els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, width: r.width, height: r.height })));
+    (els) =>
+      els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, width: r.width, height: r.height })),
+  );
   // Visible text, scanned by the wasm core; hits become Range boxes in the page.
   const texts = await page.evaluate(() => {
     window.__textNodes = [];
@@ -54,22 +64,43 @@ try {
     return window.__textNodes.map((n) => n.data);
   });
   const hits = texts.flatMap((text, node) => core.scan(text).map((h) => ({ node, ...h })));
-  const detected = await page.evaluate((hits) => hits.flatMap((h) => {
-    const range = document.createRange();
-    range.setStart(window.__textNodes[h.node], h.start);
-    range.setEnd(window.__textNodes[h.node], h.end);
-    return Array.from(range.getClientRects(), (r) => ({ x: r.x, y: r.y, width: r.width, height: r.height }));
-  }), hits);
+  const detected = await page.evaluate(
+    (hits) =>
+      hits.flatMap((h) => {
+        const range = document.createRange();
+        range.setStart(window.__textNodes[h.node], h.start);
+        range.setEnd(window.__textNodes[h.node], h.end);
+        return Array.from(range.getClientRects(), (r) => ({ x: r.x, y: r.y, width: r.width, height: r.height }));
+      }),
+    hits,
+  );
   const screenshot = path.join(args.out, "account-1920x1080.png");
   await page.screenshot({ path: screenshot });
 
   const rects = [...marked, ...detected].filter((r) => r.width > 0 && r.height > 0);
   const envelope = path.join(args.out, "report.env");
   // --force: a second run replaces this demo's own envelope and opened files.
-  execFileSync(args.cli, ["seal", "--force", "--project", project, "--public-key", publicKey, "--dpr", "1",
-    "--comment", "The IBAN field on the invoice looks wrong.", "--category", "bug",
-    ...rects.flatMap((r) => ["--redact", `${r.x},${r.y},${r.width},${r.height}`]), screenshot, envelope],
-    { stdio: "inherit" });
+  execFileSync(
+    args.cli,
+    [
+      "seal",
+      "--force",
+      "--project",
+      project,
+      "--public-key",
+      publicKey,
+      "--dpr",
+      "1",
+      "--comment",
+      "The IBAN field on the invoice looks wrong.",
+      "--category",
+      "bug",
+      ...rects.flatMap((r) => ["--redact", `${r.x},${r.y},${r.width},${r.height}`]),
+      screenshot,
+      envelope,
+    ],
+    { stdio: "inherit" },
+  );
   const opened = path.join(args.out, "opened");
   execFileSync(args.cli, ["open", "--force", "--secret-key", secretKey, envelope, opened], { stdio: "ignore" });
 

@@ -25,17 +25,29 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
 
 const TYPES = {
-  ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
-  ".svg": "image/svg+xml", ".png": "image/png", ".wasm": "application/wasm",
-  ".json": "application/json", ".ttf": "font/ttf", ".woff2": "font/woff2", ".woff": "font/woff", ".map": "application/json",
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".wasm": "application/wasm",
+  ".json": "application/json",
+  ".ttf": "font/ttf",
+  ".woff2": "font/woff2",
+  ".woff": "font/woff",
+  ".map": "application/json",
 };
 const FONT_DIR = "/usr/share/fonts/truetype/dejavu";
 const FONTS = { "demo-serif.ttf": "DejaVuSerif.ttf", "demo-serif-bold.ttf": "DejaVuSerif-Bold.ttf" };
 // Stand-ins for icon fonts offered in three formats, as icon kits ship them
 // (tests/browser/pages/dashboard.html): each name serves a DejaVu TrueType
 // file; a browser reads a font's own signature, format() only picks the entry.
-for (const [kit, file] of [["solid", "DejaVuSans-Bold.ttf"], ["regular", "DejaVuSans.ttf"], ["brands", "DejaVuSansMono.ttf"]]) {
+for (const [kit, file] of [
+  ["solid", "DejaVuSans-Bold.ttf"],
+  ["regular", "DejaVuSans.ttf"],
+  ["brands", "DejaVuSansMono.ttf"],
+]) {
   for (const ext of ["woff2", "woff", "ttf"]) FONTS[`icons-${kit}.${ext}`] = file;
 }
 
@@ -73,17 +85,25 @@ export function startDemoServer(options = {}) {
   const remote = /^https?:\/\//.test(widgetSrc);
   const ingest = options.endpoint ? new URL(options.endpoint).origin : remote ? new URL(widgetSrc).origin : "";
   // Read per page, so a rebuild while the demo runs is picked up.
-  const integrity = () => options.integrity ?? (fs.existsSync(path.join(widgetDir, "widget.js"))
-    ? "sha384-" + crypto.createHash("sha384").update(fs.readFileSync(path.join(widgetDir, "widget.js"))).digest("base64") : "");
-  const fill = (html, nonce) => html
-    .replaceAll("%SEALSHOT_WIDGET_SRC%", widgetSrc)
-    .replaceAll("%SEALSHOT_INTEGRITY%", integrity())
-    .replaceAll("%SEALSHOT_PROJECT%", options.project ?? "prj_demo")
-    .replaceAll("%SEALSHOT_KEY%", options.key ?? "")
-    .replaceAll("%SEALSHOT_ENDPOINT%", options.endpoint ?? "")
-    .replaceAll("%SEALSHOT_LANG%", options.lang ?? "")
-    .replaceAll("%SEALSHOT_CONSOLE_ERRORS%", options.consoleErrors ? "true" : "false")
-    .replaceAll("%CSP_NONCE%", nonce);
+  const integrity = () =>
+    options.integrity ??
+    (fs.existsSync(path.join(widgetDir, "widget.js"))
+      ? "sha384-" +
+        crypto
+          .createHash("sha384")
+          .update(fs.readFileSync(path.join(widgetDir, "widget.js")))
+          .digest("base64")
+      : "");
+  const fill = (html, nonce) =>
+    html
+      .replaceAll("%SEALSHOT_WIDGET_SRC%", widgetSrc)
+      .replaceAll("%SEALSHOT_INTEGRITY%", integrity())
+      .replaceAll("%SEALSHOT_PROJECT%", options.project ?? "prj_demo")
+      .replaceAll("%SEALSHOT_KEY%", options.key ?? "")
+      .replaceAll("%SEALSHOT_ENDPOINT%", options.endpoint ?? "")
+      .replaceAll("%SEALSHOT_LANG%", options.lang ?? "")
+      .replaceAll("%SEALSHOT_CONSOLE_ERRORS%", options.consoleErrors ? "true" : "false")
+      .replaceAll("%CSP_NONCE%", nonce);
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, "http://localhost");
@@ -91,11 +111,15 @@ export function startDemoServer(options = {}) {
     if (pathname === "/") pathname = "/account.html";
     let file;
     if (pathname.startsWith("/sealshot/")) file = path.join(widgetDir, pathname.slice("/sealshot/".length));
-    else if (pagesDir && pathname.startsWith("/test-pages/")) file = path.join(pagesDir, pathname.slice("/test-pages/".length));
-    else if (pathname.startsWith("/assets/fonts/") && FONTS[path.basename(pathname)]) file = path.join(FONT_DIR, FONTS[path.basename(pathname)]);
+    else if (pagesDir && pathname.startsWith("/test-pages/"))
+      file = path.join(pagesDir, pathname.slice("/test-pages/".length));
+    else if (pathname.startsWith("/assets/fonts/") && FONTS[path.basename(pathname)])
+      file = path.join(FONT_DIR, FONTS[path.basename(pathname)]);
     else file = path.join(here, pathname);
     // No climbing out of the served folders.
-    const allowed = [here, widgetDir, FONT_DIR, pagesDir].filter(Boolean).some((dir) => file === dir || file.startsWith(dir + path.sep));
+    const allowed = [here, widgetDir, FONT_DIR, pagesDir]
+      .filter(Boolean)
+      .some((dir) => file === dir || file.startsWith(dir + path.sep));
     if (!allowed || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
       return;
@@ -118,7 +142,11 @@ export function startDemoServer(options = {}) {
       resolve({
         port,
         url: `http://127.0.0.1:${port}`,
-        close: () => new Promise((done) => { server.closeAllConnections(); server.close(() => done()); }),
+        close: () =>
+          new Promise((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       });
     });
   });
@@ -139,9 +167,15 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     },
   });
   const server = await startDemoServer({
-    port: Number(values.port), widgetDir: values["widget-dir"], project: values.project,
-    key: values.key, endpoint: values.endpoint, lang: values.lang, csp: values.csp,
-    widgetSrc: values["widget-src"], integrity: values.integrity,
+    port: Number(values.port),
+    widgetDir: values["widget-dir"],
+    project: values.project,
+    key: values.key,
+    endpoint: values.endpoint,
+    lang: values.lang,
+    csp: values.csp,
+    widgetSrc: values["widget-src"],
+    integrity: values.integrity,
   });
   console.log(`demo: ${server.url}/account.html${values.csp ? " (strict CSP)" : ""}`);
 }

@@ -28,7 +28,8 @@ inline constexpr std::size_t kEnvelopeMaxHeaderBytes =
 // The largest envelope the format allows: the largest header, a
 // kMaxPayloadBytes payload in the smallest chunks, and every chunk's overhead.
 inline constexpr std::uint64_t kMaxEnvelopeBytes =
-    kEnvelopeMaxHeaderBytes + kMaxPayloadBytes + (kMaxPayloadBytes / kEnvelopeMinChunkBytes + 1) * kEnvelopeChunkOverhead;
+    kEnvelopeMaxHeaderBytes + kMaxPayloadBytes +
+    (kMaxPayloadBytes / kEnvelopeMinChunkBytes + 1) * kEnvelopeChunkOverhead;
 
 struct EnvelopeHeader {
   std::uint8_t version = 0;

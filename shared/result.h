@@ -37,9 +37,9 @@ enum class ErrorCode : int {
   // layer reports errors one way.
   not_found = 40,
   already_exists = 41,
-  storage_full = 42,   // disk full: the server answers 507
-  storage_error = 43,  // I/O or database failure
-  conflict = 44,       // e.g. an idempotency key reused for a different body
+  storage_full = 42,     // disk full: the server answers 507
+  storage_error = 43,    // I/O or database failure
+  conflict = 44,         // e.g. an idempotency key reused for a different body
   unauthenticated = 45,  // no valid session or wrong credentials: 401
   forbidden = 46,        // signed in, but the role does not allow it: 403
   gone = 47,             // a single-use link already used or expired: 410

@@ -84,8 +84,8 @@ TEST_F(PermissionMatrixTest, EveryRouteAndRoleAnswersAsTheTableSays) {
   for (const TableRow& r : doc.org_routes) documented.insert(r.name);
   for (const RouteTable::Route& route : server_->http().route_table().routes()) {
     if (route.pattern.rfind("/v1/", 0) != 0 || route.pattern.rfind("/v1/projects/", 0) == 0) continue;  // ingest
-    EXPECT_TRUE(documented.count(route.name)) << route.method << " " << route.pattern << " (" << route.name
-                                              << ") is missing from docs/permissions.md";
+    EXPECT_TRUE(documented.count(route.name))
+        << route.method << " " << route.pattern << " (" << route.name << ") is missing from docs/permissions.md";
   }
 
   // One organisation with a person per role, two projects; a second
@@ -141,8 +141,8 @@ TEST_F(PermissionMatrixTest, EveryRouteAndRoleAnswersAsTheTableSays) {
         } else if (project_route && t.project != own.id && std::string(role).rfind("project ", 0) == 0) {
           expected = row.allowed.at("member");  // no role on the sibling project: a plain member there
         }
-        auto res = send(row.method, path, row.method == "GET" || row.method == "DELETE" ? "" : "{}",
-                        people[role].cookie);
+        auto res =
+            send(row.method, path, row.method == "GET" || row.method == "DELETE" ? "" : "{}", people[role].cookie);
         ASSERT_TRUE(res) << row.name;
         const std::string code = error_of(res->body);
         const json parsed = json::parse(res->body, nullptr, false);

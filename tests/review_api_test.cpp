@@ -15,8 +15,8 @@ json body_of(const httplib::Result& res) { return json::parse(res->body, nullptr
 TEST_F(ReviewTest, SetUpLinkMakesTheOwnerAndSignsThemIn) {
   start();
   const std::string token = ReviewAuth::token_generate();
-  auto org = accounts().create_organisation("Acme", "Owner@Acme.example", ReviewAuth::token_hash(token),
-                                            now_ms_ + 3'600'000);
+  auto org =
+      accounts().create_organisation("Acme", "Owner@Acme.example", ReviewAuth::token_hash(token), now_ms_ + 3'600'000);
   ASSERT_TRUE(org.ok()) << org.message();
 
   auto shown = send("GET", "/v1/links/" + token, "", "");
@@ -47,7 +47,8 @@ TEST_F(ReviewTest, SetUpLinkMakesTheOwnerAndSignsThemIn) {
 TEST_F(ReviewTest, SessionCookieIsHostOnlySecureHttpOnlyStrict) {
   start();
   const std::string token = ReviewAuth::token_generate();
-  ASSERT_TRUE(accounts().create_organisation("Acme", "o@acme.example", ReviewAuth::token_hash(token), now_ms_ + 60'000).ok());
+  ASSERT_TRUE(
+      accounts().create_organisation("Acme", "o@acme.example", ReviewAuth::token_hash(token), now_ms_ + 60'000).ok());
   Reviewer r;
   r.auth_key.assign(32, 7);
   auto res = send("POST", "/v1/links/" + token + "/accept", new_account_body(r).dump(), "");
@@ -63,7 +64,8 @@ TEST_F(ReviewTest, SessionCookieIsHostOnlySecureHttpOnlyStrict) {
 TEST_F(ReviewTest, ExpiredOrUnknownLinksAreRefused) {
   start();
   const std::string token = ReviewAuth::token_generate();
-  ASSERT_TRUE(accounts().create_organisation("Acme", "o@acme.example", ReviewAuth::token_hash(token), now_ms_ + 60'000).ok());
+  ASSERT_TRUE(
+      accounts().create_organisation("Acme", "o@acme.example", ReviewAuth::token_hash(token), now_ms_ + 60'000).ok());
   now_ms_ += 60'000;
   Reviewer r;
   r.auth_key.assign(32, 1);
@@ -119,8 +121,8 @@ TEST_F(ReviewTest, LoginIsThrottledPerAccount) {
   std::vector<std::uint8_t> wrong(32, 9);
   int throttled = 0;
   for (int i = 0; i < 14; ++i) {
-    auto res = send("POST", "/v1/auth/login",
-                    json{{"email", "owner@acme.example"}, {"auth_key", b64url(wrong)}}.dump(), "");
+    auto res =
+        send("POST", "/v1/auth/login", json{{"email", "owner@acme.example"}, {"auth_key", b64url(wrong)}}.dump(), "");
     ASSERT_TRUE(res);
     if (res->status == 429) {
       ++throttled;
@@ -166,8 +168,8 @@ TEST_F(ReviewTest, SessionsEndWhenIdleAndAfterTheirAbsoluteLifetime) {
 TEST_F(ReviewTest, LogoutAndSignOutEverywhere) {
   start();
   auto [org, owner] = create_org("Acme", "owner@acme.example");
-  auto second = send("POST", "/v1/auth/login",
-                     json{{"email", owner.email}, {"auth_key", b64url(owner.auth_key)}}.dump(), "");
+  auto second =
+      send("POST", "/v1/auth/login", json{{"email", owner.email}, {"auth_key", b64url(owner.auth_key)}}.dump(), "");
   ASSERT_TRUE(second);
   Reviewer other_device = owner;
   other_device.cookie = session_cookie_of(*second);
@@ -179,8 +181,8 @@ TEST_F(ReviewTest, LogoutAndSignOutEverywhere) {
   EXPECT_EQ(get("/v1/me", owner)->status, 401);
   EXPECT_EQ(get("/v1/me", other_device)->status, 200);
 
-  auto third = send("POST", "/v1/auth/login",
-                    json{{"email", owner.email}, {"auth_key", b64url(owner.auth_key)}}.dump(), "");
+  auto third =
+      send("POST", "/v1/auth/login", json{{"email", owner.email}, {"auth_key", b64url(owner.auth_key)}}.dump(), "");
   Reviewer third_device = owner;
   third_device.cookie = session_cookie_of(*third);
   ASSERT_EQ(send("POST", "/v1/auth/logout-everywhere", "", third_device.cookie)->status, 200);
@@ -194,8 +196,8 @@ TEST_F(ReviewTest, SessionsAreListedAndEndedOneByOneOrByAnAdmin) {
   Reviewer admin = enroll(org.id, "admin@acme.example", server::OrgRole::admin);
   Reviewer laptop = enroll(org.id, "member@acme.example", server::OrgRole::member);
   Reviewer phone = laptop;
-  phone.cookie = session_cookie_of(*send("POST", "/v1/auth/login",
-                                         json{{"email", laptop.email}, {"auth_key", b64url(laptop.auth_key)}}.dump(), ""));
+  phone.cookie = session_cookie_of(
+      *send("POST", "/v1/auth/login", json{{"email", laptop.email}, {"auth_key", b64url(laptop.auth_key)}}.dump(), ""));
   json sessions = body_of(get("/v1/me/sessions", laptop));
   ASSERT_EQ(sessions["items"].size(), 2u);
   std::string other;
@@ -226,7 +228,8 @@ TEST_F(ReviewTest, StateChangesNeedTheCsrfHeaderAndOurOrigin) {
   ASSERT_TRUE(no_header);
   EXPECT_EQ(no_header->status, 403);
 
-  httplib::Headers foreign = {{"Cookie", owner.cookie}, {std::string(kCsrfHeader), "1"}, {"Origin", "https://evil.example"}};
+  httplib::Headers foreign = {
+      {"Cookie", owner.cookie}, {std::string(kCsrfHeader), "1"}, {"Origin", "https://evil.example"}};
   auto cross_site = client()->Post(path, foreign, body, "application/json");
   ASSERT_TRUE(cross_site);
   EXPECT_EQ(cross_site->status, 403);
@@ -482,7 +485,7 @@ TEST_F(ReviewTest, APasswordResetKeepsTheAccountButEndsItsGrantsAndSessions) {
 
   const std::string token = ReviewAuth::token_generate();
   server::Link link{server::LinkKind::reset, org.id, member.email, server::OrgRole::viewer, "cli", now_ms_,
-                    now_ms_ + 30 * 60'000, 0};
+                    now_ms_ + 30 * 60'000,   0};
   ASSERT_TRUE(accounts().create_link(ReviewAuth::token_hash(token), link).ok());
   EXPECT_EQ(body_of(send("GET", "/v1/links/" + token, "", ""))["kind"], "reset");
   Reviewer after = member;
@@ -499,12 +502,14 @@ TEST_F(ReviewTest, APasswordResetKeepsTheAccountButEndsItsGrantsAndSessions) {
   EXPECT_EQ(error_of(waiting->body), "waiting_for_access");
   EXPECT_EQ(body_of(get("/v1/orgs/" + org.id + "/members", owner))["items"].size(), 2u);  // still a member
   // The old password no longer signs in; the new one does.
-  EXPECT_EQ(send("POST", "/v1/auth/login", json{{"email", member.email}, {"auth_key", b64url(member.auth_key)}}.dump(), "")
-                ->status,
-            401);
-  EXPECT_EQ(send("POST", "/v1/auth/login", json{{"email", member.email}, {"auth_key", b64url(after.auth_key)}}.dump(), "")
-                ->status,
-            200);
+  EXPECT_EQ(
+      send("POST", "/v1/auth/login", json{{"email", member.email}, {"auth_key", b64url(member.auth_key)}}.dump(), "")
+          ->status,
+      401);
+  EXPECT_EQ(
+      send("POST", "/v1/auth/login", json{{"email", member.email}, {"auth_key", b64url(after.auth_key)}}.dump(), "")
+          ->status,
+      200);
   // A reset link expires after 30 minutes.
   const std::string late = ReviewAuth::token_generate();
   server::Link late_link = link;
@@ -538,8 +543,9 @@ TEST_F(ReviewTest, MultiFactorSignInWithTotpAndSingleUseRecoveryCodes) {
   auto [org, owner] = create_org("Acme", "owner@acme.example");
   auto setup = send("POST", "/v1/me/mfa/setup", "", owner.cookie);
   ASSERT_EQ(setup->status, 200) << setup->body;
-  EXPECT_NE(body_of(setup)["otpauth_uri"].get<std::string>().find("otpauth://totp/Sealshot:owner%40acme.example?secret="),
-            std::string::npos);
+  EXPECT_NE(
+      body_of(setup)["otpauth_uri"].get<std::string>().find("otpauth://totp/Sealshot:owner%40acme.example?secret="),
+      std::string::npos);
   const std::vector<std::uint8_t> secret = accounts().get_mfa(owner.id).value().secret;
   const auto code_at = [&](std::int64_t ms) { return totp_code(secret, ms / kTotpStepMs); };
 
@@ -586,10 +592,10 @@ TEST_F(ReviewTest, AnOrganisationCanRequireMfaOfItsMembers) {
   const auto turn_on_mfa = [&](const Reviewer& r) {
     ASSERT_EQ(send("POST", "/v1/me/mfa/setup", "", r.cookie)->status, 200);
     const auto secret = accounts().get_mfa(r.id).value().secret;
-    ASSERT_EQ(send("POST", "/v1/me/mfa/enable", json{{"code", totp_code(secret, now_ms_ / kTotpStepMs)}}.dump(),
-                   r.cookie)
-                  ->status,
-              200);
+    ASSERT_EQ(
+        send("POST", "/v1/me/mfa/enable", json{{"code", totp_code(secret, now_ms_ / kTotpStepMs)}}.dump(), r.cookie)
+            ->status,
+        200);
   };
   turn_on_mfa(owner);
   EXPECT_EQ(send("PATCH", org_path, json{{"require_mfa", true}}.dump(), member.cookie)->status, 403);

@@ -186,7 +186,9 @@ TEST_F(ReviewKeysTest, BadRotationsAndGrantsAreRefusedWithClearErrorsAndChangeNo
   const std::string fresh = key_to_text(keypair_generate().value().public_key);
   const json mine = {{"person_id", owner.id}, {"sealed_key", "sealed-for-owner"}};
 
-  const auto rotate = [&](const json& body, const Reviewer& as) { return send("POST", base + "/keys", body.dump(), as.cookie); };
+  const auto rotate = [&](const json& body, const Reviewer& as) {
+    return send("POST", base + "/keys", body.dump(), as.cookie);
+  };
   const auto expect_refused = [&](const httplib::Result& res, int status, const std::string& code,
                                   const std::string& words) {
     ASSERT_TRUE(res);
@@ -200,12 +202,14 @@ TEST_F(ReviewKeysTest, BadRotationsAndGrantsAreRefusedWithClearErrorsAndChangeNo
   expect_refused(rotate({{"public_key", fresh}, {"grants", json::array()}}, owner), 400, "invalid_argument", "grants");
   expect_refused(rotate({{"public_key", fresh}, {"grants", json::array({"not a grant"})}}, owner), 400,
                  "invalid_argument", "person_id");
-  expect_refused(rotate({{"public_key", fresh}, {"grants", {{{"person_id", reviewer.id}, {"sealed_key", "s"}}}}}, owner),
-                 400, "invalid_argument", "your own grant");
-  expect_refused(rotate({{"public_key", fresh}, {"grants", {mine, mine}}}, owner), 400, "invalid_argument", "Two grants");
   expect_refused(
-      rotate({{"public_key", fresh}, {"grants", {mine, {{"person_id", outsider.id}, {"sealed_key", "s"}}}}}, owner), 400,
-      "invalid_argument", "may not read this project");
+      rotate({{"public_key", fresh}, {"grants", {{{"person_id", reviewer.id}, {"sealed_key", "s"}}}}}, owner), 400,
+      "invalid_argument", "your own grant");
+  expect_refused(rotate({{"public_key", fresh}, {"grants", {mine, mine}}}, owner), 400, "invalid_argument",
+                 "Two grants");
+  expect_refused(
+      rotate({{"public_key", fresh}, {"grants", {mine, {{"person_id", outsider.id}, {"sealed_key", "s"}}}}}, owner),
+      400, "invalid_argument", "may not read this project");
   expect_refused(
       rotate({{"public_key", fresh}, {"grants", {mine, {{"person_id", globex_owner.id}, {"sealed_key", "s"}}}}}, owner),
       400, "invalid_argument", "may not read this project");
@@ -238,8 +242,10 @@ TEST_F(ReviewKeysTest, BadRotationsAndGrantsAreRefusedWithClearErrorsAndChangeNo
   expect_refused(grant(reviewer.id, {{"keys", "key 1"}}), 400, "invalid_argument", "keys is a list");
   expect_refused(grant(reviewer.id, {{"keys", {{{"key_number", "1"}, {"sealed_key", "s"}}}}}), 400, "invalid_argument",
                  "keys is a list");
-  expect_refused(grant(reviewer.id, {{"keys", {{{"key_number", 1}, {"sealed_key", "s"}}, {{"key_number", 1}, {"sealed_key", "t"}}}}}),
-                 400, "invalid_argument", "sealed twice");
+  expect_refused(
+      grant(reviewer.id,
+            {{"keys", {{{"key_number", 1}, {"sealed_key", "s"}}, {{"key_number", 1}, {"sealed_key", "t"}}}}}),
+      400, "invalid_argument", "sealed twice");
   expect_refused(grant(outsider.id, {{"sealed_key", "sealed-for-outsider"}}), 400, "invalid_argument",
                  "may not read the project");
   expect_refused(grant(outsider.id, {{"keys", {{{"key_number", 1}, {"sealed_key", "s"}}}}}), 400, "invalid_argument",

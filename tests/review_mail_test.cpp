@@ -158,8 +158,8 @@ TEST_F(ReviewMailTest, InvitationsAndResetLinksArriveByMail) {
   // Logs name the events, never an address or a link.
   const std::string logs = log_lines_.str();
   EXPECT_NE(logs.find("mail_sent"), std::string::npos);
-  for (const std::string& secret : {std::string("new.person@acme.example"), std::string("owner@acme.example"),
-                                    token, reset_token}) {
+  for (const std::string& secret :
+       {std::string("new.person@acme.example"), std::string("owner@acme.example"), token, reset_token}) {
     EXPECT_EQ(logs.find(secret), std::string::npos) << secret << " in the logs";
   }
 }
@@ -169,10 +169,10 @@ TEST_F(ReviewMailTest, AResetLinkAloneDoesNotPassTheSecondFactor) {
   auto [org, owner] = create_org("Acme", "owner@acme.example");
   ASSERT_EQ(send("POST", "/v1/me/mfa/setup", "", owner.cookie)->status, 200);
   const std::vector<std::uint8_t> secret = accounts().get_mfa(owner.id).value().secret;
-  ASSERT_EQ(send("POST", "/v1/me/mfa/enable", json{{"code", totp_code(secret, now_ms_ / kTotpStepMs)}}.dump(),
-                 owner.cookie)
-                ->status,
-            200);
+  ASSERT_EQ(
+      send("POST", "/v1/me/mfa/enable", json{{"code", totp_code(secret, now_ms_ / kTotpStepMs)}}.dump(), owner.cookie)
+          ->status,
+      200);
   now_ms_ += kTotpStepMs;
   ASSERT_EQ(send("POST", "/v1/auth/reset", json{{"email", owner.email}}.dump(), "")->status, 202);
   const std::string reset_token = link_token_in(wait_for_mail_to(owner.email));

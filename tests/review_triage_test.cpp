@@ -38,8 +38,8 @@ class ReviewTriageTest : public ReviewTest {
 
   httplib::Result send_from(const std::string& address, const std::string& method, const std::string& path,
                             const std::string& body, const std::string& cookie) {
-    httplib::Headers headers{{"Cookie", cookie}, {std::string(kCsrfHeader), "1"}, {"Origin", origin()},
-                             {"X-Forwarded-For", address}};
+    httplib::Headers headers{
+        {"Cookie", cookie}, {std::string(kCsrfHeader), "1"}, {"Origin", origin()}, {"X-Forwarded-For", address}};
     auto c = client();
     if (method == "GET") return c->Get(path, headers);
     return c->Patch(path, headers, body, "application/json");
@@ -81,8 +81,9 @@ TEST_F(ReviewTriageTest, StatusesTagsAndBulkTriage) {
   ASSERT_EQ(tagged->status, 200) << tagged->body;
   EXPECT_EQ(body_of(tagged)["tags"], (json{"checkout", "ui"}));
   EXPECT_EQ(send("PATCH", subs + "/" + ids[2], json{{"tags", {"has space"}}}.dump(), owner.cookie)->status, 400);
-  EXPECT_EQ(send("PATCH", subs + "/" + ids[2], json{{"tags", std::vector<std::string>(11, "x")}}.dump(),
-                 owner.cookie)->status, 200);  // duplicates collapse to one
+  EXPECT_EQ(send("PATCH", subs + "/" + ids[2], json{{"tags", std::vector<std::string>(11, "x")}}.dump(), owner.cookie)
+                ->status,
+            200);  // duplicates collapse to one
   std::vector<std::string> eleven;
   for (int i = 0; i < 11; ++i) eleven.push_back("t" + std::to_string(i));
   EXPECT_EQ(send("PATCH", subs + "/" + ids[2], json{{"tags", eleven}}.dump(), owner.cookie)->status, 400);
@@ -93,15 +94,16 @@ TEST_F(ReviewTriageTest, StatusesTagsAndBulkTriage) {
   // Bulk status: ids of another project (or none at all) are skipped.
   server::Project other = create_org_project(org.id, "Other", keys);
   const std::string foreign = store_submission(other, seal(other, keys));
-  auto bulk = send("POST", subs + "/bulk-update",
-                   json{{"ids", {ids[1], ids[2], foreign, "sub_nonsense"}}, {"status", "resolved"}}.dump(),
-                   owner.cookie);
+  auto bulk =
+      send("POST", subs + "/bulk-update",
+           json{{"ids", {ids[1], ids[2], foreign, "sub_nonsense"}}, {"status", "resolved"}}.dump(), owner.cookie);
   ASSERT_EQ(bulk->status, 200) << bulk->body;
   EXPECT_EQ(body_of(bulk)["updated"], (json{ids[1], ids[2]}));
   EXPECT_EQ(ids_of(body_of(get(subs + "?status=resolved", owner))).size(), 2u);
   EXPECT_EQ(storage_->get_submission(other.id, foreign).value().status, server::SubmissionStatus::fresh);
-  EXPECT_EQ(send("POST", subs + "/bulk-update", json{{"ids", json::array()}, {"status", "spam"}}.dump(),
-                 owner.cookie)->status, 400);
+  EXPECT_EQ(send("POST", subs + "/bulk-update", json{{"ids", json::array()}, {"status", "spam"}}.dump(), owner.cookie)
+                ->status,
+            400);
 
   // Bulk delete: rows and envelopes go; the foreign one stays.
   auto gone = send("POST", subs + "/bulk-delete", json{{"ids", {ids[0], ids[3], foreign}}}.dump(), owner.cookie);
@@ -114,8 +116,9 @@ TEST_F(ReviewTriageTest, StatusesTagsAndBulkTriage) {
   // A project reviewer triages in bulk but does not delete.
   Reviewer reviewer = enroll(org.id, "reviewer@acme.example", server::OrgRole::member);
   ASSERT_TRUE(accounts().set_project_role(project.id, reviewer.id, server::ProjectRole::reviewer).ok());
-  EXPECT_EQ(send("POST", subs + "/bulk-update", json{{"ids", {ids[1]}}, {"status", "spam"}}.dump(), reviewer.cookie)
-                ->status, 200);
+  EXPECT_EQ(
+      send("POST", subs + "/bulk-update", json{{"ids", {ids[1]}}, {"status", "spam"}}.dump(), reviewer.cookie)->status,
+      200);
   EXPECT_EQ(send("POST", subs + "/bulk-delete", json{{"ids", {ids[1]}}}.dump(), reviewer.cookie)->status, 403);
 }
 
@@ -151,8 +154,8 @@ TEST_F(ReviewTriageTest, NotesAreSealedToTheProjectKeyAndOnlyTheirAuthorDeletesT
   const std::string text = body_of(listed)["items"][0]["sealed"];
   std::vector<std::uint8_t> ciphertext = base64url_decode(text, sealed.size()).value();
   std::string opened(ciphertext.size() - crypto_box_SEALBYTES, '\0');
-  ASSERT_EQ(crypto_box_seal_open(reinterpret_cast<unsigned char*>(opened.data()), ciphertext.data(),
-                                 ciphertext.size(), keys.public_key.bytes.data(), keys.secret_key.bytes.data()),
+  ASSERT_EQ(crypto_box_seal_open(reinterpret_cast<unsigned char*>(opened.data()), ciphertext.data(), ciphertext.size(),
+                                 keys.public_key.bytes.data(), keys.secret_key.bytes.data()),
             0);
   EXPECT_EQ(opened, plain);
   // The server's database holds the ciphertext only.
@@ -190,8 +193,8 @@ TEST_F(ReviewTriageTest, ProjectSettingsChangeTogetherAndDeletingRemovesEveryEnv
   EXPECT_EQ(body_of(renamed)["allowed_origins"], (json{"https://shop.example", "https://eu.shop.example"}));
   EXPECT_EQ(body_of(renamed)["retention_days"], 30);
   // One bad setting: nothing changes.
-  auto bad = send("PATCH", base, json{{"name", "Other"}, {"allowed_origins", {"shop.example/path"}}}.dump(),
-                  owner.cookie);
+  auto bad =
+      send("PATCH", base, json{{"name", "Other"}, {"allowed_origins", {"shop.example/path"}}}.dump(), owner.cookie);
   EXPECT_EQ(bad->status, 400);
   EXPECT_EQ(storage_->get_project(project.id).value().name, "Shop (EU)");
   EXPECT_EQ(send("PATCH", base, json{{"retention_days", -1}}.dump(), owner.cookie)->status, 400);
@@ -254,10 +257,10 @@ TEST_F(ReviewTriageTest, ApiTokensReachOneProjectWithinTheirScopeUntilTheyExpire
   server::Project other = create_org_project(org.id, "Other", keys);
   const std::string tokens = "/v1/orgs/" + org.id + "/tokens";
   const auto create = [&](const std::string& scope, int days) {
-    auto res = send("POST", tokens,
-                    json{{"project", project.id}, {"scope", scope}, {"expires_in_days", days}, {"name", "CI bot"}}
-                        .dump(),
-                    owner.cookie);
+    auto res =
+        send("POST", tokens,
+             json{{"project", project.id}, {"scope", scope}, {"expires_in_days", days}, {"name", "CI bot"}}.dump(),
+             owner.cookie);
     EXPECT_EQ(res->status, 201) << res->body;
     return body_of(res);
   };
@@ -266,7 +269,9 @@ TEST_F(ReviewTriageTest, ApiTokensReachOneProjectWithinTheirScopeUntilTheyExpire
   EXPECT_EQ(read_token.rfind("sst_", 0), 0u);
   EXPECT_EQ(send("POST", tokens, json{{"project", project.id}, {"scope", "read"}}.dump(), owner.cookie)->status, 400);
   EXPECT_EQ(send("POST", tokens, json{{"project", project.id}, {"scope", "admin"}, {"expires_in_days", 1}}.dump(),
-                 owner.cookie)->status, 400);
+                 owner.cookie)
+                ->status,
+            400);
 
   // Read scope: list and fetch; no triage; nothing outside its project.
   EXPECT_EQ(with_token(read_token, "GET", base + "/submissions")->status, 200);

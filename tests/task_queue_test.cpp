@@ -100,7 +100,8 @@ TEST(TaskQueueTest, BoundsHoldWhenEveryWorkerIsBusy) {
   EXPECT_EQ(stats.dropped_total.load(), 3u);
   EXPECT_EQ(stats.overflowed_total.load(), 2u);
   const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (stats.busy_workers.load() != 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  while (stats.busy_workers.load() != 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(1ms);
   EXPECT_EQ(stats.queued.load(), 3);
   EXPECT_EQ(stats.unserved.load(), 3);
   release.set_value();

@@ -142,9 +142,8 @@ int sealshot_seal_report(const char* project_id, const char* public_key_text, co
 // its size is read with sealshot_png_size. rgba may be null with width =
 // height = 0 for a report without a screenshot.
 int sealshot_seal_screenshot_report(const char* project_id, const char* public_key_text, const std::uint8_t* manifest,
-                                    int manifest_length, std::uint8_t* rgba, int width, int height,
-                                    const double* rects, int rect_count, double device_pixel_ratio, int fill_rgb,
-                                    int level, int filter) {
+                                    int manifest_length, std::uint8_t* rgba, int width, int height, const double* rects,
+                                    int rect_count, double device_pixel_ratio, int fill_rgb, int level, int filter) {
   g_png_size = 0;
   if (manifest_length < 0) return fail({ErrorCode::invalid_argument, "The manifest length is negative."});
   std::vector<std::uint8_t> png;
@@ -156,8 +155,8 @@ int sealshot_seal_screenshot_report(const char* project_id, const char* public_k
     if (!encoded.ok()) return fail(encoded.status());
     png = std::move(encoded).value();
   }
-  const int sealed = sealshot_seal_report(project_id, public_key_text, manifest, manifest_length, png.data(),
-                                          int(png.size()));
+  const int sealed =
+      sealshot_seal_report(project_id, public_key_text, manifest, manifest_length, png.data(), int(png.size()));
   if (sealed == 0) g_png_size = std::uint32_t(png.size());
   return sealed;
 }

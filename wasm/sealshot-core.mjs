@@ -102,7 +102,10 @@ class SealshotCore {
       throw new SealshotError("invalid_argument", "Image width and height must be positive integers.");
     }
     if (rgba.length < width * height * 4) {
-      throw new SealshotError("buffer_too_small", `The pixel buffer holds ${rgba.length} bytes but a ${width}x${height} RGBA image needs ${width * height * 4}.`);
+      throw new SealshotError(
+        "buffer_too_small",
+        `The pixel buffer holds ${rgba.length} bytes but a ${width}x${height} RGBA image needs ${width * height * 4}.`,
+      );
     }
   }
 
@@ -131,8 +134,14 @@ class SealshotCore {
   }
 
   /** The widget's hot path: one copy in, redact in place, encode. Returns PNG bytes. */
-  redactAndEncode(rgba, width, height, rects, devicePixelRatio = 1,
-                  { fill = 0x000000, level = this.pngDefaults.level, filter = this.pngDefaults.filter } = {}) {
+  redactAndEncode(
+    rgba,
+    width,
+    height,
+    rects,
+    devicePixelRatio = 1,
+    { fill = 0x000000, level = this.pngDefaults.level, filter = this.pngDefaults.filter } = {},
+  ) {
     SealshotCore.#checkImage(rgba, width, height);
     const pixels = this.#copyIn(rgba.subarray(0, width * height * 4));
     const rectPtr = this.#rectsIn(rects);
@@ -175,11 +184,19 @@ class SealshotCore {
    * {rgba, width, height, rects, devicePixelRatio} or null (manifest only).
    * The caller's pixels are not changed. Returns {envelope, pngSize}.
    */
-  sealScreenshotReport(projectId, publicKey, manifest, screenshot = null,
-                       { fill = 0x000000, level = this.pngDefaults.level, filter = this.pngDefaults.filter } = {}) {
+  sealScreenshotReport(
+    projectId,
+    publicKey,
+    manifest,
+    screenshot = null,
+    { fill = 0x000000, level = this.pngDefaults.level, filter = this.pngDefaults.filter } = {},
+  ) {
     const json = new TextEncoder().encode(typeof manifest === "string" ? manifest : JSON.stringify(manifest));
     const m = this.#m;
-    let width = 0, height = 0, rects = [], dpr = 1;
+    let width = 0,
+      height = 0,
+      rects = [],
+      dpr = 1;
     if (screenshot) {
       ({ width, height } = screenshot);
       SealshotCore.#checkImage(screenshot.rgba, width, height);
@@ -200,8 +217,23 @@ class SealshotCore {
       owned.push(key);
       const man = this.#copyIn(json);
       owned.push(man);
-      this.#check(m._sealshot_seal_screenshot_report(pid, key, man, json.length, pixels, width, height,
-        rectPtr, rects.length, dpr, fill, level, filter));
+      this.#check(
+        m._sealshot_seal_screenshot_report(
+          pid,
+          key,
+          man,
+          json.length,
+          pixels,
+          width,
+          height,
+          rectPtr,
+          rects.length,
+          dpr,
+          fill,
+          level,
+          filter,
+        ),
+      );
       return { envelope: this.#takeOutput(), pngSize: m._sealshot_png_size() >>> 0 };
     });
   }
@@ -235,7 +267,10 @@ class SealshotCore {
         }
         // docs/envelope.md: a report's first part is its manifest, a JSON object.
         if (parts[0]?.name !== "manifest.json" || parts[0].type !== "application/json") {
-          throw new SealshotError("payload_malformed", "The report's first part is not manifest.json (application/json).");
+          throw new SealshotError(
+            "payload_malformed",
+            "The report's first part is not manifest.json (application/json).",
+          );
         }
         let manifest;
         try {

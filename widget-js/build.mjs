@@ -35,7 +35,11 @@ fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(out, { recursive: true });
 
 const common = {
-  bundle: true, minify: true, legalComments: "none", logLevel: "warning", sourcemap: false,
+  bundle: true,
+  minify: true,
+  legalComments: "none",
+  logLevel: "warning",
+  sourcemap: false,
   alias: { "sealshot-core": path.join(wasmDir, "sealshot-core.mjs") },
   // core.mjs reads import.meta.url only when no locateFile is given; we always give one.
   logOverride: { "empty-import-meta": "silent" },
@@ -44,7 +48,8 @@ const common = {
 const modern = ["chrome91", "edge91", "firefox89", "safari16.4"];
 
 const sri = (bytes) => "sha384-" + crypto.createHash("sha384").update(bytes).digest("base64");
-const hashedName = (stem, ext, bytes) => `${stem}.${crypto.createHash("sha256").update(bytes).digest("hex").slice(0, 16)}.${ext}`;
+const hashedName = (stem, ext, bytes) =>
+  `${stem}.${crypto.createHash("sha256").update(bytes).digest("hex").slice(0, 16)}.${ext}`;
 const str = (value) => JSON.stringify(value); // esbuild's define takes JSON
 
 // Bottom up, since each file names and pins the one it loads: core.wasm, then
@@ -53,24 +58,43 @@ const wasm = fs.readFileSync(path.join(wasmDir, "core.wasm"));
 const files = { "core.wasm": hashedName("core", "wasm", wasm) };
 fs.writeFileSync(path.join(out, files["core.wasm"]), wasm);
 
-const app = await esbuild.build({ ...common, entryPoints: [path.join(here, "src/app/index.js")], write: false,
-  outfile: path.join(out, "widget-app.js"), format: "iife", target: modern,
-  define: { __SEALSHOT_WASM_FILE__: str(files["core.wasm"]), __SEALSHOT_WASM_INTEGRITY__: str(sri(wasm)) } });
+const app = await esbuild.build({
+  ...common,
+  entryPoints: [path.join(here, "src/app/index.js")],
+  write: false,
+  outfile: path.join(out, "widget-app.js"),
+  format: "iife",
+  target: modern,
+  define: { __SEALSHOT_WASM_FILE__: str(files["core.wasm"]), __SEALSHOT_WASM_INTEGRITY__: str(sri(wasm)) },
+});
 const appBytes = app.outputFiles[0].contents;
 files["widget-app.js"] = hashedName("widget-app", "js", appBytes);
 fs.writeFileSync(path.join(out, files["widget-app.js"]), appBytes);
 
-await esbuild.build({ ...common, entryPoints: [path.join(here, "src/loader/loader.js")], outfile: path.join(out, "widget.js"),
-  format: "iife", target: "es5",
-  define: { __SEALSHOT_APP_FILE__: str(files["widget-app.js"]), __SEALSHOT_APP_INTEGRITY__: str(sri(appBytes)) } });
+await esbuild.build({
+  ...common,
+  entryPoints: [path.join(here, "src/loader/loader.js")],
+  outfile: path.join(out, "widget.js"),
+  format: "iife",
+  target: "es5",
+  define: { __SEALSHOT_APP_FILE__: str(files["widget-app.js"]), __SEALSHOT_APP_INTEGRITY__: str(sri(appBytes)) },
+});
 files["widget.js"] = "widget.js";
 
 // The ES module build is bundled again by the site's own tooling, which may
 // rename files: it keeps plain names and loads esm/core.wasm unpinned. Its
 // chunks too: esbuild's [hash] covers the inputs' paths, so a wasm folder
 // elsewhere gave other chunk names for the same bytes (not reproducible).
-await esbuild.build({ ...common, entryPoints: { sealshot: path.join(here, "src/esm/index.js") }, outdir: path.join(out, "esm"),
-  format: "esm", splitting: true, target: modern, outExtension: { ".js": ".mjs" }, chunkNames: "chunks/[name]" });
+await esbuild.build({
+  ...common,
+  entryPoints: { sealshot: path.join(here, "src/esm/index.js") },
+  outdir: path.join(out, "esm"),
+  format: "esm",
+  splitting: true,
+  target: modern,
+  outExtension: { ".js": ".mjs" },
+  chunkNames: "chunks/[name]",
+});
 fs.copyFileSync(path.join(wasmDir, "core.wasm"), path.join(out, "esm", "core.wasm"));
 fs.copyFileSync(path.join(here, "types/sealshot.d.ts"), path.join(out, "esm", "sealshot.d.ts"));
 files["esm/sealshot.mjs"] = "esm/sealshot.mjs";
@@ -83,8 +107,11 @@ for (const key of ["widget.js", "widget-app.js", "core.wasm", "esm/sealshot.mjs"
   sizes[key] = { file, bytes: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length };
 }
 fs.writeFileSync(path.join(out, "sizes.json"), JSON.stringify(sizes, null, 2) + "\n");
-for (const s of Object.values(sizes)) console.log(`widget: ${s.file.padEnd(30)} ${String(s.bytes).padStart(8)} B, ${String(s.gzip).padStart(7)} B gzip`);
+for (const s of Object.values(sizes))
+  console.log(`widget: ${s.file.padEnd(30)} ${String(s.bytes).padStart(8)} B, ${String(s.gzip).padStart(7)} B gzip`);
 if (sizes["widget.js"].gzip > LOADER_GZIP_BUDGET) {
-  console.error(`widget build: the loader is ${sizes["widget.js"].gzip} B gzip, over its ${LOADER_GZIP_BUDGET} B budget`);
+  console.error(
+    `widget build: the loader is ${sizes["widget.js"].gzip} B gzip, over its ${LOADER_GZIP_BUDGET} B budget`,
+  );
   process.exit(1);
 }

@@ -29,9 +29,9 @@ std::string absolute_or_empty(const std::string& path) {
 // Keeps the session the server just started (its cookie only).
 void keep_session(const SessionOptions& o, const ReviewClient& client, const ApiAnswer& answer, const json& account) {
   if (answer.session_cookie.empty()) throw CommandError("The server started no session.");
-  save_session(session_path(o), SavedSession{client.address().origin, absolute_or_empty(o.ca_cert),
-                                             answer.session_cookie, account.value("email", ""),
-                                             account.value("id", "")});
+  save_session(session_path(o),
+               SavedSession{client.address().origin, absolute_or_empty(o.ca_cert), answer.session_cookie,
+                            account.value("email", ""), account.value("id", "")});
 }
 
 struct SetupOptions {
@@ -107,15 +107,17 @@ struct LoginOptions {
 
 std::string error_code_of(const ApiAnswer& answer) {
   const json parsed = json::parse(answer.body, nullptr, false);
-  return parsed.is_object() && parsed.contains("error") && parsed["error"].is_string() ? parsed["error"].get<std::string>()
-                                                                                       : "";
+  return parsed.is_object() && parsed.contains("error") && parsed["error"].is_string()
+             ? parsed["error"].get<std::string>()
+             : "";
 }
 
 // The code from an authenticator app (or a recovery code), typed at the terminal.
 std::string ask_mfa_code() {
   std::ifstream tty("/dev/tty");
   if (!tty) {
-    throw CommandError("This account signs in with a second factor: give --mfa-code CODE (authenticator or recovery code).");
+    throw CommandError(
+        "This account signs in with a second factor: give --mfa-code CODE (authenticator or recovery code).");
   }
   std::ofstream("/dev/tty") << "Code from your authenticator app (or a recovery code): " << std::flush;
   std::string code;
@@ -159,7 +161,9 @@ void logout(const SessionOptions& o, bool everywhere) {
     std::cout << "The session had already ended; signed out.\n";
     return;
   }
-  if (answer.status != 200) throw CommandError("The server refused to end the session (HTTP " + std::to_string(answer.status) + "); the local session file was removed.");
+  if (answer.status != 200)
+    throw CommandError("The server refused to end the session (HTTP " + std::to_string(answer.status) +
+                       "); the local session file was removed.");
   std::cout << (everywhere ? "Signed out everywhere.\n" : "Signed out.\n");
 }
 
@@ -182,7 +186,8 @@ void register_account_commands(CLI::App& app) {
   auto* login_cmd = app.add_subcommand("login", "Sign in to a sealshot-server (keeps only the session cookie).");
   add_session_options(login_cmd, lo->session, true, true);
   login_cmd->add_option("--email", lo->email, "Your email address")->required();
-  login_cmd->add_option("--mfa-code", lo->mfa_code, "Two-factor code (authenticator or recovery code); asked if needed");
+  login_cmd->add_option("--mfa-code", lo->mfa_code,
+                        "Two-factor code (authenticator or recovery code); asked if needed");
   login_cmd->callback([lo] { login(*lo); });
 
   auto out = std::make_shared<SessionOptions>();

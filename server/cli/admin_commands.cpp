@@ -131,9 +131,9 @@ void project_set_quota(const QuotaOptions& o) {
   if (o.daily_bytes) quotas.daily_bytes = *o.daily_bytes;
   if (o.stored_bytes) quotas.stored_bytes = *o.stored_bytes;
   check(storage->set_project_quotas(o.project, quotas));
-  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const auto now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   const server::ProjectUsage usage = take(storage->get_project_usage(o.project, now_ms));
   if (o.json) {
     const nlohmann::json out{{"project", o.project},
@@ -218,9 +218,9 @@ void submissions_get(GetOptions o) {
   // from another project is refused.
   if (!keys.empty()) {
     report_open_into(envelope, keys, o.project, o.open_dir, existing,
-                     keys.size() == 1 ? std::string()  // the core's own sentence
-                                      : "None of the " + std::to_string(keys.size()) +
-                                            " secret keys given opens the envelope.");
+                     keys.size() == 1
+                         ? std::string()  // the core's own sentence
+                         : "None of the " + std::to_string(keys.size()) + " secret keys given opens the envelope.");
   }
   if (!o.out.empty()) {
     check(write_file_atomic(o.out, envelope.data(), envelope.size(), 0644, existing));

@@ -1,7 +1,7 @@
 #include "org_commands.h"
 
-#include <chrono>
 #include <array>
+#include <chrono>
 #include <iostream>
 #include <memory>
 
@@ -28,8 +28,8 @@ std::string link_url(const std::string& console_url, const std::string& token) {
   return base + "/console/link#" + token;
 }
 
-void print_link(const std::string& what, const std::string& org_id, const std::string& email,
-                const std::string& url, std::int64_t expires_at_ms, bool json) {
+void print_link(const std::string& what, const std::string& org_id, const std::string& email, const std::string& url,
+                std::int64_t expires_at_ms, bool json) {
   if (json) {
     std::cout << nlohmann::json{{"organisation", org_id},
                                 {"email", email},
@@ -144,12 +144,8 @@ void audit_export(const std::string& data_dir, const std::string& org_id) {
     all.insert(all.end(), page.begin(), page.end());
   }
   for (auto it = all.rbegin(); it != all.rend(); ++it) {
-    std::cout << nlohmann::json{{"seq", it->seq},
-                                {"at", format_utc(it->at_ms)},
-                                {"at_ms", it->at_ms},
-                                {"actor", it->actor},
-                                {"action", it->action},
-                                {"target", it->target},
+    std::cout << nlohmann::json{{"seq", it->seq},        {"at", format_utc(it->at_ms)}, {"at_ms", it->at_ms},
+                                {"actor", it->actor},    {"action", it->action},        {"target", it->target},
                                 {"address", it->address}}
                      .dump()
               << "\n";
@@ -192,7 +188,8 @@ void register_org_commands(CLI::App& app) {
   invite->callback([io] { org_invite(*io); });
 
   auto ro = std::make_shared<InviteOptions>();
-  auto* reset = org->add_subcommand("reset-link", "Print a 30-minute password reset link for a person (no mail needed).");
+  auto* reset =
+      org->add_subcommand("reset-link", "Print a 30-minute password reset link for a person (no mail needed).");
   add_data_dir_option(reset, ro->data_dir);
   reset->add_option("--email", ro->email, "The person's email address")->required();
   reset->add_option("--console-url", ro->console_url, "Where the server is reached (for the printed link)")

@@ -64,7 +64,8 @@ void read_password(const std::string& password_file, const std::string& prompt, 
   } else {
     const int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
     if (tty < 0) {
-      throw CommandError("No password: there is no terminal to ask on; give --password-file FILE (or SEALSHOT_PASSWORD).");
+      throw CommandError(
+          "No password: there is no terminal to ask on; give --password-file FILE (or SEALSHOT_PASSWORD).");
     }
     bool ok = read_terminal_line(tty, prompt + ": ", out.text);
     if (ok && confirm) {

@@ -23,8 +23,8 @@ namespace {
 using nlohmann::json;
 
 struct RotationPlan {
-  std::int64_t replaces = 0;        // the key number being retired
-  std::vector<MemberKey> people;    // who gets the new key (the caller first)
+  std::int64_t replaces = 0;          // the key number being retired
+  std::vector<MemberKey> people;      // who gets the new key (the caller first)
   std::vector<std::string> left_out;  // --leave-out emails that held the current key
 };
 
@@ -92,12 +92,11 @@ void rotate(Signed& s, const ReviewOptions& o, const RotationPlan& plan) {
   for (const MemberKey& m : plan.people) {
     grants.push_back({{"person_id", m.person_id}, {"sealed_key", take(seal_grant(fresh.secret_key, m.public_key))}});
   }
-  const json answer = s.client
-                          .send("POST", project_path(o) + "/keys",
-                                {{"public_key", key_to_text(fresh.public_key)},
-                                 {"grants", grants},
-                                 {"replaces", plan.replaces}})
-                          .json();
+  const json answer =
+      s.client
+          .send("POST", project_path(o) + "/keys",
+                {{"public_key", key_to_text(fresh.public_key)}, {"grants", grants}, {"replaces", plan.replaces}})
+          .json();
   if (answer.value("public_key", "") != key_to_text(fresh.public_key) || !answer.contains("key_number") ||
       !answer["key_number"].is_number_integer()) {
     throw CommandError("The server stored another public key than the one sent; do not use this project's snippet.");
@@ -142,8 +141,9 @@ void project_revoke(const ReviewOptions& o) {
   }
   checked_answer(s.client.request("DELETE", project_path(o) + "/access/" + path_segment(person_id), nullptr));
   std::cerr << "Revoked " << wanted << "'s access to " << o.project << ": their project role and key grants are gone."
-            << (o.rotate ? "" : " Reports still open with the keys they may have kept; `--rotate` (or `sealshot project "
-                                "rotate-key`) gives new reports a key they never had.")
+            << (o.rotate ? ""
+                         : " Reports still open with the keys they may have kept; `--rotate` (or `sealshot project "
+                           "rotate-key`) gives new reports a key they never had.")
             << "\n";
   if (plan) rotate(s, o, *plan);
 }

@@ -71,8 +71,9 @@ std::vector<HeldProjectKey> open_held_keys(ReviewClient& client, KeyPins& pins, 
     held.push_back(key);
   }
   if (held.empty()) {
-    throw CommandError("Your grant for this project does not open with your key (made before a password reset?); "
-                       "ask an owner or admin to grant it again.");
+    throw CommandError(
+        "Your grant for this project does not open with your key (made before a password reset?); "
+        "ask an owner or admin to grant it again.");
   }
   if (unopened > 0) {
     std::cerr << unopened << " of your grants for this project do not open with your key; ask an owner or admin "

@@ -148,9 +148,9 @@ void open_envelope(const OpenOptions& o) {
   for (const std::string& file : o.secret_key_files) keys.push_back(take(read_secret_key_file(file, "--secret-key")));
   const std::vector<std::uint8_t> envelope = take(read_file(o.input, kMaxEnvelopeFileBytes));
   report_open_into(envelope, keys, o.project, o.out_dir, o.force ? Existing::replace : Existing::refuse,
-                   keys.size() == 1 ? std::string()  // the core's own sentence
-                                    : "None of the " + std::to_string(keys.size()) +
-                                          " secret keys given opens the envelope.");
+                   keys.size() == 1
+                       ? std::string()  // the core's own sentence
+                       : "None of the " + std::to_string(keys.size()) + " secret keys given opens the envelope.");
 }
 
 void scan() {
@@ -198,9 +198,10 @@ void register_report_commands(CLI::App& app) {
   auto* open_cmd = app.add_subcommand(
       "open", "Decrypt an envelope into a private folder (manifest.json, screenshot.png; 0700/0600).");
   auto oo = std::make_shared<OpenOptions>();
-  open_cmd->add_option("--secret-key", oo->secret_key_files,
-                       "The project's secret key file (repeatable: each key is tried, for a project whose key was "
-                       "rotated)")
+  open_cmd
+      ->add_option("--secret-key", oo->secret_key_files,
+                   "The project's secret key file (repeatable: each key is tried, for a project whose key was "
+                   "rotated)")
       ->required()
       ->allow_extra_args(false);  // one file per --secret-key: the positionals that follow stay positionals
   add_project_option(open_cmd, oo->project, "Expected project id (default: the envelope's)");

@@ -24,9 +24,9 @@ ServerAddress ServerAddress::parse(const std::string& url) {
     }
     out.port = std::stoi(port);
   }
-  const bool plain_host = !out.host.empty() && out.host.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
-                                                                           "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ==
-                                                   std::string::npos;
+  const bool plain_host = !out.host.empty() && out.host.find_first_not_of(
+                                                   "abcdefghijklmnopqrstuvwxyz"
+                                                   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") == std::string::npos;
   if (!plain_host) throw CommandError("The server address '" + url + "' has no valid host name.");
   out.origin = scheme + out.host + (out.port == 443 ? "" : ":" + std::to_string(out.port));
   return out;
@@ -35,8 +35,8 @@ ServerAddress ServerAddress::parse(const std::string& url) {
 nlohmann::json ApiAnswer::json() const {
   nlohmann::json parsed = nlohmann::json::parse(body, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object()) {
-    throw CommandError("The server answered with something that is not a JSON object (HTTP " +
-                       std::to_string(status) + ").");
+    throw CommandError("The server answered with something that is not a JSON object (HTTP " + std::to_string(status) +
+                       ").");
   }
   return parsed;
 }
@@ -94,8 +94,9 @@ ApiAnswer checked_answer(ApiAnswer answer) {
   }
   if (answer.status == 401 && message.empty()) message = "Not signed in.";
   if (message.empty()) message = "The server refused the request (HTTP " + std::to_string(answer.status) + ").";
-  const std::string code =
-      parsed.is_object() && parsed.contains("error") && parsed["error"].is_string() ? parsed["error"].get<std::string>() : "";
+  const std::string code = parsed.is_object() && parsed.contains("error") && parsed["error"].is_string()
+                               ? parsed["error"].get<std::string>()
+                               : "";
   if (answer.status == 401 && code == "unauthenticated" && message.find("password") == std::string::npos) {
     message += " Sign in with `sealshot login`.";
   }
@@ -109,9 +110,9 @@ ApiAnswer ReviewClient::send(const std::string& method, const std::string& path,
 }
 
 std::string path_segment(const std::string& text) {
-  const bool plain = !text.empty() && text.size() <= 128 &&
-                     text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") ==
-                         std::string::npos;
+  const bool plain =
+      !text.empty() && text.size() <= 128 &&
+      text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == std::string::npos;
   if (!plain) throw CommandError("'" + text + "' is not an id (letters, digits, '_' and '-').");
   return text;
 }

@@ -11,11 +11,11 @@
 #include "key_fingerprint.h"
 #include "key_pins.h"
 #include "key_wrap.h"
+#include "project_keyring.h"
 #include "report_open.h"
 #include "review_client.h"
 #include "review_session.h"
 #include "review_support.h"
-#include "project_keyring.h"
 #include "snippet.h"
 #include "storage/accounts.h"
 
@@ -37,8 +37,9 @@ void grant_to_member(Signed& s, const ReviewOptions& o, const std::string& email
                      const std::vector<HeldProjectKey>& held) {
   const MemberKey member = member_by_email(list_members(s, o), email, o.org);
   if (!member_key_confirmed(s, member, o.fingerprint)) {
-    throw CommandError("Give --fingerprint: ask " + member.email +
-                       " for their key fingerprint (shown by `sealshot account setup` or `login`) outside this server.");
+    throw CommandError(
+        "Give --fingerprint: ask " + member.email +
+        " for their key fingerprint (shown by `sealshot account setup` or `login`) outside this server.");
   }
   json body = json::object();
   json older = json::array();
@@ -102,7 +103,8 @@ void review_open(const ReviewOptions& o) {
   const UnlockedAccount me = unlock(s, o);
   const std::vector<HeldProjectKey> held = my_keys(s, o, me);
   const ApiAnswer envelope = s.client.get(project_path(o) + "/submissions/" + path_segment(o.id) + "/envelope");
-  if (envelope.body.size() > kMaxEnvelopeFileBytes) throw CommandError("The envelope is larger than any report can be.");
+  if (envelope.body.size() > kMaxEnvelopeFileBytes)
+    throw CommandError("The envelope is larger than any report can be.");
   const auto* bytes = reinterpret_cast<const std::uint8_t*>(envelope.body.data());
   const std::vector<SecretKey> keys = secret_keys_of(held);
   report_open_into(std::span(bytes, envelope.body.size()), keys, o.project, o.out,
@@ -174,11 +176,10 @@ void project_import_key(const ReviewOptions& o) {
 
 }  // namespace
 
-
-
 void register_review_commands(CLI::App& app) {
   auto o = std::make_shared<ReviewOptions>();
-  auto* review = app.add_subcommand("review", "Read and triage reports through a running server (after `sealshot login`).");
+  auto* review =
+      app.add_subcommand("review", "Read and triage reports through a running server (after `sealshot login`).");
   review->require_subcommand(1);
 
   auto* projects = review->add_subcommand("projects", "List the organisation's projects you may read.");
@@ -200,7 +201,8 @@ void register_review_commands(CLI::App& app) {
   add_org_project(open, *o);
   open->add_option("--id", o->id, "Submission id")->required();
   open->add_option("--out", o->out, "Folder to write the report's files into (made 0700)")->required();
-  open->add_option("--project-key", o->project_key, "The project's public key as in its snippet, to check the server's");
+  open->add_option("--project-key", o->project_key,
+                   "The project's public key as in its snippet, to check the server's");
   open->add_flag("--force", o->force, "Replace files of an earlier open in --out");
   open->callback([o] { review_open(*o); });
 
@@ -218,7 +220,8 @@ void register_review_commands(CLI::App& app) {
   grant->add_option("--email", o->email, "The member's email address")->required();
   grant->add_option("--fingerprint", o->fingerprint, "Their key fingerprint, as they told you (not from the server)");
   grant->add_option("--role", o->role, "Also give a project role: reviewer or viewer");
-  grant->add_option("--project-key", o->project_key, "The project's public key as in its snippet, to check the server's");
+  grant->add_option("--project-key", o->project_key,
+                    "The project's public key as in its snippet, to check the server's");
   grant->add_flag("--current-key-only", o->current_key_only,
                   "Only the current key: not the older keys that open reports sent before a rotation");
   grant->callback([o] { review_grant(*o); });
@@ -240,9 +243,10 @@ void register_review_commands(CLI::App& app) {
   import->add_option("--grant-to", o->grant_to, "Also grant it to this member (email)");
   import->add_option("--fingerprint", o->fingerprint, "The --grant-to member's key fingerprint, as they told you");
   import->add_option("--role", o->role, "With --grant-to: also a project role, reviewer or viewer");
-  import->callback([o] { project_import_key(*o); });
+  import->callback([o] { project_import_key(*o);
+});
 
-  register_project_key_commands(*project, o);
-}
+register_project_key_commands(*project, o);
+}  // namespace sealshot::cli
 
 }  // namespace sealshot::cli

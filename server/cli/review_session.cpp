@@ -16,8 +16,9 @@ void add_session_options(CLI::App* command, SessionOptions& options, bool with_s
   if (with_server) command->add_option("--server", options.server, "The server, https://host[:port]");
   command->add_option("--ca-cert", options.ca_cert,
                       "PEM file of the CA to trust for the server (default: the system's store)");
-  command->add_option("--session-file", options.session_file,
-                      "Where the sign-in is kept (default ~/.config/sealshot/session.json)")
+  command
+      ->add_option("--session-file", options.session_file,
+                   "Where the sign-in is kept (default ~/.config/sealshot/session.json)")
       ->envname("SEALSHOT_SESSION_FILE");
   if (with_password) {
     command->add_option("--password-file", options.password_file,
@@ -43,7 +44,9 @@ std::optional<SavedSession> load_session(const std::string& path) {
   std::vector<std::uint8_t> bytes = take(read_file(path, 64 * 1024));
   nlohmann::json j = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
   if (!j.is_object()) throw CommandError("'" + path + "' is not a sealshot session file; remove it and sign in again.");
-  const auto text = [&](const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : ""; };
+  const auto text = [&](const char* key) {
+    return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+  };
   return SavedSession{text("server"), text("ca_cert"), text("cookie"), text("email"), text("person_id")};
 }
 

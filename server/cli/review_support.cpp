@@ -66,9 +66,10 @@ bool member_key_confirmed(Signed& s, const MemberKey& member, const std::string&
   if (confirmed_fingerprint.empty() && !s.pins.has("person", member.person_id)) return false;
   if (!confirmed_fingerprint.empty() &&
       fingerprint_normalised(confirmed_fingerprint) != fingerprint_normalised(key_fingerprint(member.public_key))) {
-    throw CommandError("The key the server gives for " + member.email + " does not match the fingerprint you confirmed (" +
-                       key_fingerprint(member.public_key) + " from the server). Nothing was granted: check the fingerprint with " +
-                       member.email + " again; if it is right, the server may be substituting keys.");
+    throw CommandError("The key the server gives for " + member.email +
+                       " does not match the fingerprint you confirmed (" + key_fingerprint(member.public_key) +
+                       " from the server). Nothing was granted: check the fingerprint with " + member.email +
+                       " again; if it is right, the server may be substituting keys.");
   }
   s.pins.check_or_pin("person", member.person_id, member.public_key);
   return true;

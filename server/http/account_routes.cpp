@@ -27,9 +27,10 @@ constexpr const char* kWrongCredentials = "The email or the password is wrong.";
 // does not tell who has an account.
 json prelogin_answer(Services& s, const std::string& email, const server::Person* person) {
   if (person != nullptr && !person->keys.auth_hash.empty()) {
-    return {{"kdf", {{"salt", person->keys.kdf_salt},
-                     {"opslimit", person->keys.kdf_opslimit},
-                     {"memlimit", person->keys.kdf_memlimit}}}};
+    return {{"kdf",
+             {{"salt", person->keys.kdf_salt},
+              {"opslimit", person->keys.kdf_opslimit},
+              {"memlimit", person->keys.kdf_memlimit}}}};
   }
   std::vector<std::uint8_t> salt(16);
   Result<std::vector<std::uint8_t>> secret = s.accounts.server_secret("decoy_salt");
@@ -41,9 +42,10 @@ json prelogin_answer(Services& s, const std::string& email, const server::Person
     std::copy(mac, mac + salt.size(), salt.begin());
   }
   const ReviewSettings& settings = s.auth.settings();
-  return {{"kdf", {{"salt", base64url_encode(salt)},
-                   {"opslimit", settings.default_kdf_opslimit},
-                   {"memlimit", settings.default_kdf_memlimit}}}};
+  return {{"kdf",
+           {{"salt", base64url_encode(salt)},
+            {"opslimit", settings.default_kdf_opslimit},
+            {"memlimit", settings.default_kdf_memlimit}}}};
 }
 
 json memberships_json(Services& s, const std::string& person_id) {
@@ -64,9 +66,8 @@ json memberships_json(Services& s, const std::string& person_id) {
 json account_json(Services& s, const server::Person& person) {
   json out = person_json(person);
   out["wrapped_secret_key"] = person.keys.wrapped_secret_key;
-  out["kdf"] = {{"salt", person.keys.kdf_salt},
-                {"opslimit", person.keys.kdf_opslimit},
-                {"memlimit", person.keys.kdf_memlimit}};
+  out["kdf"] = {
+      {"salt", person.keys.kdf_salt}, {"opslimit", person.keys.kdf_opslimit}, {"memlimit", person.keys.kdf_memlimit}};
   out["organisations"] = memberships_json(s, person.id);
   Result<server::MfaState> mfa = s.accounts.get_mfa(person.id);
   out["mfa"] = mfa.ok() && mfa.value().enabled;
@@ -252,8 +253,8 @@ void handle_reset_request(Services& s, const httplib::Request& req, httplib::Res
   }
   Result<server::Person> person = s.accounts.find_person_by_email(email.value());
   Result<std::vector<server::Membership>> orgs =
-      person.ok() ? s.accounts.memberships_of(person.value().id) : Result<std::vector<server::Membership>>(
-                                                                       std::vector<server::Membership>{});
+      person.ok() ? s.accounts.memberships_of(person.value().id)
+                  : Result<std::vector<server::Membership>>(std::vector<server::Membership>{});
   if (person.ok() && !person.value().keys.auth_hash.empty() && orgs.ok() && !orgs.value().empty()) {
     const std::string token = ReviewAuth::token_generate();
     server::Link link;
@@ -263,9 +264,9 @@ void handle_reset_request(Services& s, const httplib::Request& req, httplib::Res
     link.role = orgs.value().front().role;
     link.created_by = person.value().id;
     link.created_at_ms = s.auth.now_ms();
-    link.expires_at_ms = link.created_at_ms + std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                  s.auth.settings().reset_lifetime)
-                                                  .count();
+    link.expires_at_ms =
+        link.created_at_ms +
+        std::chrono::duration_cast<std::chrono::milliseconds>(s.auth.settings().reset_lifetime).count();
     if (Status st = s.accounts.create_link(ReviewAuth::token_hash(token), link); !st.ok()) {
       return write_error(res, st);
     }
@@ -280,8 +281,10 @@ void handle_reset_request(Services& s, const httplib::Request& req, httplib::Res
                         "only once an owner or admin gives you access anew (their console offers it).\n"
                         "If you did not ask for this, ignore this mail; your password stays as it is.\n"});
   }
-  write_json(res, 202, {{"message", "If this email has an account, a reset link is on its way. It works for 30 "
-                                    "minutes, once."}});
+  write_json(res, 202,
+             {{"message",
+               "If this email has an account, a reset link is on its way. It works for 30 "
+               "minutes, once."}});
 }
 
 }  // namespace

@@ -131,7 +131,8 @@ ConfigOutcome parse_server_config(int argc, const char* const* argv) {
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
   app.add_option("--widget-dir", c.widget_dir, "serve the built widget from DIR at /widget.js (read at start-up)")
       ->envname("SEALSHOT_WIDGET_DIR");
-  app.add_option("--console-dir", c.console_dir, "serve the built review console from DIR at /console/ (read at start-up)")
+  app.add_option("--console-dir", c.console_dir,
+                 "serve the built review console from DIR at /console/ (read at start-up)")
       ->envname("SEALSHOT_CONSOLE_DIR");
   setting(app, "--purge-interval", purge_interval, "seconds between retention purges")
       ->check(CLI::Range(1L, 7L * 24 * 3600));
@@ -183,7 +184,8 @@ ConfigOutcome parse_server_config(int argc, const char* const* argv) {
   long session_idle_minutes = rv.session_idle.count();
   long session_max_hours = rv.session_absolute.count() / 60;
   long audit_retention_days = rv.audit_retention.count();
-  setting(app, "--session-idle-minutes", session_idle_minutes, "a review session ends after this long without a request")
+  setting(app, "--session-idle-minutes", session_idle_minutes,
+          "a review session ends after this long without a request")
       ->check(CLI::Range(1L, 24L * 60));
   setting(app, "--session-max-hours", session_max_hours, "a review session ends this long after sign-in, active or not")
       ->check(CLI::Range(1L, 24L * 30));
@@ -195,7 +197,8 @@ ConfigOutcome parse_server_config(int argc, const char* const* argv) {
           "mail relay for invitations and password resets: smtp://host:port (STARTTLS) or smtps://host:port");
   setting(app, "--smtp-from", mail.from, "sender address of those mails");
   setting(app, "--smtp-user", mail.username, "login at the relay (optional)");
-  setting(app, "--smtp-password-file", smtp_password_file, "file holding the relay password (never on the command line)");
+  setting(app, "--smtp-password-file", smtp_password_file,
+          "file holding the relay password (never on the command line)");
   app.add_flag("--smtp-allow-plaintext", mail.allow_plaintext,
                "send over smtp:// without STARTTLS (only for a relay on this machine)")
       ->envname("SEALSHOT_SMTP_ALLOW_PLAINTEXT");

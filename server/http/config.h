@@ -23,7 +23,7 @@ struct ServerConfig {
   std::vector<std::string> trusted_proxies;  // IPs or CIDR blocks whose X-Forwarded-For is believed
   bool metrics_public = false;               // else /metrics answers loopback clients only
   std::string log_level = "info";
-  std::string widget_dir;  // built widget (widget-js/build.mjs) served at /widget.js…; empty: not served
+  std::string widget_dir;   // built widget (widget-js/build.mjs) served at /widget.js…; empty: not served
   std::string console_dir;  // built console (wasm/console/build.mjs) served at /console/; empty: not served
   std::chrono::seconds purge_interval{3600};
   ServerLimits limits;

@@ -187,8 +187,8 @@ bool ConnectionServer<Base>::wait_for_request(socket_t sock, SSL* ssl, bool firs
 }
 
 template <class Base>
-bool ConnectionServer<Base>::serve_connection(socket_t sock, SSL* ssl, const std::string& remote_addr,
-                                              int remote_port, bool& linger) {
+bool ConnectionServer<Base>::serve_connection(socket_t sock, SSL* ssl, const std::string& remote_addr, int remote_port,
+                                              bool& linger) {
   std::string local_addr;
   int local_port = 0;
   httplib::detail::get_local_ip_and_port(sock, local_addr, local_port);

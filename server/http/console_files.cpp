@@ -33,9 +33,9 @@ bool is_content_hashed(std::string_view name) {
   const std::string_view stem = rest.substr(0, dot), digest = rest.substr(dot + 1);
   const bool stem_ok = std::all_of(stem.begin(), stem.end(),
                                    [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
-  const bool digest_ok =
-      digest.size() == 16 && std::all_of(digest.begin(), digest.end(),
-                                         [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  const bool digest_ok = digest.size() == 16 && std::all_of(digest.begin(), digest.end(), [](char c) {
+                           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                         });
   return stem_ok && digest_ok;
 }
 
@@ -90,7 +90,8 @@ Result<ConsoleFiles> load_console_files(const std::string& dir) {
     const std::string name = it->path().filename().string();
     if (!is_console_file_name(name) || !it->is_regular_file(ec)) continue;
     struct stat st {};
-    if (::stat(it->path().c_str(), &st) != 0) return Status(ErrorCode::storage_error, "Cannot read " + it->path().string() + ".");
+    if (::stat(it->path().c_str(), &st) != 0)
+      return Status(ErrorCode::storage_error, "Cannot read " + it->path().string() + ".");
     if (static_cast<std::uint64_t>(st.st_size) > widget::kMaxWidgetFileBytes) {
       return Status(ErrorCode::invalid_argument, it->path().string() + " is over 16 MiB: not a console build.");
     }
@@ -111,7 +112,8 @@ Result<ConsoleFiles> load_console_files(const std::string& dir) {
   if (ec) return Status(ErrorCode::storage_error, "Cannot list the console directory " + dir + ": " + ec.message());
   std::sort(out.files.begin(), out.files.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   if (std::none_of(out.files.begin(), out.files.end(), [](const auto& f) { return f.name == kSignInPage; })) {
-    return Status(ErrorCode::not_found, "The console directory " + dir + " has no index.html (build it: scripts/build).");
+    return Status(ErrorCode::not_found,
+                  "The console directory " + dir + " has no index.html (build it: scripts/build).");
   }
   return out;
 }

@@ -14,18 +14,18 @@
 #include "http/client_address.h"
 #include "http/config.h"
 #include "http/connection_limit.h"
+#include "http/console_files.h"
 #include "http/ingest_service.h"
 #include "http/logging.h"
+#include "http/mailer.h"
 #include "http/metrics.h"
 #include "http/rate_limiter.h"
 #include "http/request_context.h"
 #include "http/route_table.h"
-#include "http/mailer.h"
 #include "http/services.h"
 #include "http/task_queue.h"
 #include "http/tls_setup.h"
 #include "storage/storage.h"
-#include "http/console_files.h"
 #include "widget/widget_files.h"
 
 namespace sealshot::http {
@@ -79,7 +79,7 @@ class HttpServer {
   std::atomic<bool> serving_{false};
   const widget::WidgetFiles widget_files_;
   const ConsoleFiles console_files_;  // --console-dir; empty: no /console/ routes
-  Mailer mailer_;                      // --smtp-url; disabled without
+  Mailer mailer_;                     // --smtp-url; disabled without
   Services services_;
   RouteTable routes_;
   std::unique_ptr<httplib::Server> server_;

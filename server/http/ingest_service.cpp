@@ -83,9 +83,9 @@ IngestService::Admission IngestService::admit(const server::Project& project, co
     return out;
   }
   // From here the upload holds its reservation (released by its destructor).
-  out.upload.reset(new EnvelopeUpload(*this, project, request.content_length,
-                                      request.idempotency_key_count == 1 ? std::string(request.idempotency_key)
-                                                                         : std::string()));
+  out.upload.reset(
+      new EnvelopeUpload(*this, project, request.content_length,
+                         request.idempotency_key_count == 1 ? std::string(request.idempotency_key) : std::string()));
   return out;
 }
 

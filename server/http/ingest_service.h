@@ -27,22 +27,22 @@ namespace sealshot::http {
 // What the ingest route knows before reading the body.
 struct IngestRequest {
   std::string_view content_type;
-  std::uint64_t content_length = 0;          // parsed once, before routing (http_server.cpp)
-  std::size_t idempotency_key_count = 0;     // how many Idempotency-Key headers
-  std::string_view idempotency_key;          // the first one; empty: none
+  std::uint64_t content_length = 0;       // parsed once, before routing (http_server.cpp)
+  std::size_t idempotency_key_count = 0;  // how many Idempotency-Key headers
+  std::string_view idempotency_key;       // the first one; empty: none
 };
 
 // Why an upload is refused. `kind` decides the HTTP status (handlers.cpp);
 // `code` and `message` are the JSON body.
 struct IngestRefusal {
   enum class Kind {
-    media_type,           // 415
-    bad_request,          // 400
-    too_large,            // 413
-    daily_quota,          // 429 + Retry-After (the next UTC midnight)
-    storage_quota,        // 507: the project holds its maximum
-    disk_floor,           // 507: the server keeps its free-disk floor
-    storage,              // the storage's own status (500/507/...)
+    media_type,     // 415
+    bad_request,    // 400
+    too_large,      // 413
+    daily_quota,    // 429 + Retry-After (the next UTC midnight)
+    storage_quota,  // 507: the project holds its maximum
+    disk_floor,     // 507: the server keeps its free-disk floor
+    storage,        // the storage's own status (500/507/...)
   };
   Kind kind = Kind::bad_request;
   std::string code;

@@ -151,10 +151,10 @@ void Mailer::run() {
 bool Mailer::deliver(const Mail& mail) {
   CURL* curl = curl_easy_init();
   if (!curl) return false;
-  const std::string message =
-      mail_message(settings_, mail, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
+  const std::string message = mail_message(
+      settings_, mail,
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
   Upload upload{&message};
   const std::string from = "<" + settings_.from + ">";
   const std::string to = "<" + mail.to + ">";

@@ -23,7 +23,7 @@ struct SmtpSettings {
   std::string url;   // smtp://host[:port] (STARTTLS) or smtps://host[:port]; empty: no mail
   std::string from;  // the sender address
   std::string username;
-  std::string password;  // read from --smtp-password-file, never a flag
+  std::string password;          // read from --smtp-password-file, never a flag
   bool allow_plaintext = false;  // smtp:// without STARTTLS (a relay on this machine only)
   std::string public_url;        // where people reach this server, for links: https://reviews.example
   int timeout_seconds = 30;

@@ -4,11 +4,9 @@ namespace sealshot::http {
 
 PurgeScheduler::PurgeScheduler(server::Storage& storage, JsonLog& log, std::chrono::seconds interval,
                                std::chrono::days audit_retention)
-    : storage_(storage),
-      log_(log),
-      interval_(interval),
-      audit_retention_(audit_retention),
-      thread_([this] { run(); }) {}
+    : storage_(storage), log_(log), interval_(interval), audit_retention_(audit_retention), thread_([this] {
+        run();
+      }) {}
 
 PurgeScheduler::~PurgeScheduler() { stop(); }
 

@@ -130,7 +130,8 @@ void write_second_factor_refusal(httplib::Response& res, const char* refusal) {
 }
 
 void register_mfa_routes(Router& router, Services& s) {
-  router.json("POST", "/v1/me/mfa/setup", "mfa_setup", [&s](const auto& req, auto& res) { handle_mfa_setup(s, req, res); });
+  router.json("POST", "/v1/me/mfa/setup", "mfa_setup",
+              [&s](const auto& req, auto& res) { handle_mfa_setup(s, req, res); });
   router.json("POST", "/v1/me/mfa/enable", "mfa_enable",
               [&s](const auto& req, auto& res) { handle_mfa_enable(s, req, res); });
   router.json("POST", "/v1/me/mfa/disable", "mfa_disable",

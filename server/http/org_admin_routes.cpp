@@ -51,8 +51,9 @@ void handle_org_delete(Services& s, const httplib::Request& req, httplib::Respon
                                       {"by", call->caller.person_id},
                                       {"projects", projects.value().size()},
                                       {"submissions", reports}});
-  write_json(res, 200,
-             {{"deleted", call->org_id}, {"projects_deleted", projects.value().size()}, {"submissions_deleted", reports}});
+  write_json(
+      res, 200,
+      {{"deleted", call->org_id}, {"projects_deleted", projects.value().size()}, {"submissions_deleted", reports}});
 }
 
 }  // namespace

@@ -20,8 +20,7 @@ namespace {
 using nlohmann::json;
 using server::OrgRole;
 
-std::uint32_t query_number(const httplib::Request& req, const char* name, std::uint32_t fallback,
-                           std::uint32_t max) {
+std::uint32_t query_number(const httplib::Request& req, const char* name, std::uint32_t fallback, std::uint32_t max) {
   if (!req.has_param(name)) return fallback;
   const std::string text = req.get_param_value(name);
   if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos) return 0;
@@ -193,7 +192,6 @@ void handle_my_grant(Services& s, const httplib::Request& req, httplib::Response
 }
 
 // --- submissions ------------------------------------------------------------------
-
 
 void handle_submissions_list(Services& s, const httplib::Request& req, httplib::Response& res) {
   std::optional<ReviewCall> call = authorize(s, req, res, Action::read_reports);
@@ -394,8 +392,8 @@ void handle_invitation_create(Services& s, const httplib::Request& req, httplib:
   link.role = *role;
   link.created_by = call->caller.person_id;
   link.created_at_ms = s.auth.now_ms();
-  link.expires_at_ms =
-      link.created_at_ms + std::chrono::duration_cast<std::chrono::milliseconds>(s.auth.settings().link_lifetime).count();
+  link.expires_at_ms = link.created_at_ms +
+                       std::chrono::duration_cast<std::chrono::milliseconds>(s.auth.settings().link_lifetime).count();
   if (Status st = s.accounts.create_link(ReviewAuth::token_hash(token), link); !st.ok()) return write_error(res, st);
   audit(s, call->org_id, call->caller.person_id, std::string("member.invite.") + server::org_role_name(*role), "");
   // The token is shown once, to the inviter, and mailed when SMTP is set up.
@@ -404,12 +402,14 @@ void handle_invitation_create(Services& s, const httplib::Request& req, httplib:
     Result<server::Organisation> org = s.accounts.get_organisation(call->org_id);
     s.mailer->send({link.email, "Your invitation to " + (org.ok() ? org.value().name : "a team") + " on Sealshot",
                     "You are invited to review feedback reports of " + (org.ok() ? org.value().name : "a team") +
-                        " as " + server::org_role_name(*role) + ".\n\nOpen this link to choose your password (it works once, for 7 days):\n\n" +
-                        s.mailer->link_url(token) +
-                        "\n\nIf you did not expect this, ignore this mail.\n"});
+                        " as " + server::org_role_name(*role) +
+                        ".\n\nOpen this link to choose your password (it works once, for 7 days):\n\n" +
+                        s.mailer->link_url(token) + "\n\nIf you did not expect this, ignore this mail.\n"});
   }
   write_json(res, 201,
-             {{"token", token}, {"path", "/console/link#" + token}, {"expires_at_ms", link.expires_at_ms},
+             {{"token", token},
+              {"path", "/console/link#" + token},
+              {"expires_at_ms", link.expires_at_ms},
               {"mailed", mailed}});
 }
 
@@ -440,8 +440,8 @@ void handle_access_list(Services& s, const httplib::Request& req, httplib::Respo
 // access_set: each number one the project has, each once. Writes the error
 // and returns nullopt when the list is wrong.
 std::optional<std::vector<server::KeyGrant>> older_key_grants(Services& s, const ReviewCall& call,
-                                                             const std::string& person_id, const json& body,
-                                                             httplib::Response& res) {
+                                                              const std::string& person_id, const json& body,
+                                                              httplib::Response& res) {
   std::vector<server::KeyGrant> out;
   const auto list = body.find("keys");
   if (list == body.end()) return out;

@@ -42,8 +42,7 @@ void handle_project_update(Services& s, const httplib::Request& req, httplib::Re
   }
   if (auto it = body->find("retention_days"); it != body->end()) {
     if (!it->is_number_unsigned() || it->get<std::uint64_t>() > 36500) {
-      return write_error(res, 400, "invalid_argument",
-                         "retention_days is 0 (keep until deleted) to 36500 days.");
+      return write_error(res, 400, "invalid_argument", "retention_days is 0 (keep until deleted) to 36500 days.");
     }
     retention = std::uint32_t(it->get<std::uint64_t>());
   }
@@ -74,9 +73,9 @@ void handle_project_delete(Services& s, const httplib::Request& req, httplib::Re
   std::optional<ReviewCall> call = authorize(s, req, res, Action::manage_projects);
   if (!call) return;
   if (req.get_param_value("confirm") != call->project->id) {
-    return write_error(res, 400, "confirmation_required",
-                       "Deleting a project removes all its reports; add ?confirm=" + call->project->id +
-                           " to go ahead.");
+    return write_error(
+        res, 400, "confirmation_required",
+        "Deleting a project removes all its reports; add ?confirm=" + call->project->id + " to go ahead.");
   }
   Result<std::uint64_t> deleted = s.storage.delete_project(call->project->id);
   if (!deleted.ok()) return write_error(res, deleted.status());

@@ -24,11 +24,11 @@ struct RequestContext {
   std::string submission_id;
   std::string error_code;
   std::uint64_t content_length = 0;  // parsed once by pre-routing (0 when absent)
-  std::uint64_t bytes_in = 0;     // body bytes received
-  int status = 0;                 // 0: no request was read (idle connection closed)
-  bool close_connection = false;  // answered before the body was read: close, lingering
-  bool headers_read = false;      // the request line and headers are in (set by pre-routing)
-  bool expects_continue = false;  // "Expect: 100-continue": sent once the body is read (connection_server.cpp)
+  std::uint64_t bytes_in = 0;        // body bytes received
+  int status = 0;                    // 0: no request was read (idle connection closed)
+  bool close_connection = false;     // answered before the body was read: close, lingering
+  bool headers_read = false;         // the request line and headers are in (set by pre-routing)
+  bool expects_continue = false;     // "Expect: 100-continue": sent once the body is read (connection_server.cpp)
 };
 
 [[nodiscard]] RequestContext& current_request() noexcept;

@@ -32,8 +32,8 @@ inline constexpr std::string_view kCsrfHeader = "X-Sealshot-Request";
 struct ReviewSettings {
   std::chrono::minutes session_idle{30};
   std::chrono::minutes session_absolute{12 * 60};
-  std::chrono::minutes link_lifetime{7 * 24 * 60};   // set-up links and invitations
-  std::chrono::minutes reset_lifetime{30};           // password reset links
+  std::chrono::minutes link_lifetime{7 * 24 * 60};  // set-up links and invitations
+  std::chrono::minutes reset_lifetime{30};          // password reset links
   std::chrono::days audit_retention{90};
   double login_per_minute_per_address = 20;  // burst the same
   double login_per_minute_per_account = 6;   // burst 10

@@ -82,8 +82,8 @@ std::optional<ReviewCall> authorize_token(Services& s, const httplib::Request& r
   current_request().project_id = call.project->id;
   // A token acts as a member with a role on its project alone.
   call.role = server::OrgRole::member;
-  call.project_role = token.value().scope == server::TokenScope::triage ? server::ProjectRole::reviewer
-                                                                        : server::ProjectRole::viewer;
+  call.project_role =
+      token.value().scope == server::TokenScope::triage ? server::ProjectRole::reviewer : server::ProjectRole::viewer;
   const bool token_action = action == Action::read_reports || action == Action::triage;
   if (!token_action || !allowed(action, call.role, call.project_role)) {
     write_error(res, 403, "forbidden", "This API token's scope does not allow this.");

@@ -8,8 +8,8 @@
 
 #include <httplib.h>
 
-#include <nlohmann/json.hpp>
 #include <array>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 

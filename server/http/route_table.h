@@ -17,7 +17,7 @@ struct RouteMatch {
   std::string name;  // when found
   bool takes_body = false;
   std::uint64_t max_body_bytes = 0;  // 0: only the server-wide ceiling
-  std::string allow;  // when method_not_allowed: the Allow header
+  std::string allow;                 // when method_not_allowed: the Allow header
 };
 
 // A small JSON body is all a review route reads; anything larger is refused

@@ -213,8 +213,7 @@ class AccountStore {
   [[nodiscard]] virtual Result<Membership> membership_in(std::string_view org_id, std::string_view person_id) = 0;
   [[nodiscard]] virtual Result<std::vector<Member>> list_members(std::string_view org_id) = 0;
   // Refuses to leave an organisation without an owner (conflict).
-  [[nodiscard]] virtual Status set_member_role(std::string_view org_id, std::string_view person_id,
-                                               OrgRole role) = 0;
+  [[nodiscard]] virtual Status set_member_role(std::string_view org_id, std::string_view person_id, OrgRole role) = 0;
   // Also removes the person's project roles and grants in the organisation,
   // and signs them out everywhere if they belong to no organisation any more.
   [[nodiscard]] virtual Status remove_member(std::string_view org_id, std::string_view person_id) = 0;
@@ -270,8 +269,7 @@ class AccountStore {
   // next number, makes it the project's public_key and stores `grants` (their
   // key_number is ignored: they seal the new key). conflict if the key was
   // used by this project before; bad_key if it is not a public key.
-  [[nodiscard]] virtual Result<ProjectKey> rotate_project_key(std::string_view project_id,
-                                                              std::string_view public_key,
+  [[nodiscard]] virtual Result<ProjectKey> rotate_project_key(std::string_view project_id, std::string_view public_key,
                                                               const std::vector<KeyGrant>& grants,
                                                               std::int64_t now_ms) = 0;
 

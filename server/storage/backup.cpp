@@ -94,17 +94,20 @@ Status copy_envelopes(sqlite::Connection& dest, sqlite::Connection& live, const 
       open_segment = row.location.segment;
       if (in_closer.fd < 0 && errno != ENOENT) return io_error(errno, "open a segment");
     }
-    Status copied = in_closer.fd < 0 ? Status(ErrorCode::not_found, "segment gone")
-                                     : copy_range(in_closer.fd, row.location.offset, out, out_offset,
-                                                  row.location.length);
+    Status copied = in_closer.fd < 0
+                        ? Status(ErrorCode::not_found, "segment gone")
+                        : copy_range(in_closer.fd, row.location.offset, out, out_offset, row.location.length);
     if (copied.code() == ErrorCode::not_found) {
       missing[i] = true;
       continue;
     }
     if (!copied.ok()) return copied;
     move.value().reset();
-    move.value().bind(1, row.project_id).bind(2, row.submission_id).bind(3, kBackupSegment).bind(4,
-                                                                                              std::int64_t(out_offset));
+    move.value()
+        .bind(1, row.project_id)
+        .bind(2, row.submission_id)
+        .bind(3, kBackupSegment)
+        .bind(4, std::int64_t(out_offset));
     if (Status s = move.value().run("rewrite an envelope location"); !s.ok()) return s;
     out_offset += row.location.length;
   }
@@ -171,7 +174,8 @@ Status backup_write(sqlite::Connection& source, sqlite::Connection& live, const 
     Result<int> version = schema_version(dest);
     Result<std::uint64_t> projects = backup_count_rows(dest, "projects");
     Result<std::uint64_t> submissions = backup_count_rows(dest, "submissions");
-    Result<sqlite::Statement> bytes = sqlite::Statement::prepare(dest, "SELECT coalesce(sum(byte_length), 0) FROM envelopes");
+    Result<sqlite::Statement> bytes =
+        sqlite::Statement::prepare(dest, "SELECT coalesce(sum(byte_length), 0) FROM envelopes");
     if (!version.ok()) return version.status();
     if (!projects.ok()) return projects.status();
     if (!submissions.ok()) return submissions.status();
@@ -210,8 +214,8 @@ Status verify_blob_files(sqlite::Connection& db, const std::string& backup_dir) 
     Result<bool> row = rows.value().step("list the backup's submissions");
     if (!row.ok()) return row.status();
     if (!row.value()) break;
-    const std::string path = backup_dir + "/blobs/" + rows.value().column_text(0) + "/" +
-                             rows.value().column_text(1) + ".env";
+    const std::string path =
+        backup_dir + "/blobs/" + rows.value().column_text(0) + "/" + rows.value().column_text(1) + ".env";
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0 || std::int64_t(st.st_size) != rows.value().column_int(2)) ++bad;
   }
@@ -224,12 +228,12 @@ Status verify_segment(sqlite::Connection& db, const std::string& backup_dir) {
   struct stat st {};
   const std::string segment = backup_dir + "/segments/00000001.seg";
   const std::int64_t size = ::stat(segment.c_str(), &st) == 0 ? std::int64_t(st.st_size) : -1;
-  Result<sqlite::Statement> bad = sqlite::Statement::prepare(
-      db,
-      "SELECT count(*) FROM submissions s LEFT JOIN envelopes e "
-      "  ON e.project_id = s.project_id AND e.submission_id = s.submission_id "
-      "WHERE e.segment IS NULL OR e.segment != ?1 OR e.byte_length != s.size_bytes "
-      "   OR e.byte_offset + e.byte_length > ?2");
+  Result<sqlite::Statement> bad =
+      sqlite::Statement::prepare(db,
+                                 "SELECT count(*) FROM submissions s LEFT JOIN envelopes e "
+                                 "  ON e.project_id = s.project_id AND e.submission_id = s.submission_id "
+                                 "WHERE e.segment IS NULL OR e.segment != ?1 OR e.byte_length != s.size_bytes "
+                                 "   OR e.byte_offset + e.byte_length > ?2");
   if (!bad.ok()) return damaged(backup_dir, "sealshot.db has no envelope locations");
   bad.value().bind(1, kBackupSegment).bind(2, size);
   Result<bool> counted = bad.value().step("check the backup's envelopes");
@@ -266,8 +270,7 @@ Result<BackupManifest> backup_verify(const std::string& backup_dir) {
                                 : version.value() >= 2 && version.value() <= kSchemaVersion;
   if (!version_fits) {
     return damaged(backup_dir, "its schema version " + std::to_string(version.value()) +
-                                   " does not match backup format " +
-                                   std::to_string(manifest.value().format_version));
+                                   " does not match backup format " + std::to_string(manifest.value().format_version));
   }
   Result<std::uint64_t> projects = backup_count_rows(db, "projects");
   Result<std::uint64_t> submissions = backup_count_rows(db, "submissions");
@@ -276,8 +279,8 @@ Result<BackupManifest> backup_verify(const std::string& backup_dir) {
   if (projects.value() != manifest.value().projects || submissions.value() != manifest.value().submissions) {
     return damaged(backup_dir, "its database does not hold the counts in manifest.json");
   }
-  const Status envelopes = manifest.value().format_version == 1 ? verify_blob_files(db, backup_dir)
-                                                                : verify_segment(db, backup_dir);
+  const Status envelopes =
+      manifest.value().format_version == 1 ? verify_blob_files(db, backup_dir) : verify_segment(db, backup_dir);
   if (!envelopes.ok()) return envelopes;
   return manifest;
 }

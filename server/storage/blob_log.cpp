@@ -7,11 +7,11 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <map>
-#include <utility>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <map>
+#include <utility>
 
 namespace sealshot::server {
 namespace {
@@ -242,9 +242,8 @@ Result<std::uint64_t> BlobLog::tidy(const std::vector<BlobLocation>& committed) 
       continue;
     }
     std::vector<BlobLocation>& ranges = it->second;
-    std::sort(ranges.begin(), ranges.end(), [](const BlobLocation& a, const BlobLocation& b) {
-      return a.offset < b.offset;
-    });
+    std::sort(ranges.begin(), ranges.end(),
+              [](const BlobLocation& a, const BlobLocation& b) { return a.offset < b.offset; });
     const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
     if (fd < 0) return io_error(errno, "open segments/" + name);
     Status status;

@@ -100,7 +100,7 @@ class BlobLog {
   std::mutex mutex_;                               // guards the three below
   std::vector<std::shared_ptr<Segment>> to_sync_;  // segments written to and not yet synced clean
   bool directory_needs_sync_ = false;
-  std::set<std::int64_t> mine_;                    // segments this process opened
+  std::set<std::int64_t> mine_;  // segments this process opened
 };
 
 }  // namespace sealshot::server

@@ -50,26 +50,25 @@ Result<Outcome> import_one(GroupCommitter& committer, BlobLog& blobs, const std:
   Outcome outcome = Outcome::imported;
   Result<BlobLocation> location = blobs.append(body);
   if (!location.ok()) return location.status();
-  Status s = committer.run(
-      [&](sqlite::Connection& db) -> Status {
-        Result<sqlite::Statement> find = sqlite::Statement::prepare(
-            db,
-            "SELECT EXISTS (SELECT 1 FROM submissions WHERE project_id = ?1 AND submission_id = ?2), "
-            "       EXISTS (SELECT 1 FROM envelopes WHERE project_id = ?1 AND submission_id = ?2)");
-        if (!find.ok()) return find.status();
-        find.value().bind(1, project_id).bind(2, id);
-        Result<bool> row = find.value().step("look up a version 1 envelope");
-        if (!row.ok()) return row.status();
-        if (find.value().column_int(0) == 0) {
-          outcome = Outcome::orphan;
-          return {};
-        }
-        if (find.value().column_int(1) != 0) {
-          outcome = Outcome::already_there;
-          return {};
-        }
-        return envelope_insert(db, project_id, id, location.value());
-      });
+  Status s = committer.run([&](sqlite::Connection& db) -> Status {
+    Result<sqlite::Statement> find = sqlite::Statement::prepare(
+        db,
+        "SELECT EXISTS (SELECT 1 FROM submissions WHERE project_id = ?1 AND submission_id = ?2), "
+        "       EXISTS (SELECT 1 FROM envelopes WHERE project_id = ?1 AND submission_id = ?2)");
+    if (!find.ok()) return find.status();
+    find.value().bind(1, project_id).bind(2, id);
+    Result<bool> row = find.value().step("look up a version 1 envelope");
+    if (!row.ok()) return row.status();
+    if (find.value().column_int(0) == 0) {
+      outcome = Outcome::orphan;
+      return {};
+    }
+    if (find.value().column_int(1) != 0) {
+      outcome = Outcome::already_there;
+      return {};
+    }
+    return envelope_insert(db, project_id, id, location.value());
+  });
   if (!s.ok() || outcome != Outcome::imported) (void)blobs.release(location.value());
   if (!s.ok()) return s;
   return outcome;

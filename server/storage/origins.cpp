@@ -1,7 +1,7 @@
-#include "storage.h"
-
 #include <algorithm>
 #include <cctype>
+
+#include "storage.h"
 
 namespace sealshot::server {
 namespace {

@@ -51,8 +51,8 @@ Status copy_segments(const std::string& backup_dir, const std::string& data_dir)
 }
 
 Status restore_into(const std::string& backup_dir, const BackupManifest& manifest, const std::string& data_dir) {
-  const Status copied = manifest.format_version == 1 ? copy_blob_files(backup_dir, data_dir)
-                                                     : copy_segments(backup_dir, data_dir);
+  const Status copied =
+      manifest.format_version == 1 ? copy_blob_files(backup_dir, data_dir) : copy_segments(backup_dir, data_dir);
   if (!copied.ok()) return copied;
   // The database last, under a temporary name: a data directory with a
   // sealshot.db is a finished copy.

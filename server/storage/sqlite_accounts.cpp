@@ -28,7 +28,6 @@ std::vector<std::string> split_lines(const std::string& text) {
 
 constexpr std::size_t kMaxNameBytes = 200;
 
-
 Status check_display_text(std::string_view text, const char* what) {
   if (text.size() > kMaxNameBytes) {
     return {ErrorCode::invalid_argument, std::string(what) + " must be at most 200 bytes long."};
@@ -40,7 +39,6 @@ Status check_display_text(std::string_view text, const char* what) {
   }
   return {};
 }
-
 
 Status check_keys(const PersonKeys& keys) {
   if (keys.auth_hash.empty()) return {ErrorCode::invalid_argument, "The authentication hash is missing."};
@@ -55,8 +53,6 @@ Status check_keys(const PersonKeys& keys) {
   // parameters could never sign in from a client that refuses them.
   return kdf_params_acceptable(KdfParams{keys.kdf_opslimit, std::size_t(keys.kdf_memlimit)});
 }
-
-
 
 constexpr const char* kPersonColumns =
     "SELECT person_id, email, display_name, auth_hash, kdf_salt, kdf_opslimit, kdf_memlimit, public_key, "
@@ -131,10 +127,14 @@ Status remove_project_access(sqlite::Connection& db, std::string_view org_id, st
 
 const char* org_role_name(OrgRole role) noexcept {
   switch (role) {
-    case OrgRole::owner: return "owner";
-    case OrgRole::admin: return "admin";
-    case OrgRole::member: return "member";
-    case OrgRole::viewer: return "viewer";
+    case OrgRole::owner:
+      return "owner";
+    case OrgRole::admin:
+      return "admin";
+    case OrgRole::member:
+      return "member";
+    case OrgRole::viewer:
+      return "viewer";
   }
   return "viewer";
 }
@@ -187,8 +187,7 @@ std::int64_t SqliteAccounts::now_ms() const {
 // --- organisations -------------------------------------------------------------------
 
 Result<Organisation> SqliteAccounts::create_organisation(std::string_view name, std::string_view owner_email,
-                                                         const TokenHash& setup_link,
-                                                         std::int64_t link_expires_at_ms) {
+                                                         const TokenHash& setup_link, std::int64_t link_expires_at_ms) {
   if (name.empty()) return Status(ErrorCode::invalid_argument, "An organisation needs a name.");
   if (Status s = check_display_text(name, "An organisation name"); !s.ok()) return s;
   Result<std::string> email = email_normalize(owner_email);
@@ -266,7 +265,8 @@ Status SqliteAccounts::mfa_begin(std::string_view person_id, std::span<const std
                                  std::int64_t now_ms) {
   return committer_.run([&](sqlite::Connection& db) -> Status {
     Result<std::vector<std::int64_t>> enabled = rows<std::int64_t>(
-        db, "SELECT enabled FROM mfa WHERE person_id = ?1", "read MFA", [&](sqlite::Statement& q) { q.bind(1, person_id); },
+        db, "SELECT enabled FROM mfa WHERE person_id = ?1", "read MFA",
+        [&](sqlite::Statement& q) { q.bind(1, person_id); },
         [](const sqlite::Statement& r) { return r.column_int(0); });
     if (!enabled.ok()) return enabled.status();
     if (!enabled.value().empty() && enabled.value().front() != 0) {
@@ -275,8 +275,7 @@ Status SqliteAccounts::mfa_begin(std::string_view person_id, std::span<const std
     return run(db,
                "INSERT INTO mfa (person_id, secret, enabled, last_step, created_at_ms) VALUES (?1, ?2, 0, 0, ?3) "
                "ON CONFLICT (person_id) DO UPDATE SET secret = excluded.secret, created_at_ms = excluded.created_at_ms",
-               "start MFA set-up",
-               [&](sqlite::Statement& q) { q.bind(1, person_id).bind(2, secret).bind(3, now_ms); });
+               "start MFA set-up", [&](sqlite::Statement& q) { q.bind(1, person_id).bind(2, secret).bind(3, now_ms); });
   });
 }
 
@@ -286,7 +285,9 @@ Result<MfaState> SqliteAccounts::get_mfa(std::string_view person_id) {
   return one_row<MfaState>(
       *lease.value(), "SELECT secret, enabled, last_step FROM mfa WHERE person_id = ?1", "read MFA", "MFA set-up",
       [&](sqlite::Statement& q) { q.bind(1, person_id); },
-      [](const sqlite::Statement& r) { return MfaState{r.column_blob(0), r.column_int(1) != 0, r.column_int(2)}; });
+      [](const sqlite::Statement& r) {
+        return MfaState{r.column_blob(0), r.column_int(1) != 0, r.column_int(2)};
+      });
 }
 
 Status SqliteAccounts::mfa_enable(std::string_view person_id, std::int64_t step,
@@ -304,9 +305,10 @@ Status SqliteAccounts::mfa_enable(std::string_view person_id, std::int64_t step,
       return s;
     }
     for (const TokenHash& hash : recovery_code_hashes) {
-      if (Status s = run(db, "INSERT INTO mfa_recovery_codes (person_id, code_hash, used_at_ms) VALUES (?1, ?2, 0)",
-                         "store a recovery code",
-                         [&](sqlite::Statement& q) { q.bind(1, person_id).bind(2, std::span<const std::uint8_t>(hash)); });
+      if (Status s =
+              run(db, "INSERT INTO mfa_recovery_codes (person_id, code_hash, used_at_ms) VALUES (?1, ?2, 0)",
+                  "store a recovery code",
+                  [&](sqlite::Statement& q) { q.bind(1, person_id).bind(2, std::span<const std::uint8_t>(hash)); });
           !s.ok()) {
         return s;
       }
@@ -332,7 +334,8 @@ Status SqliteAccounts::mfa_use_recovery_code(std::string_view person_id, const T
     if (Status s = run(db,
                        "UPDATE mfa_recovery_codes SET used_at_ms = ?3 WHERE person_id = ?1 AND code_hash = ?2 AND "
                        "used_at_ms = 0",
-                       "use a recovery code", [&](sqlite::Statement& q) {
+                       "use a recovery code",
+                       [&](sqlite::Statement& q) {
                          q.bind(1, person_id).bind(2, std::span<const std::uint8_t>(code_hash)).bind(3, now_ms);
                        });
         !s.ok()) {
@@ -355,7 +358,8 @@ Result<std::uint64_t> SqliteAccounts::mfa_recovery_codes_left(std::string_view p
 
 Status SqliteAccounts::mfa_disable(std::string_view person_id) {
   return committer_.run([&](sqlite::Connection& db) -> Status {
-    for (const char* sql : {"DELETE FROM mfa WHERE person_id = ?1", "DELETE FROM mfa_recovery_codes WHERE person_id = ?1"}) {
+    for (const char* sql :
+         {"DELETE FROM mfa WHERE person_id = ?1", "DELETE FROM mfa_recovery_codes WHERE person_id = ?1"}) {
       if (Status s = run(db, sql, "turn MFA off", [&](sqlite::Statement& q) { q.bind(1, person_id); }); !s.ok()) {
         return s;
       }
@@ -372,7 +376,8 @@ Result<Person> SqliteAccounts::get_person(std::string_view person_id) {
   if (!lease.ok()) return lease.status();
   return one_row<Person>(
       *lease.value(), std::string(kPersonColumns) + " WHERE person_id = ?1", "read a person", "person",
-      [&](sqlite::Statement& q) { q.bind(1, person_id); }, [](const sqlite::Statement& r) { return person_from_row(r); });
+      [&](sqlite::Statement& q) { q.bind(1, person_id); },
+      [](const sqlite::Statement& r) { return person_from_row(r); });
 }
 
 Result<Person> SqliteAccounts::find_person_by_email(std::string_view email) {
@@ -412,8 +417,9 @@ Result<Membership> SqliteAccounts::membership_in(std::string_view org_id, std::s
   Result<ReadPool::Lease> lease = readers_.acquire();
   if (!lease.ok()) return lease.status();
   return one_row<Membership>(
-      *lease.value(), std::string(kMembershipColumns) + " WHERE m.org_id = ?1 AND m.person_id = ?2", "read a membership",
-      "membership", [&](sqlite::Statement& q) { q.bind(1, org_id).bind(2, person_id); }, membership_from_row);
+      *lease.value(), std::string(kMembershipColumns) + " WHERE m.org_id = ?1 AND m.person_id = ?2",
+      "read a membership", "membership", [&](sqlite::Statement& q) { q.bind(1, org_id).bind(2, person_id); },
+      membership_from_row);
 }
 
 Result<OrgRole> SqliteAccounts::role_in(std::string_view org_id, std::string_view person_id) {
@@ -444,8 +450,9 @@ Result<std::vector<Member>> SqliteAccounts::list_members(std::string_view org_id
 Status SqliteAccounts::set_member_role(std::string_view org_id, std::string_view person_id, OrgRole role) {
   if (!org_id_is_well_formed(org_id) || !person_id_is_well_formed(person_id)) return not_found("member");
   return committer_.run([&](sqlite::Connection& db) -> Status {
-    if (Status s = run(db, "UPDATE memberships SET role = ?3 WHERE org_id = ?1 AND person_id = ?2", "change a role",
-                       [&](sqlite::Statement& q) { q.bind(1, org_id).bind(2, person_id).bind(3, org_role_name(role)); });
+    if (Status s =
+            run(db, "UPDATE memberships SET role = ?3 WHERE org_id = ?1 AND person_id = ?2", "change a role",
+                [&](sqlite::Statement& q) { q.bind(1, org_id).bind(2, person_id).bind(3, org_role_name(role)); });
         !s.ok()) {
       return s;
     }
@@ -526,11 +533,10 @@ Result<std::string> SqliteAccounts::accept_link(const TokenHash& token, const Li
 
     Result<std::vector<std::string>> existing = rows<std::string>(
         db, "SELECT person_id FROM people WHERE email = ?1", "find a person",
-        [&](sqlite::Statement& q) { q.bind(1, l.email); },
-        [](const sqlite::Statement& r) { return r.column_text(0); });
+        [&](sqlite::Statement& q) { q.bind(1, l.email); }, [](const sqlite::Statement& r) { return r.column_text(0); });
     if (!existing.ok()) return existing.status();
-    const std::string display = acceptance.display_name.empty() ? l.email.substr(0, l.email.find('@'))
-                                                                : acceptance.display_name;
+    const std::string display =
+        acceptance.display_name.empty() ? l.email.substr(0, l.email.find('@')) : acceptance.display_name;
     if (existing.value().empty()) {
       if (l.kind == LinkKind::reset) return not_found("person");
       person_id = person_id_generate();
@@ -538,7 +544,8 @@ Result<std::string> SqliteAccounts::accept_link(const TokenHash& token, const Li
                           "INSERT INTO people (person_id, email, display_name, auth_hash, kdf_salt, kdf_opslimit, "
                           "kdf_memlimit, public_key, wrapped_secret_key, created_at_ms, keys_changed_at_ms) VALUES "
                           "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
-                          "create a person", [&](sqlite::Statement& q) {
+                          "create a person",
+                          [&](sqlite::Statement& q) {
                             q.bind(1, person_id)
                                 .bind(2, l.email)
                                 .bind(3, display)
@@ -561,7 +568,8 @@ Result<std::string> SqliteAccounts::accept_link(const TokenHash& token, const Li
         if (Status st = run(db,
                             "UPDATE people SET auth_hash = ?2, kdf_salt = ?3, kdf_opslimit = ?4, kdf_memlimit = ?5, "
                             "public_key = ?6, wrapped_secret_key = ?7, keys_changed_at_ms = ?8 WHERE person_id = ?1",
-                            "reset a person's keys", [&](sqlite::Statement& q) {
+                            "reset a person's keys",
+                            [&](sqlite::Statement& q) {
                               q.bind(1, person_id)
                                   .bind(2, acceptance.keys.auth_hash)
                                   .bind(3, acceptance.keys.kdf_salt)
@@ -574,7 +582,8 @@ Result<std::string> SqliteAccounts::accept_link(const TokenHash& token, const Li
             !st.ok()) {
           return st;
         }
-        for (const char* sql : {"DELETE FROM key_grants WHERE person_id = ?1", "DELETE FROM sessions WHERE person_id = ?1"}) {
+        for (const char* sql :
+             {"DELETE FROM key_grants WHERE person_id = ?1", "DELETE FROM sessions WHERE person_id = ?1"}) {
           if (Status st = run(db, sql, "reset a person's access", [&](sqlite::Statement& q) { q.bind(1, person_id); });
               !st.ok()) {
             return st;
@@ -588,16 +597,16 @@ Result<std::string> SqliteAccounts::accept_link(const TokenHash& token, const Li
       if (Status st = run(db,
                           "INSERT INTO memberships (org_id, person_id, role, created_at_ms) VALUES (?1, ?2, ?3, ?4) "
                           "ON CONFLICT (org_id, person_id) DO NOTHING",
-                          "add a member", [&](sqlite::Statement& q) {
+                          "add a member",
+                          [&](sqlite::Statement& q) {
                             q.bind(1, l.org_id).bind(2, person_id).bind(3, org_role_name(l.role)).bind(4, now_ms);
                           });
           !st.ok()) {
         return st;
       }
     }
-    return run(db, "UPDATE links SET used_at_ms = ?2 WHERE token_hash = ?1", "use a link", [&](sqlite::Statement& q) {
-      q.bind(1, std::span<const std::uint8_t>(token)).bind(2, now_ms);
-    });
+    return run(db, "UPDATE links SET used_at_ms = ?2 WHERE token_hash = ?1", "use a link",
+               [&](sqlite::Statement& q) { q.bind(1, std::span<const std::uint8_t>(token)).bind(2, now_ms); });
   });
   if (!s.ok()) return s;
   return person_id;
@@ -608,8 +617,7 @@ Result<std::string> SqliteAccounts::accept_link(const TokenHash& token, const Li
 Status SqliteAccounts::create_session(const TokenHash& token, std::string_view person_id, std::int64_t now_ms) {
   if (Status s = check_token(token); !s.ok()) return s;
   return committer_.run([&](sqlite::Connection& db) -> Status {
-    return run(db,
-               "INSERT INTO sessions (token_hash, person_id, created_at_ms, last_seen_ms) VALUES (?1, ?2, ?3, ?3)",
+    return run(db, "INSERT INTO sessions (token_hash, person_id, created_at_ms, last_seen_ms) VALUES (?1, ?2, ?3, ?3)",
                "create a session", [&](sqlite::Statement& q) {
                  q.bind(1, std::span<const std::uint8_t>(token)).bind(2, person_id).bind(3, now_ms);
                });
@@ -623,7 +631,9 @@ Result<Session> SqliteAccounts::get_session(const TokenHash& token) {
   return one_row<Session>(
       *lease.value(), "SELECT person_id, created_at_ms, last_seen_ms FROM sessions WHERE token_hash = ?1",
       "read a session", "session", [&](sqlite::Statement& q) { q.bind(1, std::span<const std::uint8_t>(token)); },
-      [](const sqlite::Statement& r) { return Session{{}, r.column_text(0), r.column_int(1), r.column_int(2)}; });
+      [](const sqlite::Statement& r) {
+        return Session{{}, r.column_text(0), r.column_int(1), r.column_int(2)};
+      });
 }
 
 Status SqliteAccounts::touch_session(const TokenHash& token, std::int64_t now_ms) {
@@ -671,7 +681,8 @@ Status SqliteAccounts::assign_project(std::string_view project_id, std::string_v
   return committer_.run([&](sqlite::Connection& db) -> Status {
     Result<std::vector<std::string>> current = rows<std::string>(
         db, "SELECT org_id FROM projects WHERE project_id = ?1", "read a project",
-        [&](sqlite::Statement& q) { q.bind(1, project_id); }, [](const sqlite::Statement& r) { return r.column_text(0); });
+        [&](sqlite::Statement& q) { q.bind(1, project_id); },
+        [](const sqlite::Statement& r) { return r.column_text(0); });
     if (!current.ok()) return current.status();
     if (current.value().empty()) return not_found("project");
     if (!current.value().front().empty()) {
@@ -726,8 +737,9 @@ Status SqliteAccounts::set_project_role(std::string_view project_id, std::string
     return run(db,
                "INSERT INTO project_roles (project_id, person_id, role) VALUES (?1, ?2, ?3) ON CONFLICT (project_id, "
                "person_id) DO UPDATE SET role = excluded.role",
-               "set a project role",
-               [&](sqlite::Statement& q) { q.bind(1, project_id).bind(2, person_id).bind(3, project_role_name(*role)); });
+               "set a project role", [&](sqlite::Statement& q) {
+                 q.bind(1, project_id).bind(2, person_id).bind(3, project_role_name(*role));
+               });
   });
 }
 

@@ -23,8 +23,7 @@ class SqliteAccounts final : public AccountStore {
   Status set_ip_allowlist(std::string_view org_id, const std::vector<std::string>& cidrs) override;
 
   // sqlite_org_lifecycle.cpp
-  Status transfer_ownership(std::string_view org_id, std::string_view from_person,
-                            std::string_view to_person) override;
+  Status transfer_ownership(std::string_view org_id, std::string_view from_person, std::string_view to_person) override;
   Status delete_organisation(std::string_view org_id) override;
 
   // sqlite_api_tokens.cpp

@@ -25,8 +25,8 @@ Status SqliteAccounts::transfer_ownership(std::string_view org_id, std::string_v
       return s;
     }
     if (changes(db) == 0) return not_found("member");
-    return run(db, "UPDATE memberships SET role = 'admin' WHERE org_id = ?1 AND person_id = ?2",
-               "step down as owner", [&](sqlite::Statement& q) { q.bind(1, org_id).bind(2, from_person); });
+    return run(db, "UPDATE memberships SET role = 'admin' WHERE org_id = ?1 AND person_id = ?2", "step down as owner",
+               [&](sqlite::Statement& q) { q.bind(1, org_id).bind(2, from_person); });
   });
 }
 
@@ -44,9 +44,8 @@ Status SqliteAccounts::delete_organisation(std::string_view org_id) {
         db, "SELECT person_id FROM memberships WHERE org_id = ?1", "find an organisation's members",
         [&](sqlite::Statement& q) { q.bind(1, org_id); }, [](const sqlite::Statement& r) { return r.column_text(0); });
     if (!people.ok()) return people.status();
-    for (const char* sql :
-         {"DELETE FROM memberships WHERE org_id = ?1", "DELETE FROM links WHERE org_id = ?1",
-          "DELETE FROM api_tokens WHERE org_id = ?1", "DELETE FROM audit_log WHERE org_id = ?1"}) {
+    for (const char* sql : {"DELETE FROM memberships WHERE org_id = ?1", "DELETE FROM links WHERE org_id = ?1",
+                            "DELETE FROM api_tokens WHERE org_id = ?1", "DELETE FROM audit_log WHERE org_id = ?1"}) {
       if (Status s = run(db, sql, "delete an organisation", [&](sqlite::Statement& q) { q.bind(1, org_id); });
           !s.ok()) {
         return s;

@@ -72,8 +72,7 @@ Result<KeyGrant> SqliteAccounts::get_grant(std::string_view project_id, std::str
       std::string(kGrantColumns) +
           " JOIN project_keys k ON k.project_id = g.project_id AND k.key_number = g.key_number WHERE g.project_id = ?1 "
           "AND g.person_id = ?2 AND k.retired_at_ms = 0",
-      "read a grant", "grant", [&](sqlite::Statement& q) { q.bind(1, project_id).bind(2, person_id); },
-      grant_from_row);
+      "read a grant", "grant", [&](sqlite::Statement& q) { q.bind(1, project_id).bind(2, person_id); }, grant_from_row);
 }
 
 Result<std::vector<KeyGrant>> SqliteAccounts::grants_of(std::string_view project_id, std::string_view person_id) {
@@ -141,7 +140,8 @@ Result<ProjectKey> SqliteAccounts::rotate_project_key(std::string_view project_i
     }
     Result<std::int64_t> last = one_row<std::int64_t>(
         db, "SELECT coalesce(max(key_number), 0) FROM project_keys WHERE project_id = ?1", "number a new key", "key",
-        [&](sqlite::Statement& q) { q.bind(1, project_id); }, [](const sqlite::Statement& r) { return r.column_int(0); });
+        [&](sqlite::Statement& q) { q.bind(1, project_id); },
+        [](const sqlite::Statement& r) { return r.column_int(0); });
     if (!last.ok()) return last.status();
     key.number = last.value() + 1;
     if (Status st = run(db, "UPDATE project_keys SET retired_at_ms = ?2 WHERE project_id = ?1 AND retired_at_ms = 0",

@@ -46,8 +46,8 @@ Result<std::vector<T>> rows(sqlite::Connection& db, std::string_view sql, std::s
 }
 
 template <class T, class Bind, class Take>
-Result<T> one_row(sqlite::Connection& db, std::string_view sql, std::string_view what, const char* missing,
-                  Bind&& bind, Take&& take) {
+Result<T> one_row(sqlite::Connection& db, std::string_view sql, std::string_view what, const char* missing, Bind&& bind,
+                  Take&& take) {
   Result<std::vector<T>> all = rows<T>(db, sql, what, std::forward<Bind>(bind), std::forward<Take>(take));
   if (!all.ok()) return all.status();
   if (all.value().empty()) return not_found(missing);

@@ -7,11 +7,11 @@
 
 #include "envelope_rows.h"
 #include "ids.h"
-#include "legacy_blobs.h"
 #include "keys.h"
-#include "storage.h"
+#include "legacy_blobs.h"
 #include "page_cursor.h"
 #include "schema.h"
+#include "storage.h"
 
 namespace sealshot::server {
 namespace {
@@ -204,7 +204,8 @@ Result<Project> SqliteStorage::create_project(const NewProject& input) {
     Result<sqlite::Statement> insert = sqlite::Statement::prepare(
         db,
         "INSERT INTO projects (project_id, name, public_key, max_body_bytes, retention_days, created_at_ms, "
-        "quota_daily_submissions, quota_daily_bytes, quota_stored_bytes, org_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+        "quota_daily_submissions, quota_daily_bytes, quota_stored_bytes, org_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+        "?8, "
         "?9, ?10)");
     if (!insert.ok()) return insert.status();
     insert.value()
@@ -229,8 +230,9 @@ Result<Project> SqliteStorage::create_project(const NewProject& input) {
     if (Status st = insert.value().run("create a project"); !st.ok()) return st;
     // Key 1 of the project's key history (AccountStore::rotate_project_key).
     Result<sqlite::Statement> key_row = sqlite::Statement::prepare(
-        db, "INSERT INTO project_keys (project_id, key_number, public_key, created_at_ms, retired_at_ms) VALUES (?1, 1, "
-            "?2, ?3, 0)");
+        db,
+        "INSERT INTO project_keys (project_id, key_number, public_key, created_at_ms, retired_at_ms) VALUES (?1, 1, "
+        "?2, ?3, 0)");
     if (!key_row.ok()) return key_row.status();
     key_row.value().bind(1, project.id).bind(2, project.public_key).bind(3, project.created_at_ms);
     if (Status st = key_row.value().run("record the project's first key"); !st.ok()) return st;
@@ -355,8 +357,8 @@ Status SqliteStorage::set_project_name(std::string_view project_id, const std::s
 
 Status SqliteStorage::set_project_retention(std::string_view project_id, std::uint32_t retention_days) {
   if (retention_days > kMaxRetentionDays) {
-    return {ErrorCode::invalid_argument,
-            "Retention must be at most " + std::to_string(kMaxRetentionDays) + " days (0 keeps reports until deleted)."};
+    return {ErrorCode::invalid_argument, "Retention must be at most " + std::to_string(kMaxRetentionDays) +
+                                             " days (0 keeps reports until deleted)."};
   }
   return update_project_row(project_id, "UPDATE projects SET retention_days = ?2 WHERE project_id = ?1",
                             "set a project's retention",
@@ -408,7 +410,8 @@ Result<SubmissionPage> SqliteStorage::list_submissions(std::string_view project_
     // Keyset pagination on (created_at_ms, submission_id), matching the
     // DESC indexes, so page N costs the same as page 1.
     std::string sql =
-        "SELECT submission_id, created_at_ms, size_bytes, status, assignee, tags FROM submissions WHERE project_id = ?1";
+        "SELECT submission_id, created_at_ms, size_bytes, status, assignee, tags FROM submissions WHERE project_id = "
+        "?1";
     if (query.status) sql += " AND status = ?2";
     if (query.assignee) sql += " AND assignee = ?6";
     if (query.since_ms) sql += " AND created_at_ms >= ?7";
@@ -447,10 +450,10 @@ Result<Submission> SqliteStorage::get_submission(std::string_view project_id, st
   if (!project_id_is_well_formed(project_id) || !submission_id_is_well_formed(id)) return no_such_submission();
   Result<ReadPool::Lease> lease = readers_.acquire();
   if (!lease.ok()) return lease.status();
-  Result<sqlite::Statement> stmt =
-      sqlite::Statement::prepare(*lease.value(),
-                                 "SELECT submission_id, created_at_ms, size_bytes, status, assignee, tags FROM submissions "
-                                 "WHERE project_id = ?1 AND submission_id = ?2");
+  Result<sqlite::Statement> stmt = sqlite::Statement::prepare(
+      *lease.value(),
+      "SELECT submission_id, created_at_ms, size_bytes, status, assignee, tags FROM submissions "
+      "WHERE project_id = ?1 AND submission_id = ?2");
   if (!stmt.ok()) return stmt.status();
   stmt.value().bind(1, project_id).bind(2, id);
   Result<bool> row = stmt.value().step("read a submission");

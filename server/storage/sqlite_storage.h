@@ -118,10 +118,10 @@ class SqliteStorage final : public Storage {
   InlineBudget upload_memory_;  // shared by every writer's UploadBuffer
   DataDirLock lock_;
   ReadPool readers_;
-  std::unique_ptr<BlobLog> blobs_;             // before committer_: the committer's thread uses it
+  std::unique_ptr<BlobLog> blobs_;  // before committer_: the committer's thread uses it
   std::unique_ptr<GroupCommitter> committer_;
   std::unique_ptr<SqliteAccounts> accounts_;  // after committer_ and readers_, which it uses
-  ConsistencyReport upgraded_;  // what open() imported; reported by the next check_and_repair()
+  ConsistencyReport upgraded_;                // what open() imported; reported by the next check_and_repair()
 };
 
 }  // namespace sealshot::server

@@ -32,8 +32,8 @@ Status check_sealed_note(std::string_view sealed) {
     return {ErrorCode::invalid_argument, "A sealed note must be 1 to 65536 characters long."};
   }
   for (char c : sealed) {
-    const bool base64url = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                           c == '_' || c == '=';
+    const bool base64url =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '=';
     if (!base64url) return {ErrorCode::invalid_argument, "A sealed note must be URL-safe base64 (the ciphertext)."};
   }
   return {};
@@ -44,8 +44,8 @@ Status check_sealed_note(std::string_view sealed) {
 Status SqliteStorage::set_tags(std::string_view project_id, std::string_view id, const std::vector<std::string>& tags) {
   if (!project_id_is_well_formed(project_id) || !submission_id_is_well_formed(id)) return no_such_submission();
   return committer_->run([&](sqlite::Connection& db) -> Status {
-    Result<sqlite::Statement> stmt = sqlite::Statement::prepare(
-        db, "UPDATE submissions SET tags = ?3 WHERE project_id = ?1 AND submission_id = ?2");
+    Result<sqlite::Statement> stmt =
+        sqlite::Statement::prepare(db, "UPDATE submissions SET tags = ?3 WHERE project_id = ?1 AND submission_id = ?2");
     if (!stmt.ok()) return stmt.status();
     stmt.value().bind(1, project_id).bind(2, id).bind(3, tags_column(tags));
     if (Status s = stmt.value().run("tag a submission"); !s.ok()) return s;
@@ -116,14 +116,11 @@ Result<std::uint64_t> SqliteStorage::delete_project(std::string_view project_id)
   Result<std::uint64_t> deleted = delete_created_before(project_id, std::numeric_limits<std::int64_t>::max());
   if (!deleted.ok()) return deleted.status();
   Status s = committer_->run([&](sqlite::Connection& db) -> Status {
-    for (const char* sql : {"DELETE FROM project_origins WHERE project_id = ?1",
-                            "DELETE FROM project_roles WHERE project_id = ?1",
-                            "DELETE FROM key_grants WHERE project_id = ?1",
-                            "DELETE FROM project_keys WHERE project_id = ?1",
-                            "DELETE FROM api_tokens WHERE project_id = ?1",
-                            "DELETE FROM project_daily_usage WHERE project_id = ?1",
-                            "DELETE FROM project_usage WHERE project_id = ?1",
-                            "DELETE FROM projects WHERE project_id = ?1"}) {
+    for (const char* sql :
+         {"DELETE FROM project_origins WHERE project_id = ?1", "DELETE FROM project_roles WHERE project_id = ?1",
+          "DELETE FROM key_grants WHERE project_id = ?1", "DELETE FROM project_keys WHERE project_id = ?1",
+          "DELETE FROM api_tokens WHERE project_id = ?1", "DELETE FROM project_daily_usage WHERE project_id = ?1",
+          "DELETE FROM project_usage WHERE project_id = ?1", "DELETE FROM projects WHERE project_id = ?1"}) {
       Result<sqlite::Statement> stmt = sqlite::Statement::prepare(db, sql);
       if (!stmt.ok()) return stmt.status();
       stmt.value().bind(1, project_id);
@@ -189,8 +186,8 @@ Result<std::vector<Note>> SqliteStorage::list_notes(std::string_view project_id,
   return notes;
 }
 
-Status SqliteStorage::delete_note(std::string_view project_id, std::string_view submission_id,
-                                  std::string_view note_id, std::string_view author) {
+Status SqliteStorage::delete_note(std::string_view project_id, std::string_view submission_id, std::string_view note_id,
+                                  std::string_view author) {
   if (!note_id_is_well_formed(note_id)) return {ErrorCode::not_found, "No such note."};
   return committer_->run([&](sqlite::Connection& db) -> Status {
     std::string sql = "DELETE FROM submission_notes WHERE project_id = ?1 AND submission_id = ?2 AND note_id = ?3";

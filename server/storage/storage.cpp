@@ -48,8 +48,7 @@ Result<std::vector<std::string>> tags_normalize(const std::vector<std::string>& 
       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
     });
     if (!well_formed) {
-      return Status(ErrorCode::invalid_argument,
-                    "A tag is 1 to 32 characters of letters a-z, digits, '-' and '_'.");
+      return Status(ErrorCode::invalid_argument, "A tag is 1 to 32 characters of letters a-z, digits, '-' and '_'.");
     }
     out.push_back(std::move(t));
   }

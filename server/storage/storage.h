@@ -70,7 +70,7 @@ struct Submission {
   std::int64_t created_at_ms = 0;
   std::uint64_t size_bytes = 0;  // envelope bytes
   SubmissionStatus status = SubmissionStatus::fresh;
-  std::string assignee;  // person id, or '' (nobody)
+  std::string assignee;           // person id, or '' (nobody)
   std::vector<std::string> tags;  // sorted, see tags_normalize
 };
 
@@ -83,7 +83,7 @@ inline constexpr std::size_t kMaxTags = 10;
 // A reviewer's note on a report, sealed by their browser to the project's
 // public key: the server stores and returns ciphertext only.
 struct Note {
-  std::string id;  // "not_" + 26 base32 characters
+  std::string id;      // "not_" + 26 base32 characters
   std::string author;  // person id
   std::int64_t created_at_ms = 0;
   std::string sealed;  // opaque text (base64url), at most 64 KiB

@@ -16,7 +16,14 @@ const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name
 const accountDir = path.resolve(option("--wasm-dir", path.join(repoRoot, "build-wasm/wasm")), "account");
 const runs = Number(option("--runs", 3));
 const MiB = 1 << 20;
-const candidates = [[3, 64], [3, 96], [3, 128], [4, 96], [3, 192], [3, 256]].map(([opslimit, mib]) => ({ opslimit, memlimit: mib * MiB }));
+const candidates = [
+  [3, 64],
+  [3, 96],
+  [3, 128],
+  [4, 96],
+  [3, 192],
+  [3, 256],
+].map(([opslimit, mib]) => ({ opslimit, memlimit: mib * MiB }));
 
 // The first sign-in of a page, in fresh module instances made by `load`: without prepare()
 // (cold) and after it (the sign-in page's flow), at the default parameters.
@@ -50,13 +57,17 @@ async function measure(account, candidates, runs) {
 }
 
 function print(where, { rows, defaults }, first) {
-  console.log(`\n${where}: first sign-in of a fresh module at the default: ${first.cold.toFixed(0)} ms cold; ` +
-    `${first.prepared.toFixed(0)} ms after prepare() (which took ${first.prepare.toFixed(0)} ms, in slices)`);
+  console.log(
+    `\n${where}: first sign-in of a fresh module at the default: ${first.cold.toFixed(0)} ms cold; ` +
+      `${first.prepared.toFixed(0)} ms after prepare() (which took ${first.prepare.toFixed(0)} ms, in slices)`,
+  );
   console.log(`${runs} runs each, same module:`);
   console.log("passes  memory     median ms   min ms");
   for (const r of rows) {
     const isDefault = r.opslimit === defaults.opslimit && r.memlimit === defaults.memlimit;
-    console.log(`${String(r.opslimit).padEnd(7)} ${`${r.memlimit / MiB} MiB`.padEnd(10)} ${r.median.toFixed(0).padStart(9)} ${r.min.toFixed(0).padStart(8)}${isDefault ? "  (default)" : ""}`);
+    console.log(
+      `${String(r.opslimit).padEnd(7)} ${`${r.memlimit / MiB} MiB`.padEnd(10)} ${r.median.toFixed(0).padStart(9)} ${r.min.toFixed(0).padStart(8)}${isDefault ? "  (default)" : ""}`,
+    );
   }
 }
 
@@ -71,10 +82,13 @@ if (args.includes("--browser")) {
   const types = { ".mjs": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" };
   const server = http.createServer((req, res) => {
     const name = path.basename(new URL(req.url, "http://x").pathname) || "index.html";
-    if (name === "index.html") return res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>kdf</title>");
+    if (name === "index.html")
+      return res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>kdf</title>");
     const file = path.join(accountDir, name);
     if (!fs.existsSync(file)) return res.writeHead(404).end();
-    res.writeHead(200, { "content-type": types[path.extname(name)] ?? "application/octet-stream" }).end(fs.readFileSync(file));
+    res
+      .writeHead(200, { "content-type": types[path.extname(name)] ?? "application/octet-stream" })
+      .end(fs.readFileSync(file));
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const browser = await launch();
@@ -82,12 +96,15 @@ if (args.includes("--browser")) {
     const page = await browser.context.newPage();
     await page.goto(`http://127.0.0.1:${server.address().port}/`);
     const version = await page.evaluate(() => navigator.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? "Chromium");
-    const [result, first] = await page.evaluate(async ([source, firstSource, candidates, runs]) => {
-      const { loadSealshotAccount } = await import("./sealshot-account.mjs");
-      const first = await (0, eval)(`(${firstSource})`)(() => loadSealshotAccount());
-      const account = await loadSealshotAccount();
-      return [await (0, eval)(`(${source})`)(account, candidates, runs), first];
-    }, [measure.toString(), measureFirst.toString(), candidates, runs]);
+    const [result, first] = await page.evaluate(
+      async ([source, firstSource, candidates, runs]) => {
+        const { loadSealshotAccount } = await import("./sealshot-account.mjs");
+        const first = await (0, eval)(`(${firstSource})`)(() => loadSealshotAccount());
+        const account = await loadSealshotAccount();
+        return [await (0, eval)(`(${source})`)(account, candidates, runs), first];
+      },
+      [measure.toString(), measureFirst.toString(), candidates, runs],
+    );
     print(`wasm in headless ${version}`, result, first);
   } finally {
     await browser.close();

@@ -114,11 +114,11 @@ int main(int argc, char** argv) {
   // An organisation, its project with 200 envelopes, and 64 people.
   server::AccountStore& accounts = storage.value()->accounts();
   const std::string owner_token = server::token_generate();
-  auto org = accounts.create_organisation("Bench", "owner@bench.example", server::token_hash(owner_token),
-                                          duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count() +
-                                              3'600'000);
+  auto org = accounts.create_organisation(
+      "Bench", "owner@bench.example", server::token_hash(owner_token),
+      duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count() + 3'600'000);
   KeyPair project_keys = keypair_generate().value();
-  server::NewProject np{"Shop", key_to_text(project_keys.public_key), {"https://shop.example"}, 0, 90, {},
+  server::NewProject np{"Shop",        key_to_text(project_keys.public_key), {"https://shop.example"}, 0, 90, {},
                         org.value().id};
   server::Project project = storage.value()->create_project(np).value();
   std::vector<std::uint8_t> plain(50'000);
@@ -136,8 +136,8 @@ int main(int argc, char** argv) {
   for (int i = 0; i < kReviewers; ++i) {
     const std::string email = "reviewer" + std::to_string(i) + "@bench.example";
     const std::string token = server::token_generate();
-    server::Link link{server::LinkKind::invite, org.value().id, email, server::OrgRole::viewer, "cli", 0,
-                      INT64_MAX / 2, 0};
+    server::Link link{
+        server::LinkKind::invite, org.value().id, email, server::OrgRole::viewer, "cli", 0, INT64_MAX / 2, 0};
     (void)accounts.create_link(server::token_hash(token), link);
     std::array<std::uint8_t, 32> auth{};
     randombytes_buf(auth.data(), auth.size());
@@ -174,8 +174,8 @@ int main(int argc, char** argv) {
   Stats ingest = phase("baseline: ingest POST 50 KB", seconds, [&](int t) {
     httplib::Headers h = {{"Origin", "https://shop.example"}};
     auto r = clients[std::size_t(t)]->Post("/v1/projects/" + project.id + "/submissions", h,
-                                          reinterpret_cast<const char*>(envelope.data()), envelope.size(),
-                                          "application/octet-stream");
+                                           reinterpret_cast<const char*>(envelope.data()), envelope.size(),
+                                           "application/octet-stream");
     return r && r->status == 201;
   });
   Stats list = phase("review: list 50 submissions", seconds, [&](int t) {
@@ -190,7 +190,7 @@ int main(int argc, char** argv) {
   Stats first_chunk = phase("review: first chunk (Range 0-8191)", seconds, [&](int t) {
     const std::string& id = ids[std::size_t(t) % ids.size()];
     auto r = clients[std::size_t(t)]->Get(base + "/" + id + "/envelope",
-                                         {{"Cookie", cookies[std::size_t(t)]}, {"Range", "bytes=0-8191"}});
+                                          {{"Cookie", cookies[std::size_t(t)]}, {"Range", "bytes=0-8191"}});
     return r && r->status == 206;
   });
   std::printf("ratios to GET /healthz (p50): list %.2fx, fetch %.2fx, first chunk %.2fx, ingest %.2fx\n",

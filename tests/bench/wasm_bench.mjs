@@ -20,19 +20,36 @@ import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
-const TARGET_TOTAL_MS = 80;  // 1920x1080 redact+encode+seal median, wasm under Node
+const TARGET_TOTAL_MS = 80; // 1920x1080 redact+encode+seal median, wasm under Node
 const VIEWPORT_CSS_WIDTH = 1920;
 const MANIFEST = {
-  v: 1, url: "https://shop.example/account", title: "My account · Fjordline Outdoor",
-  viewport: { width: 1920, height: 1080 }, comment: "The Update password button does nothing.",
+  v: 1,
+  url: "https://shop.example/account",
+  title: "My account · Fjordline Outdoor",
+  viewport: { width: 1920, height: 1080 },
+  comment: "The Update password button does nothing.",
   userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/120",
 };
 
 function parseArgs(argv) {
-  const args = { wasmDir: "build-wasm/wasm", screenshots: "build/screenshots", native: null,
-                 iterations: 21, warmup: 3, level: undefined, filter: undefined };
-  const names = { "--wasm-dir": "wasmDir", "--screenshots": "screenshots", "--native": "native",
-                  "--iterations": "iterations", "--warmup": "warmup", "--level": "level", "--filter": "filter" };
+  const args = {
+    wasmDir: "build-wasm/wasm",
+    screenshots: "build/screenshots",
+    native: null,
+    iterations: 21,
+    warmup: 3,
+    level: undefined,
+    filter: undefined,
+  };
+  const names = {
+    "--wasm-dir": "wasmDir",
+    "--screenshots": "screenshots",
+    "--native": "native",
+    "--iterations": "iterations",
+    "--warmup": "warmup",
+    "--level": "level",
+    "--filter": "filter",
+  };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s);
     const key = names[flag];
@@ -52,10 +69,14 @@ function percentile(samples, p) {
 }
 
 function loadRects(file) {
-  return fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => {
-    const [x, y, width, height] = line.split(" ").map(Number);
-    return { x, y, width, height };
-  });
+  return fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const [x, y, width, height] = line.split(" ").map(Number);
+      return { x, y, width, height };
+    });
 }
 
 // core_bench JSON -> Map(name -> {ms, bytes}); medians when repetitions were run.
@@ -87,8 +108,10 @@ async function main() {
   if (args.level !== undefined) encodeOptions.level = args.level;
   if (args.filter !== undefined) encodeOptions.filter = args.filter;
 
-  console.log(`wasm_bench: node ${process.version}, ${rects.length} rects, ${args.warmup} warm-up + ` +
-              `${args.iterations} timed iterations, encoder options ${JSON.stringify(encodeOptions)} (empty: JS defaults)`);
+  console.log(
+    `wasm_bench: node ${process.version}, ${rects.length} rects, ${args.warmup} warm-up + ` +
+      `${args.iterations} timed iterations, encoder options ${JSON.stringify(encodeOptions)} (empty: JS defaults)`,
+  );
   const verdicts = [];
   let found = 0;
   for (const size of ["1920x1080", "3840x2160"]) {
@@ -102,7 +125,7 @@ async function main() {
     const original = new Uint8Array(fs.readFileSync(`${base}.rgba`));
     if (original.length !== width * height * 4) throw new Error(`${base}.rgba is not ${width}x${height} RGBA`);
     const dpr = width / VIEWPORT_CSS_WIDTH;
-    const work = original.slice();  // redact() works in place; redacting again is idempotent
+    const work = original.slice(); // redact() works in place; redacting again is idempotent
     const t = { redact: [], encode: [], seal: [], total: [], oneCall: [] };
     let png, envelope, oneCall;
     for (let i = 0; i < args.warmup + args.iterations; i++) {
@@ -113,8 +136,13 @@ async function main() {
       const t2 = performance.now();
       envelope = core.sealReport("fjordline-shop", publicKey, MANIFEST, png);
       const t3 = performance.now();
-      oneCall = core.sealScreenshotReport("fjordline-shop", publicKey, MANIFEST,
-        { rgba: original, width, height, rects, devicePixelRatio: dpr }, encodeOptions);
+      oneCall = core.sealScreenshotReport(
+        "fjordline-shop",
+        publicKey,
+        MANIFEST,
+        { rgba: original, width, height, rects, devicePixelRatio: dpr },
+        encodeOptions,
+      );
       const t4 = performance.now();
       if (i < args.warmup) continue;
       t.oneCall.push(t4 - t3);
@@ -131,7 +159,9 @@ async function main() {
       throw new Error(`${size}: the sealed report does not open to the PNG that was sealed`);
     }
 
-    const fromOneCall = core.openReport(oneCall.envelope, secretKey, "fjordline-shop").parts.find((p) => p.name === "screenshot.png");
+    const fromOneCall = core
+      .openReport(oneCall.envelope, secretKey, "fjordline-shop")
+      .parts.find((p) => p.name === "screenshot.png");
     if (Buffer.compare(Buffer.from(fromOneCall.data), Buffer.from(png)) !== 0 || oneCall.pngSize !== png.length) {
       throw new Error(`${size}: sealScreenshotReport's PNG differs from redactAndEncode's`);
     }
@@ -144,12 +174,16 @@ async function main() {
       ["one call (sealScreenshot…)", t.oneCall, nat("pipeline"), oneCall.envelope.length],
     ];
     console.log(`\n${size} (device pixel ratio ${dpr})`);
-    console.log(`  ${"stage".padEnd(26)}${"median".padStart(8)}${"p90".padStart(8)} ms${"bytes out".padStart(12)}` +
-                `${native ? "   native ms  wasm/native" : ""}`);
+    console.log(
+      `  ${"stage".padEnd(26)}${"median".padStart(8)}${"p90".padStart(8)} ms${"bytes out".padStart(12)}` +
+        `${native ? "   native ms  wasm/native" : ""}`,
+    );
     for (const [name, samples, n, bytes] of rows) {
       const median = percentile(samples, 50);
       const ratio = n ? `${n.ms.toFixed(n.ms < 1 ? 3 : 1).padStart(12)}${(median / n.ms).toFixed(1).padStart(13)}` : "";
-      console.log(`  ${name.padEnd(26)}${fmt(median)}${fmt(percentile(samples, 90))}   ${String(bytes ?? "").padStart(12)}${ratio}`);
+      console.log(
+        `  ${name.padEnd(26)}${fmt(median)}${fmt(percentile(samples, 90))}   ${String(bytes ?? "").padStart(12)}${ratio}`,
+      );
     }
     // Copies across the boundary per report: the pixels in, then (two-step)
     // the PNG out and back in, the envelope out. Heap: a fresh module per path.
@@ -159,28 +193,50 @@ async function main() {
       run(fresh);
       return [start, fresh.heapBytes];
     };
-    const [h0, twoStep] = await heapAfter((c) => c.sealReport("fjordline-shop", publicKey, MANIFEST,
-      c.redactAndEncode(original, width, height, rects, dpr, encodeOptions)));
-    const [, single] = await heapAfter((c) => c.sealScreenshotReport("fjordline-shop", publicKey, MANIFEST,
-      { rgba: original, width, height, rects, devicePixelRatio: dpr }, encodeOptions));
+    const [h0, twoStep] = await heapAfter((c) =>
+      c.sealReport(
+        "fjordline-shop",
+        publicKey,
+        MANIFEST,
+        c.redactAndEncode(original, width, height, rects, dpr, encodeOptions),
+      ),
+    );
+    const [, single] = await heapAfter((c) =>
+      c.sealScreenshotReport(
+        "fjordline-shop",
+        publicKey,
+        MANIFEST,
+        { rgba: original, width, height, rects, devicePixelRatio: dpr },
+        encodeOptions,
+      ),
+    );
     const mib = (b) => (b / 1048576).toFixed(1);
-    console.log(`  boundary copies: two-step ${original.length + 2 * png.length + envelope.length} B (pixels in, PNG out and in, envelope out); ` +
-                `one call ${original.length + oneCall.envelope.length} B (pixels in, envelope out)`);
-    console.log(`  wasm heap after one report (fresh module, ${mib(h0)} MiB at start): two-step ${mib(twoStep)} MiB, one call ${mib(single)} MiB`);
+    console.log(
+      `  boundary copies: two-step ${original.length + 2 * png.length + envelope.length} B (pixels in, PNG out and in, envelope out); ` +
+        `one call ${original.length + oneCall.envelope.length} B (pixels in, envelope out)`,
+    );
+    console.log(
+      `  wasm heap after one report (fresh module, ${mib(h0)} MiB at start): two-step ${mib(twoStep)} MiB, one call ${mib(single)} MiB`,
+    );
     const ours = native?.get(`png_encode/${size}/default`);
     const lib6 = native?.get(`png_encode/${size}/libpng-6`);
     const lib9 = native?.get(`png_encode/${size}/libpng-9`);
     if (lib9) {
-      console.log(`  PNG: ours ${png.length} bytes, libpng-6 ${lib6?.bytes ?? "?"}, libpng-9 ${lib9.bytes} ` +
-                  `(ours/libpng-9 = ${(png.length / lib9.bytes).toFixed(3)}); native default encoder ` +
-                  `${ours ? (ours.bytes === png.length ? "gives the same size" : `gives ${ours.bytes} bytes`) : "not in the JSON"}`);
+      console.log(
+        `  PNG: ours ${png.length} bytes, libpng-6 ${lib6?.bytes ?? "?"}, libpng-9 ${lib9.bytes} ` +
+          `(ours/libpng-9 = ${(png.length / lib9.bytes).toFixed(3)}); native default encoder ` +
+          `${ours ? (ours.bytes === png.length ? "gives the same size" : `gives ${ours.bytes} bytes`) : "not in the JSON"}`,
+      );
       verdicts.push([`${size} PNG no larger than libpng-9 (${png.length} <= ${lib9.bytes})`, png.length <= lib9.bytes]);
     } else {
       verdicts.push([`${size} PNG no larger than libpng-9: needs --native core_bench JSON`, null]);
     }
     if (size === "1920x1080") {
       const median = percentile(t.total, 50);
-      verdicts.push([`1920x1080 redact+encode+seal median ${median.toFixed(1)} ms <= ${TARGET_TOTAL_MS} ms`, median <= TARGET_TOTAL_MS]);
+      verdicts.push([
+        `1920x1080 redact+encode+seal median ${median.toFixed(1)} ms <= ${TARGET_TOTAL_MS} ms`,
+        median <= TARGET_TOTAL_MS,
+      ]);
     }
   }
   if (found === 0) throw new Error(`no .rgba screenshots in ${args.screenshots} (run scripts/make-screenshots)`);

@@ -25,14 +25,18 @@ before(async () => {
 });
 
 test("keygen writes a 0600 secret key, never overwrites, prints the public key", () => {
-  const sk = path.join(dir, "k.secret"), pk = path.join(dir, "k.public");
+  const sk = path.join(dir, "k.secret"),
+    pk = path.join(dir, "k.public");
   const r = run(["keygen", "--secret-key-out", sk, "--public-key-out", pk]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout.trim(), /^[A-Za-z0-9_-]{43}$/);
-  assert.equal(fs.readFileSync(pk, "utf8"), `# sealshot-public-key-v1: this project's public key; it seals reports and may be shared.\n${r.stdout}`);
+  assert.equal(
+    fs.readFileSync(pk, "utf8"),
+    `# sealshot-public-key-v1: this project's public key; it seals reports and may be shared.\n${r.stdout}`,
+  );
   assert.equal(fs.statSync(sk).mode & 0o777, 0o600);
   const again = run(["keygen", "--secret-key-out", sk]);
-  assert.equal(again.status, 3);  // a file class failure (docs/operations.md)
+  assert.equal(again.status, 3); // a file class failure (docs/operations.md)
   assert.match(again.stderr, /^sealshot: .*already exists/);
   const printed = JSON.parse(run(["keygen"]).stdout);
   assert.match(printed.public_key, /^[A-Za-z0-9_-]{43}$/);
@@ -41,11 +45,26 @@ test("keygen writes a 0600 secret key, never overwrites, prints the public key",
 test("seal in the CLI (with redaction) → openReport in wasm", () => {
   const { publicKey, secretKey } = core.generateKeyPair();
   fs.writeFileSync(path.join(dir, "wasm.public"), publicKey + "\n");
-  const w = 120, h = 80, rgba = makeImage(w, h);
+  const w = 120,
+    h = 80,
+    rgba = makeImage(w, h);
   fs.writeFileSync(path.join(dir, "in.png"), core.encodePng(rgba, w, h));
   const out = path.join(dir, "cli.env");
-  const r = run(["seal", "--project", PROJECT, "--public-key", path.join(dir, "wasm.public"),
-    "--redact", "10,10,20,5.5", "--dpr", "2", "--comment", "Zahlung schlägt fehl", path.join(dir, "in.png"), out]);
+  const r = run([
+    "seal",
+    "--project",
+    PROJECT,
+    "--public-key",
+    path.join(dir, "wasm.public"),
+    "--redact",
+    "10,10,20,5.5",
+    "--dpr",
+    "2",
+    "--comment",
+    "Zahlung schlägt fehl",
+    path.join(dir, "in.png"),
+    out,
+  ]);
   assert.equal(r.status, 0, r.stderr);
   const report = core.openReport(fs.readFileSync(out), secretKey, PROJECT);
   assert.equal(report.manifest.comment, "Zahlung schlägt fehl");
@@ -57,7 +76,8 @@ test("seal in the CLI (with redaction) → openReport in wasm", () => {
 });
 
 test("seal in wasm → open in the CLI", () => {
-  const sk = path.join(dir, "k.secret"), pk = fs.readFileSync(path.join(dir, "k.public"), "utf8").trim().split("\n").pop();
+  const sk = path.join(dir, "k.secret"),
+    pk = fs.readFileSync(path.join(dir, "k.public"), "utf8").trim().split("\n").pop();
   const png = core.encodePng(makeImage(30, 20), 30, 20);
   fs.writeFileSync(path.join(dir, "wasm.env"), core.sealReport(PROJECT, pk, { schema: 1, comment: "from wasm" }, png));
   const outDir = path.join(dir, "opened");
@@ -82,7 +102,10 @@ test("open refuses other projects, wrong keys and damaged files with one sentenc
   fs.writeFileSync(cut, fs.readFileSync(env).subarray(0, 300));
   r = run(["open", "--secret-key", sk, cut, path.join(dir, "x")]);
   assert.equal(r.status, 5);
-  assert.match(r.stderr, /^sealshot: The envelope is \d+ bytes but its header announces \d+\. \[envelope_truncated\]\n$/);
+  assert.match(
+    r.stderr,
+    /^sealshot: The envelope is \d+ bytes but its header announces \d+\. \[envelope_truncated\]\n$/,
+  );
   fs.writeFileSync(path.join(dir, "bad.secret"), "# sealshot-secret-key-v1\nshort\n", { mode: 0o600 });
   r = run(["open", "--secret-key", path.join(dir, "bad.secret"), env, path.join(dir, "x")]);
   assert.equal(r.status, 4);
@@ -91,11 +114,33 @@ test("open refuses other projects, wrong keys and damaged files with one sentenc
 
 test("seal refuses bad rectangles, bad PNGs and missing options clearly", () => {
   const pk = path.join(dir, "k.public");
-  let r = run(["seal", "--project", PROJECT, "--public-key", pk, "--redact", "1,2,3", "--comment", "x", path.join(dir, "in.png"), path.join(dir, "o.env")]);
+  let r = run([
+    "seal",
+    "--project",
+    PROJECT,
+    "--public-key",
+    pk,
+    "--redact",
+    "1,2,3",
+    "--comment",
+    "x",
+    path.join(dir, "in.png"),
+    path.join(dir, "o.env"),
+  ]);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--redact takes x,y,width,height/);
   fs.writeFileSync(path.join(dir, "not.png"), "GIF89a");
-  r = run(["seal", "--project", PROJECT, "--public-key", pk, "--comment", "x", path.join(dir, "not.png"), path.join(dir, "o.env")]);
+  r = run([
+    "seal",
+    "--project",
+    PROJECT,
+    "--public-key",
+    pk,
+    "--comment",
+    "x",
+    path.join(dir, "not.png"),
+    path.join(dir, "o.env"),
+  ]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /not a readable PNG/);
   r = run(["seal", "--project", PROJECT, "--public-key", pk, path.join(dir, "in.png"), path.join(dir, "o.env")]);
@@ -108,7 +153,10 @@ test("scan prints one JSON object per hit with UTF-16 offsets", () => {
   const text = "Grüße 😀 — écrivez à marie.dupont@example.fr ou au +33 1 42 68 53 00.\n";
   const r = run(["scan"], text);
   assert.equal(r.status, 0, r.stderr);
-  const hits = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+  const hits = r.stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
   const email = hits.find((h) => h.kind === "email");
   assert.equal(text.slice(email.start, email.end), "marie.dupont@example.fr");
   const phone = hits.find((h) => h.kind === "phone");

@@ -32,26 +32,42 @@ function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => { const { port: p } = s.address(); s.close(() => resolve(p)); });
+    s.listen(0, "127.0.0.1", () => {
+      const { port: p } = s.address();
+      s.close(() => resolve(p));
+    });
   });
 }
 
 function request(method, urlPath, { body, cookie } = {}) {
   const payload = body === undefined ? "" : JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = https.request({
-      host: "127.0.0.1", port, path: urlPath, method,
-      ca: fs.readFileSync(path.join(dataDir, "tls", "localhost.crt")),
-      headers: {
-        "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload),
-        "X-Sealshot-Request": "1", Origin: `https://127.0.0.1:${port}`, ...(cookie ? { Cookie: cookie } : {}),
+    const req = https.request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: urlPath,
+        method,
+        ca: fs.readFileSync(path.join(dataDir, "tls", "localhost.crt")),
+        headers: {
+          "Content-Type": "application/json",
+          "Content-Length": Buffer.byteLength(payload),
+          "X-Sealshot-Request": "1",
+          Origin: `https://127.0.0.1:${port}`,
+          ...(cookie ? { Cookie: cookie } : {}),
+        },
+        timeout: 10000,
       },
-      timeout: 10000,
-    }, (res) => {
-      let text = "";
-      res.on("data", (d) => { text += d; });
-      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, json: text ? JSON.parse(text) : null }));
-    });
+      (res) => {
+        let text = "";
+        res.on("data", (d) => {
+          text += d;
+        });
+        res.on("end", () =>
+          resolve({ status: res.statusCode, headers: res.headers, json: text ? JSON.parse(text) : null }),
+        );
+      },
+    );
     req.on("error", reject);
     req.end(payload);
   });
@@ -63,8 +79,14 @@ function newAccount() {
   const b64 = (n) => crypto.randomBytes(n).toString("base64url");
   const { publicKey } = crypto.generateKeyPairSync("x25519");
   const raw = publicKey.export({ format: "der", type: "spki" }).subarray(-32);
-  return { auth_key: b64(32), kdf_salt: b64(16), kdf_opslimit: 3, kdf_memlimit: 64 << 20,
-    public_key: Buffer.from(raw).toString("base64url"), wrapped_secret_key: "opaque." + b64(60) };
+  return {
+    auth_key: b64(32),
+    kdf_salt: b64(16),
+    kdf_opslimit: 3,
+    kdf_memlimit: 64 << 20,
+    public_key: Buffer.from(raw).toString("base64url"),
+    wrapped_secret_key: "opaque." + b64(60),
+  };
 }
 
 function tokenOf(link) {
@@ -78,10 +100,13 @@ before(async () => {
   // The data directory (with the database) exists before the server starts.
   ok(["org", "create", "--data-dir", dataDir, "--name", "Placeholder", "--owner-email", "first@acme.example"]);
   port = await freePort();
-  server = spawn(serverBinary, ["--listen", `127.0.0.1:${port}`, "--data-dir", dataDir, "--log-level", "warn"],
-    { stdio: ["ignore", "ignore", "pipe"] });
+  server = spawn(serverBinary, ["--listen", `127.0.0.1:${port}`, "--data-dir", dataDir, "--log-level", "warn"], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   for (let i = 0; i < 100; i++) {
-    try { if ((await request("GET", "/healthz")).status === 200) return; } catch {}
+    try {
+      if ((await request("GET", "/healthz")).status === 200) return;
+    } catch {}
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error("sealshot-server did not start");
@@ -97,8 +122,21 @@ after(async () => {
 });
 
 test("org create prints a single-use set-up link that signs the owner in", async () => {
-  const out = JSON.parse(ok(["org", "create", "--data-dir", dataDir, "--name", "Acme", "--owner-email", "Owner@Acme.example",
-    "--console-url", `https://127.0.0.1:${port}/`, "--json"]));
+  const out = JSON.parse(
+    ok([
+      "org",
+      "create",
+      "--data-dir",
+      dataDir,
+      "--name",
+      "Acme",
+      "--owner-email",
+      "Owner@Acme.example",
+      "--console-url",
+      `https://127.0.0.1:${port}/`,
+      "--json",
+    ]),
+  );
   assert.equal(out.email, "owner@acme.example");
   assert.match(out.organisation, /^org_[a-z2-7]{26}$/);
   const token = tokenOf(out.link);
@@ -117,16 +155,33 @@ test("org create prints a single-use set-up link that signs the owner in", async
   assert.equal((await request("POST", `/v1/links/${token}/accept`, { body: newAccount() })).status, 410);
 
   // org invite: a second person through the CLI-printed link.
-  const invite = JSON.parse(ok(["org", "invite", "--data-dir", dataDir, "--org", out.organisation,
-    "--email", "reviewer@acme.example", "--role", "viewer", "--json"]));
+  const invite = JSON.parse(
+    ok([
+      "org",
+      "invite",
+      "--data-dir",
+      dataDir,
+      "--org",
+      out.organisation,
+      "--email",
+      "reviewer@acme.example",
+      "--role",
+      "viewer",
+      "--json",
+    ]),
+  );
   const joined = await request("POST", `/v1/links/${tokenOf(invite.link)}/accept`, { body: newAccount() });
   assert.equal(joined.status, 200);
   const members = await request("GET", `/v1/orgs/${out.organisation}/members`, { cookie });
-  assert.deepEqual(members.json.items.map((m) => [m.email, m.role]).sort(),
-    [["owner@acme.example", "owner"], ["reviewer@acme.example", "viewer"]]);
+  assert.deepEqual(members.json.items.map((m) => [m.email, m.role]).sort(), [
+    ["owner@acme.example", "owner"],
+    ["reviewer@acme.example", "viewer"],
+  ]);
 
   // A password reset link from the CLI: 30 minutes, shown as a reset.
-  const reset = JSON.parse(ok(["org", "reset-link", "--data-dir", dataDir, "--email", "reviewer@acme.example", "--json"]));
+  const reset = JSON.parse(
+    ok(["org", "reset-link", "--data-dir", dataDir, "--email", "reviewer@acme.example", "--json"]),
+  );
   const resetLink = await request("GET", `/v1/links/${tokenOf(reset.link)}`);
   assert.equal(resetLink.json.kind, "reset");
   assert.ok(resetLink.json.expires_at_ms - Date.now() <= 30 * 60 * 1000);
@@ -139,20 +194,55 @@ test("org create prints a single-use set-up link that signs the owner in", async
   }
 
   // sealshot audit export: the same entries as JSON lines, oldest first.
-  const lines = ok(["audit", "export", "--data-dir", dataDir, "--org", out.organisation]).trim().split("\n").map((l) => JSON.parse(l));
+  const lines = ok(["audit", "export", "--data-dir", dataDir, "--org", out.organisation])
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
   assert.equal(lines.length, audit.json.items.length);
   assert.equal(lines[0].action, "org.create");
-  assert.deepEqual(lines.map((e) => e.seq), [...lines.map((e) => e.seq)].sort((a, b) => a - b));
+  assert.deepEqual(
+    lines.map((e) => e.seq),
+    [...lines.map((e) => e.seq)].sort((a, b) => a - b),
+  );
 });
 
 test("org commands refuse bad input with one sentence", () => {
   for (const [args, pattern] of [
     [["org", "create", "--data-dir", dataDir, "--name", "X", "--owner-email", "not-an-email"], /email address/],
     [["org", "create", "--data-dir", dataDir, "--name", "", "--owner-email", "a@b.example"], /needs a name/],
-    [["org", "invite", "--data-dir", dataDir, "--org", "org_" + "a".repeat(26), "--email", "a@b.example"], /No such organisation/],
-    [["org", "invite", "--data-dir", dataDir, "--org", "org_" + "a".repeat(26), "--email", "a@b.example", "--role", "god"], /--role must be/],
+    [
+      ["org", "invite", "--data-dir", dataDir, "--org", "org_" + "a".repeat(26), "--email", "a@b.example"],
+      /No such organisation/,
+    ],
+    [
+      [
+        "org",
+        "invite",
+        "--data-dir",
+        dataDir,
+        "--org",
+        "org_" + "a".repeat(26),
+        "--email",
+        "a@b.example",
+        "--role",
+        "god",
+      ],
+      /--role must be/,
+    ],
     [["org", "reset-link", "--data-dir", dataDir, "--email", "nobody@acme.example"], /No such person/],
-    [["org", "adopt-project", "--data-dir", dataDir, "--org", "org_" + "a".repeat(26), "--project", "prj_" + "b".repeat(26)], /No such/],
+    [
+      [
+        "org",
+        "adopt-project",
+        "--data-dir",
+        dataDir,
+        "--org",
+        "org_" + "a".repeat(26),
+        "--project",
+        "prj_" + "b".repeat(26),
+      ],
+      /No such/,
+    ],
   ]) {
     const r = sealshot(args);
     assert.equal(r.status, 1, args.join(" "));

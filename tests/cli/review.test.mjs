@@ -65,25 +65,37 @@ function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => { const { port: p } = s.address(); s.close(() => resolve(p)); });
+    s.listen(0, "127.0.0.1", () => {
+      const { port: p } = s.address();
+      s.close(() => resolve(p));
+    });
   });
 }
 
 function request(method, urlPath, { body, cookie, headers = {} } = {}) {
-  const payload = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
+  const payload =
+    body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
-    const req = https.request({
-      host: "127.0.0.1", port, path: urlPath, method, ca: fs.readFileSync(caCert), agent: false,
-      headers: { "Content-Length": payload.length, ...(cookie ? { Cookie: cookie } : {}), ...headers },
-      timeout: 10000,
-    }, (res) => {
-      const chunks = [];
-      res.on("data", (d) => chunks.push(d));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        resolve({ status: res.statusCode, json: text ? JSON.parse(text) : null });
-      });
-    });
+    const req = https.request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: urlPath,
+        method,
+        ca: fs.readFileSync(caCert),
+        agent: false,
+        headers: { "Content-Length": payload.length, ...(cookie ? { Cookie: cookie } : {}), ...headers },
+        timeout: 10000,
+      },
+      (res) => {
+        const chunks = [];
+        res.on("data", (d) => chunks.push(d));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          resolve({ status: res.statusCode, json: text ? JSON.parse(text) : null });
+        });
+      },
+    );
     req.on("error", reject);
     req.end(payload);
   });
@@ -98,7 +110,9 @@ async function ingest(projectId, publicKey, text) {
   const r = await request("POST", `/v1/projects/${projectId}/submissions`, {
     body: fs.readFileSync(envelope),
     headers: { "Content-Type": "application/octet-stream", Origin: "https://shop.example" },
-  }).catch((e) => { throw new Error(`${e.message}\n${fs.readFileSync(path.join(logDir, "server.stdout"), "utf8").slice(-1500)}`); });
+  }).catch((e) => {
+    throw new Error(`${e.message}\n${fs.readFileSync(path.join(logDir, "server.stdout"), "utf8").slice(-1500)}`);
+  });
   fs.rmSync(envelope);
   assert.equal(r.status, 201, JSON.stringify(r.json));
   return r.json.id;
@@ -140,7 +154,10 @@ before(async () => {
   logDir = path.join(work, "logs");
   fs.mkdirSync(logDir);
   fs.writeFileSync(path.join(work, "in.png"), tinyPng(24, 16));
-  for (const [person, name] of [[owner, "owner"], [second, "second"]]) {
+  for (const [person, name] of [
+    [owner, "owner"],
+    [second, "second"],
+  ]) {
     person.home = path.join(work, name);
     person.sessionFile = path.join(person.home, "session.json");
     person.passwordFile = path.join(work, `${name}.password`);
@@ -148,17 +165,33 @@ before(async () => {
   }
   port = await freePort();
   url = `https://127.0.0.1:${port}`;
-  const created = JSON.parse(ok(["org", "create", "--data-dir", dataDir, "--name", "Acme", "--owner-email", owner.email,
-    "--console-url", url, "--json"]));
+  const created = JSON.parse(
+    ok([
+      "org",
+      "create",
+      "--data-dir",
+      dataDir,
+      "--name",
+      "Acme",
+      "--owner-email",
+      owner.email,
+      "--console-url",
+      url,
+      "--json",
+    ]),
+  );
   orgId = created.organisation;
   owner.link = created.link;
   const out = fs.openSync(path.join(logDir, "server.stdout"), "w");
   const err = fs.openSync(path.join(logDir, "server.stderr"), "w");
-  server = spawn(serverBinary, ["--listen", `127.0.0.1:${port}`, "--data-dir", dataDir, "--log-level", "debug"],
-    { stdio: ["ignore", out, err] });
+  server = spawn(serverBinary, ["--listen", `127.0.0.1:${port}`, "--data-dir", dataDir, "--log-level", "debug"], {
+    stdio: ["ignore", out, err],
+  });
   caCert = path.join(dataDir, "tls", "localhost.crt");
   for (let i = 0; i < 100; i++) {
-    try { if (fs.existsSync(caCert) && (await request("GET", "/healthz")).status === 200) return; } catch {}
+    try {
+      if (fs.existsSync(caCert) && (await request("GET", "/healthz")).status === 200) return;
+    } catch {}
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error("sealshot-server did not start");
@@ -188,20 +221,67 @@ test("account setup from the printed link makes the keys on the client and print
 });
 
 test("a weak password, an untrusted certificate and a plain-http server are refused", () => {
-  const invite = JSON.parse(ok(["org", "invite", "--data-dir", dataDir, "--org", orgId, "--email", "weak@acme.example",
-    "--console-url", url, "--json"]));
+  const invite = JSON.parse(
+    ok([
+      "org",
+      "invite",
+      "--data-dir",
+      dataDir,
+      "--org",
+      orgId,
+      "--email",
+      "weak@acme.example",
+      "--console-url",
+      url,
+      "--json",
+    ]),
+  );
   const weakFile = path.join(work, "weak.password");
   fs.writeFileSync(weakFile, "password1234\n");
-  fails(["account", "setup", "--link", invite.link, "--password-file", weakFile, "--ca-cert", caCert,
-    "--session-file", path.join(work, "weak", "session.json")], /password/i);
-  fails(["login", "--server", url, "--email", owner.email, "--password-file", owner.passwordFile,
-    "--session-file", path.join(work, "x.json")], /certificate is not trusted/);
+  fails(
+    [
+      "account",
+      "setup",
+      "--link",
+      invite.link,
+      "--password-file",
+      weakFile,
+      "--ca-cert",
+      caCert,
+      "--session-file",
+      path.join(work, "weak", "session.json"),
+    ],
+    /password/i,
+  );
+  fails(
+    [
+      "login",
+      "--server",
+      url,
+      "--email",
+      owner.email,
+      "--password-file",
+      owner.passwordFile,
+      "--session-file",
+      path.join(work, "x.json"),
+    ],
+    /certificate is not trusted/,
+  );
   fails(["login", "--server", `http://127.0.0.1:${port}`, "--email", owner.email], /https:\/\//);
 });
 
 test("the owner creates a project on the client; a sealed report arrives through the ingest route", async () => {
-  const stdout = ok(["review", "create-project", "--org", orgId, "--name", "Shop", "--origin", "https://shop.example",
-    ...as(owner)]);
+  const stdout = ok([
+    "review",
+    "create-project",
+    "--org",
+    orgId,
+    "--name",
+    "Shop",
+    "--origin",
+    "https://shop.example",
+    ...as(owner),
+  ]);
   const [id, snippet] = stdout.trim().split("\n");
   assert.match(id, /^prj_[a-z2-7]{26}$/);
   assert.ok(snippet.startsWith(`<script src="${url}/widget.js" data-project="${id}" data-key="`), snippet);
@@ -216,14 +296,36 @@ test("login, list and open: the report comes back, written privately", () => {
   // A wrong password is refused by the server, with the generic sentence.
   const wrong = path.join(work, "wrong.password");
   fs.writeFileSync(wrong, "not-the-right-password-at-all\n");
-  fails(["login", "--server", url, "--email", owner.email, "--password-file", wrong, "--ca-cert", caCert,
-    "--session-file", owner.sessionFile], /email or the password is wrong/);
+  fails(
+    [
+      "login",
+      "--server",
+      url,
+      "--email",
+      owner.email,
+      "--password-file",
+      wrong,
+      "--ca-cert",
+      caCert,
+      "--session-file",
+      owner.sessionFile,
+    ],
+    /email or the password is wrong/,
+  );
 
   const signedIn = ok(["login", "--server", url, "--email", owner.email, ...as(owner)]);
   assert.equal(fingerprintOf(signedIn), owner.fingerprint);
-  assert.match(ok(["review", "projects", "--org", orgId, ...asNoPassword(owner)]), new RegExp(`${project.id}\\s+Shop\\s+owner\\s+granted`));
-  const listed = JSON.parse(ok(["review", "list", "--org", orgId, "--project", project.id, "--json", ...asNoPassword(owner)]));
-  assert.deepEqual(listed.items.map((s) => [s.id, s.status]), [[submissionId, "new"]]);
+  assert.match(
+    ok(["review", "projects", "--org", orgId, ...asNoPassword(owner)]),
+    new RegExp(`${project.id}\\s+Shop\\s+owner\\s+granted`),
+  );
+  const listed = JSON.parse(
+    ok(["review", "list", "--org", orgId, "--project", project.id, "--json", ...asNoPassword(owner)]),
+  );
+  assert.deepEqual(
+    listed.items.map((s) => [s.id, s.status]),
+    [[submissionId, "new"]],
+  );
 
   const out = path.join(work, "opened-owner");
   ok(["review", "open", "--org", orgId, "--project", project.id, "--id", submissionId, "--out", out, ...as(owner)]);
@@ -233,39 +335,142 @@ test("login, list and open: the report comes back, written privately", () => {
   // A second open into the same folder replaces nothing without --force.
   const again = ["review", "open", "--org", orgId, "--project", project.id, "--id", submissionId, "--out", out];
   const refused = sealshot([...again, ...as(owner)]);
-  assert.equal(refused.status, 3, refused.stderr);  // a file problem (docs/operations.md, exit statuses)
+  assert.equal(refused.status, 3, refused.stderr); // a file problem (docs/operations.md, exit statuses)
   assert.match(refused.stderr, /already exists; pass --force/);
   ok([...again, "--force", ...as(owner)]);
-  fails(["review", "open", "--org", orgId, "--project", project.id, "--id", submissionId, "--out", out,
-    "--session-file", owner.sessionFile, "--ca-cert", caCert, "--password-file", wrong], /password is wrong/);
+  fails(
+    [
+      "review",
+      "open",
+      "--org",
+      orgId,
+      "--project",
+      project.id,
+      "--id",
+      submissionId,
+      "--out",
+      out,
+      "--session-file",
+      owner.sessionFile,
+      "--ca-cert",
+      caCert,
+      "--password-file",
+      wrong,
+    ],
+    /password is wrong/,
+  );
 
-  ok(["review", "set-status", "--org", orgId, "--project", project.id, "--id", submissionId, "--status", "triaged",
-    ...asNoPassword(owner)]);
-  const triaged = JSON.parse(ok(["review", "list", "--org", orgId, "--project", project.id, "--status", "triaged",
-    "--json", ...asNoPassword(owner)]));
-  assert.deepEqual(triaged.items.map((s) => s.id), [submissionId]);
+  ok([
+    "review",
+    "set-status",
+    "--org",
+    orgId,
+    "--project",
+    project.id,
+    "--id",
+    submissionId,
+    "--status",
+    "triaged",
+    ...asNoPassword(owner),
+  ]);
+  const triaged = JSON.parse(
+    ok([
+      "review",
+      "list",
+      "--org",
+      orgId,
+      "--project",
+      project.id,
+      "--status",
+      "triaged",
+      "--json",
+      ...asNoPassword(owner),
+    ]),
+  );
+  assert.deepEqual(
+    triaged.items.map((s) => s.id),
+    [submissionId],
+  );
 });
 
 test("granting checks the member's fingerprint: a wrong one is refused, the right one lets them open the report", () => {
-  const invite = JSON.parse(ok(["org", "invite", "--data-dir", dataDir, "--org", orgId, "--email", second.email,
-    "--role", "member", "--console-url", url, "--json"]));
+  const invite = JSON.parse(
+    ok([
+      "org",
+      "invite",
+      "--data-dir",
+      dataDir,
+      "--org",
+      orgId,
+      "--email",
+      second.email,
+      "--role",
+      "member",
+      "--console-url",
+      url,
+      "--json",
+    ]),
+  );
   second.fingerprint = fingerprintOf(ok(["account", "setup", "--link", invite.link, ...as(second), ...testKdf]));
   assert.notEqual(second.fingerprint, owner.fingerprint);
 
   // Before any grant the member sees nothing to open.
   const out = path.join(work, "opened-second");
-  const open = ["review", "open", "--org", orgId, "--project", project.id, "--id", submissionId, "--out", out, ...as(second)];
+  const open = [
+    "review",
+    "open",
+    "--org",
+    orgId,
+    "--project",
+    project.id,
+    "--id",
+    submissionId,
+    "--out",
+    out,
+    ...as(second),
+  ];
   fails(open, /Not allowed|not found|No such|forbidden|waiting/i);
 
   // A fingerprint that is not the member's key (the owner's own here) is refused: nothing is granted.
-  fails(["review", "grant", "--org", orgId, "--project", project.id, "--email", second.email,
-    "--fingerprint", owner.fingerprint, "--role", "reviewer", ...as(owner)], /does not match the fingerprint/);
-  fails(["review", "grant", "--org", orgId, "--project", project.id, "--email", second.email, ...as(owner)],
-    /Give --fingerprint/);
+  fails(
+    [
+      "review",
+      "grant",
+      "--org",
+      orgId,
+      "--project",
+      project.id,
+      "--email",
+      second.email,
+      "--fingerprint",
+      owner.fingerprint,
+      "--role",
+      "reviewer",
+      ...as(owner),
+    ],
+    /does not match the fingerprint/,
+  );
+  fails(
+    ["review", "grant", "--org", orgId, "--project", project.id, "--email", second.email, ...as(owner)],
+    /Give --fingerprint/,
+  );
   fails(open, /Not allowed|not found|No such|forbidden|waiting/i);
 
-  const granted = ok(["review", "grant", "--org", orgId, "--project", project.id, "--email", second.email,
-    "--fingerprint", second.fingerprint.toLowerCase(), "--role", "reviewer", ...as(owner)]);
+  const granted = ok([
+    "review",
+    "grant",
+    "--org",
+    orgId,
+    "--project",
+    project.id,
+    "--email",
+    second.email,
+    "--fingerprint",
+    second.fingerprint.toLowerCase(),
+    "--role",
+    "reviewer",
+    ...as(owner),
+  ]);
   assert.match(granted, new RegExp(second.fingerprint));
   ok(open);
   assert.equal(readManifestComment(out), comment);
@@ -276,18 +481,32 @@ test("login asks for the second factor of an account that has one; a wrong code 
   const headers = { "Content-Type": "application/json", "X-Sealshot-Request": "1", Origin: url };
   const setup = await request("POST", "/v1/me/mfa/setup", { body: {}, cookie, headers });
   assert.equal(setup.status, 200, JSON.stringify(setup.json));
-  const enabled = await request("POST", "/v1/me/mfa/enable", { body: { code: totp(setup.json.secret) }, cookie, headers });
+  const enabled = await request("POST", "/v1/me/mfa/enable", {
+    body: { code: totp(setup.json.secret) },
+    cookie,
+    headers,
+  });
   assert.equal(enabled.status, 200, JSON.stringify(enabled.json));
   const login = ["login", "--server", url, "--email", second.email, ...as(second)];
   fails([...login, "--mfa-code", "000000"], /code is wrong/);
   ok([...login, "--mfa-code", enabled.json.recovery_codes[0]]);
-  fails([...login, "--mfa-code", enabled.json.recovery_codes[0]], /code is wrong/);  // each code once
+  fails([...login, "--mfa-code", enabled.json.recovery_codes[0]], /code is wrong/); // each code once
 });
 
 test("project import-key turns a secret key file into grants for a project made before organisations", async () => {
   const secretFile = path.join(work, "legacy.secret");
-  const made = ok(["project", "create", "--data-dir", dataDir, "--name", "Legacy", "--origin", "https://shop.example",
-    "--secret-key-out", secretFile]);
+  const made = ok([
+    "project",
+    "create",
+    "--data-dir",
+    dataDir,
+    "--name",
+    "Legacy",
+    "--origin",
+    "https://shop.example",
+    "--secret-key-out",
+    secretFile,
+  ]);
   const [legacyId, snippet] = made.trim().split("\n");
   const legacyKey = /data-key="([^"]+)"/.exec(snippet)[1];
   const legacySubmission = await ingest(legacyId, legacyKey, comment + " (legacy)");
@@ -296,21 +515,70 @@ test("project import-key turns a secret key file into grants for a project made 
   // A key file that is not the project's is refused.
   const otherFile = path.join(work, "other.secret");
   ok(["keygen", "--secret-key-out", otherFile, "--public-key-out", path.join(work, "other.public")]);
-  fails(["project", "import-key", "--org", orgId, "--project", legacyId, "--secret-key", otherFile, ...as(owner)],
-    /is not the secret key of/);
+  fails(
+    ["project", "import-key", "--org", orgId, "--project", legacyId, "--secret-key", otherFile, ...as(owner)],
+    /is not the secret key of/,
+  );
   // A wrong fingerprint for --grant-to: refused before anything is sent for that member.
-  fails(["project", "import-key", "--org", orgId, "--project", legacyId, "--secret-key", secretFile,
-    "--grant-to", second.email, "--fingerprint", owner.fingerprint, ...as(owner)], /does not match the fingerprint/);
+  fails(
+    [
+      "project",
+      "import-key",
+      "--org",
+      orgId,
+      "--project",
+      legacyId,
+      "--secret-key",
+      secretFile,
+      "--grant-to",
+      second.email,
+      "--fingerprint",
+      owner.fingerprint,
+      ...as(owner),
+    ],
+    /does not match the fingerprint/,
+  );
 
-  ok(["project", "import-key", "--org", orgId, "--project", legacyId, "--secret-key", secretFile,
-    "--grant-to", second.email, "--fingerprint", second.fingerprint, "--role", "viewer", ...as(owner)]);
+  ok([
+    "project",
+    "import-key",
+    "--org",
+    orgId,
+    "--project",
+    legacyId,
+    "--secret-key",
+    secretFile,
+    "--grant-to",
+    second.email,
+    "--fingerprint",
+    second.fingerprint,
+    "--role",
+    "viewer",
+    ...as(owner),
+  ]);
   for (const person of [owner, second]) {
     const out = path.join(work, `legacy-${person === owner ? "owner" : "second"}`);
-    ok(["review", "open", "--org", orgId, "--project", legacyId, "--id", legacySubmission, "--out", out, ...as(person)]);
+    ok([
+      "review",
+      "open",
+      "--org",
+      orgId,
+      "--project",
+      legacyId,
+      "--id",
+      legacySubmission,
+      "--out",
+      out,
+      ...as(person),
+    ]);
     assert.equal(readManifestComment(out), comment + " (legacy)");
   }
-  project.legacy = { id: legacyId, publicKey: legacyKey, secretText: fs.readFileSync(secretFile, "utf8").trim().split("\n").pop() };
-  fs.rmSync(secretFile);  // the operator's file is no longer needed (and is not part of the scan)
+  project.legacy = {
+    id: legacyId,
+    publicKey: legacyKey,
+    secretText: fs.readFileSync(secretFile, "utf8").trim().split("\n").pop(),
+  };
+  fs.rmSync(secretFile); // the operator's file is no longer needed (and is not part of the scan)
 });
 
 test("a pinned project key that the server changes is refused before anything is opened", () => {
@@ -318,11 +586,13 @@ test("a pinned project key that the server changes is refused before anything is
   const saved = fs.readFileSync(pinsFile, "utf8");
   const pins = JSON.parse(saved);
   assert.equal(pins[url].project[project.id], project.publicKey);
-  pins[url].project[project.id] = project.legacy.publicKey;  // as if the server now sent another key
+  pins[url].project[project.id] = project.legacy.publicKey; // as if the server now sent another key
   fs.writeFileSync(pinsFile, JSON.stringify(pins));
   const out = path.join(work, "not-opened");
-  fails(["review", "open", "--org", orgId, "--project", project.id, "--id", submissionId, "--out", out, ...as(owner)],
-    /different public key for project/);
+  fails(
+    ["review", "open", "--org", orgId, "--project", project.id, "--id", submissionId, "--out", out, ...as(owner)],
+    /different public key for project/,
+  );
   assert.ok(!fs.existsSync(out));
   fs.writeFileSync(pinsFile, saved);
 });
@@ -333,20 +603,70 @@ test("project rotate-key and revoke --rotate: old reports keep their key, new on
   third.sessionFile = path.join(third.home, "session.json");
   third.passwordFile = path.join(work, "third.password");
   fs.writeFileSync(third.passwordFile, third.password + "\n", { mode: 0o600 });
-  const invite = JSON.parse(ok(["org", "invite", "--data-dir", dataDir, "--org", orgId, "--email", third.email,
-    "--role", "member", "--console-url", url, "--json"]));
+  const invite = JSON.parse(
+    ok([
+      "org",
+      "invite",
+      "--data-dir",
+      dataDir,
+      "--org",
+      orgId,
+      "--email",
+      third.email,
+      "--role",
+      "member",
+      "--console-url",
+      url,
+      "--json",
+    ]),
+  );
   third.fingerprint = fingerprintOf(ok(["account", "setup", "--link", invite.link, ...as(third), ...testKdf]));
 
-  const [id, snippet1] = ok(["review", "create-project", "--org", orgId, "--name", "Rotating",
-    "--origin", "https://shop.example", ...as(owner)]).trim().split("\n");
+  const [id, snippet1] = ok([
+    "review",
+    "create-project",
+    "--org",
+    orgId,
+    "--name",
+    "Rotating",
+    "--origin",
+    "https://shop.example",
+    ...as(owner),
+  ])
+    .trim()
+    .split("\n");
   const key1 = /data-key="([^"]+)"/.exec(snippet1)[1];
   // The owner confirmed second's fingerprint before (pinned), third's now.
   ok(["review", "grant", "--org", orgId, "--project", id, "--email", second.email, "--role", "reviewer", ...as(owner)]);
-  ok(["review", "grant", "--org", orgId, "--project", id, "--email", third.email, "--fingerprint", third.fingerprint,
-    "--role", "viewer", ...as(owner)]);
+  ok([
+    "review",
+    "grant",
+    "--org",
+    orgId,
+    "--project",
+    id,
+    "--email",
+    third.email,
+    "--fingerprint",
+    third.fingerprint,
+    "--role",
+    "viewer",
+    ...as(owner),
+  ]);
   const oldReport = await ingest(id, key1, "before the rotation qv3k");
-  const openAs = (person, report, out) =>
-    ["review", "open", "--org", orgId, "--project", id, "--id", report, "--out", path.join(work, out), ...as(person)];
+  const openAs = (person, report, out) => [
+    "review",
+    "open",
+    "--org",
+    orgId,
+    "--project",
+    id,
+    "--id",
+    report,
+    "--out",
+    path.join(work, out),
+    ...as(person),
+  ];
   const keysNow = async () => {
     const cookie = JSON.parse(fs.readFileSync(owner.sessionFile, "utf8")).cookie;
     return (await request("GET", `/v1/orgs/${orgId}/projects/${id}/keys`, { cookie })).json.items;
@@ -371,9 +691,19 @@ test("project rotate-key and revoke --rotate: old reports keep their key, new on
   const key2 = /data-key="([^"]+)"/.exec(rotated.stdout)[1];
   assert.notEqual(key2, key1);
   assert.match(rotated.stderr, /to key 2 .*sealed to owner@acme\.example, second@acme\.example, third@acme\.example/);
-  assert.deepEqual((await keysNow()).map((k) => [k.key_number, k.public_key, k.current]), [[2, key2, true], [1, key1, false]]);
+  assert.deepEqual(
+    (await keysNow()).map((k) => [k.key_number, k.public_key, k.current]),
+    [
+      [2, key2, true],
+      [1, key1, false],
+    ],
+  );
   const newReport = await ingest(id, key2, "after the rotation wx8p");
-  for (const [person, name] of [[owner, "owner"], [second, "second"], [third, "third"]]) {
+  for (const [person, name] of [
+    [owner, "owner"],
+    [second, "second"],
+    [third, "third"],
+  ]) {
     ok(openAs(person, oldReport, `rot-old-${name}`));
     assert.equal(readManifestComment(path.join(work, `rot-old-${name}`)), "before the rotation qv3k");
     ok(openAs(person, newReport, `rot-new-${name}`));
@@ -381,8 +711,18 @@ test("project rotate-key and revoke --rotate: old reports keep their key, new on
   }
 
   // Revoke and rotate in one step: third holds no grant any more and cannot open anything.
-  const revoked = sealshot(["project", "revoke", "--org", orgId, "--project", id, "--email", third.email, "--rotate",
-    ...as(owner)]);
+  const revoked = sealshot([
+    "project",
+    "revoke",
+    "--org",
+    orgId,
+    "--project",
+    id,
+    "--email",
+    third.email,
+    "--rotate",
+    ...as(owner),
+  ]);
   assert.equal(revoked.status, 0, revoked.stderr);
   assert.match(revoked.stderr, /Revoked third@acme\.example's access/);
   assert.match(revoked.stderr, /to key 3 .*sealed to owner@acme\.example, second@acme\.example\./);
@@ -395,15 +735,29 @@ test("project rotate-key and revoke --rotate: old reports keep their key, new on
   assert.equal(readManifestComment(path.join(work, "rot-newest-second")), "after the revocation mz5t");
 
   // Given back the current key only, third reads new reports but not old ones, and is told why.
-  ok(["review", "grant", "--org", orgId, "--project", id, "--email", third.email, "--role", "viewer",
-    "--current-key-only", ...as(owner)]);
+  ok([
+    "review",
+    "grant",
+    "--org",
+    orgId,
+    "--project",
+    id,
+    "--email",
+    third.email,
+    "--role",
+    "viewer",
+    "--current-key-only",
+    ...as(owner),
+  ]);
   ok(openAs(third, newest, "rot-newest-third"));
   const notOpened = sealshot(openAs(third, oldReport, "rot-old-third-again"));
-  assert.equal(notOpened.status, 4, notOpened.stderr);  // a key problem (docs/operations.md, exit statuses)
+  assert.equal(notOpened.status, 4, notOpened.stderr); // a key problem (docs/operations.md, exit statuses)
   assert.match(notOpened.stderr, /^sealshot: None of the project keys you hold \(key 3\) opens sub_\w+: .*older keys/);
   // A grant of every key the owner holds opens the old reports too (a newcomer's case).
-  assert.match(ok(["review", "grant", "--org", orgId, "--project", id, "--email", third.email, ...as(owner)]),
-    /keys 3, 2 and 1/);
+  assert.match(
+    ok(["review", "grant", "--org", orgId, "--project", id, "--email", third.email, ...as(owner)]),
+    /keys 3, 2 and 1/,
+  );
   ok(openAs(third, oldReport, "rot-old-third-again"));
   assert.equal(readManifestComment(path.join(work, "rot-old-third-again")), "before the rotation qv3k");
   project.rotating = { id };
@@ -413,35 +767,61 @@ test("key-derivation parameters outside the pinned range are refused before deri
   // A malicious server (same certificate) asking for a cheap (guessable) or a huge (hanging) derivation.
   const seen = [];
   let kdf;
-  const fake = https.createServer({
-    cert: fs.readFileSync(caCert), key: fs.readFileSync(path.join(dataDir, "tls", "localhost.key")),
-  }, (req, res) => {
-    seen.push(`${req.method} ${req.url}`);
-    req.resume();
-    res.writeHead(200, { "Content-Type": "application/json" });
-    res.end(JSON.stringify({ kdf }));
-  });
+  const fake = https.createServer(
+    {
+      cert: fs.readFileSync(caCert),
+      key: fs.readFileSync(path.join(dataDir, "tls", "localhost.key")),
+    },
+    (req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      req.resume();
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ kdf }));
+    },
+  );
   await new Promise((r) => fake.listen(0, "127.0.0.1", r));
   try {
     const fakeUrl = `https://127.0.0.1:${fake.address().port}`;
     const salt = "A".repeat(21) + "A";
-    for (const params of [{ opslimit: 1, memlimit: 8 << 20 }, { opslimit: 3, memlimit: 32 << 20 },
-      { opslimit: 3, memlimit: 2048 * 2 ** 20 }, { opslimit: 100, memlimit: 64 << 20 }]) {
+    for (const params of [
+      { opslimit: 1, memlimit: 8 << 20 },
+      { opslimit: 3, memlimit: 32 << 20 },
+      { opslimit: 3, memlimit: 2048 * 2 ** 20 },
+      { opslimit: 100, memlimit: 64 << 20 },
+    ]) {
       kdf = { salt, ...params };
       seen.length = 0;
       await new Promise((resolve, reject) => {
-        const child = spawn(cli, ["login", "--server", fakeUrl, "--email", owner.email, "--password-file",
-          owner.passwordFile, "--ca-cert", caCert, "--session-file", path.join(work, "fake", "session.json")],
-        { env: { ...process.env, HOME: work } });
+        const child = spawn(
+          cli,
+          [
+            "login",
+            "--server",
+            fakeUrl,
+            "--email",
+            owner.email,
+            "--password-file",
+            owner.passwordFile,
+            "--ca-cert",
+            caCert,
+            "--session-file",
+            path.join(work, "fake", "session.json"),
+          ],
+          { env: { ...process.env, HOME: work } },
+        );
         let stderr = "";
-        child.stderr.on("data", (d) => { stderr += d; });
+        child.stderr.on("data", (d) => {
+          stderr += d;
+        });
         child.on("error", reject);
         child.on("exit", (code, signal) => {
           try {
             assert.equal(code, 1, `${JSON.stringify(params)}: ${signal} ${stderr}`);
             assert.match(stderr, /Refusing the server's key-derivation parameters/);
             resolve();
-          } catch (e) { reject(e); }
+          } catch (e) {
+            reject(e);
+          }
         });
       });
       assert.deepEqual(seen, ["POST /v1/auth/prelogin"], JSON.stringify(params));
@@ -468,16 +848,23 @@ async function secretsOf(person) {
   assert.equal(rotating.json.keys.length, 3);
   for (const k of rotating.json.keys) grants.push({ sealed_key: k.sealed_key, project_public_key: k.public_key });
   const r = spawnSync(secretsTool, [], {
-    input: JSON.stringify({ password: person.password, kdf: me.kdf, public_key: me.public_key,
-      wrapped_secret_key: me.wrapped_secret_key, grants }),
-    encoding: "utf8", timeout: 30000,
+    input: JSON.stringify({
+      password: person.password,
+      kdf: me.kdf,
+      public_key: me.public_key,
+      wrapped_secret_key: me.wrapped_secret_key,
+      grants,
+    }),
+    encoding: "utf8",
+    timeout: 30000,
   });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
 
 function filesUnder(dir) {
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile())
     .map((e) => path.join(e.parentPath ?? e.path, e.name));
 }
@@ -501,9 +888,20 @@ test("privacy scan: no password, derived key, secret key or report text in the d
   }
   // While the server runs (the WAL may still hold pages), and after it stopped (checkpointed).
   const scan = () => {
-    const files = [...filesUnder(dataDir), ...filesUnder(logDir), ...filesUnder(owner.home), ...filesUnder(second.home)];
-    assert.ok(files.some((f) => f.endsWith("sealshot.db")), "the database is scanned");
-    assert.ok(files.some((f) => f.endsWith("session.json")), "the session files are scanned");
+    const files = [
+      ...filesUnder(dataDir),
+      ...filesUnder(logDir),
+      ...filesUnder(owner.home),
+      ...filesUnder(second.home),
+    ];
+    assert.ok(
+      files.some((f) => f.endsWith("sealshot.db")),
+      "the database is scanned",
+    );
+    assert.ok(
+      files.some((f) => f.endsWith("session.json")),
+      "the session files are scanned",
+    );
     const hits = [];
     for (const f of files) {
       const bytes = fs.readFileSync(f);

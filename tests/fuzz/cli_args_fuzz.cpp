@@ -7,8 +7,8 @@
 // into a string (the formatter runs too).
 #include <CLI/CLI.hpp>
 #include <cstdint>
-#include <functional>
 #include <cstdlib>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -26,9 +26,7 @@ namespace {
 // so they are moved aside and kept alive for the parse, not destroyed.
 struct CallbackSlots : CLI::App {
   static std::function<void()>& final_of(CLI::App& app) { return app.*(&CallbackSlots::final_callback_); }
-  static std::function<void()>& complete_of(CLI::App& app) {
-    return app.*(&CallbackSlots::parse_complete_callback_);
-  }
+  static std::function<void()>& complete_of(CLI::App& app) { return app.*(&CallbackSlots::parse_complete_callback_); }
 };
 
 void silence(CLI::App& app, std::vector<std::function<void()>>& kept) {

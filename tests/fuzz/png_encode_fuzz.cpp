@@ -19,11 +19,16 @@
 namespace {
 double any_double(FuzzedDataProvider& in) {
   switch (in.ConsumeIntegralInRange<int>(0, 7)) {
-    case 0: return std::nan("");
-    case 1: return INFINITY;
-    case 2: return -INFINITY;
-    case 3: return in.ConsumeFloatingPoint<double>();
-    default: return in.ConsumeFloatingPointInRange<double>(-50.0, 400.0);
+    case 0:
+      return std::nan("");
+    case 1:
+      return INFINITY;
+    case 2:
+      return -INFINITY;
+    case 3:
+      return in.ConsumeFloatingPoint<double>();
+    default:
+      return in.ConsumeFloatingPointInRange<double>(-50.0, 400.0);
   }
 }
 
@@ -51,7 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   PngOptions options;
   // Levels 10..12 are many times slower: rarely, to keep the search fast.
   options.compression_level = in.ConsumeIntegralInRange<int>(0, 15) == 0 ? in.ConsumeIntegralInRange<int>(0, 13)
-                                                                           : in.ConsumeIntegralInRange<int>(1, 6);
+                                                                         : in.ConsumeIntegralInRange<int>(1, 6);
   options.filter = in.ConsumeIntegralInRange<int>(-2, 5);
   const double ratio = in.ConsumeBool() ? any_double(in) : in.ConsumeFloatingPointInRange<double>(0.25, 4.0);
   const RgbColor fill{in.ConsumeIntegral<std::uint8_t>(), in.ConsumeIntegral<std::uint8_t>(),

@@ -24,7 +24,7 @@ const cli = process.env.SEALSHOT_CLI ?? path.join(repoRoot, "build/server/sealsh
 const serverBinary = path.join(path.dirname(cli), "sealshot-server");
 const exampleConf = path.join(repoRoot, "docs/nginx/sealshot.conf");
 const origin = "https://shop.example";
-const threads = 4;  // few workers, so a handful of slow clients would take them all
+const threads = 4; // few workers, so a handful of slow clients would take them all
 const slowCount = 24;
 
 let dir, serverPort, proxyPort, server, projectId, envelope;
@@ -55,35 +55,50 @@ async function until(condition, ms, what) {
 // One request on a fresh connection; resolves to { status, body } or { error }.
 function request(transport, port, method, pathname, { body, headers = {}, timeout = 3000 } = {}) {
   return new Promise((resolve) => {
-    const req = transport.request({
-      host: "127.0.0.1", port, method, path: pathname, timeout, rejectUnauthorized: false, agent: false,
-      headers: body ? { ...headers, "Content-Length": body.length } : headers,
-    }, (res) => {
-      const chunks = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
-    });
+    const req = transport.request(
+      {
+        host: "127.0.0.1",
+        port,
+        method,
+        path: pathname,
+        timeout,
+        rejectUnauthorized: false,
+        agent: false,
+        headers: body ? { ...headers, "Content-Length": body.length } : headers,
+      },
+      (res) => {
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
+      },
+    );
     req.on("timeout", () => req.destroy(new Error("timeout")));
     req.on("error", (e) => resolve({ error: e.code ?? e.message }));
     req.end(body);
   });
 }
-const postReport = (transport, port, timeout) => request(transport, port, "POST", `/v1/projects/${projectId}/submissions`, {
-  body: envelope, timeout, headers: { "Content-Type": "application/octet-stream", Origin: origin },
-});
+const postReport = (transport, port, timeout) =>
+  request(transport, port, "POST", `/v1/projects/${projectId}/submissions`, {
+    body: envelope,
+    timeout,
+    headers: { "Content-Type": "application/octet-stream", Origin: origin },
+  });
 
 // Slow clients: half send headers a line every second, half announce a
 // body and trickle it. `secure`: TLS first (to nginx), else plain HTTP.
 function openSlowClients(port, secure) {
   for (let i = 0; i < slowCount; ++i) {
-    const socket = secure ? tls.connect({ host: "127.0.0.1", port, rejectUnauthorized: false })
-                          : net.connect({ host: "127.0.0.1", port });
+    const socket = secure
+      ? tls.connect({ host: "127.0.0.1", port, rejectUnauthorized: false })
+      : net.connect({ host: "127.0.0.1", port });
     sockets.add(socket);
     socket.on("error", () => {});
     socket.on(secure ? "secureConnect" : "connect", () => {
-      socket.write(i % 2
-        ? `POST /v1/projects/${projectId}/submissions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nContent-Length: ${envelope.length}\r\n\r\nS`
-        : "GET /healthz HTTP/1.1\r\nHost: localhost\r\n");
+      socket.write(
+        i % 2
+          ? `POST /v1/projects/${projectId}/submissions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nContent-Length: ${envelope.length}\r\n\r\nS`
+          : "GET /healthz HTTP/1.1\r\nHost: localhost\r\n",
+      );
       const timer = setInterval(() => socket.write(i % 2 ? "E" : "X-Slow: 1\r\n"), 1000);
       socket.on("close", () => clearInterval(timer));
     });
@@ -97,24 +112,81 @@ function closeSlowClients() {
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "sealshot-nginx-"));
   const data = path.join(dir, "data");
-  const created = JSON.parse(ok(cli, ["project", "create", "--data-dir", data, "--name", "Shop", "--origin", origin,
-    "--secret-key-out", path.join(dir, "shop.secret"), "--json"]));
+  const created = JSON.parse(
+    ok(cli, [
+      "project",
+      "create",
+      "--data-dir",
+      data,
+      "--name",
+      "Shop",
+      "--origin",
+      origin,
+      "--secret-key-out",
+      path.join(dir, "shop.secret"),
+      "--json",
+    ]),
+  );
   projectId = created.project.id;
   fs.writeFileSync(path.join(dir, "shop.pub"), created.project.public_key);
   fs.writeFileSync(path.join(dir, "shot.png"), tinyPng(1, 1));
-  ok(cli, ["seal", "--project", projectId, "--public-key", path.join(dir, "shop.pub"), "--comment", "Through nginx",
-    path.join(dir, "shot.png"), path.join(dir, "report.env")]);
+  ok(cli, [
+    "seal",
+    "--project",
+    projectId,
+    "--public-key",
+    path.join(dir, "shop.pub"),
+    "--comment",
+    "Through nginx",
+    path.join(dir, "shot.png"),
+    path.join(dir, "report.env"),
+  ]);
   envelope = fs.readFileSync(path.join(dir, "report.env"));
 
   serverPort = await freePort();
   proxyPort = await freePort();
-  server = spawn(serverBinary, ["--data-dir", data, "--insecure-http", "--listen", `127.0.0.1:${serverPort}`,
-    "--trusted-proxy", "127.0.0.1", "--threads", String(threads), "--queue", "4", "--overflow-threads", "1",
-    "--overflow-queue", "4", "--log-level", "warn"], { stdio: ["ignore", "ignore", "inherit"] });
+  server = spawn(
+    serverBinary,
+    [
+      "--data-dir",
+      data,
+      "--insecure-http",
+      "--listen",
+      `127.0.0.1:${serverPort}`,
+      "--trusted-proxy",
+      "127.0.0.1",
+      "--threads",
+      String(threads),
+      "--queue",
+      "4",
+      "--overflow-threads",
+      "1",
+      "--overflow-queue",
+      "4",
+      "--log-level",
+      "warn",
+    ],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
   await until(async () => !(await request(http, serverPort, "GET", "/healthz")).error, 10000, "sealshot-server");
 
-  ok("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
-    "-subj", "/CN=localhost", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")]);
+  ok("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=localhost",
+    "-keyout",
+    path.join(dir, "key.pem"),
+    "-out",
+    path.join(dir, "cert.pem"),
+  ]);
   const example = fs.readFileSync(exampleConf, "utf8");
   const site = example
     .replace("server 127.0.0.1:8080;", `server 127.0.0.1:${serverPort};`)
@@ -125,7 +197,9 @@ before(async () => {
   assert.match(site, new RegExp(`listen 127.0.0.1:${proxyPort} ssl;`));
   fs.writeFileSync(path.join(dir, "sealshot.conf"), site);
   fs.mkdirSync(path.join(dir, "tmp"));
-  fs.writeFileSync(path.join(dir, "nginx.conf"), `user root;
+  fs.writeFileSync(
+    path.join(dir, "nginx.conf"),
+    `user root;
 worker_processes 1;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
@@ -136,21 +210,24 @@ http {
   proxy_temp_path ${dir}/tmp;
   include ${dir}/sealshot.conf;
 }
-`);
+`,
+  );
   ok("nginx", ["-c", path.join(dir, "nginx.conf"), "-e", path.join(dir, "error.log")]);
   await until(async () => !(await request(https, proxyPort, "GET", "/healthz")).error, 10000, "nginx");
 });
 
 after(() => {
   closeSlowClients();
-  try { process.kill(Number(fs.readFileSync(path.join(dir, "nginx.pid"), "utf8")), "SIGQUIT"); } catch {}
+  try {
+    process.kill(Number(fs.readFileSync(path.join(dir, "nginx.pid"), "utf8")), "SIGQUIT");
+  } catch {}
   if (server) server.kill("SIGTERM");
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test("a report goes through nginx while slow clients hold connections to it", async () => {
   openSlowClients(proxyPort, true);
-  await sleep(1500);  // every slow client connected and sent its first bytes
+  await sleep(1500); // every slow client connected and sent its first bytes
   const res = await postReport(https, proxyPort, 3000);
   assert.equal(res.status, 201, JSON.stringify(res));
   assert.match(JSON.parse(res.body).id, /^sub_/);

@@ -23,13 +23,19 @@ const wasmDir = path.resolve(process.env.SEALSHOT_WASM_DIR ?? path.join(repoRoot
 const widgetDir = path.resolve(process.env.SEALSHOT_WIDGET_DIR ?? path.join(repoRoot, "build/widget"));
 let dir;
 
-before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "sealshot-repro-")); });
-after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+before(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "sealshot-repro-"));
+});
+after(() => {
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 // Every file under `root`, relative, sorted.
 function listFiles(root, sub = "") {
-  return fs.readdirSync(path.join(root, sub), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? listFiles(root, path.join(sub, e.name)) : [path.join(sub, e.name)]).sort();
+  return fs
+    .readdirSync(path.join(root, sub), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(root, path.join(sub, e.name)) : [path.join(sub, e.name)]))
+    .sort();
 }
 function assertSameTree(a, b, what) {
   assert.deepEqual(listFiles(b), listFiles(a), `${what}: the same file names`);
@@ -48,8 +54,11 @@ function copyWidgetSources(checkout) {
 }
 function build(checkout, out, env) {
   const r = spawnSync(process.execPath, [path.join(checkout, "widget-js", "build.mjs")], {
-    cwd: checkout, encoding: "utf8", timeout: 120000,
-    env: { ...process.env, ...env, SEALSHOT_WASM_DIR: wasmDir, SEALSHOT_WIDGET_OUT: out } });
+    cwd: checkout,
+    encoding: "utf8",
+    timeout: 120000,
+    env: { ...process.env, ...env, SEALSHOT_WASM_DIR: wasmDir, SEALSHOT_WIDGET_OUT: out },
+  });
   assert.equal(r.status, 0, `widget build in ${checkout}:\n${r.stdout}\n${r.stderr}`);
 }
 
@@ -59,8 +68,12 @@ test("two more widget builds, elsewhere and later, give the same bytes as script
   copyWidgetSources(first);
   copyWidgetSources(second);
   build(first, path.join(dir, "out-first"), { TZ: "UTC", LC_ALL: "C" });
-  await new Promise((resolve) => setTimeout(resolve, 1100));  // another second on any clock
-  build(second, path.join(second, "build", "widget"), { TZ: "Pacific/Chatham", LC_ALL: "C.UTF-8", LANG: "de_DE.UTF-8" });
+  await new Promise((resolve) => setTimeout(resolve, 1100)); // another second on any clock
+  build(second, path.join(second, "build", "widget"), {
+    TZ: "Pacific/Chatham",
+    LC_ALL: "C.UTF-8",
+    LANG: "de_DE.UTF-8",
+  });
   assertSameTree(path.join(dir, "out-first"), path.join(second, "build", "widget"), "two builds");
   assertSameTree(widgetDir, path.join(dir, "out-first"), `${widgetDir} (scripts/build) and a new build`);
 });
@@ -70,8 +83,14 @@ function customSections(bytes) {
   const names = [];
   let at = 8;
   const leb = () => {
-    let value = 0, shift = 0, byte;
-    do { byte = bytes[at++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+    let value = 0,
+      shift = 0,
+      byte;
+    do {
+      byte = bytes[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80);
     return value;
   };
   while (at < bytes.length) {
@@ -94,12 +113,18 @@ test("core.wasm and the widget's JavaScript name no path of the machine that bui
     assert.doesNotMatch(name, /^\.debug_|^sourceMappingURL$|^external_debug_info$/, `core.wasm has a ${name} section`);
   }
   const machinePaths = [...new Set([repoRoot, fs.realpathSync(repoRoot), wasmDir, os.homedir(), os.tmpdir() + "/"])];
-  const built = [path.join(wasmDir, "core.wasm"), path.join(wasmDir, "core.mjs"),
-    ...listFiles(widgetDir).map((f) => path.join(widgetDir, f))];
+  const built = [
+    path.join(wasmDir, "core.wasm"),
+    path.join(wasmDir, "core.mjs"),
+    ...listFiles(widgetDir).map((f) => path.join(widgetDir, f)),
+  ];
   for (const file of built) {
     const text = fs.readFileSync(file).toString("latin1");
     for (const p of machinePaths) assert.ok(!text.includes(p), `${file} contains the path ${p}`);
-    assert.doesNotMatch(text, /\/(?:home|root|tmp|work|build)\/[\w.-]+\/[\w./-]+\.(?:c|cc|cpp|h|hpp|js|mjs)\b/,
-      `${file} contains a source path`);
+    assert.doesNotMatch(
+      text,
+      /\/(?:home|root|tmp|work|build)\/[\w.-]+\/[\w./-]+\.(?:c|cc|cpp|h|hpp|js|mjs)\b/,
+      `${file} contains a source path`,
+    );
   }
 });

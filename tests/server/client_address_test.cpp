@@ -1,7 +1,7 @@
 // Which address a request comes from (server/http/client_address.cpp).
-#include <gtest/gtest.h>
-
 #include "http/client_address.h"
+
+#include <gtest/gtest.h>
 
 namespace sealshot::http {
 namespace {

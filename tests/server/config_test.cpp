@@ -1,10 +1,11 @@
 // parse_server_config (server/http/config.cpp): flags > environment > file > defaults.
+#include "http/config.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "http/config.h"
 #include "server_support/server_fixture.h"
 
 namespace sealshot::http {

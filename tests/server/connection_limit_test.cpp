@@ -2,10 +2,11 @@
 // alone and in the server.
 // In process: a real HTTPS server on an ephemeral loopback port, real SQLite
 // storage in a temp dir (ServerTest: tests/server_support/server_fixture.h).
+#include "http/connection_limit.h"
+
 #include <gtest/gtest.h>
 
 #include "http/client_address.h"
-#include "http/connection_limit.h"
 #include "server_support/server_fixture.h"
 
 namespace sealshot::http {

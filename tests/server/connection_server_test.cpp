@@ -23,7 +23,8 @@ TEST_F(ServerTest, SlowHeadersAndSlowHandshakesAreCutOff) {
     for (std::size_t i = 0; std::chrono::steady_clock::now() - t0 < 10s; ++i) {
       const char byte = bytes[i % bytes.size()];
       const bool sent = raw_socket ? ::send(conn.fd(), &byte, 1, MSG_NOSIGNAL) == 1 : conn.send({&byte, 1});
-      if (!sent || conn.wait_closed()) return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (!sent || conn.wait_closed())
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
     return 0.0;
   };

@@ -2,13 +2,14 @@
 // checks, bodies, quotas, the disk floor, idempotent retries, durability.
 // In process: a real HTTPS server on an ephemeral loopback port, real SQLite
 // storage in a temp dir (ServerTest: tests/server_support/server_fixture.h).
+#include "http/ingest_service.h"
+
 #include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>
 
 #include "envelope.h"
-#include "http/ingest_service.h"
 #include "server_support/server_fixture.h"
 
 namespace sealshot::http {
@@ -268,8 +269,7 @@ TEST_F(ServerTest, ProjectQuotasRefuseFromTheHeaders) {
   EXPECT_NE(metrics->body.find("sealshot_quota_refusals_total{limit=\"daily_submission_quota_exceeded\"} 2"),
             std::string::npos)
       << metrics->body;
-  EXPECT_NE(metrics->body.find("sealshot_quota_refusals_total{limit=\"stored_quota_exceeded\"} 1"),
-            std::string::npos);
+  EXPECT_NE(metrics->body.find("sealshot_quota_refusals_total{limit=\"stored_quota_exceeded\"} 1"), std::string::npos);
   // The operator's log names the project and the limit, once a day each.
   const std::string log = log_lines_.str();
   std::size_t warnings = 0;

@@ -2,9 +2,10 @@
 // and as the server's 429.
 // In process: a real HTTPS server on an ephemeral loopback port, real SQLite
 // storage in a temp dir (ServerTest: tests/server_support/server_fixture.h).
+#include "http/rate_limiter.h"
+
 #include <gtest/gtest.h>
 
-#include "http/rate_limiter.h"
 #include "server_support/server_fixture.h"
 
 namespace sealshot::http {

@@ -2,6 +2,8 @@
 // protocol floor, HSTS, plain HTTP only when asked for.
 // In process: a real HTTPS server on an ephemeral loopback port, real SQLite
 // storage in a temp dir (ServerTest: tests/server_support/server_fixture.h).
+#include "http/tls_setup.h"
+
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <openssl/err.h>
@@ -14,7 +16,6 @@
 #include <sstream>
 
 #include "http/logging.h"
-#include "http/tls_setup.h"
 #include "server_support/server_fixture.h"
 
 namespace sealshot::http {

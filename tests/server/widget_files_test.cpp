@@ -1,12 +1,13 @@
 // The widget's files read at start-up (server/widget/widget_files.cpp): the
 // allowlist of names, SRI hashes, ETags.
+#include "widget/widget_files.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "server_support/server_fixture.h"
 #include "server_support/widget_dir.h"
-#include "widget/widget_files.h"
 
 namespace sealshot::http {
 namespace {

@@ -22,7 +22,7 @@ class FaultyWriter final : public server::SubmissionWriter {
 }  // namespace
 
 Result<std::unique_ptr<server::SubmissionWriter>> FaultyStorage::begin_submission(std::string_view project_id,
-                                                                                 std::string_view idempotency_key) {
+                                                                                  std::string_view idempotency_key) {
   auto writer = real_.begin_submission(project_id, idempotency_key);
   if (!writer.ok()) return writer.status();
   return std::unique_ptr<server::SubmissionWriter>(

@@ -1,4 +1,6 @@
 // Online backup, verification and restore (server/storage/backup.cpp, restore.cpp).
+#include "backup.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,7 +9,6 @@
 #include <fstream>
 #include <thread>
 
-#include "backup.h"
 #include "blob_log.h"
 #include "sqlite_db.h"
 #include "storage_fixture.h"

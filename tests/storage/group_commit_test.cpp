@@ -1,5 +1,7 @@
 // The single committer thread (server/storage/group_commit.cpp): concurrent
 // commits share transactions (SEALSHOT_STORAGE_BENCH=1: the docs/operations.md figures).
+#include "group_commit.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,7 +12,6 @@
 #include <filesystem>
 #include <thread>
 
-#include "group_commit.h"
 #include "storage_fixture.h"
 
 namespace sealshot::server {

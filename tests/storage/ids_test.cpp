@@ -1,9 +1,10 @@
 // Random ids (server/storage/ids.cpp): prefix, 26 base32 characters, no repeats.
+#include "ids.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
-#include "ids.h"
 #include "storage_fixture.h"
 
 namespace sealshot::server {

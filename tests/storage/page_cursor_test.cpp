@@ -1,8 +1,9 @@
 // Keyset cursors for listings (server/storage/page_cursor.cpp).
+#include "page_cursor.h"
+
 #include <gtest/gtest.h>
 
 #include "ids.h"
-#include "page_cursor.h"
 #include "storage_fixture.h"
 
 namespace sealshot::server {

@@ -1,10 +1,11 @@
 // The versioned schema (server/storage/schema.cpp): each older version is
 // upgraded without losing rows; a newer one is refused.
+#include "schema.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "schema.h"
 #include "schema_undo.h"
 #include "sqlite_db.h"
 #include "storage_fixture.h"
@@ -35,7 +36,8 @@ TEST_F(StorageTest, AVersion5DatabaseGetsTheNewStatusNamesOnUpgrade) {
   const std::string b = submit(p.id, bytes_of(1000, 2)).value().submission.id;
   const std::string c = submit(p.id, bytes_of(1000, 3)).value().submission.id;
   storage_.reset();
-  sql(std::string(kUndoVersion7) + kUndoVersion6 + "UPDATE submissions SET status = 'in_review' WHERE submission_id = '" + a +
+  sql(std::string(kUndoVersion7) + kUndoVersion6 +
+      "UPDATE submissions SET status = 'in_review' WHERE submission_id = '" + a +
       "'; UPDATE submissions SET status = 'archived' WHERE submission_id = '" + b + "';");
   reopen();
   EXPECT_EQ(storage_->get_submission(p.id, a).value().status, SubmissionStatus::triaged);

@@ -59,8 +59,10 @@ TEST_F(StorageTest, RepairRemovesEveryCrashLeftoverAndKeepsTheRest) {
   // Crash between append and commit: bytes past the last committed envelope.
   std::ofstream(segment_path(last_at.segment), std::ios::app) << std::string(3000, 'x');
   // Crash between a delete's commit and its hole punch: bytes no row points at.
-  sql("DELETE FROM submissions WHERE submission_id = '" + deleted + "';"
-      "DELETE FROM envelopes WHERE submission_id = '" + deleted + "'");
+  sql("DELETE FROM submissions WHERE submission_id = '" + deleted +
+      "';"
+      "DELETE FROM envelopes WHERE submission_id = '" +
+      deleted + "'");
   // External damage: a row whose envelope location is gone.
   sql("DELETE FROM envelopes WHERE submission_id = '" + damaged + "'");
   // A segment of a process that crashed before its first commit.

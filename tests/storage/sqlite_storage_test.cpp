@@ -147,9 +147,8 @@ TEST_F(StorageTest, ListingIsNewestFirstFilteredAndPaginatedWithoutGapsOrRepeats
 }
 
 TEST_F(StorageTest, StatusNamesRoundTrip) {
-  for (auto s :
-       {SubmissionStatus::fresh, SubmissionStatus::triaged, SubmissionStatus::in_progress, SubmissionStatus::resolved,
-        SubmissionStatus::spam}) {
+  for (auto s : {SubmissionStatus::fresh, SubmissionStatus::triaged, SubmissionStatus::in_progress,
+                 SubmissionStatus::resolved, SubmissionStatus::spam}) {
     EXPECT_EQ(submission_status_from_name(submission_status_name(s)), s);
   }
   EXPECT_STREQ(submission_status_name(SubmissionStatus::fresh), "new");

@@ -119,7 +119,8 @@ TEST_F(StorageTest, ConcurrentCommitsWithOneKeyStoreOnce) {
   EXPECT_EQ(ids.size(), 1u);
   EXPECT_EQ(storage_->list_submissions(p.id, {}).value().items.size(), 1u);
   // Racing duplicates may have been written, but were punched out again.
-  EXPECT_EQ(nonzero_segment_bytes(), std::size_t(std::count_if(body.begin(), body.end(), [](auto b) { return b != 0; })));
+  EXPECT_EQ(nonzero_segment_bytes(),
+            std::size_t(std::count_if(body.begin(), body.end(), [](auto b) { return b != 0; })));
   EXPECT_EQ(count_files(dir_ + "/staging"), 0u);
 }
 

@@ -52,7 +52,7 @@ inline std::string public_key_text() {
 }
 
 inline Result<CommitResult> submit_once(Storage& storage, const std::string& project_id,
-                                 const std::vector<std::uint8_t>& body) {
+                                        const std::vector<std::uint8_t>& body) {
   Result<std::unique_ptr<SubmissionWriter>> writer = storage.begin_submission(project_id);
   if (!writer.ok()) return writer.status();
   if (Status s = writer.value()->write(body); !s.ok()) return s;
@@ -115,10 +115,10 @@ class StorageTest : public ::testing::Test {
   // Where the envelope of (project, id) is, read from the database itself.
   BlobLocation location_of(const std::string& project, const std::string& id) {
     sqlite::Connection db = sqlite::Connection::open(dir_ + "/sealshot.db", 1000, /*read_only=*/true).value();
-    sqlite::Statement q =
-        sqlite::Statement::prepare(db, "SELECT segment, byte_offset, byte_length FROM envelopes "
-                                       "WHERE project_id = ?1 AND submission_id = ?2")
-            .value();
+    sqlite::Statement q = sqlite::Statement::prepare(db,
+                                                     "SELECT segment, byte_offset, byte_length FROM envelopes "
+                                                     "WHERE project_id = ?1 AND submission_id = ?2")
+                              .value();
     q.bind(1, project).bind(2, id);
     EXPECT_TRUE(q.step("test").value()) << "no envelope row for " << id;
     return {q.column_int(0), std::uint64_t(q.column_int(1)), std::uint64_t(q.column_int(2))};

@@ -1,10 +1,11 @@
 // Bodies in memory or spilled to a file (server/storage/upload_buffer.cpp).
+#include "upload_buffer.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "storage_fixture.h"
-#include "upload_buffer.h"
 
 namespace sealshot::server {
 namespace {

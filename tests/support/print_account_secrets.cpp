@@ -9,9 +9,8 @@
 // Exits 1 with a sentence on stderr if anything does not open.
 #include <iostream>
 #include <iterator>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "account_keys.h"
 #include "base64url.h"
@@ -41,9 +40,8 @@ int main() {
   const AccountKeys keys = take(derive_account_keys(in["password"].get<std::string>(), salt, params), "derive");
   KeyPair person;
   person.public_key = take(public_key_from_text(in["public_key"].get<std::string>()), "public key");
-  person.secret_key = take(unwrap_secret_key(in["wrapped_secret_key"].get<std::string>(), keys.wrap_key,
-                                             person.public_key),
-                           "unwrap");
+  person.secret_key =
+      take(unwrap_secret_key(in["wrapped_secret_key"].get<std::string>(), keys.wrap_key, person.public_key), "unwrap");
   nlohmann::json project_keys = nlohmann::json::array();
   for (const auto& grant : in.value("grants", nlohmann::json::array())) {
     const PublicKey project = take(public_key_from_text(grant["project_public_key"].get<std::string>()), "project key");

@@ -4,9 +4,8 @@
 // core may be repeated, or drift, in JavaScript). Each limit under its C++
 // name; the test maps kMaxScanChars to maxScanChars.
 #include <iostream>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core_limits.h"
 #include "envelope.h"

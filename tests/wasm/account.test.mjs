@@ -17,8 +17,11 @@ const toHex = (bytes) => Buffer.from(bytes).toString("hex");
 const MiB = 1 << 20;
 
 function assertCode(fn, code) {
-  assert.throws(fn, (e) => e instanceof SealshotError && e.code === code && e.message.length > 10,
-    `expected SealshotError ${code}`);
+  assert.throws(
+    fn,
+    (e) => e instanceof SealshotError && e.code === code && e.message.length > 10,
+    `expected SealshotError ${code}`,
+  );
 }
 
 test("the pinned KDF parameters are the core's", () => {
@@ -48,8 +51,10 @@ test("after prepare(), the first sign-in derivation stays within the budget and 
   const start = performance.now();
   const keys = fresh.deriveAccountKeys("correct horse battery staple", fresh.accountSaltGenerate());
   const ms = performance.now() - start;
-  t.diagnostic(`Argon2id ${params.opslimit} passes, ${params.memlimit / MiB} MiB: first derivation ${ms.toFixed(0)} ms in wasm ` +
-    `after prepare() ${prepareMs.toFixed(0)} ms; heap ${(fresh.heapBytes / MiB).toFixed(0)} MiB`);
+  t.diagnostic(
+    `Argon2id ${params.opslimit} passes, ${params.memlimit / MiB} MiB: first derivation ${ms.toFixed(0)} ms in wasm ` +
+      `after prepare() ${prepareMs.toFixed(0)} ms; heap ${(fresh.heapBytes / MiB).toFixed(0)} MiB`,
+  );
   assert.equal(keys.wrapKey.length, 32);
   // Argon2's memory went where prepare() wrote: the module did not grow again.
   assert.equal(fresh.heapBytes, heapAfterPrepare);
@@ -72,13 +77,23 @@ test("a derivation started while prepare() runs takes its memory over", async ()
 
 test("parameters outside the pinned range are refused before any work", () => {
   const salt = vectors.kdf[0].salt;
-  for (const params of [{ opslimit: 2, memlimit: 64 * MiB }, { opslimit: 3, memlimit: 32 * MiB },
-    { opslimit: 1, memlimit: 8192 }, { opslimit: 9, memlimit: 64 * MiB }, { opslimit: 3, memlimit: 1024 * MiB },
-    { opslimit: 3, memlimit: 64 * MiB + 1 }]) {
+  for (const params of [
+    { opslimit: 2, memlimit: 64 * MiB },
+    { opslimit: 3, memlimit: 32 * MiB },
+    { opslimit: 1, memlimit: 8192 },
+    { opslimit: 9, memlimit: 64 * MiB },
+    { opslimit: 3, memlimit: 1024 * MiB },
+    { opslimit: 3, memlimit: 64 * MiB + 1 },
+  ]) {
     assertCode(() => account.deriveAccountKeys("correct horse battery staple", salt, params), "kdf_params_rejected");
   }
-  for (const params of [{ opslimit: 3.5, memlimit: 64 * MiB }, { opslimit: "3", memlimit: 64 * MiB }, {}, null,
-    { opslimit: 3, memlimit: 2 ** 60 }]) {
+  for (const params of [
+    { opslimit: 3.5, memlimit: 64 * MiB },
+    { opslimit: "3", memlimit: 64 * MiB },
+    {},
+    null,
+    { opslimit: 3, memlimit: 2 ** 60 },
+  ]) {
     assertCode(() => account.deriveAccountKeys("correct horse battery staple", salt, params), "kdf_params_rejected");
   }
 });
@@ -104,7 +119,10 @@ test("the secret key as bytes: equal to the text form, a fresh array, refused as
   const wrong = hex(w.wrap_key);
   wrong[31] ^= 0x80;
   assertCode(() => account.unwrapSecretKeyBytes(w.text, wrong, w.public_key), "key_unwrap_failed");
-  assertCode(() => account.unwrapSecretKeyBytes(w.text, hex(w.wrap_key), account.generateKeyPair().publicKey), "key_mismatch");
+  assertCode(
+    () => account.unwrapSecretKeyBytes(w.text, hex(w.wrap_key), account.generateKeyPair().publicKey),
+    "key_mismatch",
+  );
 });
 
 test("salts are random 22-character texts", () => {
@@ -119,10 +137,16 @@ test("the pinned wrapped key opens; wrong key, other public key and damage are r
   const wrong = hex(w.wrap_key);
   wrong[31] ^= 0x80;
   assertCode(() => account.unwrapSecretKey(w.text, wrong, w.public_key), "key_unwrap_failed");
-  assertCode(() => account.unwrapSecretKey(w.text, hex(w.wrap_key), account.generateKeyPair().publicKey), "key_mismatch");
+  assertCode(
+    () => account.unwrapSecretKey(w.text, hex(w.wrap_key), account.generateKeyPair().publicKey),
+    "key_mismatch",
+  );
   const tampered = w.text.slice(0, 30) + (w.text[30] === "A" ? "B" : "A") + w.text.slice(31);
   assertCode(() => account.unwrapSecretKey(tampered, hex(w.wrap_key), w.public_key), "key_unwrap_failed");
-  assertCode(() => account.unwrapSecretKey(w.text.replace("sswk1.", "sswk2."), hex(w.wrap_key), w.public_key), "bad_key");
+  assertCode(
+    () => account.unwrapSecretKey(w.text.replace("sswk1.", "sswk2."), hex(w.wrap_key), w.public_key),
+    "bad_key",
+  );
   assertCode(() => account.unwrapSecretKey(vectors.grant.text, hex(w.wrap_key), w.public_key), "bad_key");
   assertCode(() => account.unwrapSecretKey(w.text, hex(w.wrap_key).subarray(1), w.public_key), "invalid_argument");
   assertCode(() => account.unwrapSecretKey(w.text, hex(w.wrap_key), "not a key"), "bad_key");
@@ -134,14 +158,24 @@ function hchacha20(key, nonce16) {
   const words = (bytes) => Array.from({ length: bytes.length / 4 }, (_, i) => Buffer.from(bytes).readUInt32LE(i * 4));
   const x = [0x61707865, 0x3320646e, 0x79622d32, 0x6b206574, ...words(key), ...words(nonce16)];
   const quarter = (a, b, c, d) => {
-    x[a] = (x[a] + x[b]) >>> 0; x[d] = rotl(x[d] ^ x[a], 16);
-    x[c] = (x[c] + x[d]) >>> 0; x[b] = rotl(x[b] ^ x[c], 12);
-    x[a] = (x[a] + x[b]) >>> 0; x[d] = rotl(x[d] ^ x[a], 8);
-    x[c] = (x[c] + x[d]) >>> 0; x[b] = rotl(x[b] ^ x[c], 7);
+    x[a] = (x[a] + x[b]) >>> 0;
+    x[d] = rotl(x[d] ^ x[a], 16);
+    x[c] = (x[c] + x[d]) >>> 0;
+    x[b] = rotl(x[b] ^ x[c], 12);
+    x[a] = (x[a] + x[b]) >>> 0;
+    x[d] = rotl(x[d] ^ x[a], 8);
+    x[c] = (x[c] + x[d]) >>> 0;
+    x[b] = rotl(x[b] ^ x[c], 7);
   };
   for (let i = 0; i < 10; i++) {
-    quarter(0, 4, 8, 12); quarter(1, 5, 9, 13); quarter(2, 6, 10, 14); quarter(3, 7, 11, 15);
-    quarter(0, 5, 10, 15); quarter(1, 6, 11, 12); quarter(2, 7, 8, 13); quarter(3, 4, 9, 14);
+    quarter(0, 4, 8, 12);
+    quarter(1, 5, 9, 13);
+    quarter(2, 6, 10, 14);
+    quarter(3, 7, 11, 15);
+    quarter(0, 5, 10, 15);
+    quarter(1, 6, 11, 12);
+    quarter(2, 7, 8, 13);
+    quarter(3, 4, 9, 14);
   }
   const out = Buffer.alloc(32);
   [0, 1, 2, 3, 12, 13, 14, 15].forEach((w, i) => out.writeUInt32LE(x[w], i * 4));
@@ -154,8 +188,12 @@ test("the wrapped-key format is as documented: Node's OpenSSL opens it as XChaCh
   assert.equal(blob.length, 24 + 32 + 16);
   const nonce = blob.subarray(0, 24);
   const subkey = hchacha20(hex(w.wrap_key), nonce.subarray(0, 16));
-  const decipher = crypto.createDecipheriv("chacha20-poly1305", subkey,
-    Buffer.concat([Buffer.alloc(4), nonce.subarray(16)]), { authTagLength: 16 });
+  const decipher = crypto.createDecipheriv(
+    "chacha20-poly1305",
+    subkey,
+    Buffer.concat([Buffer.alloc(4), nonce.subarray(16)]),
+    { authTagLength: 16 },
+  );
   decipher.setAAD(Buffer.from("sswk1."), { plaintextLength: 32 });
   decipher.setAuthTag(blob.subarray(56));
   const secret = Buffer.concat([decipher.update(blob.subarray(24, 56)), decipher.final()]);

@@ -25,7 +25,10 @@ test("core.limits holds every core limit under its C++ name, with the C++ value,
 test("core.piiKinds are the detectors' kind names in kind-number order, and scan() reports them", () => {
   assert.deepEqual([...core.piiKinds], native.piiKinds);
   const hits = core.scan("Mail jane.doe@example.com or call +49 151 23456789.");
-  assert.deepEqual(hits.map((h) => h.kind), ["email", "phone"]);
+  assert.deepEqual(
+    hits.map((h) => h.kind),
+    ["email", "phone"],
+  );
   for (const h of hits) assert.ok(core.piiKinds.includes(h.kind));
 });
 

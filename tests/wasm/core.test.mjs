@@ -10,8 +10,11 @@ const { core, SealshotError } = await loadCore();
 const PROJECT = "prj_wasmtest0000000000000000";
 
 function assertCode(fn, code) {
-  assert.throws(fn, (e) => e instanceof SealshotError && e.code === code && e.message.length > 10,
-    `expected SealshotError ${code}`);
+  assert.throws(
+    fn,
+    (e) => e instanceof SealshotError && e.code === code && e.message.length > 10,
+    `expected SealshotError ${code}`,
+  );
 }
 
 test("limits are exposed", () => {
@@ -23,7 +26,8 @@ test("limits are exposed", () => {
 });
 
 test("redact fills outward-rounded boxes with opaque colour and leaves the rest", () => {
-  const w = 40, h = 30;
+  const w = 40,
+    h = 30;
   const rgba = makeImage(w, h, { opaque: false });
   const before = rgba.slice();
   const stats = core.redact(rgba, w, h, [{ x: 2.2, y: 3.5, width: 4, height: 2 }], 1.5, 0x112233);
@@ -41,12 +45,37 @@ test("redact fills outward-rounded boxes with opaque colour and leaves the rest"
 });
 
 test("redact clips and skips, and refuses bad input without touching pixels", () => {
-  const w = 10, h = 10;
+  const w = 10,
+    h = 10;
   const rgba = makeImage(w, h);
-  assert.deepEqual(core.redact(rgba, w, h, [{ x: -5, y: -5, width: 7, height: 7 }, { x: 50, y: 0, width: 5, height: 5 }], 1),
-    { filled: 1, skipped: 1 });
+  assert.deepEqual(
+    core.redact(
+      rgba,
+      w,
+      h,
+      [
+        { x: -5, y: -5, width: 7, height: 7 },
+        { x: 50, y: 0, width: 5, height: 5 },
+      ],
+      1,
+    ),
+    { filled: 1, skipped: 1 },
+  );
   const snapshot = rgba.slice();
-  assertCode(() => core.redact(rgba, w, h, [{ x: 0, y: 0, width: 5, height: 5 }, { x: 0, y: 0, width: -1, height: 2 }], 1), "invalid_argument");
+  assertCode(
+    () =>
+      core.redact(
+        rgba,
+        w,
+        h,
+        [
+          { x: 0, y: 0, width: 5, height: 5 },
+          { x: 0, y: 0, width: -1, height: 2 },
+        ],
+        1,
+      ),
+    "invalid_argument",
+  );
   assertCode(() => core.redact(rgba, w, h, [{ x: NaN, y: 0, width: 1, height: 1 }], 1), "invalid_argument");
   assertCode(() => core.redact(rgba, w, h, [], 0), "invalid_argument");
   assert.deepEqual(rgba, snapshot);
@@ -63,7 +92,13 @@ test("images over 16384 pixels in a dimension are refused by the core", () => {
 });
 
 test("encodePng output decodes identically with an independent decoder", () => {
-  for (const [w, h, opaque] of [[97, 61, true], [64, 40, false], [1, 1, true], [1, 17, true], [23, 1, false]]) {
+  for (const [w, h, opaque] of [
+    [97, 61, true],
+    [64, 40, false],
+    [1, 1, true],
+    [1, 17, true],
+    [23, 1, false],
+  ]) {
     const rgba = makeImage(w, h, { opaque, seed: w * h });
     for (const filter of [-1, 0, 1, 2, 3, 4]) {
       const png = core.encodePng(rgba, w, h, { filter, level: 6 });
@@ -79,7 +114,8 @@ test("encodePng output decodes identically with an independent decoder", () => {
 });
 
 test("redactAndEncode gives the redacted image as PNG and leaves the caller's pixels alone", () => {
-  const w = 50, h = 40;
+  const w = 50,
+    h = 40;
   const rgba = makeImage(w, h);
   const original = rgba.slice();
   const png = core.redactAndEncode(rgba, w, h, [{ x: 10, y: 10, width: 5, height: 5 }], 2);
@@ -118,21 +154,25 @@ test("seal → open round trip and every refusal", () => {
   assertCode(() => core.open(envelope.subarray(0, envelope.length - 1), secretKey, PROJECT), "envelope_truncated");
   assertCode(() => core.open(envelope.subarray(0, 20), secretKey, PROJECT), "envelope_truncated");
   assertCode(() => core.open(new Uint8Array([...envelope, 0]), secretKey, PROJECT), "envelope_trailing_bytes");
-  const badVersion = envelope.slice(); badVersion[8] = 2;
+  const badVersion = envelope.slice();
+  badVersion[8] = 2;
   assertCode(() => core.open(badVersion, secretKey, PROJECT), "envelope_bad_version");
-  const badMagic = envelope.slice(); badMagic[0] ^= 1;
+  const badMagic = envelope.slice();
+  badMagic[0] ^= 1;
   assertCode(() => core.open(badMagic, secretKey, PROJECT), "envelope_bad_magic");
-  const tampered = envelope.slice(); tampered[tampered.length - 3] ^= 0x40;
+  const tampered = envelope.slice();
+  tampered[tampered.length - 3] ^= 0x40;
   assertCode(() => core.open(tampered, secretKey, PROJECT), "envelope_corrupt");
   assertCode(() => core.inspect(new Uint8Array(0)), "envelope_truncated");
 });
 
 test("a blob moved to another project fails to open even with the header rewritten", () => {
   const { publicKey, secretKey } = core.generateKeyPair();
-  const a = "prj_aaaaaaaaaaaaaaaaaaaaaaaaaa", b = "prj_bbbbbbbbbbbbbbbbbbbbbbbbbb";
+  const a = "prj_aaaaaaaaaaaaaaaaaaaaaaaaaa",
+    b = "prj_bbbbbbbbbbbbbbbbbbbbbbbbbb";
   const envelope = core.seal(a, publicKey, new TextEncoder().encode("report"));
   const moved = envelope.slice();
-  moved.set(new TextEncoder().encode(b), 24);  // same length id, rewritten in the plaintext header
+  moved.set(new TextEncoder().encode(b), 24); // same length id, rewritten in the plaintext header
   assert.equal(core.inspect(moved).projectId, b);
   assertCode(() => core.open(moved, secretKey, b), "envelope_corrupt");
 });
@@ -144,7 +184,13 @@ test("sealReport → openReport carries the manifest and the PNG", () => {
   const manifest = { schema: 1, comment: "Le bouton « Payer » ne répond pas 😞", category: "bug" };
   const report = core.openReport(core.sealReport(PROJECT, publicKey, manifest, png), secretKey, PROJECT);
   assert.deepEqual(report.manifest, manifest);
-  assert.deepEqual(report.parts.map((p) => [p.name, p.type]), [["manifest.json", "application/json"], ["screenshot.png", "image/png"]]);
+  assert.deepEqual(
+    report.parts.map((p) => [p.name, p.type]),
+    [
+      ["manifest.json", "application/json"],
+      ["screenshot.png", "image/png"],
+    ],
+  );
   assert.deepEqual(report.parts[1].data, png);
 });
 
@@ -166,9 +212,22 @@ test("openReport refuses a payload whose first part is not a manifest.json JSON 
   const json = new TextEncoder().encode('{"schema":1,"comment":"x"}');
   const png = Uint8Array.of(1, 2, 3);
   const open = (parts) => core.openReport(core.seal(PROJECT, publicKey, framed(parts)), secretKey, PROJECT);
-  assert.equal(open([["manifest.json", "application/json", json], ["screenshot.png", "image/png", png]]).manifest.comment, "x");
+  assert.equal(
+    open([
+      ["manifest.json", "application/json", json],
+      ["screenshot.png", "image/png", png],
+    ]).manifest.comment,
+    "x",
+  );
   assertCode(() => open([["screenshot.png", "image/png", png]]), "payload_malformed");
-  assertCode(() => open([["screenshot.png", "image/png", png], ["manifest.json", "application/json", json]]), "payload_malformed");
+  assertCode(
+    () =>
+      open([
+        ["screenshot.png", "image/png", png],
+        ["manifest.json", "application/json", json],
+      ]),
+    "payload_malformed",
+  );
   assertCode(() => open([["manifest.json", "text/plain", json]]), "payload_malformed");
   assertCode(() => open([["manifest.json", "application/json", new TextEncoder().encode("[1]")]]), "payload_malformed");
 });
@@ -186,14 +245,23 @@ test("scan reports UTF-16 offsets, also after astral characters", () => {
 });
 
 test("sealScreenshotReport redacts, encodes and seals in one call, the same PNG as the two-step path", () => {
-  const w = 64, h = 48;
+  const w = 64,
+    h = 48;
   const rgba = makeImage(w, h);
   const before = rgba.slice();
   const { publicKey, secretKey } = core.generateKeyPair();
-  const rects = [{ x: 3.5, y: 4, width: 10, height: 6 }, { x: 40, y: 30, width: 30, height: 30 }];
+  const rects = [
+    { x: 3.5, y: 4, width: 10, height: 6 },
+    { x: 40, y: 30, width: 30, height: 30 },
+  ];
   const manifest = { comment: "one call", screenshot: { width: w, height: h } };
-  const { envelope, pngSize } = core.sealScreenshotReport(PROJECT, publicKey, manifest,
-    { rgba, width: w, height: h, rects, devicePixelRatio: 1.5 });
+  const { envelope, pngSize } = core.sealScreenshotReport(PROJECT, publicKey, manifest, {
+    rgba,
+    width: w,
+    height: h,
+    rects,
+    devicePixelRatio: 1.5,
+  });
   assert.deepEqual(rgba, before, "the caller's pixels are not changed");
   const opened = core.openReport(envelope, secretKey, PROJECT);
   assert.deepEqual(opened.manifest, manifest);
@@ -202,8 +270,8 @@ test("sealScreenshotReport redacts, encodes and seals in one call, the same PNG 
   assert.deepEqual(png, core.redactAndEncode(before.slice(), w, h, rects, 1.5), "the PNG of the two-step path");
   const { rgba: out } = decodePng(png);
   const px = (x, y) => Array.from(out.subarray((y * w + x) * 4, (y * w + x) * 4 + 4));
-  assert.deepEqual(px(6, 7), [0, 0, 0, 255]);       // inside the first box (5..20 x 6..15)
-  assert.deepEqual(px(63, 47), [0, 0, 0, 255]);     // the second box, clipped at the edge
+  assert.deepEqual(px(6, 7), [0, 0, 0, 255]); // inside the first box (5..20 x 6..15)
+  assert.deepEqual(px(63, 47), [0, 0, 0, 255]); // the second box, clipped at the edge
   assert.deepEqual(px(1, 1), Array.from(before.subarray(4 * (w + 1), 4 * (w + 1) + 4)));
 });
 
@@ -214,7 +282,10 @@ test("sealScreenshotReport without a screenshot seals the manifest alone; bad in
   const opened = core.openReport(envelope, secretKey, PROJECT);
   assert.deepEqual([opened.manifest.comment, opened.parts.length], ["no shot", 1]);
   const shot = { rgba: makeImage(8, 8), width: 8, height: 8, rects: [] };
-  assertCode(() => core.sealScreenshotReport(PROJECT, publicKey, {}, { ...shot, rects: [{ x: 0, y: 0, width: -1, height: 1 }] }), "invalid_argument");
+  assertCode(
+    () => core.sealScreenshotReport(PROJECT, publicKey, {}, { ...shot, rects: [{ x: 0, y: 0, width: -1, height: 1 }] }),
+    "invalid_argument",
+  );
   assertCode(() => core.sealScreenshotReport(PROJECT, publicKey, {}, { ...shot, width: 9 }), "buffer_too_small");
   assertCode(() => core.sealScreenshotReport(PROJECT, "not a key", {}, shot), "bad_key");
 });

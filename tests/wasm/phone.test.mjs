@@ -15,8 +15,12 @@ const examples = JSON.parse(fs.readFileSync(path.join(wasmDir, "phone_examples.j
 // A number counts as found when the scan yields exactly one hit: a phone hit covering exactly the number.
 function found(before, number, after) {
   const hits = core.scan(before + number + after);
-  return hits.length === 1 && hits[0].kind === "phone" && hits[0].start === before.length &&
-    hits[0].end === before.length + number.length;
+  return (
+    hits.length === 1 &&
+    hits[0].kind === "phone" &&
+    hits[0].start === before.length &&
+    hits[0].end === before.length + number.length
+  );
 }
 
 const plain = ["Ann Smith, ", ", Berlin"];
@@ -41,7 +45,10 @@ for (const [type, name, field, [before, after], floor] of forms) {
   test(`${type} numbers, ${name}: found in at least ${floor} regions`, () => {
     const rows = examples.filter((e) => e.type === type);
     const missed = rows.filter((e) => !found(before, e[field], after)).map((e) => `${e.region} '${e[field]}'`);
-    assert.ok(rows.length - missed.length >= floor, `found ${rows.length - missed.length}; missed: ${missed.join(", ")}`);
+    assert.ok(
+      rows.length - missed.length >= floor,
+      `found ${rows.length - missed.length}; missed: ${missed.join(", ")}`,
+    );
   });
 }
 

@@ -18,8 +18,10 @@ test("the vector file has positive and negative vectors", () => {
 for (const v of vectors) {
   test(`vector ${v.name}`, () => {
     if (v.expect_error) {
-      assert.throws(() => core.open(hex(v.envelope), v.secret_key, v.project_id),
-        (e) => e instanceof SealshotError && e.code === v.expect_error);
+      assert.throws(
+        () => core.open(hex(v.envelope), v.secret_key, v.project_id),
+        (e) => e instanceof SealshotError && e.code === v.expect_error,
+      );
     } else {
       assert.deepEqual(core.open(hex(v.envelope), v.secret_key, v.project_id), hex(v.payload));
       assert.equal(core.inspect(hex(v.envelope)).projectId, v.project_id);
@@ -49,13 +51,21 @@ function documentedManifest() {
 test("the packed-report vector is a report whose manifest uses the documented fields", () => {
   const v = vectors.find((x) => x.name === "packed-report");
   const report = core.openReport(hex(v.envelope), v.secret_key, v.project_id);
-  assert.deepEqual(report.parts.map((p) => [p.name, p.type]), [["manifest.json", "application/json"], ["screenshot.png", "image/png"]]);
+  assert.deepEqual(
+    report.parts.map((p) => [p.name, p.type]),
+    [
+      ["manifest.json", "application/json"],
+      ["screenshot.png", "image/png"],
+    ],
+  );
   const fields = documentedManifest();
   assert.ok(fields.size >= 10, "the manifest table was found");
-  for (const key of Object.keys(report.manifest)) assert.ok(fields.has(key), `manifest field '${key}' is not in docs/envelope.md`);
+  for (const key of Object.keys(report.manifest))
+    assert.ok(fields.has(key), `manifest field '${key}' is not in docs/envelope.md`);
   for (const [name, writtenBy] of fields) {
     if (/required/.test(writtenBy)) assert.ok(name in report.manifest, `required field '${name}' missing`);
   }
   assert.equal(report.manifest.schema, 1);
-  for (const key of ["width", "height", "device_pixel_ratio", "redactions"]) assert.ok(key in report.manifest.screenshot, key);
+  for (const key of ["width", "height", "device_pixel_ratio", "redactions"])
+    assert.ok(key in report.manifest.screenshot, key);
 });

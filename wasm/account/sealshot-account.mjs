@@ -107,7 +107,7 @@ class SealshotAccount {
     const m = this.#m;
     const ptr = m._sealshot_account_output_data();
     const out = m.HEAPU8.slice(ptr, ptr + m._sealshot_account_output_size());
-    m._sealshot_account_output_clear();  // wipes the module's copy
+    m._sealshot_account_output_clear(); // wipes the module's copy
     return out;
   }
   #takeText() {
@@ -165,7 +165,7 @@ class SealshotAccount {
     if (!Number.isSafeInteger(opslimit) || !Number.isSafeInteger(memlimit)) {
       throw new SealshotError("kdf_params_rejected", "The key derivation parameters must be whole numbers.");
     }
-    this.#endPrepare();  // its block is where Argon2's memory goes
+    this.#endPrepare(); // its block is where Argon2's memory goes
     return this.#with([this.#utf8(String(password)), this.#string(String(salt))], (pw, s) => {
       this.#check(this.#m._sealshot_account_derive(pw.ptr, pw.length, s.ptr, opslimit, memlimit));
       const out = this.#takeBytes();
@@ -231,8 +231,12 @@ class SealshotAccount {
    * key the client trusts (pinned), never one the server just sent: a substituted grant gives key_mismatch.
    */
   openGrant(grant, person, expectedProjectPublicKey) {
-    const buffers = [this.#string(String(grant)), this.#string(String(person?.publicKey)),
-      this.#string(String(person?.secretKey)), this.#string(String(expectedProjectPublicKey))];
+    const buffers = [
+      this.#string(String(grant)),
+      this.#string(String(person?.publicKey)),
+      this.#string(String(person?.secretKey)),
+      this.#string(String(expectedProjectPublicKey)),
+    ];
     return this.#with(buffers, (g, pub, sec, expected) => {
       this.#check(this.#m._sealshot_account_open_grant(g.ptr, pub.ptr, sec.ptr, expected.ptr));
       return this.#takeText();

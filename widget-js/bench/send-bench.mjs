@@ -11,8 +11,11 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { setup, openDialog, fillAndSend, nextEvent, widgetDir } from "../../tests/browser/support/fixture.mjs";
 
-const { values: args } = parseArgs({ options: { runs: { type: "string", default: "7" }, dpr: { type: "string", default: "1" } } });
-const runs = Number(args.runs), dpr = Number(args.dpr);
+const { values: args } = parseArgs({
+  options: { runs: { type: "string", default: "7" }, dpr: { type: "string", default: "1" } },
+});
+const runs = Number(args.runs),
+  dpr = Number(args.dpr);
 const env = await setup({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: dpr });
 const rows = [];
 try {
@@ -26,25 +29,46 @@ try {
     const t1 = Date.now();
     await fillAndSend(page, "Benchmark report");
     const detail = await sent;
-    rows.push({ ...detail.timings, openToPreview: tPreview, sendTo201: Date.now() - t1, png: detail.sizes.png, envelope: detail.sizes.envelope, first: i === 0 });
+    rows.push({
+      ...detail.timings,
+      openToPreview: tPreview,
+      sendTo201: Date.now() - t1,
+      png: detail.sizes.png,
+      envelope: detail.sizes.envelope,
+      first: i === 0,
+    });
     await page.close();
   }
 } finally {
   await env.close();
 }
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
 const warm = rows.filter((r) => !r.first);
 const stat = (k) => `${Math.round(median(warm.map((r) => r[k])))}`;
 const sizes = JSON.parse(fs.readFileSync(path.join(widgetDir, "sizes.json"), "utf8"));
 const kb = (n) => (n / 1024).toFixed(1);
-console.log(`Ingest: sealshot-server (HTTPS, loopback); ` +
-  `${runs} runs, each a fresh page view (the demo server sends no-store, so every first open fetches and compiles widget-app.js and core.wasm); ` +
-  `median of runs 2..${runs}; run 1 (cold browser): open → preview ${rows[0].openToPreview} ms, Send → 201 ${rows[0].sendTo201} ms\n`);
+console.log(
+  `Ingest: sealshot-server (HTTPS, loopback); ` +
+    `${runs} runs, each a fresh page view (the demo server sends no-store, so every first open fetches and compiles widget-app.js and core.wasm); ` +
+    `median of runs 2..${runs}; run 1 (cold browser): open → preview ${rows[0].openToPreview} ms, Send → 201 ${rows[0].sendTo201} ms\n`,
+);
 console.log(`| stage (1920×1080, DPR ${dpr}) | median ms |\n|---|---|`);
-for (const [k, label] of [["scan", "scan: masks, sensitive fields, text detection"], ["capture", "capture: DOM → canvas (modern-screenshot)"],
-  ["redact", "redact: preview boxes (canvas) + read pixels"], ["seal", "seal: marks, then redact + PNG + envelope (one wasm call)"],
-  ["upload", "upload: POST → 201"], ["openToPreview", "open → preview shown"], ["sendTo201", "Send click → 201"]]) console.log(`| ${label} | ${stat(k)} |`);
-console.log(`\nPNG ${kb(median(warm.map((r) => r.png)))} KiB, envelope ${kb(median(warm.map((r) => r.envelope)))} KiB.\n`);
+for (const [k, label] of [
+  ["scan", "scan: masks, sensitive fields, text detection"],
+  ["capture", "capture: DOM → canvas (modern-screenshot)"],
+  ["redact", "redact: preview boxes (canvas) + read pixels"],
+  ["seal", "seal: marks, then redact + PNG + envelope (one wasm call)"],
+  ["upload", "upload: POST → 201"],
+  ["openToPreview", "open → preview shown"],
+  ["sendTo201", "Send click → 201"],
+])
+  console.log(`| ${label} | ${stat(k)} |`);
+console.log(
+  `\nPNG ${kb(median(warm.map((r) => r.png)))} KiB, envelope ${kb(median(warm.map((r) => r.envelope)))} KiB.\n`,
+);
 console.log(`| file | bytes | gzip |\n|---|---|---|`);
 for (const [f, s] of Object.entries(sizes)) console.log(`| ${f} | ${s.bytes} | ${s.gzip} |`);
 if (process.env.SEALSHOT_BENCH_JSON) fs.writeFileSync(process.env.SEALSHOT_BENCH_JSON, JSON.stringify(rows, null, 2));

@@ -10,7 +10,11 @@ test("drags become marks in any direction; tiny drags are ignored", () => {
 });
 
 test("only black-out marks join the redaction list", () => {
-  const marks = [markFromDrag("hide", 0, 0, 10, 10), markFromDrag("highlight", 0, 0, 20, 20), markFromDrag("arrow", 0, 0, 9, 9)];
+  const marks = [
+    markFromDrag("hide", 0, 0, 10, 10),
+    markFromDrag("highlight", 0, 0, 20, 20),
+    markFromDrag("arrow", 0, 0, 9, 9),
+  ];
   assert.deepEqual(hideRects(marks), [{ x: 0, y: 0, width: 10, height: 10 }]);
 });
 

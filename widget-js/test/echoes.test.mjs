@@ -23,11 +23,15 @@ test("words of fewer than 3 letters are not echoed; other values only as a whole
 
 test("emails, phone numbers and ids are echoed exactly, regex characters literal", () => {
   assert.deepEqual(find([{ value: "+49 151 2345678" }], "call +49 151 2345678 now"), ["+49 151 2345678"]);
-  assert.deepEqual(find([{ value: "a.b@example.com" }], "mail a.b@example.com or aXb@exampleXcom"), ["a.b@example.com"]);
+  assert.deepEqual(find([{ value: "a.b@example.com" }], "mail a.b@example.com or aXb@exampleXcom"), [
+    "a.b@example.com",
+  ]);
   assert.deepEqual(find([{ value: "FJ-0048213" }], "Customer FJ-0048213."), ["FJ-0048213"]);
 });
 
 test("short or empty values make no terms; no terms, no matcher", () => {
-  assert.deepEqual(echoTerms([{ value: "ab" }, { value: "  " }, { value: null }, { value: "abc" }, { value: "ABC" }]), ["abc"]);
+  assert.deepEqual(echoTerms([{ value: "ab" }, { value: "  " }, { value: null }, { value: "abc" }, { value: "ABC" }]), [
+    "abc",
+  ]);
   assert.equal(echoMatcher([]), null);
 });

@@ -3,8 +3,20 @@ import assert from "node:assert/strict";
 import { BUILTIN_MASK_SELECTORS, blockOut, maskSelector, sensitiveReason, textRedactor } from "../src/shared/masks.js";
 
 test("built-in selectors include ours and every peer's privacy marker", () => {
-  for (const s of ["[data-sealshot-mask]", ".sealshot-mask", ".usprivacy", ".sentry-mask", "[data-sentry-mask]", ".sentry-block",
-    ".rr-mask", ".rr-block", "[data-jam-blur]", ".gl-mask", ".gl-block"]) assert.ok(BUILTIN_MASK_SELECTORS.includes(s), s);
+  for (const s of [
+    "[data-sealshot-mask]",
+    ".sealshot-mask",
+    ".usprivacy",
+    ".sentry-mask",
+    "[data-sentry-mask]",
+    ".sentry-block",
+    ".rr-mask",
+    ".rr-block",
+    "[data-jam-blur]",
+    ".gl-mask",
+    ".gl-block",
+  ])
+    assert.ok(BUILTIN_MASK_SELECTORS.includes(s), s);
 });
 
 test("site selectors are appended; blanks and non-strings are dropped", () => {
@@ -35,8 +47,14 @@ test("sensitive inputs by default", () => {
 });
 
 test("payment iframes by host or allow=payment", () => {
-  assert.equal(sensitiveReason({ tag: "iframe", src: "https://js.stripe.com/v3/elements-inner-card.html" }), "payment-frame");
-  assert.equal(sensitiveReason({ tag: "iframe", src: "https://assets.braintreegateway.com/hosted-fields" }), "payment-frame");
+  assert.equal(
+    sensitiveReason({ tag: "iframe", src: "https://js.stripe.com/v3/elements-inner-card.html" }),
+    "payment-frame",
+  );
+  assert.equal(
+    sensitiveReason({ tag: "iframe", src: "https://assets.braintreegateway.com/hosted-fields" }),
+    "payment-frame",
+  );
   assert.equal(sensitiveReason({ tag: "iframe", src: "https://checkoutshopper-live.adyen.com/x" }), "payment-frame");
   assert.equal(sensitiveReason({ tag: "iframe", src: "/pay", allow: "payment *" }), "payment-frame");
   assert.equal(sensitiveReason({ tag: "iframe", src: "https://notstripe.com.evil.example/" }), null);
@@ -55,7 +73,16 @@ test("blockOut keeps length, spaces and tabular digit widths", () => {
 test("textRedactor marks whole masked strings and every detected hit", () => {
   const redact = textRedactor({ wholeTexts: ["  Clara Meier  "], substrings: ["+49 151 234", "151", "ab"] });
   assert.deepEqual(redact("Clara Meier"), [["Clara Meier", true]]);
-  assert.deepEqual(redact("call +49 151 234 now"), [["call ", false], ["+49 151 234", true], [" now", false]]);
-  assert.deepEqual(redact("x 151 y 151"), [["x ", false], ["151", true], [" y ", false], ["151", true]]);
+  assert.deepEqual(redact("call +49 151 234 now"), [
+    ["call ", false],
+    ["+49 151 234", true],
+    [" now", false],
+  ]);
+  assert.deepEqual(redact("x 151 y 151"), [
+    ["x ", false],
+    ["151", true],
+    [" y ", false],
+    ["151", true],
+  ]);
   assert.deepEqual(redact("nothing here ab"), [["nothing here ab", false]]); // hits under 3 chars are ignored
 });

@@ -3,12 +3,25 @@ import assert from "node:assert/strict";
 import { MemoryStore, Outbox, OUTBOX_LEASE_MS, OUTBOX_MAX_AGE_MS } from "../src/shared/outbox.js";
 
 function setup(responses) {
-  const clock = { t: 1_000_000, now() { return this.t; } };
+  const clock = {
+    t: 1_000_000,
+    now() {
+      return this.t;
+    },
+  };
   const sent = [];
   const store = new MemoryStore();
   const outbox = new Outbox({
-    store, clock, random: () => 0, policy: { baseMs: 1000, maxMs: 60_000, maxAttempts: 3 },
-    send: async (entry) => { sent.push(entry.id); const r = responses.shift(); if (r instanceof Error) throw r; return r; },
+    store,
+    clock,
+    random: () => 0,
+    policy: { baseMs: 1000, maxMs: 60_000, maxAttempts: 3 },
+    send: async (entry) => {
+      sent.push(entry.id);
+      const r = responses.shift();
+      if (r instanceof Error) throw r;
+      return r;
+    },
   });
   return { clock, sent, store, outbox };
 }
@@ -25,7 +38,11 @@ test("stored before sending, removed on 2xx", async () => {
 });
 
 test("a network error keeps the entry with its key and backs off", async () => {
-  const { outbox, store, clock, sent } = setup([{ networkError: true }, new Error("offline"), { status: 201, body: { id: "s" } }]);
+  const { outbox, store, clock, sent } = setup([
+    { networkError: true },
+    new Error("offline"),
+    { status: 201, body: { id: "s" } },
+  ]);
   await outbox.add({ id: "k1", url: "u", envelope });
   assert.equal((await outbox.attempt("k1")).state, "retry");
   assert.equal((await outbox.attempt("k1")).state, "busy"); // not due yet
@@ -40,11 +57,15 @@ test("a network error keeps the entry with its key and backs off", async () => {
 });
 
 test("a permanent 4xx drops the entry; 429 and 5xx keep it", async () => {
-  const { outbox, store } = setup([{ status: 429, retryAfter: "5" }, { status: 503 }, { status: 400, body: { error: "bad_envelope" } }]);
+  const { outbox, store } = setup([
+    { status: 429, retryAfter: "5" },
+    { status: 503 },
+    { status: 400, body: { error: "bad_envelope" } },
+  ]);
   await outbox.add({ id: "k", url: "u", envelope });
   const first = await outbox.attempt("k");
   assert.deepEqual([first.state, first.delayMs], ["retry", 5000]);
-  assert.equal((await outbox.nextDueIn()), 5000);
+  assert.equal(await outbox.nextDueIn(), 5000);
   await outbox.flush(); // nothing due
   assert.equal((await store.get("k")).attempts, 1);
   outbox.clock.t += 5000;
@@ -56,9 +77,17 @@ test("a permanent 4xx drops the entry; 429 and 5xx keep it", async () => {
 });
 
 test("out of attempts is not lost: it waits the longest step and tries again", async () => {
-  const { outbox, store, clock } = setup([{ status: 500 }, { status: 500 }, { status: 500 }, { status: 201, body: {} }]);
+  const { outbox, store, clock } = setup([
+    { status: 500 },
+    { status: 500 },
+    { status: 500 },
+    { status: 201, body: {} },
+  ]);
   await outbox.add({ id: "k", url: "u", envelope });
-  for (let i = 0; i < 3; i++) { assert.equal((await outbox.attempt("k")).state, "retry"); clock.t += 60_000; }
+  for (let i = 0; i < 3; i++) {
+    assert.equal((await outbox.attempt("k")).state, "retry");
+    clock.t += 60_000;
+  }
   assert.equal((await store.get("k")).attempts, 3);
   assert.equal((await outbox.attempt("k")).state, "delivered");
 });
@@ -72,12 +101,21 @@ test("a lease stops a second sender (another tab) from sending the same entry", 
 });
 
 test("flush sends due entries oldest first; very old entries expire", async () => {
-  const { outbox, clock, sent } = setup([{ status: 201, body: {} }, { status: 201, body: {} }]);
+  const { outbox, clock, sent } = setup([
+    { status: 201, body: {} },
+    { status: 201, body: {} },
+  ]);
   await outbox.add({ id: "old", url: "u", envelope });
   clock.t += 10;
   await outbox.add({ id: "new", url: "u", envelope });
   const results = await outbox.flush();
-  assert.deepEqual(results.map((r) => [r.id, r.state]), [["old", "delivered"], ["new", "delivered"]]);
+  assert.deepEqual(
+    results.map((r) => [r.id, r.state]),
+    [
+      ["old", "delivered"],
+      ["new", "delivered"],
+    ],
+  );
   assert.deepEqual(sent, ["old", "new"]);
   await outbox.add({ id: "ancient", url: "u", envelope });
   clock.t += OUTBOX_MAX_AGE_MS + 1;

@@ -5,7 +5,8 @@ import { isRetryable, parseRetryAfter, retryDelay } from "../src/shared/retry.js
 const policy = { baseMs: 1000, maxMs: 60_000, maxAttempts: 8 };
 
 test("network errors, 408, 429 and 5xx are retried; other 4xx are not", () => {
-  for (const o of [{ networkError: true }, { status: 408 }, { status: 429 }, { status: 500 }, { status: 503 }]) assert.ok(isRetryable(o), JSON.stringify(o));
+  for (const o of [{ networkError: true }, { status: 408 }, { status: 429 }, { status: 500 }, { status: 503 }])
+    assert.ok(isRetryable(o), JSON.stringify(o));
   for (const s of [400, 401, 403, 404, 409, 413, 422]) assert.ok(!isRetryable({ status: s }), String(s));
 });
 
@@ -24,7 +25,16 @@ test("Retry-After is honoured, in seconds or as a date, never undercut by jitter
   assert.equal(parseRetryAfter("Wed, 21 Oct 2015 07:28:10 GMT", Date.parse("Wed, 21 Oct 2015 07:28:00 GMT")), 10_000);
   assert.equal(parseRetryAfter("soon"), null);
   assert.equal(parseRetryAfter(null), null);
-  assert.equal(retryDelay(1, { status: 429, retryAfter: "30" }, policy, () => 0), 30_000);
-  assert.equal(retryDelay(3, { status: 503, retryAfter: "1" }, policy, () => 0.999999), 4000);
-  assert.equal(retryDelay(1, { status: 503, retryAfter: "99999" }, policy, () => 0), 600_000); // capped at 10 × maxMs
+  assert.equal(
+    retryDelay(1, { status: 429, retryAfter: "30" }, policy, () => 0),
+    30_000,
+  );
+  assert.equal(
+    retryDelay(3, { status: 503, retryAfter: "1" }, policy, () => 0.999999),
+    4000,
+  );
+  assert.equal(
+    retryDelay(1, { status: 503, retryAfter: "99999" }, policy, () => 0),
+    600_000,
+  ); // capped at 10 × maxMs
 });

@@ -10,8 +10,11 @@ import { parseArgs } from "node:util";
 
 const { values: a } = parseArgs({
   options: {
-    "wasm-dir": { type: "string" }, project: { type: "string" }, "public-key": { type: "string" },
-    bytes: { type: "string" }, out: { type: "string" },
+    "wasm-dir": { type: "string" },
+    project: { type: "string" },
+    "public-key": { type: "string" },
+    bytes: { type: "string" },
+    out: { type: "string" },
   },
 });
 const { loadSealshotCore } = await import(pathToFileURL(path.join(a["wasm-dir"], "sealshot-core.mjs")).href);

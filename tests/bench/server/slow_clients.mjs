@@ -18,11 +18,15 @@ import { parseArgs } from "node:util";
 
 const { values: a } = parseArgs({
   options: {
-    url: { type: "string" }, slow: { type: "string", default: "700" },
-    "per-address": { type: "string", default: "16" }, seconds: { type: "string", default: "10" },
-    mode: { type: "string", default: "handshake" }, "trickle-ms": { type: "string", default: "2000" },
-    "slow-port": { type: "string" },  // where the slow clients go, if not the normal client's port
-    envelope: { type: "string" }, origin: { type: "string" },
+    url: { type: "string" },
+    slow: { type: "string", default: "700" },
+    "per-address": { type: "string", default: "16" },
+    seconds: { type: "string", default: "10" },
+    mode: { type: "string", default: "handshake" },
+    "trickle-ms": { type: "string", default: "2000" },
+    "slow-port": { type: "string" }, // where the slow clients go, if not the normal client's port
+    envelope: { type: "string" },
+    origin: { type: "string" },
   },
 });
 const url = new URL(a.url);
@@ -45,11 +49,15 @@ const helloStart = Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 
 const headerStart = Buffer.from("GET /healthz HTTP/1.1\r\nHost: localhost\r\n");
 
 let stopping = false;
-let open = 0, opened = 0, closedByServer = 0, refused = 0;
+let open = 0,
+  opened = 0,
+  closedByServer = 0,
+  refused = 0;
 function slowConnection(index) {
   if (stopping) return;
   const socket = net.connect({ host: url.hostname, port: slowPort, localAddress: addressFor(index) });
-  let sent = 0, timer = null;
+  let sent = 0,
+    timer = null;
   socket.setNoDelay(true);
   socket.on("connect", () => {
     ++open;
@@ -62,10 +70,16 @@ function slowConnection(index) {
     step();
     timer = setInterval(step, trickleMs);
   });
-  socket.on("data", () => {});  // an answer (a 408/503 or an alert) is read and ignored
+  socket.on("data", () => {}); // an answer (a 408/503 or an alert) is read and ignored
   socket.on("error", () => {});
   socket.on("close", () => {
-    if (timer) { clearInterval(timer); --open; ++closedByServer; } else { ++refused; }
+    if (timer) {
+      clearInterval(timer);
+      --open;
+      ++closedByServer;
+    } else {
+      ++refused;
+    }
     if (!stopping) setTimeout(() => slowConnection(index), 50);
   });
   if (stopping) socket.destroy();
@@ -79,7 +93,9 @@ const agent = new transport.Agent({ keepAlive: false, rejectUnauthorized: false 
 function normalRequest() {
   const started = performance.now();
   return new Promise((resolve) => {
-    const headers = body ? { "Content-Type": "application/octet-stream", "Content-Length": body.length, Origin: a.origin } : {};
+    const headers = body
+      ? { "Content-Type": "application/octet-stream", "Content-Length": body.length, Origin: a.origin }
+      : {};
     const req = transport.request(url, { method: body ? "POST" : "GET", agent, timeout: 20000, headers }, (res) => {
       res.resume();
       res.on("end", () => resolve({ ms: performance.now() - started, status: String(res.statusCode) }));
@@ -105,13 +121,28 @@ while (Date.now() < end) {
 stopping = true;
 for (const s of sockets) s.destroy();
 
-const ok = results.filter((r) => /^2/.test(r.status)).map((r) => r.ms).sort((x, y) => x - y);
+const ok = results
+  .filter((r) => /^2/.test(r.status))
+  .map((r) => r.ms)
+  .sort((x, y) => x - y);
 const pct = (p) => (ok.length ? +ok[Math.min(ok.length - 1, Math.floor((p / 100) * ok.length))].toFixed(1) : null);
 const statuses = {};
 for (const r of results) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-console.log(JSON.stringify({
-  slow: slowCount, addresses: Math.ceil(slowCount / perAddress), mode: a.mode, slow_open_at_start: openAtStart,
-  slow_reopened: closedByServer, slow_refused: refused,
-  normal: { requests: results.length, statuses, p50_ms: pct(50), p99_ms: pct(99), max_ms: ok.length ? +ok.at(-1).toFixed(1) : null },
-}));
+console.log(
+  JSON.stringify({
+    slow: slowCount,
+    addresses: Math.ceil(slowCount / perAddress),
+    mode: a.mode,
+    slow_open_at_start: openAtStart,
+    slow_reopened: closedByServer,
+    slow_refused: refused,
+    normal: {
+      requests: results.length,
+      statuses,
+      p50_ms: pct(50),
+      p99_ms: pct(99),
+      max_ms: ok.length ? +ok.at(-1).toFixed(1) : null,
+    },
+  }),
+);
 process.exit(0);

@@ -16,10 +16,17 @@ import { parseArgs } from "node:util";
 
 const { values: a } = parseArgs({
   options: {
-    url: { type: "string" }, project: { type: "string" }, origin: { type: "string" },
-    envelopes: { type: "string" }, rate: { type: "string" }, duration: { type: "string" },
-    warmup: { type: "string", default: "60" }, sample: { type: "string", default: "10" },
-    connections: { type: "string", default: "32" }, pid: { type: "string" }, out: { type: "string" },
+    url: { type: "string" },
+    project: { type: "string" },
+    origin: { type: "string" },
+    envelopes: { type: "string" },
+    rate: { type: "string" },
+    duration: { type: "string" },
+    warmup: { type: "string", default: "60" },
+    sample: { type: "string", default: "10" },
+    connections: { type: "string", default: "32" },
+    pid: { type: "string" },
+    out: { type: "string" },
     "measure-max": { type: "boolean", default: false },
   },
 });
@@ -35,8 +42,16 @@ const maxInFlight = Number(a.connections);
 // Small ones dominate so that the rate, not the disk, is what is sustained
 // (bytes written are bounded by scripts/soak); the 2 MiB share takes the
 // path where a body spills to a temporary file.
-const sizeMix = [["5k", 0.25], ["20k", 0.35], ["50k", 0.30], ["200k", 0.095], ["2m", 0.005]];
-const bodies = Object.fromEntries(sizeMix.map(([name]) => [name, fs.readFileSync(path.join(a.envelopes, `${name}.env`))]));
+const sizeMix = [
+  ["5k", 0.25],
+  ["20k", 0.35],
+  ["50k", 0.3],
+  ["200k", 0.095],
+  ["2m", 0.005],
+];
+const bodies = Object.fromEntries(
+  sizeMix.map(([name]) => [name, fs.readFileSync(path.join(a.envelopes, `${name}.env`))]),
+);
 const meanBytes = sizeMix.reduce((sum, [name, w]) => sum + w * bodies[name].length, 0);
 
 const ingest = `/v1/projects/${a.project}/submissions`;
@@ -50,10 +65,14 @@ function pick(mix) {
 }
 
 let keySeq = 0;
-const acknowledged = [];  // {key, size, id}: some are sent again as a widget's retry would
+const acknowledged = []; // {key, size, id}: some are sent again as a widget's retry would
 const kinds = [
-  ["new", 0.80], ["retry", 0.10], ["bad_envelope", 0.03], ["unknown_project", 0.03],
-  ["wrong_origin", 0.02], ["bad_idempotency_key", 0.02],
+  ["new", 0.8],
+  ["retry", 0.1],
+  ["bad_envelope", 0.03],
+  ["unknown_project", 0.03],
+  ["wrong_origin", 0.02],
+  ["bad_idempotency_key", 0.02],
 ];
 
 // One request of the kind: [path, headers, body, expected status, check(json)].
@@ -66,13 +85,28 @@ function plan(kind) {
   }
   if (kind === "bad_envelope") return { path: ingest, headers, body: Buffer.alloc(4096, 7), expect: 400 };
   if (kind === "unknown_project") {
-    return { path: "/v1/projects/prj_nosuchprojectnosuchprojectxx/submissions", headers, body: bodies["20k"], expect: 404 };
+    return {
+      path: "/v1/projects/prj_nosuchprojectnosuchprojectxx/submissions",
+      headers,
+      body: bodies["20k"],
+      expect: 404,
+    };
   }
   if (kind === "wrong_origin") {
-    return { path: ingest, headers: { ...headers, Origin: "https://elsewhere.example" }, body: bodies["20k"], expect: 403 };
+    return {
+      path: ingest,
+      headers: { ...headers, Origin: "https://elsewhere.example" },
+      body: bodies["20k"],
+      expect: 403,
+    };
   }
   if (kind === "bad_idempotency_key") {
-    return { path: ingest, headers: { ...headers, "Idempotency-Key": "not a valid key!" }, body: bodies["20k"], expect: 400 };
+    return {
+      path: ingest,
+      headers: { ...headers, "Idempotency-Key": "not a valid key!" },
+      body: bodies["20k"],
+      expect: 400,
+    };
   }
   const size = pick(sizeMix);
   const key = `soak-${process.pid}-${++keySeq}`;
@@ -84,21 +118,35 @@ const url = new URL(a.url);
 function send(p) {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
-    const req = https.request({
-      host: url.hostname, port: url.port, path: p.path, method: "POST", agent, timeout: 30000,
-      headers: { ...p.headers, "Content-Length": p.body.length },
-    }, (res) => {
-      const chunks = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => {
-        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-        let json = null;
-        try { json = JSON.parse(Buffer.concat(chunks).toString()); } catch { /* reported below */ }
-        resolve({ status: res.statusCode, json, ms });
-      });
-    });
+    const req = https.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: p.path,
+        method: "POST",
+        agent,
+        timeout: 30000,
+        headers: { ...p.headers, "Content-Length": p.body.length },
+      },
+      (res) => {
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => {
+          const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+          let json = null;
+          try {
+            json = JSON.parse(Buffer.concat(chunks).toString());
+          } catch {
+            /* reported below */
+          }
+          resolve({ status: res.statusCode, json, ms });
+        });
+      },
+    );
     req.on("timeout", () => req.destroy(new Error("timeout")));
-    req.on("error", (e) => resolve({ status: 0, error: e.code ?? e.message, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
+    req.on("error", (e) =>
+      resolve({ status: 0, error: e.code ?? e.message, ms: Number(process.hrtime.bigint() - t0) / 1e6 }),
+    );
     req.end(p.body);
   });
 }
@@ -118,7 +166,8 @@ async function idleSnapshot() {
   agent.destroy();
   agent = new https.Agent({ keepAlive: true, maxSockets: maxInFlight, rejectUnauthorized: false });
   let fds = fdCount();
-  for (let i = 0; i < 40; ++i) {  // at most 20 s: keep-alive timeouts and lingering closes end
+  for (let i = 0; i < 40; ++i) {
+    // at most 20 s: keep-alive timeouts and lingering closes end
     await sleep(500);
     const now = fdCount();
     if (now === fds && i >= 4) break;
@@ -126,28 +175,46 @@ async function idleSnapshot() {
   }
   // Anonymous memory is the heap (a leak would show there); file and
   // shared pages are the database's and the WAL index's mappings.
-  return { fds, rss_kib: procStatus("VmRSS"), anon_kib: procStatus("RssAnon"), file_kib: procStatus("RssFile") + procStatus("RssShmem") };
+  return {
+    fds,
+    rss_kib: procStatus("VmRSS"),
+    anon_kib: procStatus("RssAnon"),
+    file_kib: procStatus("RssFile") + procStatus("RssShmem"),
+  };
 }
 
 const unexpectedSamples = [];
 async function phase(seconds, windows) {
   const start = Date.now();
-  let sent = 0, inFlight = 0, behind = 0;
+  let sent = 0,
+    inFlight = 0,
+    behind = 0;
   let window = { lat: [], ok: 0, unexpected: 0, errors: 0, started: Date.now() };
   const pending = new Set();
   const closeWindow = () => {
     const lat = window.lat.sort((x, y) => x - y);
     windows.push({
-      t_s: Math.round((Date.now() - start) / 1000), requests: lat.length, ok: window.ok, unexpected: window.unexpected,
-      connection_errors: window.errors, p50_ms: +quantile(lat, 0.5).toFixed(1), p99_ms: +quantile(lat, 0.99).toFixed(1),
-      rss_kib: procStatus("VmRSS"), anon_kib: procStatus("RssAnon"), fds: fdCount(),
+      t_s: Math.round((Date.now() - start) / 1000),
+      requests: lat.length,
+      ok: window.ok,
+      unexpected: window.unexpected,
+      connection_errors: window.errors,
+      p50_ms: +quantile(lat, 0.5).toFixed(1),
+      p99_ms: +quantile(lat, 0.99).toFixed(1),
+      rss_kib: procStatus("VmRSS"),
+      anon_kib: procStatus("RssAnon"),
+      fds: fdCount(),
     });
     window = { lat: [], ok: 0, unexpected: 0, errors: 0, started: Date.now() };
   };
   while (Date.now() - start < seconds * 1000) {
     const due = Math.floor(((Date.now() - start) / 1000) * rate);
     while (sent < due) {
-      if (inFlight >= maxInFlight) { behind += due - sent; sent = due; break; }  // the driver cannot keep up
+      if (inFlight >= maxInFlight) {
+        behind += due - sent;
+        sent = due;
+        break;
+      } // the driver cannot keep up
       ++sent;
       ++inFlight;
       const p = plan(pick(kinds));
@@ -165,7 +232,8 @@ async function phase(seconds, windows) {
           if (unexpectedSamples.length < 20) unexpectedSamples.push({ expected: p.expect, error: r.error });
         } else {
           ++w.unexpected;
-          if (unexpectedSamples.length < 20) unexpectedSamples.push({ expected: p.expect, status: r.status, body: r.json });
+          if (unexpectedSamples.length < 20)
+            unexpectedSamples.push({ expected: p.expect, status: r.status, body: r.json });
         }
         pending.delete(done);
       });
@@ -184,23 +252,36 @@ if (a["measure-max"]) {
   await phase(durationS, windows);
   const ok = windows.reduce((sum, w) => sum + w.ok, 0);
   const bad = windows.reduce((sum, w) => sum + w.unexpected + w.connection_errors, 0);
-  console.log(JSON.stringify({ max_per_s: +(ok / durationS).toFixed(1), unexpected: bad, mean_new_report_bytes: Math.round(meanBytes) }));
+  console.log(
+    JSON.stringify({
+      max_per_s: +(ok / durationS).toFixed(1),
+      unexpected: bad,
+      mean_new_report_bytes: Math.round(meanBytes),
+    }),
+  );
   agent.destroy();
   process.exit(0);
 }
 
-const warmupWindows = [], soakWindows = [];
-console.log(`soak: ${rate} requests/s for ${durationS} s after a ${warmupS} s warm-up; mean new report ${(meanBytes / 1024).toFixed(0)} KiB`);
+const warmupWindows = [],
+  soakWindows = [];
+console.log(
+  `soak: ${rate} requests/s for ${durationS} s after a ${warmupS} s warm-up; mean new report ${(meanBytes / 1024).toFixed(0)} KiB`,
+);
 await phase(warmupS, warmupWindows);
 const before = await idleSnapshot();
 const mib = (kib) => (kib / 1024).toFixed(1);
-console.log(`after warm-up, at rest: RSS ${mib(before.rss_kib)} MiB (heap ${mib(before.anon_kib)}, files ${mib(before.file_kib)}), ${before.fds} fds`);
+console.log(
+  `after warm-up, at rest: RSS ${mib(before.rss_kib)} MiB (heap ${mib(before.anon_kib)}, files ${mib(before.file_kib)}), ${before.fds} fds`,
+);
 console.log("  t(s)  requests  ok   unexpected  conn-err  p50 ms  p99 ms  RSS MiB  fds");
 let printed = 0;
 function printWindows() {
   for (; printed < soakWindows.length; ++printed) {
     const w = soakWindows[printed];
-    console.log(`${String(w.t_s).padStart(6)} ${String(w.requests).padStart(9)} ${String(w.ok).padStart(5)} ${String(w.unexpected).padStart(11)} ${String(w.connection_errors).padStart(9)} ${String(w.p50_ms).padStart(7)} ${String(w.p99_ms).padStart(7)} ${(w.rss_kib / 1024).toFixed(1).padStart(8)} ${String(w.fds).padStart(5)}`);
+    console.log(
+      `${String(w.t_s).padStart(6)} ${String(w.requests).padStart(9)} ${String(w.ok).padStart(5)} ${String(w.unexpected).padStart(11)} ${String(w.connection_errors).padStart(9)} ${String(w.p50_ms).padStart(7)} ${String(w.p99_ms).padStart(7)} ${(w.rss_kib / 1024).toFixed(1).padStart(8)} ${String(w.fds).padStart(5)}`,
+    );
   }
 }
 const printer = setInterval(printWindows, 500);
@@ -213,26 +294,47 @@ const total = (f) => soakWindows.reduce((s, w) => s + w[f], 0);
 const rssGrowth = (after.rss_kib - before.rss_kib) / before.rss_kib;
 const p99s = soakWindows.filter((w) => w.requests > 0).map((w) => w.p99_ms);
 const result = {
-  rate_per_s: rate, duration_s: durationS, warmup_s: warmupS, requests: total("requests"), ok: total("ok"),
-  unexpected: total("unexpected"), connection_errors: total("connection_errors"), driver_behind: soak.behind,
-  rest_before: before, rest_after: after, rss_growth: +rssGrowth.toFixed(4), fd_growth: after.fds - before.fds,
-  p99_first_ms: p99s[0], p99_last_ms: p99s[p99s.length - 1], p99_max_ms: Math.max(...p99s),
-  peak_rss_kib: procStatus("VmHWM"), unexpected_samples: unexpectedSamples, windows: soakWindows,
+  rate_per_s: rate,
+  duration_s: durationS,
+  warmup_s: warmupS,
+  requests: total("requests"),
+  ok: total("ok"),
+  unexpected: total("unexpected"),
+  connection_errors: total("connection_errors"),
+  driver_behind: soak.behind,
+  rest_before: before,
+  rest_after: after,
+  rss_growth: +rssGrowth.toFixed(4),
+  fd_growth: after.fds - before.fds,
+  p99_first_ms: p99s[0],
+  p99_last_ms: p99s[p99s.length - 1],
+  p99_max_ms: Math.max(...p99s),
+  peak_rss_kib: procStatus("VmHWM"),
+  unexpected_samples: unexpectedSamples,
+  windows: soakWindows,
 };
-console.log(`\nat rest after the soak: RSS ${mib(after.rss_kib)} MiB (heap ${mib(after.anon_kib)}, files ${mib(after.file_kib)}), ${after.fds} fds; peak RSS ${mib(result.peak_rss_kib)} MiB`);
+console.log(
+  `\nat rest after the soak: RSS ${mib(after.rss_kib)} MiB (heap ${mib(after.anon_kib)}, files ${mib(after.file_kib)}), ${after.fds} fds; peak RSS ${mib(result.peak_rss_kib)} MiB`,
+);
 // A leak grows with every request; a cache grows until it is full. The
 // second half's growth tells them apart.
 const half = soakWindows[Math.floor(soakWindows.length / 2)];
 const last = soakWindows[soakWindows.length - 1];
-console.log(`under load: RSS ${mib(soakWindows[0].rss_kib)} MiB in the first window, ${mib(half.rss_kib)} at half time, ${mib(last.rss_kib)} at the end (heap ${mib(soakWindows[0].anon_kib)} → ${mib(half.anon_kib)} → ${mib(last.anon_kib)})`);
+console.log(
+  `under load: RSS ${mib(soakWindows[0].rss_kib)} MiB in the first window, ${mib(half.rss_kib)} at half time, ${mib(last.rss_kib)} at the end (heap ${mib(soakWindows[0].anon_kib)} → ${mib(half.anon_kib)} → ${mib(last.anon_kib)})`,
+);
 result.second_half_growth = +((last.rss_kib - half.rss_kib) / half.rss_kib).toFixed(4);
-console.log(`requests ${result.requests}, as expected ${result.ok}, unexpected ${result.unexpected}, connection errors ${result.connection_errors}, not sent (driver saturated) ${result.driver_behind}`);
-console.log(`p99 per ${sampleS} s window: first ${result.p99_first_ms} ms, last ${result.p99_last_ms} ms, max ${result.p99_max_ms} ms`);
+console.log(
+  `requests ${result.requests}, as expected ${result.ok}, unexpected ${result.unexpected}, connection errors ${result.connection_errors}, not sent (driver saturated) ${result.driver_behind}`,
+);
+console.log(
+  `p99 per ${sampleS} s window: first ${result.p99_first_ms} ms, last ${result.p99_last_ms} ms, max ${result.p99_max_ms} ms`,
+);
 const verdict = (ok) => (ok ? "PASS" : "FAIL");
-console.log(`RSS growth after warm-up: ${(rssGrowth * 100).toFixed(1)}% (target < 10%): ${verdict(rssGrowth < 0.10)}`);
+console.log(`RSS growth after warm-up: ${(rssGrowth * 100).toFixed(1)}% (target < 10%): ${verdict(rssGrowth < 0.1)}`);
 console.log(`fd growth at rest: ${result.fd_growth} (target 0): ${verdict(result.fd_growth <= 0)}`);
 const bad = result.unexpected + result.connection_errors;
 console.log(`unexpected answers and connection errors: ${bad} (target 0): ${verdict(bad === 0)}`);
 for (const s of unexpectedSamples.slice(0, 5)) console.log("  e.g.", JSON.stringify(s));
 if (a.out) fs.writeFileSync(a.out, JSON.stringify(result, null, 1));
-process.exitCode = rssGrowth < 0.10 && result.fd_growth <= 0 && bad === 0 ? 0 : 1;
+process.exitCode = rssGrowth < 0.1 && result.fd_growth <= 0 && bad === 0 ? 0 : 1;

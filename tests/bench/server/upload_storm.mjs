@@ -11,8 +11,11 @@ import { parseArgs } from "node:util";
 
 const { values: a } = parseArgs({
   options: {
-    url: { type: "string" }, envelope: { type: "string" }, origin: { type: "string" },
-    clients: { type: "string", default: "256" }, pid: { type: "string" },
+    url: { type: "string" },
+    envelope: { type: "string" },
+    origin: { type: "string" },
+    clients: { type: "string", default: "256" },
+    pid: { type: "string" },
   },
 });
 const body = fs.readFileSync(a.envelope);
@@ -26,14 +29,25 @@ function rssKiB(field) {
   return Number(status.match(new RegExp(`${field}:\\s+(\\d+)`))[1]);
 }
 let sampledPeak = 0;
-const sampler = setInterval(() => { sampledPeak = Math.max(sampledPeak, rssKiB("VmRSS")); }, 20);
+const sampler = setInterval(() => {
+  sampledPeak = Math.max(sampledPeak, rssKiB("VmRSS"));
+}, 20);
 
 function upload() {
   return new Promise((resolve) => {
-    const req = transport.request(url, {
-      method: "POST", agent, timeout: 120000,
-      headers: { "Content-Type": "application/octet-stream", "Content-Length": body.length, Origin: a.origin },
-    }, (res) => { res.resume(); res.on("end", () => resolve(String(res.statusCode))); });
+    const req = transport.request(
+      url,
+      {
+        method: "POST",
+        agent,
+        timeout: 120000,
+        headers: { "Content-Type": "application/octet-stream", "Content-Length": body.length, Origin: a.origin },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(String(res.statusCode)));
+      },
+    );
     req.on("timeout", () => req.destroy(new Error("timeout")));
     req.on("error", (e) => resolve(`error:${e.code ?? e.message}`));
     // Write in 64 KiB pieces so every client is genuinely mid-upload at once.
@@ -55,7 +69,12 @@ const results = await Promise.all(Array.from({ length: Number(a.clients) }, uplo
 clearInterval(sampler);
 const counts = {};
 for (const r of results) counts[r] = (counts[r] ?? 0) + 1;
-console.log(JSON.stringify({
-  clients: Number(a.clients), body_bytes: body.length, seconds: +((performance.now() - started) / 1000).toFixed(2),
-  statuses: counts, peak_rss_mib: +(Math.max(rssKiB("VmHWM"), sampledPeak) / 1024).toFixed(1),
-}));
+console.log(
+  JSON.stringify({
+    clients: Number(a.clients),
+    body_bytes: body.length,
+    seconds: +((performance.now() - started) / 1000).toFixed(2),
+    statuses: counts,
+    peak_rss_mib: +(Math.max(rssKiB("VmHWM"), sampledPeak) / 1024).toFixed(1),
+  }),
+);

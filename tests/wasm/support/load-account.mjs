@@ -8,7 +8,9 @@ import { wasmDir } from "./load-core.mjs";
 export const accountDir = path.join(wasmDir, "account");
 
 export async function loadAccount() {
-  const { loadSealshotAccount, SealshotError } = await import(pathToFileURL(path.join(accountDir, "sealshot-account.mjs")).href);
+  const { loadSealshotAccount, SealshotError } = await import(
+    pathToFileURL(path.join(accountDir, "sealshot-account.mjs")).href
+  );
   // Node's fetch cannot load a file path: hand the bytes over (platform notes).
   const account = await loadSealshotAccount({ wasmBinary: fs.readFileSync(path.join(accountDir, "account.wasm")) });
   return { account, SealshotError };

@@ -7,14 +7,18 @@ export function decodePng(bytes) {
   const buf = Buffer.from(bytes);
   const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
   if (!buf.subarray(0, 8).equals(signature)) throw new Error("not a PNG");
-  let pos = 8, width = 0, height = 0, colorType = 0;
+  let pos = 8,
+    width = 0,
+    height = 0,
+    colorType = 0;
   const idat = [];
   while (pos < buf.length) {
     const length = buf.readUInt32BE(pos);
     const type = buf.toString("latin1", pos + 4, pos + 8);
     const data = buf.subarray(pos + 8, pos + 8 + length);
     const crc = buf.readUInt32BE(pos + 8 + length);
-    if (zlib.crc32 && zlib.crc32(buf.subarray(pos + 4, pos + 8 + length)) !== crc) throw new Error(`bad CRC in ${type}`);
+    if (zlib.crc32 && zlib.crc32(buf.subarray(pos + 4, pos + 8 + length)) !== crc)
+      throw new Error(`bad CRC in ${type}`);
     if (type === "IHDR") {
       width = data.readUInt32BE(0);
       height = data.readUInt32BE(4);
@@ -34,13 +38,18 @@ export function decodePng(bytes) {
     const filter = raw[y * (stride + 1)];
     const line = Uint8Array.from(raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)));
     for (let i = 0; i < stride; i++) {
-      const a = i >= channels ? line[i - channels] : 0, b = prev[i], c = i >= channels ? prev[i - channels] : 0;
+      const a = i >= channels ? line[i - channels] : 0,
+        b = prev[i],
+        c = i >= channels ? prev[i - channels] : 0;
       let predictor = 0;
       if (filter === 1) predictor = a;
       else if (filter === 2) predictor = b;
       else if (filter === 3) predictor = (a + b) >> 1;
       else if (filter === 4) {
-        const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+        const p = a + b - c,
+          pa = Math.abs(p - a),
+          pb = Math.abs(p - b),
+          pc = Math.abs(p - c);
         predictor = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
       } else if (filter !== 0) throw new Error(`bad filter ${filter}`);
       line[i] = (line[i] + predictor) & 255;

@@ -17,12 +17,19 @@ const consoleErrors = [];
 let watching = false;
 
 function warn(what, error) {
-  try { console.warn(`Sealshot: ${what}`, error ?? ""); } catch { /* nothing */ }
+  try {
+    console.warn(`Sealshot: ${what}`, error ?? "");
+  } catch {
+    /* nothing */
+  }
 }
 
 function load() {
   loading ??= import("../app/widget.js").then(({ createApp }) => (app = createApp({ config, state, consoleErrors })));
-  loading.catch((error) => { loading = null; warn("load failed", error); });
+  loading.catch((error) => {
+    loading = null;
+    warn("load failed", error);
+  });
   return loading;
 }
 
@@ -30,9 +37,19 @@ export function init(options) {
   try {
     if (config) return;
     config = normalizeConfig({ assetsUrl: new URL("./", import.meta.url).href, ...options });
-    if (config.consoleErrors && !watching) { watching = true; watchErrors(window, consoleErrors); }
-    if (config.button) launcher = createLauncher(options.launcherLabel || "Feedback", config.position, () => { open(); });
-    try { if (localStorage.getItem("sealshot.outbox")) load(); } catch { /* storage blocked */ }
+    if (config.consoleErrors && !watching) {
+      watching = true;
+      watchErrors(window, consoleErrors);
+    }
+    if (config.button)
+      launcher = createLauncher(options.launcherLabel || "Feedback", config.position, () => {
+        open();
+      });
+    try {
+      if (localStorage.getItem("sealshot.outbox")) load();
+    } catch {
+      /* storage blocked */
+    }
   } catch (error) {
     config = null;
     warn("init failed:", error);
@@ -40,13 +57,30 @@ export function init(options) {
 }
 
 export async function open() {
-  if (!config) { warn("call init() first"); return; }
-  try { (await load()).open(); } catch (error) { warn("open failed", error); }
+  if (!config) {
+    warn("call init() first");
+    return;
+  }
+  try {
+    (await load()).open();
+  } catch (error) {
+    warn("open failed", error);
+  }
 }
 
-export function close() { try { app?.close(); } catch (error) { warn("close failed", error); } }
-export function setUser(user) { state.user = user && typeof user === "object" ? user : {}; }
-export function setMetadata(data) { if (data && typeof data === "object") Object.assign(state.metadata, data); }
+export function close() {
+  try {
+    app?.close();
+  } catch (error) {
+    warn("close failed", error);
+  }
+}
+export function setUser(user) {
+  state.user = user && typeof user === "object" ? user : {};
+}
+export function setMetadata(data) {
+  if (data && typeof data === "object") Object.assign(state.metadata, data);
+}
 
 export function remove() {
   try {
@@ -55,5 +89,8 @@ export function remove() {
   } catch (error) {
     warn("remove failed", error);
   }
-  app = null; loading = null; launcher = null; config = null;
+  app = null;
+  loading = null;
+  launcher = null;
+  config = null;
 }

@@ -27,12 +27,20 @@ import { watchErrors } from "../shared/error-watch.js";
   var removed = false;
 
   function warn(message, error) {
-    try { w.console && w.console.warn("Sealshot: " + message, error || ""); } catch (e) { /* nothing */ }
+    try {
+      w.console && w.console.warn("Sealshot: " + message, error || "");
+    } catch (e) {
+      /* nothing */
+    }
   }
 
   function guard(fn) {
     return function () {
-      try { return fn.apply(null, arguments); } catch (e) { warn("internal error", e); }
+      try {
+        return fn.apply(null, arguments);
+      } catch (e) {
+        warn("internal error", e);
+      }
     };
   }
 
@@ -42,7 +50,11 @@ import { watchErrors } from "../shared/error-watch.js";
     for (var i = 0; i < el.attributes.length; i++) {
       var a = el.attributes[i];
       if (a.name.indexOf("data-") === 0 && a.value !== "") {
-        out[a.name.slice(5).replace(/-([a-z])/g, function (m, c) { return c.toUpperCase(); })] = a.value;
+        out[
+          a.name.slice(5).replace(/-([a-z])/g, function (m, c) {
+            return c.toUpperCase();
+          })
+        ] = a.value;
       }
     }
     // A nonce attribute reads back as "" in modern browsers; the property keeps it.
@@ -74,10 +86,15 @@ import { watchErrors } from "../shared/error-watch.js";
       tag.integrity = __SEALSHOT_APP_INTEGRITY__;
       tag.crossOrigin = "anonymous";
       if (raw.nonce) tag.setAttribute("nonce", raw.nonce);
-      tag.onerror = function () { loading = null; reject(new Error("could not load " + tag.src)); };
+      tag.onerror = function () {
+        loading = null;
+        reject(new Error("could not load " + tag.src));
+      };
       (d.head || d.documentElement).appendChild(tag);
     });
-    loading.then(null, function (e) { warn("load failed", e); });
+    loading.then(null, function (e) {
+      warn("load failed", e);
+    });
     return loading;
   }
 
@@ -113,10 +130,20 @@ import { watchErrors } from "../shared/error-watch.js";
     if (config) for (var k in config) if (Object.prototype.hasOwnProperty.call(config, k)) raw[k] = config[k];
     if (raw.consoleErrors === "true" || raw.consoleErrors === true) watchErrors(w, consoleErrors);
     if (raw.button !== "false" && raw.button !== false) {
-      launcher = createLauncher(raw.launcherLabel || "Feedback", raw.position, guard(function () { call("open"); }));
+      launcher = createLauncher(
+        raw.launcherLabel || "Feedback",
+        raw.position,
+        guard(function () {
+          call("open");
+        }),
+      );
     }
     // A report from an earlier page is still waiting: load the app (not the wasm) to send it.
-    try { if (w.localStorage && w.localStorage.getItem("sealshot.outbox")) load(); } catch (e) { /* storage blocked */ }
+    try {
+      if (w.localStorage && w.localStorage.getItem("sealshot.outbox")) load();
+    } catch (e) {
+      /* storage blocked */
+    }
   }
 
   w.Sealshot = {
@@ -124,10 +151,19 @@ import { watchErrors } from "../shared/error-watch.js";
     __register: guard(register),
     version: "0.1.0",
     init: guard(init),
-    open: guard(function () { if (!initialized) init(); call("open"); }),
-    close: guard(function () { if (app) app.close(); }),
-    setUser: guard(function (user) { state.user = user || {}; }),
-    setMetadata: guard(function (data) { for (var k in data) if (Object.prototype.hasOwnProperty.call(data, k)) state.metadata[k] = data[k]; }),
+    open: guard(function () {
+      if (!initialized) init();
+      call("open");
+    }),
+    close: guard(function () {
+      if (app) app.close();
+    }),
+    setUser: guard(function (user) {
+      state.user = user || {};
+    }),
+    setMetadata: guard(function (data) {
+      for (var k in data) if (Object.prototype.hasOwnProperty.call(data, k)) state.metadata[k] = data[k];
+    }),
     remove: guard(function () {
       removed = true;
       if (app) app.remove();
@@ -135,12 +171,17 @@ import { watchErrors } from "../shared/error-watch.js";
       launcher = null;
     }),
     /** Resolves when the widget is loaded (for tests and sites that want to wait). */
-    ready: guard(function () { return load(); }),
+    ready: guard(function () {
+      return load();
+    }),
   };
 
   // Calls a site made before this script arrived, through the documented stub
   // `window.Sealshot = window.Sealshot || {q: []}` (docs/widget.md).
   var early = existing && existing.q ? existing.q : [];
   if (raw.project) guard(init)();
-  for (var i = 0; i < early.length; i++) guard(function (c) { w.Sealshot[c[0]].apply(null, c[1] || []); })(early[i]);
+  for (var i = 0; i < early.length; i++)
+    guard(function (c) {
+      w.Sealshot[c[0]].apply(null, c[1] || []);
+    })(early[i]);
 })(window, document);

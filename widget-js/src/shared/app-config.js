@@ -3,7 +3,8 @@
 import { CONFIG_DEFAULTS, configFromDataset, normalizeConfig } from "./config.js";
 
 export function configFromLoader(raw, scriptUrl) {
-  const strings = {}, given = {};
+  const strings = {},
+    given = {};
   for (const [k, v] of Object.entries(raw)) {
     if (typeof v === "string") strings[k] = v;
     else if (k in CONFIG_DEFAULTS || k === "key") given[k === "key" ? "publicKey" : k] = v;

@@ -4,19 +4,19 @@
 export const CONFIG_DEFAULTS = Object.freeze({
   project: "",
   publicKey: "",
-  endpoint: "",          // ingest origin; default: where widget.js came from
-  assetsUrl: "",         // folder of widget-app.js and core.wasm; default: beside widget.js
-  lang: "",              // "en" | "de" | "" = page/browser language
+  endpoint: "", // ingest origin; default: where widget.js came from
+  assetsUrl: "", // folder of widget-app.js and core.wasm; default: beside widget.js
+  lang: "", // "en" | "de" | "" = page/browser language
   labels: {},
   categories: ["bug", "idea", "question", "other"],
   maskSelectors: [],
-  autoDetect: true,      // scan visible text with the core's detectors
-  button: true,          // show the floating launcher button
-  position: "right",     // "right" | "left"
+  autoDetect: true, // scan visible text with the core's detectors
+  button: true, // show the floating launcher button
+  position: "right", // "right" | "left"
   keepQuery: false,
   keepHash: false,
-  consoleErrors: false,  // offer to attach recent console errors
-  capture: "auto",       // "auto" | "dom" | "display" | "none"
+  consoleErrors: false, // offer to attach recent console errors
+  capture: "auto", // "auto" | "dom" | "display" | "none"
   nonce: "",
 });
 
@@ -26,7 +26,13 @@ const KEY_RE = /^[A-Za-z0-9_-]{43}$/;
 /** Turns data-* strings (dataset) into config values. */
 export function configFromDataset(dataset) {
   const bool = (v) => v !== undefined && v !== "false" && v !== "0";
-  const list = (v) => (v ? String(v).split(",").map((s) => s.trim()).filter(Boolean) : undefined);
+  const list = (v) =>
+    v
+      ? String(v)
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined;
   const out = {
     project: dataset.project,
     publicKey: dataset.key ?? dataset.publicKey,
@@ -49,7 +55,8 @@ export function configFromDataset(dataset) {
 export function normalizeConfig(given, { scriptUrl } = {}) {
   const c = { ...CONFIG_DEFAULTS, ...given };
   if (!PROJECT_RE.test(String(c.project))) throw new Error("Sealshot: data-project must be a project id like prj_…");
-  if (!KEY_RE.test(String(c.publicKey))) throw new Error("Sealshot: data-key must be the project's 43-character public key");
+  if (!KEY_RE.test(String(c.publicKey)))
+    throw new Error("Sealshot: data-key must be the project's 43-character public key");
   const base = scriptUrl ? new URL(scriptUrl) : null;
   c.endpoint = String(c.endpoint || (base ? base.origin : "")).replace(/\/+$/, "");
   if (!/^https?:\/\//.test(c.endpoint)) throw new Error("Sealshot: no ingest endpoint (set data-endpoint)");

@@ -44,34 +44,53 @@ export function parseContent(value) {
   // Arguments of a function up to its closing parenthesis (strings and nesting respected).
   const readArgs = () => {
     const args = [];
-    let cur = "", depth = 0;
+    let cur = "",
+      depth = 0;
     while (i < s.length) {
       const c = s[i];
-      if (c === '"' || c === "'") { cur += JSON.stringify(readString()); continue; }
+      if (c === '"' || c === "'") {
+        cur += JSON.stringify(readString());
+        continue;
+      }
       i++;
       if (c === "(") depth++;
-      else if (c === ")") { if (depth-- === 0) break; }
-      else if (c === "," && depth === 0) { args.push(cur.trim()); cur = ""; continue; }
+      else if (c === ")") {
+        if (depth-- === 0) break;
+      } else if (c === "," && depth === 0) {
+        args.push(cur.trim());
+        cur = "";
+        continue;
+      }
       cur += c;
     }
     args.push(cur.trim());
     return args;
   };
-  const unquote = (a) => (a?.startsWith('"') ? JSON.parse(a) : a ?? "");
+  const unquote = (a) => (a?.startsWith('"') ? JSON.parse(a) : (a ?? ""));
   while (i < s.length) {
     const c = s[i];
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (c === "/") break; // alternative text for speech: not drawn
-    if (c === '"' || c === "'") { tokens.push({ type: "text", text: readString() }); continue; }
+    if (c === '"' || c === "'") {
+      tokens.push({ type: "text", text: readString() });
+      continue;
+    }
     const word = /^-?[A-Za-z_][\w-]*/.exec(s.slice(i));
-    if (!word) { i++; continue; }
+    if (!word) {
+      i++;
+      continue;
+    }
     i += word[0].length;
     const name = word[0].toLowerCase();
     if (s[i] === "(") {
       i++;
       const args = readArgs();
       if (name === "counter") tokens.push({ type: "counter", name: args[0], style: args[1] || "decimal" });
-      else if (name === "counters") tokens.push({ type: "counters", name: args[0], separator: unquote(args[1]), style: args[2] || "decimal" });
+      else if (name === "counters")
+        tokens.push({ type: "counters", name: args[0], separator: unquote(args[1]), style: args[2] || "decimal" });
       else if (name === "attr") tokens.push({ type: "attr", name: args[0].split(/\s+/)[0] });
       // url(), image-set(), gradients: pixels, not text
       continue;
@@ -88,8 +107,21 @@ export function needsTreeState(tokens) {
   return tokens.some((t) => t.type === "counter" || t.type === "counters" || t.type === "quote");
 }
 
-const ROMAN = [[1000, "m"], [900, "cm"], [500, "d"], [400, "cd"], [100, "c"], [90, "xc"], [50, "l"], [40, "xl"],
-  [10, "x"], [9, "ix"], [5, "v"], [4, "iv"], [1, "i"]];
+const ROMAN = [
+  [1000, "m"],
+  [900, "cm"],
+  [500, "d"],
+  [400, "cd"],
+  [100, "c"],
+  [90, "xc"],
+  [50, "l"],
+  [40, "xl"],
+  [10, "x"],
+  [9, "ix"],
+  [5, "v"],
+  [4, "iv"],
+  [1, "i"],
+];
 
 function alphabetic(n, letters) {
   if (n < 1) return String(n);
@@ -102,21 +134,34 @@ function alphabetic(n, letters) {
 export function formatCounter(value, style = "decimal") {
   const n = Math.trunc(Number(value) || 0);
   switch (String(style).trim().toLowerCase()) {
-    case "none": return "";
-    case "disc": return "•";
-    case "circle": return "◦";
-    case "square": return "▪";
-    case "decimal-leading-zero": return (n < 0 ? "-" : "") + String(Math.abs(n)).padStart(2, "0");
-    case "lower-alpha": case "lower-latin": return alphabetic(n, "abcdefghijklmnopqrstuvwxyz");
-    case "upper-alpha": case "upper-latin": return alphabetic(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
-    case "lower-greek": return alphabetic(n, "αβγδεζηθικλμνξοπρστυφχψω");
-    case "lower-roman": case "upper-roman": {
+    case "none":
+      return "";
+    case "disc":
+      return "•";
+    case "circle":
+      return "◦";
+    case "square":
+      return "▪";
+    case "decimal-leading-zero":
+      return (n < 0 ? "-" : "") + String(Math.abs(n)).padStart(2, "0");
+    case "lower-alpha":
+    case "lower-latin":
+      return alphabetic(n, "abcdefghijklmnopqrstuvwxyz");
+    case "upper-alpha":
+    case "upper-latin":
+      return alphabetic(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    case "lower-greek":
+      return alphabetic(n, "αβγδεζηθικλμνξοπρστυφχψω");
+    case "lower-roman":
+    case "upper-roman": {
       if (n < 1 || n > 3999) return String(n);
-      let out = "", rest = n;
+      let out = "",
+        rest = n;
       for (const [v, r] of ROMAN) for (; rest >= v; rest -= v) out += r;
       return style.trim().toLowerCase() === "upper-roman" ? out.toUpperCase() : out;
     }
-    default: return String(n);
+    default:
+      return String(n);
   }
 }
 
@@ -124,20 +169,54 @@ export function formatCounter(value, style = "decimal") {
 // <q><q></q></q> Chromium draws pixel for pixel like these characters
 // (checked by hand, Chromium 13x); others (fr, es, pt, nl, da among them)
 // get English quotes, which may differ from what the browser draws.
-const EN = [["\u201c", "\u201d"], ["\u2018", "\u2019"]];
-const LOW9 = [["\u201e", "\u201c"], ["\u201a", "\u2018"]];
-const GUILLEMETS_LOW9 = [["\u00ab", "\u00bb"], ["\u201e", "\u201c"]];
-const RIGHT_ONLY = [["\u201d", "\u201d"], ["\u2019", "\u2019"]];
+const EN = [
+  ["\u201c", "\u201d"],
+  ["\u2018", "\u2019"],
+];
+const LOW9 = [
+  ["\u201e", "\u201c"],
+  ["\u201a", "\u2018"],
+];
+const GUILLEMETS_LOW9 = [
+  ["\u00ab", "\u00bb"],
+  ["\u201e", "\u201c"],
+];
+const RIGHT_ONLY = [
+  ["\u201d", "\u201d"],
+  ["\u2019", "\u2019"],
+];
 const AUTO_QUOTES = {
-  en: EN, zh: EN, ko: EN, tr: EN,
-  de: LOW9, cs: LOW9,
-  ru: GUILLEMETS_LOW9, uk: GUILLEMETS_LOW9,
-  it: [["\u00ab", "\u00bb"], ["\u201c", "\u201d"]],
-  nb: [["\u00ab", "\u00bb"], ["\u2018", "\u2019"]],
-  pl: [["\u201e", "\u201d"], ["\u00ab", "\u00bb"]],
-  sv: RIGHT_ONLY, fi: RIGHT_ONLY, he: RIGHT_ONLY,
-  ar: [["\u201d", "\u201c"], ["\u2019", "\u2018"]],
-  ja: [["\u300c", "\u300d"], ["\u300e", "\u300f"]],
+  en: EN,
+  zh: EN,
+  ko: EN,
+  tr: EN,
+  de: LOW9,
+  cs: LOW9,
+  ru: GUILLEMETS_LOW9,
+  uk: GUILLEMETS_LOW9,
+  it: [
+    ["\u00ab", "\u00bb"],
+    ["\u201c", "\u201d"],
+  ],
+  nb: [
+    ["\u00ab", "\u00bb"],
+    ["\u2018", "\u2019"],
+  ],
+  pl: [
+    ["\u201e", "\u201d"],
+    ["\u00ab", "\u00bb"],
+  ],
+  sv: RIGHT_ONLY,
+  fi: RIGHT_ONLY,
+  he: RIGHT_ONLY,
+  ar: [
+    ["\u201d", "\u201c"],
+    ["\u2019", "\u2018"],
+  ],
+  ja: [
+    ["\u300c", "\u300d"],
+    ["\u300e", "\u300f"],
+  ],
 };
 
 /**
@@ -148,7 +227,9 @@ const AUTO_QUOTES = {
 export function parseQuotes(value, lang = "") {
   const v = String(value ?? "").trim();
   if (v === "none") return [];
-  const tokens = parseContent(v).filter((t) => t.type === "text").map((t) => t.text);
+  const tokens = parseContent(v)
+    .filter((t) => t.type === "text")
+    .map((t) => t.text);
   if (tokens.length < 2) {
     const primary = String(lang).toLowerCase().split(/[-_]/)[0];
     return AUTO_QUOTES[primary] ?? AUTO_QUOTES.en;

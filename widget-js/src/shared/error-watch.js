@@ -9,12 +9,20 @@ export function watchErrors(w, list) {
     list.push(String(text).slice(0, 500));
     if (list.length > 20) list.shift();
   };
-  w.addEventListener("error", function (e) { keep((e.message || "error") + (e.filename ? " @ " + e.filename + ":" + e.lineno : "")); });
-  w.addEventListener("unhandledrejection", function (e) { keep("unhandled rejection: " + (e.reason && e.reason.message || e.reason)); });
+  w.addEventListener("error", function (e) {
+    keep((e.message || "error") + (e.filename ? " @ " + e.filename + ":" + e.lineno : ""));
+  });
+  w.addEventListener("unhandledrejection", function (e) {
+    keep("unhandled rejection: " + ((e.reason && e.reason.message) || e.reason));
+  });
   var original = w.console && w.console.error;
   if (original) {
     w.console.error = function () {
-      try { keep(Array.prototype.map.call(arguments, String).join(" ")); } catch (e) { /* ignore */ }
+      try {
+        keep(Array.prototype.map.call(arguments, String).join(" "));
+      } catch (e) {
+        /* ignore */
+      }
       return original.apply(this, arguments);
     };
   }

@@ -16,7 +16,8 @@ export const LABELS = {
     toolArrow: "Arrow",
     undo: "Undo",
     tools: "Annotation tools",
-    drawHint: "With the keyboard: arrow keys move the cross (with Shift in larger steps), Enter starts and ends a mark, Escape cancels it.",
+    drawHint:
+      "With the keyboard: arrow keys move the cross (with Shift in larger steps), Enter starts and ends a mark, Escape cancels it.",
     markStarted: "Mark started. Move to the opposite corner and press Enter.",
     markAdded: "Mark added.",
     markCancelled: "Mark cancelled.",
@@ -38,7 +39,8 @@ export const LABELS = {
     sending: "Sending…",
     sent: "Thank you! Your feedback was sent.",
     queued: "You seem to be offline. Your feedback is saved and will be sent automatically.",
-    queuedBusy: "This site cannot take more feedback right now. Yours is saved on this device and will be sent automatically later.",
+    queuedBusy:
+      "This site cannot take more feedback right now. Yours is saved on this device and will be sent automatically later.",
     rejected: "The feedback could not be accepted by the server.",
     failed: "Something went wrong. Please try again.",
   },
@@ -49,14 +51,17 @@ export const LABELS = {
     screenshot: "Bildschirmfoto",
     screenshotAlt: "Bildschirmfoto dieser Seite, wie es gesendet wird, persönliche Daten geschwärzt",
     capturing: "Bildschirmfoto wird erstellt…",
-    captureFailed: "Die Seite konnte nicht aufgenommen werden. Teilen Sie stattdessen Ihren Bildschirm oder laden Sie ein Bild hoch.",
-    privacyNote: "Persönliche Daten werden geschwärzt und der ganze Bericht wird in Ihrem Browser verschlüsselt, bevor er gesendet wird.",
+    captureFailed:
+      "Die Seite konnte nicht aufgenommen werden. Teilen Sie stattdessen Ihren Bildschirm oder laden Sie ein Bild hoch.",
+    privacyNote:
+      "Persönliche Daten werden geschwärzt und der ganze Bericht wird in Ihrem Browser verschlüsselt, bevor er gesendet wird.",
     toolHide: "Schwärzen",
     toolHighlight: "Hervorheben",
     toolArrow: "Pfeil",
     undo: "Rückgängig",
     tools: "Werkzeuge zum Markieren",
-    drawHint: "Mit der Tastatur: Pfeiltasten bewegen das Kreuz (mit Umschalt in größeren Schritten), Eingabe beginnt und beendet eine Markierung, Escape bricht sie ab.",
+    drawHint:
+      "Mit der Tastatur: Pfeiltasten bewegen das Kreuz (mit Umschalt in größeren Schritten), Eingabe beginnt und beendet eine Markierung, Escape bricht sie ab.",
     markStarted: "Markierung begonnen. Zur gegenüberliegenden Ecke bewegen und Eingabe drücken.",
     markAdded: "Markierung hinzugefügt.",
     markCancelled: "Markierung abgebrochen.",
@@ -78,7 +83,8 @@ export const LABELS = {
     sending: "Wird gesendet…",
     sent: "Danke! Ihr Feedback wurde gesendet.",
     queued: "Sie scheinen offline zu sein. Ihr Feedback ist gespeichert und wird automatisch gesendet.",
-    queuedBusy: "Diese Website kann gerade kein weiteres Feedback annehmen. Ihres ist auf diesem Gerät gespeichert und wird später automatisch gesendet.",
+    queuedBusy:
+      "Diese Website kann gerade kein weiteres Feedback annehmen. Ihres ist auf diesem Gerät gespeichert und wird später automatisch gesendet.",
     rejected: "Der Server konnte das Feedback nicht annehmen.",
     failed: "Etwas ist schiefgelaufen. Bitte versuchen Sie es noch einmal.",
   },
@@ -87,7 +93,9 @@ export const LABELS = {
 /** The language to use: config first, then the page's, then the browser's; English otherwise. */
 export function pickLanguage(candidates) {
   for (const c of candidates) {
-    const base = String(c || "").toLowerCase().split(/[-_]/)[0];
+    const base = String(c || "")
+      .toLowerCase()
+      .split(/[-_]/)[0];
     if (LABELS[base]) return base;
   }
   return "en";

@@ -63,7 +63,9 @@ function plain(value) {
 
 /** Trims the personal parts of a URL inside a console message with the same rules. */
 export function scrubMessage(message, config = {}) {
-  return String(message).slice(0, 1000).replace(/https?:\/\/[^\s"'<>)]+/g, (u) => reportUrl(u, config) || u);
+  return String(message)
+    .slice(0, 1000)
+    .replace(/https?:\/\/[^\s"'<>)]+/g, (u) => reportUrl(u, config) || u);
 }
 
 /**

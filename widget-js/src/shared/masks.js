@@ -5,19 +5,31 @@
 
 /** Our own markers plus the privacy markers of other tools, honoured so a site marks data once. */
 export const BUILTIN_MASK_SELECTORS = [
-  "[data-sealshot-mask]", ".sealshot-mask",
-  ".usprivacy",                                        // Usersnap
-  ".sentry-mask", "[data-sentry-mask]", ".sentry-block", // Sentry Replay
-  ".rr-mask", ".rr-block",                             // rrweb
-  "[data-jam-blur]",                                   // Jam.dev
-  ".gl-mask", ".gl-block",                             // Gleap
+  "[data-sealshot-mask]",
+  ".sealshot-mask",
+  ".usprivacy", // Usersnap
+  ".sentry-mask",
+  "[data-sentry-mask]",
+  ".sentry-block", // Sentry Replay
+  ".rr-mask",
+  ".rr-block", // rrweb
+  "[data-jam-blur]", // Jam.dev
+  ".gl-mask",
+  ".gl-block", // Gleap
 ];
 
 export const UNMASK_ATTRIBUTE = "data-sealshot-unmask";
 
 // Hosts whose iframes collect card data (Gleap masks the same set).
-const PAYMENT_HOSTS = [/(^|\.)stripe\.com$/, /(^|\.)stripe\.network$/, /(^|\.)braintreegateway\.com$/,
-  /(^|\.)braintree-api\.com$/, /(^|\.)paypal\.com$/, /(^|\.)adyen\.com$/, /(^|\.)adyenpayments\.com$/];
+const PAYMENT_HOSTS = [
+  /(^|\.)stripe\.com$/,
+  /(^|\.)stripe\.network$/,
+  /(^|\.)braintreegateway\.com$/,
+  /(^|\.)braintree-api\.com$/,
+  /(^|\.)paypal\.com$/,
+  /(^|\.)adyen\.com$/,
+  /(^|\.)adyenpayments\.com$/,
+];
 
 /** One CSS selector list from the built-ins plus the site's own (config `maskSelectors`). */
 export function maskSelector(extra = []) {
@@ -27,8 +39,16 @@ export function maskSelector(extra = []) {
 
 // autocomplete tokens whose field holds the visitor's name, email or phone
 // (their values are also echoed: shared/echoes.js).
-const PERSONAL_AUTOCOMPLETE = { name: "name", "given-name": "name", "family-name": "name", "additional-name": "name",
-  email: "email", tel: "phone", "tel-national": "phone", "tel-local": "phone" };
+const PERSONAL_AUTOCOMPLETE = {
+  name: "name",
+  "given-name": "name",
+  "family-name": "name",
+  "additional-name": "name",
+  email: "email",
+  tel: "phone",
+  "tel-national": "phone",
+  "tel-local": "phone",
+};
 
 /**
  * Why an element is sensitive by default, or null.
@@ -41,7 +61,9 @@ export function sensitiveReason(desc) {
   const tag = String(desc.tag || "").toUpperCase();
   if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT") {
     const type = String(desc.type || "").toLowerCase();
-    const tokens = String(desc.autocomplete || "").toLowerCase().split(/\s+/);
+    const tokens = String(desc.autocomplete || "")
+      .toLowerCase()
+      .split(/\s+/);
     if (type === "password") return "password";
     if (tokens.some((t) => t.startsWith("cc-"))) return "payment-card";
     if (tokens.includes("one-time-code")) return "one-time-code";
@@ -95,7 +117,16 @@ export function textRedactor({ wholeTexts = [], substrings = [] } = {}) {
       segments = segments.flatMap(([text, secret]) => {
         if (secret || !text.includes(s)) return [[text, secret]];
         const parts = text.split(s);
-        return parts.flatMap((p, i) => (i ? [[s, true], [p, false]] : [[p, false]])).filter(([t]) => t !== "");
+        return parts
+          .flatMap((p, i) =>
+            i
+              ? [
+                  [s, true],
+                  [p, false],
+                ]
+              : [[p, false]],
+          )
+          .filter(([t]) => t !== "");
       });
     }
     return segments;

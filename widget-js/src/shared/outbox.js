@@ -27,7 +27,17 @@ export class Outbox {
   /** Persists a new report; returns the stored entry. */
   async add({ id, url, envelope, project }) {
     const now = this.clock.now();
-    const entry = { id, url, project, envelope, createdAt: now, attempts: 0, nextAttemptAt: now, leaseUntil: 0, lastError: null };
+    const entry = {
+      id,
+      url,
+      project,
+      envelope,
+      createdAt: now,
+      attempts: 0,
+      nextAttemptAt: now,
+      leaseUntil: 0,
+      lastError: null,
+    };
     await this.store.put(entry);
     this.onChange();
     return entry;
@@ -50,7 +60,7 @@ export class Outbox {
     try {
       outcome = await this.send(entry, onProgress);
     } catch (error) {
-      outcome = { networkError: true, message: String(error && error.message || error) };
+      outcome = { networkError: true, message: String((error && error.message) || error) };
     }
     if (!outcome.networkError && outcome.status >= 200 && outcome.status < 300) {
       await this.store.delete(id);
@@ -68,11 +78,22 @@ export class Outbox {
     }
     // Out of attempts for now but not refused: keep it, try again much later.
     const wait = delay ?? this.policy.maxMs;
-    const updated = { ...entry, attempts, nextAttemptAt: this.clock.now() + wait, leaseUntil: 0,
-      lastError: outcome.networkError ? "network" : `http_${outcome.status}` };
+    const updated = {
+      ...entry,
+      attempts,
+      nextAttemptAt: this.clock.now() + wait,
+      leaseUntil: 0,
+      lastError: outcome.networkError ? "network" : `http_${outcome.status}`,
+    };
     await this.store.put(updated);
     this.onChange();
-    return { state: "retry", delayMs: wait, status: outcome.status, body: outcome.body, networkError: !!outcome.networkError };
+    return {
+      state: "retry",
+      delayMs: wait,
+      status: outcome.status,
+      body: outcome.body,
+      networkError: !!outcome.networkError,
+    };
   }
 
   /** Entries due now, oldest first. */
@@ -105,11 +126,22 @@ function isRetryableStatus(status) {
 
 /** The store contract on a Map: used by the tests, and as the fallback where IndexedDB is unavailable. */
 export class MemoryStore {
-  constructor() { this.map = new Map(); }
-  async put(entry) { this.map.set(entry.id, structuredClone(entry)); }
-  async get(id) { const e = this.map.get(id); return e ? structuredClone(e) : null; }
-  async delete(id) { this.map.delete(id); }
-  async all() { return [...this.map.values()].map((e) => structuredClone(e)); }
+  constructor() {
+    this.map = new Map();
+  }
+  async put(entry) {
+    this.map.set(entry.id, structuredClone(entry));
+  }
+  async get(id) {
+    const e = this.map.get(id);
+    return e ? structuredClone(e) : null;
+  }
+  async delete(id) {
+    this.map.delete(id);
+  }
+  async all() {
+    return [...this.map.values()].map((e) => structuredClone(e));
+  }
   async claim(id, now, leaseMs) {
     const e = this.map.get(id);
     if (!e || e.leaseUntil > now || e.nextAttemptAt > now) return null;
