@@ -43,6 +43,11 @@ std::size_t BoundedTaskQueue::idle_workers() {
   return main_.idle.size();
 }
 
+std::size_t BoundedTaskQueue::idle_overflow_workers() {
+  std::lock_guard lock(mutex_);
+  return overflow_.idle.size();
+}
+
 // Both figures from one consistent state of the pool (read without the lock
 // by /metrics and by every idle keep-alive connection). A waiting job has no
 // idle worker about to take it (see the invariant in the header), so every

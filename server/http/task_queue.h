@@ -55,6 +55,7 @@ class BoundedTaskQueue final : public httplib::TaskQueue {
   bool enqueue(std::function<void()> fn) override;
   // Workers of the main pool waiting for a connection (tests, metrics).
   [[nodiscard]] std::size_t idle_workers();
+  [[nodiscard]] std::size_t idle_overflow_workers();
   // Runs every queued connection to its end, then joins: this is the drain
   // on shutdown (cpp-httplib calls it after the listening socket closed).
   void shutdown() override;

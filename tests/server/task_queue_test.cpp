@@ -136,6 +136,13 @@ TEST(TaskQueueTest, BoundsHoldWhenEveryWorkerIsBusy) {
   QueueStats stats;
   BoundedTaskQueue queue(2, 3, 1, 1, stats);
   ASSERT_TRUE(wait_all_idle(queue, 2));
+  // The overflow worker too: one that has not reached its wait yet takes no
+  // hand-over, and the overflow pool would then hold one job fewer.
+  const auto overflow_deadline = std::chrono::steady_clock::now() + 10s;
+  while (queue.idle_overflow_workers() != 1) {
+    ASSERT_LT(std::chrono::steady_clock::now(), overflow_deadline);
+    std::this_thread::sleep_for(1ms);
+  }
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   std::atomic<int> ran{0};

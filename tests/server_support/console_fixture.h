@@ -7,8 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <deque>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "account_keys.h"
 #include "key_wrap.h"
@@ -222,7 +224,12 @@ class ConsoleModelTest : public ReviewTest {
                              "https://shop.example/cart/" + std::to_string(i), screenshot_bytes);
       s.whole_bytes += envelope.size();
       s.ids.push_back(store_submission(row, envelope));
-      now_ms_ += 1000;  // distinct creation times, newest first in the list
+      now_ms_ += 1000;
+      // The storage stamps a report with its own clock in milliseconds, and
+      // the list puts reports of the same millisecond in no fixed order: on
+      // a quiet machine two commits land in one. Distinct times keep
+      // "newest first" the order the reports were made in.
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
     s.project = only_project(s.org_id);
     return s;
