@@ -9,13 +9,11 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { launch } from "./support/browser.mjs";
-import { freePort } from "./support/ingest.mjs";
-import { CLI, CONSOLE_DIR, acceptLink, click, loadAccountModule, projectWithReports, signInFromNode, signInInPage,
-  startServer, until } from "./support/console.mjs";
+import { CLI, acceptLink, click, projectWithReports, signInFromNode, signInInPage,
+  startOrganisation, until } from "./support/console.mjs";
 
 const run = promisify(execFile);
 const EMAIL = "owner@example.com";
@@ -39,15 +37,9 @@ function totp(secret, step) {
 const stepNow = () => Math.floor(Date.now() / 30_000);
 
 before(async () => {
-  assert.ok(fs.existsSync(path.join(CONSOLE_DIR, "index.html")), `${CONSOLE_DIR} is not built: run scripts/build`);
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sealshot-console-account-"));
-  const port = await freePort();
-  url = `https://127.0.0.1:${port}`;
-  const { stdout } = await run(CLI, ["org", "create", "--data-dir", dataDir, "--name", "Acme Support",
-    "--owner-email", EMAIL, "--console-url", url, "--json"], { timeout: 20_000 });
-  server = await startServer(port, dataDir);
-  account = await loadAccountModule();
-  await acceptLink(url, account, JSON.parse(stdout).link, PASSWORD);
+  let link;
+  ({ dataDir, url, server, account, link } = await startOrganisation("account", EMAIL));
+  await acceptLink(url, account, link, PASSWORD);
   browser = await launch({ viewport: { width: 1100, height: 760 }, consoleTestHooks: true });
 });
 

@@ -11,13 +11,11 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { launch, repoRoot } from "./support/browser.mjs";
-import { freePort } from "./support/ingest.mjs";
-import { CLI, CONSOLE_DIR, acceptLinkWithKeys, apiCall, click, loadAccountModule, projectWithReports,
-  signInFromNode, signInInPage, startServer, until } from "./support/console.mjs";
+import { CLI, acceptLinkWithKeys, apiCall, click, projectWithReports,
+  signInFromNode, signInInPage, startOrganisation, until } from "./support/console.mjs";
 
 const run = promisify(execFile);
 const OWNER = "owner@example.com";
@@ -29,15 +27,9 @@ const SHOT = path.join(repoRoot, "docs/images/console-inbox.png");  // any PNG w
 let server, owner, reader, dataDir, url, account, ownerKeys;
 
 before(async () => {
-  assert.ok(fs.existsSync(path.join(CONSOLE_DIR, "index.html")), `${CONSOLE_DIR} is not built: run scripts/build`);
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sealshot-console-keys-"));
-  const port = await freePort();
-  url = `https://127.0.0.1:${port}`;
-  const { stdout } = await run(CLI, ["org", "create", "--data-dir", dataDir, "--name", "Acme Support",
-    "--owner-email", OWNER, "--console-url", url, "--json"], { timeout: 20_000 });
-  server = await startServer(port, dataDir);
-  account = await loadAccountModule();
-  ownerKeys = (await acceptLinkWithKeys(url, account, JSON.parse(stdout).link, PASSWORD)).keys;
+  let link;
+  ({ dataDir, url, server, account, link } = await startOrganisation("keys", OWNER));
+  ownerKeys = (await acceptLinkWithKeys(url, account, link, PASSWORD)).keys;
   owner = await launch({ viewport: { width: 1280, height: 900 }, consoleTestHooks: true });
   // Every 43-character text the page decodes from bytes (a key's length in base64url): the secret
   // key must never be one (it reaches the workspace as bytes; a JS string could not be wiped).

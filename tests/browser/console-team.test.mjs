@@ -10,12 +10,10 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { launch } from "./support/browser.mjs";
-import { freePort } from "./support/ingest.mjs";
-import { CLI, CONSOLE_DIR, acceptLink, apiCall, click, loadAccountModule, signInFromNode, signInInPage, startServer,
+import { CLI, acceptLink, apiCall, click, signInFromNode, signInInPage, startOrganisation,
   typeInto, until } from "./support/console.mjs";
 
 const run = promisify(execFile);
@@ -26,15 +24,9 @@ const PASSWORD = "violet harbour lantern 93";
 let server, owner, rita, dataDir, url, account;
 
 before(async () => {
-  assert.ok(fs.existsSync(path.join(CONSOLE_DIR, "index.html")), `${CONSOLE_DIR} is not built: run scripts/build`);
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sealshot-console-team-"));
-  const port = await freePort();
-  url = `https://127.0.0.1:${port}`;
-  const { stdout } = await run(CLI, ["org", "create", "--data-dir", dataDir, "--name", "Acme Support",
-    "--owner-email", OWNER, "--console-url", url, "--json"], { timeout: 20_000 });
-  server = await startServer(port, dataDir);
-  account = await loadAccountModule();
-  await acceptLink(url, account, JSON.parse(stdout).link, PASSWORD);
+  let link;
+  ({ dataDir, url, server, account, link } = await startOrganisation("team", OWNER));
+  await acceptLink(url, account, link, PASSWORD);
   // Two browsers: each person has their own cookie jar.
   owner = await launch({ viewport: { width: 1280, height: 860 }, consoleTestHooks: true });
   rita = await launch({ viewport: { width: 1024, height: 700 }, consoleTestHooks: true });

@@ -2,13 +2,16 @@
 // serving build/console, review API calls from Node (a second client), and
 // clicks where a person would on the widgets the app publishes under its
 // test flag (launch({ consoleTestHooks: true })).
+import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import fs from "node:fs";
 import https from "node:https";
+import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { repoRoot } from "./browser.mjs";
+import { freePort } from "./ingest.mjs";
 
 const run = promisify(execFile);
 
@@ -45,6 +48,23 @@ export async function startServer(port, dataDir) {
       await exited;
     },
   };
+}
+
+/**
+ * What every console browser test starts from: a fresh data directory, an organisation made by the
+ * CLI with `ownerEmail` as its owner, the server on a free loopback port, and the account module.
+ * Returns { dataDir, url, server, account, link } (link: the owner's set-up link, not yet accepted).
+ */
+export async function startOrganisation(name, ownerEmail) {
+  assert.ok(fs.existsSync(path.join(CONSOLE_DIR, "index.html")), `${CONSOLE_DIR} is not built: run scripts/build`);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `sealshot-console-${name}-`));
+  const port = await freePort();
+  const url = `https://127.0.0.1:${port}`;
+  const { stdout } = await run(CLI, ["org", "create", "--data-dir", dataDir, "--name", "Acme Support",
+    "--owner-email", ownerEmail, "--console-url", url, "--json"], { timeout: 20_000 });
+  const server = await startServer(port, dataDir);
+  const account = await loadAccountModule();
+  return { dataDir, url, server, account, link: JSON.parse(stdout).link };
 }
 
 /** A review API call from Node; a fresh connection each (Argon2id may outlast a kept-alive one). */
