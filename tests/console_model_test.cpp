@@ -54,8 +54,9 @@ TEST_F(ConsoleModelTest, SignsInAndDecryptsEachRowsCommentFromTheFirstChunkOnly)
   const server::Project project = project_row(project_id);
   std::uint64_t whole_bytes = 0;
   for (int i = 0; i < 3; ++i) {
-    auto envelope = report(project_id, project_keys, "Checkout button #" + std::to_string(i) + " does nothing\nsecond line",
-                           "https://shop.example/cart/" + std::to_string(i), 300 * 1024);
+    auto envelope =
+        report(project_id, project_keys, "Checkout button #" + std::to_string(i) + " does nothing\nsecond line",
+               "https://shop.example/cart/" + std::to_string(i), 300 * 1024);
     whole_bytes += envelope.size();
     store_submission(project, envelope);
   }
@@ -232,18 +233,26 @@ TEST_F(ConsoleModelTest, AReportOpensAFewChunksAtATimeWithProgressAndItsWholeMan
   for (std::size_t i = 0; i < rgba.size(); ++i) rgba[i] = std::uint8_t((i * 7) ^ (i >> 9));
   for (std::size_t i = 3; i < rgba.size(); i += 4) rgba[i] = 255;
   std::vector<std::uint8_t> png = png_encode(ConstRgbaImage{rgba.data(), rgba.size(), w, h}).value();
-  const std::string manifest =
-      json{{"schema", 1}, {"source", "widget"}, {"comment", "Coupon field\nsecond line"}, {"email", "a@b.example"},
-           {"page_url", "https://shop.example/cart"}, {"user_agent", "Mozilla/5.0 Test"},
-           {"viewport", {{"width", 1280}, {"height", 720}}}, {"console_errors", {"TypeError: x is undefined"}},
-           {"metadata", {{"plan", "gold"}}}, {"screenshot", {{"width", w}, {"height", h}, {"redactions", 3}}}}
-          .dump();
+  const std::string manifest = json{{"schema", 1},
+                                    {"source", "widget"},
+                                    {"comment", "Coupon field\nsecond line"},
+                                    {"email", "a@b.example"},
+                                    {"page_url", "https://shop.example/cart"},
+                                    {"user_agent", "Mozilla/5.0 Test"},
+                                    {"viewport", {{"width", 1280}, {"height", 720}}},
+                                    {"console_errors", {"TypeError: x is undefined"}},
+                                    {"metadata", {{"plan", "gold"}}},
+                                    {"screenshot", {{"width", w}, {"height", h}, {"redactions", 3}}}}
+                                   .dump();
   const std::vector<PayloadPartView> parts = {
-      {kManifestPartName, "application/json", {reinterpret_cast<const std::uint8_t*>(manifest.data()), manifest.size()}},
+      {kManifestPartName,
+       "application/json",
+       {reinterpret_cast<const std::uint8_t*>(manifest.data()), manifest.size()}},
       {kScreenshotPartName, "image/png", png}};
   // Small chunks, so decryption takes several steps.
   auto envelope =
-      envelope_seal(s.project.id, s.project_keys.public_key, payload_pack(parts).value(), kEnvelopeMinChunkBytes).value();
+      envelope_seal(s.project.id, s.project_keys.public_key, payload_pack(parts).value(), kEnvelopeMinChunkBytes)
+          .value();
   const std::string id = store_submission(project_row(s.project.id), envelope);
   console::InboxModel inbox(*api_, *s.session, s.org_id, s.project);
   inbox.reload();
@@ -355,7 +364,8 @@ TEST(ConsoleEnvelopeReader, AgreesWithTheCoreOnEveryEnvelopeVector) {
   const json doc = json::parse(in);
   const auto hex = [](const std::string& text) {
     std::vector<std::uint8_t> out;
-    for (std::size_t i = 0; i + 1 < text.size(); i += 2) out.push_back(std::uint8_t(std::stoi(text.substr(i, 2), nullptr, 16)));
+    for (std::size_t i = 0; i + 1 < text.size(); i += 2)
+      out.push_back(std::uint8_t(std::stoi(text.substr(i, 2), nullptr, 16)));
     return out;
   };
   int checked = 0;

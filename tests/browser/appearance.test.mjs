@@ -5,8 +5,12 @@ import assert from "node:assert/strict";
 import { openDialog, setup } from "./support/fixture.mjs";
 
 let env;
-before(async () => { env = await setup(); });
-after(async () => { await env?.close(); });
+before(async () => {
+  env = await setup();
+});
+after(async () => {
+  await env?.close();
+});
 
 async function dialogStyle(page) {
   return page.locator(".dialog").evaluate((el) => {
@@ -30,8 +34,8 @@ test("dark scheme and reduced motion: dark dialog, no animation", async () => {
   await page.emulateMedia({ colorScheme: "dark", reducedMotion: "reduce" });
   await openDialog(page);
   const style = await dialogStyle(page);
-  assert.equal(style.background, "rgb(28, 32, 38)");      // --bg of the dark palette
-  assert.equal(style.color, "rgb(232, 234, 237)");         // --fg of the dark palette
+  assert.equal(style.background, "rgb(28, 32, 38)"); // --bg of the dark palette
+  assert.equal(style.color, "rgb(232, 234, 237)"); // --fg of the dark palette
   assert.equal(style.animation, "none");
   await page.close();
 });

@@ -19,7 +19,9 @@ let env;
 before(async () => {
   env = await setup({ viewport: VIEWPORT });
 });
-after(async () => { await env?.close(); });
+after(async () => {
+  await env?.close();
+});
 
 test("a long page: only what the viewport shows is copied with its content, drawn in place and redacted", async () => {
   const page = await env.page("test-pages/offscreen.html");
@@ -42,21 +44,35 @@ test("a long page: only what the viewport shows is copied with its content, draw
     return texts;
   });
   // The note, the card and the bubble are in view though their parents are not.
-  for (const s of ["ruth.abend@example.org", "+44 20 7946 0111", "lena.vogt@example.com"]) assert.ok(inView.includes(s), `${s} is in view`);
+  for (const s of ["ruth.abend@example.org", "+44 20 7946 0111", "lena.vogt@example.com"])
+    assert.ok(inView.includes(s), `${s} is in view`);
   const boxes = await personalDataBoxes(page, inView);
   const captured = nextEvent(page, "sealshot:capture", 60_000);
   const { reference, png } = await referenceAndSent(env, page, "offscreen");
   const { copy } = await captured;
-  console.log(`copy: ${copy.elements} elements, ${copy.shells} without content, ${(copy.svgChars / 1e6).toFixed(2)} M chars of SVG`);
+  console.log(
+    `copy: ${copy.elements} elements, ${copy.shells} without content, ${(copy.svgChars / 1e6).toFixed(2)} M chars of SVG`,
+  );
   // 2,000+ elements on the page; about 25 rows are in view. Before: every element was copied with its content.
   const total = await page.evaluate(() => document.querySelectorAll("body *").length);
   assert.ok(copy.shells > 300, `${copy.shells} boxes outside the viewport copied without content`);
   assert.ok(copy.elements < total / 3, `${copy.elements} of ${total} elements copied`);
   assert.deepEqual(unredacted(png, boxes), [], "every email and phone number in view is solid black");
-  for (const [what, sel] of [["note", "#note"], ["card", "#card"], ["bubble", "#bubble"], ["log", "#log"], ["chat log", "#flexlog"]]) {
+  for (const [what, sel] of [
+    ["note", "#note"],
+    ["card", "#card"],
+    ["bubble", "#bubble"],
+    ["log", "#log"],
+    ["chat log", "#flexlog"],
+  ]) {
     const region = await page.evaluate((sel) => {
       const b = document.querySelector(sel).getBoundingClientRect();
-      return { x: b.x, y: Math.max(0, b.y), width: b.width, height: Math.min(b.bottom, innerHeight) - Math.max(0, b.y) };
+      return {
+        x: b.x,
+        y: Math.max(0, b.y),
+        width: b.width,
+        height: Math.min(b.bottom, innerHeight) - Math.max(0, b.y),
+      };
     }, sel);
     const f = fidelity(png, reference, { boxes, region });
     console.log(`fidelity ${what}: ${(100 * f.share).toFixed(2)}% of ${f.compared} px`);

@@ -12,8 +12,16 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { launch } from "./support/browser.mjs";
-import { CLI, acceptLink, click, projectWithReports, signInFromNode, signInInPage,
-  startOrganisation, until } from "./support/console.mjs";
+import {
+  CLI,
+  acceptLink,
+  click,
+  projectWithReports,
+  signInFromNode,
+  signInInPage,
+  startOrganisation,
+  until,
+} from "./support/console.mjs";
 
 const run = promisify(execFile);
 const EMAIL = "owner@example.com";
@@ -55,14 +63,26 @@ test("two-factor sign-in on from the workspace, sign-in asks for the code; reset
   const page = await browser.context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
-  await projectWithReports({ url, dataDir, account, cookie: login.cookie, me: login.body,
-    png: await page.screenshot({ type: "png" }), comments: ["The basket forgets items"] });
+  await projectWithReports({
+    url,
+    dataDir,
+    account,
+    cookie: login.cookie,
+    me: login.body,
+    png: await page.screenshot({ type: "png" }),
+    comments: ["The basket forgets items"],
+  });
 
   await signInInPage(page, url, EMAIL, PASSWORD);
-  const ws = await until(page, () => {
-    const s = globalThis.__sealshotConsole;
-    return s?.state === "workspace" && s.rows?.[0]?.preview === "loaded" && s;
-  }, undefined, 60_000);
+  const ws = await until(
+    page,
+    () => {
+      const s = globalThis.__sealshotConsole;
+      return s?.state === "workspace" && s.rows?.[0]?.preview === "loaded" && s;
+    },
+    undefined,
+    60_000,
+  );
 
   // 1. Two-factor sign-in: an HTML page over the workspace.
   await click(page, "mfa");
@@ -72,7 +92,10 @@ test("two-factor sign-in on from the workspace, sign-in asks for the code; reset
   await page.getByRole("button", { name: "Turn on two-factor sign-in" }).click();
   const secret = (await page.locator("#mfa-secret").textContent()).replace(/\s+/g, "");
   assert.match(secret, /^[A-Z2-7]{16,}$/);
-  assert.match(await page.getByRole("link", { name: "Open in an authenticator app" }).getAttribute("href"), /^otpauth:\/\/totp\//);
+  assert.match(
+    await page.getByRole("link", { name: "Open in an authenticator app" }).getAttribute("href"),
+    /^otpauth:\/\/totp\//,
+  );
   // Typed key by key, a Backspace included: the workspace's GLFW must not eat keys meant for the page.
   const code = page.getByLabel("The code the app shows now");
   await code.click();
@@ -93,8 +116,12 @@ test("two-factor sign-in on from the workspace, sign-in asks for the code; reset
   assert.equal(await page.locator("#mfa-codes li").count(), 0, "recovery codes leave the page with it");
   const dark = await page.evaluate(() => globalThis.__sealshotConsole.dark);
   await click(page, "theme");
-  await until(page, (d) => globalThis.__sealshotConsole.dark === !d && globalThis.__sealshotConsole.rows?.[0]?.id, dark);
-  assert.equal((await page.evaluate(() => globalThis.__sealshotConsole.rows[0].id)), ws.rows[0].id);
+  await until(
+    page,
+    (d) => globalThis.__sealshotConsole.dark === !d && globalThis.__sealshotConsole.rows?.[0]?.id,
+    dark,
+  );
+  assert.equal(await page.evaluate(() => globalThis.__sealshotConsole.rows[0].id), ws.rows[0].id);
 
   // 2. Signing in again asks for the code (the next step's: each code works once).
   await click(page, "sign-out");
@@ -102,13 +129,19 @@ test("two-factor sign-in on from the workspace, sign-in asks for the code; reset
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByText("Enter the code from your authenticator app").waitFor({ timeout: 30_000 });
-  await page.getByLabel("Code from your authenticator app").fill("000000" === totp(secret, step + 1) ? "111111" : "000000");
+  await page
+    .getByLabel("Code from your authenticator app")
+    .fill("000000" === totp(secret, step + 1) ? "111111" : "000000");
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByText("That code is wrong or was used already").waitFor({ timeout: 30_000 });
   await page.getByLabel("Code from your authenticator app").fill(totp(secret, step + 1));
   await page.getByRole("button", { name: "Sign in" }).click();
-  await until(page, () => globalThis.__sealshotConsole.state === "workspace" && globalThis.__sealshotConsole.rows?.length === 1,
-    undefined, 60_000);
+  await until(
+    page,
+    () => globalThis.__sealshotConsole.state === "workspace" && globalThis.__sealshotConsole.rows?.length === 1,
+    undefined,
+    60_000,
+  );
   await click(page, "sign-out");
   await page.getByText("Signed out.").waitFor();
 
@@ -122,8 +155,17 @@ test("two-factor sign-in on from the workspace, sign-in asks for the code; reset
   await page.getByRole("button", { name: "Sign in" }).waitFor();
 
   // 4. A reset link (printed by an administrator): new password, the second factor, new keys.
-  const { stdout } = await run(CLI, ["org", "reset-link", "--data-dir", dataDir, "--email", EMAIL,
-    "--console-url", url, "--json"]);
+  const { stdout } = await run(CLI, [
+    "org",
+    "reset-link",
+    "--data-dir",
+    dataDir,
+    "--email",
+    EMAIL,
+    "--console-url",
+    url,
+    "--json",
+  ]);
   const link = JSON.parse(stdout).link;
   await page.goto(link);
   await page.getByRole("heading", { name: "Choose a new password" }).waitFor();
@@ -143,7 +185,8 @@ test("two-factor sign-in on from the workspace, sign-in asks for the code; reset
   assert.notEqual(again.body.public_key, login.body.public_key);
   // Its old grant went with the old key: the project waits for an owner or admin.
   const projects = await import("./support/console.mjs").then(({ apiCall }) =>
-    apiCall(url, "GET", `/v1/orgs/${again.body.organisations[0].id}/projects`, undefined, again.cookie));
+    apiCall(url, "GET", `/v1/orgs/${again.body.organisations[0].id}/projects`, undefined, again.cookie),
+  );
   assert.equal(projects.body.items[0].has_key, false);
   assert.deepEqual(errors, []);
 });

@@ -6,11 +6,15 @@ import assert from "node:assert/strict";
 import { fillAndSend, nextEvent, openDialog, setup } from "./support/fixture.mjs";
 
 let env;
-before(async () => { env = await setup({ consoleErrors: true }); });
-after(async () => { await env?.close(); });
+before(async () => {
+  env = await setup({ consoleErrors: true });
+});
+after(async () => {
+  await env?.close();
+});
 
 test("console errors are attached when the site opts in, without personal data", async () => {
-  const page = await env.page();  // the snippet carries data-console-errors="true"
+  const page = await env.page(); // the snippet carries data-console-errors="true"
   await page.waitForFunction(() => window.Sealshot && window.Sealshot.version);
   await page.evaluate(() => {
     console.error("Checkout failed for anna.schmidt@example.de, see https://shop.example/pay?token=s3cr3t#step2");

@@ -14,15 +14,24 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { launch, repoRoot } from "./support/browser.mjs";
-import { CLI, acceptLinkWithKeys, apiCall, click, projectWithReports,
-  signInFromNode, signInInPage, startOrganisation, until } from "./support/console.mjs";
+import {
+  CLI,
+  acceptLinkWithKeys,
+  apiCall,
+  click,
+  projectWithReports,
+  signInFromNode,
+  signInInPage,
+  startOrganisation,
+  until,
+} from "./support/console.mjs";
 
 const run = promisify(execFile);
 const OWNER = "owner@example.com";
 const RITA = "rita@example.com";
 const VIC = "vic@example.com";
 const PASSWORD = "violet harbour lantern 93";
-const SHOT = path.join(repoRoot, "docs/images/console-inbox.png");  // any PNG will do
+const SHOT = path.join(repoRoot, "docs/images/console-inbox.png"); // any PNG will do
 
 let server, owner, reader, dataDir, url, account, ownerKeys;
 
@@ -57,8 +66,17 @@ async function sendReport(project, publicKey, comment) {
   const files = fs.mkdtempSync(`${dataDir}-r-`);
   fs.writeFileSync(path.join(files, "shot.png"), fs.readFileSync(SHOT));
   fs.writeFileSync(path.join(files, "public.key"), publicKey + "\n");
-  await run(CLI, ["seal", "--project", project, "--public-key", path.join(files, "public.key"), "--comment", comment,
-    path.join(files, "shot.png"), path.join(files, "r.env")]);
+  await run(CLI, [
+    "seal",
+    "--project",
+    project,
+    "--public-key",
+    path.join(files, "public.key"),
+    "--comment",
+    comment,
+    path.join(files, "shot.png"),
+    path.join(files, "r.env"),
+  ]);
   await run(CLI, ["submissions", "import", "--data-dir", dataDir, "--project", project, path.join(files, "r.env")]);
   fs.rmSync(files, { recursive: true, force: true });
 }
@@ -67,10 +85,20 @@ async function sendReport(project, publicKey, comment) {
 async function inboxOf(email, rows) {
   const page = await reader.context.newPage();
   await signInInPage(page, url, email, PASSWORD);
-  const s = await until(page, (n) => {
-    const s = globalThis.__sealshotConsole;
-    return s?.state === "workspace" && s.rows?.length === n && s.rows.every((r) => r.preview === "loaded" || r.preview === "failed") && s;
-  }, rows, 60_000);
+  const s = await until(
+    page,
+    (n) => {
+      const s = globalThis.__sealshotConsole;
+      return (
+        s?.state === "workspace" &&
+        s.rows?.length === n &&
+        s.rows.every((r) => r.preview === "loaded" || r.preview === "failed") &&
+        s
+      );
+    },
+    rows,
+    60_000,
+  );
   return { page, s };
 }
 
@@ -86,11 +114,27 @@ test("a key rotated in the console: old and new reports open for a holder; a new
   const rita = await invite(RITA);
   const vic = await invite(VIC);
   const png = fs.readFileSync(SHOT);
-  const { project, projectKeys } = await projectWithReports({ url, dataDir, account, cookie: login.cookie, me, png,
-    comments: ["Before the rotation"] });
+  const { project, projectKeys } = await projectWithReports({
+    url,
+    dataDir,
+    account,
+    cookie: login.cookie,
+    me,
+    png,
+    comments: ["Before the rotation"],
+  });
   // Rita holds key 1 (granted by another client); Vic may read but holds nothing yet.
-  const access = (person, body) => apiCall(url, "PUT", `/v1/orgs/${org}/projects/${project}/access/${person}`, body, login.cookie);
-  assert.equal((await access(rita.me.id, { role: "reviewer", sealed_key: account.sealGrant(projectKeys.secretKey, rita.me.public_key) })).status, 200);
+  const access = (person, body) =>
+    apiCall(url, "PUT", `/v1/orgs/${org}/projects/${project}/access/${person}`, body, login.cookie);
+  assert.equal(
+    (
+      await access(rita.me.id, {
+        role: "reviewer",
+        sealed_key: account.sealGrant(projectKeys.secretKey, rita.me.public_key),
+      })
+    ).status,
+    200,
+  );
   assert.equal((await access(vic.me.id, { role: "reviewer" })).status, 200);
 
   // 1. The owner confirms Rita's key and rotates in the browser.
@@ -98,14 +142,25 @@ test("a key rotated in the console: old and new reports open for a holder; a new
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   await signInInPage(page, url, OWNER, PASSWORD);
-  await until(page, () => globalThis.__sealshotConsole?.state === "workspace" && globalThis.__sealshotConsole.team, undefined, 60_000);
+  await until(
+    page,
+    () => globalThis.__sealshotConsole?.state === "workspace" && globalThis.__sealshotConsole.team,
+    undefined,
+    60_000,
+  );
   const decoded = await page.evaluate(() => globalThis.__decoded43);
   assert.ok(!decoded.includes(ownerKeys.secretKey), "the secret key was never text in the page");
   await click(page, "team");
-  await until(page, () => { const t = globalThis.__sealshotConsole.team; return t.open && !t.loading && t.current_key === 1; });
+  await until(page, () => {
+    const t = globalThis.__sealshotConsole.team;
+    return t.open && !t.loading && t.current_key === 1;
+  });
   await click(page, "rotate-key");
   await click(page, "rotate-yes");
-  const unconfirmed = await until(page, () => globalThis.__sealshotConsole.team.message.startsWith("Not rotated") && globalThis.__sealshotConsole);
+  const unconfirmed = await until(
+    page,
+    () => globalThis.__sealshotConsole.team.message.startsWith("Not rotated") && globalThis.__sealshotConsole,
+  );
   assert.match(unconfirmed.team.message, /confirm the key fingerprint of rita first/);
   await click(page, `confirm-${RITA}`);
   await click(page, "confirm-yes");
@@ -128,19 +183,29 @@ test("a key rotated in the console: old and new reports open for a holder; a new
 
   // 2. Rita (keys 2 and 1) reads both.
   const r = await inboxOf(RITA, 2);
-  assert.deepEqual(r.s.rows.map((x) => [x.comment, x.preview]),
-    [["After the rotation", "loaded"], ["Before the rotation", "loaded"]], JSON.stringify(r.s.rows));
+  assert.deepEqual(
+    r.s.rows.map((x) => [x.comment, x.preview]),
+    [
+      ["After the rotation", "loaded"],
+      ["Before the rotation", "loaded"],
+    ],
+    JSON.stringify(r.s.rows),
+  );
   await r.page.close();
 
   // 3. Vic is given only key 2 (from Node: opened from Rita's grant, sealed to his key).
   const ritaLogin = await signInFromNode(url, account, RITA, PASSWORD);
-  const held = (await apiCall(url, "GET", `/v1/orgs/${org}/projects/${project}/grant`, undefined, ritaLogin.cookie)).body.keys;
+  const held = (await apiCall(url, "GET", `/v1/orgs/${org}/projects/${project}/grant`, undefined, ritaLogin.cookie))
+    .body.keys;
   const key2 = account.openGrant(held.find((k) => k.key_number === 2).sealed_key, rita.keys, row.public_key);
   assert.equal((await access(vic.me.id, { sealed_key: account.sealGrant(key2, vic.me.public_key) })).status, 200);
   const v = await inboxOf(VIC, 2);
   assert.equal(v.s.rows[0].comment, "After the rotation");
   assert.equal(v.s.rows[1].preview, "failed");
-  assert.match(v.s.rows[1].preview_error, /sealed to an older key of the project \(before key 2\) that you were not given/);
+  assert.match(
+    v.s.rows[1].preview_error,
+    /sealed to an older key of the project \(before key 2\) that you were not given/,
+  );
   // Opened, the report view says the same.
   const rect = v.s.row_rects.find((x) => x.row === 1);
   await v.page.mouse.move((rect.x + rect.right) / 2, (rect.y + rect.bottom) / 2);
@@ -153,24 +218,37 @@ test("a key rotated in the console: old and new reports open for a holder; a new
 
   // 4. Organisation roles from Team and keys: Rita made admin by the owner; as an admin she may
   // not demote the owner, and the server's sentence is shown; the owner removes Vic.
-  const members = async () => (await apiCall(url, "GET", `/v1/orgs/${org}/members`, undefined, login.cookie)).body.items;
+  const members = async () =>
+    (await apiCall(url, "GET", `/v1/orgs/${org}/members`, undefined, login.cookie)).body.items;
   await click(page, `role-${RITA}`);
   await click(page, `role-${RITA}-admin`);
   await until(page, (email) => globalThis.__sealshotConsole.team.message === `${email} is now admin.`, RITA);
   assert.equal((await members()).find((m) => m.email === RITA).role, "admin");
   const a = await inboxOf(RITA, 2);
   await click(a.page, "team");
-  await until(a.page, () => { const t = globalThis.__sealshotConsole.team; return t?.open && !t.loading && t.members.length === 3; });
+  await until(a.page, () => {
+    const t = globalThis.__sealshotConsole.team;
+    return t?.open && !t.loading && t.members.length === 3;
+  });
   await click(a.page, `role-${OWNER}`);
   await click(a.page, `role-${OWNER}-member`);
-  await until(a.page, () => globalThis.__sealshotConsole.team.message ===
-    "Role not changed: Only an owner can change an owner or make someone an owner.");
+  await until(
+    a.page,
+    () =>
+      globalThis.__sealshotConsole.team.message ===
+      "Role not changed: Only an owner can change an owner or make someone an owner.",
+  );
   assert.equal((await members()).find((m) => m.email === OWNER).role, "owner");
   await a.page.close();
   await click(page, `remove-member-${VIC}`);
   await click(page, "remove-member-yes");
-  await until(page, (email) => globalThis.__sealshotConsole.team.message === `${email} was removed from the organisation.` &&
-    !globalThis.__sealshotConsole.team.members.some((m) => m.email === email), VIC);
+  await until(
+    page,
+    (email) =>
+      globalThis.__sealshotConsole.team.message === `${email} was removed from the organisation.` &&
+      !globalThis.__sealshotConsole.team.members.some((m) => m.email === email),
+    VIC,
+  );
   assert.ok(!(await members()).some((m) => m.email === VIC));
   assert.deepEqual(errors, []);
   await page.close();

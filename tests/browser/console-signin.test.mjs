@@ -24,7 +24,8 @@ const ACCOUNT_DIR = process.env.SEALSHOT_ACCOUNT_DIR ?? path.join(repoRoot, "bui
 const EMAIL = "owner@example.com";
 const COMMENT = "The coupon field eats my code";
 const PASSWORD = "violet harbour lantern 93";
-const CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob:; " +
+const CSP =
+  "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob:; " +
   "font-src 'self'; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 let server, browser, dataDir, url, port, link, authKey;
@@ -32,9 +33,15 @@ const requests = [];
 
 function healthy(base) {
   return new Promise((resolve) => {
-    const req = https.get(`${base}/healthz`, { rejectUnauthorized: false, timeout: 1000 }, (res) => { res.resume(); resolve(res.statusCode === 200); });
+    const req = https.get(`${base}/healthz`, { rejectUnauthorized: false, timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
     req.on("error", () => resolve(false));
-    req.on("timeout", () => { req.destroy(); resolve(false); });
+    req.on("timeout", () => {
+      req.destroy();
+      resolve(false);
+    });
   });
 }
 
@@ -43,8 +50,23 @@ before(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sealshot-console-"));
   port = await freePort();
   url = `https://127.0.0.1:${port}`;
-  const { stdout } = await run(CLI, ["org", "create", "--data-dir", dataDir, "--name", "Acme Support",
-    "--owner-email", EMAIL, "--console-url", url, "--json"], { timeout: 20_000 });
+  const { stdout } = await run(
+    CLI,
+    [
+      "org",
+      "create",
+      "--data-dir",
+      dataDir,
+      "--name",
+      "Acme Support",
+      "--owner-email",
+      EMAIL,
+      "--console-url",
+      url,
+      "--json",
+    ],
+    { timeout: 20_000 },
+  );
   link = JSON.parse(stdout).link;
   await startServer();
   // deviceScaleFactor 2: the workspace must size its canvas by devicePixelRatio.
@@ -53,10 +75,15 @@ before(async () => {
 });
 
 async function startServer() {
-  server = spawn(SERVER, ["--listen", `127.0.0.1:${port}`, "--data-dir", dataDir, "--console-dir", CONSOLE_DIR,
-    "--log-level", "warn"], { stdio: ["ignore", "ignore", "pipe"] });
+  server = spawn(
+    SERVER,
+    ["--listen", `127.0.0.1:${port}`, "--data-dir", dataDir, "--console-dir", CONSOLE_DIR, "--log-level", "warn"],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
   let stderr = "";
-  server.stderr.on("data", (d) => { stderr += d; });
+  server.stderr.on("data", (d) => {
+    stderr += d;
+  });
   for (let i = 0; !(await healthy(url)); i++) {
     if (server.exitCode != null || i > 100) throw new Error(`sealshot-server did not start: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -80,10 +107,14 @@ after(async () => {
 async function openPage(address) {
   const page = await browser.context.newPage();
   const errors = [];
-  page.on("console", (m) => { if (m.type() === "error" && !/^Failed to load resource/.test(m.text())) errors.push(m.text()); });
+  page.on("console", (m) => {
+    if (m.type() === "error" && !/^Failed to load resource/.test(m.text())) errors.push(m.text());
+  });
   page.on("pageerror", (e) => errors.push(String(e)));
   // Chromium asks for /favicon.ico on its own; the console has none (404), which is not the page's error.
-  page.on("response", (r) => { if (r.status() >= 400 && !r.url().endsWith("/favicon.ico")) errors.push(`${r.status()} ${r.url()}`); });
+  page.on("response", (r) => {
+    if (r.status() >= 400 && !r.url().endsWith("/favicon.ico")) errors.push(`${r.status()} ${r.url()}`);
+  });
   const response = await page.goto(address);
   return { page, errors, response };
 }
@@ -96,32 +127,62 @@ const apiCall = (method, route, body, cookie) => apiCallAt(url, method, route, b
 async function projectWithReport(pngBytes) {
   const { loadSealshotAccount } = await import(pathToFileURL(path.join(ACCOUNT_DIR, "sealshot-account.mjs")));
   const account = await loadSealshotAccount({ wasmBinary: fs.readFileSync(path.join(ACCOUNT_DIR, "account.wasm")) });
-  const { body: { kdf } } = await apiCall("POST", "/v1/auth/prelogin", { email: EMAIL });
+  const {
+    body: { kdf },
+  } = await apiCall("POST", "/v1/auth/prelogin", { email: EMAIL });
   const keys = account.deriveAccountKeys(PASSWORD, kdf.salt, { opslimit: kdf.opslimit, memlimit: kdf.memlimit });
-  authKey = keys.authKey;  // a second device of the owner's, later (sign out everywhere)
+  authKey = keys.authKey; // a second device of the owner's, later (sign out everywhere)
   const login = await apiCall("POST", "/v1/auth/login", { email: EMAIL, auth_key: keys.authKey });
   assert.equal(login.status, 200);
   const projectKeys = account.generateKeyPair();
-  const created = await apiCall("POST", `/v1/orgs/${login.body.organisations[0].id}/projects`, {
-    name: "Shop", public_key: projectKeys.publicKey, allowed_origins: ["https://shop.example"],
-    sealed_key: account.sealGrant(projectKeys.secretKey, login.body.public_key) }, login.cookie);
+  const created = await apiCall(
+    "POST",
+    `/v1/orgs/${login.body.organisations[0].id}/projects`,
+    {
+      name: "Shop",
+      public_key: projectKeys.publicKey,
+      allowed_origins: ["https://shop.example"],
+      sealed_key: account.sealGrant(projectKeys.secretKey, login.body.public_key),
+    },
+    login.cookie,
+  );
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const project = created.body.id;
   const files = path.join(dataDir, "..", `${path.basename(dataDir)}-report`);
   fs.mkdirSync(files);
   fs.writeFileSync(path.join(files, "shot.png"), pngBytes);
   fs.writeFileSync(path.join(files, "public.key"), projectKeys.publicKey + "\n");
-  await run(CLI, ["seal", "--project", project, "--public-key", path.join(files, "public.key"),
-    "--comment", `${COMMENT}\nSecond line stays in the report view.`, path.join(files, "shot.png"), path.join(files, "report.env")]);
-  await run(CLI, ["submissions", "import", "--data-dir", dataDir, "--project", project, path.join(files, "report.env")]);
+  await run(CLI, [
+    "seal",
+    "--project",
+    project,
+    "--public-key",
+    path.join(files, "public.key"),
+    "--comment",
+    `${COMMENT}\nSecond line stays in the report view.`,
+    path.join(files, "shot.png"),
+    path.join(files, "report.env"),
+  ]);
+  await run(CLI, [
+    "submissions",
+    "import",
+    "--data-dir",
+    dataDir,
+    "--project",
+    project,
+    path.join(files, "report.env"),
+  ]);
   fs.rmSync(files, { recursive: true, force: true });
   await apiCall("POST", "/v1/auth/logout", {}, login.cookie);
   return project;
 }
 
 const consoleState = (page, wanted) =>
-  page.waitForFunction((w) => w.includes(globalThis.__sealshotConsole?.state) && globalThis.__sealshotConsole, wanted,
-    { timeout: 60_000 }).then((h) => h.jsonValue());
+  page
+    .waitForFunction((w) => w.includes(globalThis.__sealshotConsole?.state) && globalThis.__sealshotConsole, wanted, {
+      timeout: 60_000,
+    })
+    .then((h) => h.jsonValue());
 
 test("set-up link, then sign-in: keys made and opened in the page, CSP served, nothing third-party", async () => {
   // 1. The set-up link: a password chosen twice; the keypair is made here.
@@ -156,22 +217,34 @@ test("set-up link, then sign-in: keys made and opened in the page, CSP served, n
   await signin.page.getByLabel("Password", { exact: true }).fill("not the password at all 1");
   await signin.page.getByRole("button", { name: "Sign in" }).click();
   await signin.page.getByText("The email or password is wrong.").waitFor({ timeout: 60_000 });
-  assert.deepEqual(signin.errors.splice(0), [`401 ${url}/v1/auth/login`]);  // the refusal, and nothing else
+  assert.deepEqual(signin.errors.splice(0), [`401 ${url}/v1/auth/login`]); // the refusal, and nothing else
   await signin.page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await signin.page.getByRole("button", { name: "Sign in" }).click();
   const state = await consoleState(signin.page, ["signed_in", "workspace"]);
   assert.equal(state.email, EMAIL);
   assert.equal(state.fingerprint, accepted.fingerprint, "the secret key opened matches the public key set up");
-  assert.deepEqual(state.organisations.map((o) => [o.name, o.role]), [["Acme Support", "owner"]]);
+  assert.deepEqual(
+    state.organisations.map((o) => [o.name, o.role]),
+    [["Acme Support", "owner"]],
+  );
   assert.ok(!JSON.stringify(state).includes(PASSWORD));
 
   // The workspace took over: the inbox row's comment was decrypted in the
   // browser from the first chunk of the envelope, on a canvas sized for dpr 2.
-  if (fs.existsSync(path.join(CONSOLE_DIR, "index.html")) && fs.readdirSync(CONSOLE_DIR).some((f) => f.startsWith("app."))) {
-    const ws = await signin.page.waitForFunction(() => {
-      const s = globalThis.__sealshotConsole;
-      return s?.state === "workspace" && s.rows?.length && s.rows[0].preview !== "not_loaded" && s;
-    }, null, { timeout: 60_000 }).then((h) => h.jsonValue());
+  if (
+    fs.existsSync(path.join(CONSOLE_DIR, "index.html")) &&
+    fs.readdirSync(CONSOLE_DIR).some((f) => f.startsWith("app."))
+  ) {
+    const ws = await signin.page
+      .waitForFunction(
+        () => {
+          const s = globalThis.__sealshotConsole;
+          return s?.state === "workspace" && s.rows?.length && s.rows[0].preview !== "not_loaded" && s;
+        },
+        null,
+        { timeout: 60_000 },
+      )
+      .then((h) => h.jsonValue());
     assert.equal(ws.project, project);
     assert.equal(ws.rows.length, 1);
     assert.equal(ws.rows[0].preview, "loaded", ws.rows[0].preview_error);
@@ -201,10 +274,16 @@ test("set-up link, then sign-in: keys made and opened in the page, CSP served, n
     await signin.page.mouse.move((rect.x + rect.right) / 2, (rect.y + rect.bottom) / 2);
     await signin.page.mouse.down();
     await signin.page.mouse.up();
-    const opened = await signin.page.waitForFunction(() => {
-      const s = globalThis.__sealshotConsole;
-      return (s?.report || s?.report_error) && s;
-    }, null, { timeout: 30_000 }).then((h) => h.jsonValue());
+    const opened = await signin.page
+      .waitForFunction(
+        () => {
+          const s = globalThis.__sealshotConsole;
+          return (s?.report || s?.report_error) && s;
+        },
+        null,
+        { timeout: 30_000 },
+      )
+      .then((h) => h.jsonValue());
     assert.equal(opened.report_error, undefined);
     assert.equal(opened.report.comment, `${COMMENT}\nSecond line stays in the report view.`);
     assert.deepEqual([opened.report.width, opened.report.height], [2048, 1536]);
@@ -212,7 +291,10 @@ test("set-up link, then sign-in: keys made and opened in the page, CSP served, n
     await workspaceSteps(signin.page, opened);
   }
   // The one refusal the steps above provoke: the change made after the session ended.
-  assert.deepEqual(signin.errors.filter((e) => !/^401 .*\/submissions\/[^/]+$/.test(e)), []);
+  assert.deepEqual(
+    signin.errors.filter((e) => !/^401 .*\/submissions\/[^/]+$/.test(e)),
+    [],
+  );
 
   // 3. Every request went to this server; the hashed files are cached for a year.
   const foreign = requests.filter((r) => !r.startsWith(`${url}/`));
@@ -231,14 +313,19 @@ test("set-up link, then sign-in: keys made and opened in the page, CSP served, n
 // Waits for the page's published state to satisfy `predicate`; on a timeout
 // the state at that moment is in the error.
 const until = (page, predicate, arg) =>
-  page.waitForFunction(predicate, arg, { timeout: 30_000 }).then((h) => h.jsonValue(), async (e) => {
-    const s = await page.evaluate(() => JSON.stringify(globalThis.__sealshotConsole)).catch(() => "?");
-    throw new Error(`${e.message}\nstate: ${s.slice(0, 3000)}`);
-  });
+  page.waitForFunction(predicate, arg, { timeout: 30_000 }).then(
+    (h) => h.jsonValue(),
+    async (e) => {
+      const s = await page.evaluate(() => JSON.stringify(globalThis.__sealshotConsole)).catch(() => "?");
+      throw new Error(`${e.message}\nstate: ${s.slice(0, 3000)}`);
+    },
+  );
 
 const started = Date.now();
 // SEALSHOT_TEST_TIMING=1: how long each step took (the test's CI budget).
-const mark = (what) => { if (process.env.SEALSHOT_TEST_TIMING) console.error(`${((Date.now() - started) / 1000).toFixed(1)} s ${what}`); };
+const mark = (what) => {
+  if (process.env.SEALSHOT_TEST_TIMING) console.error(`${((Date.now() - started) / 1000).toFixed(1)} s ${what}`);
+};
 
 async function signInAgain(page) {
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
@@ -257,7 +344,7 @@ async function workspaceSteps(page, opened) {
   const manifest = JSON.parse(fs.readFileSync(await download.path(), "utf8"));
   assert.equal(manifest.comment, opened.report.comment);
   // The theme switch.
-  const dark = (await page.evaluate(() => globalThis.__sealshotConsole.dark));
+  const dark = await page.evaluate(() => globalThis.__sealshotConsole.dark);
   await click(page, "theme");
   await until(page, (d) => globalThis.__sealshotConsole.dark === !d, dark);
 
@@ -277,10 +364,14 @@ async function workspaceSteps(page, opened) {
   mark("back at sign-in");
   await signInAgain(page);
   // Signed in again: the same report open, the status change made.
-  const back = await until(page, (id) => {
-    const s = globalThis.__sealshotConsole;
-    return s.state === "workspace" && s.report?.id === id && s.rows?.[0]?.status === "resolved" && s;
-  }, opened.report.id);
+  const back = await until(
+    page,
+    (id) => {
+      const s = globalThis.__sealshotConsole;
+      return s.state === "workspace" && s.report?.id === id && s.rows?.[0]?.status === "resolved" && s;
+    },
+    opened.report.id,
+  );
   assert.equal(back.dark, !dark, "the theme chosen stays too");
 
   mark("signed in again, restored");
@@ -288,7 +379,10 @@ async function workspaceSteps(page, opened) {
   await stopServer();
   await click(page, "status");
   await click(page, "status-new");
-  const down = await until(page, () => globalThis.__sealshotConsole.link === "unreachable" && globalThis.__sealshotConsole);
+  const down = await until(
+    page,
+    () => globalThis.__sealshotConsole.link === "unreachable" && globalThis.__sealshotConsole,
+  );
   assert.equal(down.state, "workspace");
   assert.equal(down.report.id, opened.report.id);
   mark("banner shown");
@@ -301,7 +395,10 @@ async function workspaceSteps(page, opened) {
   const cookie = (await page.context().cookies()).find((c) => c.name === "__Host-sealshot_session");
   assert.ok(cookie);
   await click(page, "sign-out");
-  const out = await until(page, () => globalThis.__sealshotConsole.left === "signed_out" && globalThis.__sealshotConsole);
+  const out = await until(
+    page,
+    () => globalThis.__sealshotConsole.left === "signed_out" && globalThis.__sealshotConsole,
+  );
   assert.equal(out.state, "ready");
   await page.getByText("Signed out.").waitFor();
   assert.equal((await apiCall("GET", "/v1/me", undefined, `${cookie.name}=${cookie.value}`)).status, 401);

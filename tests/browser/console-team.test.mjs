@@ -13,8 +13,17 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { launch } from "./support/browser.mjs";
-import { CLI, acceptLink, apiCall, click, signInFromNode, signInInPage, startOrganisation,
-  typeInto, until } from "./support/console.mjs";
+import {
+  CLI,
+  acceptLink,
+  apiCall,
+  click,
+  signInFromNode,
+  signInInPage,
+  startOrganisation,
+  typeInto,
+  until,
+} from "./support/console.mjs";
 
 const run = promisify(execFile);
 const OWNER = "owner@example.com";
@@ -46,7 +55,12 @@ test("project made in the browser, a fingerprint compared, a grant sealed there;
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   await signInInPage(page, url, OWNER, PASSWORD);
-  await until(page, () => globalThis.__sealshotConsole?.state === "workspace" && globalThis.__sealshotConsole.team, undefined, 60_000);
+  await until(
+    page,
+    () => globalThis.__sealshotConsole?.state === "workspace" && globalThis.__sealshotConsole.team,
+    undefined,
+    60_000,
+  );
 
   // 1. A project made here: the server gets the public key and the owner's sealed grant.
   await click(page, "new-project");
@@ -58,15 +72,30 @@ test("project made in the browser, a fingerprint compared, a grant sealed there;
   const login = await signInFromNode(url, account, OWNER, PASSWORD);
   const org = login.body.organisations[0].id;
   const row = (await apiCall(url, "GET", `/v1/orgs/${org}/projects/${project}`, undefined, login.cookie)).body;
-  assert.ok(made.snippet.includes(`data-project="${project}"`) && made.snippet.includes(`data-key="${row.public_key}"`), made.snippet);
+  assert.ok(
+    made.snippet.includes(`data-project="${project}"`) && made.snippet.includes(`data-key="${row.public_key}"`),
+    made.snippet,
+  );
   assert.ok(made.snippet.startsWith(`<script src="${url}/widget.js"`), made.snippet);
   await click(page, "snippet-done");
   // A report sealed to the public key the browser made; the owner's inbox opens it.
   const files = fs.mkdtempSync(`${dataDir}-r-`);
-  fs.writeFileSync(path.join(files, "shot.png"), await page.screenshot({ type: "png", clip: { x: 0, y: 0, width: 64, height: 48 } }));
+  fs.writeFileSync(
+    path.join(files, "shot.png"),
+    await page.screenshot({ type: "png", clip: { x: 0, y: 0, width: 64, height: 48 } }),
+  );
   fs.writeFileSync(path.join(files, "public.key"), row.public_key + "\n");
-  await run(CLI, ["seal", "--project", project, "--public-key", path.join(files, "public.key"), "--comment",
-    "Coupon field rejects my code", path.join(files, "shot.png"), path.join(files, "r.env")]);
+  await run(CLI, [
+    "seal",
+    "--project",
+    project,
+    "--public-key",
+    path.join(files, "public.key"),
+    "--comment",
+    "Coupon field rejects my code",
+    path.join(files, "shot.png"),
+    path.join(files, "r.env"),
+  ]);
   await run(CLI, ["submissions", "import", "--data-dir", dataDir, "--project", project, path.join(files, "r.env")]);
   fs.rmSync(files, { recursive: true, force: true });
 
@@ -74,15 +103,22 @@ test("project made in the browser, a fingerprint compared, a grant sealed there;
   await click(page, "team");
   await typeInto(page, "invite-email", RITA);
   await click(page, "invite-send");
-  const invited = await until(page, () => globalThis.__sealshotConsole.team?.invitation && globalThis.__sealshotConsole);
+  const invited = await until(
+    page,
+    () => globalThis.__sealshotConsole.team?.invitation && globalThis.__sealshotConsole,
+  );
   assert.match(invited.team.invitation, new RegExp(`^${url}/console/link#[A-Za-z0-9_-]+$`));
   await acceptLink(url, account, invited.team.invitation, PASSWORD);
-  await click(page, "team");  // back to the inbox
-  await click(page, "team");  // and again: Team and keys reloads the members
-  const listed = await until(page, (email) => {
-    const s = globalThis.__sealshotConsole;
-    return s.team?.members?.some((m) => m.email === email) && !s.team.loading && s;
-  }, RITA);
+  await click(page, "team"); // back to the inbox
+  await click(page, "team"); // and again: Team and keys reloads the members
+  const listed = await until(
+    page,
+    (email) => {
+      const s = globalThis.__sealshotConsole;
+      return s.team?.members?.some((m) => m.email === email) && !s.team.loading && s;
+    },
+    RITA,
+  );
   const ritaRow = listed.team.members.find((m) => m.email === RITA);
   assert.equal(ritaRow.key, "unconfirmed");
   assert.match(ritaRow.fingerprint, /^([0-9A-F]{4} ){7}[0-9A-F]{4}$/);
@@ -93,7 +129,11 @@ test("project made in the browser, a fingerprint compared, a grant sealed there;
   await until(page, () => globalThis.__sealshotConsole.team.message.includes("key fingerprint with them"));
   await click(page, `confirm-${RITA}`);
   await click(page, "confirm-yes");
-  await until(page, (email) => globalThis.__sealshotConsole.team.members.find((m) => m.email === email).key === "confirmed", RITA);
+  await until(
+    page,
+    (email) => globalThis.__sealshotConsole.team.members.find((m) => m.email === email).key === "confirmed",
+    RITA,
+  );
   const pins = await page.evaluate(() => Object.entries(localStorage).filter(([k]) => k.startsWith("sealshot.pins.")));
   assert.equal(pins.length, 1);
   assert.ok(pins[0][1].includes(ritaRow.id) && !pins[0][1].includes("sswk1."), "pins hold public keys only");
@@ -103,39 +143,67 @@ test("project made in the browser, a fingerprint compared, a grant sealed there;
   // 4. Rita signs in in her own browser and reads the report.
   const ritaPage = await rita.context.newPage();
   await signInInPage(ritaPage, url, RITA, PASSWORD);
-  const reads = await until(ritaPage, () => {
-    const s = globalThis.__sealshotConsole;
-    return s?.state === "workspace" && s.rows?.[0] && s.rows[0].preview !== "not_loaded" && s;
-  }, undefined, 60_000);
+  const reads = await until(
+    ritaPage,
+    () => {
+      const s = globalThis.__sealshotConsole;
+      return s?.state === "workspace" && s.rows?.[0] && s.rows[0].preview !== "not_loaded" && s;
+    },
+    undefined,
+    60_000,
+  );
   assert.equal(reads.rows[0].preview, "loaded", reads.rows[0].preview_error);
   assert.equal(reads.rows[0].comment, "Coupon field rejects my code");
   assert.equal(reads.team, undefined, "a member has no Team and keys view");
 
   // 5. Rita resets her password (new keys, her grant gone): the owner's next
   // visit says she waits for access; her changed key is refused until compared again.
-  const { stdout: resetOut } = await run(CLI, ["org", "reset-link", "--data-dir", dataDir, "--email", RITA,
-    "--console-url", url, "--json"]);
+  const { stdout: resetOut } = await run(CLI, [
+    "org",
+    "reset-link",
+    "--data-dir",
+    dataDir,
+    "--email",
+    RITA,
+    "--console-url",
+    url,
+    "--json",
+  ]);
   await acceptLink(url, account, JSON.parse(resetOut).link, PASSWORD);
-  await click(page, "team");  // to the inbox
-  await click(page, "team");  // Team and keys again: members and access reloaded
-  await until(page, (email) => {
-    const s = globalThis.__sealshotConsole;
-    return s.team?.waiting === 1 && !s.team.loading && s.team.members.find((m) => m.email === email)?.key === "changed";
-  }, RITA);
+  await click(page, "team"); // to the inbox
+  await click(page, "team"); // Team and keys again: members and access reloaded
+  await until(
+    page,
+    (email) => {
+      const s = globalThis.__sealshotConsole;
+      return (
+        s.team?.waiting === 1 && !s.team.loading && s.team.members.find((m) => m.email === email)?.key === "changed"
+      );
+    },
+    RITA,
+  );
   assert.ok((await state(page)).widgets["waiting-banner"], "the workspace says someone waits");
   await click(page, `grant-${RITA}`);
   await until(page, () => globalThis.__sealshotConsole.team.message.includes("key changed since you confirmed it"));
   await click(page, `confirm-${RITA}`);
   await click(page, "confirm-yes");
   await click(page, `grant-${RITA}`);
-  await until(page, (id) => globalThis.__sealshotConsole.team.granted?.includes(id) && globalThis.__sealshotConsole.team.waiting === 0,
-    ritaRow.id);
+  await until(
+    page,
+    (id) => globalThis.__sealshotConsole.team.granted?.includes(id) && globalThis.__sealshotConsole.team.waiting === 0,
+    ritaRow.id,
+  );
   await ritaPage.reload();
   await signInInPage(ritaPage, url, RITA, PASSWORD);
-  const regranted = await until(ritaPage, () => {
-    const s = globalThis.__sealshotConsole;
-    return s?.state === "workspace" && s.rows?.[0] && s.rows[0].preview !== "not_loaded" && s;
-  }, undefined, 60_000);
+  const regranted = await until(
+    ritaPage,
+    () => {
+      const s = globalThis.__sealshotConsole;
+      return s?.state === "workspace" && s.rows?.[0] && s.rows[0].preview !== "not_loaded" && s;
+    },
+    undefined,
+    60_000,
+  );
   assert.equal(regranted.rows[0].comment, "Coupon field rejects my code", regranted.rows[0].preview_error);
 
   // 6. Removed: Rita's next visit cannot open the report, and says why.
@@ -143,10 +211,17 @@ test("project made in the browser, a fingerprint compared, a grant sealed there;
   await until(page, (id) => !globalThis.__sealshotConsole.team.granted?.includes(id), ritaRow.id);
   await ritaPage.reload();
   await signInInPage(ritaPage, url, RITA, PASSWORD);
-  const refused = await until(ritaPage, () => {
-    const s = globalThis.__sealshotConsole;
-    return s?.state === "workspace" && (s.error || s.rows?.length === 0 || (s.projects && s.projects.length === 0)) && s;
-  }, undefined, 60_000);
+  const refused = await until(
+    ritaPage,
+    () => {
+      const s = globalThis.__sealshotConsole;
+      return (
+        s?.state === "workspace" && (s.error || s.rows?.length === 0 || (s.projects && s.projects.length === 0)) && s
+      );
+    },
+    undefined,
+    60_000,
+  );
   assert.ok(!JSON.stringify(refused).includes("Coupon"), "nothing of the report reaches her console");
   assert.deepEqual(errors, []);
   await page.close();

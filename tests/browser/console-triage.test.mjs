@@ -9,8 +9,17 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { launch } from "./support/browser.mjs";
-import { acceptLink, apiCall, click, projectWithReports, signInFromNode, signInInPage,
-  startOrganisation, typeInto, until } from "./support/console.mjs";
+import {
+  acceptLink,
+  apiCall,
+  click,
+  projectWithReports,
+  signInFromNode,
+  signInInPage,
+  startOrganisation,
+  typeInto,
+  until,
+} from "./support/console.mjs";
 
 const EMAIL = "owner@example.com";
 const PASSWORD = "violet harbour lantern 93";
@@ -50,19 +59,29 @@ test("bulk status, tags and a tag filter, a sealed note, bulk delete — clicked
   const page = await browser.context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("response", (r) => { if (r.status() >= 400 && !r.url().endsWith("/favicon.ico")) errors.push(`${r.status()} ${r.url()}`); });
-  const { project } = await projectWithReports({ url, dataDir, account, cookie: login.cookie, me: login.body,
-    png: await page.screenshot({ type: "png" }), comments: [1, 2, 3].map((n) => `Report ${n}: the basket forgets items`) });
+  page.on("response", (r) => {
+    if (r.status() >= 400 && !r.url().endsWith("/favicon.ico")) errors.push(`${r.status()} ${r.url()}`);
+  });
+  const { project } = await projectWithReports({
+    url,
+    dataDir,
+    account,
+    cookie: login.cookie,
+    me: login.body,
+    png: await page.screenshot({ type: "png" }),
+    comments: [1, 2, 3].map((n) => `Report ${n}: the basket forgets items`),
+  });
   const org = login.body.organisations[0].id;
   const list = async (query = "") =>
-    (await call("GET", `/v1/orgs/${org}/projects/${project}/submissions?limit=50${query}`, undefined, login.cookie)).body.items;
+    (await call("GET", `/v1/orgs/${org}/projects/${project}/submissions?limit=50${query}`, undefined, login.cookie))
+      .body.items;
 
   await signIn(page);
   const ws = await until(page, () => {
     const s = globalThis.__sealshotConsole;
     return s?.state === "workspace" && s.rows?.length === 3 && s.rows.every((r) => r.preview === "loaded") && s;
   });
-  const ids = ws.rows.map((r) => r.id);  // newest first
+  const ids = ws.rows.map((r) => r.id); // newest first
 
   // Bulk status: two rows picked by their checkboxes.
   await click(page, `pick-${ids[0]}`);
@@ -83,7 +102,7 @@ test("bulk status, tags and a tag filter, a sealed note, bulk delete — clicked
   assert.deepEqual((await list()).find((s) => s.id === ids[1]).tags, ["checkout", "urgent"]);
   // A tag the server would refuse is refused at once, with a sentence.
   await typeInto(page, "tags", "fine, not/fine", { enter: true });
-  await until(page, () => globalThis.__sealshotConsole.tags_message?.includes("\"not/fine\" is not a tag"));
+  await until(page, () => globalThis.__sealshotConsole.tags_message?.includes('"not/fine" is not a tag'));
 
   // The inbox filtered by a tag (the server filters).
   await typeInto(page, "tag-filter", "URGENT", { enter: true });
@@ -102,10 +121,18 @@ test("bulk status, tags and a tag filter, a sealed note, bulk delete — clicked
   // phone keyboard: the hidden input hands it to the ImGui field.
   await page.keyboard.insertText(" — Grüße, señor");
   await click(page, "add-note");
-  const noted = await until(page, () => globalThis.__sealshotConsole.notes?.length === 1 && globalThis.__sealshotConsole);
+  const noted = await until(
+    page,
+    () => globalThis.__sealshotConsole.notes?.length === 1 && globalThis.__sealshotConsole,
+  );
   assert.equal(noted.notes[0].text, `${NOTE} — Grüße, señor`);
   assert.equal(noted.notes[0].author, login.body.id);
-  const stored = await call("GET", `/v1/orgs/${org}/projects/${project}/submissions/${ids[1]}/notes`, undefined, login.cookie);
+  const stored = await call(
+    "GET",
+    `/v1/orgs/${org}/projects/${project}/submissions/${ids[1]}/notes`,
+    undefined,
+    login.cookie,
+  );
   assert.equal(stored.body.items.length, 1);
   assert.ok(!stored.body.items[0].sealed.includes("Jane"));
   assert.ok(!dataDirBytes().includes("Jane Roe"), "the note's text is nowhere in the server's files");
@@ -113,14 +140,28 @@ test("bulk status, tags and a tag filter, a sealed note, bulk delete — clicked
   await page.keyboard.press("Escape");
   await click(page, "screenshot");
   await page.keyboard.press("j");
-  await until(page, (id) => globalThis.__sealshotConsole.report?.id === id && globalThis.__sealshotConsole.notes?.length === 0, ids[2]);
+  await until(
+    page,
+    (id) => globalThis.__sealshotConsole.report?.id === id && globalThis.__sealshotConsole.notes?.length === 0,
+    ids[2],
+  );
   await page.keyboard.press("k");
-  await until(page, (id) => globalThis.__sealshotConsole.report?.id === id &&
-    globalThis.__sealshotConsole.notes?.[0]?.text?.startsWith("Called Jane Roe"), ids[1]);
+  await until(
+    page,
+    (id) =>
+      globalThis.__sealshotConsole.report?.id === id &&
+      globalThis.__sealshotConsole.notes?.[0]?.text?.startsWith("Called Jane Roe"),
+    ids[1],
+  );
   // Deleted by its author.
   await click(page, "delete-note-0");
   await until(page, () => globalThis.__sealshotConsole.notes?.length === 0);
-  const after = await call("GET", `/v1/orgs/${org}/projects/${project}/submissions/${ids[1]}/notes`, undefined, login.cookie);
+  const after = await call(
+    "GET",
+    `/v1/orgs/${org}/projects/${project}/submissions/${ids[1]}/notes`,
+    undefined,
+    login.cookie,
+  );
   assert.deepEqual(after.body.items, []);
 
   // Bulk delete: every row picked, confirmed in the dialog.
@@ -128,7 +169,10 @@ test("bulk status, tags and a tag filter, a sealed note, bulk delete — clicked
   await until(page, () => globalThis.__sealshotConsole.picked?.length === 3);
   await click(page, "bulk-delete");
   await click(page, "bulk-delete-confirm");
-  await until(page, () => globalThis.__sealshotConsole.bulk_message === "3 deleted." && globalThis.__sealshotConsole.row_count === 0);
+  await until(
+    page,
+    () => globalThis.__sealshotConsole.bulk_message === "3 deleted." && globalThis.__sealshotConsole.row_count === 0,
+  );
   assert.deepEqual(await list(), []);
   assert.equal(page.url().includes("#"), false);
   assert.deepEqual(errors, []);
@@ -141,9 +185,12 @@ test("without the test flag the workspace publishes no widget rectangles and no 
     const page = await plain.context.newPage();
     await signIn(page);
     // The sign-in page's own state says when the workspace took over.
-    await page.waitForFunction(() => globalThis.__sealshotConsole?.state === "signed_in" && document.querySelector("canvas"),
-      null, { timeout: 60_000 });
-    await page.waitForTimeout(1500);  // frames drawn, the inbox loaded
+    await page.waitForFunction(
+      () => globalThis.__sealshotConsole?.state === "signed_in" && document.querySelector("canvas"),
+      null,
+      { timeout: 60_000 },
+    );
+    await page.waitForTimeout(1500); // frames drawn, the inbox loaded
     const state = await page.evaluate(() => globalThis.__sealshotConsole);
     assert.equal(state.widgets, undefined);
     assert.equal(state.rows, undefined);

@@ -5,8 +5,12 @@ import assert from "node:assert/strict";
 import { fillAndSend, nextEvent, openDialog, personalDataBoxes, setup, unredacted } from "./support/fixture.mjs";
 
 let env;
-before(async () => { env = await setup({ csp: true, lang: "de", viewport: { width: 390, height: 844 }, deviceScaleFactor: 3 }); });
-after(async () => { await env?.close(); });
+before(async () => {
+  env = await setup({ csp: true, lang: "de", viewport: { width: 390, height: 844 }, deviceScaleFactor: 3 });
+});
+after(async () => {
+  await env?.close();
+});
 
 test("strict CSP with a nonce, German labels, phone width, DPR 3: sent, redacted, no violations", async () => {
   const page = await env.page();
@@ -23,13 +27,22 @@ test("strict CSP with a nonce, German labels, phone width, DPR 3: sent, redacted
   await fillAndSend(page, "Die Tabelle ist falsch.");
   const detail = await sent;
   const { manifest, parts } = env.open(await env.ingest.envelope(detail.submission));
-  assert.deepEqual([manifest.viewport, manifest.device_pixel_ratio, manifest.screenshot.width], [{ width: 390, height: 844 }, 3, 1170]);
+  assert.deepEqual(
+    [manifest.viewport, manifest.device_pixel_ratio, manifest.screenshot.width],
+    [{ width: 390, height: 844 }, 3, 1170],
+  );
   const png = parts.find((p) => p.name === "screenshot.png").data;
-  if (process.env.SEALSHOT_TEST_OUT) (await import("node:fs")).writeFileSync(`${process.env.SEALSHOT_TEST_OUT}/sent-phone.png`, png);
-  assert.deepEqual(unredacted(png, boxes, 3).map((b) => `${b.what} ${JSON.stringify(b)}`), []);
+  if (process.env.SEALSHOT_TEST_OUT)
+    (await import("node:fs")).writeFileSync(`${process.env.SEALSHOT_TEST_OUT}/sent-phone.png`, png);
+  assert.deepEqual(
+    unredacted(png, boxes, 3).map((b) => `${b.what} ${JSON.stringify(b)}`),
+    [],
+  );
   // The demo's own inline onsubmit handlers and its cross-origin avatar are refused by this
   // policy whether or not the widget is there (the capture then uses a placeholder).
-  const violations = page.errors.filter((e) => /Content Security Policy|Refused to/.test(e) && !/inline event handler|avatar\.png/.test(e));
+  const violations = page.errors.filter(
+    (e) => /Content Security Policy|Refused to/.test(e) && !/inline event handler|avatar\.png/.test(e),
+  );
   assert.deepEqual(violations, [], "CSP violations caused by the widget");
   await page.close();
 });

@@ -12,42 +12,87 @@ import assert from "node:assert/strict";
 import { nextEvent, openDialog, setup } from "./support/fixture.mjs";
 
 const DEVICES = {
-  "phone portrait 390x844 @3": { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, device: { isMobile: true, hasTouch: true } },
-  "phone landscape 844x390 @3": { viewport: { width: 844, height: 390 }, deviceScaleFactor: 3, device: { isMobile: true, hasTouch: true } },
-  "small phone 320x568 @2": { viewport: { width: 320, height: 568 }, deviceScaleFactor: 2, device: { isMobile: true, hasTouch: true } },
+  "phone portrait 390x844 @3": {
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 3,
+    device: { isMobile: true, hasTouch: true },
+  },
+  "phone landscape 844x390 @3": {
+    viewport: { width: 844, height: 390 },
+    deviceScaleFactor: 3,
+    device: { isMobile: true, hasTouch: true },
+  },
+  "small phone 320x568 @2": {
+    viewport: { width: 320, height: 568 },
+    deviceScaleFactor: 2,
+    device: { isMobile: true, hasTouch: true },
+  },
 };
-const CONTROLS = { preview: ".stage canvas", category: "select[name=category]", comment: "textarea[name=comment]",
-  email: "input[name=email]", consent: "input[name=includeConsole]", cancel: "footer button:not(.primary)", send: "footer button.primary" };
+const CONTROLS = {
+  preview: ".stage canvas",
+  category: "select[name=category]",
+  comment: "textarea[name=comment]",
+  email: "input[name=email]",
+  consent: "input[name=includeConsole]",
+  cancel: "footer button:not(.primary)",
+  send: "footer button.primary",
+};
 
 // Runs in the page: where the dialog and each control are, in layout-viewport
 // CSS px, with the visual viewport (what the screen shows) and, for each
 // control scrolled into view inside the dialog, the element under its centre.
 function inspectDialog(controls) {
-  const shadow = [...document.querySelectorAll("[data-sealshot-ui]")].map((h) => h.shadowRoot).find((r) => r?.querySelector(".dialog"));
+  const shadow = [...document.querySelectorAll("[data-sealshot-ui]")]
+    .map((h) => h.shadowRoot)
+    .find((r) => r?.querySelector(".dialog"));
   const vv = window.visualViewport;
-  const screen = { left: vv.offsetLeft, top: vv.offsetTop, right: vv.offsetLeft + vv.width, bottom: vv.offsetTop + vv.height };
-  const rect = (el) => { const r = el.getBoundingClientRect(); return { left: r.left, top: r.top, right: r.right, bottom: r.bottom }; };
+  const screen = {
+    left: vv.offsetLeft,
+    top: vv.offsetTop,
+    right: vv.offsetLeft + vv.width,
+    bottom: vv.offsetTop + vv.height,
+  };
+  const rect = (el) => {
+    const r = el.getBoundingClientRect();
+    return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+  };
   const out = { screen, dialog: rect(shadow.querySelector(".dialog")), controls: {} };
   for (const [name, sel] of Object.entries(controls)) {
     const el = shadow.querySelector(sel);
-    if (!el) { out.controls[name] = null; continue; }
+    if (!el) {
+      out.controls[name] = null;
+      continue;
+    }
     el.scrollIntoView({ block: "nearest", inline: "nearest" });
     const r = rect(el);
     // Also in the dialog's content coordinates, to compare controls measured at different scroll positions.
-    const d = shadow.querySelector(".dialog"), dr = d.getBoundingClientRect();
-    const content = { left: r.left - dr.left + d.scrollLeft, right: r.right - dr.left + d.scrollLeft,
-      top: r.top - dr.top + d.scrollTop, bottom: r.bottom - dr.top + d.scrollTop };
+    const d = shadow.querySelector(".dialog"),
+      dr = d.getBoundingClientRect();
+    const content = {
+      left: r.left - dr.left + d.scrollLeft,
+      right: r.right - dr.left + d.scrollLeft,
+      top: r.top - dr.top + d.scrollTop,
+      bottom: r.bottom - dr.top + d.scrollTop,
+    };
     const x = (Math.max(r.left, screen.left) + Math.min(r.right, screen.right)) / 2;
     const y = (Math.max(r.top, screen.top) + Math.min(r.bottom, screen.bottom)) / 2;
     const hit = shadow.elementFromPoint(x, y);
-    out.controls[name] = { ...r, content, hitIsControl: !!hit && (hit === el || el.contains(hit)),
-      hit: hit ? `${hit.tagName.toLowerCase()}${hit.className ? "." + hit.className : ""}` : String(hit), screenAfter: { ...screen, top: vv.offsetTop, left: vv.offsetLeft } };
+    out.controls[name] = {
+      ...r,
+      content,
+      hitIsControl: !!hit && (hit === el || el.contains(hit)),
+      hit: hit ? `${hit.tagName.toLowerCase()}${hit.className ? "." + hit.className : ""}` : String(hit),
+      screenAfter: { ...screen, top: vv.offsetTop, left: vv.offsetLeft },
+    };
   }
   return out;
 }
 
-const inside = (r, s) => r.left >= s.left - 1 && r.top >= s.top - 1 && r.right <= s.right + 1 && r.bottom <= s.bottom + 1;
-const overlap = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+const inside = (r, s) =>
+  r.left >= s.left - 1 && r.top >= s.top - 1 && r.right <= s.right + 1 && r.bottom <= s.bottom + 1;
+const overlap = (a, b) =>
+  Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 &&
+  Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
 const fmt = (r) => `${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)}`;
 
 for (const [name, options] of Object.entries(DEVICES)) {
@@ -63,14 +108,19 @@ for (const [name, options] of Object.entries(DEVICES)) {
       assert.ok(inside(seen.dialog, seen.screen), `dialog ${fmt(seen.dialog)} fits the screen ${fmt(seen.screen)}`);
       for (const [control, box] of Object.entries(seen.controls)) {
         assert.ok(box, `${control} exists`);
-        assert.ok(inside(box, box.screenAfter), `${control} ${fmt(box)} scrolled into view lies on the screen ${fmt(box.screenAfter)}`);
+        assert.ok(
+          inside(box, box.screenAfter),
+          `${control} ${fmt(box)} scrolled into view lies on the screen ${fmt(box.screenAfter)}`,
+        );
         assert.ok(box.hitIsControl, `${control}: the element under its centre is ${box.hit}`);
       }
       const names = Object.keys(seen.controls);
-      for (let i = 0; i < names.length; i++) for (let j = i + 1; j < names.length; j++) {
-        const a = seen.controls[names[i]].content, b = seen.controls[names[j]].content;
-        assert.ok(!overlap(a, b), `${names[i]} ${fmt(a)} and ${names[j]} ${fmt(b)} overlap`);
-      }
+      for (let i = 0; i < names.length; i++)
+        for (let j = i + 1; j < names.length; j++) {
+          const a = seen.controls[names[i]].content,
+            b = seen.controls[names[j]].content;
+          assert.ok(!overlap(a, b), `${names[i]} ${fmt(a)} and ${names[j]} ${fmt(b)} overlap`);
+        }
       // A real tap, with Playwright's own checks that Send is visible, stable and receives the event.
       const sent = nextEvent(page, "sealshot:sent");
       await page.locator(".dialog button[type=submit]").tap({ timeout: 5000 });

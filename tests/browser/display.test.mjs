@@ -7,8 +7,12 @@ import { decodePng } from "../wasm/support/png-decode.mjs";
 import { fillAndSend, nextEvent, openDialog, personalDataBoxes, setup, unredacted } from "./support/fixture.mjs";
 
 let env;
-before(async () => { env = await setup({ browserArgs: ["--auto-accept-this-tab-capture"] }); });
-after(async () => { await env?.close(); });
+before(async () => {
+  env = await setup({ browserArgs: ["--auto-accept-this-tab-capture"] });
+});
+after(async () => {
+  await env?.close();
+});
 
 test("Share screen instead: the tab's frame is redacted with the same boxes and sent", async () => {
   const page = await env.page();
@@ -26,12 +30,19 @@ test("Share screen instead: the tab's frame is redacted with the same boxes and 
   const { manifest, parts } = env.open(await env.ingest.envelope(detail.submission));
   assert.equal(manifest.screenshot.source, "display");
   const png = parts.find((p) => p.name === "screenshot.png").data;
-  if (process.env.SEALSHOT_TEST_OUT) (await import("node:fs")).writeFileSync(`${process.env.SEALSHOT_TEST_OUT}/sent-display.png`, png);
+  if (process.env.SEALSHOT_TEST_OUT)
+    (await import("node:fs")).writeFileSync(`${process.env.SEALSHOT_TEST_OUT}/sent-display.png`, png);
   const dpr = manifest.screenshot.width / 1920;
-  assert.deepEqual(unredacted(png, boxes, dpr).map((b) => b.what), []);
+  assert.deepEqual(
+    unredacted(png, boxes, dpr).map((b) => b.what),
+    [],
+  );
   // Our own button and dialog were hidden for the frame.
   const { rgba, width } = decodePng(png);
-  const i = (Math.round((launcher.y + launcher.height / 2) * dpr) * width + Math.round((launcher.x + launcher.width / 2) * dpr)) * 4;
+  const i =
+    (Math.round((launcher.y + launcher.height / 2) * dpr) * width +
+      Math.round((launcher.x + launcher.width / 2) * dpr)) *
+    4;
   assert.notDeepEqual(Array.from(rgba.subarray(i, i + 3)), [29, 78, 216], "launcher in the frame");
   await page.close();
 });

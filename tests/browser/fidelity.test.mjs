@@ -13,14 +13,18 @@ let env;
 before(async () => {
   env = await setup({ viewport: VIEWPORT });
 });
-after(async () => { await env?.close(); });
+after(async () => {
+  await env?.close();
+});
 
 const report = (name, f) => console.log(`fidelity ${name}: ${(100 * f.share).toFixed(2)}% of ${f.compared} px`);
 
 describe("capture fidelity (sealshot-server)", () => {
   test("same-origin frames: drawn in place with border, padding and scroll; boxes on their text", async () => {
     const page = await env.page("test-pages/frames.html");
-    await page.evaluate(() => { document.querySelector("#rounded").contentWindow.scrollTo(0, 90); });
+    await page.evaluate(() => {
+      document.querySelector("#rounded").contentWindow.scrollTo(0, 90);
+    });
     const emails = ["mira.holm@example.net", "jonas.berg@example.org"];
     const boxes = await personalDataBoxes(page, emails);
     assert.ok(boxes.length >= 2, "the emails in the frames are found by the test");
@@ -28,7 +32,10 @@ describe("capture fidelity (sealshot-server)", () => {
     assert.deepEqual(unredacted(png, boxes), [], "every email in a frame is solid black");
     // Each frame's own box: drawn where it is, border included.
     for (const id of ["plain", "rounded", "default"]) {
-      const r = await page.evaluate((id) => { const b = document.getElementById(id).getBoundingClientRect(); return { x: b.x, y: b.y, width: b.width, height: b.height }; }, id);
+      const r = await page.evaluate((id) => {
+        const b = document.getElementById(id).getBoundingClientRect();
+        return { x: b.x, y: b.y, width: b.width, height: b.height };
+      }, id);
       const f = fidelity(png, reference, { boxes, region: r });
       report(`frame #${id}`, f);
       assert.ok(f.share >= 0.995, `frame #${id}: ${(100 * f.share).toFixed(2)}% of its pixels match`);
@@ -42,7 +49,9 @@ describe("capture fidelity (sealshot-server)", () => {
   test("backgrounds: the page's colour fills the viewport; a box whose image failed keeps its colour", async () => {
     const page = await env.page("test-pages/backgrounds.html");
     const { reference, png } = await referenceAndSent(env, page, "backgrounds");
-    const below = fidelity(png, reference, { region: { x: 0, y: 400, width: VIEWPORT.width, height: VIEWPORT.height - 400 } });
+    const below = fidelity(png, reference, {
+      region: { x: 0, y: 400, width: VIEWPORT.width, height: VIEWPORT.height - 400 },
+    });
     report("below a short page", below);
     assert.ok(below.share >= 0.995, `below the content: ${(100 * below.share).toFixed(2)}% match`);
     for (const sel of [".hero", ".tile", ".tile.two"]) {
@@ -59,10 +68,18 @@ describe("capture fidelity (sealshot-server)", () => {
 
   test("layout: placeholders, a submenu's collapsed margins, a right-aligned breadcrumb, a chat scrolled to its end", async () => {
     const page = await env.page("test-pages/layout.html");
-    await page.evaluate(() => { const c = document.getElementById("chat"); c.scrollTop = c.scrollHeight; });
+    await page.evaluate(() => {
+      const c = document.getElementById("chat");
+      c.scrollTop = c.scrollHeight;
+    });
     const { reference, png } = await referenceAndSent(env, page, "layout");
     // The fields' text sits on half pixels, where the copy's glyphs land a pixel off: 99% there.
-    for (const [what, sel, min] of [["submenu", ".side", 0.995], ["breadcrumbs", ".head", 0.995], ["placeholders", "form", 0.99], ["chat", "#chat", 0.995]]) {
+    for (const [what, sel, min] of [
+      ["submenu", ".side", 0.995],
+      ["breadcrumbs", ".head", 0.995],
+      ["placeholders", "form", 0.99],
+      ["chat", "#chat", 0.995],
+    ]) {
       const f = fidelity(png, reference, { region: await boxOf(page, sel) });
       report(what, f);
       assert.ok(f.share >= min, `${what}: ${(100 * f.share).toFixed(2)}% match`);
@@ -80,7 +97,11 @@ describe("capture fidelity (sealshot-server)", () => {
     assert.deepEqual(unredacted(png, names), [], "each marked name is solid black");
     // Everything around the names (their lines and the lines below) as Chromium draws it;
     // before the fix the copy wrapped each blanked name, its black background reaching the line below.
-    for (const [what, sel] of [["header", ".top"], ["strip", ".strip"], ["text below", "main"]]) {
+    for (const [what, sel] of [
+      ["header", ".top"],
+      ["strip", ".strip"],
+      ["text below", "main"],
+    ]) {
       const f = fidelity(png, reference, { boxes: names, region: await boxOf(page, sel) });
       report(what, f);
       assert.ok(f.share >= 0.995, `${what}: ${(100 * f.share).toFixed(2)}% match`);
@@ -91,7 +112,8 @@ describe("capture fidelity (sealshot-server)", () => {
   test("detected text in a table keeps its width in the copy: the columns stay where the page has them", async () => {
     const page = await env.page("test-pages/detected-table.html");
     const contacts = await page.evaluate(() =>
-      [...document.querySelectorAll("#staff td:nth-child(3), #staff td:nth-child(4)")].map((td) => td.textContent));
+      [...document.querySelectorAll("#staff td:nth-child(3), #staff td:nth-child(4)")].map((td) => td.textContent),
+    );
     const boxes = await personalDataBoxes(page, contacts);
     assert.equal(boxes.length, contacts.length, "the test finds every email and phone number");
     const { reference, png } = await referenceAndSent(env, page, "detected-table");
@@ -115,7 +137,10 @@ describe("capture fidelity (sealshot-server)", () => {
     const page = await env.page("test-pages/mask-width.html");
     const { lines, pnr } = await page.evaluate(() => {
       const box = (r) => ({ x: r.x, y: r.y, width: r.width, height: r.height });
-      return { lines: [...document.getElementById("wrapped").getClientRects()].map(box), pnr: box(document.getElementById("pnr").getBoundingClientRect()) };
+      return {
+        lines: [...document.getElementById("wrapped").getClientRects()].map(box),
+        pnr: box(document.getElementById("pnr").getBoundingClientRect()),
+      };
     });
     assert.equal(lines.length, 2, "the marked name wraps onto a second line");
     const { reference, png } = await referenceAndSent(env, page, "mask-wrapped");
@@ -130,7 +155,9 @@ describe("capture fidelity (sealshot-server)", () => {
   test("fonts: each face the page rendered is fetched once, in the format the browser loaded", async () => {
     const page = await env.page("test-pages/fonts.html");
     const fonts = [];
-    page.on("request", (r) => { if (r.url().includes("/assets/fonts/")) fonts.push(new URL(r.url()).pathname.split("/").pop()); });
+    page.on("request", (r) => {
+      if (r.url().includes("/assets/fonts/")) fonts.push(new URL(r.url()).pathname.split("/").pop());
+    });
     const { reference, png } = await referenceAndSent(env, page, "fonts");
     // Two of the three kits are rendered; the browser loaded their woff2 entries.
     assert.deepEqual(fonts.sort(), ["icons-regular.woff2", "icons-solid.woff2"]);

@@ -6,8 +6,12 @@ import assert from "node:assert/strict";
 import { fillAndSend, nextEvent, openDialog, setup } from "./support/fixture.mjs";
 
 let env;
-before(async () => { env = await setup(); });
-after(async () => { await env?.close(); });
+before(async () => {
+  env = await setup();
+});
+after(async () => {
+  await env?.close();
+});
 
 test("server down: the report is queued, survives a reload, and is delivered once when the server is back", async () => {
   const before = await env.ingest.count();
@@ -24,7 +28,11 @@ test("server down: the report is queued, survives a reload, and is delivered onc
   await env.ingest.start();
   // A new page view of the site: the loader sees the pending outbox and sends it without any click.
   const next = await env.browser.context.newPage();
-  await next.addInitScript(() => document.addEventListener("sealshot:sent", (e) => { window.__sent = e.detail; }));
+  await next.addInitScript(() =>
+    document.addEventListener("sealshot:sent", (e) => {
+      window.__sent = e.detail;
+    }),
+  );
   await next.goto(`${env.demo.url}/account.html`);
   const detail = await (await next.waitForFunction(() => window.__sent, null, { timeout: 45_000 })).jsonValue();
   assert.equal(detail.background, true);
@@ -64,8 +72,24 @@ test("429 with Retry-After and 503 are retried in the open dialog", async () => 
   let calls = 0;
   await page.route("**/v1/projects/*/submissions", async (route) => {
     calls++;
-    if (calls === 1) return route.fulfill({ status: 429, headers: { "retry-after": "1", "access-control-allow-origin": "*", "access-control-expose-headers": "retry-after" }, contentType: "application/json", body: '{"error":"rate_limited","message":"slow down"}' });
-    if (calls === 2) return route.fulfill({ status: 503, headers: { "access-control-allow-origin": "*" }, contentType: "application/json", body: '{"error":"unavailable","message":"busy"}' });
+    if (calls === 1)
+      return route.fulfill({
+        status: 429,
+        headers: {
+          "retry-after": "1",
+          "access-control-allow-origin": "*",
+          "access-control-expose-headers": "retry-after",
+        },
+        contentType: "application/json",
+        body: '{"error":"rate_limited","message":"slow down"}',
+      });
+    if (calls === 2)
+      return route.fulfill({
+        status: 503,
+        headers: { "access-control-allow-origin": "*" },
+        contentType: "application/json",
+        body: '{"error":"unavailable","message":"busy"}',
+      });
     return route.continue();
   });
   const sent = nextEvent(page, "sealshot:sent", 45_000);
@@ -87,7 +111,9 @@ test("over the project's daily quota the real server answers 429: the visitor is
   try {
     const page = await env.page();
     const answers = [];
-    page.on("response", (r) => { if (r.url().includes("/submissions") && r.request().method() === "POST") answers.push(r.status()); });
+    page.on("response", (r) => {
+      if (r.url().includes("/submissions") && r.request().method() === "POST") answers.push(r.status());
+    });
     const queued = nextEvent(page, "sealshot:queued");
     await openDialog(page);
     await fillAndSend(page, "Sent over the quota");
@@ -95,13 +121,14 @@ test("over the project's daily quota the real server answers 429: the visitor is
     assert.equal(q.status, 429);
     assert.equal(q.error, "daily_submission_quota_exceeded");
     assert.deepEqual(answers, [429], "one attempt: Retry-After (next UTC midnight) is too far to wait in the dialog");
-    const text = await page.evaluate(() => [...document.querySelectorAll("[data-sealshot-ui]")]
-      .map((host) => host.shadowRoot?.textContent ?? "").join(" "));
+    const text = await page.evaluate(() =>
+      [...document.querySelectorAll("[data-sealshot-ui]")].map((host) => host.shadowRoot?.textContent ?? "").join(" "),
+    );
     assert.match(text, /cannot take more feedback right now.*saved on this device/s);
     assert.equal(await page.evaluate(() => localStorage.getItem("sealshot.outbox")), "1", "kept in the outbox");
     assert.equal(await env.ingest.count(), stored, "nothing stored");
     await page.close();
   } finally {
-    await env.ingest.setQuota(["--daily-submissions", "0"]);  // back to the server's default
+    await env.ingest.setQuota(["--daily-submissions", "0"]); // back to the server's default
   }
 });

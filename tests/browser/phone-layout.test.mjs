@@ -15,13 +15,16 @@ let env;
 before(async () => {
   env = await setup({ viewport: PHONE, deviceScaleFactor: 1, device: { isMobile: true, hasTouch: true } });
 });
-after(async () => { await env?.close(); });
+after(async () => {
+  await env?.close();
+});
 
 /** Share of pure black pixels inside a CSS px box of the PNG. */
 function blackShare(png, b) {
   const { width, height, rgba } = decodePng(png);
   const ch = rgba.length / (width * height);
-  let black = 0, all = 0;
+  let black = 0,
+    all = 0;
   for (let y = Math.ceil(b.y); y < Math.min(height, Math.floor(b.y + b.height)); y++) {
     for (let x = Math.max(0, Math.ceil(b.x)); x < Math.min(width, Math.floor(b.x + b.width)); x++) {
       const i = (y * width + x) * ch;
@@ -37,7 +40,9 @@ describe("a page wider than a phone (sealshot-server)", () => {
     test(`${dir}: personal data blacked out where it is, look-alikes legible, the copy where the visitor sees it`, async () => {
       const page = await env.page(`test-pages/wide-phone.html?dir=${dir}`);
       const live = await page.evaluate(() => ({
-        inner: innerWidth, root: document.documentElement.getBoundingClientRect().width, scrollX,
+        inner: innerWidth,
+        root: document.documentElement.getBoundingClientRect().width,
+        scrollX,
         lookalikes: [...document.querySelectorAll(".lookalike")].map((el) => {
           const r = el.getBoundingClientRect();
           return { x: r.x, y: r.y, width: r.width, height: r.height };

@@ -7,20 +7,31 @@ import assert from "node:assert/strict";
 import { fillAndSend, nextEvent, openDialog, setup } from "./support/fixture.mjs";
 
 let env;
-before(async () => { env = await setup({ widgetFrom: "ingest", csp: true }); });
-after(async () => { await env?.close(); });
+before(async () => {
+  env = await setup({ widgetFrom: "ingest", csp: true });
+});
+after(async () => {
+  await env?.close();
+});
 
 test("widget.js from sealshot-server, pinned by SRI, no data-endpoint: the report reaches the script's origin", async () => {
   const { integrity } = await env.ingest.snippet();
   assert.match(integrity, /^sha384-[A-Za-z0-9+/]{64}$/);
   const responses = [];
-  const seen = (r) => { if (r.url().startsWith(env.ingest.url)) responses.push(r); };
+  const seen = (r) => {
+    if (r.url().startsWith(env.ingest.url)) responses.push(r);
+  };
   env.browser.context.on("response", seen);
   try {
     const page = await env.page();
     const tag = await page.evaluate(() => {
       const s = document.querySelector("script[data-project]");
-      return { src: s.src, integrity: s.integrity, crossOrigin: s.crossOrigin, endpoint: s.getAttribute("data-endpoint") };
+      return {
+        src: s.src,
+        integrity: s.integrity,
+        crossOrigin: s.crossOrigin,
+        endpoint: s.getAttribute("data-endpoint"),
+      };
     });
     assert.deepEqual(tag, { src: `${env.ingest.url}/widget.js`, integrity, crossOrigin: "anonymous", endpoint: "" });
 
@@ -32,10 +43,15 @@ test("widget.js from sealshot-server, pinned by SRI, no data-endpoint: the repor
     assert.equal(manifest.comment, "Sent to where the widget came from");
 
     const by = (re) => responses.filter((r) => re.test(new URL(r.url()).pathname));
-    const [loader] = by(/^\/widget\.js$/), [app] = by(/^\/widget-app\.[0-9a-f]{16}\.js$/), [wasm] = by(/^\/core\.[0-9a-f]{16}\.wasm$/);
+    const [loader] = by(/^\/widget\.js$/),
+      [app] = by(/^\/widget-app\.[0-9a-f]{16}\.js$/),
+      [wasm] = by(/^\/core\.[0-9a-f]{16}\.wasm$/);
     assert.ok(loader && app && wasm, responses.map((r) => r.url()).join("\n"));
-    for (const [r, type, cache] of [[loader, "text/javascript", "public, max-age=300"],
-      [app, "text/javascript", "public, max-age=31536000, immutable"], [wasm, "application/wasm", "public, max-age=31536000, immutable"]]) {
+    for (const [r, type, cache] of [
+      [loader, "text/javascript", "public, max-age=300"],
+      [app, "text/javascript", "public, max-age=31536000, immutable"],
+      [wasm, "application/wasm", "public, max-age=31536000, immutable"],
+    ]) {
       const h = r.headers();
       assert.equal(r.status(), 200, r.url());
       assert.ok(h["content-type"].startsWith(type), `${r.url()}: ${h["content-type"]}`);
@@ -44,10 +60,14 @@ test("widget.js from sealshot-server, pinned by SRI, no data-endpoint: the repor
       assert.equal(h["x-content-type-options"], "nosniff", r.url());
     }
     const posts = by(/\/submissions$/).filter((r) => r.request().method() === "POST");
-    assert.deepEqual(posts.map((r) => [r.url(), r.status()]),
-      [[`${env.ingest.url}/v1/projects/${env.ingest.project}/submissions`, 201]]);
+    assert.deepEqual(
+      posts.map((r) => [r.url(), r.status()]),
+      [[`${env.ingest.url}/v1/projects/${env.ingest.project}/submissions`, 201]],
+    );
 
-    const violations = page.errors.filter((e) => /Content Security Policy|Refused to|integrity/i.test(e) && !/inline event handler|avatar\.png/.test(e));
+    const violations = page.errors.filter(
+      (e) => /Content Security Policy|Refused to|integrity/i.test(e) && !/inline event handler|avatar\.png/.test(e),
+    );
     assert.deepEqual(violations, [], "CSP or integrity errors caused by the widget");
     await page.close();
   } finally {
@@ -58,18 +78,26 @@ test("widget.js from sealshot-server, pinned by SRI, no data-endpoint: the repor
 test("a widget.js whose bytes do not match the integrity hash is not run", async () => {
   const { integrity } = await env.ingest.snippet();
   const page = await env.page("iframe-support.html"); // a page of the site without the loader
-  const load = (hash) => page.evaluate(({ src, hash }) => new Promise((resolve) => {
-    const s = document.createElement("script");
-    s.src = src;
-    s.integrity = hash;
-    s.crossOrigin = "anonymous";
-    s.onload = () => resolve({ result: "ran", global: typeof window.Sealshot });
-    s.onerror = () => resolve({ result: "refused", global: typeof window.Sealshot });
-    document.head.appendChild(s);
-  }), { src: `${env.ingest.url}/widget.js`, hash });
+  const load = (hash) =>
+    page.evaluate(
+      ({ src, hash }) =>
+        new Promise((resolve) => {
+          const s = document.createElement("script");
+          s.src = src;
+          s.integrity = hash;
+          s.crossOrigin = "anonymous";
+          s.onload = () => resolve({ result: "ran", global: typeof window.Sealshot });
+          s.onerror = () => resolve({ result: "refused", global: typeof window.Sealshot });
+          document.head.appendChild(s);
+        }),
+      { src: `${env.ingest.url}/widget.js`, hash },
+    );
   const wrong = "sha384-" + Buffer.alloc(48, 7).toString("base64");
   assert.deepEqual(await load(wrong), { result: "refused", global: "undefined" });
-  assert.ok(page.errors.some((e) => /integrity/.test(e)), page.errors.join("\n"));
+  assert.ok(
+    page.errors.some((e) => /integrity/.test(e)),
+    page.errors.join("\n"),
+  );
   assert.deepEqual(await load(integrity), { result: "ran", global: "object" });
   await page.close();
 });

@@ -18,8 +18,11 @@ import { markdownTable, summary } from "./run.mjs";
 
 const CONFIG = "dpr1";
 const known = knownFailures();
-const matches = (k, page, miss) => k.page === page && k.find === miss.find
-  && (k.kind == null || k.kind === miss.kind) && (k.id == null || k.id === miss.id);
+const matches = (k, page, miss) =>
+  k.page === page &&
+  k.find === miss.find &&
+  (k.kind == null || k.kind === miss.kind) &&
+  (k.id == null || k.id === miss.id);
 const isKnown = (page, miss) => known.some((k) => matches(k, page, miss));
 
 let corpus, browser;
@@ -40,8 +43,13 @@ after(async () => {
   fs.writeFileSync(path.join(out, "corpus.md"), table);
   // Reported, not asserted (targets in docs/benchmarks.md): fidelity, open → preview, long tasks.
   console.log(`\ncorpus at ${CONFIG} (build/corpus-ci/corpus.md):\n${summary(results)}`);
-  const fixed = known.filter((k) => results.some((r) => r.page === k.page && !r.failed && !r.misses.some((m) => matches(k, r.page, m))));
-  if (fixed.length) console.log(`known failures that no longer fail (remove them from known-failures.json): ${fixed.map((k) => `${k.page}/${k.find}`).join(", ")}`);
+  const fixed = known.filter((k) =>
+    results.some((r) => r.page === k.page && !r.failed && !r.misses.some((m) => matches(k, r.page, m))),
+  );
+  if (fixed.length)
+    console.log(
+      `known failures that no longer fail (remove them from known-failures.json): ${fixed.map((k) => `${k.page}/${k.find}`).join(", ")}`,
+    );
 });
 
 describe(`page corpus at ${CONFIG} (sealshot-server, widget, Chromium)`, () => {
@@ -52,7 +60,11 @@ describe(`page corpus at ${CONFIG} (sealshot-server, widget, Chromium)`, () => {
       assert.equal(r.failed, undefined, `the run failed: ${r.failed}`);
       assert.ok(r.enforced.total > 0 || r.site.total > 0, "no labelled personal data in view");
       const unexpected = r.misses.filter((m) => !isKnown(def.id, m));
-      assert.deepEqual(unexpected.map((m) => `${m.id} (${m.find})`), [], "personal data left readable in the sent PNG");
+      assert.deepEqual(
+        unexpected.map((m) => `${m.id} (${m.find})`),
+        [],
+        "personal data left readable in the sent PNG",
+      );
     });
   }
 });

@@ -28,7 +28,9 @@ const FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 
 for (const f of ["sealshot-account.mjs", "account.mjs", "account.wasm"]) {
   if (!fs.existsSync(path.join(accountDir, f))) {
-    console.error(`console build: ${path.join(accountDir, f)} is missing; build the wasm account module first (scripts/build).`);
+    console.error(
+      `console build: ${path.join(accountDir, f)} is missing; build the wasm account module first (scripts/build).`,
+    );
     process.exit(1);
   }
 }
@@ -36,7 +38,8 @@ fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(out, { recursive: true });
 
 const sri = (bytes) => "sha384-" + crypto.createHash("sha384").update(bytes).digest("base64");
-const hashedName = (stem, ext, bytes) => `${stem}.${crypto.createHash("sha256").update(bytes).digest("hex").slice(0, 16)}.${ext}`;
+const hashedName = (stem, ext, bytes) =>
+  `${stem}.${crypto.createHash("sha256").update(bytes).digest("hex").slice(0, 16)}.${ext}`;
 const pins = {};
 function emit(stem, ext, bytes) {
   const name = hashedName(stem, ext, bytes);
@@ -44,14 +47,26 @@ function emit(stem, ext, bytes) {
   pins[stem] = { name, integrity: sri(bytes) };
 }
 
-const bundle = async (entry, define) => (await esbuild.build({
-  entryPoints: [path.join(here, `web/${entry}.js`)], bundle: true, minify: true, write: false, format: "esm",
-  target: ["chrome91", "edge91", "firefox89", "safari16.4"], legalComments: "none", logLevel: "warning",
-  alias: { "sealshot-account": path.join(accountDir, "sealshot-account.mjs"), "console-app": path.join(appDir, "console_app.mjs") },
-  // The Emscripten factories read import.meta.url only when no wasmBinary is given; we always give one.
-  logOverride: { "empty-import-meta": "silent" },
-  define: Object.fromEntries(Object.entries(define).map(([k, v]) => [k, JSON.stringify(v)])),
-})).outputFiles[0].contents;
+const bundle = async (entry, define) =>
+  (
+    await esbuild.build({
+      entryPoints: [path.join(here, `web/${entry}.js`)],
+      bundle: true,
+      minify: true,
+      write: false,
+      format: "esm",
+      target: ["chrome91", "edge91", "firefox89", "safari16.4"],
+      legalComments: "none",
+      logLevel: "warning",
+      alias: {
+        "sealshot-account": path.join(accountDir, "sealshot-account.mjs"),
+        "console-app": path.join(appDir, "console_app.mjs"),
+      },
+      // The Emscripten factories read import.meta.url only when no wasmBinary is given; we always give one.
+      logOverride: { "empty-import-meta": "silent" },
+      define: Object.fromEntries(Object.entries(define).map(([k, v]) => [k, JSON.stringify(v)])),
+    })
+  ).outputFiles[0].contents;
 
 emit("account", "wasm", fs.readFileSync(path.join(accountDir, "account.wasm")));
 emit("console", "css", fs.readFileSync(path.join(here, "web/console.css")));
@@ -65,8 +80,16 @@ if (hasApp) {
   }
   emit("app", "wasm", fs.readFileSync(path.join(appDir, "console_app.wasm")));
   emit("font", "ttf", fs.readFileSync(FONT));
-  emit("workspace", "js", await bundle("workspace", { __APP_WASM_FILE__: pins.app.name,
-    __APP_WASM_INTEGRITY__: pins.app.integrity, __FONT_FILE__: pins.font.name, __FONT_INTEGRITY__: pins.font.integrity }));
+  emit(
+    "workspace",
+    "js",
+    await bundle("workspace", {
+      __APP_WASM_FILE__: pins.app.name,
+      __APP_WASM_INTEGRITY__: pins.app.integrity,
+      __FONT_FILE__: pins.font.name,
+      __FONT_INTEGRITY__: pins.font.integrity,
+    }),
+  );
 } else {
   console.warn(`console build: ${appDir}/console_app.wasm not built; serving sign-in without the workspace.`);
 }
@@ -74,10 +97,15 @@ const accountPins = { __ACCOUNT_WASM_FILE__: pins.account.name, __ACCOUNT_WASM_I
 emit("signin", "js", await bundle("signin", { ...accountPins, __WORKSPACE_JS__: hasApp ? pins.workspace.name : null }));
 emit("link", "js", await bundle("link", accountPins));
 
-const fill = (html) => html
-  .replaceAll("__CONSOLE_CSS__", pins.console.name).replaceAll("__CONSOLE_CSS_INTEGRITY__", pins.console.integrity)
-  .replaceAll("__SIGNIN_JS__", pins.signin.name).replaceAll("__SIGNIN_JS_INTEGRITY__", pins.signin.integrity)
-  .replaceAll("__LINK_JS__", pins.link.name).replaceAll("__LINK_JS_INTEGRITY__", pins.link.integrity);
+const fill = (html) =>
+  html
+    .replaceAll("__CONSOLE_CSS__", pins.console.name)
+    .replaceAll("__CONSOLE_CSS_INTEGRITY__", pins.console.integrity)
+    .replaceAll("__SIGNIN_JS__", pins.signin.name)
+    .replaceAll("__SIGNIN_JS_INTEGRITY__", pins.signin.integrity)
+    .replaceAll("__LINK_JS__", pins.link.name)
+    .replaceAll("__LINK_JS_INTEGRITY__", pins.link.integrity);
 fs.writeFileSync(path.join(out, "index.html"), fill(fs.readFileSync(path.join(here, "web/index.html"), "utf8")));
 fs.writeFileSync(path.join(out, "link.html"), fill(fs.readFileSync(path.join(here, "web/link.html"), "utf8")));
-for (const f of fs.readdirSync(out).sort()) console.log(`console: ${f.padEnd(32)} ${String(fs.statSync(path.join(out, f)).size).padStart(8)} B`);
+for (const f of fs.readdirSync(out).sort())
+  console.log(`console: ${f.padEnd(32)} ${String(fs.statSync(path.join(out, f)).size).padStart(8)} B`);

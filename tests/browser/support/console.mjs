@@ -22,19 +22,30 @@ export const ACCOUNT_DIR = process.env.SEALSHOT_ACCOUNT_DIR ?? path.join(repoRoo
 
 function healthy(base) {
   return new Promise((resolve) => {
-    const req = https.get(`${base}/healthz`, { rejectUnauthorized: false, timeout: 1000 }, (res) => { res.resume(); resolve(res.statusCode === 200); });
+    const req = https.get(`${base}/healthz`, { rejectUnauthorized: false, timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
     req.on("error", () => resolve(false));
-    req.on("timeout", () => { req.destroy(); resolve(false); });
+    req.on("timeout", () => {
+      req.destroy();
+      resolve(false);
+    });
   });
 }
 
 /** sealshot-server on 127.0.0.1:port with --console-dir; stop() waits for it to exit. */
 export async function startServer(port, dataDir) {
   const url = `https://127.0.0.1:${port}`;
-  const child = spawn(SERVER, ["--listen", `127.0.0.1:${port}`, "--data-dir", dataDir, "--console-dir", CONSOLE_DIR,
-    "--log-level", "warn"], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(
+    SERVER,
+    ["--listen", `127.0.0.1:${port}`, "--data-dir", dataDir, "--console-dir", CONSOLE_DIR, "--log-level", "warn"],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
   let stderr = "";
-  child.stderr.on("data", (d) => { stderr += d; });
+  child.stderr.on("data", (d) => {
+    stderr += d;
+  });
   for (let i = 0; !(await healthy(url)); i++) {
     if (child.exitCode != null || i > 100) throw new Error(`sealshot-server did not start: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -60,8 +71,23 @@ export async function startOrganisation(name, ownerEmail) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `sealshot-console-${name}-`));
   const port = await freePort();
   const url = `https://127.0.0.1:${port}`;
-  const { stdout } = await run(CLI, ["org", "create", "--data-dir", dataDir, "--name", "Acme Support",
-    "--owner-email", ownerEmail, "--console-url", url, "--json"], { timeout: 20_000 });
+  const { stdout } = await run(
+    CLI,
+    [
+      "org",
+      "create",
+      "--data-dir",
+      dataDir,
+      "--name",
+      "Acme Support",
+      "--owner-email",
+      ownerEmail,
+      "--console-url",
+      url,
+      "--json",
+    ],
+    { timeout: 20_000 },
+  );
   const server = await startServer(port, dataDir);
   const account = await loadAccountModule();
   return { dataDir, url, server, account, link: JSON.parse(stdout).link };
@@ -71,14 +97,33 @@ export async function startOrganisation(name, ownerEmail) {
 export function apiCall(url, method, route, body, cookie) {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = https.request(`${url}${route}`, { method, rejectUnauthorized: false, agent: false, headers: {
-      "Content-Type": "application/json", "X-Sealshot-Request": "1", Origin: url, ...(cookie ? { Cookie: cookie } : {}) } },
-    (res) => {
-      let text = "";
-      res.on("data", (d) => { text += d; });
-      res.on("end", () => resolve({ status: res.statusCode, body: text ? JSON.parse(text) : {},
-        cookie: (res.headers["set-cookie"] ?? [])[0]?.split(";")[0] }));
-    });
+    const req = https.request(
+      `${url}${route}`,
+      {
+        method,
+        rejectUnauthorized: false,
+        agent: false,
+        headers: {
+          "Content-Type": "application/json",
+          "X-Sealshot-Request": "1",
+          Origin: url,
+          ...(cookie ? { Cookie: cookie } : {}),
+        },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (d) => {
+          text += d;
+        });
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode,
+            body: text ? JSON.parse(text) : {},
+            cookie: (res.headers["set-cookie"] ?? [])[0]?.split(";")[0],
+          }),
+        );
+      },
+    );
     req.on("error", (e) => reject(new Error(`${method} ${route}: ${e.message}`)));
     req.end(data);
   });
@@ -86,10 +131,13 @@ export function apiCall(url, method, route, body, cookie) {
 
 /** Waits for the published state to satisfy `predicate`; a timeout names the state then. */
 export const until = (page, predicate, arg, timeout = 30_000) =>
-  page.waitForFunction(predicate, arg, { timeout }).then((h) => h.jsonValue(), async (e) => {
-    const s = await page.evaluate(() => JSON.stringify(globalThis.__sealshotConsole)).catch(() => "?");
-    throw new Error(`${e.message}\nstate: ${s.slice(0, 3000)}`);
-  });
+  page.waitForFunction(predicate, arg, { timeout }).then(
+    (h) => h.jsonValue(),
+    async (e) => {
+      const s = await page.evaluate(() => JSON.stringify(globalThis.__sealshotConsole)).catch(() => "?");
+      throw new Error(`${e.message}\nstate: ${s.slice(0, 3000)}`);
+    },
+  );
 
 /**
  * Clicks the middle of a widget the app published (CSS px), as a person
@@ -99,7 +147,8 @@ export const until = (page, predicate, arg, timeout = 30_000) =>
 export async function click(page, label) {
   let rect = null;
   for (let i = 0; i < 50; i++) {
-    const now = await page.waitForFunction((l) => globalThis.__sealshotConsole?.widgets?.[l], label, { timeout: 20_000 })
+    const now = await page
+      .waitForFunction((l) => globalThis.__sealshotConsole?.widgets?.[l], label, { timeout: 20_000 })
       .then((h) => h.jsonValue());
     if (rect && JSON.stringify(rect) === JSON.stringify(now)) break;
     rect = now;
@@ -144,18 +193,29 @@ export async function acceptLinkWithKeys(url, account, link, password) {
   const salt = account.accountSaltGenerate();
   const keys = account.deriveAccountKeys(password, salt, params);
   const pair = account.generateKeyPair();
-  const accepted = await apiCall(url, "POST", `/v1/links/${token}/accept`, { auth_key: keys.authKey, kdf_salt: salt,
-    kdf_opslimit: params.opslimit, kdf_memlimit: params.memlimit, public_key: pair.publicKey,
-    wrapped_secret_key: account.wrapSecretKey(pair.secretKey, keys.wrapKey) });
+  const accepted = await apiCall(url, "POST", `/v1/links/${token}/accept`, {
+    auth_key: keys.authKey,
+    kdf_salt: salt,
+    kdf_opslimit: params.opslimit,
+    kdf_memlimit: params.memlimit,
+    public_key: pair.publicKey,
+    wrapped_secret_key: account.wrapSecretKey(pair.secretKey, keys.wrapKey),
+  });
   if (accepted.status !== 200) throw new Error(`link accept: ${accepted.status} ${JSON.stringify(accepted.body)}`);
   return { me: accepted.body, keys: pair };
 }
 
 /** Signs in from Node (a second client): { status, body: me, cookie }. */
 export async function signInFromNode(url, account, email, password, mfaCode) {
-  const { body: { kdf } } = await apiCall(url, "POST", "/v1/auth/prelogin", { email });
+  const {
+    body: { kdf },
+  } = await apiCall(url, "POST", "/v1/auth/prelogin", { email });
   const keys = account.deriveAccountKeys(password, kdf.salt, { opslimit: kdf.opslimit, memlimit: kdf.memlimit });
-  return apiCall(url, "POST", "/v1/auth/login", { email, auth_key: keys.authKey, ...(mfaCode ? { mfa_code: mfaCode } : {}) });
+  return apiCall(url, "POST", "/v1/auth/login", {
+    email,
+    auth_key: keys.authKey,
+    ...(mfaCode ? { mfa_code: mfaCode } : {}),
+  });
 }
 
 /**
@@ -165,17 +225,35 @@ export async function signInFromNode(url, account, email, password, mfaCode) {
  */
 export async function projectWithReports({ url, dataDir, account, cookie, me, png, comments }) {
   const projectKeys = account.generateKeyPair();
-  const created = await apiCall(url, "POST", `/v1/orgs/${me.organisations[0].id}/projects`, {
-    name: "Shop", public_key: projectKeys.publicKey, allowed_origins: ["https://shop.example"],
-    sealed_key: account.sealGrant(projectKeys.secretKey, me.public_key) }, cookie);
+  const created = await apiCall(
+    url,
+    "POST",
+    `/v1/orgs/${me.organisations[0].id}/projects`,
+    {
+      name: "Shop",
+      public_key: projectKeys.publicKey,
+      allowed_origins: ["https://shop.example"],
+      sealed_key: account.sealGrant(projectKeys.secretKey, me.public_key),
+    },
+    cookie,
+  );
   if (created.status !== 201) throw new Error(`project create: ${created.status} ${JSON.stringify(created.body)}`);
   const files = fs.mkdtempSync(`${dataDir}-reports-`);
   fs.writeFileSync(path.join(files, "shot.png"), png);
   fs.writeFileSync(path.join(files, "public.key"), projectKeys.publicKey + "\n");
   for (const [n, comment] of comments.entries()) {
     const env = path.join(files, `${n}.env`);
-    await run(CLI, ["seal", "--project", created.body.id, "--public-key", path.join(files, "public.key"),
-      "--comment", comment, path.join(files, "shot.png"), env]);
+    await run(CLI, [
+      "seal",
+      "--project",
+      created.body.id,
+      "--public-key",
+      path.join(files, "public.key"),
+      "--comment",
+      comment,
+      path.join(files, "shot.png"),
+      env,
+    ]);
     await run(CLI, ["submissions", "import", "--data-dir", dataDir, "--project", created.body.id, env]);
   }
   fs.rmSync(files, { recursive: true, force: true });

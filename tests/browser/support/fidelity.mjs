@@ -13,32 +13,54 @@ import { decodePng } from "../../wasm/support/png-decode.mjs";
  * overlap: the images may differ in size; their common top-left area is compared (a phone's
  * screenshot shows the visual viewport, the capture the whole layout viewport).
  */
-export function fidelity(capturedPng, referencePng, { boxes = [], dpr = 1, tolerance = 40, region = null, overlap = false } = {}) {
-  const a = decodePng(capturedPng), b = decodePng(referencePng);
+export function fidelity(
+  capturedPng,
+  referencePng,
+  { boxes = [], dpr = 1, tolerance = 40, region = null, overlap = false } = {},
+) {
+  const a = decodePng(capturedPng),
+    b = decodePng(referencePng);
   if (!overlap && (a.width !== b.width || a.height !== b.height)) {
     throw new Error(`size ${a.width}x${a.height} != reference ${b.width}x${b.height}`);
   }
-  const width = Math.min(a.width, b.width), height = Math.min(a.height, b.height);
-  const ca = a.rgba.length / (a.width * a.height), cb = b.rgba.length / (b.width * b.height);
+  const width = Math.min(a.width, b.width),
+    height = Math.min(a.height, b.height);
+  const ca = a.rgba.length / (a.width * a.height),
+    cb = b.rgba.length / (b.width * b.height);
   const inBox = new Uint8Array(a.width * a.height);
   for (const r of boxes) {
-    const x0 = Math.max(0, Math.floor((r.x - 1) * dpr)), y0 = Math.max(0, Math.floor((r.y - 1) * dpr));
-    const x1 = Math.min(a.width, Math.ceil((r.x + r.width + 1) * dpr)), y1 = Math.min(a.height, Math.ceil((r.y + r.height + 1) * dpr));
+    const x0 = Math.max(0, Math.floor((r.x - 1) * dpr)),
+      y0 = Math.max(0, Math.floor((r.y - 1) * dpr));
+    const x1 = Math.min(a.width, Math.ceil((r.x + r.width + 1) * dpr)),
+      y1 = Math.min(a.height, Math.ceil((r.y + r.height + 1) * dpr));
     for (let y = y0; y < y1; y++) inBox.fill(1, y * a.width + x0, y * a.width + Math.max(x0, x1));
   }
   const [rx0, ry0, rx1, ry1] = region
-    ? [Math.floor(region.x * dpr), Math.floor(region.y * dpr), Math.ceil((region.x + region.width) * dpr), Math.ceil((region.y + region.height) * dpr)]
+    ? [
+        Math.floor(region.x * dpr),
+        Math.floor(region.y * dpr),
+        Math.ceil((region.x + region.width) * dpr),
+        Math.ceil((region.y + region.height) * dpr),
+      ]
     : [0, 0, width, height];
-  let compared = 0, mismatched = 0;
+  let compared = 0,
+    mismatched = 0;
   for (let y = Math.max(0, ry0); y < Math.min(height, ry1); y++) {
     for (let x = Math.max(0, rx0); x < Math.min(width, rx1); x++) {
       const p = y * a.width + x;
       if (inBox[p]) continue;
       compared++;
-      const i = p * ca, j = (y * b.width + x) * cb;
-      const alphaA = ca === 4 ? a.rgba[i + 3] : 255, alphaB = cb === 4 ? b.rgba[j + 3] : 255;
-      if (Math.abs(a.rgba[i] - b.rgba[j]) > tolerance || Math.abs(a.rgba[i + 1] - b.rgba[j + 1]) > tolerance ||
-          Math.abs(a.rgba[i + 2] - b.rgba[j + 2]) > tolerance || Math.abs(alphaA - alphaB) > tolerance) mismatched++;
+      const i = p * ca,
+        j = (y * b.width + x) * cb;
+      const alphaA = ca === 4 ? a.rgba[i + 3] : 255,
+        alphaB = cb === 4 ? b.rgba[j + 3] : 255;
+      if (
+        Math.abs(a.rgba[i] - b.rgba[j]) > tolerance ||
+        Math.abs(a.rgba[i + 1] - b.rgba[j + 1]) > tolerance ||
+        Math.abs(a.rgba[i + 2] - b.rgba[j + 2]) > tolerance ||
+        Math.abs(alphaA - alphaB) > tolerance
+      )
+        mismatched++;
     }
   }
   return { share: compared ? 1 - mismatched / compared : 1, compared, mismatched };
@@ -52,9 +74,13 @@ export function fidelity(capturedPng, referencePng, { boxes = [], dpr = 1, toler
 export async function referenceAndSent(env, page, name = "page") {
   // Our launcher is never in the capture: it is hidden for the reference too.
   await page.waitForSelector("[data-sealshot-ui]", { state: "attached" });
-  await page.evaluate(() => document.querySelectorAll("[data-sealshot-ui]").forEach((el) => el.style.setProperty("visibility", "hidden")));
+  await page.evaluate(() =>
+    document.querySelectorAll("[data-sealshot-ui]").forEach((el) => el.style.setProperty("visibility", "hidden")),
+  );
   const reference = await page.screenshot({ animations: "disabled", caret: "hide" });
-  await page.evaluate(() => document.querySelectorAll("[data-sealshot-ui]").forEach((el) => el.style.removeProperty("visibility")));
+  await page.evaluate(() =>
+    document.querySelectorAll("[data-sealshot-ui]").forEach((el) => el.style.removeProperty("visibility")),
+  );
   const sent = nextEvent(page, "sealshot:sent", 60_000);
   await openDialog(page);
   await fillAndSend(page, "Fidelity check");

@@ -12,9 +12,22 @@ import { decodePng } from "../../wasm/support/png-decode.mjs";
 export const widgetDir = process.env.SEALSHOT_WIDGET_DIR ?? path.join(repoRoot, "build/widget");
 
 /** Personal data on the demo page (demo/README.md) that must never leave the browser. */
-export const DEMO_PII = ["Clara Meier-Okafor", "clara.meier-okafor@example.com", "+49 151 23456789", "(030) 901820-47",
-  "+44 20 7946 0958", "14 August 1988", "Lindenstraße 42", "0151 23456789", "4111 1111 1111 1111",
-  "DE89 3704 0044 0532 0130 00", "c.okafor@example.org", "FJ-0048213", "correct-horse-battery", "040 6094 7721"];
+export const DEMO_PII = [
+  "Clara Meier-Okafor",
+  "clara.meier-okafor@example.com",
+  "+49 151 23456789",
+  "(030) 901820-47",
+  "+44 20 7946 0958",
+  "14 August 1988",
+  "Lindenstraße 42",
+  "0151 23456789",
+  "4111 1111 1111 1111",
+  "DE89 3704 0044 0532 0130 00",
+  "c.okafor@example.org",
+  "FJ-0048213",
+  "correct-horse-battery",
+  "040 6094 7721",
+];
 
 /**
  * widgetFrom: "demo" embeds /sealshot/widget.js from the demo site with
@@ -22,33 +35,59 @@ export const DEMO_PII = ["Clara Meier-Okafor", "clara.meier-okafor@example.com",
  * project snippet` as a site owner would: widget.js from sealshot-server,
  * pinned by its integrity hash, no data-endpoint.
  */
-export async function setup({ csp = false, lang = "", consoleErrors = false, viewport, deviceScaleFactor, browserArgs, widgetFrom = "demo",
-  device = {} } = {}) {
-  if (!fs.existsSync(path.join(widgetDir, "widget.js"))) throw new Error(`${widgetDir}/widget.js missing: run scripts/build`);
+export async function setup({
+  csp = false,
+  lang = "",
+  consoleErrors = false,
+  viewport,
+  deviceScaleFactor,
+  browserArgs,
+  widgetFrom = "demo",
+  device = {},
+} = {}) {
+  if (!fs.existsSync(path.join(widgetDir, "widget.js")))
+    throw new Error(`${widgetDir}/widget.js missing: run scripts/build`);
   const demoPort = await freePort();
   const origin = `http://127.0.0.1:${demoPort}`;
   const ingest = await startIngest({ origin, widgetDir });
-  const served = widgetFrom === "ingest"
-    ? { widgetSrc: `${ingest.url}/widget.js`, integrity: (await ingest.snippet()).integrity, endpoint: "" }
-    : { endpoint: ingest.url };
-  const demo = await startDemoServer({ port: demoPort, widgetDir, project: ingest.project, key: ingest.publicKey,
-    ...served, csp, lang, consoleErrors, pagesDir: path.join(repoRoot, "tests/browser/pages") });
+  const served =
+    widgetFrom === "ingest"
+      ? { widgetSrc: `${ingest.url}/widget.js`, integrity: (await ingest.snippet()).integrity, endpoint: "" }
+      : { endpoint: ingest.url };
+  const demo = await startDemoServer({
+    port: demoPort,
+    widgetDir,
+    project: ingest.project,
+    key: ingest.publicKey,
+    ...served,
+    csp,
+    lang,
+    consoleErrors,
+    pagesDir: path.join(repoRoot, "tests/browser/pages"),
+  });
   // device: more context options, e.g. {isMobile: true, hasTouch: true} for a phone.
   const browser = await launch({ viewport, deviceScaleFactor, args: browserArgs, ...device });
   const { core } = await loadCore();
   return {
-    ingest, demo, browser, core,
+    ingest,
+    demo,
+    browser,
+    core,
     /** file: a demo page, or "test-pages/NAME.html" for a page of tests/browser/pages/. */
     async page(file = "account.html") {
       const page = await browser.context.newPage();
       page.errors = [];
       page.on("pageerror", (e) => page.errors.push(e.message));
-      page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") page.errors.push(m.text()); });
+      page.on("console", (m) => {
+        if (m.type() === "error" || m.type() === "warning") page.errors.push(m.text());
+      });
       await page.goto(`${demo.url}/${file}`, { waitUntil: "load" });
       await page.evaluate(() => document.fonts.ready);
       return page;
     },
-    open(envelope) { return core.openReport(envelope, ingest.secretKey, ingest.project); },
+    open(envelope) {
+      return core.openReport(envelope, ingest.secretKey, ingest.project);
+    },
     async close() {
       await browser.close();
       await demo.close();
@@ -59,10 +98,14 @@ export async function setup({ csp = false, lang = "", consoleErrors = false, vie
 
 /** Resolves with the detail of the next document event `name` (sealshot:sent, …). */
 export function nextEvent(page, name, timeout = 30_000) {
-  const p = page.evaluate(({ name, timeout }) => new Promise((resolve, reject) => {
-    document.addEventListener(name, (e) => resolve(e.detail), { once: true });
-    setTimeout(() => reject(new Error(`no ${name} within ${timeout} ms`)), timeout);
-  }), { name, timeout });
+  const p = page.evaluate(
+    ({ name, timeout }) =>
+      new Promise((resolve, reject) => {
+        document.addEventListener(name, (e) => resolve(e.detail), { once: true });
+        setTimeout(() => reject(new Error(`no ${name} within ${timeout} ms`)), timeout);
+      }),
+    { name, timeout },
+  );
   p.catch(() => {});
   return p;
 }
@@ -86,7 +129,10 @@ export async function fillAndSend(page, comment = "The invoice table looks wrong
 export function personalDataBoxes(page, strings = DEMO_PII) {
   return page.evaluate((strings) => {
     const boxes = [];
-    const add = (r, dx, dy, what) => { if (r.width > 0 && r.height > 0) boxes.push({ x: r.left + dx, y: r.top + dy, width: r.width, height: r.height, what }); };
+    const add = (r, dx, dy, what) => {
+      if (r.width > 0 && r.height > 0)
+        boxes.push({ x: r.left + dx, y: r.top + dy, width: r.width, height: r.height, what });
+    };
     const visit = (root, dx, dy) => {
       const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
       for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -94,7 +140,8 @@ export function personalDataBoxes(page, strings = DEMO_PII) {
         for (const s of strings) {
           for (let i = n.data.indexOf(s); i >= 0; i = n.data.indexOf(s, i + 1)) {
             const range = n.ownerDocument.createRange();
-            range.setStart(n, i); range.setEnd(n, i + s.length);
+            range.setStart(n, i);
+            range.setEnd(n, i + s.length);
             for (const r of range.getClientRects()) add(r, dx, dy, s);
           }
         }
@@ -104,7 +151,8 @@ export function personalDataBoxes(page, strings = DEMO_PII) {
         if (el.matches("[data-sealshot-mask]")) {
           // Each line fragment of a wrapped inline element (its bounding box also spans other text), and each line of its text.
           for (const r of el.getClientRects()) add(r, dx, dy, el.tagName);
-          const texts = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT), range = el.ownerDocument.createRange();
+          const texts = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT),
+            range = el.ownerDocument.createRange();
           for (let t = texts.nextNode(); t; t = texts.nextNode()) {
             if (!/\S/.test(t.data)) continue;
             range.selectNodeContents(t);
@@ -113,9 +161,13 @@ export function personalDataBoxes(page, strings = DEMO_PII) {
         }
         if (el.shadowRoot) visit(el.shadowRoot, dx, dy);
         if (el.tagName === "IFRAME" && el.contentDocument) {
-          const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
-          visit(el.contentDocument.body, dx + r.left + el.clientLeft + parseFloat(cs.paddingLeft),
-            dy + r.top + el.clientTop + parseFloat(cs.paddingTop));
+          const r = el.getBoundingClientRect(),
+            cs = getComputedStyle(el);
+          visit(
+            el.contentDocument.body,
+            dx + r.left + el.clientLeft + parseFloat(cs.paddingLeft),
+            dy + r.top + el.clientTop + parseFloat(cs.paddingTop),
+          );
         }
       }
     };
@@ -130,13 +182,16 @@ export function unredacted(png, boxes, dpr = 1) {
   const bad = [];
   for (const b of boxes) {
     // Inward rounding: the core rounds outward, so every pixel of the text's box must be black.
-    const x0 = Math.max(0, Math.ceil(b.x * dpr)), y0 = Math.max(0, Math.ceil(b.y * dpr));
-    const x1 = Math.min(width, Math.floor((b.x + b.width) * dpr)), y1 = Math.min(height, Math.floor((b.y + b.height) * dpr));
+    const x0 = Math.max(0, Math.ceil(b.x * dpr)),
+      y0 = Math.max(0, Math.ceil(b.y * dpr));
+    const x1 = Math.min(width, Math.floor((b.x + b.width) * dpr)),
+      y1 = Math.min(height, Math.floor((b.y + b.height) * dpr));
     let count = 0;
-    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) {
-      const i = (y * width + x) * 4;
-      if (rgba[i] !== 0 || rgba[i + 1] !== 0 || rgba[i + 2] !== 0 || rgba[i + 3] !== 255) count++;
-    }
+    for (let y = y0; y < y1; y++)
+      for (let x = x0; x < x1; x++) {
+        const i = (y * width + x) * 4;
+        if (rgba[i] !== 0 || rgba[i + 1] !== 0 || rgba[i + 2] !== 0 || rgba[i + 3] !== 255) count++;
+      }
     if (count) bad.push({ ...b, pixels: count });
   }
   return bad;

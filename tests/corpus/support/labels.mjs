@@ -28,10 +28,16 @@ export const ENFORCED = ["detector", "marked", "input", "echo", "generated"];
  * detectorKinds: the core's PII kind names (core.piiKinds).
  */
 export function collectLabels(detectorKinds) {
-  const vw = innerWidth, vh = innerHeight;
+  const vw = innerWidth,
+    vh = innerHeight;
   const labels = [];
   const counters = new Map();
-  const intersect = (a, b) => ({ l: Math.max(a.l, b.l), t: Math.max(a.t, b.t), r: Math.min(a.r, b.r), b: Math.min(a.b, b.b) });
+  const intersect = (a, b) => ({
+    l: Math.max(a.l, b.l),
+    t: Math.max(a.t, b.t),
+    r: Math.min(a.r, b.r),
+    b: Math.min(a.b, b.b),
+  });
   const empty = (c) => c.r - c.l < 0.5 || c.b - c.t < 0.5;
   const FIELD = /^(INPUT|TEXTAREA|SELECT|IMG|CANVAS|VIDEO|IFRAME|OBJECT|EMBED|PICTURE)$/;
 
@@ -51,7 +57,8 @@ export function collectLabels(detectorKinds) {
     return rects;
   };
   const boxesOf = (el) => {
-    if (FIELD.test(el.tagName) || el instanceof el.ownerDocument.defaultView.SVGElement) return [...el.getClientRects()];
+    if (FIELD.test(el.tagName) || el instanceof el.ownerDocument.defaultView.SVGElement)
+      return [...el.getClientRects()];
     const rects = textRects(el);
     return rects.length ? rects : [...el.getClientRects()];
   };
@@ -59,12 +66,16 @@ export function collectLabels(detectorKinds) {
   const ancestorClip = (el) => {
     let clip = { l: -Infinity, t: -Infinity, r: Infinity, b: Infinity };
     const doc = el.ownerDocument;
-    for (let a = el.parentElement ?? el.getRootNode().host; a && a !== doc.body && a !== doc.documentElement;
-      a = a.parentElement ?? a.getRootNode().host) {
+    for (
+      let a = el.parentElement ?? el.getRootNode().host;
+      a && a !== doc.body && a !== doc.documentElement;
+      a = a.parentElement ?? a.getRootNode().host
+    ) {
       const cs = getComputedStyle(a);
       if (cs.overflowX === "visible" && cs.overflowY === "visible") continue;
       const r = a.getBoundingClientRect();
-      const l = r.left + a.clientLeft, t = r.top + a.clientTop;
+      const l = r.left + a.clientLeft,
+        t = r.top + a.clientTop;
       clip = intersect(clip, { l, t, r: l + a.clientWidth, b: t + a.clientHeight });
     }
     return clip;
@@ -75,31 +86,56 @@ export function collectLabels(detectorKinds) {
   };
   const covered = (el, rect) => {
     const root = el.getRootNode();
-    const hit = (root.elementFromPoint ?? el.ownerDocument.elementFromPoint).call(root, (rect.l + rect.r) / 2, (rect.t + rect.b) / 2);
-    return hit != null && hit !== el && !el.contains(hit) && !hit.contains(el) && !(hit.shadowRoot && hit.shadowRoot.contains(el));
+    const hit = (root.elementFromPoint ?? el.ownerDocument.elementFromPoint).call(
+      root,
+      (rect.l + rect.r) / 2,
+      (rect.t + rect.b) / 2,
+    );
+    return (
+      hit != null &&
+      hit !== el &&
+      !el.contains(hit) &&
+      !hit.contains(el) &&
+      !(hit.shadowRoot && hit.shadowRoot.contains(el))
+    );
   };
 
   const visit = (root, dx, dy, frameClip) => {
     for (const el of root.querySelectorAll("[data-corpus-pii], [data-corpus-lookalike]")) {
       const pii = el.getAttribute("data-corpus-pii");
       const kind = pii ?? el.getAttribute("data-corpus-lookalike");
-      const find = pii == null ? null : el.getAttribute("data-corpus-find") ?? (detectorKinds.includes(pii) ? "detector" : "site");
+      const find =
+        pii == null
+          ? null
+          : (el.getAttribute("data-corpus-find") ?? (detectorKinds.includes(pii) ? "detector" : "site"));
       const n = (counters.get(kind) ?? 0) + 1;
       counters.set(kind, n);
       const id = el.getAttribute("data-corpus-id") ?? `${pii != null ? "pii" : "lookalike"}:${kind}#${n}`;
       const label = { id, type: pii != null ? "pii" : "lookalike", kind, find, boxes: [], hiddenParts: 0 };
       labels.push(label);
-      if (!visible(el)) { label.hiddenParts = -1; continue; }
+      if (!visible(el)) {
+        label.hiddenParts = -1;
+        continue;
+      }
       const clip = ancestorClip(el);
       for (const r of boxesOf(el)) {
         if (r.width <= 0 || r.height <= 0) continue;
         const local = intersect({ l: r.left, t: r.top, r: r.right, b: r.bottom }, clip);
-        if (empty(local)) { label.hiddenParts++; continue; }
+        if (empty(local)) {
+          label.hiddenParts++;
+          continue;
+        }
         const vp = intersect({ l: local.l + dx, t: local.t + dy, r: local.r + dx, b: local.b + dy }, frameClip);
-        if (empty(vp)) { label.hiddenParts++; continue; }
+        if (empty(vp)) {
+          label.hiddenParts++;
+          continue;
+        }
         // Whether the part in view is covered: the centre of the whole box can lie past the
         // viewport's edge, where elementFromPoint finds nothing (a line under a fixed footer).
-        if (covered(el, { l: vp.l - dx, t: vp.t - dy, r: vp.r - dx, b: vp.b - dy })) { label.hiddenParts++; continue; }
+        if (covered(el, { l: vp.l - dx, t: vp.t - dy, r: vp.r - dx, b: vp.b - dy })) {
+          label.hiddenParts++;
+          continue;
+        }
         label.boxes.push({ x: vp.l, y: vp.t, width: vp.r - vp.l, height: vp.b - vp.t });
       }
     }
@@ -108,7 +144,8 @@ export function collectLabels(detectorKinds) {
       if (el.tagName === "IFRAME" && el.contentDocument?.body) {
         const r = el.getBoundingClientRect();
         const cs = getComputedStyle(el);
-        const x = r.left + el.clientLeft + parseFloat(cs.paddingLeft), y = r.top + el.clientTop + parseFloat(cs.paddingTop);
+        const x = r.left + el.clientLeft + parseFloat(cs.paddingLeft),
+          y = r.top + el.clientTop + parseFloat(cs.paddingTop);
         const w = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
         const h = el.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
         const inner = intersect(frameClip, intersect(ancestorClip(el), { l: x, t: y, r: x + w, b: y + h }));
@@ -144,7 +181,10 @@ export function applyFills(fills) {
         if (n.parentElement.closest("script, style, [data-corpus-pii], [data-corpus-lookalike]")) continue;
         if (n.data.includes(f.find)) hits.push(n);
       }
-      if (!hits.length) { missing.push(f.find); continue; }
+      if (!hits.length) {
+        missing.push(f.find);
+        continue;
+      }
       for (const n of f.all ? hits : hits.slice(0, 1)) {
         const at = n.data.indexOf(f.find);
         const rest = n.splitText(at);
@@ -163,11 +203,17 @@ export function applyFills(fills) {
     }
     const all = document.querySelectorAll(f.sel);
     const targets = f.all ? [...all] : [all[f.nth ?? 0]].filter(Boolean);
-    if (!targets.length) { missing.push(f.sel); continue; }
+    if (!targets.length) {
+      missing.push(f.sel);
+      continue;
+    }
     for (const el of targets) {
       if (f.html != null) el.innerHTML = f.html;
       if (f.text != null) el.textContent = f.text;
-      if (f.value != null) { el.value = f.value; el.setAttribute("value", f.value); }
+      if (f.value != null) {
+        el.value = f.value;
+        el.setAttribute("value", f.value);
+      }
       for (const [k, v] of Object.entries(f.attrs ?? {})) el.setAttribute(k, v);
     }
   }

@@ -16,10 +16,10 @@ export const widgetDir = process.env.SEALSHOT_WIDGET_DIR ?? path.join(repoRoot, 
 
 /** Device configurations: desktop at three pixel ratios and a phone. */
 export const CONFIGS = {
-  "dpr1": { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 },
+  dpr1: { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 },
   "dpr1.5": { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1.5 },
-  "dpr2": { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 },
-  "phone": { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true },
+  dpr2: { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 },
+  phone: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true },
 };
 
 /** The corpus pages (pages.json); `templates: false` leaves out those that need the npm templates. */
@@ -39,25 +39,31 @@ const FREEZE_CSS = `*, *::before, *::after { animation-duration: 0s !important; 
   transition: none !important; caret-color: transparent !important; }`;
 
 export async function startCorpus() {
-  if (!fs.existsSync(path.join(widgetDir, "widget.js"))) throw new Error(`${widgetDir}/widget.js missing: run scripts/build`);
+  if (!fs.existsSync(path.join(widgetDir, "widget.js")))
+    throw new Error(`${widgetDir}/widget.js missing: run scripts/build`);
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const ingest = await startIngest({ origin, widgetDir });
   // The launcher button is off (data-button="false"): it is part of Chromium's
   // screenshot but never of the capture, so it would count against fidelity.
-  const snippet = () => `<script src="/sealshot/widget.js" data-project="${ingest.project}" data-key="${ingest.publicKey}" `
-    + `data-endpoint="${ingest.url}" data-button="false" async></script>`;
+  const snippet = () =>
+    `<script src="/sealshot/widget.js" data-project="${ingest.project}" data-key="${ingest.publicKey}" ` +
+    `data-endpoint="${ingest.url}" data-button="false" async></script>`;
   const site = await startSite({ port, widgetDir, snippet });
   const { core } = await loadCore();
   return {
-    site, ingest, core,
+    site,
+    ingest,
+    core,
     async browser(configName) {
       const { viewport, deviceScaleFactor, ...rest } = CONFIGS[configName];
       const browser = await launch({ viewport, deviceScaleFactor, ...rest });
       // Offline and deterministic: only the corpus site and the ingest are reachable.
       await browser.context.route("**/*", (route) => {
         const url = route.request().url();
-        return url.startsWith(site.url) || url.startsWith(ingest.url) || /^(data|blob):/.test(url) ? route.continue() : route.abort();
+        return url.startsWith(site.url) || url.startsWith(ingest.url) || /^(data|blob):/.test(url)
+          ? route.continue()
+          : route.abort();
       });
       return browser;
     },
@@ -77,7 +83,11 @@ export async function runPage(corpus, browser, def, configName, { imagesDir = nu
   // Wall time of the runner's own steps, to see where a slow page spends it.
   const steps = {};
   let mark = Date.now();
-  const step = (name) => { const now = Date.now(); steps[name] = now - mark; mark = now; };
+  const step = (name) => {
+    const now = Date.now();
+    steps[name] = now - mark;
+    mark = now;
+  };
   try {
     await page.goto(corpus.site.url + def.path, { waitUntil: "load" });
     await page.addStyleTag({ content: FREEZE_CSS });
@@ -94,30 +104,45 @@ export async function runPage(corpus, browser, def, configName, { imagesDir = nu
         const el = sel ? document.querySelector(sel) : null;
         if (!el) window.scrollTo(x, y);
         else if (el.tagName === "IFRAME") el.contentWindow.scrollTo(x, y);
-        else { el.scrollLeft = x; el.scrollTop = y; }
+        else {
+          el.scrollLeft = x;
+          el.scrollTop = y;
+        }
       }, s);
     }
     await page.evaluate(() => window.Sealshot.ready());
     await page.waitForTimeout(100);
     step("load");
-    const labels = await page.evaluate(collectLabels, [...corpus.core.piiKinds]);  // the kinds the core reports
+    const labels = await page.evaluate(collectLabels, [...corpus.core.piiKinds]); // the kinds the core reports
     const screenshot = await page.screenshot();
     const reference = decodePng(screenshot);
     step("measure");
 
     const sent = nextEvent(page, "sealshot:sent", 60_000);
-    const open = await page.evaluate(() => new Promise((resolve) => {
-      let longestTask = 0;
-      const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) longestTask = Math.max(longestTask, e.duration); });
-      observer.observe({ type: "longtask" });
-      const t0 = performance.now();
-      document.addEventListener("sealshot:capture", (e) => {
-        const ms = performance.now() - t0;
-        // Long-task entries arrive asynchronously: give them a moment.
-        setTimeout(() => { observer.disconnect(); resolve({ ms, longestTask, detail: e.detail }); }, 100);
-      }, { once: true });
-      window.Sealshot.open();
-    }));
+    const open = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          let longestTask = 0;
+          const observer = new PerformanceObserver((list) => {
+            for (const e of list.getEntries()) longestTask = Math.max(longestTask, e.duration);
+          });
+          observer.observe({ type: "longtask" });
+          const t0 = performance.now();
+          document.addEventListener(
+            "sealshot:capture",
+            (e) => {
+              const ms = performance.now() - t0;
+              // Long-task entries arrive asynchronously: give them a moment.
+              setTimeout(() => {
+                observer.disconnect();
+                resolve({ ms, longestTask, detail: e.detail });
+              }, 100);
+            },
+            { once: true },
+          );
+          window.Sealshot.open();
+        }),
+    );
     if (open.detail.error) throw new Error(`capture failed: ${open.detail.error}`);
     await page.locator(".dialog canvas").waitFor({ state: "visible", timeout: 30_000 });
     step("preview");
@@ -132,7 +157,11 @@ export async function runPage(corpus, browser, def, configName, { imagesDir = nu
     }
     const detail = await sent;
     step("send");
-    const { parts } = corpus.core.openReport(await corpus.ingest.envelope(detail.submission), corpus.ingest.secretKey, corpus.ingest.project);
+    const { parts } = corpus.core.openReport(
+      await corpus.ingest.envelope(detail.submission),
+      corpus.ingest.secretKey,
+      corpus.ingest.project,
+    );
     const png = parts.find((p) => p.name === "screenshot.png").data;
     const image = decodePng(png);
     if (imagesDir) {
@@ -143,8 +172,17 @@ export async function runPage(corpus, browser, def, configName, { imagesDir = nu
     step("fetch");
     const scores = score(labels, image, reference, dpr);
     step("score");
-    return { page: def.id, config: configName, dpr, ...scores,
-      openToPreviewMs: Math.round(open.ms), longestTaskMs: Math.round(open.longestTask), captureTimings: open.detail.timings, steps, errors };
+    return {
+      page: def.id,
+      config: configName,
+      dpr,
+      ...scores,
+      openToPreviewMs: Math.round(open.ms),
+      longestTaskMs: Math.round(open.longestTask),
+      captureTimings: open.detail.timings,
+      steps,
+      errors,
+    };
   } catch (error) {
     return { page: def.id, config: configName, dpr, failed: String(error?.message ?? error), errors };
   } finally {
@@ -154,11 +192,20 @@ export async function runPage(corpus, browser, def, configName, { imagesDir = nu
 
 /** Hidden / legible per label, and fidelity, from the live boxes and the two images. */
 export function score(labels, image, reference, dpr) {
-  const out = { enforced: { hidden: 0, total: 0 }, site: { hidden: 0, total: 0 }, lookalikes: { legible: 0, total: 0 },
-    misses: [], overRedacted: [], offscreen: 0 };
+  const out = {
+    enforced: { hidden: 0, total: 0 },
+    site: { hidden: 0, total: 0 },
+    lookalikes: { legible: 0, total: 0 },
+    misses: [],
+    overRedacted: [],
+    offscreen: 0,
+  };
   for (const label of labels) {
     const states = solidBoxes(image, label.boxes, dpr).filter((v) => v != null);
-    if (!states.length) { out.offscreen++; continue; }
+    if (!states.length) {
+      out.offscreen++;
+      continue;
+    }
     const entry = { id: label.id, kind: label.kind, find: label.find };
     if (label.type === "lookalike") {
       // Legible: no word of it is blacked out.

@@ -36,11 +36,26 @@ const FONTS = {
 };
 
 const TYPES = {
-  ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
-  ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp", ".ico": "image/x-icon", ".wasm": "application/wasm",
-  ".json": "application/json", ".ttf": "font/ttf", ".ttc": "font/collection", ".otf": "font/otf", ".woff": "font/woff",
-  ".woff2": "font/woff2", ".map": "application/json", ".webmanifest": "application/manifest+json",
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".gif": "image/gif",
+  ".webp": "image/webp",
+  ".ico": "image/x-icon",
+  ".wasm": "application/wasm",
+  ".json": "application/json",
+  ".ttf": "font/ttf",
+  ".ttc": "font/collection",
+  ".otf": "font/otf",
+  ".woff": "font/woff",
+  ".woff2": "font/woff2",
+  ".map": "application/json",
+  ".webmanifest": "application/manifest+json",
 };
 
 /** Whether the template packages are installed (scripts/setup runs npm ci in tests/corpus). */
@@ -83,7 +98,10 @@ export function startSite({ port = 0, widgetDir, snippet = () => "" }) {
     const type = TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream";
     // The widget's files are cached as sealshot-server caches them, so a page after the first
     // loads the app bundle and core.wasm from the cache, like a visitor's second page.
-    const headers = { "content-type": type, "cache-control": pathname.startsWith("/sealshot/") ? "max-age=300" : "no-store" };
+    const headers = {
+      "content-type": type,
+      "cache-control": pathname.startsWith("/sealshot/") ? "max-age=300" : "no-store",
+    };
     // Pages shown inside a frame (pages/frames/) are parts of a page: no widget of their own.
     if (type.startsWith("text/html") && !pathname.startsWith("/own/frames/")) {
       const html = fs.readFileSync(file, "utf8");
@@ -99,7 +117,15 @@ export function startSite({ port = 0, widgetDir, snippet = () => "" }) {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => {
       const url = `http://127.0.0.1:${server.address().port}`;
-      resolve({ url, origin: url, close: () => new Promise((done) => { server.closeAllConnections(); server.close(() => done()); }) });
+      resolve({
+        url,
+        origin: url,
+        close: () =>
+          new Promise((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
     });
   });
 }

@@ -51,7 +51,7 @@ using nlohmann::json;
 // The test flag: a browser test sets globalThis.__sealshotConsoleTestHooks
 // before the page loads (tests/browser/support/browser.mjs, consoleTestHooks);
 // without it nothing below is published (no widget rectangles, no rows).
-EM_JS(int, console_test_hooks, (), { return globalThis.__sealshotConsoleTestHooks === true ? 1 : 0; });
+EM_JS(int, console_test_hooks, (), { return globalThis.__sealshotConsoleTestHooks == = true ? 1 : 0; });
 
 // What the browser tests read (window.__sealshotConsole): state names, what
 // is on screen and where its widgets are, never a key.
@@ -68,30 +68,32 @@ EM_JS(void, console_publish, (const char* json_text), {
 EM_JS(void, console_leave, (const char* reason, const char* view_json), {
   const why = UTF8ToString(reason);
   const view = UTF8ToString(view_json);
-  setTimeout(() => Module.sealshotLeave(why, view), 0);
+  setTimeout(() = > Module.sealshotLeave(why, view), 0);
 });
 
 // An HTML page shown over the workspace (two-factor sign-in): accessible
 // forms for password managers and screen readers; this module keeps running.
 EM_JS(void, console_show_page, (const char* name), {
   const page = UTF8ToString(name);
-  setTimeout(() => Module.sealshotShowPage(page), 0);
+  setTimeout(() = > Module.sealshotShowPage(page), 0);
 });
 
 // The SRI hash of /widget.js as this server serves it, for the embed
 // snippet: hashed by the browser (SHA-384), kept on Module until read.
 EM_JS(void, console_widget_integrity_start, (), {
   Module.sealshotWidgetIntegrity = null;
-  fetch("/widget.js", { cache: "no-store" })
-    .then((res) => res.ok ? res.arrayBuffer() : Promise.reject(new Error(String(res.status))))
-    .then((bytes) => crypto.subtle.digest("SHA-384", bytes))
-    .then((digest) => { Module.sealshotWidgetIntegrity = "sha384-" + btoa(String.fromCharCode(...new Uint8Array(digest))); })
-    .catch(() => { Module.sealshotWidgetIntegrity = ""; });
+  fetch("/widget.js", {cache : "no-store"})
+      .then((res) = > res.ok ? res.arrayBuffer() : Promise.reject(new Error(String(res.status))))
+      .then((bytes) = > crypto.subtle.digest("SHA-384", bytes))
+      .then((digest) =
+                >
+                { Module.sealshotWidgetIntegrity = "sha384-" + btoa(String.fromCharCode(... new Uint8Array(digest))); })
+      .catch(() = > { Module.sealshotWidgetIntegrity = ""; });
 });
 // "" while unknown or not served; the caller frees the text.
 EM_JS(char*, console_widget_integrity, (), {
   const t = Module.sealshotWidgetIntegrity;
-  const text = t === null ? "?" : t;
+  const text = t == = null ? "?" : t;
   const size = lengthBytesUTF8(text) + 1;
   const ptr = _malloc(size);
   stringToUTF8(text, ptr, size);
@@ -100,14 +102,20 @@ EM_JS(char*, console_widget_integrity, (), {
 // Key confirmations (public keys only, KeyPins) per signed-in person.
 EM_JS(char*, console_pins_load, (const char* person), {
   let t = "";
-  try { t = localStorage.getItem("sealshot.pins." + UTF8ToString(person)) || ""; } catch (e) {}
+  try {
+    t = localStorage.getItem("sealshot.pins." + UTF8ToString(person)) || "";
+  } catch (e) {
+  }
   const size = lengthBytesUTF8(t) + 1;
   const ptr = _malloc(size);
   stringToUTF8(t, ptr, size);
   return ptr;
 });
 EM_JS(void, console_pins_save, (const char* person, const char* text), {
-  try { localStorage.setItem("sealshot.pins." + UTF8ToString(person), UTF8ToString(text)); } catch (e) {}
+  try {
+    localStorage.setItem("sealshot.pins." + UTF8ToString(person), UTF8ToString(text));
+  } catch (e) {
+  }
 });
 
 EM_JS(char*, console_origin, (), {
@@ -120,7 +128,10 @@ EM_JS(char*, console_origin, (), {
 // A file saved by the browser (a Blob and a download link); the bytes are
 // copied out of wasm memory and the object URL is revoked after the click.
 EM_JS(void, console_download, (const char* name, const char* type, const unsigned char* data, int length), {
-  const blob = new Blob([HEAPU8.slice(data, data + length)], { type: UTF8ToString(type) });
+  const blob = new Blob([HEAPU8.slice(data, data + length)], {
+    type:
+      UTF8ToString(type)
+  });
   const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;
@@ -128,7 +139,7 @@ EM_JS(void, console_download, (const char* name, const char* type, const unsigne
   document.body.appendChild(a);
   a.click();
   a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  setTimeout(() = > URL.revokeObjectURL(url), 1000);
 });
 
 // Emscripten 3.1.6's GLFW clipboard functions are empty stubs: copy goes to
@@ -137,7 +148,7 @@ EM_JS(void, console_download, (const char* name, const char* type, const unsigne
 EM_JS(void, console_clipboard_write, (const char* text), {
   const t = UTF8ToString(text);
   Module.sealshotClipboard = t;
-  if (navigator.clipboard) navigator.clipboard.writeText(t).catch(() => {});
+  if (navigator.clipboard) navigator.clipboard.writeText(t).catch(() = > {});
 });
 EM_JS(char*, console_clipboard_read, (), {
   const t = Module.sealshotClipboard || "";
@@ -147,9 +158,8 @@ EM_JS(char*, console_clipboard_read, (), {
   return ptr;
 });
 EM_JS(void, console_clipboard_listen, (), {
-  document.addEventListener("paste", (e) => {
-    Module.sealshotClipboard = e.clipboardData ? e.clipboardData.getData("text/plain") : "";
-  });
+  document.addEventListener(
+      "paste", (e) = > { Module.sealshotClipboard = e.clipboardData ? e.clipboardData.getData("text/plain") : ""; });
 });
 // A canvas is no input element: IME composition, dead keys and phone
 // keyboards deliver text only to one. While an ImGui text field has the
@@ -168,17 +178,21 @@ EM_JS(void, console_text_input_setup, (), {
   input.setAttribute("aria-label", "Text for the field being edited");
   document.body.append(input);
   Module.sealshotTyped = "";
-  Module.sealshotKeypress = (e) => { if (e.target === input) e.stopImmediatePropagation(); };
+  Module.sealshotKeypress = (e) = > {
+    if (e.target == = input) e.stopImmediatePropagation();
+  };
   window.addEventListener("keypress", Module.sealshotKeypress, true);
-  input.addEventListener("input", (e) => {
-    if (e.isComposing) return;  // compositionend hands over the whole text
-    Module.sealshotTyped += input.value;
-    input.value = "";
-  });
-  input.addEventListener("compositionend", (e) => {
-    Module.sealshotTyped += e.data || "";
-    input.value = "";
-  });
+  input.addEventListener(
+      "input", (e) = > {
+        if (e.isComposing) return;  // compositionend hands over the whole text
+        Module.sealshotTyped += input.value;
+        input.value = "";
+      });
+  input.addEventListener(
+      "compositionend", (e) = > {
+        Module.sealshotTyped += e.data || "";
+        input.value = "";
+      });
   Module.sealshotTextInput = input;
 });
 EM_JS(void, console_text_input_focus, (int want, double x, double y), {
@@ -187,9 +201,9 @@ EM_JS(void, console_text_input_focus, (int want, double x, double y), {
   if (want) {
     input.style.left = x + "px";
     input.style.top = y + "px";
-    if (document.activeElement !== input) input.focus({ preventScroll: true });
-  } else if (document.activeElement === input) {
-    Module.canvas.focus({ preventScroll: true });
+    if (document.activeElement != = input) input.focus({preventScroll : true});
+  } else if (document.activeElement == = input) {
+    Module.canvas.focus({preventScroll : true});
   }
 });
 EM_JS(void, console_text_input_remove, (), {
@@ -255,8 +269,14 @@ struct ViewState {
   std::vector<PendingChange> pending;
 
   json to_json() const {
-    json j = {{"org", org_id}, {"project", project_id}, {"submission", submission_id},
-              {"status", filter.status}, {"since_days", since_days}, {"tag", tag}, {"search", search}, {"dark", dark}};
+    json j = {{"org", org_id},
+              {"project", project_id},
+              {"submission", submission_id},
+              {"status", filter.status},
+              {"since_days", since_days},
+              {"tag", tag},
+              {"search", search},
+              {"dark", dark}};
     j["assignee"] = filter.assignee ? json(*filter.assignee) : json(nullptr);
     j["pending"] = json::array();
     for (const PendingChange& c : pending) j["pending"].push_back({c.submission_id, c.field, c.value});
@@ -344,7 +364,7 @@ struct App {
   std::map<std::string, ImVec4> rects;
   std::vector<unsigned char> font;
   bool font_ready = false;
-  double frame_ms = 0;  // the last frame's CPU time (docs/benchmarks.md)
+  double frame_ms = 0;         // the last frame's CPU time (docs/benchmarks.md)
   float ime_x = 0, ime_y = 0;  // the text cursor of the field being edited (CSS px)
   // From the envelope downloaded to the screenshot drawn (docs/benchmarks.md).
   double downloaded_at = 0, open_ms = 0;
@@ -368,19 +388,27 @@ std::string date_text(std::int64_t ms) {
 
 std::string size_text(std::uint64_t bytes) {
   char text[32];
-  if (bytes >= 1024 * 1024) std::snprintf(text, sizeof text, "%.1f MB", double(bytes) / (1024.0 * 1024.0));
-  else std::snprintf(text, sizeof text, "%.0f KB", double(bytes) / 1024.0);
+  if (bytes >= 1024 * 1024)
+    std::snprintf(text, sizeof text, "%.1f MB", double(bytes) / (1024.0 * 1024.0));
+  else
+    std::snprintf(text, sizeof text, "%.0f KB", double(bytes) / 1024.0);
   return text;
 }
 
 const char* phase_name(ReportLoader::Phase p) {
   switch (p) {
-    case ReportLoader::Phase::key: return "key";
-    case ReportLoader::Phase::downloading: return "downloading";
-    case ReportLoader::Phase::decrypting: return "decrypting";
-    case ReportLoader::Phase::decoding: return "decoding";
-    case ReportLoader::Phase::ready: return "ready";
-    case ReportLoader::Phase::failed: return "failed";
+    case ReportLoader::Phase::key:
+      return "key";
+    case ReportLoader::Phase::downloading:
+      return "downloading";
+    case ReportLoader::Phase::decrypting:
+      return "decrypting";
+    case ReportLoader::Phase::decoding:
+      return "decoding";
+    case ReportLoader::Phase::ready:
+      return "ready";
+    case ReportLoader::Phase::failed:
+      return "failed";
   }
   return "";
 }
@@ -426,7 +454,8 @@ void publish() {
     j["bulk_message"] = app->bulk_message;
     j["inbox_loading"] = app->inbox->loading();
     json rects = json::array();
-    for (const auto& [row, r] : app->row_rects) rects.push_back({{"row", row}, {"x", r.x}, {"y", r.y}, {"right", r.z}, {"bottom", r.w}});
+    for (const auto& [row, r] : app->row_rects)
+      rects.push_back({{"row", row}, {"x", r.x}, {"y", r.y}, {"right", r.z}, {"bottom", r.w}});
     j["row_rects"] = rects;
   }
   json widgets = json::object();
@@ -442,8 +471,11 @@ void publish() {
                      {"height", l.report().height},
                      {"redactions", l.report().fields.redactions},
                      {"zoom", app->fit ? 0.0 : app->zoom},
-                     {"timings", {{"download_ms", l.download_ms()}, {"decrypt_ms", l.decrypt_ms()},
-                                  {"decode_ms", l.decode_ms()}, {"open_ms", app->open_ms}}}};
+                     {"timings",
+                      {{"download_ms", l.download_ms()},
+                       {"decrypt_ms", l.decrypt_ms()},
+                       {"decode_ms", l.decode_ms()},
+                       {"open_ms", app->open_ms}}}};
     }
     if (l.phase() == ReportLoader::Phase::failed) j["report_error"] = l.error();
     j["tags_message"] = app->tags_message;
@@ -463,13 +495,20 @@ void publish() {
     json members = json::array();
     for (const MemberItem& m : app->team->members()) {
       const KeyPins::Check c = app->team->pin_check(m);
-      members.push_back({{"id", m.id}, {"email", m.email}, {"role", m.role}, {"fingerprint", TeamModel::fingerprint(m)},
-                         {"key", c == KeyPins::Check::matches ? "confirmed" : c == KeyPins::Check::changed ? "changed" : "unconfirmed"}});
+      members.push_back({{"id", m.id},
+                         {"email", m.email},
+                         {"role", m.role},
+                         {"fingerprint", TeamModel::fingerprint(m)},
+                         {"key", c == KeyPins::Check::matches   ? "confirmed"
+                                 : c == KeyPins::Check::changed ? "changed"
+                                                                : "unconfirmed"}});
     }
-    j["team"] = {{"members", members}, {"waiting", app->team->waiting_total()}, {"loading", app->team->loading()},
-                 {"message", app->team_message}, {"invitation", app->invitation_link}, {"open", app->team_tab}};
+    j["team"] = {
+        {"members", members},           {"waiting", app->team->waiting_total()}, {"loading", app->team->loading()},
+        {"message", app->team_message}, {"invitation", app->invitation_link},    {"open", app->team_tab}};
     if (!app->projects.empty()) {
-      const ProjectItem& p = app->projects[std::size_t(std::clamp(app->team_project, 0, int(app->projects.size()) - 1))];
+      const ProjectItem& p =
+          app->projects[std::size_t(std::clamp(app->team_project, 0, int(app->projects.size()) - 1))];
       if (const ProjectAccess* a = app->team->access(p.id)) {
         j["team"]["granted"] = a->granted;
         json held = json::object();
@@ -492,8 +531,10 @@ void publish() {
 }
 
 void apply_theme() {
-  if (app->view.dark) ImGui::StyleColorsDark();
-  else ImGui::StyleColorsLight();
+  if (app->view.dark)
+    ImGui::StyleColorsDark();
+  else
+    ImGui::StyleColorsLight();
 }
 
 void close_report() {
@@ -567,7 +608,8 @@ void select_project(int index) {
   app->project_index = index;
   close_report();
   app->view.project_id = app->projects[std::size_t(index)].id;
-  app->inbox = std::make_unique<InboxModel>(app->api, *app->session, app->view.org_id, app->projects[std::size_t(index)]);
+  app->inbox =
+      std::make_unique<InboxModel>(app->api, *app->session, app->view.org_id, app->projects[std::size_t(index)]);
   apply_filter();  // a filter equal to the default does not reload by itself
   app->inbox->reload();
   app->inbox->set_search(app->view.search);
@@ -617,9 +659,12 @@ void change_submission(const PendingChange& change) {
     }
     if (app->api.link() == Link::ok) app->error = "Not saved: " + st.message();
   };
-  if (change.field == "status") app->inbox->set_status(change.submission_id, change.value, done);
-  else if (change.field == "assignee") app->inbox->assign(change.submission_id, change.value, done);
-  else if (change.field == "tags") app->inbox->set_tags(change.submission_id, split_commas(change.value), done);
+  if (change.field == "status")
+    app->inbox->set_status(change.submission_id, change.value, done);
+  else if (change.field == "assignee")
+    app->inbox->assign(change.submission_id, change.value, done);
+  else if (change.field == "tags")
+    app->inbox->set_tags(change.submission_id, split_commas(change.value), done);
   else if (change.field == "note") {
     // Sealed before the session ended; the open report's notes are listed again once it is stored.
     app->api.add_note(app->view.org_id, app->view.project_id, change.submission_id, change.value,
@@ -635,8 +680,10 @@ void change_submission(const PendingChange& change) {
       if (r.ok() && app->inbox) app->inbox->reload();
       done(r.status());
     };
-    if (change.field == "bulk_status") app->api.bulk_status(app->view.org_id, app->view.project_id, ids, change.value, reload);
-    else app->api.bulk_delete(app->view.org_id, app->view.project_id, ids, reload);
+    if (change.field == "bulk_status")
+      app->api.bulk_status(app->view.org_id, app->view.project_id, ids, change.value, reload);
+    else
+      app->api.bulk_delete(app->view.org_id, app->view.project_id, ids, reload);
   }
 }
 
@@ -673,7 +720,8 @@ void draw_filters() {
   const float w = ImGui::GetFontSize();
   // Status (server-side)
   ImGui::SetNextItemWidth(w * 8);
-  const std::string status_preview = app->view.filter.status.empty() ? "any status" : std::string(status_label(app->view.filter.status));
+  const std::string status_preview =
+      app->view.filter.status.empty() ? "any status" : std::string(status_label(app->view.filter.status));
   if (ImGui::BeginCombo("##status-filter", status_preview.c_str())) {
     if (ImGui::Selectable("any status", app->view.filter.status.empty())) {
       app->view.filter.status.clear();
@@ -690,8 +738,9 @@ void draw_filters() {
   track("status-filter");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(w * 9);
-  const std::string who = !app->view.filter.assignee ? "anyone" : app->view.filter.assignee->empty() ? "unassigned"
-                                                                  : member_name(*app->view.filter.assignee);
+  const std::string who = !app->view.filter.assignee           ? "anyone"
+                          : app->view.filter.assignee->empty() ? "unassigned"
+                                                               : member_name(*app->view.filter.assignee);
   if (ImGui::BeginCombo("##assignee-filter", who.c_str())) {
     if (ImGui::Selectable("anyone", !app->view.filter.assignee)) {
       app->view.filter.assignee.reset();
@@ -713,7 +762,8 @@ void draw_filters() {
   track("assignee-filter");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(w * 7);
-  static const std::pair<int, const char*> kSince[] = {{0, "any date"}, {1, "last day"}, {7, "last 7 days"}, {30, "last 30 days"}};
+  static const std::pair<int, const char*> kSince[] = {
+      {0, "any date"}, {1, "last day"}, {7, "last 7 days"}, {30, "last 30 days"}};
   const char* since = "any date";
   for (const auto& [days, label] : kSince) {
     if (days == app->view.since_days) since = label;
@@ -754,8 +804,9 @@ void draw_filters() {
   ImGui::SameLine();
   ImGui::TextDisabled("(?)");
   if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("The search runs in this browser over the comments decrypted here.\n"
-                      "The server stores only ciphertext: it cannot search what it cannot read.");
+    ImGui::SetTooltip(
+        "The search runs in this browser over the comments decrypted here.\n"
+        "The server stores only ciphertext: it cannot search what it cannot read.");
   }
 }
 
@@ -859,8 +910,8 @@ void draw_inbox(float height) {
     ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", inbox.list_status().message().c_str());
   }
   draw_bulk_bar(inbox);
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
-                                ImGuiTableFlags_Resizable;
+  const ImGuiTableFlags flags =
+      ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable;
   if (!ImGui::BeginTable("inbox", 8, flags, ImVec2(0, height - ImGui::GetFrameHeightWithSpacing()))) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   // Widths from the font, not the first frame's rows (which may not be loaded yet).
@@ -900,8 +951,10 @@ void draw_inbox(float height) {
                             ImGuiSelectableFlags_SpanAllColumns)) {
         const ImGuiIO& io = ImGui::GetIO();
         const bool on_box = ImGui::IsMouseReleased(ImGuiMouseButton_Left) && io.MousePos.x <= pick_right;
-        if (on_box || io.KeyCtrl) inbox.toggle_selected(row.id);
-        else clicked = row;
+        if (on_box || io.KeyCtrl)
+          inbox.toggle_selected(row.id);
+        else
+          clicked = row;
       }
       const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
       app->row_rects.emplace_back(int(i), ImVec4(min.x + (pick_right - min.x), min.y, max.x, max.y));
@@ -918,9 +971,12 @@ void draw_inbox(float height) {
       ImGui::TableSetColumnIndex(5);
       ImGui::TextUnformatted(tags_to_text(row.tags).c_str());
       ImGui::TableSetColumnIndex(6);
-      if (p.state == PreviewEntry::State::loaded) ImGui::TextUnformatted(p.preview.comment_first_line.c_str());
-      else if (p.state == PreviewEntry::State::failed) ImGui::TextDisabled("%s", p.error.c_str());
-      else ImGui::TextDisabled("decrypting…");
+      if (p.state == PreviewEntry::State::loaded)
+        ImGui::TextUnformatted(p.preview.comment_first_line.c_str());
+      else if (p.state == PreviewEntry::State::failed)
+        ImGui::TextDisabled("%s", p.error.c_str());
+      else
+        ImGui::TextDisabled("decrypting…");
       ImGui::TableSetColumnIndex(7);
       ImGui::TextUnformatted(p.preview.page_url.c_str());
     }
@@ -971,12 +1027,14 @@ void draw_manifest(const OpenedReport& r) {
     field("Browser", f.user_agent);
     if (f.viewport_width > 0) {
       char text[64];
-      std::snprintf(text, sizeof text, "%d × %d CSS px at %.2gx", f.viewport_width, f.viewport_height, f.device_pixel_ratio);
+      std::snprintf(text, sizeof text, "%d × %d CSS px at %.2gx", f.viewport_width, f.viewport_height,
+                    f.device_pixel_ratio);
       field("Viewport", text);
     }
     field("Locale", f.locale + (f.time_zone.empty() ? "" : ", " + f.time_zone));
     field("Sent", f.created_at);
-    field("Redactions", f.redactions < 0 ? "" : std::to_string(f.redactions) + " boxes blacked out in the browser before sending");
+    field("Redactions",
+          f.redactions < 0 ? "" : std::to_string(f.redactions) + " boxes blacked out in the browser before sending");
     std::string errors;
     for (const std::string& e : f.console_errors) errors += e + "\n";
     field("Console errors", errors);
@@ -1010,8 +1068,10 @@ void draw_notes() {
       if (ImGui::SmallButton("Delete")) remove = n.id;
       track(("delete-note-" + std::to_string(i)).c_str());
     }
-    if (n.error.empty()) ImGui::TextWrapped("%s", n.text.c_str());
-    else ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", n.error.c_str());
+    if (n.error.empty())
+      ImGui::TextWrapped("%s", n.text.c_str());
+    else
+      ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", n.error.c_str());
     ImGui::PopID();
   }
   ImGui::InputTextMultiline("##note", app->note_edit, sizeof app->note_edit,
@@ -1071,8 +1131,9 @@ void draw_screenshot(const OpenedReport& r, ImVec2 size) {
   }
   track("zoom-in");
   ImGui::SameLine();
-  ImGui::TextDisabled("%d × %d px, %s", r.width, r.height,
-                      app->fit ? "fitted" : (std::to_string(int(app->zoom * app->dpr * 100 + 0.5f)) + "% of device pixels").c_str());
+  ImGui::TextDisabled(
+      "%d × %d px, %s", r.width, r.height,
+      app->fit ? "fitted" : (std::to_string(int(app->zoom * app->dpr * 100 + 0.5f)) + "% of device pixels").c_str());
   const ImVec2 avail(size.x, std::max(10.f, size.y - ImGui::GetFrameHeightWithSpacing()));
   ImGui::BeginChild("shot", avail, true, ImGuiWindowFlags_HorizontalScrollbar | ImGuiWindowFlags_NoMove);
   track("screenshot");
@@ -1231,7 +1292,8 @@ void draw_report(float height) {
   (void)height;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float manifest_width = avail.x * 0.36f;
-  ImGui::BeginChild("screenshot-pane", ImVec2(avail.x - manifest_width - ImGui::GetStyle().ItemSpacing.x, avail.y), false);
+  ImGui::BeginChild("screenshot-pane", ImVec2(avail.x - manifest_width - ImGui::GetStyle().ItemSpacing.x, avail.y),
+                    false);
   draw_screenshot(r, ImGui::GetContentRegionAvail());
   ImGui::EndChild();
   ImGui::SameLine();
@@ -1245,9 +1307,10 @@ void draw_report(float height) {
 // creator's grant sealed here (project_creation.h).
 void draw_new_project() {
   if (!ImGui::BeginPopupModal("New project", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
-  ImGui::TextUnformatted("The project's key pair is made in this browser; the server gets its public key and\n"
-                         "your copy of the secret key sealed to your own key. Nobody else can open its reports\n"
-                         "until you grant them access.");
+  ImGui::TextUnformatted(
+      "The project's key pair is made in this browser; the server gets its public key and\n"
+      "your copy of the secret key sealed to your own key. Nobody else can open its reports\n"
+      "until you grant them access.");
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 20);
   ImGui::InputText("Name", app->new_project_name, sizeof app->new_project_name);
   track("new-project-name");
@@ -1317,9 +1380,12 @@ void draw_snippet() {
 
 const char* pin_text(KeyPins::Check c) {
   switch (c) {
-    case KeyPins::Check::matches: return "confirmed";
-    case KeyPins::Check::changed: return "CHANGED since confirmed";
-    case KeyPins::Check::unpinned: return "not confirmed";
+    case KeyPins::Check::matches:
+      return "confirmed";
+    case KeyPins::Check::changed:
+      return "CHANGED since confirmed";
+    case KeyPins::Check::unpinned:
+      return "not confirmed";
   }
   return "";
 }
@@ -1336,8 +1402,9 @@ void draw_confirm_key() {
   ImGui::TextUnformatted("It is shown to them when they set up their account and after they sign in:");
   ImGui::Text("    %s", TeamModel::fingerprint(*m).c_str());
   if (app->team->pin_check(*m) == KeyPins::Check::changed) {
-    ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "Their key changed since you confirmed it. Only confirm the new one if "
-                                                 "they reset their password.");
+    ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1),
+                       "Their key changed since you confirmed it. Only confirm the new one if "
+                       "they reset their password.");
   }
   if (ImGui::Button("It matches")) {
     app->team->confirm_key(m->id);
@@ -1388,8 +1455,9 @@ void draw_remove_member(TeamModel& team) {
   if (!ImGui::IsPopupOpen("Remove a member")) ImGui::OpenPopup("Remove a member");
   if (!ImGui::BeginPopupModal("Remove a member", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
   ImGui::Text("Remove %s from the organisation? Their project roles and key grants go too.", m->email.c_str());
-  ImGui::TextUnformatted("Reports they could open stay readable with keys they may have kept: rotate the\n"
-                         "keys of their projects afterwards so new reports need a key they never had.");
+  ImGui::TextUnformatted(
+      "Reports they could open stay readable with keys they may have kept: rotate the\n"
+      "keys of their projects afterwards so new reports need a key they never had.");
   if (ImGui::Button("Remove")) {
     const std::string email = m->email;
     team.remove_member(m->id, [email](Status st) {
@@ -1425,9 +1493,10 @@ void draw_project_keys(TeamModel& team, const ProjectItem& project) {
   track("rotate-key");
   if (app->confirm_rotate && !ImGui::IsPopupOpen("Rotate the project key")) ImGui::OpenPopup("Rotate the project key");
   if (!ImGui::BeginPopupModal("Rotate the project key", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
-  ImGui::TextUnformatted("A new key pair is made in this browser and sealed to everyone who holds the current key\n"
-                         "(their keys must be confirmed). New reports need the new key: put the new snippet on\n"
-                         "your site. Reports sent before keep opening with the older keys.");
+  ImGui::TextUnformatted(
+      "A new key pair is made in this browser and sealed to everyone who holds the current key\n"
+      "(their keys must be confirmed). New reports need the new key: put the new snippet on\n"
+      "your site. Reports sent before keep opening with the older keys.");
   if (ImGui::Button("Rotate")) {
     app->rotating = true;
     app->confirm_rotate = false;
@@ -1480,7 +1549,8 @@ void draw_team() {
       ImGui::PushID(m.id.c_str());
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(0);
-      ImGui::TextUnformatted(m.display_name.empty() ? m.email.c_str() : (m.display_name + " <" + m.email + ">").c_str());
+      ImGui::TextUnformatted(m.display_name.empty() ? m.email.c_str()
+                                                    : (m.display_name + " <" + m.email + ">").c_str());
       ImGui::TableSetColumnIndex(1);
       draw_member_role(team, m);
       ImGui::TableSetColumnIndex(2);
@@ -1489,8 +1559,10 @@ void draw_team() {
       ImGui::TableSetColumnIndex(3);
       const KeyPins::Check c = team.pin_check(m);
       if (!fp.empty()) {
-        if (c == KeyPins::Check::changed) ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", pin_text(c));
-        else ImGui::TextUnformatted(m.id == app->session->me().id ? "yours" : pin_text(c));
+        if (c == KeyPins::Check::changed)
+          ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", pin_text(c));
+        else
+          ImGui::TextUnformatted(m.id == app->session->me().id ? "yours" : pin_text(c));
       }
       ImGui::TableSetColumnIndex(4);
       if (!fp.empty() && c != KeyPins::Check::matches) {
@@ -1572,27 +1644,34 @@ void draw_team() {
       // "Has the key" is holding the current key number; older keys alone read old reports only.
       const std::vector<std::int64_t> held = team.keys_held(project.id, m.id);
       const bool granted = team.holds_current_key(project.id, m.id);
-      const bool is_waiting = std::any_of(waiting.begin(), waiting.end(), [&](const MemberItem* w) { return w->id == m.id; });
+      const bool is_waiting =
+          std::any_of(waiting.begin(), waiting.end(), [&](const MemberItem* w) { return w->id == m.id; });
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(0);
       ImGui::TextUnformatted(m.email.c_str());
       ImGui::TableSetColumnIndex(1);
-      ImGui::TextUnformatted(role.empty() ? (m.role == "member" ? "" : ("all (" + m.role + ")").c_str()) : role.c_str());
+      ImGui::TextUnformatted(role.empty() ? (m.role == "member" ? "" : ("all (" + m.role + ")").c_str())
+                                          : role.c_str());
       ImGui::TableSetColumnIndex(2);
       std::string keys_text;
       for (std::int64_t n : held) keys_text += (keys_text.empty() ? "key " : ", ") + std::to_string(n);
-      if (granted) ImGui::Text("has the key (%s)", keys_text.c_str());
-      else if (!held.empty() && is_waiting) ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "waiting (holds %s)", keys_text.c_str());
-      else if (!held.empty()) ImGui::Text("older: %s", keys_text.c_str());
-      else if (is_waiting) ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "waiting for access");
+      if (granted)
+        ImGui::Text("has the key (%s)", keys_text.c_str());
+      else if (!held.empty() && is_waiting)
+        ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "waiting (holds %s)", keys_text.c_str());
+      else if (!held.empty())
+        ImGui::Text("older: %s", keys_text.c_str());
+      else if (is_waiting)
+        ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "waiting for access");
       ImGui::TableSetColumnIndex(3);
       const auto grant_as = [&](const char* label, const std::string& project_role) {
         if (ImGui::SmallButton(label)) {
           const std::string email = m.email;
           team.grant(project, m.id, project_role, [email](Status st) {
             if (!app->session) return;
-            app->team_message = st.ok() ? "Access granted to " + email + ": the project key was sealed to their key here."
-                                        : (app->api.link() == Link::ok ? "Not granted: " + st.message() : "");
+            app->team_message = st.ok()
+                                    ? "Access granted to " + email + ": the project key was sealed to their key here."
+                                    : (app->api.link() == Link::ok ? "Not granted: " + st.message() : "");
           });
         }
       };
@@ -1612,7 +1691,8 @@ void draw_team() {
         ImGui::SameLine();
         if (ImGui::SmallButton("Remove")) {
           team.revoke(project, m.id, [](Status st) {
-            if (app->session && !st.ok() && app->api.link() == Link::ok) app->team_message = "Not removed: " + st.message();
+            if (app->session && !st.ok() && app->api.link() == Link::ok)
+              app->team_message = "Not removed: " + st.message();
           });
         }
         track(("revoke-" + m.email).c_str());
@@ -1744,12 +1824,15 @@ void update() {
   if (app->api.link() == Link::unreachable && now_ms() >= app->retry_at) {
     // One light request says when the server is back; the inbox reloads then.
     app->retry_at = now_ms() + 5000;
-    if (app->inbox) app->inbox->reload();
-    else if (app->org_index >= 0) select_org(app->org_index);
+    if (app->inbox)
+      app->inbox->reload();
+    else if (app->org_index >= 0)
+      select_org(app->org_index);
   }
   continue_restore();
   if (app->loader) {
-    if (app->downloaded_at == 0 && app->loader->phase() == ReportLoader::Phase::decrypting) app->downloaded_at = now_ms();
+    if (app->downloaded_at == 0 && app->loader->phase() == ReportLoader::Phase::decrypting)
+      app->downloaded_at = now_ms();
     app->loader->step(8.0);  // at most ~8 ms of decryption a frame
     if (app->loader->phase() == ReportLoader::Phase::ready && app->texture == 0) {
       upload_texture(app->loader->report());
@@ -1837,9 +1920,7 @@ const char* get_clipboard(void*) {
 
 extern "C" {
 
-EMSCRIPTEN_KEEPALIVE void console_set_font(const unsigned char* data, int size) {
-  app->font.assign(data, data + size);
-}
+EMSCRIPTEN_KEEPALIVE void console_set_font(const unsigned char* data, int size) { app->font.assign(data, data + size); }
 
 // me_json: the login answer; secret_key_text: the person's secret key the
 // page unwrapped; view_json: where they were before the session ended ("" or

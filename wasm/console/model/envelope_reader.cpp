@@ -37,8 +37,8 @@ Result<EnvelopeReader> EnvelopeReader::begin(std::span<const std::uint8_t> prefi
   }
   if (!opened) return none_of_the_keys_opens(keys);
   reader.state_ = std::make_unique<crypto_secretstream_xchacha20poly1305_state>();
-  const int init_pull = crypto_secretstream_xchacha20poly1305_init_pull(reader.state_.get(),
-                                                                        sealed_key + kEnvelopeSealedKeyBytes, key.data());
+  const int init_pull = crypto_secretstream_xchacha20poly1305_init_pull(
+      reader.state_.get(), sealed_key + kEnvelopeSealedKeyBytes, key.data());
   sodium_memzero(key.data(), key.size());
   if (init_pull != 0) return Status(ErrorCode::envelope_corrupt, "The envelope's stream header is invalid.");
   reader.cursor_ = reader.header_.header_size;

@@ -29,13 +29,11 @@ class EnvelopeReader {
   // `reserve_bytes`: the plaintext expected (the whole payload for a report,
   // a prefix's worth for a preview), allocated once so it is not copied.
   [[nodiscard]] static Result<EnvelopeReader> begin(std::span<const std::uint8_t> prefix, const SecretKey& secret,
-                                                    std::string_view expected_project_id,
-                                                    std::uint64_t reserve_bytes);
+                                                    std::string_view expected_project_id, std::uint64_t reserve_bytes);
   // The same with every key the person holds for the project, tried newest
   // first on the sealed content key (none_of_the_keys_opens when none does).
   [[nodiscard]] static Result<EnvelopeReader> begin(std::span<const std::uint8_t> prefix, const ProjectKeys& keys,
-                                                    std::string_view expected_project_id,
-                                                    std::uint64_t reserve_bytes);
+                                                    std::string_view expected_project_id, std::uint64_t reserve_bytes);
 
   EnvelopeReader(EnvelopeReader&&) noexcept = default;
   EnvelopeReader& operator=(EnvelopeReader&&) noexcept = default;

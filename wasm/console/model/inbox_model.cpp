@@ -22,15 +22,17 @@ InboxModel::InboxModel(ReviewClient& api, Session& session, std::string org_id, 
 void InboxModel::reload() {
   list_lifetime_.reset();  // an answer to an older filter must not land over this one
   list_in_flight_ = true;
-  api_.submissions(org_id_, project_.id, filter_, "", page_size_,
-                   lifetime_.guard(list_lifetime_.guard([this](Result<SubmissionPage> page) { on_page(std::move(page), true); })));
+  api_.submissions(
+      org_id_, project_.id, filter_, "", page_size_,
+      lifetime_.guard(list_lifetime_.guard([this](Result<SubmissionPage> page) { on_page(std::move(page), true); })));
 }
 
 void InboxModel::load_next_page() {
   if (next_cursor_.empty() || list_in_flight_) return;
   list_in_flight_ = true;
-  api_.submissions(org_id_, project_.id, filter_, next_cursor_, page_size_,
-                   lifetime_.guard(list_lifetime_.guard([this](Result<SubmissionPage> page) { on_page(std::move(page), false); })));
+  api_.submissions(
+      org_id_, project_.id, filter_, next_cursor_, page_size_,
+      lifetime_.guard(list_lifetime_.guard([this](Result<SubmissionPage> page) { on_page(std::move(page), false); })));
 }
 
 void InboxModel::on_page(Result<SubmissionPage> page, bool replace) {
@@ -169,24 +171,23 @@ void InboxModel::fetch_preview(const std::string& id, std::uint64_t size) {
       return finish(PreviewEntry::State::failed, {}, describe_open_failure(key.status()));
     }
     const std::uint64_t want = std::min<std::uint64_t>(kPreviewPrefixBytes, std::max<std::uint64_t>(size, 1));
-    api_.envelope_prefix(org_id_, project_.id, id, want,
-                         lifetime_.guard([this, key = key.value(), finish](Result<std::string> prefix) {
-                           if (!prefix.ok()) {
-                             if (prefix.code() == ErrorCode::unauthenticated || api_.link() != Link::ok) {
-                               return finish(PreviewEntry::State::not_loaded, {}, "");
-                             }
-                             return finish(PreviewEntry::State::failed, {}, prefix.message());
-                           }
-                           preview_bytes_ += prefix.value().size();
-                           const auto* bytes = reinterpret_cast<const std::uint8_t*>(prefix.value().data());
-                           Result<ReportPreview> preview =
-                               preview_from_prefix({bytes, prefix.value().size()}, key, project_.id);
-                           if (preview.ok()) return finish(PreviewEntry::State::loaded, std::move(preview).value(), "");
-                           finish(PreviewEntry::State::failed, {},
-                                  preview.code() == ErrorCode::envelope_truncated
-                                      ? "The comment is longer than the first part fetched; open the report to read it."
-                                      : describe_open_failure(preview.status()));
-                         }));
+    api_.envelope_prefix(
+        org_id_, project_.id, id, want, lifetime_.guard([this, key = key.value(), finish](Result<std::string> prefix) {
+          if (!prefix.ok()) {
+            if (prefix.code() == ErrorCode::unauthenticated || api_.link() != Link::ok) {
+              return finish(PreviewEntry::State::not_loaded, {}, "");
+            }
+            return finish(PreviewEntry::State::failed, {}, prefix.message());
+          }
+          preview_bytes_ += prefix.value().size();
+          const auto* bytes = reinterpret_cast<const std::uint8_t*>(prefix.value().data());
+          Result<ReportPreview> preview = preview_from_prefix({bytes, prefix.value().size()}, key, project_.id);
+          if (preview.ok()) return finish(PreviewEntry::State::loaded, std::move(preview).value(), "");
+          finish(PreviewEntry::State::failed, {},
+                 preview.code() == ErrorCode::envelope_truncated
+                     ? "The comment is longer than the first part fetched; open the report to read it."
+                     : describe_open_failure(preview.status()));
+        }));
   }));
 }
 
@@ -207,10 +208,11 @@ void InboxModel::set_status(const std::string& submission_id, const std::string&
 
 void InboxModel::assign(const std::string& submission_id, const std::string& person_id,
                         std::function<void(Status)> done) {
-  api_.assign(org_id_, project_.id, submission_id, person_id, lifetime_.guard([this, done](Result<SubmissionItem> item) {
-    if (item.ok()) update_row(item.value());
-    done(item.status());
-  }));
+  api_.assign(org_id_, project_.id, submission_id, person_id,
+              lifetime_.guard([this, done](Result<SubmissionItem> item) {
+                if (item.ok()) update_row(item.value());
+                done(item.status());
+              }));
 }
 
 void InboxModel::remove(const std::string& submission_id, std::function<void(Status)> done) {

@@ -106,10 +106,9 @@ class InboxModel {
   void update_row(const SubmissionItem& item);
   void erase_row(const std::string& submission_id);
   // Runs `one` for each batch of the selection; `done` after the last answer.
-  void for_selection_batches(
-      std::function<void(const std::vector<std::string>&, Reply<std::vector<std::string>>)> one,
-      std::function<void(const std::vector<std::string>&)> each_answer,
-      std::function<void(Status, std::size_t)> done);
+  void for_selection_batches(std::function<void(const std::vector<std::string>&, Reply<std::vector<std::string>>)> one,
+                             std::function<void(const std::vector<std::string>&)> each_answer,
+                             std::function<void(Status, std::size_t)> done);
   void invalidate_shown() { shown_valid_ = false; }
 
   ReviewClient& api_;
@@ -125,7 +124,7 @@ class InboxModel {
   std::vector<SubmissionItem> rows_;
   std::unordered_map<std::string, PreviewEntry> previews_;  // by submission id; kept across filters
   std::set<std::string> selected_;
-  std::deque<std::string> queue_;                            // submission ids whose preview is wanted
+  std::deque<std::string> queue_;  // submission ids whose preview is wanted
   std::size_t in_flight_ = 0;
   std::uint64_t preview_bytes_ = 0;
   mutable std::vector<std::size_t> shown_;

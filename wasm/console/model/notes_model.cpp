@@ -50,33 +50,34 @@ void NotesModel::load() {
 }
 
 void NotesModel::open_all(std::vector<NoteItem> items) {
-  session_.project_keys(api_, org_id_, project_,
-                        lifetime_.guard(list_lifetime_.guard([this, items = std::move(items)](Result<ProjectKeys> keys) {
-                          loading_ = false;
-                          if (!keys.ok()) {
-                            status_ = Status(keys.code(), describe_open_failure(keys.status()));
-                            return;
-                          }
-                          status_ = {};
-                          for (Note& n : notes_) wipe(n.text);
-                          notes_.clear();
-                          for (const NoteItem& item : items) {
-                            Note note{item.id, item.author, item.created_at_ms, {}, {}};
-                            // Notes written before a rotation are sealed to an older key:
-                            // each held key (checked and pinned by the session) is tried.
-                            Result<std::string> text = Status(ErrorCode::grant_open_failed, "");
-                            for (const HeldProjectKey& k : keys.value().keys) {
-                              Result<std::string> attempt = note_open(item.sealed, k.public_key, k.secret_key);
-                              if (attempt.ok() || &k == &keys.value().keys.front()) text = std::move(attempt);
-                              if (text.ok()) break;
-                            }
-                            if (text.ok())
-                              note.text = std::move(text).value();
-                            else
-                              note.error = text.message();
-                            notes_.push_back(std::move(note));
-                          }
-                        })));
+  session_.project_keys(
+      api_, org_id_, project_,
+      lifetime_.guard(list_lifetime_.guard([this, items = std::move(items)](Result<ProjectKeys> keys) {
+        loading_ = false;
+        if (!keys.ok()) {
+          status_ = Status(keys.code(), describe_open_failure(keys.status()));
+          return;
+        }
+        status_ = {};
+        for (Note& n : notes_) wipe(n.text);
+        notes_.clear();
+        for (const NoteItem& item : items) {
+          Note note{item.id, item.author, item.created_at_ms, {}, {}};
+          // Notes written before a rotation are sealed to an older key:
+          // each held key (checked and pinned by the session) is tried.
+          Result<std::string> text = Status(ErrorCode::grant_open_failed, "");
+          for (const HeldProjectKey& k : keys.value().keys) {
+            Result<std::string> attempt = note_open(item.sealed, k.public_key, k.secret_key);
+            if (attempt.ok() || &k == &keys.value().keys.front()) text = std::move(attempt);
+            if (text.ok()) break;
+          }
+          if (text.ok())
+            note.text = std::move(text).value();
+          else
+            note.error = text.message();
+          notes_.push_back(std::move(note));
+        }
+      })));
 }
 
 void NotesModel::add(const std::string& text, std::function<void(Status)> done) {
@@ -91,21 +92,21 @@ void NotesModel::add(const std::string& text, std::function<void(Status)> done) 
   session_.project_keys(api_, org_id_, project_, lifetime_.guard([this, held, done](Result<ProjectKeys> keys) {
     const HeldProjectKey* current = keys.ok() ? keys.value().current() : nullptr;
     Result<std::string> sealed =
-        !keys.ok()          ? Result<std::string>(keys.status())
+        !keys.ok()           ? Result<std::string>(keys.status())
         : current == nullptr ? Result<std::string>(Status(ErrorCode::grant_open_failed,
                                                           "You do not hold the project's current key; ask an owner "
                                                           "or admin to grant it before writing notes."))
                              : note_seal(held->text, current->public_key);
     if (!sealed.ok()) return api_.defer(lifetime_.guard([done, st = sealed.status()] { done(st); }));
-    api_.add_note(org_id_, project_.id, submission_id_, sealed.value(),
-                  lifetime_.guard([this, held, done, sealed = sealed.value()](Result<NoteItem> item) {
-                    refused_sealed_ = item.code() == ErrorCode::unauthenticated ? sealed : std::string();
-                    if (item.ok()) {
-                      notes_.push_back(
-                          {item.value().id, item.value().author, item.value().created_at_ms, held->text, {}});
-                    }
-                    done(item.status());
-                  }));
+    api_.add_note(
+        org_id_, project_.id, submission_id_, sealed.value(),
+        lifetime_.guard([this, held, done, sealed = sealed.value()](Result<NoteItem> item) {
+          refused_sealed_ = item.code() == ErrorCode::unauthenticated ? sealed : std::string();
+          if (item.ok()) {
+            notes_.push_back({item.value().id, item.value().author, item.value().created_at_ms, held->text, {}});
+          }
+          done(item.status());
+        }));
   }));
 }
 

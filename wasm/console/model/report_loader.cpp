@@ -115,7 +115,8 @@ std::string describe_open_failure(const Status& status) {
     case ErrorCode::envelope_corrupt:
     case ErrorCode::envelope_stream_truncated:
       return "This report was altered or damaged after it was sent: it failed authentication, so nothing of it is "
-             "shown. (" + status.message() + ")";
+             "shown. (" +
+             status.message() + ")";
     case ErrorCode::envelope_wrong_project:
       return "This report was sealed for another project; it is not shown here.";
     case ErrorCode::envelope_truncated:
@@ -220,14 +221,17 @@ float ReportLoader::progress() const {
                  ? float(double(reader_->chunks_done()) / double(reader_->header().chunk_count))
                  : 0.f;
     case Phase::decoding:
-    case Phase::ready: return 1.f;
-    default: return 0.f;
+    case Phase::ready:
+      return 1.f;
+    default:
+      return 0.f;
   }
 }
 
 std::string ReportLoader::progress_text() const {
   switch (phase_) {
-    case Phase::key: return "Opening the project key…";
+    case Phase::key:
+      return "Opening the project key…";
     case Phase::downloading: {
       const HttpProgress p = api_.progress(request_);
       return "Downloading the encrypted report: " + megabytes(p.received) + " of " +
@@ -236,9 +240,12 @@ std::string ReportLoader::progress_text() const {
     case Phase::decrypting:
       return "Decrypting in this browser: part " + std::to_string(reader_ ? reader_->chunks_done() : 0) + " of " +
              std::to_string(reader_ ? reader_->header().chunk_count : 0);
-    case Phase::decoding: return "Decoding the screenshot…";
-    case Phase::ready: return "";
-    case Phase::failed: return error_;
+    case Phase::decoding:
+      return "Decoding the screenshot…";
+    case Phase::ready:
+      return "";
+    case Phase::failed:
+      return error_;
   }
   return "";
 }

@@ -59,7 +59,7 @@ class ReportLoader {
   void step(double budget_ms);
 
   Phase phase() const { return phase_; }
-  float progress() const;         // 0..1 within the phase
+  float progress() const;             // 0..1 within the phase
   std::string progress_text() const;  // "Downloading 1.2 of 3.4 MB", …
   const std::string& error() const { return error_; }
   const Status& status() const { return status_; }

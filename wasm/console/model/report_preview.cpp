@@ -87,11 +87,13 @@ Result<ReportPreview> preview_from_prefix(std::span<const std::uint8_t> prefix, 
     if (manifest.code() == ErrorCode::envelope_truncated) continue;  // the next chunk may complete it
     if (!manifest.ok()) return manifest.status();
     // As report_check_parts: a report starts with manifest.json, application/json.
-    if (name != kManifestPartName) return Status(ErrorCode::payload_malformed, "The report's first part is not its manifest.");
+    if (name != kManifestPartName)
+      return Status(ErrorCode::payload_malformed, "The report's first part is not its manifest.");
     if (type != "application/json") return Status(ErrorCode::payload_malformed, "The report's manifest is not JSON.");
     nlohmann::json j = nlohmann::json::parse(manifest.value(), nullptr, false);
     sodium_memzero(manifest.value().data(), manifest.value().size());
-    if (j.is_discarded() || !j.is_object()) return Status(ErrorCode::payload_malformed, "The report's manifest is not JSON.");
+    if (j.is_discarded() || !j.is_object())
+      return Status(ErrorCode::payload_malformed, "The report's manifest is not JSON.");
     const auto text = [&j](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : ""; };
     const std::string comment = text("comment");
     return ReportPreview{first_line(comment), text("page_url"), text("category"), more_parts,

@@ -40,14 +40,17 @@ ProjectKeyItem project_key_of(const json& j) {
   return k;
 }
 
-Status malformed() { return Status(ErrorCode::invalid_argument, "The server's answer is not what the console expects."); }
+Status malformed() {
+  return Status(ErrorCode::invalid_argument, "The server's answer is not what the console expects.");
+}
 
 // Ids go into paths; anything but the server's own id alphabet is refused
 // rather than escaped (an id with '/' or '?' would reach another route).
 bool id_ok(const std::string& id) {
   if (id.empty() || id.size() > 100) return false;
   for (char c : id) {
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+      return false;
   }
   return true;
 }
@@ -70,8 +73,12 @@ std::vector<std::string> texts(const json& j, const char* key) {
 }
 
 SubmissionItem submission_of(const json& j) {
-  return {text(j, "id"),     number<std::int64_t>(j, "created_at_ms"), number<std::uint64_t>(j, "size_bytes"),
-          text(j, "status"), text(j, "assignee"),                      texts(j, "tags")};
+  return {text(j, "id"),
+          number<std::int64_t>(j, "created_at_ms"),
+          number<std::uint64_t>(j, "size_bytes"),
+          text(j, "status"),
+          text(j, "assignee"),
+          texts(j, "tags")};
 }
 
 NoteItem note_of(const json& j) {
@@ -108,12 +115,18 @@ Status status_of(const HttpResponse& response) {
   std::string message = j ? text(*j, "message") : "";
   if (message.empty()) message = "The server answered " + std::to_string(response.status) + ".";
   switch (response.status) {
-    case 401: return Status(ErrorCode::unauthenticated, message);
-    case 403: return Status(ErrorCode::forbidden, message);
-    case 404: return Status(ErrorCode::not_found, message);
-    case 410: return Status(ErrorCode::gone, message);
-    case 429: return Status(ErrorCode::throttled, message);
-    default: return Status(response.status >= 500 ? ErrorCode::storage_error : ErrorCode::invalid_argument, message);
+    case 401:
+      return Status(ErrorCode::unauthenticated, message);
+    case 403:
+      return Status(ErrorCode::forbidden, message);
+    case 404:
+      return Status(ErrorCode::not_found, message);
+    case 410:
+      return Status(ErrorCode::gone, message);
+    case 429:
+      return Status(ErrorCode::throttled, message);
+    default:
+      return Status(response.status >= 500 ? ErrorCode::storage_error : ErrorCode::invalid_argument, message);
   }
 }
 
@@ -127,9 +140,12 @@ RequestId ReviewClient::call(const std::string& method, const std::string& path,
   // A 401 from sign-in itself is a wrong password; anywhere else the session is gone.
   const bool signing_in = path.rfind("/v1/auth/", 0) == 0;
   return http_.start(std::move(request), [this, signing_in, done = std::move(done)](HttpResponse r) {
-    if (r.status == 0) link_ = Link::unreachable;
-    else if (r.status == 401 && !signing_in) link_ = Link::signed_out;
-    else if (link_ == Link::unreachable) link_ = Link::ok;
+    if (r.status == 0)
+      link_ = Link::unreachable;
+    else if (r.status == 401 && !signing_in)
+      link_ = Link::signed_out;
+    else if (link_ == Link::unreachable)
+      link_ = Link::ok;
     done(std::move(r));
   });
 }
@@ -149,15 +165,20 @@ void ReviewClient::prelogin(const std::string& email, Reply<KdfAnswer> reply) {
        json_reply<KdfAnswer>(std::move(reply), [](const json& j) -> Result<KdfAnswer> {
          if (!j.contains("kdf") || !j["kdf"].is_object()) return malformed();
          const json& kdf = j["kdf"];
-         return KdfAnswer{text(kdf, "salt"), number<std::uint64_t>(kdf, "opslimit"), number<std::uint64_t>(kdf, "memlimit")};
+         return KdfAnswer{text(kdf, "salt"), number<std::uint64_t>(kdf, "opslimit"),
+                          number<std::uint64_t>(kdf, "memlimit")};
        }));
 }
 
 void ReviewClient::login(const std::string& email, const std::string& auth_key_text, Reply<MeAnswer> reply) {
   call("POST", "/v1/auth/login", json{{"email", email}, {"auth_key", auth_key_text}}.dump(), {},
        json_reply<MeAnswer>(std::move(reply), [](const json& j) -> Result<MeAnswer> {
-         MeAnswer me{text(j, "id"), text(j, "email"), text(j, "display_name"), text(j, "public_key"),
-                     text(j, "wrapped_secret_key"), {}};
+         MeAnswer me{text(j, "id"),
+                     text(j, "email"),
+                     text(j, "display_name"),
+                     text(j, "public_key"),
+                     text(j, "wrapped_secret_key"),
+                     {}};
          if (auto it = j.find("organisations"); it != j.end() && it->is_array()) {
            for (const json& o : *it) {
              if (o.is_object()) me.organisations.push_back({text(o, "id"), text(o, "name"), text(o, "role")});
@@ -215,7 +236,8 @@ void ReviewClient::set_access(const std::string& org_id, const std::string& proj
                               const std::vector<std::pair<std::int64_t, std::string>>& older) {
   const bool role_ok = role.empty() || role == "reviewer" || role == "viewer";
   if (!id_ok(org_id) || !id_ok(project_id) || !id_ok(person_id) || !role_ok || (role.empty() && sealed_key.empty())) {
-    return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not a person id, a project role or a grant.")); });
+    return refuse(
+        [reply] { reply(Status(ErrorCode::invalid_argument, "Not a person id, a project role or a grant.")); });
   }
   json body = json::object();
   if (!role.empty()) body["role"] = role;
@@ -258,12 +280,13 @@ void ReviewClient::create_project(const std::string& org_id, const std::string& 
   if (!id_ok(org_id) || name.empty() || public_key.empty() || sealed_key.empty()) {
     return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not an organisation id, a name or keys.")); });
   }
-  call("POST", "/v1/orgs/" + org_id + "/projects",
-       json{{"name", name}, {"public_key", public_key}, {"allowed_origins", allowed_origins}, {"sealed_key", sealed_key}}
-           .dump(),
-       {}, json_reply<ProjectItem>(std::move(reply), [](const json& p) -> Result<ProjectItem> {
-         return ProjectItem{text(p, "id"), text(p, "name"), text(p, "public_key")};
-       }));
+  call(
+      "POST", "/v1/orgs/" + org_id + "/projects",
+      json{{"name", name}, {"public_key", public_key}, {"allowed_origins", allowed_origins}, {"sealed_key", sealed_key}}
+          .dump(),
+      {}, json_reply<ProjectItem>(std::move(reply), [](const json& p) -> Result<ProjectItem> {
+        return ProjectItem{text(p, "id"), text(p, "name"), text(p, "public_key")};
+      }));
 }
 
 void ReviewClient::members(const std::string& org_id, Reply<std::vector<MemberItem>> reply) {
@@ -331,7 +354,8 @@ void ReviewClient::grant(const std::string& org_id, const std::string& project_i
            out.push_back({number_of(k, "key_number"), text(k, "public_key"), text(k, "sealed_key"),
                           number_of(k, "retired_at_ms")});
          }
-         std::sort(out.begin(), out.end(), [](const HeldGrant& a, const HeldGrant& b) { return a.key_number > b.key_number; });
+         std::sort(out.begin(), out.end(),
+                   [](const HeldGrant& a, const HeldGrant& b) { return a.key_number > b.key_number; });
          return out;
        }));
 }
@@ -342,14 +366,15 @@ void ReviewClient::project_keys(const std::string& org_id, const std::string& pr
     return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not a project id.")); });
   }
   call("GET", "/v1/orgs/" + org_id + "/projects/" + project_id + "/keys", "", {},
-       json_reply<std::vector<ProjectKeyItem>>(std::move(reply), [](const json& j) -> Result<std::vector<ProjectKeyItem>> {
-         if (!j.contains("items") || !j["items"].is_array()) return malformed();
-         std::vector<ProjectKeyItem> out;
-         for (const json& k : j["items"]) {
-           if (k.is_object()) out.push_back(project_key_of(k));
-         }
-         return out;
-       }));
+       json_reply<std::vector<ProjectKeyItem>>(std::move(reply),
+                                               [](const json& j) -> Result<std::vector<ProjectKeyItem>> {
+                                                 if (!j.contains("items") || !j["items"].is_array()) return malformed();
+                                                 std::vector<ProjectKeyItem> out;
+                                                 for (const json& k : j["items"]) {
+                                                   if (k.is_object()) out.push_back(project_key_of(k));
+                                                 }
+                                                 return out;
+                                               }));
 }
 
 void ReviewClient::rotate_key(const std::string& org_id, const std::string& project_id, const std::string& public_key,
@@ -401,8 +426,7 @@ RequestId ReviewClient::envelope_prefix(const std::string& org_id, const std::st
     return 0;
   }
   return call("GET", submission_path(org_id, project_id, submission_id) + "/envelope", "",
-              {{"Range", "bytes=0-" + std::to_string(length - 1)}},
-              [reply = std::move(reply), length](HttpResponse r) {
+              {{"Range", "bytes=0-" + std::to_string(length - 1)}}, [reply = std::move(reply), length](HttpResponse r) {
                 if (Status st = status_of(r); !st.ok()) return reply(st);
                 // 206 with the range, or 200 with the whole (shorter) envelope.
                 if (r.body.size() > length) r.body.resize(length);
@@ -413,7 +437,8 @@ RequestId ReviewClient::envelope_prefix(const std::string& org_id, const std::st
 void ReviewClient::patch_submission(const std::string& org_id, const std::string& project_id,
                                     const std::string& submission_id, std::string body, Reply<SubmissionItem> reply) {
   call("PATCH", submission_path(org_id, project_id, submission_id), std::move(body), {},
-       json_reply<SubmissionItem>(std::move(reply), [](const json& j) -> Result<SubmissionItem> { return submission_of(j); }));
+       json_reply<SubmissionItem>(std::move(reply),
+                                  [](const json& j) -> Result<SubmissionItem> { return submission_of(j); }));
 }
 
 void ReviewClient::set_status(const std::string& org_id, const std::string& project_id,
@@ -458,9 +483,8 @@ void ReviewClient::bulk_status(const std::string& org_id, const std::string& pro
                                const std::vector<std::string>& ids, const std::string& status,
                                Reply<std::vector<std::string>> reply) {
   if (!id_ok(org_id) || !id_ok(project_id) || !ids_ok(ids) || !status_ok(status)) {
-    return refuse([reply] {
-      reply(Status(ErrorCode::invalid_argument, "Not a status, or not 1 to 500 submission ids."));
-    });
+    return refuse(
+        [reply] { reply(Status(ErrorCode::invalid_argument, "Not a status, or not 1 to 500 submission ids.")); });
   }
   call("POST", "/v1/orgs/" + org_id + "/projects/" + project_id + "/submissions/bulk-update",
        json{{"ids", ids}, {"status", status}}.dump(), {},
@@ -475,8 +499,8 @@ void ReviewClient::bulk_delete(const std::string& org_id, const std::string& pro
   if (!id_ok(org_id) || !id_ok(project_id) || !ids_ok(ids)) {
     return refuse([reply] { reply(Status(ErrorCode::invalid_argument, "Not 1 to 500 submission ids.")); });
   }
-  call("POST", "/v1/orgs/" + org_id + "/projects/" + project_id + "/submissions/bulk-delete",
-       json{{"ids", ids}}.dump(), {},
+  call("POST", "/v1/orgs/" + org_id + "/projects/" + project_id + "/submissions/bulk-delete", json{{"ids", ids}}.dump(),
+       {},
        json_reply<std::vector<std::string>>(std::move(reply), [](const json& j) -> Result<std::vector<std::string>> {
          if (!j.contains("deleted") || !j["deleted"].is_array()) return malformed();
          return texts(j, "deleted");

@@ -40,8 +40,8 @@ struct ProjectItem {
 
 struct MemberItem {
   std::string id, email, display_name, role;  // role: in the organisation
-  std::string public_key;                      // empty until they set up their account
-  std::int64_t keys_changed_at_ms = 0;         // a password reset made new keys then
+  std::string public_key;                     // empty until they set up their account
+  std::int64_t keys_changed_at_ms = 0;        // a password reset made new keys then
 };
 
 // Who holds what in one project: project roles (reviewer, viewer) and the
@@ -60,8 +60,8 @@ struct ProjectAccess {
 // One key grant the signed-in person holds (GET …/grant, "keys").
 struct HeldGrant {
   std::int64_t key_number = 0;
-  std::string public_key;  // the server's word; the session pins it per number
-  std::string sealed_key;  // "ssgr1.…"
+  std::string public_key;          // the server's word; the session pins it per number
+  std::string sealed_key;          // "ssgr1.…"
   std::int64_t retired_at_ms = 0;  // 0: the current key
 };
 
@@ -91,7 +91,7 @@ struct SubmissionItem {
   std::int64_t created_at_ms = 0;
   std::uint64_t size_bytes = 0;
   std::string status;
-  std::string assignee;  // person id; empty: nobody
+  std::string assignee;           // person id; empty: nobody
   std::vector<std::string> tags;  // sorted (the server's order)
 };
 
@@ -158,8 +158,7 @@ class ReviewClient {
   // Every key grant the signed-in person holds, newest key first.
   void grant(const std::string& org_id, const std::string& project_id, Reply<std::vector<HeldGrant>> reply);
   // The project's key history, newest first.
-  void project_keys(const std::string& org_id, const std::string& project_id,
-                    Reply<std::vector<ProjectKeyItem>> reply);
+  void project_keys(const std::string& org_id, const std::string& project_id, Reply<std::vector<ProjectKeyItem>> reply);
   // Rotation: the new public key and its secret key sealed to each person
   // who keeps access (person id, grant), the caller included; `replaces` is
   // the key number the client saw as current (409 if someone rotated since).
@@ -173,8 +172,8 @@ class ReviewClient {
   void remove_member(const std::string& org_id, const std::string& person_id, Reply<Done> reply);
   // Bytes [0, length) of the envelope (HTTP Range); fewer when it is shorter.
   // The id tells progress() how far the download is.
-  RequestId envelope_prefix(const std::string& org_id, const std::string& project_id,
-                            const std::string& submission_id, std::uint64_t length, Reply<std::string> reply);
+  RequestId envelope_prefix(const std::string& org_id, const std::string& project_id, const std::string& submission_id,
+                            std::uint64_t length, Reply<std::string> reply);
   void set_status(const std::string& org_id, const std::string& project_id, const std::string& submission_id,
                   const std::string& status, Reply<SubmissionItem> reply);
   // person_id "" unassigns.

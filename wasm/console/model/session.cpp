@@ -33,7 +33,8 @@ void Session::sign_in(ReviewClient& api, const std::string& email, const std::st
       if (!me.ok()) return done(me.status());
       Result<PublicKey> public_key = public_key_from_text(me.value().public_key);
       if (!public_key.ok()) return done(public_key.status());
-      Result<SecretKey> secret_key = unwrap_secret_key(me.value().wrapped_secret_key, wrap->wrap_key, public_key.value());
+      Result<SecretKey> secret_key =
+          unwrap_secret_key(me.value().wrapped_secret_key, wrap->wrap_key, public_key.value());
       if (!secret_key.ok()) return done(secret_key.status());
       Session session;
       session.me_ = std::move(me).value();
@@ -113,7 +114,8 @@ Result<ProjectKeys> Session::open_keys(const ProjectItem& project, const std::ve
   }
   if (pinned && pins_saved_) pins_saved_();
   if (out.keys.empty()) {
-    return first_failure.ok() ? Status(ErrorCode::grant_open_failed, "You hold no key of this project.") : first_failure;
+    return first_failure.ok() ? Status(ErrorCode::grant_open_failed, "You hold no key of this project.")
+                              : first_failure;
   }
   return out;
 }

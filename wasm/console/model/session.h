@@ -49,8 +49,7 @@ class Session {
   // each opened secret key must belong to that public key. Cached for the
   // session; callers asking while the grant is on its way are answered
   // together. A failure is not cached (a grant may come later).
-  void project_keys(ReviewClient& api, const std::string& org_id, const ProjectItem& project,
-                    Reply<ProjectKeys> reply);
+  void project_keys(ReviewClient& api, const std::string& org_id, const ProjectItem& project, Reply<ProjectKeys> reply);
   // Drops the cached keys of a project (someone else rotated it).
   void forget_project_keys(const std::string& project_id) { project_keys_.erase(project_id); }
 

@@ -9,7 +9,7 @@
 namespace sealshot::console {
 
 inline constexpr std::array<std::string_view, 5> kSubmissionStatuses = {"new", "triaged", "in_progress", "resolved",
-                                                                         "spam"};
+                                                                        "spam"};
 
 // Shown to people ("in_progress" → "in progress").
 inline std::string_view status_label(std::string_view status) {

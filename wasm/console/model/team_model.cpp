@@ -39,15 +39,14 @@ void TeamModel::load_access(const std::string& project_id) {
     access_[project_id] = std::move(access).value();
   }));
   ++waiting_answers_;
-  api_.project_keys(org_id_, project_id,
-                    lifetime_.guard([this, project_id](Result<std::vector<ProjectKeyItem>> keys) {
-                      --waiting_answers_;
-                      if (!keys.ok()) {
-                        status_ = keys.status();
-                        return;
-                      }
-                      key_history_[project_id] = std::move(keys).value();
-                    }));
+  api_.project_keys(org_id_, project_id, lifetime_.guard([this, project_id](Result<std::vector<ProjectKeyItem>> keys) {
+    --waiting_answers_;
+    if (!keys.ok()) {
+      status_ = keys.status();
+      return;
+    }
+    key_history_[project_id] = std::move(keys).value();
+  }));
 }
 
 const std::vector<ProjectKeyItem>& TeamModel::key_history(const std::string& project_id) const {
@@ -165,13 +164,12 @@ void TeamModel::grant(const ProjectItem& project, const std::string& person_id, 
                             older.emplace_back(k.number, o.value());
                           }
                           const std::string project_id = project.id;
-                          api_.set_access(
-                              org_id_, project_id, person_id, project_role, sealed.value(),
-                              lifetime_.guard([this, project_id, done](Result<Done> r) {
-                                if (r.ok()) load_access(project_id);
-                                done(r.status());
-                              }),
-                              older);
+                          api_.set_access(org_id_, project_id, person_id, project_role, sealed.value(),
+                                          lifetime_.guard([this, project_id, done](Result<Done> r) {
+                                            if (r.ok()) load_access(project_id);
+                                            done(r.status());
+                                          }),
+                                          older);
                         }));
 }
 
@@ -196,7 +194,8 @@ void TeamModel::rotate(const ProjectItem& project, Reply<ProjectItem> done) {
   for (const KeyGrantRow& g : access(project.id)->grants) {
     if (g.key_number != replaces || g.person_id == session_.me().id) continue;
     const MemberItem* m = member(g.person_id);
-    Result<PublicKey> key = m != nullptr ? public_key_from_text(m->public_key) : Result<PublicKey>(Status(ErrorCode::not_found, "No such member."));
+    Result<PublicKey> key = m != nullptr ? public_key_from_text(m->public_key)
+                                         : Result<PublicKey>(Status(ErrorCode::not_found, "No such member."));
     if (m == nullptr || !key.ok() || pin_check(*m) != KeyPins::Check::matches) {
       unconfirmed += (unconfirmed.empty() ? "" : ", ") + (m != nullptr ? name_of(*m) : g.person_id);
       continue;
@@ -204,9 +203,8 @@ void TeamModel::rotate(const ProjectItem& project, Reply<ProjectItem> done) {
     people.emplace_back(m->id, key.value());
   }
   if (!unconfirmed.empty()) {
-    return refuse(Status(ErrorCode::key_mismatch,
-                         "Nothing was changed: confirm the key fingerprint of " + unconfirmed +
-                             " first (Compare…), or remove their access, then rotate."));
+    return refuse(Status(ErrorCode::key_mismatch, "Nothing was changed: confirm the key fingerprint of " + unconfirmed +
+                                                      " first (Compare…), or remove their access, then rotate."));
   }
   Result<KeyPair> fresh = keypair_generate();
   if (!fresh.ok()) return refuse(fresh.status());

@@ -82,7 +82,7 @@ class TeamModel {
   KeyPins& pins_;
   std::vector<MemberItem> members_;
   void reload_members();
-  std::map<std::string, ProjectAccess> access_;                   // by project id
+  std::map<std::string, ProjectAccess> access_;                     // by project id
   std::map<std::string, std::vector<ProjectKeyItem>> key_history_;  // by project id
   int waiting_answers_ = 0;
   Status status_;

@@ -14,9 +14,15 @@ export async function loadAccount() {
 // the client pins is refused before the password is used.
 export function checkKdf(account, kdf) {
   const { minimum, maximum } = account.kdfParams;
-  const ok = kdf && typeof kdf.salt === "string" && Number.isSafeInteger(kdf.opslimit) && Number.isSafeInteger(kdf.memlimit) &&
-    kdf.opslimit >= minimum.opslimit && kdf.opslimit <= maximum.opslimit &&
-    kdf.memlimit >= minimum.memlimit && kdf.memlimit <= maximum.memlimit;
+  const ok =
+    kdf &&
+    typeof kdf.salt === "string" &&
+    Number.isSafeInteger(kdf.opslimit) &&
+    Number.isSafeInteger(kdf.memlimit) &&
+    kdf.opslimit >= minimum.opslimit &&
+    kdf.opslimit <= maximum.opslimit &&
+    kdf.memlimit >= minimum.memlimit &&
+    kdf.memlimit <= maximum.memlimit;
   if (!ok) throw new Error("The server offered key-derivation settings outside the safe range; sign-in stopped.");
   return { opslimit: kdf.opslimit, memlimit: kdf.memlimit };
 }

@@ -14,14 +14,23 @@ export async function api(method, path, body) {
   if (method !== "GET") headers["X-Sealshot-Request"] = "1";
   let res;
   try {
-    res = await fetch(path, { method, headers, credentials: "same-origin", cache: "no-store",
-      body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(path, {
+      method,
+      headers,
+      credentials: "same-origin",
+      cache: "no-store",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   } catch {
     throw new ApiError(0, "unreachable", "The server cannot be reached. Check your connection and try again.");
   }
   const answer = await res.json().catch(() => ({}));
   if (!res.ok) {
-    throw new ApiError(res.status, answer.error ?? "http_" + res.status, answer.message ?? `The server answered ${res.status}.`);
+    throw new ApiError(
+      res.status,
+      answer.error ?? "http_" + res.status,
+      answer.message ?? `The server answered ${res.status}.`,
+    );
   }
   return answer;
 }

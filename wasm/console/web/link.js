@@ -17,7 +17,8 @@ function say(text, isError = false) {
 }
 
 async function start() {
-  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) throw new Error("This link is incomplete. Open the whole link you were sent.");
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token))
+    throw new Error("This link is incomplete. Open the whole link you were sent.");
   const [account, link] = await Promise.all([loadAccount(), api("GET", `/v1/links/${token}`)]);
   account.prepare().catch(() => {});
   const where = link.organisation ? ` in ${link.organisation}` : "";
@@ -46,7 +47,10 @@ async function start() {
   if (provesPassword) form.password.autocomplete = "current-password";
   form.hidden = false;
   setState({ state: "ready", email: link.email });
-  form.addEventListener("submit", (event) => { event.preventDefault(); accept(account, link, provesPassword); });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    accept(account, link, provesPassword);
+  });
 }
 
 async function accept(account, link, provesPassword) {
@@ -71,9 +75,15 @@ async function accept(account, link, provesPassword) {
       keys = account.deriveAccountKeys(password, salt, params);
       const pair = account.generateKeyPair();
       publicKey = pair.publicKey;
-      body = { auth_key: keys.authKey, display_name: form["display-name"].value.trim(), kdf_salt: salt,
-        kdf_opslimit: params.opslimit, kdf_memlimit: params.memlimit, public_key: pair.publicKey,
-        wrapped_secret_key: account.wrapSecretKey(pair.secretKey, keys.wrapKey) };
+      body = {
+        auth_key: keys.authKey,
+        display_name: form["display-name"].value.trim(),
+        kdf_salt: salt,
+        kdf_opslimit: params.opslimit,
+        kdf_memlimit: params.memlimit,
+        public_key: pair.publicKey,
+        wrapped_secret_key: account.wrapSecretKey(pair.secretKey, keys.wrapKey),
+      };
       const code = form["mfa-code"].value.replace(/\s+/g, "");
       if (link.kind === "reset" && code) body.mfa_code = code;
     }
@@ -88,15 +98,21 @@ async function accept(account, link, provesPassword) {
     document.getElementById("done").hidden = false;
     about.hidden = true;
     say("");
-    history.replaceState(null, "", location.pathname);  // the used token leaves the address bar
+    history.replaceState(null, "", location.pathname); // the used token leaves the address bar
     setState({ state: "accepted", fingerprint });
   } catch (e) {
     if (e.code === "mfa_required") {
       document.getElementById("code-group").hidden = false;
       form["mfa-code"].focus();
     }
-    say(e.code === "mfa_required" ? "This account uses two-factor sign-in: enter the code from your app, or a recovery code."
-      : e.code === "mfa_code_wrong" ? "That code is wrong or was used already; try the next one." : e.message, true);
+    say(
+      e.code === "mfa_required"
+        ? "This account uses two-factor sign-in: enter the code from your app, or a recovery code."
+        : e.code === "mfa_code_wrong"
+          ? "That code is wrong or was used already; try the next one."
+          : e.message,
+      true,
+    );
     setState({ state: "ready", error: e.code ?? "failed" });
     button.disabled = false;
   } finally {

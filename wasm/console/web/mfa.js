@@ -18,15 +18,21 @@ function show(mode) {
   el("mfa-start").hidden = mode !== "off";
   el("mfa-enable").hidden = mode !== "confirm";
   el("mfa-disable").hidden = mode !== "on";
-  el("mfa-about").textContent = mode === "on"
-    ? "Two-factor sign-in is on: signing in asks for a code from your authenticator app."
-    : mode === "confirm" ? "Almost done: confirm with a code from the app."
-      : "Two-factor sign-in is off: your password alone signs you in.";
+  el("mfa-about").textContent =
+    mode === "on"
+      ? "Two-factor sign-in is on: signing in asks for a code from your authenticator app."
+      : mode === "confirm"
+        ? "Almost done: confirm with a code from the app."
+        : "Two-factor sign-in is off: your password alone signs you in.";
   setState({ page: "mfa", mfa: mode });
 }
 
-const refusal = (e) => e.code === "mfa_code_wrong" ? "That code does not match; check the phone's clock and try the next one."
-  : e.code === "unauthenticated" ? "Your session ended. Go back to the console and sign in again." : e.message;
+const refusal = (e) =>
+  e.code === "mfa_code_wrong"
+    ? "That code does not match; check the phone's clock and try the next one."
+    : e.code === "unauthenticated"
+      ? "Your session ended. Go back to the console and sign in again."
+      : e.message;
 
 let wired = false;
 let backTo = () => {};
@@ -55,7 +61,9 @@ function wire() {
       const { recovery_codes: codes } = await api("POST", "/v1/me/mfa/enable", { code });
       el("mfa-enable-code").value = "";
       el("mfa-secret").textContent = "";
-      el("mfa-codes").replaceChildren(...codes.map((c) => Object.assign(document.createElement("li"), { textContent: c })));
+      el("mfa-codes").replaceChildren(
+        ...codes.map((c) => Object.assign(document.createElement("li"), { textContent: c })),
+      );
       el("mfa-recovery").hidden = false;
       show("on");
       say("Two-factor sign-in is on. Save the recovery codes below now.");

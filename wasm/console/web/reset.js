@@ -36,10 +36,13 @@ export function setUpReset({ signin, onShown }) {
       const answer = await api("POST", "/v1/auth/reset", { email });
       say(answer.message ?? "If this email has an account, a reset link is on its way.");
     } catch (e) {
-      say(e.code === "mail_not_configured"
-        ? "This server cannot send mail. Ask an administrator of your organisation for a reset link " +
-          "(they make one with: sealshot org reset-link)."
-        : e.message, true);
+      say(
+        e.code === "mail_not_configured"
+          ? "This server cannot send mail. Ask an administrator of your organisation for a reset link " +
+              "(they make one with: sealshot org reset-link)."
+          : e.message,
+        true,
+      );
     } finally {
       button.disabled = false;
     }

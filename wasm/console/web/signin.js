@@ -40,8 +40,11 @@ async function back(reason, viewText, personId) {
     say("Signed out. Your keys and the reports you opened were wiped from this page.");
   } else {
     left = { person: personId, view: viewText };
-    say("Your session ended (it expired, or you were signed out elsewhere). Sign in again to carry on where you " +
-      "were; your keys were wiped from this page meanwhile.", true);
+    say(
+      "Your session ended (it expired, or you were signed out elsewhere). Sign in again to carry on where you " +
+        "were; your keys were wiped from this page meanwhile.",
+      true,
+    );
   }
   setState({ state: "ready", left: reason, error: null, email: null, fingerprint: null, organisations: [] });
   form.password.focus();
@@ -88,7 +91,11 @@ form.addEventListener("submit", async (event) => {
     const params = checkKdf(account, kdf);
     keys = account.deriveAccountKeys(password, kdf.salt, params);
     const code = codeGroup.hidden ? "" : form["mfa-code"].value.replace(/\s+/g, "");
-    const me = await api("POST", "/v1/auth/login", { email, auth_key: keys.authKey, ...(code ? { mfa_code: code } : {}) });
+    const me = await api("POST", "/v1/auth/login", {
+      email,
+      auth_key: keys.authKey,
+      ...(code ? { mfa_code: code } : {}),
+    });
     form["mfa-code"].value = "";
     holdSecretKey(account.unwrapSecretKeyBytes(me.wrapped_secret_key, keys.wrapKey, me.public_key));
     form.password.value = "";
@@ -98,24 +105,31 @@ form.addEventListener("submit", async (event) => {
       `${me.display_name || me.email} — ${me.organisations.map((o) => `${o.name} (${o.role})`).join(", ") || "no organisation yet"}`;
     document.getElementById("fingerprint").textContent = fingerprint;
     document.getElementById("workspace").hidden = false;
-    setState({ state: "signed_in", email: me.email, fingerprint,
-      organisations: me.organisations.map((o) => ({ id: o.id, name: o.name, role: o.role })) });
+    setState({
+      state: "signed_in",
+      email: me.email,
+      fingerprint,
+      organisations: me.organisations.map((o) => ({ id: o.id, name: o.name, role: o.role })),
+    });
     if (__WORKSPACE_JS__) {
       // The workspace (Dear ImGui) takes over; it publishes its own state.
       const { startWorkspace } = await import(`/console/${__WORKSPACE_JS__}`);
-      const secret = takeSecretKey();  // startWorkspace zeroes it
+      const secret = takeSecretKey(); // startWorkspace zeroes it
       // Where the person was when their session ended: only for the same person.
       const view = left && left.person === me.id ? left.view : "";
       left = null;
       try {
-        await startWorkspace(me, secret, { view, onLeave: (reason, viewText) => back(reason, viewText, me.id),
-          onPage: showPage });
+        await startWorkspace(me, secret, {
+          view,
+          onLeave: (reason, viewText) => back(reason, viewText, me.id),
+          onPage: showPage,
+        });
       } catch (e) {
         // The page is the canvas's now: say it there, plainly.
         document.body.textContent = `The workspace could not start: ${e.message}. Reload the page to sign in again.`;
         setState({ state: "failed", error: e.message });
       } finally {
-        secret.fill(0);  // already zeroed once in the module's memory; also if it never got there
+        secret.fill(0); // already zeroed once in the module's memory; also if it never got there
       }
     }
   } catch (e) {
@@ -124,9 +138,14 @@ form.addEventListener("submit", async (event) => {
       codeGroup.hidden = false;
       form["mfa-code"].focus();
     }
-    const text = e.code === "unauthenticated" ? "The email or password is wrong."
-      : e.code === "mfa_required" ? "Enter the code from your authenticator app (or a recovery code), then sign in."
-        : e.code === "mfa_code_wrong" ? "That code is wrong or was used already; try the next one." : e.message;
+    const text =
+      e.code === "unauthenticated"
+        ? "The email or password is wrong."
+        : e.code === "mfa_required"
+          ? "Enter the code from your authenticator app (or a recovery code), then sign in."
+          : e.code === "mfa_code_wrong"
+            ? "That code is wrong or was used already; try the next one."
+            : e.message;
     say(text, true);
     setState({ state: "ready", error: e.code ?? "failed" });
     button.disabled = false;

@@ -12,8 +12,18 @@ export function setState(changes) {
 
 // The key is 32 bytes in a Uint8Array (never text: a string cannot be
 // wiped); whoever takes it zeroes it once it is in the workspace's memory.
-export function holdSecretKey(key) { dropSecretKey(); secretKey = key; }
-export function takeSecretKey() { const key = secretKey; secretKey = null; return key; }
-export function dropSecretKey() { secretKey?.fill(0); secretKey = null; }
+export function holdSecretKey(key) {
+  dropSecretKey();
+  secretKey = key;
+}
+export function takeSecretKey() {
+  const key = secretKey;
+  secretKey = null;
+  return key;
+}
+export function dropSecretKey() {
+  secretKey?.fill(0);
+  secretKey = null;
+}
 
 setState({});

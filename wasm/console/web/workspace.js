@@ -22,20 +22,26 @@ function copyString(app, text) {
   return { ptr, size };
 }
 
-let files = null;  // fetched once per page, reused when signing in again
+let files = null; // fetched once per page, reused when signing in again
 
 // Emscripten's GLFW listens for keys on the whole window (and cancels
 // Backspace and Tab there): while an HTML page is shown over the workspace
 // its fields' keys must not reach the app.
 for (const type of ["keydown", "keypress", "keyup"]) {
-  window.addEventListener(type, (event) => {
-    if (event.target instanceof Element && event.target.closest("main")) event.stopImmediatePropagation();
-  }, true);
+  window.addEventListener(
+    type,
+    (event) => {
+      if (event.target instanceof Element && event.target.closest("main")) event.stopImmediatePropagation();
+    },
+    true,
+  );
 }
 
 export async function startWorkspace(me, secretKey, { view = "", onLeave, onPage }) {
-  files ??= await Promise.all([pinned(__APP_WASM_FILE__, __APP_WASM_INTEGRITY__),
-    pinned(__FONT_FILE__, __FONT_INTEGRITY__)]);
+  files ??= await Promise.all([
+    pinned(__APP_WASM_FILE__, __APP_WASM_INTEGRITY__),
+    pinned(__FONT_FILE__, __FONT_INTEGRITY__),
+  ]);
   const [wasm, font] = files;
   const canvas = document.createElement("canvas");
   canvas.id = "canvas";
@@ -48,7 +54,7 @@ export async function startWorkspace(me, secretKey, { view = "", onLeave, onPage
   const sealshotLeave = (reason, viewText) => {
     if (!app) return;
     app._console_shutdown();
-    app.sealshotGone = true;  // answers still on their way are dropped
+    app.sealshotGone = true; // answers still on their way are dropped
     app.HEAPU8.fill(0);
     app = null;
     canvas.remove();

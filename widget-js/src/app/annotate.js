@@ -42,7 +42,8 @@ export function drawMarks(ctx, marks, scale) {
 }
 
 function drawArrow(ctx, { x1, y1, x2, y2 }) {
-  const angle = Math.atan2(y2 - y1, x2 - x1), head = 16;
+  const angle = Math.atan2(y2 - y1, x2 - x1),
+    head = 16;
   ctx.strokeStyle = ctx.fillStyle = "#e5484d";
   ctx.lineWidth = 4;
   ctx.lineCap = "round";
@@ -80,7 +81,11 @@ export function drawCursor(ctx, cursor, anchor, scale) {
   ctx.save();
   ctx.scale(scale, scale);
   ctx.lineWidth = 2;
-  for (const [color, width] of [["#fff", 5], ["#0a66c2", 2]]) {  // a light halo keeps it visible on any background
+  for (const [color, width] of [
+    ["#fff", 5],
+    ["#0a66c2", 2],
+  ]) {
+    // a light halo keeps it visible on any background
     ctx.strokeStyle = color;
     ctx.lineWidth = width;
     ctx.beginPath();

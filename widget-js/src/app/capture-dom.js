@@ -17,8 +17,11 @@ import { createViewportCull } from "./viewport-cull.js";
 import { createDeviceText } from "./device-text.js";
 
 // A failed or cross-origin image becomes this neutral grey box instead of failing the capture.
-export const IMAGE_PLACEHOLDER = "data:image/svg+xml," + encodeURIComponent(
-  '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8" fill="#c8cdd3"/></svg>');
+export const IMAGE_PLACEHOLDER =
+  "data:image/svg+xml," +
+  encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8" fill="#c8cdd3"/></svg>',
+  );
 // A CSS background image that fails to load: the browser shows the element's
 // background colour, so the copy draws nothing over it (a 1×1 transparent GIF).
 const TRANSPARENT_IMAGE = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
@@ -105,10 +108,18 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
     const tag = clone.tagName;
     if ((tag === "INPUT" || tag === "TEXTAREA") && clone.hasAttribute("value")) {
       const value = clone.getAttribute("value");
-      const sensitive = sensitiveReason({ tag, type: clone.getAttribute("type"), autocomplete: clone.getAttribute("autocomplete"),
-        unmasked: clone.hasAttribute("data-sealshot-unmask") });
+      const sensitive = sensitiveReason({
+        tag,
+        type: clone.getAttribute("type"),
+        autocomplete: clone.getAttribute("autocomplete"),
+        unmasked: clone.hasAttribute("data-sealshot-unmask"),
+      });
       const secret = maskedHere || sensitive || redact(value).some(([, s]) => s);
-      if (secret) { clone.setAttribute("value", blockOut(value)); hidden(clone); blanked = true; }
+      if (secret) {
+        clone.setAttribute("value", blockOut(value));
+        hidden(clone);
+        blanked = true;
+      }
     }
     const shell = cull.wasShell(original);
     if (shell) copy.shells++;
@@ -120,7 +131,8 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
     return pause();
   };
   const fontCss = await webFontCss();
-  const x = window.scrollX, y = window.scrollY;
+  const x = window.scrollX,
+    y = window.scrollY;
   const rootWidth = document.documentElement.getBoundingClientRect().width;
   // The copy is laid out unscrolled and shifted by a transform on its root.
   // That transform is the containing block of every position:fixed element
@@ -133,11 +145,15 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
   const pinFixed = (root) => {
     for (const el of fixedCopies) {
       if (!viewportIsContainingBlock(el, root)) continue; // moves with its transformed ancestor
-      const s = el.style, shift = (prop, d) => {
-        const v = parseFloat(s.getPropertyValue(prop));
-        if (Number.isFinite(v)) s.setProperty(prop, `${v + d}px`, s.getPropertyPriority(prop));
-      };
-      shift("top", y); shift("bottom", -y); shift("left", x); shift("right", -x);
+      const s = el.style,
+        shift = (prop, d) => {
+          const v = parseFloat(s.getPropertyValue(prop));
+          if (Number.isFinite(v)) s.setProperty(prop, `${v + d}px`, s.getPropertyPriority(prop));
+        };
+      shift("top", y);
+      shift("bottom", -y);
+      shift("left", x);
+      shift("right", -x);
     }
   };
   // Sticky elements: the unscrolled copy would draw them where they sit at
@@ -174,7 +190,8 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
     pairs.entering(node);
     const position = node.ownerDocument.defaultView?.getComputedStyle(node).position;
     if (position === "sticky") positionedStack.push(stickyOffsets.get(node));
-    if (position === "fixed") positionedStack.push(outermostFixedInScrolled(node) ? node.getBoundingClientRect() : null);
+    if (position === "fixed")
+      positionedStack.push(outermostFixedInScrolled(node) ? node.getBoundingClientRect() : null);
     cull.isShell(node);
     return true;
   };
@@ -217,7 +234,9 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
       fetch: { placeholderImage: (imageDom) => (imageDom ? IMAGE_PLACEHOLDER : TRANSPARENT_IMAGE) },
       workerNumber: 0, // no blob: workers: a strict CSP (worker-src) would refuse them
       timeout: 10_000,
-      onSerialized: (chars) => { copy.svgChars = chars; },
+      onSerialized: (chars) => {
+        copy.svgChars = chars;
+      },
     });
   } finally {
     generated.restore();
@@ -241,7 +260,8 @@ function keepLiveWidth(clone, original) {
   s.setProperty("display", "inline-block", "important");
   s.setProperty("box-sizing", "border-box", "important");
   // The exact width unless a transformed ancestor scales the viewport box (offsetWidth: untransformed, whole px).
-  const exact = original.getBoundingClientRect().width, whole = original.offsetWidth;
+  const exact = original.getBoundingClientRect().width,
+    whole = original.offsetWidth;
   s.setProperty("width", `${Math.abs(exact - whole) <= 1 ? exact : whole}px`, "important");
   s.setProperty("white-space", "nowrap", "important");
   s.setProperty("vertical-align", "baseline", "important");
@@ -303,15 +323,28 @@ function outermostFixedInScrolled(el) {
 function placeAtViewportBox(copy, live, root, x, y) {
   root.append(copy);
   const s = copy.style;
-  for (const [prop, value] of [["position", "fixed"], ["top", `${live.top + y}px`], ["left", `${live.left + x}px`],
-    ["right", "auto"], ["bottom", "auto"], ["margin", "0"], ["transform", "none"], ["box-sizing", "border-box"],
-    ["width", `${live.width}px`], ["height", `${live.height}px`]]) {
+  for (const [prop, value] of [
+    ["position", "fixed"],
+    ["top", `${live.top + y}px`],
+    ["left", `${live.left + x}px`],
+    ["right", "auto"],
+    ["bottom", "auto"],
+    ["margin", "0"],
+    ["transform", "none"],
+    ["box-sizing", "border-box"],
+    ["width", `${live.width}px`],
+    ["height", `${live.height}px`],
+  ]) {
     s.setProperty(prop, value, "important");
   }
 }
 
 function safeMatches(el, selector) {
-  try { return !!selector && el.matches(selector); } catch { return false; }
+  try {
+    return !!selector && el.matches(selector);
+  } catch {
+    return false;
+  }
 }
 
 // A fixed element's containing block is the viewport unless an ancestor has a
@@ -320,9 +353,15 @@ function safeMatches(el, selector) {
 function viewportIsContainingBlock(el, root) {
   for (let p = el.parentElement; p && p !== root; p = p.parentElement) {
     const s = p.style;
-    if ((s.transform && s.transform !== "none") || (s.filter && s.filter !== "none") ||
-        (s.perspective && s.perspective !== "none") || (s.backdropFilter && s.backdropFilter !== "none") ||
-        /paint|layout|strict|content/.test(s.contain || "") || /transform|filter|perspective/.test(s.willChange || "")) return false;
+    if (
+      (s.transform && s.transform !== "none") ||
+      (s.filter && s.filter !== "none") ||
+      (s.perspective && s.perspective !== "none") ||
+      (s.backdropFilter && s.backdropFilter !== "none") ||
+      /paint|layout|strict|content/.test(s.contain || "") ||
+      /transform|filter|perspective/.test(s.willChange || "")
+    )
+      return false;
   }
   return true;
 }
@@ -342,7 +381,8 @@ function measureStickyOffsets() {
       const attr = el.getAttribute("style"); // restored verbatim, not re-serialized
       el.style.setProperty("position", "static", "important");
       const unstuck = el.getBoundingClientRect();
-      if (attr === null) el.removeAttribute("style"); else el.setAttribute("style", attr);
+      if (attr === null) el.removeAttribute("style");
+      else el.setAttribute("style", attr);
       offsets.set(el, { dx: now.left - unstuck.left, dy: now.top - unstuck.top });
     }
   };

@@ -43,7 +43,8 @@ export function canvasColor(doc) {
  */
 export function pageCanvasColor(doc = document) {
   const scheme = getComputedStyle(doc.documentElement).colorScheme || "";
-  const dark = /\bdark\b/.test(scheme) && (!/\blight\b/.test(scheme) || matchMedia("(prefers-color-scheme: dark)").matches);
+  const dark =
+    /\bdark\b/.test(scheme) && (!/\blight\b/.test(scheme) || matchMedia("(prefers-color-scheme: dark)").matches);
   const base = dark ? [18, 18, 18] : [255, 255, 255];
   const rgba = parseRgba(canvasColor(doc));
   if (!rgba) return `rgb(${base.join(", ")})`;
@@ -64,8 +65,19 @@ function parseRgba(color) {
   return [+m[1], +m[2], +m[3], a];
 }
 
-const BOX_PROPERTIES = ["display", "box-sizing", "width", "height", "vertical-align",
-  ...["top", "right", "bottom", "left"].flatMap((side) => [`border-${side}-width`, `border-${side}-style`, `border-${side}-color`, `padding-${side}`])];
+const BOX_PROPERTIES = [
+  "display",
+  "box-sizing",
+  "width",
+  "height",
+  "vertical-align",
+  ...["top", "right", "bottom", "left"].flatMap((side) => [
+    `border-${side}-width`,
+    `border-${side}-style`,
+    `border-${side}-color`,
+    `padding-${side}`,
+  ]),
+];
 
 /**
  * Collects the frame copies while the DOM is cloned and rebuilds them once the
@@ -86,7 +98,8 @@ export function createFrameLayout() {
     },
     /** Rebuilds every frame copy (from onCloneNode, when the whole copy exists). */
     layOut() {
-      for (const { copy, rootStyle, iframe } of frames) if (iframe && copy.parentNode) layOutFrame(copy, rootStyle, iframe);
+      for (const { copy, rootStyle, iframe } of frames)
+        if (iframe && copy.parentNode) layOutFrame(copy, rootStyle, iframe);
       frames.length = 0;
     },
   };
@@ -104,12 +117,14 @@ function layOutFrame(copy, rootStyle, iframe) {
   // ones: a border colour equal to the text colour is kept as currentcolor.
   box.style.setProperty("color", live.color);
   for (const side of ["top", "right", "bottom", "left"]) {
-    if (live.getPropertyValue(`border-${side}-color`) === live.color) box.style.setProperty(`border-${side}-color`, "currentcolor");
+    if (live.getPropertyValue(`border-${side}-color`) === live.color)
+      box.style.setProperty(`border-${side}-color`, "currentcolor");
   }
   // A replaced element sits in a line like an inline-block.
   if (live.display === "inline") box.style.setProperty("display", "inline-block");
   box.style.setProperty("overflow", "hidden");
-  for (const name of ["id", "class", "title"]) if (iframe.hasAttribute(name)) box.setAttribute(name, iframe.getAttribute(name));
+  for (const name of ["id", "class", "title"])
+    if (iframe.hasAttribute(name)) box.setAttribute(name, iframe.getAttribute(name));
 
   const viewport = doc.createElement("div");
   const width = iframe.clientWidth - parseFloat(live.paddingLeft) - parseFloat(live.paddingRight);
@@ -121,7 +136,8 @@ function layOutFrame(copy, rootStyle, iframe) {
 
   copy.style.cssText = rootStyle;
   const view = frameDoc?.defaultView;
-  const x = view?.scrollX || 0, y = view?.scrollY || 0;
+  const x = view?.scrollX || 0,
+    y = view?.scrollY || 0;
   if (frameDoc) unscrollChildren(copy, frameDoc, x, y);
   // A root is a formatting context of its own: body's top margin stays inside it.
   copy.style.setProperty("display", "flow-root");
@@ -144,13 +160,19 @@ function layOutFrame(copy, rootStyle, iframe) {
 export function unscrollChildren(rootCopy, doc, x, y) {
   if (!x && !y) return;
   const scroller = doc.scrollingElement;
-  const copy = scroller === doc.documentElement ? rootCopy
-    : scroller === doc.body ? [...rootCopy.children].find((c) => c.tagName === "BODY") : null;
+  const copy =
+    scroller === doc.documentElement
+      ? rootCopy
+      : scroller === doc.body
+        ? [...rootCopy.children].find((c) => c.tagName === "BODY")
+        : null;
   for (const child of copy?.children ?? []) {
     const s = child.style;
     if (!s?.transform) continue;
     const m = new DOMMatrix(s.transform);
-    m.e += x; m.f += y;
-    if (m.isIdentity) s.removeProperty("transform"); else s.transform = m.toString();
+    m.e += x;
+    m.f += y;
+    if (m.isIdentity) s.removeProperty("transform");
+    else s.transform = m.toString();
   }
 }

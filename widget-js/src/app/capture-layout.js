@@ -23,7 +23,8 @@
 
 // A declaration of a box length (width, margin-top, inset-block-start, …) in
 // serialized CSS: a style attribute or a rule's body.
-const BOX_LENGTH_DECLARATION = /([;"{\s])((?:min-|max-)?(?:width|height|inline-size|block-size)|(?:margin|padding|inset)-[a-z-]+|top|right|bottom|left|flex-basis):\s*([^;"}]*)/g;
+const BOX_LENGTH_DECLARATION =
+  /([;"{\s])((?:min-|max-)?(?:width|height|inline-size|block-size)|(?:margin|padding|inset)-[a-z-]+|top|right|bottom|left|flex-basis):\s*([^;"}]*)/g;
 const ROUNDED_LENGTH = /(-?)(\d+)\.(\d+)px/g;
 
 /** A length with six significant digits, at the nearest layout unit (1/64 px); others unchanged. */
@@ -37,15 +38,21 @@ export function exactLength(value) {
 
 function exactDeclarations(css) {
   // A leading ";" lets the first declaration match like the others.
-  return `;${css}`.replace(BOX_LENGTH_DECLARATION, (whole, before, name, value) =>
-    (/\d\.\d/.test(value) ? `${before}${name}: ${exactLength(value)}` : whole)).slice(1);
+  return `;${css}`
+    .replace(BOX_LENGTH_DECLARATION, (whole, before, name, value) =>
+      /\d\.\d/.test(value) ? `${before}${name}: ${exactLength(value)}` : whole,
+    )
+    .slice(1);
 }
 
 /** Every box length in the style attributes and <style> elements of serialized markup, exact (see exactLength). */
 export function exactLengths(markup) {
   return markup
     .replace(/( style=")([^"]*)"/g, (whole, open, css) => `${open}${exactDeclarations(css)}"`)
-    .replace(/(<style[^>]*>)([\s\S]*?)(<\/style>)/g, (whole, open, css, close) => `${open}${exactDeclarations(css)}${close}`);
+    .replace(
+      /(<style[^>]*>)([\s\S]*?)(<\/style>)/g,
+      (whole, open, css, close) => `${open}${exactDeclarations(css)}${close}`,
+    );
 }
 
 const FLOW_DISPLAYS = new Set(["block", "list-item"]);
@@ -86,8 +93,14 @@ export function createLayoutFixes() {
         const ph = view.getComputedStyle(original, "::placeholder");
         const name = `sealshot-placeholder-${++placeholders}`;
         clone.classList.add(name);
-        const decls = [["color", ph.color], ["-webkit-text-fill-color", ph.getPropertyValue("-webkit-text-fill-color") || ph.color],
-          ["opacity", ph.opacity], ["font-style", ph.fontStyle], ["font-weight", ph.fontWeight], ["text-shadow", ph.textShadow]];
+        const decls = [
+          ["color", ph.color],
+          ["-webkit-text-fill-color", ph.getPropertyValue("-webkit-text-fill-color") || ph.color],
+          ["opacity", ph.opacity],
+          ["font-style", ph.fontStyle],
+          ["font-weight", ph.fontWeight],
+          ["text-shadow", ph.textShadow],
+        ];
         placeholderRules.push(`.${name}::placeholder { ${decls.map(([p, v]) => `${p}: ${v} !important;`).join(" ")} }`);
       }
     },
@@ -107,7 +120,10 @@ export function createLayoutFixes() {
 // the viewport shrank, and the messages in view moved up by hundreds of px,
 // away from their live redaction boxes. Its min and max sizes are its size.
 function pinSize(s) {
-  for (const [size, min, max] of [["width", "min-width", "max-width"], ["height", "min-height", "max-height"]]) {
+  for (const [size, min, max] of [
+    ["width", "min-width", "max-width"],
+    ["height", "min-height", "max-height"],
+  ]) {
     const value = s.getPropertyValue(size);
     if (!/^[\d.]+px$/.test(value)) continue;
     s.setProperty(min, value);
@@ -130,12 +146,20 @@ export function collapsedMargin(el, side, cache = null) {
   const Side = side === "top" ? "Top" : "Bottom";
   const own = parseFloat(cs[`margin${Side}`]) || 0;
   let out = own;
-  if (FLOW_DISPLAYS.has(cs.display) && cs.float === "none" && cs.position !== "absolute" && cs.position !== "fixed" &&
-      (cs.overflowY === "visible" || cs.overflowY === "clip") && cs.contain === "none" &&
-      !parseFloat(cs[`border${Side}Width`]) && !parseFloat(cs[`padding${Side}`])) {
+  if (
+    FLOW_DISPLAYS.has(cs.display) &&
+    cs.float === "none" &&
+    cs.position !== "absolute" &&
+    cs.position !== "fixed" &&
+    (cs.overflowY === "visible" || cs.overflowY === "clip") &&
+    cs.contain === "none" &&
+    !parseFloat(cs[`border${Side}Width`]) &&
+    !parseFloat(cs[`padding${Side}`])
+  ) {
     const child = edgeChild(el, side === "top");
     // An auto height ends the parent's content at the child's border edge; a set height does not.
-    const box = child && el.getBoundingClientRect(), childBox = child?.getBoundingClientRect();
+    const box = child && el.getBoundingClientRect(),
+      childBox = child?.getBoundingClientRect();
     if (child && Math.abs(side === "top" ? box.top - childBox.top : box.bottom - childBox.bottom) <= 0.02) {
       const inner = collapsedMargin(child, side, cache);
       out = Math.max(own, inner, 0) + Math.min(own, inner, 0);
@@ -148,10 +172,14 @@ export function collapsedMargin(el, side, cache = null) {
 // The first (or last) in-flow block child, or null when text or an inline box comes first.
 function edgeChild(el, first) {
   for (let n = first ? el.firstChild : el.lastChild; n; n = first ? n.nextSibling : n.previousSibling) {
-    if (n.nodeType === 3) { if (/\S/.test(n.data)) return null; continue; }
+    if (n.nodeType === 3) {
+      if (/\S/.test(n.data)) return null;
+      continue;
+    }
     if (n.nodeType !== 1) continue;
     const ccs = n.ownerDocument.defaultView.getComputedStyle(n);
-    if (ccs.display === "none" || ccs.position === "absolute" || ccs.position === "fixed" || ccs.float !== "none") continue;
+    if (ccs.display === "none" || ccs.position === "absolute" || ccs.position === "fixed" || ccs.float !== "none")
+      continue;
     if (ccs.display.startsWith("inline") || ccs.display === "contents") return null;
     return n;
   }

@@ -13,8 +13,11 @@ export function canShareScreen() {
  */
 export async function captureDisplay({ hide, show }) {
   const stream = await navigator.mediaDevices.getDisplayMedia({
-    video: { displaySurface: "browser" }, audio: false,
-    preferCurrentTab: true, selfBrowserSurface: "include", surfaceSwitching: "exclude",
+    video: { displaySurface: "browser" },
+    audio: false,
+    preferCurrentTab: true,
+    selfBrowserSurface: "include",
+    surfaceSwitching: "exclude",
   });
   try {
     hide();
@@ -43,7 +46,8 @@ const MAX_UPLOAD_SIDE = 4096;
 export async function captureUpload(file) {
   if (!file || !/^image\//.test(file.type)) throw new Error("not_an_image");
   const bitmap = await decodeImage(file);
-  const w = bitmap.naturalWidth || bitmap.width, h = bitmap.naturalHeight || bitmap.height;
+  const w = bitmap.naturalWidth || bitmap.width,
+    h = bitmap.naturalHeight || bitmap.height;
   if (!w || !h) throw new Error("empty_image");
   const scale = Math.min(1, MAX_UPLOAD_SIDE / Math.max(w, h));
   const canvas = document.createElement("canvas");

@@ -25,22 +25,32 @@ const SKIP_TEXT = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "TEXTAREA"
 // to be a phone number, and the number would escape.
 
 function boxOf(r, frame) {
-  const x0 = Math.max(r.left + frame.dx, frame.clip.x0), y0 = Math.max(r.top + frame.dy, frame.clip.y0);
-  const x1 = Math.min(r.right + frame.dx, frame.clip.x1), y1 = Math.min(r.bottom + frame.dy, frame.clip.y1);
+  const x0 = Math.max(r.left + frame.dx, frame.clip.x0),
+    y0 = Math.max(r.top + frame.dy, frame.clip.y0);
+  const x1 = Math.min(r.right + frame.dx, frame.clip.x1),
+    y1 = Math.min(r.bottom + frame.dy, frame.clip.y1);
   return x1 > x0 && y1 > y0 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : null;
 }
 
 function describe(el) {
   return {
-    tag: el.tagName, type: el.getAttribute("type"), autocomplete: el.getAttribute("autocomplete"),
-    src: el.getAttribute("src"), allow: el.getAttribute("allow"), unmasked: !!el.closest(`[${UNMASK_ATTRIBUTE}]`),
+    tag: el.tagName,
+    type: el.getAttribute("type"),
+    autocomplete: el.getAttribute("autocomplete"),
+    src: el.getAttribute("src"),
+    allow: el.getAttribute("allow"),
+    unmasked: !!el.closest(`[${UNMASK_ATTRIBUTE}]`),
     autofilled: isAutofilled(el),
   };
 }
 
 function isAutofilled(el) {
   for (const pseudo of [":autofill", ":-webkit-autofill"]) {
-    try { if (el.matches(pseudo)) return true; } catch { /* not supported by this browser */ }
+    try {
+      if (el.matches(pseudo)) return true;
+    } catch {
+      /* not supported by this browser */
+    }
   }
   return false;
 }
@@ -55,10 +65,17 @@ export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [
   if (scan && !(maxScanChars > 0)) throw new TypeError("collectRedactions: scan needs maxScanChars from core.limits");
   const OWN_UI = "[data-sealshot-ui]";
   const selector = maskSelector(maskSelectors);
-  const out = { masked: [], sensitive: [], detected: [], echoed: [], wholeTexts: [], substrings: [],
-    stats: { roots: 0, frames: 0, textChars: 0, hits: 0, echoes: 0 } };
+  const out = {
+    masked: [],
+    sensitive: [],
+    detected: [],
+    echoed: [],
+    wholeTexts: [],
+    substrings: [],
+    stats: { roots: 0, frames: 0, textChars: 0, hits: 0, echoes: 0 },
+  };
   const echoSources = []; // {value, nameLike}: what marked data looks like, to find it again
-  const fields = [];      // [field, frame] of fields shown as they are, checked for echoes at the end
+  const fields = []; // [field, frame] of fields shown as they are, checked for echoes at the end
   const viewport = { x0: 0, y0: 0, x1: window.innerWidth, y1: window.innerHeight };
 
   // A whole element is one box: its bounding box.
@@ -72,32 +89,53 @@ export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [
   // X7K2LM · Priya / Natarajan" blacked out the booking code on a phone).
   const pushMasked = (el, frame) => {
     const rects = el.getClientRects();
-    if (rects.length <= 1) { push(out.masked, el, frame); return; }
-    for (const r of rects) { const b = boxOf(r, frame); if (b) out.masked.push(b); }
+    if (rects.length <= 1) {
+      push(out.masked, el, frame);
+      return;
+    }
+    for (const r of rects) {
+      const b = boxOf(r, frame);
+      if (b) out.masked.push(b);
+    }
   };
   // Content of a masked element outside its boxes (text overflowing a narrow
   // column or white-space: nowrap; a block inside a wrapped inline) is boxed
   // on its own: text line by line, images, canvases, videos and fields whole.
   const overflowOf = (el, frame) => {
     const boxes = [...el.getClientRects()];
-    const outside = (r) => !boxes.some((box) => r.left >= box.left - 0.5 && r.top >= box.top - 0.5 && r.right <= box.right + 0.5 && r.bottom <= box.bottom + 0.5);
+    const outside = (r) =>
+      !boxes.some(
+        (box) =>
+          r.left >= box.left - 0.5 &&
+          r.top >= box.top - 0.5 &&
+          r.right <= box.right + 0.5 &&
+          r.bottom <= box.bottom + 0.5,
+      );
     const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     const range = el.ownerDocument.createRange();
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       if (!/\S/.test(n.data)) continue;
       range.selectNodeContents(n);
       for (const r of range.getClientRects()) {
-        if (outside(r)) { const b = boxOf(r, frame); if (b) out.masked.push(b); }
+        if (outside(r)) {
+          const b = boxOf(r, frame);
+          if (b) out.masked.push(b);
+        }
       }
     }
-    for (const child of el.querySelectorAll("img, canvas, video, svg, picture, input, textarea, select, iframe, object, embed")) {
+    for (const child of el.querySelectorAll(
+      "img, canvas, video, svg, picture, input, textarea, select, iframe, object, embed",
+    )) {
       if (child.getClientRects().length && outside(child.getBoundingClientRect())) push(out.masked, child, frame);
     }
   };
   const keepTextsOf = (el) => {
     // A site marks a person's name with data-sealshot-mask="name": each of its words is echoed too.
     const nameLike = (el.getAttribute("data-sealshot-mask") ?? "").split(/\s+/).includes("name");
-    const keep = (value) => { out.wholeTexts.push(value); echoSources.push({ value, nameLike }); };
+    const keep = (value) => {
+      out.wholeTexts.push(value);
+      echoSources.push({ value, nameLike });
+    };
     const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) keep(n.data);
     echoSources.push({ value: el.textContent, nameLike });
@@ -113,7 +151,11 @@ export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [
       pushMasked(el, frame);
       overflowOf(el, frame);
       // Generated text can sit outside the element's box (a positioned ::after).
-      for (const g of [...el.querySelectorAll(GENERATED_TAG), ...(el.shadowRoot?.querySelectorAll(GENERATED_TAG) ?? [])]) push(out.masked, g, frame);
+      for (const g of [
+        ...el.querySelectorAll(GENERATED_TAG),
+        ...(el.shadowRoot?.querySelectorAll(GENERATED_TAG) ?? []),
+      ])
+        push(out.masked, g, frame);
       keepTextsOf(el);
     }
     const isMasked = (el) => insideMask || (selector && el.closest(selector) !== null);
@@ -121,8 +163,13 @@ export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [
       if (!m.box || m.el.getRootNode() !== root) continue;
       const b = boxOf(m.box, frame);
       if (!b) continue;
-      if (isMasked(m.el)) { out.masked.push(b); out.wholeTexts.push(m.text); }
-      else if (scan && !m.el.closest(`[${UNMASK_ATTRIBUTE}]`) && scan(m.text).length) { out.detected.push(b); out.wholeTexts.push(m.text); }
+      if (isMasked(m.el)) {
+        out.masked.push(b);
+        out.wholeTexts.push(m.text);
+      } else if (scan && !m.el.closest(`[${UNMASK_ATTRIBUTE}]`) && scan(m.text).length) {
+        out.detected.push(b);
+        out.wholeTexts.push(m.text);
+      }
     }
     for (const el of root.querySelectorAll("*")) {
       if (el.hasAttribute("data-sealshot-ui")) continue;
@@ -133,13 +180,17 @@ export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [
           push(out.sensitive, el, frame);
           if (tag !== "IFRAME") {
             out.wholeTexts.push(el.value);
-            const tokens = String(el.getAttribute("autocomplete") || "").toLowerCase().split(/\s+/);
+            const tokens = String(el.getAttribute("autocomplete") || "")
+              .toLowerCase()
+              .split(/\s+/);
             echoSources.push({ value: el.value, nameLike: tokens.some((t) => NAME_AUTOCOMPLETE.has(t)) });
           }
         } else if (tag !== "IFRAME" && el.value && !isMasked(el) && !el.closest(`[${UNMASK_ATTRIBUTE}]`)) {
           // A field's value has no text nodes to measure: a hit blacks out the whole field.
-          if (scan && scan(el.value).length) { push(out.detected, el, frame); out.wholeTexts.push(el.value); }
-          else fields.push([el, frame]);
+          if (scan && scan(el.value).length) {
+            push(out.detected, el, frame);
+            out.wholeTexts.push(el.value);
+          } else fields.push([el, frame]);
         }
         if (tag === "IFRAME" && !reason) visitFrame(el, frame, isMasked(el));
       }
@@ -150,22 +201,33 @@ export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [
 
   function visitFrame(iframe, frame, insideMask) {
     let doc;
-    try { doc = iframe.contentDocument; } catch { doc = null; } // cross-origin: nothing to read, nothing rendered
+    try {
+      doc = iframe.contentDocument;
+    } catch {
+      doc = null;
+    } // cross-origin: nothing to read, nothing rendered
     if (!doc || !doc.documentElement) return;
     out.stats.frames++;
     const r = iframe.getBoundingClientRect();
     const cs = iframe.ownerDocument.defaultView.getComputedStyle(iframe);
     const dx = frame.dx + r.left + iframe.clientLeft + parseFloat(cs.paddingLeft || 0);
     const dy = frame.dy + r.top + iframe.clientTop + parseFloat(cs.paddingTop || 0);
-    const clip = { x0: Math.max(frame.clip.x0, dx), y0: Math.max(frame.clip.y0, dy),
-      x1: Math.min(frame.clip.x1, dx + iframe.clientWidth), y1: Math.min(frame.clip.y1, dy + iframe.clientHeight) };
-    if (insideMask) { push(out.masked, iframe, frame); return; }
+    const clip = {
+      x0: Math.max(frame.clip.x0, dx),
+      y0: Math.max(frame.clip.y0, dy),
+      x1: Math.min(frame.clip.x1, dx + iframe.clientWidth),
+      y1: Math.min(frame.clip.y1, dy + iframe.clientHeight),
+    };
+    if (insideMask) {
+      push(out.masked, iframe, frame);
+      return;
+    }
     visitRoot(doc, { dx, dy, clip }, false);
   }
 
   function scanText(root, frame, sel) {
     const doc = root.ownerDocument || root;
-    const start = root.nodeType === 9 ? (root.body || root.documentElement) : root;
+    const start = root.nodeType === 9 ? root.body || root.documentElement : root;
     if (!start) return;
     // Elements are walked too, but only <br> is returned: it ends a line.
     const walker = doc.createTreeWalker(start, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT, {
@@ -177,12 +239,16 @@ export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [
         return NodeFilter.FILTER_ACCEPT;
       },
     });
-    let nodes = [], starts = [], text = "", prevBlock = null, lineBreak = false;
+    let nodes = [],
+      starts = [],
+      text = "",
+      prevBlock = null,
+      lineBreak = false;
     const view = doc.defaultView;
     const inline = new Map();
     const isInline = (el) => {
       let v = inline.get(el);
-      if (v === undefined) inline.set(el, v = view.getComputedStyle(el).display.startsWith("inline"));
+      if (v === undefined) inline.set(el, (v = view.getComputedStyle(el).display.startsWith("inline")));
       return v;
     };
     const blockOf = (el) => {
@@ -193,15 +259,24 @@ export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [
       if (!text) return;
       out.stats.textChars += text.length;
       if (scan) for (const hit of scan(text)) rangeBoxes(nodes, starts, hit, frame, sel);
-      nodes = []; starts = []; text = ""; prevBlock = null;
+      nodes = [];
+      starts = [];
+      text = "";
+      prevBlock = null;
     };
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      if (n.nodeType === 1) { lineBreak = true; continue; }  // a <br>
+      if (n.nodeType === 1) {
+        lineBreak = true;
+        continue;
+      } // a <br>
       if (text.length + n.data.length + 1 > maxScanChars) flush();
       const block = blockOf(n.parentElement);
       if (text && (block !== prevBlock || lineBreak)) text += "\n";
       lineBreak = false;
-      nodes.push(n); starts.push(text.length); text += n.data; prevBlock = block;
+      nodes.push(n);
+      starts.push(text.length);
+      text += n.data;
+      prevBlock = block;
       scanned.push([n, frame]);
     }
     flush();
@@ -214,12 +289,16 @@ export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [
       if (i < 0) i = 0;
       let local = offset - starts[i];
       if (local > nodes[i].data.length) local = nodes[i].data.length;
-      if (isEnd && local === 0 && i > 0) { i--; local = nodes[i].data.length; }
+      if (isEnd && local === 0 && i > 0) {
+        i--;
+        local = nodes[i].data.length;
+      }
       return [i, local];
     };
     const [i0, startOffset] = locate(hit.start, false);
     const [i1, endOffset] = locate(hit.end, true);
-    const startNode = nodes[i0], endNode = nodes[i1];
+    const startNode = nodes[i0],
+      endNode = nodes[i1];
     const owner = startNode.parentElement;
     if (owner.closest(`[${UNMASK_ATTRIBUTE}]`) || (sel && owner.closest(sel))) return; // opted out, or masked already
     const range = startNode.ownerDocument.createRange();
@@ -234,7 +313,10 @@ export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [
     for (let i = i0; i <= i1; i++) {
       out.substrings.push(nodes[i].data.slice(i === i0 ? startOffset : 0, i === i1 ? endOffset : undefined));
     }
-    for (const r of range.getClientRects()) { const b = boxOf(r, frame); if (b) out.detected.push(b); }
+    for (const r of range.getClientRects()) {
+      const b = boxOf(r, frame);
+      if (b) out.detected.push(b);
+    }
   }
 
   const scanned = []; // [text node, frame] of every scanned node, for the pass below
@@ -255,7 +337,10 @@ export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [
         const range = n.ownerDocument.createRange();
         range.setStart(n, start);
         range.setEnd(n, end);
-        for (const r of range.getClientRects()) { const b = boxOf(r, frame); if (b) out.echoed.push(b); }
+        for (const r of range.getClientRects()) {
+          const b = boxOf(r, frame);
+          if (b) out.echoed.push(b);
+        }
       }
     }
     for (const [el, frame] of fields) {
@@ -269,7 +354,12 @@ export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [
 }
 
 function upperBound(sorted, value) {
-  let lo = 0, hi = sorted.length;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid] <= value) lo = mid + 1; else hi = mid; }
+  let lo = 0,
+    hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= value) lo = mid + 1;
+    else hi = mid;
+  }
   return lo;
 }

@@ -8,53 +8,200 @@
 // anchoring, view transitions, and the logical twins of physical properties
 // (margin-block-start beside margin-top: both hold the same computed value).
 
-const NOT_FOR_A_PICTURE = new RegExp("^(?:" + [
-  "animation", "transition", "view-transition", "view-timeline", "scroll-timeline", "timeline", "trigger-scope",
-  "scroll-margin", "scroll-padding", "scroll-snap", "scroll-behavior", "scroll-initial-target", "scroll-marker-group",
-  "scroll-target-group", "scroll-axis-lock", "overscroll-behavior", "overflow-anchor",
-  "caret", "cursor", "pointer-events", "user-select", "touch-action", "-webkit-user-drag", "-webkit-user-modify",
-  "-webkit-tap-highlight-color", "interactivity", "interest-delay", "app-region", "window-drag", "speak",
-  "anchor-name", "anchor-scope", "container-name",
-  // logical twins
-  "(?:min-|max-)?(?:block|inline)-size$", "(?:margin|padding|inset)-(?:block|inline)", "border-(?:block|inline)-",
-  "border-(?:start|end)-(?:start|end)-radius", "corner-(?:start|end)-(?:start|end)-shape", "overflow-(?:block|inline)",
-  "contain-intrinsic-(?:block|inline)-size", "-webkit-writing-mode", "-webkit-text-orientation",
-].join("|") + ")");
+const NOT_FOR_A_PICTURE = new RegExp(
+  "^(?:" +
+    [
+      "animation",
+      "transition",
+      "view-transition",
+      "view-timeline",
+      "scroll-timeline",
+      "timeline",
+      "trigger-scope",
+      "scroll-margin",
+      "scroll-padding",
+      "scroll-snap",
+      "scroll-behavior",
+      "scroll-initial-target",
+      "scroll-marker-group",
+      "scroll-target-group",
+      "scroll-axis-lock",
+      "overscroll-behavior",
+      "overflow-anchor",
+      "caret",
+      "cursor",
+      "pointer-events",
+      "user-select",
+      "touch-action",
+      "-webkit-user-drag",
+      "-webkit-user-modify",
+      "-webkit-tap-highlight-color",
+      "interactivity",
+      "interest-delay",
+      "app-region",
+      "window-drag",
+      "speak",
+      "anchor-name",
+      "anchor-scope",
+      "container-name",
+      // logical twins
+      "(?:min-|max-)?(?:block|inline)-size$",
+      "(?:margin|padding|inset)-(?:block|inline)",
+      "border-(?:block|inline)-",
+      "border-(?:start|end)-(?:start|end)-radius",
+      "corner-(?:start|end)-(?:start|end)-shape",
+      "overflow-(?:block|inline)",
+      "contain-intrinsic-(?:block|inline)-size",
+      "-webkit-writing-mode",
+      "-webkit-text-orientation",
+    ].join("|") +
+    ")",
+);
 
 let cached = null;
 
 /** The list for modern-screenshot's includeStyleProperties (the browser's own property names, filtered). */
 export function copiedStyleProperties() {
-  cached ??= [...getComputedStyle(document.documentElement)].filter((name) => !name.startsWith("--") && !NOT_FOR_A_PICTURE.test(name));
+  cached ??= [...getComputedStyle(document.documentElement)].filter(
+    (name) => !name.startsWith("--") && !NOT_FOR_A_PICTURE.test(name),
+  );
   return cached;
 }
 
 // Inherited properties: a copy needs them only where they differ from what
 // its parent passes down. The library writes them on every element again.
-const INHERITED = new Set(["border-collapse", "caption-side", "color", "color-interpolation", "color-interpolation-filters",
-  "color-rendering", "color-scheme", "direction", "dominant-baseline", "empty-cells", "fill", "fill-opacity", "fill-rule",
-  "font-family", "font-feature-settings", "font-kerning", "font-language-override", "font-optical-sizing", "font-palette",
-  "font-size", "font-size-adjust", "font-stretch", "font-style", "font-synthesis-small-caps", "font-synthesis-style",
-  "font-synthesis-weight", "font-variant", "font-variant-alternates", "font-variant-caps", "font-variant-east-asian",
-  "font-variant-emoji", "font-variant-ligatures", "font-variant-numeric", "font-variant-position", "font-variation-settings",
-  "font-weight", "hyphenate-character", "hyphenate-limit-chars", "hyphens", "image-orientation", "image-rendering",
-  "letter-spacing", "line-break", "line-height", "list-style-image", "list-style-position", "list-style-type",
-  "marker-end", "marker-mid", "marker-start", "orphans", "overflow-wrap", "paint-order", "quotes", "shape-rendering",
-  "stroke", "stroke-dasharray", "stroke-dashoffset", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit",
-  "stroke-opacity", "stroke-width", "tab-size", "text-align", "text-align-last", "text-anchor", "text-autospace",
-  "text-combine-upright", "text-decoration-skip-ink", "text-emphasis-color", "text-emphasis-position",
-  "text-emphasis-style", "text-indent", "text-justify", "text-orientation", "text-rendering", "text-shadow",
-  "text-size-adjust", "text-spacing-trim", "text-transform", "text-underline-position", "text-wrap-mode",
-  "text-wrap-style", "visibility", "white-space-collapse", "widows", "word-break", "word-spacing", "writing-mode",
-  "-webkit-border-horizontal-spacing", "-webkit-border-vertical-spacing", "-webkit-font-smoothing", "-webkit-line-break",
-  "-webkit-locale", "-webkit-rtl-ordering", "-webkit-text-fill-color", "-webkit-text-security",
-  "-webkit-text-stroke-color", "-webkit-text-stroke-width"]);
+const INHERITED = new Set([
+  "border-collapse",
+  "caption-side",
+  "color",
+  "color-interpolation",
+  "color-interpolation-filters",
+  "color-rendering",
+  "color-scheme",
+  "direction",
+  "dominant-baseline",
+  "empty-cells",
+  "fill",
+  "fill-opacity",
+  "fill-rule",
+  "font-family",
+  "font-feature-settings",
+  "font-kerning",
+  "font-language-override",
+  "font-optical-sizing",
+  "font-palette",
+  "font-size",
+  "font-size-adjust",
+  "font-stretch",
+  "font-style",
+  "font-synthesis-small-caps",
+  "font-synthesis-style",
+  "font-synthesis-weight",
+  "font-variant",
+  "font-variant-alternates",
+  "font-variant-caps",
+  "font-variant-east-asian",
+  "font-variant-emoji",
+  "font-variant-ligatures",
+  "font-variant-numeric",
+  "font-variant-position",
+  "font-variation-settings",
+  "font-weight",
+  "hyphenate-character",
+  "hyphenate-limit-chars",
+  "hyphens",
+  "image-orientation",
+  "image-rendering",
+  "letter-spacing",
+  "line-break",
+  "line-height",
+  "list-style-image",
+  "list-style-position",
+  "list-style-type",
+  "marker-end",
+  "marker-mid",
+  "marker-start",
+  "orphans",
+  "overflow-wrap",
+  "paint-order",
+  "quotes",
+  "shape-rendering",
+  "stroke",
+  "stroke-dasharray",
+  "stroke-dashoffset",
+  "stroke-linecap",
+  "stroke-linejoin",
+  "stroke-miterlimit",
+  "stroke-opacity",
+  "stroke-width",
+  "tab-size",
+  "text-align",
+  "text-align-last",
+  "text-anchor",
+  "text-autospace",
+  "text-combine-upright",
+  "text-decoration-skip-ink",
+  "text-emphasis-color",
+  "text-emphasis-position",
+  "text-emphasis-style",
+  "text-indent",
+  "text-justify",
+  "text-orientation",
+  "text-rendering",
+  "text-shadow",
+  "text-size-adjust",
+  "text-spacing-trim",
+  "text-transform",
+  "text-underline-position",
+  "text-wrap-mode",
+  "text-wrap-style",
+  "visibility",
+  "white-space-collapse",
+  "widows",
+  "word-break",
+  "word-spacing",
+  "writing-mode",
+  "-webkit-border-horizontal-spacing",
+  "-webkit-border-vertical-spacing",
+  "-webkit-font-smoothing",
+  "-webkit-line-break",
+  "-webkit-locale",
+  "-webkit-rtl-ordering",
+  "-webkit-text-fill-color",
+  "-webkit-text-security",
+  "-webkit-text-stroke-color",
+  "-webkit-text-stroke-width",
+]);
 
 // Elements the UA stylesheet gives no inherited property of their own (a <b>
 // is bold, an <input> has its own font, an <a> its link colour): only for
 // these does an inherited value equal to the parent's come from the parent.
-const PLAIN_TAGS = new Set(["DIV", "SPAN", "P", "LI", "TR", "TD", "TBODY", "THEAD", "TFOOT", "SECTION", "ARTICLE",
-  "HEADER", "FOOTER", "MAIN", "NAV", "ASIDE", "FORM", "LABEL", "FIGURE", "IMG", "DD", "DT", "DL", "BODY"]);
+const PLAIN_TAGS = new Set([
+  "DIV",
+  "SPAN",
+  "P",
+  "LI",
+  "TR",
+  "TD",
+  "TBODY",
+  "THEAD",
+  "TFOOT",
+  "SECTION",
+  "ARTICLE",
+  "HEADER",
+  "FOOTER",
+  "MAIN",
+  "NAV",
+  "ASIDE",
+  "FORM",
+  "LABEL",
+  "FIGURE",
+  "IMG",
+  "DD",
+  "DT",
+  "DL",
+  "BODY",
+]);
 
 /**
  * Returns prune(copy, original): drops from the copy's inline style the
@@ -72,11 +219,16 @@ export function createInheritedPruner() {
     if (parent?.nodeType === 11) parent = parent.host; // a shadow root's child inherits from its host
     if (parent?.nodeType !== 1) return;
     let pcs = parents.get(parent);
-    if (!pcs) parents.set(parent, pcs = parent.ownerDocument.defaultView.getComputedStyle(parent));
+    if (!pcs) parents.set(parent, (pcs = parent.ownerDocument.defaultView.getComputedStyle(parent)));
     const drop = [];
     for (let i = 0; i < s.length; i++) {
       const name = s.item(i);
-      if (INHERITED.has(name) && !s.getPropertyPriority(name) && s.getPropertyValue(name) === pcs.getPropertyValue(name)) drop.push(name);
+      if (
+        INHERITED.has(name) &&
+        !s.getPropertyPriority(name) &&
+        s.getPropertyValue(name) === pcs.getPropertyValue(name)
+      )
+        drop.push(name);
     }
     for (const name of drop) s.removeProperty(name);
   };

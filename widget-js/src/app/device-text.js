@@ -39,7 +39,10 @@ export function createDeviceText(devicePixelRatio) {
     if (system === undefined) {
       const { loaded, declared } = familiesOf(original.ownerDocument);
       // A web font that did not load is skipped by the browser, as is any family after the first that is there.
-      const first = cs.fontFamily.split(",").map(unquote).find((name) => loaded.has(name) || !declared.has(name));
+      const first = cs.fontFamily
+        .split(",")
+        .map(unquote)
+        .find((name) => loaded.has(name) || !declared.has(name));
       system = !first || !loaded.has(first);
       systemFont.set(cs.fontFamily, system);
     }
@@ -49,5 +52,8 @@ export function createDeviceText(devicePixelRatio) {
 }
 
 function unquote(name) {
-  return name.trim().replace(/^["']|["']$/g, "").toLowerCase();
+  return name
+    .trim()
+    .replace(/^["']|["']$/g, "")
+    .toLowerCase();
 }

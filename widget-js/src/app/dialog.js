@@ -30,70 +30,173 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
   adoptCss(shadow, DIALOG_CSS, config.nonce);
 
   let tool = "hide";
-  let shot = null;      // {imageData, scale}
+  let shot = null; // {imageData, scale}
   let marks = [];
   const previous = deepActiveElement();
 
   const toolButtons = {};
   const tools = h("div", { class: "tools", role: "toolbar", "aria-label": labels.tools });
-  for (const [name, label] of [["hide", labels.toolHide], ["highlight", labels.toolHighlight], ["arrow", labels.toolArrow]]) {
-    toolButtons[name] = h("button", { type: "button", "aria-pressed": String(name === tool), text: label,
-      onclick: () => { tool = name; for (const [n, b] of Object.entries(toolButtons)) b.setAttribute("aria-pressed", String(n === tool)); } });
+  for (const [name, label] of [
+    ["hide", labels.toolHide],
+    ["highlight", labels.toolHighlight],
+    ["arrow", labels.toolArrow],
+  ]) {
+    toolButtons[name] = h("button", {
+      type: "button",
+      "aria-pressed": String(name === tool),
+      text: label,
+      onclick: () => {
+        tool = name;
+        for (const [n, b] of Object.entries(toolButtons)) b.setAttribute("aria-pressed", String(n === tool));
+      },
+    });
     tools.append(toolButtons[name]);
   }
-  const undo = h("button", { type: "button", text: labels.undo, disabled: true,
-    onclick: () => { marks.pop(); redraw(); handlers.onMarksChange?.(); } });
+  const undo = h("button", {
+    type: "button",
+    text: labels.undo,
+    disabled: true,
+    onclick: () => {
+      marks.pop();
+      redraw();
+      handlers.onMarksChange?.();
+    },
+  });
   tools.append(undo);
 
   // Focusable, so marks can be drawn with the keyboard too (see below).
   // role=application: a screen reader passes the arrow keys through to it.
-  const canvas = h("canvas", { role: "application", "aria-label": labels.screenshotAlt, tabindex: "0",
-    "aria-describedby": `${id}-draw-hint`, hidden: true });
+  const canvas = h("canvas", {
+    role: "application",
+    "aria-label": labels.screenshotAlt,
+    tabindex: "0",
+    "aria-describedby": `${id}-draw-hint`,
+    hidden: true,
+  });
   const status = h("p", { class: "status", role: "status", text: labels.capturing });
   const drawHint = h("p", { class: "sr-only", id: `${id}-draw-hint`, text: labels.drawHint });
   const announcer = h("p", { class: "sr-only", role: "status", "aria-live": "polite" });
   const stage = h("div", { class: "stage" }, canvas, status, drawHint, announcer);
-  const fileInput = h("input", { type: "file", accept: "image/*", hidden: true,
-    onchange: () => { if (fileInput.files[0]) handlers.onUpload(fileInput.files[0]); fileInput.value = ""; } });
-  const shareButton = canShareScreen ? h("button", { type: "button", text: labels.retakeScreen, onclick: () => handlers.onShareScreen() }) : null;
-  const sources = h("div", { class: "sources" }, shareButton,
+  const fileInput = h("input", {
+    type: "file",
+    accept: "image/*",
+    hidden: true,
+    onchange: () => {
+      if (fileInput.files[0]) handlers.onUpload(fileInput.files[0]);
+      fileInput.value = "";
+    },
+  });
+  const shareButton = canShareScreen
+    ? h("button", { type: "button", text: labels.retakeScreen, onclick: () => handlers.onShareScreen() })
+    : null;
+  const sources = h(
+    "div",
+    { class: "sources" },
+    shareButton,
     h("button", { type: "button", text: labels.uploadImage, onclick: () => fileInput.click() }),
-    h("button", { type: "button", text: labels.removeScreenshot, "data-action": "remove-shot", onclick: () => handlers.onRemoveShot() }),
-    fileInput);
-  const shotSection = h("section", { class: "shot", "aria-label": labels.screenshot }, tools, stage, sources,
-    h("p", { class: "privacy", text: labels.privacyNote }));
+    h("button", {
+      type: "button",
+      text: labels.removeScreenshot,
+      "data-action": "remove-shot",
+      onclick: () => handlers.onRemoveShot(),
+    }),
+    fileInput,
+  );
+  const shotSection = h(
+    "section",
+    { class: "shot", "aria-label": labels.screenshot },
+    tools,
+    stage,
+    sources,
+    h("p", { class: "privacy", text: labels.privacyNote }),
+  );
 
   const category = h("select", { name: "category" });
   for (const c of config.categories) category.append(h("option", { value: c, text: labels.categories[c] ?? c }));
   const commentError = h("p", { class: "error", id: `${id}-comment-error` });
-  const comment = h("textarea", { name: "comment", required: true, "aria-required": "true", placeholder: labels.commentPlaceholder,
-    "aria-describedby": `${id}-comment-error`, maxlength: String(MAX_COMMENT_CHARS) });
+  const comment = h("textarea", {
+    name: "comment",
+    required: true,
+    "aria-required": "true",
+    placeholder: labels.commentPlaceholder,
+    "aria-describedby": `${id}-comment-error`,
+    maxlength: String(MAX_COMMENT_CHARS),
+  });
   const emailError = h("p", { class: "error", id: `${id}-email-error` });
-  const email = h("input", { name: "email", type: "email", autocomplete: "email", placeholder: labels.emailPlaceholder,
-    "aria-describedby": `${id}-email-error` });
-  const consoleBox = config.consoleErrors ? h("input", { type: "checkbox", name: "includeConsole", checked: true }) : null;
+  const email = h("input", {
+    name: "email",
+    type: "email",
+    autocomplete: "email",
+    placeholder: labels.emailPlaceholder,
+    "aria-describedby": `${id}-email-error`,
+  });
+  const consoleBox = config.consoleErrors
+    ? h("input", { type: "checkbox", name: "includeConsole", checked: true })
+    : null;
   const bar = h("div", { class: "bar" });
-  const progress = h("div", { class: "progress", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100",
-    "aria-valuenow": "0", "aria-label": labels.sending, hidden: true }, bar);
+  const progress = h(
+    "div",
+    {
+      class: "progress",
+      role: "progressbar",
+      "aria-valuemin": "0",
+      "aria-valuemax": "100",
+      "aria-valuenow": "0",
+      "aria-label": labels.sending,
+      hidden: true,
+    },
+    bar,
+  );
   const message = h("p", { class: "message", role: "status", "aria-live": "polite" });
   const send = h("button", { type: "submit", class: "primary", text: labels.send });
   const cancel = h("button", { type: "button", text: labels.cancel, onclick: () => handlers.onClose() });
-  const form = h("form", { novalidate: true, onsubmit: (e) => { e.preventDefault(); submit(); } },
+  const form = h(
+    "form",
+    {
+      novalidate: true,
+      onsubmit: (e) => {
+        e.preventDefault();
+        submit();
+      },
+    },
     h("label", {}, labels.category, category),
-    h("label", {}, labels.comment, comment), commentError,
-    h("label", {}, labels.email, email), emailError,
+    h("label", {}, labels.comment, comment),
+    commentError,
+    h("label", {}, labels.email, email),
+    emailError,
     consoleBox && h("label", { class: "check" }, consoleBox, labels.includeConsole),
-    progress, message, h("footer", {}, cancel, send));
+    progress,
+    message,
+    h("footer", {}, cancel, send),
+  );
 
-  const dialog = h("div", { class: "dialog", role: "dialog", "aria-modal": "true", "aria-labelledby": `${id}-title` },
-    h("header", {}, h("h2", { id: `${id}-title`, text: labels.title }),
-      h("button", { type: "button", class: "close", "aria-label": labels.close, text: "\u00d7", onclick: () => handlers.onClose() })),
-    h("div", { class: "body" }, shotSection, form));
+  const dialog = h(
+    "div",
+    { class: "dialog", role: "dialog", "aria-modal": "true", "aria-labelledby": `${id}-title` },
+    h(
+      "header",
+      {},
+      h("h2", { id: `${id}-title`, text: labels.title }),
+      h("button", {
+        type: "button",
+        class: "close",
+        "aria-label": labels.close,
+        text: "\u00d7",
+        onclick: () => handlers.onClose(),
+      }),
+    ),
+    h("div", { class: "body" }, shotSection, form),
+  );
   // The frame is the part of the page the visitor sees (the visual
   // viewport), kept in place by fitToVisualViewport below; the dialog is
   // laid out inside it, so it never reaches past the screen.
   const frame = h("div", { class: "frame" }, dialog);
-  const root = h("div", { class: "root", dir: "auto" }, h("div", { class: "backdrop", onclick: () => handlers.onClose() }), frame);
+  const root = h(
+    "div",
+    { class: "root", dir: "auto" },
+    h("div", { class: "backdrop", onclick: () => handlers.onClose() }),
+    frame,
+  );
   shadow.append(root);
   shieldHost(host);
   const fit = () => fitToVisualViewport(frame);
@@ -105,23 +208,35 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
 
   // Focus trap: Tab and Shift+Tab cycle inside the dialog; Escape closes.
   shadow.addEventListener("keydown", (e) => {
-    if (e.key === "Escape") { e.stopPropagation(); handlers.onClose(); return; }
+    if (e.key === "Escape") {
+      e.stopPropagation();
+      handlers.onClose();
+      return;
+    }
     if (e.key !== "Tab") return;
-    const focusable = [...dialog.querySelectorAll("button, input, select, textarea, [tabindex]")]
-      .filter((el) => !el.disabled && !el.hidden && el.offsetParent !== null && el.tabIndex >= 0);
+    const focusable = [...dialog.querySelectorAll("button, input, select, textarea, [tabindex]")].filter(
+      (el) => !el.disabled && !el.hidden && el.offsetParent !== null && el.tabIndex >= 0,
+    );
     if (!focusable.length) return;
-    const first = focusable[0], last = focusable[focusable.length - 1];
+    const first = focusable[0],
+      last = focusable[focusable.length - 1];
     const active = shadow.activeElement;
-    if (e.shiftKey && (active === first || !dialog.contains(active))) { e.preventDefault(); last.focus(); }
-    else if (!e.shiftKey && (active === last || !dialog.contains(active))) { e.preventDefault(); first.focus(); }
+    if (e.shiftKey && (active === first || !dialog.contains(active))) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && (active === last || !dialog.contains(active))) {
+      e.preventDefault();
+      first.focus();
+    }
   });
 
   // Drawing marks with a pointer (mouse, pen, touch).
   let drag = null;
   const toCss = (e) => {
     const r = canvas.getBoundingClientRect();
-    const w = shot.imageData.width / shot.scale, hgt = shot.imageData.height / shot.scale;
-    return [(e.clientX - r.left) / r.width * w, (e.clientY - r.top) / r.height * hgt];
+    const w = shot.imageData.width / shot.scale,
+      hgt = shot.imageData.height / shot.scale;
+    return [((e.clientX - r.left) / r.width) * w, ((e.clientY - r.top) / r.height) * hgt];
   };
   canvas.addEventListener("pointerdown", (e) => {
     if (!shot) return;
@@ -139,22 +254,31 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
     const [x, y] = toCss(e);
     const mark = markFromDrag(tool, drag[0], drag[1], x, y);
     drag = null;
-    if (mark) { marks.push(mark); handlers.onMarksChange?.(); }
+    if (mark) {
+      marks.push(mark);
+      handlers.onMarksChange?.();
+    }
     redraw();
   };
   canvas.addEventListener("pointerup", finish);
-  canvas.addEventListener("pointercancel", () => { drag = null; redraw(); });
+  canvas.addEventListener("pointercancel", () => {
+    drag = null;
+    redraw();
+  });
 
   // Drawing marks with the keyboard: arrow keys move a cross (Shift: larger
   // steps), Enter or Space sets one corner and then the other, Escape drops a
   // started mark (and only then; otherwise it closes the dialog as usual).
-  let cursor = null;  // CSS pixels of the screenshot
-  let anchor = null;  // the corner a keyboard mark started from
+  let cursor = null; // CSS pixels of the screenshot
+  let anchor = null; // the corner a keyboard mark started from
   const shotSize = () => [shot.imageData.width / shot.scale, shot.imageData.height / shot.scale];
   const pendingKeyMark = () => (anchor ? markFromDrag(tool, anchor.x, anchor.y, cursor.x, cursor.y) : null);
   canvas.addEventListener("focus", () => {
     if (!shot) return;
-    if (!cursor) { const [w, hgt] = shotSize(); cursor = { x: Math.round(w / 2), y: Math.round(hgt / 2) }; }
+    if (!cursor) {
+      const [w, hgt] = shotSize();
+      cursor = { x: Math.round(w / 2), y: Math.round(hgt / 2) };
+    }
     redraw();
   });
   canvas.addEventListener("blur", () => redraw());
@@ -162,7 +286,7 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
     if (!shot || !cursor) return;
     const moved = moveCursor(cursor, e.key, e.shiftKey, ...shotSize());
     if (moved) {
-      e.preventDefault();  // no page scrolling
+      e.preventDefault(); // no page scrolling
       cursor = moved;
     } else if (e.key === "Enter" || e.key === " ") {
       e.preventDefault();
@@ -172,7 +296,10 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
       } else {
         const mark = pendingKeyMark();
         anchor = null;
-        if (mark) { marks.push(mark); handlers.onMarksChange?.(); }
+        if (mark) {
+          marks.push(mark);
+          handlers.onMarksChange?.();
+        }
         announcer.textContent = mark ? labels.markAdded : labels.markCancelled;
       }
     } else if (e.key === "Escape" && anchor) {
@@ -201,13 +328,24 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
     comment.removeAttribute("aria-invalid");
     email.removeAttribute("aria-invalid");
     if (!comment.value.trim()) {
-      commentError.textContent = labels.commentRequired; comment.setAttribute("aria-invalid", "true"); comment.focus(); ok = false;
+      commentError.textContent = labels.commentRequired;
+      comment.setAttribute("aria-invalid", "true");
+      comment.focus();
+      ok = false;
     }
     if (email.value.trim() && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.value.trim())) {
-      emailError.textContent = labels.emailInvalid; email.setAttribute("aria-invalid", "true"); if (ok) email.focus(); ok = false;
+      emailError.textContent = labels.emailInvalid;
+      email.setAttribute("aria-invalid", "true");
+      if (ok) email.focus();
+      ok = false;
     }
     if (!ok) return;
-    handlers.onSubmit({ comment: comment.value, email: email.value, category: category.value, includeConsole: !!consoleBox?.checked });
+    handlers.onSubmit({
+      comment: comment.value,
+      email: email.value,
+      category: category.value,
+      includeConsole: !!consoleBox?.checked,
+    });
   }
 
   document.documentElement.append(host);
@@ -215,8 +353,15 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
 
   return {
     host,
-    get marks() { return marks; },
-    showStatus(text) { canvas.hidden = true; status.hidden = false; status.textContent = text; tools.hidden = true; },
+    get marks() {
+      return marks;
+    },
+    showStatus(text) {
+      canvas.hidden = true;
+      status.hidden = false;
+      status.textContent = text;
+      tools.hidden = true;
+    },
     showShot(imageData, scale) {
       shot = { imageData, scale };
       marks = [];
@@ -228,22 +373,39 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
       tools.hidden = false;
       redraw();
     },
-    clearShot(text) { shot = null; marks = []; cursor = anchor = null; this.showStatus(text); },
-    busy(on) { for (const el of [send, comment, email, category]) el.disabled = on; send.textContent = on ? labels.sending : labels.send; },
+    clearShot(text) {
+      shot = null;
+      marks = [];
+      cursor = anchor = null;
+      this.showStatus(text);
+    },
+    busy(on) {
+      for (const el of [send, comment, email, category]) el.disabled = on;
+      send.textContent = on ? labels.sending : labels.send;
+    },
     progress(fraction) {
       progress.hidden = fraction == null;
       const pct = Math.round((fraction ?? 0) * 100);
       bar.style.width = `${pct}%`;
       progress.setAttribute("aria-valuenow", String(pct));
     },
-    message(text, bad = false) { message.textContent = text; message.classList.toggle("bad", bad); },
-    focus() { comment.focus(); },
+    message(text, bad = false) {
+      message.textContent = text;
+      message.classList.toggle("bad", bad);
+    },
+    focus() {
+      comment.focus();
+    },
     destroy() {
       viewport?.removeEventListener("resize", fit);
       viewport?.removeEventListener("scroll", fit);
       window.removeEventListener("resize", fit);
       host.remove();
-      try { previous?.focus?.(); } catch { /* the element may be gone */ }
+      try {
+        previous?.focus?.();
+      } catch {
+        /* the element may be gone */
+      }
     },
   };
 }
@@ -261,7 +423,8 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
 function fitToVisualViewport(frame) {
   const vv = window.visualViewport;
   const scale = vv?.scale > 0 ? vv.scale : 1;
-  const box = vv ? { left: vv.offsetLeft, top: vv.offsetTop, width: vv.width, height: vv.height }
+  const box = vv
+    ? { left: vv.offsetLeft, top: vv.offsetTop, width: vv.width, height: vv.height }
     : { left: 0, top: 0, width: document.documentElement.clientWidth || window.innerWidth, height: window.innerHeight };
   const s = frame.style;
   s.setProperty("left", `${box.left}px`);

@@ -16,7 +16,9 @@ const dataUrls = new Map(); // absolute URL → Promise<data: URL | null>
 /** Resolves to the CSS text (possibly empty); never rejects. */
 export async function webFontCss() {
   try {
-    return (await Promise.all(fontDocuments().flatMap((doc) => facesInUse(doc).map(inlineFace)))).filter(Boolean).join("\n");
+    return (await Promise.all(fontDocuments().flatMap((doc) => facesInUse(doc).map(inlineFace))))
+      .filter(Boolean)
+      .join("\n");
   } catch {
     return "";
   }
@@ -28,7 +30,9 @@ function fontDocuments(doc = document, out = []) {
   for (const frame of doc.querySelectorAll("iframe")) {
     try {
       if (frame.contentDocument?.documentElement) fontDocuments(frame.contentDocument, out);
-    } catch { /* cross-origin: not drawn */ }
+    } catch {
+      /* cross-origin: not drawn */
+    }
   }
   return out;
 }
@@ -48,8 +52,10 @@ function facesInUse(doc) {
     if (!urls.length) continue;
     const used = urls.find((s) => fetched.has(s.url));
     const key = faceKey({
-      family: rule.style.getPropertyValue("font-family"), style: rule.style.getPropertyValue("font-style"),
-      weight: rule.style.getPropertyValue("font-weight"), stretch: rule.style.getPropertyValue("font-stretch"),
+      family: rule.style.getPropertyValue("font-family"),
+      style: rule.style.getPropertyValue("font-style"),
+      weight: rule.style.getPropertyValue("font-weight"),
+      stretch: rule.style.getPropertyValue("font-stretch"),
       unicodeRange: rule.style.getPropertyValue("unicode-range"),
     });
     if (!used && !loaded.has(key)) continue; // a face nothing on the page rendered with
@@ -60,17 +66,23 @@ function facesInUse(doc) {
 
 function collectFaceRules(sheet, base, out) {
   let list;
-  try { list = sheet.cssRules; } catch { return; } // cross-origin stylesheet without CORS
+  try {
+    list = sheet.cssRules;
+  } catch {
+    return;
+  } // cross-origin stylesheet without CORS
   const here = sheet.href || base;
   for (const rule of list) {
     if (rule.type === 5 /* CSSRule.FONT_FACE_RULE */) out.push({ rule, base: here });
-    else if (rule.styleSheet) collectFaceRules(rule.styleSheet, here, out); // @import
+    else if (rule.styleSheet)
+      collectFaceRules(rule.styleSheet, here, out); // @import
     else if (rule.cssRules) collectFaceRules({ cssRules: rule.cssRules, href: here }, here, out); // @media, @supports, @layer
   }
 }
 
 // One src entry: local(…) or url(…) with its format() hint.
-const SOURCE = /local\(\s*(['"]?)([^'")]*)\1\s*\)|url\(\s*(['"]?)(.*?)\3\s*\)(?:\s*format\(\s*(['"]?)([^'")]+)\5\s*\))?(?:\s*tech\([^)]*\))?/g;
+const SOURCE =
+  /local\(\s*(['"]?)([^'")]*)\1\s*\)|url\(\s*(['"]?)(.*?)\3\s*\)(?:\s*format\(\s*(['"]?)([^'")]+)\5\s*\))?(?:\s*tech\([^)]*\))?/g;
 
 function parseSources(src, base) {
   const out = [];
@@ -78,7 +90,11 @@ function parseSources(src, base) {
     if (m[0].startsWith("local")) out.push({ local: m[0] });
     else {
       let url;
-      try { url = new URL(m[4], base).href; } catch { continue; }
+      try {
+        url = new URL(m[4], base).href;
+      } catch {
+        continue;
+      }
       out.push({ url, format: m[6]?.toLowerCase() ?? null });
     }
   }
@@ -90,7 +106,9 @@ function formatSupported(format) {
   const name = format.replace(/-variations$/, "");
   try {
     if (CSS.supports(`font-format(${name})`)) return true;
-  } catch { /* older browsers: the list below */ }
+  } catch {
+    /* older browsers: the list below */
+  }
   return ["woff2", "woff", "truetype", "opentype", "collection"].includes(name);
 }
 
@@ -104,7 +122,10 @@ async function inlineFace({ rule, sources, chosen }) {
     if (name !== "src") descriptors.push(`${name}: ${rule.style.getPropertyValue(name)};`);
   }
   // local() faces the browser tried first stay in front, as they were.
-  const locals = sources.slice(0, sources.indexOf(chosen)).filter((s) => s.local).map((s) => s.local);
+  const locals = sources
+    .slice(0, sources.indexOf(chosen))
+    .filter((s) => s.local)
+    .map((s) => s.local);
   const src = [...locals, `url("${data}")${chosen.format ? ` format("${chosen.format}")` : ""}`].join(", ");
   return `@font-face { ${descriptors.join(" ")} src: ${src}; }`;
 }
@@ -134,11 +155,21 @@ function dataUrl(blob) {
 // Family, style, weight, stretch and unicode range, spelled one way, so a
 // FontFace and its @font-face rule give the same key.
 function faceKey({ family, style, weight, stretch, unicodeRange }) {
-  const norm = (v, fallback) => String(v || fallback).trim().toLowerCase().replace(/\s+/g, " ");
-  const w = norm(weight, "normal").replace(/\bnormal\b/g, "400").replace(/\bbold\b/g, "700");
+  const norm = (v, fallback) =>
+    String(v || fallback)
+      .trim()
+      .toLowerCase()
+      .replace(/\s+/g, " ");
+  const w = norm(weight, "normal")
+    .replace(/\bnormal\b/g, "400")
+    .replace(/\bbold\b/g, "700");
   const st = norm(stretch, "normal").replace(/\bnormal\b/g, "100%");
   const range = norm(unicodeRange, "u+0-10ffff").replace(/\s/g, "");
   return [unquote(family), norm(style, "normal"), w, st, range].join("|");
 }
 
-const unquote = (s) => String(s).trim().replace(/^["']|["']$/g, "").toLowerCase();
+const unquote = (s) =>
+  String(s)
+    .trim()
+    .replace(/^["']|["']$/g, "")
+    .toLowerCase();

@@ -24,25 +24,118 @@ const NO_PSEUDO_CSS = [
   `[${COPY_ATTRIBUTE}~="marker"]::marker { content: none !important; }`,
 ].join("\n");
 // Elements whose ::before/::after are never rendered.
-const NO_PSEUDO_TAGS = new Set(["INPUT", "IMG", "BR", "HR", "SELECT", "TEXTAREA", "VIDEO", "AUDIO", "CANVAS", "IFRAME",
-  "OBJECT", "EMBED", "METER", "PROGRESS", "SCRIPT", "STYLE", "TEMPLATE", "NOSCRIPT", "HEAD", "TITLE", "META", "LINK"]);
+const NO_PSEUDO_TAGS = new Set([
+  "INPUT",
+  "IMG",
+  "BR",
+  "HR",
+  "SELECT",
+  "TEXTAREA",
+  "VIDEO",
+  "AUDIO",
+  "CANVAS",
+  "IFRAME",
+  "OBJECT",
+  "EMBED",
+  "METER",
+  "PROGRESS",
+  "SCRIPT",
+  "STYLE",
+  "TEMPLATE",
+  "NOSCRIPT",
+  "HEAD",
+  "TITLE",
+  "META",
+  "LINK",
+]);
 // The properties that decide where generated text goes and how it looks;
 // reading all ~350 for hundreds of list counters took seconds.
 const LAYOUT_PROPERTIES = [
-  "display", "position", "top", "right", "bottom", "left", "float", "clear", "z-index", "box-sizing",
-  "width", "height", "min-width", "min-height", "max-width", "max-height",
-  "margin-top", "margin-right", "margin-bottom", "margin-left", "padding-top", "padding-right", "padding-bottom", "padding-left",
-  "border-top-width", "border-right-width", "border-bottom-width", "border-left-width",
-  "border-top-style", "border-right-style", "border-bottom-style", "border-left-style",
-  "border-top-color", "border-right-color", "border-bottom-color", "border-left-color",
-  "border-top-left-radius", "border-top-right-radius", "border-bottom-right-radius", "border-bottom-left-radius",
-  "font-family", "font-size", "font-weight", "font-style", "font-stretch", "font-variant", "font-feature-settings",
-  "line-height", "letter-spacing", "word-spacing", "text-transform", "text-indent", "text-align", "vertical-align",
-  "white-space", "word-break", "overflow-wrap", "direction", "unicode-bidi", "writing-mode",
-  "color", "-webkit-text-fill-color", "text-decoration-line", "text-decoration-style", "text-decoration-color",
-  "text-shadow", "background-color", "background-image", "background-position", "background-size", "background-repeat",
-  "opacity", "visibility", "transform", "transform-origin", "overflow-x", "overflow-y", "text-overflow",
-  "flex-grow", "flex-shrink", "flex-basis", "order", "align-self", "justify-self", "grid-area",
+  "display",
+  "position",
+  "top",
+  "right",
+  "bottom",
+  "left",
+  "float",
+  "clear",
+  "z-index",
+  "box-sizing",
+  "width",
+  "height",
+  "min-width",
+  "min-height",
+  "max-width",
+  "max-height",
+  "margin-top",
+  "margin-right",
+  "margin-bottom",
+  "margin-left",
+  "padding-top",
+  "padding-right",
+  "padding-bottom",
+  "padding-left",
+  "border-top-width",
+  "border-right-width",
+  "border-bottom-width",
+  "border-left-width",
+  "border-top-style",
+  "border-right-style",
+  "border-bottom-style",
+  "border-left-style",
+  "border-top-color",
+  "border-right-color",
+  "border-bottom-color",
+  "border-left-color",
+  "border-top-left-radius",
+  "border-top-right-radius",
+  "border-bottom-right-radius",
+  "border-bottom-left-radius",
+  "font-family",
+  "font-size",
+  "font-weight",
+  "font-style",
+  "font-stretch",
+  "font-variant",
+  "font-feature-settings",
+  "line-height",
+  "letter-spacing",
+  "word-spacing",
+  "text-transform",
+  "text-indent",
+  "text-align",
+  "vertical-align",
+  "white-space",
+  "word-break",
+  "overflow-wrap",
+  "direction",
+  "unicode-bidi",
+  "writing-mode",
+  "color",
+  "-webkit-text-fill-color",
+  "text-decoration-line",
+  "text-decoration-style",
+  "text-decoration-color",
+  "text-shadow",
+  "background-color",
+  "background-image",
+  "background-position",
+  "background-size",
+  "background-repeat",
+  "opacity",
+  "visibility",
+  "transform",
+  "transform-origin",
+  "overflow-x",
+  "overflow-y",
+  "text-overflow",
+  "flex-grow",
+  "flex-shrink",
+  "flex-basis",
+  "order",
+  "align-self",
+  "justify-self",
+  "grid-area",
 ];
 // Copied even when the pseudo-element's value equals the owner's and a plain
 // child's: the copy has no site stylesheet, so these would otherwise take
@@ -85,8 +178,11 @@ function candidatesOf(root) {
       if (rule.styleSheet) visitRules(rule.styleSheet.cssRules); // @import
       if (rule.selectorText !== undefined) {
         // Only content that draws text or quotes: not "" (clearfix) or icons.
-        const generates = /::?(before|after|marker)\b/i.test(rule.selectorText) && mayHaveText(rule.style.getPropertyValue("content"));
-        const stringMarker = /["']/.test(rule.style.getPropertyValue("list-style-type") + rule.style.getPropertyValue("list-style"));
+        const generates =
+          /::?(before|after|marker)\b/i.test(rule.selectorText) && mayHaveText(rule.style.getPropertyValue("content"));
+        const stringMarker = /["']/.test(
+          rule.style.getPropertyValue("list-style-type") + rule.style.getPropertyValue("list-style"),
+        );
         if (generates || stringMarker) {
           // Nesting, and selectors a query inside this root cannot answer: walk the whole tree.
           if (/&|:host|::slotted|::part/i.test(rule.selectorText)) throw new Error("not a query");
@@ -102,7 +198,9 @@ function candidatesOf(root) {
     // <q> draws open-quote/close-quote from the browser's own style sheet, which no page sheet shows.
     if (root.querySelector("q")) selectors.add("q");
     if (!selectors.size) return [];
-    const found = new Set(root.querySelectorAll([...selectors].map((sel) => sel.replace(/(^|,)\s*(?=,|$)/g, "$1*")).join(",")));
+    const found = new Set(
+      root.querySelectorAll([...selectors].map((sel) => sel.replace(/(^|,)\s*(?=,|$)/g, "$1*")).join(",")),
+    );
     return [...found];
   } catch {
     return null;
@@ -110,8 +208,14 @@ function candidatesOf(root) {
 }
 
 function mayHaveText(content) {
-  return parseContent(content).some((t) => (t.type === "text" && drawnByUs(t.text)) || t.type === "attr" ||
-    t.type === "counter" || t.type === "counters" || t.type === "quote");
+  return parseContent(content).some(
+    (t) =>
+      (t.type === "text" && drawnByUs(t.text)) ||
+      t.type === "attr" ||
+      t.type === "counter" ||
+      t.type === "counters" ||
+      t.type === "quote",
+  );
 }
 
 // Generated text the copy must carry as real text: letters or digits (they
@@ -126,17 +230,25 @@ function drawnByUs(text) {
 function visitCandidates(candidates, items) {
   const found = [];
   for (const el of candidates) {
-    if (el.closest("[data-sealshot-ui]") || NO_PSEUDO_TAGS.has(el.tagName) || el.namespaceURI !== "http://www.w3.org/1999/xhtml") continue;
+    if (
+      el.closest("[data-sealshot-ui]") ||
+      NO_PSEUDO_TAGS.has(el.tagName) ||
+      el.namespaceURI !== "http://www.w3.org/1999/xhtml"
+    )
+      continue;
     const view = el.ownerDocument.defaultView;
     const cs = view.getComputedStyle(el);
     if (cs.display === "none" || (cs.display !== "contents" && !el.getClientRects().length)) continue;
     for (const which of cs.display.includes("list-item") ? ["marker", "before", "after"] : ["before", "after"]) {
       const ps = view.getComputedStyle(el, `::${which}`);
       let tokens = parseContent(ps.content);
-      if (which === "marker" && !tokens.length && /^["']/.test(cs.listStyleType)) tokens = parseContent(cs.listStyleType);
+      if (which === "marker" && !tokens.length && /^["']/.test(cs.listStyleType))
+        tokens = parseContent(cs.listStyleType);
       // Counters and quotes (their nesting depth) need the walk over the whole tree.
       if (tokens.some((t) => t.type === "counter" || t.type === "counters" || t.type === "quote")) return false;
-      const text = tokens.map((t) => t.type === "text" ? t.text : t.type === "attr" ? el.getAttribute(t.name) ?? "" : "").join("");
+      const text = tokens
+        .map((t) => (t.type === "text" ? t.text : t.type === "attr" ? (el.getAttribute(t.name) ?? "") : ""))
+        .join("");
       if (drawnByUs(text)) found.push({ el, pseudo: which, text });
     }
   }
@@ -160,7 +272,11 @@ function rootsOf(doc) {
       if (el.shadowRoot) visit(el.shadowRoot);
       if (el.tagName === "IFRAME") {
         let d = null;
-        try { d = el.contentDocument; } catch { d = null; }
+        try {
+          d = el.contentDocument;
+        } catch {
+          d = null;
+        }
         if (d?.documentElement) visit(d);
       }
     }
@@ -177,14 +293,23 @@ function rootsOf(doc) {
 function walkRoot(root, items, candidates = null) {
   const counters = new Map(); // name → [{value, parent}]
   let quoteDepth = 0;
-  const stackOf = (name) => { let s = counters.get(name); if (!s) counters.set(name, s = []); return s; };
+  const stackOf = (name) => {
+    let s = counters.get(name);
+    if (!s) counters.set(name, (s = []));
+    return s;
+  };
   const pairs = (value) => {
     const out = [];
-    const words = String(value || "").trim().split(/\s+/);
+    const words = String(value || "")
+      .trim()
+      .split(/\s+/);
     for (let k = 0; k < words.length; k++) {
       if (!words[k] || words[k] === "none") continue;
       const n = Number(words[k + 1]);
-      if (Number.isFinite(n) && words[k + 1] !== "") { out.push([words[k], n]); k++; } else out.push([words[k], null]);
+      if (Number.isFinite(n) && words[k + 1] !== "") {
+        out.push([words[k], n]);
+        k++;
+      } else out.push([words[k], null]);
     }
     return out;
   };
@@ -201,7 +326,9 @@ function walkRoot(root, items, candidates = null) {
   };
   // Applies one box's counter properties; `parent` is the box's parent node (scope owner).
   const applyCounters = (el, cs, parent, created, isElement) => {
-    let resets = pairs(cs.counterReset), sets = pairs(cs.counterSet), incs = pairs(cs.counterIncrement);
+    let resets = pairs(cs.counterReset),
+      sets = pairs(cs.counterSet),
+      incs = pairs(cs.counterIncrement);
     if (isElement) {
       const tag = el.tagName;
       if ((tag === "OL" || tag === "UL" || tag === "MENU") && !resets.some(([n]) => n === "list-item")) {
@@ -225,8 +352,10 @@ function walkRoot(root, items, candidates = null) {
     for (const t of tokens) {
       if (t.type === "text") out += t.text;
       else if (t.type === "attr") out += el.getAttribute(t.name) ?? "";
-      else if (t.type === "counter") { const s = counters.get(t.name); out += formatCounter(s?.length ? s[s.length - 1].value : 0, t.style); }
-      else if (t.type === "counters") {
+      else if (t.type === "counter") {
+        const s = counters.get(t.name);
+        out += formatCounter(s?.length ? s[s.length - 1].value : 0, t.style);
+      } else if (t.type === "counters") {
         const s = counters.get(t.name) ?? [];
         out += (s.length ? s : [{ value: 0 }]).map((c) => formatCounter(c.value, t.style)).join(t.separator);
       } else if (t.type === "quote") {
@@ -268,7 +397,9 @@ function walkRoot(root, items, candidates = null) {
     if (cs.display === "none") return; // nothing rendered, no counters counted
     applyCounters(el, cs, parent, createdInParent, true);
     const created = [];
-    const pseudos = !NO_PSEUDO_TAGS.has(el.tagName) && el.namespaceURI === "http://www.w3.org/1999/xhtml" &&
+    const pseudos =
+      !NO_PSEUDO_TAGS.has(el.tagName) &&
+      el.namespaceURI === "http://www.w3.org/1999/xhtml" &&
       (!candidates || candidates.has(el));
     if (pseudos && cs.display.includes("list-item")) pseudo(el, "marker", created);
     if (pseudos) pseudo(el, "before", created);
@@ -277,8 +408,9 @@ function walkRoot(root, items, candidates = null) {
     for (const name of created) counters.get(name).pop();
   };
   const top0 = [];
-  if (root.nodeType === 9) { if (root.documentElement) visit(root.documentElement, root, top0); }
-  else visitChildren(root, top0);
+  if (root.nodeType === 9) {
+    if (root.documentElement) visit(root.documentElement, root, top0);
+  } else visitChildren(root, top0);
 }
 
 // The inline style ([name, value] pairs) that makes a plain child element
@@ -293,7 +425,8 @@ function styleLike(el, which, probe) {
   const decl = [];
   for (const name of LAYOUT_PROPERTIES) {
     const v = ps.getPropertyValue(name);
-    if (ALWAYS_COPIED.has(name) || v !== owner.getPropertyValue(name) || v !== plain.getPropertyValue(name)) decl.push([name, v]);
+    if (ALWAYS_COPIED.has(name) || v !== owner.getPropertyValue(name) || v !== plain.getPropertyValue(name))
+      decl.push([name, v]);
   }
   return decl;
 }
@@ -318,7 +451,9 @@ function containerOf(el) {
  */
 export function withGeneratedText(items, fn) {
   if (!items.length) return fn();
-  const added = [], attrs = new Map(), sheets = new Map();
+  const added = [],
+    attrs = new Map(),
+    sheets = new Map();
   const mark = (el, which) => {
     if (!attrs.has(el)) attrs.set(el, el.getAttribute(COPY_ATTRIBUTE));
     const now = el.getAttribute(COPY_ATTRIBUTE) || "";
@@ -332,28 +467,37 @@ export function withGeneratedText(items, fn) {
   try {
     // Styles first, all read before any change, so one item's element cannot
     // alter another's style; all probes at once, so styles are computed once.
-    const probes = items.filter((item) => item.pseudo !== "marker").map((item) => {
-      const probe = item.el.ownerDocument.createElement(GENERATED_TAG);
-      containerOf(item.el).append(probe);
-      return [item, probe];
-    });
+    const probes = items
+      .filter((item) => item.pseudo !== "marker")
+      .map((item) => {
+        const probe = item.el.ownerDocument.createElement(GENERATED_TAG);
+        containerOf(item.el).append(probe);
+        return [item, probe];
+      });
     try {
       for (const [item, probe] of probes) item.style = styleLike(item.el, item.pseudo, probe);
     } finally {
       for (const [, probe] of probes) probe.remove();
     }
     for (const item of items) {
-      if (item.pseudo === "marker") { item.box = markerBox(item); continue; }
+      if (item.pseudo === "marker") {
+        item.box = markerBox(item);
+        continue;
+      }
       const node = makeElement(item.el.ownerDocument, item);
       const container = containerOf(item.el);
-      if (item.pseudo === "before") container.prepend(node); else container.append(node);
+      if (item.pseudo === "before") container.prepend(node);
+      else container.append(node);
       added.push(node);
       mark(item.el, item.pseudo);
     }
     return fn();
   } finally {
     for (const node of added) node.remove();
-    for (const [el, old] of attrs) { if (old === null) el.removeAttribute(COPY_ATTRIBUTE); else el.setAttribute(COPY_ATTRIBUTE, old); }
+    for (const [el, old] of attrs) {
+      if (old === null) el.removeAttribute(COPY_ATTRIBUTE);
+      else el.setAttribute(COPY_ATTRIBUTE, old);
+    }
     for (const [root, old] of sheets) root.adoptedStyleSheets = old;
   }
 }
@@ -376,18 +520,31 @@ function markerBox(item) {
   const ms = view.getComputedStyle(el, "::marker");
   const cs = view.getComputedStyle(el);
   const probe = el.ownerDocument.createElement(GENERATED_TAG);
-  for (const [name, value] of [["position", "absolute"], ["visibility", "hidden"], ["white-space", "pre"], ["display", "inline-block"],
-    ["font", ms.font], ["letter-spacing", ms.letterSpacing]]) probe.style.setProperty(name, value, "important");
+  for (const [name, value] of [
+    ["position", "absolute"],
+    ["visibility", "hidden"],
+    ["white-space", "pre"],
+    ["display", "inline-block"],
+    ["font", ms.font],
+    ["letter-spacing", ms.letterSpacing],
+  ])
+    probe.style.setProperty(name, value, "important");
   probe.textContent = item.text;
   containerOf(el).prepend(probe);
   try {
-    const p = probe.getBoundingClientRect(), r = el.getBoundingClientRect();
+    const p = probe.getBoundingClientRect(),
+      r = el.getBoundingClientRect();
     const fontSize = parseFloat(ms.fontSize) || 16;
     const contentLeft = r.left + parseFloat(cs.borderLeftWidth || 0) + parseFloat(cs.paddingLeft || 0);
     const inside = cs.listStylePosition === "inside";
     const left = inside ? contentLeft : contentLeft - p.width - fontSize;
     const top = Math.min(p.top, r.top + parseFloat(cs.borderTopWidth || 0) + parseFloat(cs.paddingTop || 0));
-    return { left, top, right: left + p.width + fontSize, bottom: top + Math.max(p.height, parseFloat(cs.lineHeight) || 0) };
+    return {
+      left,
+      top,
+      right: left + p.width + fontSize,
+      bottom: top + Math.max(p.height, parseFloat(cs.lineHeight) || 0),
+    };
   } finally {
     probe.remove();
   }
@@ -424,12 +581,16 @@ export function prepareCopy(items, isSecretText) {
       const off = [];
       for (const item of entry.items) {
         if (item.pseudo === "marker") {
-          if (isSecretText(item.text)) { copy.style.setProperty("list-style-type", "none", "important"); off.push("marker"); }
+          if (isSecretText(item.text)) {
+            copy.style.setProperty("list-style-type", "none", "important");
+            off.push("marker");
+          }
           continue;
         }
         if (item.style === undefined) continue; // never measured: left to the library
         const node = makeElement(copy.ownerDocument, item);
-        if (item.pseudo === "before") copy.prepend(node); else copy.append(node);
+        if (item.pseudo === "before") copy.prepend(node);
+        else copy.append(node);
         off.push(item.pseudo);
       }
       if (off.length) copy.setAttribute(COPY_ATTRIBUTE, off.join(" "));
@@ -442,7 +603,8 @@ export function prepareCopy(items, isSecretText) {
     },
     restore() {
       for (const [el, entry] of owners) {
-        if (entry.old === null) el.removeAttribute(COPY_ATTRIBUTE); else el.setAttribute(COPY_ATTRIBUTE, entry.old);
+        if (entry.old === null) el.removeAttribute(COPY_ATTRIBUTE);
+        else el.setAttribute(COPY_ATTRIBUTE, entry.old);
       }
     },
   };

@@ -3,7 +3,8 @@
 // two tabs cannot both take the same entry.
 import { MemoryStore } from "../shared/outbox.js";
 
-const DB = "sealshot-outbox", STORE = "reports";
+const DB = "sealshot-outbox",
+  STORE = "reports";
 
 export async function openOutboxStore() {
   try {
@@ -22,7 +23,9 @@ export async function openOutboxStore() {
 }
 
 class IdbStore {
-  constructor(db) { this.db = db; }
+  constructor(db) {
+    this.db = db;
+  }
   #tx(mode, body) {
     return new Promise((resolve, reject) => {
       const tx = this.db.transaction(STORE, mode);
@@ -30,18 +33,35 @@ class IdbStore {
       tx.oncomplete = () => resolve(result);
       tx.onerror = () => reject(tx.error);
       tx.onabort = () => reject(tx.error);
-      body(tx.objectStore(STORE), (value) => { result = value; });
+      body(tx.objectStore(STORE), (value) => {
+        result = value;
+      });
     });
   }
-  put(entry) { return this.#tx("readwrite", (s) => s.put(entry)); }
-  delete(id) { return this.#tx("readwrite", (s) => s.delete(id)); }
-  get(id) { return this.#tx("readonly", (s, set) => { s.get(id).onsuccess = (e) => set(e.target.result ?? null); }); }
-  all() { return this.#tx("readonly", (s, set) => { s.getAll().onsuccess = (e) => set(e.target.result); }); }
+  put(entry) {
+    return this.#tx("readwrite", (s) => s.put(entry));
+  }
+  delete(id) {
+    return this.#tx("readwrite", (s) => s.delete(id));
+  }
+  get(id) {
+    return this.#tx("readonly", (s, set) => {
+      s.get(id).onsuccess = (e) => set(e.target.result ?? null);
+    });
+  }
+  all() {
+    return this.#tx("readonly", (s, set) => {
+      s.getAll().onsuccess = (e) => set(e.target.result);
+    });
+  }
   claim(id, now, leaseMs) {
     return this.#tx("readwrite", (s, set) => {
       s.get(id).onsuccess = (e) => {
         const entry = e.target.result;
-        if (!entry || entry.leaseUntil > now || entry.nextAttemptAt > now) { set(null); return; }
+        if (!entry || entry.leaseUntil > now || entry.nextAttemptAt > now) {
+          set(null);
+          return;
+        }
         entry.leaseUntil = now + leaseMs;
         s.put(entry);
         set(entry);

@@ -6,5 +6,6 @@ import { configFromLoader } from "../shared/app-config.js";
 const loader = window.Sealshot;
 if (loader && loader.__register) {
   loader.__register(({ raw, scriptUrl, state, consoleErrors }) =>
-    createApp({ config: configFromLoader(raw, scriptUrl), state, consoleErrors }));
+    createApp({ config: configFromLoader(raw, scriptUrl), state, consoleErrors }),
+  );
 }

@@ -76,7 +76,9 @@ export function adoptCss(root, css, nonce) {
     sheet.replaceSync(css);
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
     return;
-  } catch { /* older browsers: fall back to a <style> with the page's nonce */ }
+  } catch {
+    /* older browsers: fall back to a <style> with the page's nonce */
+  }
   const style = document.createElement("style");
   if (nonce) style.setAttribute("nonce", nonce);
   style.textContent = css;

@@ -9,10 +9,17 @@ export function postEnvelope({ url, envelope, idempotencyKey, onProgress, timeou
     xhr.timeout = timeoutMs;
     xhr.setRequestHeader("Content-Type", "application/octet-stream");
     xhr.setRequestHeader("Idempotency-Key", idempotencyKey);
-    if (onProgress) xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
+    if (onProgress)
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable) onProgress(e.loaded / e.total);
+      };
     xhr.onload = () => {
       let body = null;
-      try { body = JSON.parse(xhr.responseText); } catch { /* not JSON: keep null */ }
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        /* not JSON: keep null */
+      }
       resolve({ status: xhr.status, body, retryAfter: xhr.getResponseHeader("Retry-After") });
     };
     // CORS refusals, DNS, TLS and offline all look the same from a page.

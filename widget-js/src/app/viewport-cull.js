@@ -30,7 +30,8 @@ const MARGIN = 8;
 /** Returns {isShell(el), shellMarginTop(el)}; measured once, on the live page as it is now. */
 export function createViewportCull(doc = document) {
   const view = doc.defaultView;
-  const width = view.innerWidth, height = view.innerHeight;
+  const width = view.innerWidth,
+    height = view.innerHeight;
   const outside = (r) => r.bottom < -MARGIN || r.top > height + MARGIN || r.right < -MARGIN || r.left > width + MARGIN;
   // Elements that must stay whole: every element in view, every shadow host, and their ancestors.
   const kept = new WeakSet();
@@ -38,7 +39,10 @@ export function createViewportCull(doc = document) {
     for (let p = el; p && !kept.has(p); p = p.parentElement) kept.add(p);
   };
   for (const el of doc.querySelectorAll("*")) {
-    if (el.shadowRoot || el.localName === "iframe") { keep(el); continue; }
+    if (el.shadowRoot || el.localName === "iframe") {
+      keep(el);
+      continue;
+    }
     if (!el.getClientRects().length) continue; // no box (display: none, in <head>)
     if (!outside(el.getBoundingClientRect())) keep(el);
   }
@@ -49,7 +53,12 @@ export function createViewportCull(doc = document) {
     if (kept.has(el) || el.ownerDocument !== doc || el.getRootNode() !== doc || el === doc.body) return false;
     const cs = view.getComputedStyle(el);
     if (!SHELL_DISPLAYS.has(cs.display) || cs.position === "fixed" || cs.position === "sticky") return false;
-    if (cs.boxShadow !== "none" || cs.filter !== "none" || (cs.outlineStyle !== "none" && parseFloat(cs.outlineWidth) > 0)) return false;
+    if (
+      cs.boxShadow !== "none" ||
+      cs.filter !== "none" ||
+      (cs.outlineStyle !== "none" && parseFloat(cs.outlineWidth) > 0)
+    )
+      return false;
     // Content (text too) that overflows the box paints outside it.
     if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) return false;
     // A baseline-aligned flex or grid item: its baseline would move with its content.
@@ -76,4 +85,3 @@ export function createViewportCull(doc = document) {
     },
   };
 }
-

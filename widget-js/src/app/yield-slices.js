@@ -7,7 +7,9 @@ export function yieldingEvery(sliceMs) {
   let start = performance.now();
   return function pause() {
     if (performance.now() - start < sliceMs) return undefined;
-    return nextTask().then(() => { start = performance.now(); });
+    return nextTask().then(() => {
+      start = performance.now();
+    });
   };
 }
 
@@ -17,7 +19,10 @@ export function nextTask() {
   // A message is a new task without setTimeout's clamping and background throttling.
   return new Promise((resolve) => {
     const channel = new MessageChannel();
-    channel.port1.onmessage = () => { channel.port1.close(); resolve(); };
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
     channel.port2.postMessage(null);
   });
 }
