@@ -2,6 +2,7 @@
 //   widget.js             the loader site owners embed (ES5, must stay ≤ 4 KB gzip)
 //   widget-app.HASH.js    capture, redaction, dialog, upload: fetched on first open
 //   core.HASH.wasm        the capture core (from build-wasm/wasm, $SEALSHOT_WASM_DIR)
+//   hb-subset.HASH.wasm   HarfBuzz's font subsetter (harfbuzzjs), fetched only for pages with web fonts
 //   esm/                  the ES module entry with its lazily loaded chunk and .d.ts
 // The same sources give the same bytes wherever and whenever they are built
 // (tests/reproducible, scripts/check-reproducible): nothing here may depend
@@ -57,6 +58,12 @@ const str = (value) => JSON.stringify(value); // esbuild's define takes JSON
 const wasm = fs.readFileSync(path.join(wasmDir, "core.wasm"));
 const files = { "core.wasm": hashedName("core", "wasm", wasm) };
 fs.writeFileSync(path.join(out, files["core.wasm"]), wasm);
+// HarfBuzz's subsetter (harfbuzzjs, MIT): web fonts inlined as subsets (src/app/font-subset.js),
+// fetched only when a captured page has web fonts in use.
+const hbSubsetPath = path.join(here, "node_modules/harfbuzzjs/dist/harfbuzz-subset.wasm");
+const hbSubset = fs.readFileSync(hbSubsetPath);
+files["hb-subset.wasm"] = hashedName("hb-subset", "wasm", hbSubset);
+fs.writeFileSync(path.join(out, files["hb-subset.wasm"]), hbSubset);
 
 const app = await esbuild.build({
   ...common,
@@ -65,7 +72,12 @@ const app = await esbuild.build({
   outfile: path.join(out, "widget-app.js"),
   format: "iife",
   target: modern,
-  define: { __SEALSHOT_WASM_FILE__: str(files["core.wasm"]), __SEALSHOT_WASM_INTEGRITY__: str(sri(wasm)) },
+  define: {
+    __SEALSHOT_WASM_FILE__: str(files["core.wasm"]),
+    __SEALSHOT_WASM_INTEGRITY__: str(sri(wasm)),
+    __SEALSHOT_HB_SUBSET_FILE__: str(files["hb-subset.wasm"]),
+    __SEALSHOT_HB_SUBSET_INTEGRITY__: str(sri(hbSubset)),
+  },
 });
 const appBytes = app.outputFiles[0].contents;
 files["widget-app.js"] = hashedName("widget-app", "js", appBytes);
@@ -96,12 +108,13 @@ await esbuild.build({
   chunkNames: "chunks/[name]",
 });
 fs.copyFileSync(path.join(wasmDir, "core.wasm"), path.join(out, "esm", "core.wasm"));
+fs.copyFileSync(hbSubsetPath, path.join(out, "esm", "hb-subset.wasm"));
 fs.copyFileSync(path.join(here, "types/sealshot.d.ts"), path.join(out, "esm", "sealshot.d.ts"));
 files["esm/sealshot.mjs"] = "esm/sealshot.mjs";
 
 // Keyed by the plain names (docs/benchmarks.md); `file` is the name on disk.
 const sizes = {};
-for (const key of ["widget.js", "widget-app.js", "core.wasm", "esm/sealshot.mjs"]) {
+for (const key of ["widget.js", "widget-app.js", "core.wasm", "hb-subset.wasm", "esm/sealshot.mjs"]) {
   const file = files[key];
   const bytes = fs.readFileSync(path.join(out, file));
   sizes[key] = { file, bytes: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length };

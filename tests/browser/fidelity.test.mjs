@@ -152,15 +152,22 @@ describe("capture fidelity (sealshot-server)", () => {
     await page.close();
   });
 
-  test("fonts: each face the page rendered is fetched once, in the format the browser loaded", async () => {
+  test("fonts: each face the page rendered is fetched once, in the format the browser loaded, and inlined as a subset", async () => {
     const page = await env.page("test-pages/fonts.html");
     const fonts = [];
     page.on("request", (r) => {
       if (r.url().includes("/assets/fonts/")) fonts.push(new URL(r.url()).pathname.split("/").pop());
     });
+    await page.evaluate(() =>
+      document.addEventListener("sealshot:capture", (e) => (window.__copy = e.detail.copy), { once: true }),
+    );
     const { reference, png } = await referenceAndSent(env, page, "fonts");
     // Two of the three kits are rendered; the browser loaded their woff2 entries.
     assert.deepEqual(fonts.sort(), ["icons-regular.woff2", "icons-solid.woff2"]);
+    // Those are DejaVu files of 709 and 760 KB: inlined whole, the SVG image of this short page was
+    // 1.96 M characters of base64; as subsets of the characters the copy shows, a few KB each.
+    const { svgChars } = await page.evaluate(() => window.__copy);
+    assert.ok(svgChars < 200_000, `the copy's SVG is ${svgChars} characters`);
     const f = fidelity(png, reference);
     report("fonts page", f);
     assert.ok(f.share >= 0.995, `${(100 * f.share).toFixed(2)}% match`);

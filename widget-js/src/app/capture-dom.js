@@ -4,7 +4,8 @@
 // text is replaced by same-length blocks, so personal data is not even
 // rendered; the pixel boxes of app/collect-rects.js are still applied after.
 import { blockOut, maskSelector, sensitiveReason, textRedactor } from "../shared/masks.js";
-import { webFontCss } from "./fonts.js";
+import { webFontCss, webFontFaces } from "./fonts.js";
+import { loadSubsetter } from "./font-subset.js";
 import { GENERATED_TAG, prepareCopy } from "./generated-content.js";
 import { createFrameLayout, pageCanvasColor, unscrollChildren } from "./capture-frames.js";
 import { createClonePairs } from "./clone-pairs.js";
@@ -29,9 +30,15 @@ const TRANSPARENT_IMAGE = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAE
 /**
  * Resolves to {canvas, devicePixelRatio, copy}. found: the result of collectRedactions().
  * copy: {elements, shells, svgChars}: elements copied, of them copied without content
- * (outside the viewport), and the size of the SVG image.
+ * (outside the viewport), and the size of the SVG image. assetsUrl: where the
+ * font subsetter's wasm is (app/font-subset.js).
  */
-export async function captureDom({ found, maskSelectors = [], devicePixelRatio = window.devicePixelRatio || 1 }) {
+export async function captureDom({
+  found,
+  maskSelectors = [],
+  devicePixelRatio = window.devicePixelRatio || 1,
+  assetsUrl = document.baseURI,
+}) {
   const redact = textRedactor(found);
   const selector = maskSelector(maskSelectors);
   // CSS-generated text becomes real text in the copy (app/generated-content.js), so it is redacted like the rest.
@@ -130,7 +137,11 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
     else if (original && original === original.ownerDocument.documentElement) frames.rootCloned(clone);
     return pause();
   };
-  const fontCss = await webFontCss();
+  // The web fonts in use are fetched (and the subsetter loaded) while the page
+  // is copied; each is inlined once the copy's characters are known.
+  const faces = webFontFaces();
+  const subsetter = faces.length ? loadSubsetter(assetsUrl) : null;
+  const fontCss = faces.length ? (codePoints) => webFontCss(faces, codePoints, subsetter) : null;
   const x = window.scrollX,
     y = window.scrollY;
   const rootWidth = document.documentElement.getBoundingClientRect().width;
@@ -229,7 +240,7 @@ export async function captureDom({ found, maskSelectors = [], devicePixelRatio =
       // scrolled element by its scroll offset (a transform on each child copy).
       features: { restoreScrollPosition: true },
       includeStyleProperties: copiedStyleProperties(),
-      font: fontCss ? { cssText: fontCss } : false,
+      fontCss,
       // imageDom is set for <img> and SVG <image>, not for CSS images.
       fetch: { placeholderImage: (imageDom) => (imageDom ? IMAGE_PLACEHOLDER : TRANSPARENT_IMAGE) },
       workerNumber: 0, // no blob: workers: a strict CSP (worker-src) would refuse them

@@ -10,15 +10,45 @@
 // resource timing list), and of its src list only the file the browser
 // fetched (else the first one in a format it supports). An icon font offered
 // as woff2, woff and ttf is one woff2 download, not three.
+//
+// Each face is inlined as a subset of the characters the copy shows
+// (app/font-subset.js), cached per file and character set for the page view;
+// a face that cannot be subset is inlined whole.
+import { subsetFont } from "./font-subset.js";
+import { nextTask } from "./yield-slices.js";
 
-const dataUrls = new Map(); // absolute URL → Promise<data: URL | null>
+const fileBytes = new Map(); // absolute URL → Promise<{bytes, type} | null>
+const inlined = new Map(); // URL + character set → Promise<data: URL | null>
 
-/** Resolves to the CSS text (possibly empty); never rejects. */
-export async function webFontCss() {
+/**
+ * The faces in use, each {rule, sources, chosen}; starts fetching their files
+ * (once per page view), so the download runs while the page is copied.
+ */
+export function webFontFaces() {
   try {
-    return (await Promise.all(fontDocuments().flatMap((doc) => facesInUse(doc).map(inlineFace))))
-      .filter(Boolean)
-      .join("\n");
+    const faces = fontDocuments().flatMap(facesInUse);
+    for (const face of faces) if (face.chosen && !face.chosen.url.startsWith("data:")) fetchOnce(face.chosen.url);
+    return faces;
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The CSS text (possibly empty) for `faces`, each cut down to `codePoints`
+ * (a sorted array) when `subsetter` (a promise of HarfBuzz's exports or null)
+ * can; never rejects. One face per task: subsetting a large face takes a while.
+ */
+export async function webFontCss(faces, codePoints, subsetter) {
+  try {
+    const hb = await subsetter;
+    const key = String.fromCodePoint(...codePoints);
+    const out = [];
+    for (const face of faces) {
+      out.push(await inlineFace(face, hb, codePoints, key));
+      await nextTask();
+    }
+    return out.filter(Boolean).join("\n");
   } catch {
     return "";
   }
@@ -112,9 +142,9 @@ function formatSupported(format) {
   return ["woff2", "woff", "truetype", "opentype", "collection"].includes(name);
 }
 
-async function inlineFace({ rule, sources, chosen }) {
+async function inlineFace({ rule, sources, chosen }, hb, codePoints, key) {
   if (!chosen) return "";
-  const data = await fetchOnce(chosen.url);
+  const data = await inlineOnce(chosen, hb, codePoints, key);
   if (!data) return ""; // unreachable font: the text falls back, it does not fail the capture
   const descriptors = [];
   for (let i = 0; i < rule.style.length; i++) {
@@ -126,19 +156,39 @@ async function inlineFace({ rule, sources, chosen }) {
     .slice(0, sources.indexOf(chosen))
     .filter((s) => s.local)
     .map((s) => s.local);
-  const src = [...locals, `url("${data}")${chosen.format ? ` format("${chosen.format}")` : ""}`].join(", ");
+  // A subset is sfnt whatever the file was: no format() hint then.
+  const format = data.subset ? "" : chosen.format ? ` format("${chosen.format}")` : "";
+  const src = [...locals, `url("${data.url}")${format}`].join(", ");
   return `@font-face { ${descriptors.join(" ")} src: ${src}; }`;
 }
 
+// {url, subset} for the face's file cut down to the character set, or the
+// whole file when it cannot be cut; null when the file cannot be fetched.
+function inlineOnce(chosen, hb, codePoints, key) {
+  if (chosen.url.startsWith("data:")) return Promise.resolve({ url: chosen.url, subset: false });
+  const cacheKey = `${chosen.url}\n${hb ? key : ""}`;
+  let p = inlined.get(cacheKey);
+  if (!p) {
+    p = fetchOnce(chosen.url).then(async (file) => {
+      if (!file) return null;
+      const subset = subsetFont(hb, file.bytes, codePoints);
+      if (subset) return { url: await dataUrl(new Blob([subset], { type: "font/ttf" })), subset: true };
+      return { url: await dataUrl(new Blob([file.bytes], { type: file.type })), subset: false };
+    });
+    inlined.set(cacheKey, p);
+  }
+  return p.catch(() => null);
+}
+
 function fetchOnce(url) {
-  if (url.startsWith("data:")) return Promise.resolve(url);
-  let p = dataUrls.get(url);
+  let p = fileBytes.get(url);
   if (!p) {
     p = fetch(url, { credentials: "same-origin", cache: "force-cache" })
-      .then((r) => (r.ok ? r.blob() : null))
-      .then((blob) => (blob ? dataUrl(blob) : null))
+      .then(async (r) =>
+        r.ok ? { bytes: new Uint8Array(await r.arrayBuffer()), type: r.headers.get("content-type") ?? "" } : null,
+      )
       .catch(() => null);
-    dataUrls.set(url, p);
+    fileBytes.set(url, p);
   }
   return p;
 }

@@ -8,6 +8,7 @@
 // serialized text is corrected.
 import { createContext, destroyContext, domToForeignObjectSvg } from "modern-screenshot";
 import { exactLengths } from "./capture-layout.js";
+import { copyCharacters } from "./copy-characters.js";
 import { nextTask } from "./yield-slices.js";
 
 // XML 1.0 cannot carry these; the library strips them the same way.
@@ -15,11 +16,24 @@ const NOT_XML = /[\u0000-\u0008\v\f\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
 
 /**
  * options: modern-screenshot's (width, height, scale, backgroundColor, hooks…),
- * and onSerialized(chars): the SVG's length. Resolves to a canvas.
+ * onSerialized(chars): the SVG's length, and fontCss(codePoints): resolves to
+ * the @font-face rules for the characters the finished copy shows (it runs
+ * after the clone and our onCloneNode). Resolves to a canvas.
  */
-export async function renderCopy(node, options) {
-  const context = await createContext(node, options);
+export async function renderCopy(node, { fontCss, ...options }) {
+  // A font option that is not false, so the library embeds our CSS; its own
+  // pass (a <style> in a scratch document) would break under a strict CSP.
+  const context = await createContext(node, { ...options, font: fontCss ? { cssText: "/* */" } : false });
   try {
+    if (fontCss) {
+      const onCloneNode = context.onCloneNode;
+      context.onCloneNode = async (clone) => {
+        await onCloneNode?.(clone);
+        await nextTask();
+        const css = await fontCss(copyCharacters(clone, context.fontFamilies));
+        context.font = { cssText: css || "/* no web fonts in use */" };
+      };
+    }
     const svg = await domToForeignObjectSvg(context);
     // Each step below is one long call: the page gets the thread between them.
     await nextTask();

@@ -98,7 +98,7 @@ export function createApp({ config, state, consoleErrors = [] }) {
     if (source === "dom") {
       found = collect();
       lap("scan");
-      captured = await captureDom({ found, maskSelectors: config.maskSelectors });
+      captured = await captureDom({ found, maskSelectors: config.maskSelectors, assetsUrl: config.assetsUrl });
       lap("capture");
     } else if (source === "display") {
       // Our launcher and dialog are real pixels in a tab capture: hide them for the frame.
