@@ -46,14 +46,14 @@ const ratio = (a, b) => (b ? `${a}/${b}` : "–");
 export function markdownTable(results, pages) {
   const title = new Map(pages.map((p) => [p.id, p]));
   const lines = [
-    "| page | site | config | meant to find: hidden | left to the site: hidden | look-alikes legible | fidelity | redacted | open→preview | longest task | misses, notes |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| page | site | config | meant to find: hidden | left to the site: hidden | look-alikes legible | fidelity | redacted | open→preview | longest task | SVG image | misses, notes |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const r of results) {
     const def = title.get(r.page) ?? {};
     if (r.failed) {
       lines.push(
-        `| ${r.page} | ${def.source ?? ""} | ${r.config} | **run failed**: ${r.failed.replaceAll("|", "/").slice(0, 160)} ||||||||`,
+        `| ${r.page} | ${def.source ?? ""} | ${r.config} | **run failed**: ${r.failed.replaceAll("|", "/").slice(0, 160)} |||||||||`,
       );
       continue;
     }
@@ -65,7 +65,7 @@ export function markdownTable(results, pages) {
     lines.push(
       `| ${r.page} | ${def.source} | ${r.config} | ${ratio(r.enforced.hidden, r.enforced.total)} | ${ratio(r.site.hidden, r.site.total)} ` +
         `| ${ratio(r.lookalikes.legible, r.lookalikes.total)} | ${pct(r.fidelity)} | ${pct(r.redacted)} | ${r.openToPreviewMs} ms ` +
-        `| ${r.longestTaskMs} ms | ${misses} |`,
+        `| ${r.longestTaskMs} ms | ${r.svgChars ? `${(r.svgChars / 1e6).toFixed(2)} M chars` : "–"} | ${misses} |`,
     );
   }
   return lines.join("\n");

@@ -179,6 +179,8 @@ export async function runPage(corpus, browser, def, configName, { imagesDir = nu
       ...scores,
       openToPreviewMs: Math.round(open.ms),
       longestTaskMs: Math.round(open.longestTask),
+      // The SVG image the copy was drawn from (characters): its parse and layout is the longest task.
+      svgChars: open.detail.copy?.svgChars ?? null,
       captureTimings: open.detail.timings,
       steps,
       errors,

@@ -4,7 +4,7 @@
 // text is replaced by same-length blocks, so personal data is not even
 // rendered; the pixel boxes of app/collect-rects.js are still applied after.
 import { blockOut, maskSelector, sensitiveReason, textRedactor } from "../shared/masks.js";
-import { webFontCss, webFontFaces } from "./fonts.js";
+import { subsetterFor, webFontCss, webFontFaces } from "./fonts.js";
 import { loadSubsetter } from "./font-subset.js";
 import { GENERATED_TAG, prepareCopy } from "./generated-content.js";
 import { createFrameLayout, pageCanvasColor, unscrollChildren } from "./capture-frames.js";
@@ -140,7 +140,7 @@ export async function captureDom({
   // The web fonts in use are fetched (and the subsetter loaded) while the page
   // is copied; each is inlined once the copy's characters are known.
   const faces = webFontFaces();
-  const subsetter = faces.length ? loadSubsetter(assetsUrl) : null;
+  const subsetter = faces.length ? subsetterFor(faces, () => loadSubsetter(assetsUrl)) : null;
   const fontCss = faces.length ? (codePoints) => webFontCss(faces, codePoints, subsetter) : null;
   const x = window.scrollX,
     y = window.scrollY;

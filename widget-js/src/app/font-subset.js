@@ -5,8 +5,8 @@
 // and for a 760 KB face that was most of the image's load (docs/benchmarks.md,
 // "Web fonts as subsets").
 //
-// The wasm is fetched once per page view, only when a page has web fonts in
-// use, pinned by its SHA-384 like core.wasm (build.mjs). It runs on the main
+// The wasm is fetched once per page view, only when a face in use is a file
+// it can read, pinned by its SHA-384 like core.wasm (build.mjs). It runs on the main
 // thread, one face per task: a Worker would need a blob: URL and a new
 // `worker-src` in every site's CSP (docs/widget.md). HarfBuzz reads TrueType,
 // OpenType and collections, not WOFF or WOFF2: those faces, and any face it
@@ -27,7 +27,11 @@ export function loadSubsetter(assetsUrl) {
     if (WASM_INTEGRITY) init.integrity = WASM_INTEGRITY;
     const response = await fetch(url, init);
     if (!response.ok) throw new Error(`could not load ${url}: HTTP ${response.status}`);
-    const { instance } = await WebAssembly.instantiate(await response.arrayBuffer(), {});
+    // Streaming lets the browser compile while it downloads and keep the compiled code with the
+    // cached file, so a later page view does not compile it again; the bytes are the fallback.
+    const { instance } = await WebAssembly.instantiateStreaming(response.clone(), {}).catch(async () =>
+      WebAssembly.instantiate(await response.arrayBuffer(), {}),
+    );
     instance.exports._initialize?.();
     return instance.exports;
   })().catch(() => null);

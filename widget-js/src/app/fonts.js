@@ -14,7 +14,7 @@
 // Each face is inlined as a subset of the characters the copy shows
 // (app/font-subset.js), cached per file and character set for the page view;
 // a face that cannot be subset is inlined whole.
-import { subsetFont } from "./font-subset.js";
+import { isSfnt, subsetFont } from "./font-subset.js";
 import { nextTask } from "./yield-slices.js";
 
 const fileBytes = new Map(); // absolute URL → Promise<{bytes, type} | null>
@@ -32,6 +32,18 @@ export function webFontFaces() {
   } catch {
     return [];
   }
+}
+
+/**
+ * Resolves to the subsetter (a promise of HarfBuzz's exports or null) once
+ * the faces' files are in: loaded only when one of them is a file it reads
+ * (TrueType/OpenType), not for a page whose fonts are all WOFF2.
+ */
+export async function subsetterFor(faces, load) {
+  const files = await Promise.all(
+    faces.map((f) => (f.chosen && !f.chosen.url.startsWith("data:") ? fetchOnce(f.chosen.url) : null)),
+  );
+  return files.some((file) => file && isSfnt(file.bytes)) ? load() : null;
 }
 
 /**
