@@ -20,6 +20,11 @@ cmake_path(GET CMAKE_BINARY_DIR PARENT_PATH _sealshot_build_parent)
 set(SEALSHOT_WASM_BUILD_DIR "${_sealshot_build_parent}/build-wasm" CACHE PATH
     "The Emscripten build tree the Node and browser tests load the WebAssembly module from")
 
+# What the Node suites run, as one target (`cmake --build build --target
+# sealshot_node_test_programs` builds just what they need).
+add_custom_target(sealshot_node_test_programs)
+add_dependencies(sealshot_node_test_programs sealshot sealshot-server print_core_info print_account_secrets)
+
 find_program(SEALSHOT_NODE node)
 if(NOT SEALSHOT_NODE)
   message(STATUS "node not found: the Node, browser and corpus suites are not registered with CTest")
