@@ -1,11 +1,13 @@
 // Retention purge and start-up repair (server/storage/sqlite_maintenance.cpp),
 // including a kill -9 in the middle of commits.
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -115,23 +117,40 @@ TEST_F(StorageTest, KillNineDuringCommitsLeavesNoDanglingRowOrOrphanAfterRepair)
   const Project p = make_project();
   storage_.reset();
   for (int round = 0; round < 3; ++round) {
+    // The child says when its first commit is in: the kill comes a while
+    // after that, not a fixed time after fork(). A slow machine (TSan runs
+    // this 5-15x slower) took longer than the whole wait just to open the
+    // storage, killed a child that had committed nothing and found 0 rows.
+    int committing[2];
+    ASSERT_EQ(::pipe(committing), 0);
     const pid_t child = ::fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
+      ::close(committing[0]);
       std::unique_ptr<SqliteStorage> s = SqliteStorage::open(dir_, {}).value();
+      std::atomic<bool> told{false};
       std::vector<std::thread> threads;
       for (int t = 0; t < 4; ++t) {
         threads.emplace_back([&, t] {
-          for (int i = 0;; ++i) (void)submit(*s, p.id, bytes_of(30'000 + std::size_t(i), std::uint8_t(t)));
+          for (int i = 0;; ++i) {
+            const bool ok = submit(*s, p.id, bytes_of(30'000 + std::size_t(i), std::uint8_t(t))).ok();
+            if (ok && !told.exchange(true)) (void)!::write(committing[1], "c", 1);
+          }
         });
       }
       for (auto& t : threads) t.join();
       ::_exit(0);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(150 + 70 * round));
+    ::close(committing[1]);
+    pollfd first_commit{.fd = committing[0], .events = POLLIN, .revents = 0};
+    char byte = 0;
+    const bool committed = ::poll(&first_commit, 1, 60'000) == 1 && ::read(committing[0], &byte, 1) == 1;
+    ::close(committing[0]);
+    if (committed) std::this_thread::sleep_for(std::chrono::milliseconds(150 + 70 * round));
     ::kill(child, SIGKILL);
     int status = 0;
     ::waitpid(child, &status, 0);
+    ASSERT_TRUE(committed) << "round " << round << ": the child never committed (it died or hung first)";
 
     reopen();
     ASSERT_TRUE(storage_->check_and_repair().ok());
