@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 
 namespace sealshot::server {
 namespace {
@@ -22,6 +23,49 @@ int open_unnamed_file(const std::string& dir) {
   const int named = ::mkostemp(path.data(), O_CLOEXEC);
   if (named >= 0) ::unlink(path.c_str());
   return named;
+}
+
+// Blocks of finished uploads, kept for the next ones. Handing each 64 KiB
+// block back to malloc made glibc trim its arenas (madvise) after most
+// requests, and the next upload faulted the same pages in again: with the
+// TLB shootdowns that costs on a VM, about a third of the server's CPU per
+// 200 KB report (docs/benchmarks.md, "Ingest server"). At most kKept blocks
+// (16 MiB) wait here; the rest go back to malloc as before.
+class RecycledBlocks {
+ public:
+  RecycledBlocks() { kept_.reserve(kKept); }
+
+  std::unique_ptr<std::uint8_t[]> take() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!kept_.empty()) {
+        std::unique_ptr<std::uint8_t[]> block = std::move(kept_.back());
+        kept_.pop_back();
+        return block;
+      }
+    }
+    return std::make_unique_for_overwrite<std::uint8_t[]>(UploadBuffer::kBlockBytes);
+  }
+
+  // Keeps what fits; `blocks` holds the rest, freed by its owner.
+  void keep(std::vector<std::unique_ptr<std::uint8_t[]>>& blocks) noexcept {
+    std::lock_guard lock(mutex_);
+    while (!blocks.empty() && kept_.size() < kKept) {  // never reallocates: reserved
+      kept_.push_back(std::move(blocks.back()));
+      blocks.pop_back();
+    }
+  }
+
+ private:
+  static constexpr std::size_t kKept = 256;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<std::uint8_t[]>> kept_;
+};
+
+// Never destroyed: an upload may still end while the process exits.
+RecycledBlocks& recycled_blocks() {
+  static RecycledBlocks* const blocks = new RecycledBlocks;
+  return *blocks;
 }
 
 }  // namespace
@@ -44,6 +88,7 @@ UploadBuffer::~UploadBuffer() {
 
 void UploadBuffer::release_blocks() noexcept {
   if (budget_ != nullptr) budget_->give_back(blocks_.size() * kBlockBytes);
+  recycled_blocks().keep(blocks_);
   blocks_.clear();
   blocks_.shrink_to_fit();
 }
@@ -67,7 +112,7 @@ Status UploadBuffer::write(std::span<const std::uint8_t> bytes) {
         size_ += bytes.size();
         return {};
       }
-      blocks_.push_back(std::make_unique_for_overwrite<std::uint8_t[]>(kBlockBytes));
+      blocks_.push_back(recycled_blocks().take());
       last_block_used_ = 0;
     }
     const std::size_t n = std::min(bytes.size(), kBlockBytes - last_block_used_);
