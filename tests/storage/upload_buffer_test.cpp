@@ -38,5 +38,29 @@ TEST(UploadBufferBudget, UploadsShareOneMemoryBudgetAndSpillPastIt) {
   fs::remove_all(dir);
 }
 
+// The blocks of a finished upload are reused by the next ones: each reads
+// back exactly its own bytes, never the tail of an earlier, longer body.
+TEST(UploadBufferBudget, ReusedBlocksHoldOnlyTheNewBody) {
+  const std::string dir = make_temp_dir();
+  InlineBudget budget(64 * UploadBuffer::kBlockBytes);
+  for (std::size_t size : {3 * UploadBuffer::kBlockBytes + 500, UploadBuffer::kBlockBytes / 3 + 7, std::size_t(0),
+                           2 * UploadBuffer::kBlockBytes}) {
+    const std::vector<std::uint8_t> body = bytes_of(size, std::uint8_t(size % 251 + 1));
+    UploadBuffer upload(dir, nullptr, &budget);
+    ASSERT_TRUE(upload.write(body).ok());
+    EXPECT_FALSE(upload.spilled());
+    std::vector<std::uint8_t> read_back;
+    ASSERT_TRUE(upload
+                    .read_all([&](std::span<const std::uint8_t> piece) {
+                      read_back.insert(read_back.end(), piece.begin(), piece.end());
+                      return Status{};
+                    })
+                    .ok());
+    EXPECT_EQ(read_back, body) << size;
+  }
+  EXPECT_EQ(budget.left(), 64 * UploadBuffer::kBlockBytes);
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace sealshot::server
