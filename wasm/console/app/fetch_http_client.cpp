@@ -13,53 +13,48 @@ sealshot::console::FetchHttpClient* the_client = nullptr;
 // then copied once into a malloc'ed buffer that C++ takes over. A network
 // failure answers status 0. Cookies ride along (same origin); no cache (the
 // server says no-store on API answers anyway).
-EM_JS(void, console_fetch,
-      (double id, const char* method, const char* path, const char* headers_json, const char* body, int body_length), {
-        const init = {
-          method : UTF8ToString(method),
-          headers : JSON.parse(UTF8ToString(headers_json)),
-          credentials : "same-origin",
-          cache : "no-store",
-          redirect : "error"
-        };
-        if (body_length > 0) init.body = UTF8ToString(body, body_length);
-        const url = UTF8ToString(path);
-        const finish = (status, chunks, length) = > {
-          if (Module.sealshotGone) return;  // the workspace was torn down meanwhile
-          const ptr = _malloc(Math.max(1, length));
-          let at = ptr;
-          for (const c of chunks) {
-            HEAPU8.set(c, at);
-            at += c.length;
-          }
-          _console_http_done(id, status, ptr, length);
-        };
-        (async() = > {
-          let res;
-          try {
-            res = await fetch(url, init);
-          } catch (e) {
-            return finish(0, [], 0);
-          }
-          if (!res.body) return finish(res.status, [], 0);
-          const total = Number(res.headers.get("Content-Length") || 0);
-          const chunks = [];
-          let received = 0;
-          try {
-            const reader = res.body.getReader();
-            for (;;) {
-              const {done, value} = await reader.read();
-              if (done) break;
-              chunks.push(value);
-              received += value.length;
-              if (!Module.sealshotGone) _console_http_progress(id, received, total);
-            }
-          } catch (e) {
-            return finish(0, [], 0);
-          }
-          finish(res.status, chunks, received);
-        })();
-      });
+// EM_JS bodies are JavaScript: clang-format would break them ("=>" becomes "= >").
+// clang-format off
+EM_JS(void, console_fetch, (double id, const char* method, const char* path, const char* headers_json,
+                            const char* body, int body_length), {
+  const init = { method: UTF8ToString(method), headers: JSON.parse(UTF8ToString(headers_json)),
+    credentials: "same-origin", cache: "no-store", redirect: "error" };
+  if (body_length > 0) init.body = UTF8ToString(body, body_length);
+  const url = UTF8ToString(path);
+  const finish = (status, chunks, length) => {
+    if (Module.sealshotGone) return;  // the workspace was torn down meanwhile
+    const ptr = _malloc(Math.max(1, length));
+    let at = ptr;
+    for (const c of chunks) { HEAPU8.set(c, at); at += c.length; }
+    _console_http_done(id, status, ptr, length);
+  };
+  (async () => {
+    let res;
+    try {
+      res = await fetch(url, init);
+    } catch (e) {
+      return finish(0, [], 0);
+    }
+    if (!res.body) return finish(res.status, [], 0);
+    const total = Number(res.headers.get("Content-Length") || 0);
+    const chunks = [];
+    let received = 0;
+    try {
+      const reader = res.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        received += value.length;
+        if (!Module.sealshotGone) _console_http_progress(id, received, total);
+      }
+    } catch (e) {
+      return finish(0, [], 0);
+    }
+    finish(res.status, chunks, received);
+  })();
+});
+// clang-format on
 
 }  // namespace
 

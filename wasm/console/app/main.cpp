@@ -51,7 +51,9 @@ using nlohmann::json;
 // The test flag: a browser test sets globalThis.__sealshotConsoleTestHooks
 // before the page loads (tests/browser/support/browser.mjs, consoleTestHooks);
 // without it nothing below is published (no widget rectangles, no rows).
-EM_JS(int, console_test_hooks, (), { return globalThis.__sealshotConsoleTestHooks == = true ? 1 : 0; });
+// EM_JS bodies are JavaScript: clang-format would break them ("=>" becomes "= >").
+// clang-format off
+EM_JS(int, console_test_hooks, (), { return globalThis.__sealshotConsoleTestHooks === true ? 1 : 0; });
 
 // What the browser tests read (window.__sealshotConsole): state names, what
 // is on screen and where its widgets are, never a key.
@@ -68,32 +70,30 @@ EM_JS(void, console_publish, (const char* json_text), {
 EM_JS(void, console_leave, (const char* reason, const char* view_json), {
   const why = UTF8ToString(reason);
   const view = UTF8ToString(view_json);
-  setTimeout(() = > Module.sealshotLeave(why, view), 0);
+  setTimeout(() => Module.sealshotLeave(why, view), 0);
 });
 
 // An HTML page shown over the workspace (two-factor sign-in): accessible
 // forms for password managers and screen readers; this module keeps running.
 EM_JS(void, console_show_page, (const char* name), {
   const page = UTF8ToString(name);
-  setTimeout(() = > Module.sealshotShowPage(page), 0);
+  setTimeout(() => Module.sealshotShowPage(page), 0);
 });
 
 // The SRI hash of /widget.js as this server serves it, for the embed
 // snippet: hashed by the browser (SHA-384), kept on Module until read.
 EM_JS(void, console_widget_integrity_start, (), {
   Module.sealshotWidgetIntegrity = null;
-  fetch("/widget.js", {cache : "no-store"})
-      .then((res) = > res.ok ? res.arrayBuffer() : Promise.reject(new Error(String(res.status))))
-      .then((bytes) = > crypto.subtle.digest("SHA-384", bytes))
-      .then((digest) =
-                >
-                { Module.sealshotWidgetIntegrity = "sha384-" + btoa(String.fromCharCode(... new Uint8Array(digest))); })
-      .catch(() = > { Module.sealshotWidgetIntegrity = ""; });
+  fetch("/widget.js", { cache: "no-store" })
+    .then((res) => res.ok ? res.arrayBuffer() : Promise.reject(new Error(String(res.status))))
+    .then((bytes) => crypto.subtle.digest("SHA-384", bytes))
+    .then((digest) => { Module.sealshotWidgetIntegrity = "sha384-" + btoa(String.fromCharCode(...new Uint8Array(digest))); })
+    .catch(() => { Module.sealshotWidgetIntegrity = ""; });
 });
 // "" while unknown or not served; the caller frees the text.
 EM_JS(char*, console_widget_integrity, (), {
   const t = Module.sealshotWidgetIntegrity;
-  const text = t == = null ? "?" : t;
+  const text = t === null ? "?" : t;
   const size = lengthBytesUTF8(text) + 1;
   const ptr = _malloc(size);
   stringToUTF8(text, ptr, size);
@@ -102,20 +102,14 @@ EM_JS(char*, console_widget_integrity, (), {
 // Key confirmations (public keys only, KeyPins) per signed-in person.
 EM_JS(char*, console_pins_load, (const char* person), {
   let t = "";
-  try {
-    t = localStorage.getItem("sealshot.pins." + UTF8ToString(person)) || "";
-  } catch (e) {
-  }
+  try { t = localStorage.getItem("sealshot.pins." + UTF8ToString(person)) || ""; } catch (e) {}
   const size = lengthBytesUTF8(t) + 1;
   const ptr = _malloc(size);
   stringToUTF8(t, ptr, size);
   return ptr;
 });
 EM_JS(void, console_pins_save, (const char* person, const char* text), {
-  try {
-    localStorage.setItem("sealshot.pins." + UTF8ToString(person), UTF8ToString(text));
-  } catch (e) {
-  }
+  try { localStorage.setItem("sealshot.pins." + UTF8ToString(person), UTF8ToString(text)); } catch (e) {}
 });
 
 EM_JS(char*, console_origin, (), {
@@ -128,10 +122,7 @@ EM_JS(char*, console_origin, (), {
 // A file saved by the browser (a Blob and a download link); the bytes are
 // copied out of wasm memory and the object URL is revoked after the click.
 EM_JS(void, console_download, (const char* name, const char* type, const unsigned char* data, int length), {
-  const blob = new Blob([HEAPU8.slice(data, data + length)], {
-    type:
-      UTF8ToString(type)
-  });
+  const blob = new Blob([HEAPU8.slice(data, data + length)], { type: UTF8ToString(type) });
   const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;
@@ -139,7 +130,7 @@ EM_JS(void, console_download, (const char* name, const char* type, const unsigne
   document.body.appendChild(a);
   a.click();
   a.remove();
-  setTimeout(() = > URL.revokeObjectURL(url), 1000);
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 });
 
 // Emscripten 3.1.6's GLFW clipboard functions are empty stubs: copy goes to
@@ -148,7 +139,7 @@ EM_JS(void, console_download, (const char* name, const char* type, const unsigne
 EM_JS(void, console_clipboard_write, (const char* text), {
   const t = UTF8ToString(text);
   Module.sealshotClipboard = t;
-  if (navigator.clipboard) navigator.clipboard.writeText(t).catch(() = > {});
+  if (navigator.clipboard) navigator.clipboard.writeText(t).catch(() => {});
 });
 EM_JS(char*, console_clipboard_read, (), {
   const t = Module.sealshotClipboard || "";
@@ -158,8 +149,9 @@ EM_JS(char*, console_clipboard_read, (), {
   return ptr;
 });
 EM_JS(void, console_clipboard_listen, (), {
-  document.addEventListener(
-      "paste", (e) = > { Module.sealshotClipboard = e.clipboardData ? e.clipboardData.getData("text/plain") : ""; });
+  document.addEventListener("paste", (e) => {
+    Module.sealshotClipboard = e.clipboardData ? e.clipboardData.getData("text/plain") : "";
+  });
 });
 // A canvas is no input element: IME composition, dead keys and phone
 // keyboards deliver text only to one. While an ImGui text field has the
@@ -178,21 +170,17 @@ EM_JS(void, console_text_input_setup, (), {
   input.setAttribute("aria-label", "Text for the field being edited");
   document.body.append(input);
   Module.sealshotTyped = "";
-  Module.sealshotKeypress = (e) = > {
-    if (e.target == = input) e.stopImmediatePropagation();
-  };
+  Module.sealshotKeypress = (e) => { if (e.target === input) e.stopImmediatePropagation(); };
   window.addEventListener("keypress", Module.sealshotKeypress, true);
-  input.addEventListener(
-      "input", (e) = > {
-        if (e.isComposing) return;  // compositionend hands over the whole text
-        Module.sealshotTyped += input.value;
-        input.value = "";
-      });
-  input.addEventListener(
-      "compositionend", (e) = > {
-        Module.sealshotTyped += e.data || "";
-        input.value = "";
-      });
+  input.addEventListener("input", (e) => {
+    if (e.isComposing) return;  // compositionend hands over the whole text
+    Module.sealshotTyped += input.value;
+    input.value = "";
+  });
+  input.addEventListener("compositionend", (e) => {
+    Module.sealshotTyped += e.data || "";
+    input.value = "";
+  });
   Module.sealshotTextInput = input;
 });
 EM_JS(void, console_text_input_focus, (int want, double x, double y), {
@@ -201,9 +189,9 @@ EM_JS(void, console_text_input_focus, (int want, double x, double y), {
   if (want) {
     input.style.left = x + "px";
     input.style.top = y + "px";
-    if (document.activeElement != = input) input.focus({preventScroll : true});
-  } else if (document.activeElement == = input) {
-    Module.canvas.focus({preventScroll : true});
+    if (document.activeElement !== input) input.focus({ preventScroll: true });
+  } else if (document.activeElement === input) {
+    Module.canvas.focus({ preventScroll: true });
   }
 });
 EM_JS(void, console_text_input_remove, (), {
@@ -227,6 +215,7 @@ EM_JS(void, console_frame_time, (double ms), {
   if (globalThis.__sealshotFrames) globalThis.__sealshotFrames.push(ms);
 });
 EM_JS(int, console_prefers_dark, (), { return matchMedia("(prefers-color-scheme: dark)").matches ? 1 : 0; });
+// clang-format on
 
 double now_ms() { return emscripten_get_now(); }
 
