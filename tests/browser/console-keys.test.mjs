@@ -9,16 +9,14 @@
 // a JS string.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
 import { launch, repoRoot } from "./support/browser.mjs";
 import {
-  CLI,
   acceptLinkWithKeys,
   apiCall,
   click,
+  importSealedReports,
   projectWithReports,
   signInFromNode,
   signInInPage,
@@ -26,7 +24,6 @@ import {
   until,
 } from "./support/console.mjs";
 
-const run = promisify(execFile);
 const OWNER = "owner@example.com";
 const RITA = "rita@example.com";
 const VIC = "vic@example.com";
@@ -63,22 +60,7 @@ after(async () => {
 
 /** A report sealed by the CLI to `publicKey` and imported into the data directory. */
 async function sendReport(project, publicKey, comment) {
-  const files = fs.mkdtempSync(`${dataDir}-r-`);
-  fs.writeFileSync(path.join(files, "shot.png"), fs.readFileSync(SHOT));
-  fs.writeFileSync(path.join(files, "public.key"), publicKey + "\n");
-  await run(CLI, [
-    "seal",
-    "--project",
-    project,
-    "--public-key",
-    path.join(files, "public.key"),
-    "--comment",
-    comment,
-    path.join(files, "shot.png"),
-    path.join(files, "r.env"),
-  ]);
-  await run(CLI, ["submissions", "import", "--data-dir", dataDir, "--project", project, path.join(files, "r.env")]);
-  fs.rmSync(files, { recursive: true, force: true });
+  await importSealedReports({ dataDir, project, publicKey, png: fs.readFileSync(SHOT), comments: [comment] });
 }
 
 /** Signs `email` in on a fresh page of the reader's browser and waits until every row's preview settled. */

@@ -14,7 +14,7 @@ import { promisify } from "node:util";
 import { pathToFileURL } from "node:url";
 import { launch, repoRoot } from "./support/browser.mjs";
 import { freePort } from "./support/ingest.mjs";
-import { apiCall as apiCallAt, click } from "./support/console.mjs";
+import { apiCall as apiCallAt, click, importSealedReports } from "./support/console.mjs";
 
 const run = promisify(execFile);
 const SERVER = process.env.SEALSHOT_SERVER ?? path.join(repoRoot, "build/server/sealshot-server");
@@ -148,31 +148,13 @@ async function projectWithReport(pngBytes) {
   );
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const project = created.body.id;
-  const files = path.join(dataDir, "..", `${path.basename(dataDir)}-report`);
-  fs.mkdirSync(files);
-  fs.writeFileSync(path.join(files, "shot.png"), pngBytes);
-  fs.writeFileSync(path.join(files, "public.key"), projectKeys.publicKey + "\n");
-  await run(CLI, [
-    "seal",
-    "--project",
-    project,
-    "--public-key",
-    path.join(files, "public.key"),
-    "--comment",
-    `${COMMENT}\nSecond line stays in the report view.`,
-    path.join(files, "shot.png"),
-    path.join(files, "report.env"),
-  ]);
-  await run(CLI, [
-    "submissions",
-    "import",
-    "--data-dir",
+  await importSealedReports({
     dataDir,
-    "--project",
     project,
-    path.join(files, "report.env"),
-  ]);
-  fs.rmSync(files, { recursive: true, force: true });
+    publicKey: projectKeys.publicKey,
+    png: pngBytes,
+    comments: [`${COMMENT}\nSecond line stays in the report view.`],
+  });
   await apiCall("POST", "/v1/auth/logout", {}, login.cookie);
   return project;
 }

@@ -10,14 +10,14 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import fs from "node:fs";
-import path from "node:path";
 import { promisify } from "node:util";
 import { launch } from "./support/browser.mjs";
 import {
-  CLI,
   acceptLink,
   apiCall,
+  CLI,
   click,
+  importSealedReports,
   signInFromNode,
   signInInPage,
   startOrganisation,
@@ -79,25 +79,13 @@ test("project made in the browser, a fingerprint compared, a grant sealed there;
   assert.ok(made.snippet.startsWith(`<script src="${url}/widget.js"`), made.snippet);
   await click(page, "snippet-done");
   // A report sealed to the public key the browser made; the owner's inbox opens it.
-  const files = fs.mkdtempSync(`${dataDir}-r-`);
-  fs.writeFileSync(
-    path.join(files, "shot.png"),
-    await page.screenshot({ type: "png", clip: { x: 0, y: 0, width: 64, height: 48 } }),
-  );
-  fs.writeFileSync(path.join(files, "public.key"), row.public_key + "\n");
-  await run(CLI, [
-    "seal",
-    "--project",
+  await importSealedReports({
+    dataDir,
     project,
-    "--public-key",
-    path.join(files, "public.key"),
-    "--comment",
-    "Coupon field rejects my code",
-    path.join(files, "shot.png"),
-    path.join(files, "r.env"),
-  ]);
-  await run(CLI, ["submissions", "import", "--data-dir", dataDir, "--project", project, path.join(files, "r.env")]);
-  fs.rmSync(files, { recursive: true, force: true });
+    publicKey: row.public_key,
+    png: await page.screenshot({ type: "png", clip: { x: 0, y: 0, width: 64, height: 48 } }),
+    comments: ["Coupon field rejects my code"],
+  });
 
   // 2. Rita is invited (from the console) and sets up her account.
   await click(page, "team");

@@ -219,6 +219,33 @@ export async function signInFromNode(url, account, email, password, mfaCode) {
 }
 
 /**
+ * One report per comment, each the PNG `png` sealed by the CLI to
+ * `publicKey` and imported into `project` in the data directory.
+ */
+export async function importSealedReports({ dataDir, project, publicKey, png, comments }) {
+  const files = fs.mkdtempSync(`${dataDir}-reports-`);
+  fs.writeFileSync(path.join(files, "shot.png"), png);
+  fs.writeFileSync(path.join(files, "public.key"), publicKey + "\n");
+  for (const [n, comment] of comments.entries()) {
+    const env = path.join(files, `${n}.env`);
+    const key = path.join(files, "public.key");
+    await run(CLI, [
+      "seal",
+      "--project",
+      project,
+      "--public-key",
+      key,
+      "--comment",
+      comment,
+      path.join(files, "shot.png"),
+      env,
+    ]);
+    await run(CLI, ["submissions", "import", "--data-dir", dataDir, "--project", project, env]);
+  }
+  fs.rmSync(files, { recursive: true, force: true });
+}
+
+/**
  * A project made as the console makes one (key pair here, the creator's
  * sealed grant) and `comments.length` reports sealed by the CLI and
  * imported into the data directory. Returns { project, projectKeys }.
@@ -238,25 +265,7 @@ export async function projectWithReports({ url, dataDir, account, cookie, me, pn
     cookie,
   );
   if (created.status !== 201) throw new Error(`project create: ${created.status} ${JSON.stringify(created.body)}`);
-  const files = fs.mkdtempSync(`${dataDir}-reports-`);
-  fs.writeFileSync(path.join(files, "shot.png"), png);
-  fs.writeFileSync(path.join(files, "public.key"), projectKeys.publicKey + "\n");
-  for (const [n, comment] of comments.entries()) {
-    const env = path.join(files, `${n}.env`);
-    await run(CLI, [
-      "seal",
-      "--project",
-      created.body.id,
-      "--public-key",
-      path.join(files, "public.key"),
-      "--comment",
-      comment,
-      path.join(files, "shot.png"),
-      env,
-    ]);
-    await run(CLI, ["submissions", "import", "--data-dir", dataDir, "--project", created.body.id, env]);
-  }
-  fs.rmSync(files, { recursive: true, force: true });
+  await importSealedReports({ dataDir, project: created.body.id, publicKey: projectKeys.publicKey, png, comments });
   return { project: created.body.id, projectKeys };
 }
 
