@@ -90,6 +90,8 @@ test("two-factor sign-in on from the workspace, sign-in asks for the code; reset
   assert.equal(await page.locator("canvas").isVisible(), false);
   await page.getByText("Two-factor sign-in is off").waitFor();
   await page.getByRole("button", { name: "Turn on two-factor sign-in" }).click();
+  // The key arrives with the server's answer: an empty <code> has no box, so "visible" means filled.
+  await page.locator("#mfa-secret").waitFor({ state: "visible" });
   const secret = (await page.locator("#mfa-secret").textContent()).replace(/\s+/g, "");
   assert.match(secret, /^[A-Z2-7]{16,}$/);
   assert.match(
