@@ -436,7 +436,8 @@ TEST_F(ReviewTest, TriageAssignsToReadersAndListsFilterByStatusAssigneeAndDate) 
   EXPECT_EQ(body_of(assigned)["status"], "triaged");
   EXPECT_EQ(send("PATCH", base + "/" + ids[1], json{{"assignee", outsider.id}}.dump(), owner.cookie)->status, 400);
 
-  const auto listed = [&](const std::string& query) {
+  // An init-capture: clang before 16 cannot capture a structured binding.
+  const auto listed = [&, &owner = owner](const std::string& query) {
     std::vector<std::string> out;
     auto res = get(base + query, owner);
     EXPECT_EQ(res->status, 200) << query << ": " << res->body;
@@ -555,7 +556,7 @@ TEST_F(ReviewTest, MultiFactorSignInWithTotpAndSingleUseRecoveryCodes) {
   const std::vector<std::string> recovery = body_of(enabled)["recovery_codes"];
   ASSERT_EQ(recovery.size(), 10u);
 
-  const auto login = [&](const std::string& mfa_code) {
+  const auto login = [&, &owner = owner](const std::string& mfa_code) {  // init-capture: clang < 16
     json body = {{"email", owner.email}, {"auth_key", b64url(owner.auth_key)}};
     if (!mfa_code.empty()) body["mfa_code"] = mfa_code;
     return send("POST", "/v1/auth/login", body.dump(), "");

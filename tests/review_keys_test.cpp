@@ -234,7 +234,7 @@ TEST_F(ReviewKeysTest, BadRotationsAndGrantsAreRefusedWithClearErrorsAndChangeNo
 
   // Grants of older keys: only numbers the project has, each once, only to
   // someone who may read the project.
-  const auto grant = [&](const std::string& person, const json& body) {
+  const auto grant = [&, &owner = owner](const std::string& person, const json& body) {  // clang < 16
     return send("PUT", base + "/access/" + person, body.dump(), owner.cookie);
   };
   expect_refused(grant(reviewer.id, {{"keys", {{{"key_number", 7}, {"sealed_key", "s"}}}}}), 400, "invalid_argument",
