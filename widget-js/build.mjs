@@ -35,9 +35,12 @@ for (const f of ["sealshot-core.mjs", "core.mjs", "core.wasm"]) {
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(out, { recursive: true });
 
+// SEALSHOT_WIDGET_PROFILE=1 keeps the names, for CPU profiles (widget-js/bench/open-profile.mjs);
+// such a build is for measuring only.
+const keepNames = process.env.SEALSHOT_WIDGET_PROFILE === "1";
 const common = {
   bundle: true,
-  minify: true,
+  ...(keepNames ? { minifyWhitespace: true, minifySyntax: true } : { minify: true }),
   legalComments: "none",
   logLevel: "warning",
   sourcemap: false,

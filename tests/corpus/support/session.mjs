@@ -75,7 +75,8 @@ export async function startCorpus() {
 }
 
 /** Sends one page through the widget at one configuration; returns its measurements. */
-export async function runPage(corpus, browser, def, configName, { imagesDir = null } = {}) {
+// profile: {start(page), stop(page)} around the open (widget-js/bench/open-profile.mjs).
+export async function runPage(corpus, browser, def, configName, { imagesDir = null, profile = null } = {}) {
   const dpr = CONFIGS[configName].deviceScaleFactor;
   const page = await browser.context.newPage();
   const errors = [];
@@ -119,6 +120,7 @@ export async function runPage(corpus, browser, def, configName, { imagesDir = nu
     step("measure");
 
     const sent = nextEvent(page, "sealshot:sent", 60_000);
+    await profile?.start(page);
     const open = await page.evaluate(
       () =>
         new Promise((resolve) => {
@@ -143,6 +145,7 @@ export async function runPage(corpus, browser, def, configName, { imagesDir = nu
           window.Sealshot.open();
         }),
     );
+    await profile?.stop(page, def.id);
     if (open.detail.error) throw new Error(`capture failed: ${open.detail.error}`);
     await page.locator(".dialog canvas").waitFor({ state: "visible", timeout: 30_000 });
     step("preview");

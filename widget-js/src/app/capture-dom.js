@@ -10,7 +10,7 @@ import { GENERATED_TAG, prepareCopy } from "./generated-content.js";
 import { createFrameLayout, pageCanvasColor, unscrollChildren } from "./capture-frames.js";
 import { createClonePairs } from "./clone-pairs.js";
 import { createLayoutFixes } from "./capture-layout.js";
-import { yieldingEvery } from "./yield-slices.js";
+import { nextTask, yieldingEvery } from "./yield-slices.js";
 import { renderCopy } from "./render-copy.js";
 import { paintRootBackground } from "./root-background.js";
 import { copiedStyleProperties, createInheritedPruner } from "./copied-styles.js";
@@ -41,8 +41,9 @@ export async function captureDom({
 }) {
   const redact = textRedactor(found);
   const selector = maskSelector(maskSelectors);
-  // CSS-generated text becomes real text in the copy (app/generated-content.js), so it is redacted like the rest.
-  const generated = prepareCopy(found?.generated ?? [], (text) => redact(text).some(([, secret]) => secret));
+  // CSS-generated text becomes real text in the copy (app/generated-content.js),
+  // so it is redacted like the rest; prepared right before the copy (below).
+  let generated = null;
   // The library copies computed styles inline, -webkit-text-fill-color included, so all three go.
   const hidden = (el) => {
     for (const p of ["color", "-webkit-text-fill-color"]) el.style.setProperty(p, "transparent", "important");
@@ -140,10 +141,14 @@ export async function captureDom({
   // The web fonts in use are fetched (and the subsetter loaded) while the page
   // is copied; each is inlined once the copy's characters are known.
   const faces = webFontFaces();
+  // The set-up below reads the whole page several times (fonts, sticky
+  // offsets, the viewport cull): each read is a task of its own.
+  await nextTask();
   const subsetter = faces.length ? subsetterFor(faces, () => loadSubsetter(assetsUrl)) : null;
   const fontCss = faces.length ? (codePoints) => webFontCss(faces, codePoints, subsetter) : null;
-  const x = window.scrollX,
-    y = window.scrollY;
+  // The scroll at which the redaction boxes were measured (a task or more ago), so copy and boxes agree.
+  const x = found?.scroll?.x ?? window.scrollX,
+    y = found?.scroll?.y ?? window.scrollY;
   const rootWidth = document.documentElement.getBoundingClientRect().width;
   // The copy is laid out unscrolled and shifted by a transform on its root.
   // That transform is the containing block of every position:fixed element
@@ -175,6 +180,7 @@ export async function captureDom({
   // after its subtree (depth first, one at a time), so a stack pairs them:
   // one entry per sticky or fixed element (its sticky offset, or its live box).
   const stickyOffsets = measureStickyOffsets();
+  await nextTask();
   const positionedStack = [];
   // Fixed elements inside an element that is scrolled (an app scrolling in a
   // wrapper): restoreScrollPosition moves the scrolled element's children by
@@ -193,6 +199,7 @@ export async function captureDom({
   };
   // Boxes wholly outside the viewport are copied without their content (app/viewport-cull.js).
   const cull = createViewportCull(document);
+  await nextTask();
   const filter = (node) => {
     if (cull.wasShell(pairs.current())) return false;
     if (node.nodeType !== 1) return true;
@@ -207,6 +214,7 @@ export async function captureDom({
     return true;
   };
   let canvas;
+  generated = prepareCopy(found?.generated ?? [], (text) => redact(text).some(([, secret]) => secret));
   try {
     canvas = await renderCopy(document.documentElement, {
       width: window.innerWidth,

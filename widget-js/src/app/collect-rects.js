@@ -58,7 +58,7 @@ function isAutofilled(el) {
 /**
  * options: {scan(text) → hits | null, maxScanChars (core.limits.maxScanChars, needed with scan), maskSelectors, markers: [{el, text, box}]}.
  * Our own UI ([data-sealshot-ui]) is skipped.
- * Returns {masked, sensitive, detected, echoed, wholeTexts, substrings, stats}.
+ * Returns {masked, sensitive, detected, echoed, wholeTexts, substrings, stats, scroll}.
  */
 export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [], markers = [] } = {}) {
   // The scan limit is the core's (core.limits.maxScanChars): no copy of it here to drift.
@@ -73,6 +73,8 @@ export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [
     wholeTexts: [],
     substrings: [],
     stats: { roots: 0, frames: 0, textChars: 0, hits: 0, echoes: 0 },
+    // The page scroll the boxes were measured at: the copy is drawn at it too (app/capture-dom.js).
+    scroll: { x: window.scrollX, y: window.scrollY },
   };
   const echoSources = []; // {value, nameLike}: what marked data looks like, to find it again
   const fields = []; // [field, frame] of fields shown as they are, checked for echoes at the end

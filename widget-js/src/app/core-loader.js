@@ -30,11 +30,18 @@ export function loadCore(assetsUrl) {
 function pinnedInstantiate(url, integrity, fail) {
   return (imports, receive) => {
     fetch(url, { integrity, credentials: "same-origin" })
-      .then((response) => {
+      .then(async (response) => {
         if (!response.ok) throw new Error(`could not load ${url}: HTTP ${response.status}`);
-        return response.arrayBuffer();
+        // Compiled while it downloads, and the browser keeps the compiled code
+        // beside its cached bytes, so later opens skip most of the compile.
+        // That needs the right type: a host that serves another falls back.
+        if (
+          WebAssembly.instantiateStreaming &&
+          /^application\/wasm\b/i.test(response.headers.get("content-type") ?? "")
+        )
+          return WebAssembly.instantiateStreaming(response, imports);
+        return WebAssembly.instantiate(await response.arrayBuffer(), imports);
       })
-      .then((bytes) => WebAssembly.instantiate(bytes, imports))
       .then((result) => receive(result.instance, result.module))
       .catch(fail);
     return {}; // exports arrive through receive()
