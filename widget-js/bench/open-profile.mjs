@@ -29,15 +29,19 @@ const CATEGORIES = [
 ].join(",");
 
 const fnName = (frame) => {
-  const file = frame.url ? frame.url.split("/").pop().replace(/\.[0-9a-f]{16}\./, ".") : "";
+  const file = frame.url
+    ? frame.url
+        .split("/")
+        .pop()
+        .replace(/\.[0-9a-f]{16}\./, ".")
+    : "";
   return `${frame.functionName || "(anonymous)"}${file ? ` ${file}:${frame.lineNumber + 1}` : ""}`;
 };
 
 /** The page's main thread: the CrRendererMain with the most task time. */
 function mainThread(events) {
   const names = new Map();
-  for (const e of events)
-    if (e.ph === "M" && e.name === "thread_name") names.set(`${e.pid}:${e.tid}`, e.args.name);
+  for (const e of events) if (e.ph === "M" && e.name === "thread_name") names.set(`${e.pid}:${e.tid}`, e.args.name);
   const busy = new Map();
   for (const e of events) {
     const key = `${e.pid}:${e.tid}`;
