@@ -12,6 +12,11 @@
 # an existing build folder has cached: cpack installs under /usr, and the
 # unit, the settings file and the maintainer scripts name these fixed paths.
 set(SEALSHOT_PACKAGE_PREFIX /usr)
+# cpack (and `ninja install`) install what is built, the two programs, instead
+# of first building every target of the tree (its "preinstall" step depends on
+# all by default): CI's build/ has no GoogleTest binaries or benchmarks
+# (scripts/build --no-native-tests), and packaging must not compile them.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 include(GNUInstallDirs)  # relative bin, share, share/doc/sealshot
 
 set(SEALSHOT_WIDGET_BUILD_DIR "${CMAKE_BINARY_DIR}/widget" CACHE PATH
