@@ -41,6 +41,9 @@ const FREEZE_CSS = `*, *::before, *::after { animation-duration: 0s !important; 
 export async function startCorpus() {
   if (!fs.existsSync(path.join(widgetDir, "widget.js")))
     throw new Error(`${widgetDir}/widget.js missing: run scripts/build`);
+  // The core first: when it is missing (no wasm build) the run stops before
+  // any server starts, instead of leaving sealshot-server running behind it.
+  const { core } = await loadCore();
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const ingest = await startIngest({ origin, widgetDir });
@@ -49,8 +52,13 @@ export async function startCorpus() {
   const snippet = () =>
     `<script src="/sealshot/widget.js" data-project="${ingest.project}" data-key="${ingest.publicKey}" ` +
     `data-endpoint="${ingest.url}" data-button="false" async></script>`;
-  const site = await startSite({ port, widgetDir, snippet });
-  const { core } = await loadCore();
+  let site;
+  try {
+    site = await startSite({ port, widgetDir, snippet });
+  } catch (error) {
+    await ingest.close();
+    throw error;
+  }
   return {
     site,
     ingest,
