@@ -12,15 +12,19 @@ import path from "node:path";
 import https from "node:https";
 import { promisify } from "node:util";
 import { pathToFileURL } from "node:url";
-import { launch, repoRoot } from "./support/browser.mjs";
+import { launch } from "./support/browser.mjs";
 import { freePort } from "./support/ingest.mjs";
-import { apiCall as apiCallAt, click, importSealedReports } from "./support/console.mjs";
+import {
+  ACCOUNT_DIR,
+  CLI,
+  CONSOLE_DIR,
+  SERVER,
+  apiCall as apiCallAt,
+  click,
+  importSealedReports,
+} from "./support/console.mjs";
 
 const run = promisify(execFile);
-const SERVER = process.env.SEALSHOT_SERVER ?? path.join(repoRoot, "build/server/sealshot-server");
-const CLI = process.env.SEALSHOT_CLI ?? path.join(repoRoot, "build/server/sealshot");
-const CONSOLE_DIR = process.env.SEALSHOT_CONSOLE_DIR ?? path.join(repoRoot, "build/console");
-const ACCOUNT_DIR = process.env.SEALSHOT_ACCOUNT_DIR ?? path.join(repoRoot, "build-wasm/wasm/account");
 const EMAIL = "owner@example.com";
 const COMMENT = "The coupon field eats my code";
 const PASSWORD = "violet harbour lantern 93";

@@ -224,11 +224,11 @@ export async function signInFromNode(url, account, email, password, mfaCode) {
  */
 export async function importSealedReports({ dataDir, project, publicKey, png, comments }) {
   const files = fs.mkdtempSync(`${dataDir}-reports-`);
+  const key = path.join(files, "public.key");
   fs.writeFileSync(path.join(files, "shot.png"), png);
-  fs.writeFileSync(path.join(files, "public.key"), publicKey + "\n");
+  fs.writeFileSync(key, publicKey + "\n");
   for (const [n, comment] of comments.entries()) {
     const env = path.join(files, `${n}.env`);
-    const key = path.join(files, "public.key");
     await run(CLI, [
       "seal",
       "--project",

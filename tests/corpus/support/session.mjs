@@ -153,7 +153,7 @@ export async function runPage(corpus, browser, def, configName, { imagesDir = nu
           window.Sealshot.open();
         }),
     );
-    await profile?.stop(page, def.id);
+    await profile?.stop(page);
     if (open.detail.error) throw new Error(`capture failed: ${open.detail.error}`);
     await page.locator(".dialog canvas").waitFor({ state: "visible", timeout: 30_000 });
     step("preview");

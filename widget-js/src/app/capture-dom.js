@@ -41,9 +41,6 @@ export async function captureDom({
 }) {
   const redact = textRedactor(found);
   const selector = maskSelector(maskSelectors);
-  // CSS-generated text becomes real text in the copy (app/generated-content.js),
-  // so it is redacted like the rest; prepared right before the copy (below).
-  let generated = null;
   // The library copies computed styles inline, -webkit-text-fill-color included, so all three go.
   const hidden = (el) => {
     for (const p of ["color", "-webkit-text-fill-color"]) el.style.setProperty(p, "transparent", "important");
@@ -214,7 +211,11 @@ export async function captureDom({
     return true;
   };
   let canvas;
-  generated = prepareCopy(found?.generated ?? [], (text) => redact(text).some(([, secret]) => secret));
+  // CSS-generated text becomes real text in the copy (app/generated-content.js),
+  // so it is redacted like the rest. Made after the set-up's pauses, right before
+  // the copy and its finally, so the live page never keeps its marks (sanitize,
+  // above, runs only inside renderCopy).
+  const generated = prepareCopy(found?.generated ?? [], (text) => redact(text).some(([, secret]) => secret));
   try {
     canvas = await renderCopy(document.documentElement, {
       width: window.innerWidth,
