@@ -152,6 +152,21 @@ describe("capture fidelity (sealshot-server)", () => {
     await page.close();
   });
 
+  test("styles read only where they matter: every group a gate can leave out is drawn where it does matter", async () => {
+    const page = await env.page("test-pages/style-gates.html");
+    const { reference, png } = await referenceAndSent(env, page, "style-gates");
+    const tiles = await page.evaluate(() => [...document.querySelectorAll(".tile")].map((t) => t.id));
+    assert.ok(tiles.length >= 18, "the page has its tiles");
+    const below = [];
+    for (const id of tiles) {
+      const f = fidelity(png, reference, { region: await boxOf(page, `#${id}`) });
+      report(`gates #${id}`, f);
+      if (f.share < 0.995) below.push(`${id} ${(100 * f.share).toFixed(2)}%`);
+    }
+    assert.deepEqual(below, [], "tiles whose pixels differ from the page's");
+    await page.close();
+  });
+
   test("fonts: each face the page rendered is fetched once, in the format the browser loaded, and inlined as a subset", async () => {
     const page = await env.page("test-pages/fonts.html");
     const fonts = [];

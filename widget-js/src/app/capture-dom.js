@@ -14,6 +14,7 @@ import { nextTask, yieldingEvery } from "./yield-slices.js";
 import { renderCopy } from "./render-copy.js";
 import { paintRootBackground } from "./root-background.js";
 import { copiedStyleProperties, createInheritedPruner } from "./copied-styles.js";
+import { createStyleGates } from "./style-gates.js";
 import { createViewportCull } from "./viewport-cull.js";
 import { createDeviceText } from "./device-text.js";
 
@@ -249,6 +250,7 @@ export async function captureDom({
       // scrolled element by its scroll offset (a transform on each child copy).
       features: { restoreScrollPosition: true },
       includeStyleProperties: copiedStyleProperties(),
+      stylePropertiesFor: createStyleGates(copiedStyleProperties()),
       fontCss,
       // imageDom is set for <img> and SVG <image>, not for CSS images.
       fetch: { placeholderImage: (imageDom) => (imageDom ? IMAGE_PLACEHOLDER : TRANSPARENT_IMAGE) },

@@ -7,6 +7,9 @@
 // and snapping, interaction (cursor, caret, selection, pointer events),
 // anchoring, view transitions, and the logical twins of physical properties
 // (margin-block-start beside margin-top: both hold the same computed value).
+// Nor -webkit-border-image: the legacy shorthand always fills the image's
+// middle, so written after the border-image longhands it painted a border
+// image without `fill` over the whole box (tests/browser/pages/style-gates.html).
 
 const NOT_FOR_A_PICTURE = new RegExp(
   "^(?:" +
@@ -54,6 +57,7 @@ const NOT_FOR_A_PICTURE = new RegExp(
       "contain-intrinsic-(?:block|inline)-size",
       "-webkit-writing-mode",
       "-webkit-text-orientation",
+      "-webkit-border-image$",
     ].join("|") +
     ")",
 );
@@ -70,7 +74,7 @@ export function copiedStyleProperties() {
 
 // Inherited properties: a copy needs them only where they differ from what
 // its parent passes down. The library writes them on every element again.
-const INHERITED = new Set([
+export const INHERITED = new Set([
   "border-collapse",
   "caption-side",
   "color",

@@ -16,15 +16,37 @@ const NOT_XML = /[\u0000-\u0008\v\f\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
 
 /**
  * options: modern-screenshot's (width, height, scale, backgroundColor, hooks…),
- * onSerialized(chars): the SVG's length, and fontCss(codePoints): resolves to
+ * onSerialized(chars): the SVG's length, fontCss(codePoints): resolves to
  * the @font-face rules for the characters the finished copy shows (it runs
- * after the clone and our onCloneNode). Resolves to a canvas.
+ * after the clone and our onCloneNode), and stylePropertiesFor(element): the
+ * computed properties to copy for that element (the root gets
+ * includeStyleProperties). Resolves to a canvas.
  */
-export async function renderCopy(node, { fontCss, ...options }) {
+export async function renderCopy(node, { fontCss, stylePropertiesFor, ...options }) {
   // A font option that is not false, so the library embeds our CSS; its own
   // pass (a <style> in a scratch document) would break under a strict CSP.
   const context = await createContext(node, { ...options, font: fontCss ? { cssText: "/* */" } : false });
   try {
+    if (stylePropertiesFor) {
+      // The library calls filter(child) right before it clones that child and
+      // reads the list from the context for its styles and pseudo-elements;
+      // the clone goes one element at a time, so the list is that element's.
+      const filter = context.filter;
+      context.filter = (child) => {
+        if (filter && !filter(child)) return false;
+        if (child.nodeType === 1) context.includeStyleProperties = stylePropertiesFor(child);
+        return true;
+      };
+      // After a subtree the whole list again: a same-origin frame's root is
+      // cloned inside its <iframe>'s clone, and the <iframe>'s own styles are
+      // copied after it with whatever list is set then.
+      const whole = options.includeStyleProperties;
+      const onCloneEachNode = context.onCloneEachNode;
+      context.onCloneEachNode = (copy) => {
+        context.includeStyleProperties = whole;
+        return onCloneEachNode?.(copy);
+      };
+    }
     if (fontCss) {
       const onCloneNode = context.onCloneNode;
       context.onCloneNode = async (clone) => {
