@@ -64,19 +64,28 @@ const NOT_FOR_A_PICTURE = new RegExp(
 
 let cached = null;
 
+/** Whether the copy carries this computed property (custom properties and NOT_FOR_A_PICTURE do not). */
+export function isCopiedProperty(name) {
+  return !name.startsWith("--") && !NOT_FOR_A_PICTURE.test(name);
+}
+
 /** The list for modern-screenshot's includeStyleProperties (the browser's own property names, filtered). */
 export function copiedStyleProperties() {
-  cached ??= [...getComputedStyle(document.documentElement)].filter(
-    (name) => !name.startsWith("--") && !NOT_FOR_A_PICTURE.test(name),
-  );
+  cached ??= [...getComputedStyle(document.documentElement)].filter(isCopiedProperty);
   return cached;
 }
 
 // Inherited properties: a copy needs them only where they differ from what
 // its parent passes down. The library writes them on every element again.
+// Every inherited property Chromium computes and the copy carries is here,
+// and no other (tests/browser/inherited-properties.test.mjs checks it against
+// the CSS specifications' definitions): a child's copy inherits exactly these
+// from its parent's copy.
 export const INHERITED = new Set([
+  "accent-color",
   "border-collapse",
   "caption-side",
+  "clip-rule",
   "color",
   "color-interpolation",
   "color-interpolation-filters",
@@ -84,6 +93,7 @@ export const INHERITED = new Set([
   "color-scheme",
   "direction",
   "dominant-baseline",
+  "dynamic-range-limit",
   "empty-cells",
   "fill",
   "fill-opacity",
@@ -111,11 +121,13 @@ export const INHERITED = new Set([
   "font-variant-position",
   "font-variation-settings",
   "font-weight",
+  "forced-color-adjust",
   "hyphenate-character",
   "hyphenate-limit-chars",
   "hyphens",
   "image-orientation",
   "image-rendering",
+  "interpolate-size",
   "letter-spacing",
   "line-break",
   "line-height",
@@ -125,10 +137,18 @@ export const INHERITED = new Set([
   "marker-end",
   "marker-mid",
   "marker-start",
+  "math-depth",
+  "math-shift",
+  "math-style",
   "orphans",
   "overflow-wrap",
   "paint-order",
+  "print-color-adjust",
   "quotes",
+  "ruby-align",
+  "ruby-overhang",
+  "ruby-position",
+  "scrollbar-color",
   "shape-rendering",
   "stroke",
   "stroke-dasharray",
@@ -143,11 +163,13 @@ export const INHERITED = new Set([
   "text-align-last",
   "text-anchor",
   "text-autospace",
+  "text-box-edge",
   "text-combine-upright",
   "text-decoration-skip-ink",
   "text-emphasis-color",
   "text-emphasis-position",
   "text-emphasis-style",
+  "text-fit",
   "text-indent",
   "text-justify",
   "text-orientation",
@@ -156,6 +178,7 @@ export const INHERITED = new Set([
   "text-size-adjust",
   "text-spacing-trim",
   "text-transform",
+  "text-underline-offset",
   "text-underline-position",
   "text-wrap-mode",
   "text-wrap-style",
@@ -167,10 +190,14 @@ export const INHERITED = new Set([
   "writing-mode",
   "-webkit-border-horizontal-spacing",
   "-webkit-border-vertical-spacing",
+  "-webkit-box-direction",
   "-webkit-font-smoothing",
   "-webkit-line-break",
   "-webkit-locale",
   "-webkit-rtl-ordering",
+  "-webkit-ruby-position",
+  "-webkit-text-combine",
+  "-webkit-text-decorations-in-effect",
   "-webkit-text-fill-color",
   "-webkit-text-security",
   "-webkit-text-stroke-color",

@@ -95,7 +95,7 @@ const GROUPS = [
   },
   {
     inert: (s) => !WEBKIT_BOX.test(s.display),
-    names: ["-webkit-box-align", "-webkit-box-direction", "-webkit-box-orient", "-webkit-box-pack"],
+    names: ["-webkit-box-align", "-webkit-box-orient", "-webkit-box-pack"],
   },
   {
     inert: (s, parent) => parent !== null && !WEBKIT_BOX.test(parent),
@@ -199,13 +199,7 @@ const GROUPS = [
   {
     // Decorations a parent draws across this element use the parent's values.
     inert: (s) => NONE(s.textDecorationLine),
-    names: [
-      "text-decoration",
-      "text-decoration-color",
-      "text-decoration-style",
-      "text-decoration-thickness",
-      "text-underline-offset",
-    ],
+    names: ["text-decoration", "text-decoration-color", "text-decoration-style", "text-decoration-thickness"],
   },
   {
     inert: (s) => NONE(s.transform) && NONE(s.rotate) && NONE(s.scale) && NONE(s.translate) && NONE(s.offsetPath),
