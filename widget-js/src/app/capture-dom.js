@@ -13,7 +13,7 @@ import { createLayoutFixes } from "./capture-layout.js";
 import { nextTask, yieldingEvery } from "./yield-slices.js";
 import { renderCopy } from "./render-copy.js";
 import { paintRootBackground } from "./root-background.js";
-import { copiedStyleProperties, createInheritedPruner } from "./copied-styles.js";
+import { ALWAYS_WRITTEN, copiedStyleProperties, createInheritedPruner, repeatedOnChild } from "./copied-styles.js";
 import { createStyleGates } from "./style-gates.js";
 import { createViewportCull } from "./viewport-cull.js";
 import { createDeviceText } from "./device-text.js";
@@ -251,6 +251,8 @@ export async function captureDom({
       features: { restoreScrollPosition: true },
       includeStyleProperties: copiedStyleProperties(),
       stylePropertiesFor: createStyleGates(copiedStyleProperties()),
+      repeatOnly: repeatedOnChild,
+      alwaysWritten: ALWAYS_WRITTEN,
       fontCss,
       // imageDom is set for <img> and SVG <image>, not for CSS images.
       fetch: { placeholderImage: (imageDom) => (imageDom ? IMAGE_PLACEHOLDER : TRANSPARENT_IMAGE) },

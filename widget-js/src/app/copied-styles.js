@@ -264,3 +264,53 @@ export function createInheritedPruner() {
     for (const name of drop) s.removeProperty(name);
   };
 }
+
+// Tags whose defaults depend on where they stand (an <option> in its
+// <select>, table parts in their table, a <legend> in its fieldset), which the
+// library measures alone in a blank document.
+const CONTEXT_DEFAULTS = new Set([
+  "OPTION",
+  "OPTGROUP",
+  "TABLE",
+  "CAPTION",
+  "COLGROUP",
+  "COL",
+  "THEAD",
+  "TBODY",
+  "TFOOT",
+  "TR",
+  "TD",
+  "TH",
+  "LI",
+  "LEGEND",
+  "SUMMARY",
+]);
+// Values the library compares with a default that depends on the box it
+// measured them on: lengths in em on many tags (a <p>'s margin is 1em,
+// measured at 16px), and origins and offsets resolved to pixels of the
+// measured box (an empty one: a top-left transform origin matched its
+// "0px 0px" and was left out, and the copy scaled about the centre).
+// These are written on every element, like the width and height.
+export const ALWAYS_WRITTEN = [
+  "margin-top",
+  "margin-right",
+  "margin-bottom",
+  "margin-left",
+  "padding-top",
+  "padding-right",
+  "padding-bottom",
+  "padding-left",
+  "transform-origin",
+  "perspective-origin",
+  "top",
+  "right",
+  "bottom",
+  "left",
+];
+
+/** Whether a property the element cloned before it wrote is written on this child again. */
+export function repeatedOnChild(child, name) {
+  return (
+    INHERITED.has(name) || CONTEXT_DEFAULTS.has(child.tagName) || child.namespaceURI !== "http://www.w3.org/1999/xhtml"
+  );
+}

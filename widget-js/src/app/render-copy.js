@@ -20,13 +20,19 @@ const NOT_XML = /[\u0000-\u0008\v\f\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
  * the @font-face rules for the characters the finished copy shows (it runs
  * after the clone and our onCloneNode), and stylePropertiesFor(element): the
  * computed properties to copy for that element (the root gets
- * includeStyleProperties). Resolves to a canvas.
+ * includeStyleProperties), repeatOnly(child, name): whether a property the
+ * element cloned before it wrote is written on this child too, and
+ * alwaysWritten: properties written on every element. Resolves to a canvas.
  */
-export async function renderCopy(node, { fontCss, stylePropertiesFor, ...options }) {
+export async function renderCopy(node, { fontCss, stylePropertiesFor, repeatOnly, alwaysWritten = [], ...options }) {
   // A font option that is not false, so the library embeds our CSS; its own
   // pass (a <style> in a scratch document) would break under a strict CSP.
   const context = await createContext(node, { ...options, font: fontCss ? { cssText: "/* */" } : false });
   try {
+    if (repeatOnly) {
+      context.sandbox = await standardsSandbox(node.ownerDocument);
+      repeatOnlyWhere(context, repeatOnly, alwaysWritten);
+    }
     if (stylePropertiesFor) {
       // The library calls filter(child) right before it clones that child and
       // reads the list from the context for its styles and pseudo-elements;
@@ -83,6 +89,60 @@ export async function renderCopy(node, { fontCss, stylePropertiesFor, ...options
   } finally {
     destroyContext(context);
   }
+}
+
+// The library writes on each element every property that the element cloned
+// before it wrote, whatever its value (it drops them from the defaults it
+// compares with). repeat(child, name) says which of them a child needs
+// again; `always` are written on every element.
+function repeatOnlyWhere(context, repeat, always) {
+  let next = null;
+  const filter = context.filter;
+  context.filter = (child) => {
+    const ok = !filter || filter(child);
+    if (ok) next = child; // the library sets currentParentNodeStyle right after, for this child
+    return ok;
+  };
+  let previous;
+  Object.defineProperty(context, "currentParentNodeStyle", {
+    configurable: true,
+    get: () => previous,
+    set(style) {
+      const child = next;
+      previous = {
+        forEach(fn) {
+          style?.forEach((value, name) => {
+            if (child?.nodeType !== 1 || repeat(child, name)) fn(value, name);
+          });
+          for (const name of always) fn(undefined, name);
+        },
+      };
+    },
+  });
+}
+
+// The frame where the library reads each tag's default styles, made as the
+// library makes it but used only once its document has loaded. The library
+// reads its first defaults at once, from the frame's initial about:blank,
+// which is in quirks mode: there an <input> is border-box, in the copy it is
+// content-box. destroyContext removes it.
+async function standardsSandbox(doc) {
+  const frame = doc.createElement("iframe");
+  frame.width = "0";
+  frame.height = "0";
+  frame.style.visibility = "hidden";
+  frame.style.position = "fixed";
+  frame.setAttribute("aria-hidden", "true");
+  frame.setAttribute("data-sealshot-ui", ""); // never copied
+  frame.tabIndex = -1;
+  const loaded = new Promise((resolve) => {
+    frame.addEventListener("load", resolve, { once: true });
+    setTimeout(resolve, 2000); // a page that holds frames back: the library's own behaviour
+  });
+  frame.srcdoc = '<!DOCTYPE html><meta charset="UTF-8"><title></title><body>';
+  (doc.body ?? doc.documentElement).append(frame);
+  await loaded;
+  return frame;
 }
 
 // A data: URL, not a blob: one: Chromium taints a canvas that drew an SVG
