@@ -290,7 +290,8 @@ const CONTEXT_DEFAULTS = new Set([
 // measured at 16px), and origins and offsets resolved to pixels of the
 // measured box (an empty one: a top-left transform origin matched its
 // "0px 0px" and was left out, and the copy scaled about the centre).
-// These are written on every element, like the width and height.
+// These are written wherever an element's list has them (style-gates.js
+// leaves top/left out on a static box), like the width and height.
 export const ALWAYS_WRITTEN = [
   "margin-top",
   "margin-right",
@@ -308,9 +309,12 @@ export const ALWAYS_WRITTEN = [
   "left",
 ];
 
-/** Whether a property the element cloned before it wrote is written on this child again. */
-export function repeatedOnChild(child, name) {
-  return (
-    INHERITED.has(name) || CONTEXT_DEFAULTS.has(child.tagName) || child.namespaceURI !== "http://www.w3.org/1999/xhtml"
-  );
+/**
+ * Which properties the element cloned before this child wrote are written on
+ * the child again: the inherited ones, or null for all of them.
+ */
+export function repeatedOnChild(child) {
+  return CONTEXT_DEFAULTS.has(child.tagName) || child.namespaceURI !== "http://www.w3.org/1999/xhtml"
+    ? null
+    : INHERITED;
 }

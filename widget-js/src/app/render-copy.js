@@ -20,9 +20,10 @@ const NOT_XML = /[\u0000-\u0008\v\f\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
  * the @font-face rules for the characters the finished copy shows (it runs
  * after the clone and our onCloneNode), and stylePropertiesFor(element): the
  * computed properties to copy for that element (the root gets
- * includeStyleProperties), repeatOnly(child, name): whether a property the
- * element cloned before it wrote is written on this child too, and
- * alwaysWritten: properties written on every element. Resolves to a canvas.
+ * includeStyleProperties), repeatOnly(child): which properties the element
+ * cloned before it wrote are written on this child too (a Set, or null for
+ * all), and alwaysWritten: properties never compared with a default.
+ * Resolves to a canvas.
  */
 export async function renderCopy(node, { fontCss, stylePropertiesFor, repeatOnly, alwaysWritten = [], ...options }) {
   // A font option that is not false, so the library embeds our CSS; its own
@@ -33,26 +34,7 @@ export async function renderCopy(node, { fontCss, stylePropertiesFor, repeatOnly
       context.sandbox = await standardsSandbox(node.ownerDocument);
       repeatOnlyWhere(context, repeatOnly, alwaysWritten);
     }
-    if (stylePropertiesFor) {
-      // The library calls filter(child) right before it clones that child and
-      // reads the list from the context for its styles and pseudo-elements;
-      // the clone goes one element at a time, so the list is that element's.
-      const filter = context.filter;
-      context.filter = (child) => {
-        if (filter && !filter(child)) return false;
-        if (child.nodeType === 1) context.includeStyleProperties = stylePropertiesFor(child);
-        return true;
-      };
-      // After a subtree the whole list again: a same-origin frame's root is
-      // cloned inside its <iframe>'s clone, and the <iframe>'s own styles are
-      // copied after it with whatever list is set then.
-      const whole = options.includeStyleProperties;
-      const onCloneEachNode = context.onCloneEachNode;
-      context.onCloneEachNode = (copy) => {
-        context.includeStyleProperties = whole;
-        return onCloneEachNode?.(copy);
-      };
-    }
+    if (stylePropertiesFor) readPerElement(context, stylePropertiesFor, options.includeStyleProperties);
     if (fontCss) {
       const onCloneNode = context.onCloneNode;
       context.onCloneNode = async (clone) => {
@@ -91,10 +73,30 @@ export async function renderCopy(node, { fontCss, stylePropertiesFor, repeatOnly
   }
 }
 
+// The library calls filter(child) right before it clones that child and
+// reads the list from the context for its styles and pseudo-elements; the
+// clone goes one element at a time, so the list is that element's.
+function readPerElement(context, listFor, whole) {
+  const filter = context.filter;
+  context.filter = (child) => {
+    if (filter && !filter(child)) return false;
+    if (child.nodeType === 1) context.includeStyleProperties = listFor(child);
+    return true;
+  };
+  // After a subtree the whole list again: a same-origin frame's root is
+  // cloned inside its <iframe>'s clone, and the <iframe>'s own styles are
+  // copied after it with whatever list is set then.
+  const onCloneEachNode = context.onCloneEachNode;
+  context.onCloneEachNode = (copy) => {
+    context.includeStyleProperties = whole;
+    return onCloneEachNode?.(copy);
+  };
+}
+
 // The library writes on each element every property that the element cloned
 // before it wrote, whatever its value (it drops them from the defaults it
-// compares with). repeat(child, name) says which of them a child needs
-// again; `always` are written on every element.
+// compares with). repeat(child) says which of them a child needs again;
+// `always` are never compared with a default.
 function repeatOnlyWhere(context, repeat, always) {
   let next = null;
   const filter = context.filter;
@@ -108,11 +110,11 @@ function repeatOnlyWhere(context, repeat, always) {
     configurable: true,
     get: () => previous,
     set(style) {
-      const child = next;
+      const only = next?.nodeType === 1 ? repeat(next) : null;
       previous = {
         forEach(fn) {
           style?.forEach((value, name) => {
-            if (child?.nodeType !== 1 || repeat(child, name)) fn(value, name);
+            if (!only || only.has(name)) fn(value, name);
           });
           for (const name of always) fn(undefined, name);
         },
