@@ -167,6 +167,29 @@ describe("capture fidelity (sealshot-server)", () => {
     await page.close();
   });
 
+  test("properties no author style sets are not read, and every place author styles come from is seen", async () => {
+    const page = await env.page("test-pages/author-styles.html");
+    await page.evaluate(() =>
+      document.addEventListener("sealshot:capture", (e) => (window.__copy = e.detail.copy), { once: true }),
+    );
+    const { reference, png } = await referenceAndSent(env, page, "author-styles");
+    // Without the narrowing an element reads its style gates' list, ≈200 of the ≈350 copied properties.
+    const { elements, stylesRead } = await page.evaluate(() => window.__copy);
+    const perElement = stylesRead / elements;
+    console.log(`author styles: ${perElement.toFixed(0)} properties read per copied element`);
+    assert.ok(perElement < 120, `${perElement.toFixed(0)} properties read per element`);
+    const tiles = await page.evaluate(() => [...document.querySelectorAll(".tile")].map((t) => t.id));
+    assert.equal(tiles.length, 10, "the page has its tiles");
+    const below = [];
+    for (const id of tiles) {
+      const f = fidelity(png, reference, { region: await boxOf(page, `#${id}`) });
+      report(`author styles #${id}`, f);
+      if (f.share < 0.995) below.push(`${id} ${(100 * f.share).toFixed(2)}%`);
+    }
+    assert.deepEqual(below, [], "tiles whose pixels differ from the page's");
+    await page.close();
+  });
+
   test("fonts: each face the page rendered is fetched once, in the format the browser loaded, and inlined as a subset", async () => {
     const page = await env.page("test-pages/fonts.html");
     const fonts = [];

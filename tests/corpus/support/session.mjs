@@ -67,11 +67,24 @@ export async function startCorpus() {
       const { viewport, deviceScaleFactor, ...rest } = CONFIGS[configName];
       const browser = await launch({ viewport, deviceScaleFactor, ...rest });
       // Offline and deterministic: only the corpus site and the ingest are reachable.
+      // A stylesheet from another origin (the templates' web-font CSS) is answered
+      // with an empty sheet that any origin may read, as the font services answer
+      // (with @font-face rules only): the page draws as with the request refused,
+      // and the widget can read every sheet (widget-js/src/app/author-styles.js).
+      const otherSheets = new Set();
       await browser.context.route("**/*", (route) => {
-        const url = route.request().url();
-        return url.startsWith(site.url) || url.startsWith(ingest.url) || /^(data|blob):/.test(url)
-          ? route.continue()
-          : route.abort();
+        const request = route.request();
+        const url = request.url();
+        if (url.startsWith(site.url) || url.startsWith(ingest.url) || /^(data|blob):/.test(url))
+          return route.continue();
+        if (request.resourceType() === "stylesheet") otherSheets.add(url);
+        if (!otherSheets.has(url)) return route.abort();
+        return route.fulfill({
+          status: 200,
+          contentType: "text/css",
+          headers: { "access-control-allow-origin": "*" },
+          body: "/* offline corpus: no web fonts from other origins */\n",
+        });
       });
       return browser;
     },

@@ -15,6 +15,7 @@ import { renderCopy } from "./render-copy.js";
 import { paintRootBackground } from "./root-background.js";
 import { ALWAYS_WRITTEN, copiedStyleProperties, createInheritedPruner, repeatedOnChild } from "./copied-styles.js";
 import { createStyleGates } from "./style-gates.js";
+import { authorFreeProperties, narrowToAuthorStyles } from "./author-styles.js";
 import { createViewportCull } from "./viewport-cull.js";
 import { createDeviceText } from "./device-text.js";
 
@@ -79,7 +80,7 @@ export async function captureDom({
   const deviceText = createDeviceText(devicePixelRatio);
   // The clone walks the whole DOM in one task unless it yields now and then.
   const pause = yieldingEvery(40);
-  const copy = { elements: 0, shells: 0, svgChars: 0 };
+  const copy = { elements: 0, shells: 0, svgChars: 0, stylesRead: 0 };
   const sanitize = (clone) => {
     if (clone.nodeType !== 1) return;
     const original = pairs.leaving();
@@ -198,6 +199,10 @@ export async function captureDom({
   // Boxes wholly outside the viewport are copied without their content (app/viewport-cull.js).
   const cull = createViewportCull(document);
   await nextTask();
+  // Properties no author style of the page sets are not read per element (app/author-styles.js).
+  const authorFree = await authorFreeProperties(document, copiedStyleProperties());
+  const stylesFor = narrowToAuthorStyles(createStyleGates(copiedStyleProperties()), document, authorFree);
+  await nextTask();
   const filter = (node) => {
     if (cull.wasShell(pairs.current())) return false;
     if (node.nodeType !== 1) return true;
@@ -250,7 +255,11 @@ export async function captureDom({
       // scrolled element by its scroll offset (a transform on each child copy).
       features: { restoreScrollPosition: true },
       includeStyleProperties: copiedStyleProperties(),
-      stylePropertiesFor: createStyleGates(copiedStyleProperties()),
+      stylePropertiesFor: (el) => {
+        const list = stylesFor(el);
+        copy.stylesRead += list.length;
+        return list;
+      },
       repeatOnly: repeatedOnChild,
       alwaysWritten: ALWAYS_WRITTEN,
       fontCss,

@@ -1,0 +1,216 @@
+// Which computed properties the page's own styles never set. The copy reads
+// each copied element's computed properties one getPropertyValue call at a
+// time, and on the corpus's template pages that was still most of the clone
+// after the style gates (≈260 reads per element). A property that no author
+// style sets anywhere on the page (no rule in any sheet, no style attribute,
+// no script animation) has on every element the value the browser's own
+// stylesheet, the element's attributes and inheritance give it. The copy has
+// the same tags and attributes in the same tree under a root whose every
+// property is written, so it gets the same value without a read: on those
+// pages a copied element reads ≈110 properties instead of ≈260.
+//
+// The page gives that guarantee only when every sheet can be read. A sheet
+// from another origin is fetched again (CORS, from the browser's cache) and
+// parsed; when that fails, when the page is in quirks mode (the copy is laid
+// out in standards mode, where the browser's quirks rules do not apply) or a
+// rule sets `all`, nothing is left out.
+
+const HTML = "http://www.w3.org/1999/xhtml";
+
+// Values the browser resolves per element whoever set them, so an element's
+// copy reads them always: lengths resolved from its box (the library writes
+// these wherever they differ: capture-dom.js pins boxes by them), colours and
+// font sizes resolved from keywords that depend on the color-scheme or on
+// Chromium's text autosizing, the direction of a dir=auto element (from its
+// text, which the copy blanks where it is personal data), and decorations
+// propagated from ancestors.
+export const ALWAYS_READ = [
+  "width",
+  "height",
+  "margin-top",
+  "margin-right",
+  "margin-bottom",
+  "margin-left",
+  "padding-top",
+  "padding-right",
+  "padding-bottom",
+  "padding-left",
+  "top",
+  "right",
+  "bottom",
+  "left",
+  "transform-origin",
+  "perspective-origin",
+  "grid-template-columns",
+  "grid-template-rows",
+  "display",
+  "color",
+  "font-size",
+  "line-height",
+  "direction",
+  "unicode-bidi",
+  "-webkit-text-decorations-in-effect",
+];
+
+// A logical property sets its physical twin, which is the one the copy reads.
+const LOGICAL_TO_PHYSICAL = [
+  [/^(margin|padding)-(block|inline)/, (m) => new RegExp(`^${m[1]}-(top|right|bottom|left)$`)],
+  [/^inset(-|$)/, () => /^(top|right|bottom|left)$/],
+  [/^border-(block|inline)/, () => /^border-(top|right|bottom|left)-(color|style|width)$/],
+  [/^border-(start|end)-(start|end)-radius$/, () => /^border-(top|bottom)-(left|right)-radius$/],
+  [/^(min-|max-)?(block|inline)-size$/, () => /^(min-|max-)?(width|height)$/],
+  [/^overflow-(block|inline)$/, () => /^overflow-(x|y)$/],
+  [/^contain-intrinsic-(block|inline)-size$/, () => /^contain-intrinsic-(width|height)$/],
+  [/^corner-(start|end)-(start|end)-shape$/, () => /^corner-(top|bottom)-(left|right)-shape$/],
+  [/^-webkit-writing-mode$/, () => /^writing-mode$/],
+  [/^-webkit-text-orientation$/, () => /^text-orientation$/],
+  // the legacy shorthand sets the border widths too
+  [/^-webkit-border-image$/, () => /^border-(image-|(top|right|bottom|left)-width$)/],
+];
+
+// Elements whose look the browser's stylesheet changes with a state the copy
+// does not have (autofilled, focused, in the top layer, open) or that depend
+// on their <select>: these read their whole list.
+const STATE_SELECTORS = [":autofill", ":focus-visible", ":modal", ":popover-open", ":fullscreen", ":open"];
+const STATEFUL_TAGS = new Set(["OPTION", "OPTGROUP", "SELECT", "IFRAME", "FRAME", "OBJECT", "EMBED"]);
+
+const sheetTexts = new Map(); // href → Promise<CSSStyleSheet|null>, once per page
+// The browser has the sheet in its cache; a capture does not wait for a slow network.
+const FETCH_TIMEOUT_MS = 500;
+
+/**
+ * Resolves to the properties of `copied` that no author style of `doc` sets
+ * and that ALWAYS_READ leaves out, or null when the page gives no guarantee.
+ */
+export async function authorFreeProperties(doc, copied) {
+  if (doc.compatMode !== "CSS1Compat") return null;
+  const set = new Set();
+  const sheets = [...doc.styleSheets, ...(doc.adoptedStyleSheets ?? [])];
+  for (const el of allElements(doc)) {
+    if (el.hasAttribute("style")) addDeclarations(set, el.style);
+    const root = el.shadowRoot;
+    if (root) sheets.push(...root.styleSheets, ...(root.adoptedStyleSheets ?? []));
+  }
+  for (const sheet of sheets) if (!(await addSheet(set, sheet))) return null;
+  // Script animations (element.animate) are in no sheet. Their keyframes may
+  // name shorthands (outline, margin): a scratch declaration expands them.
+  const scratch = doc.createElement("div").style;
+  for (const animation of doc.getAnimations?.() ?? []) {
+    for (const frame of animation.effect?.getKeyframes?.() ?? []) {
+      for (const [key, value] of Object.entries(frame)) {
+        if (KEYFRAME_TIMING.has(key)) continue;
+        scratch.cssText = "";
+        scratch.setProperty(dashed(key), String(value));
+        addDeclarations(set, scratch);
+        set.add(dashed(key));
+      }
+    }
+  }
+  if (set.has("all")) return null;
+  for (const name of [...set]) {
+    for (const [logical, physical] of LOGICAL_TO_PHYSICAL) {
+      const m = logical.exec(name);
+      if (!m) continue;
+      const re = physical(m);
+      for (const p of copied) if (re.test(p)) set.add(p);
+    }
+  }
+  for (const name of ALWAYS_READ) set.add(name);
+  return new Set(copied.filter((name) => !set.has(name)));
+}
+
+/**
+ * Wraps listFor(element) so that elements of `doc` leave out the properties
+ * in `free` (from authorFreeProperties; null leaves every list as it is).
+ */
+export function narrowToAuthorStyles(listFor, doc, free) {
+  if (!free?.size) return listFor;
+  const states = supportedSelector(doc, STATE_SELECTORS);
+  const narrowed = new WeakMap(); // a list of listFor → that list without `free`
+  return (el) => {
+    const list = listFor(el);
+    if (el.ownerDocument !== doc || el.namespaceURI !== HTML || STATEFUL_TAGS.has(el.tagName)) return list;
+    if (states && el.matches(states)) return list;
+    let short = narrowed.get(list);
+    if (!short) {
+      short = list.filter((name) => !free.has(name));
+      narrowed.set(list, short);
+    }
+    return short;
+  };
+}
+
+// Every element of the document and of its open shadow trees, but for the
+// widget's own launcher and dialog, which are never copied.
+function* allElements(doc) {
+  const pending = [doc];
+  while (pending.length) {
+    for (const el of pending.pop().querySelectorAll("*")) {
+      if (el.closest("[data-sealshot-ui]")) continue;
+      yield el;
+      if (el.shadowRoot) pending.push(el.shadowRoot);
+    }
+  }
+}
+
+async function addSheet(set, sheet) {
+  let rules;
+  try {
+    rules = sheet.cssRules;
+  } catch {
+    const copy = sheet.href ? await readableCopy(sheet.href) : null;
+    if (!copy) return false;
+    rules = copy.cssRules;
+  }
+  for (const rule of rules) {
+    // @font-face and @property hold descriptors, not properties of elements
+    if (rule.style && !/FontFace|Property|Page/.test(rule.constructor.name)) addDeclarations(set, rule.style);
+    if (rule.styleSheet && !(await addSheet(set, rule.styleSheet))) return false; // @import
+    if (rule.cssRules && !(await addSheet(set, rule))) return false; // @media, @layer, nesting…
+  }
+  return true;
+}
+
+function addDeclarations(set, style) {
+  for (let i = 0; i < style.length; i++) set.add(style[i]);
+}
+
+// A sheet from another origin, fetched again with CORS and parsed on its own.
+// Its @import rules would be dropped unseen, so a sheet with any gives none.
+function readableCopy(href) {
+  let pending = sheetTexts.get(href);
+  if (!pending) {
+    pending = fetch(href, { mode: "cors", credentials: "omit", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) })
+      .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`${r.status}`))))
+      .then(async (text) => {
+        if (/@import/i.test(text)) return null;
+        const sheet = new CSSStyleSheet();
+        await sheet.replace(text);
+        return sheet;
+      })
+      .catch(() => null);
+    sheetTexts.set(href, pending);
+  }
+  return pending;
+}
+
+const KEYFRAME_TIMING = new Set(["offset", "computedOffset", "easing", "composite"]);
+
+// Keyframe keys are IDL names: letterSpacing, cssFloat, webkitTextStroke.
+function dashed(key) {
+  if (key === "cssFloat") return "float";
+  const name = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return name.startsWith("webkit-") ? `-${name}` : name;
+}
+
+function supportedSelector(doc, selectors) {
+  const ok = selectors.filter((s) => {
+    try {
+      doc.documentElement.matches(s);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return ok.join(", ");
+}
