@@ -205,6 +205,10 @@ export async function runPage(corpus, browser, def, configName, { imagesDir = nu
       longestTaskMs: Math.round(open.longestTask),
       // The SVG image the copy was drawn from (characters): its parse and layout is the longest task.
       svgChars: open.detail.copy?.svgChars ?? null,
+      // Computed properties the clone read, per copied element (widget-js/src/app/author-styles.js).
+      stylesPerElement: open.detail.copy?.elements
+        ? Math.round(open.detail.copy.stylesRead / open.detail.copy.elements)
+        : null,
       captureTimings: open.detail.timings,
       steps,
       errors,

@@ -140,6 +140,20 @@ export function narrowToAuthorStyles(listFor, doc, free) {
   };
 }
 
+/**
+ * Starts fetching the document's sheets that cannot be read, so that
+ * authorFreeProperties, later in the same capture, finds them ready.
+ */
+export function prefetchUnreadableSheets(doc) {
+  for (const sheet of doc.styleSheets) {
+    try {
+      void sheet.cssRules;
+    } catch {
+      if (sheet.href) readableCopy(sheet.href);
+    }
+  }
+}
+
 // Every element of the document and of its open shadow trees, but for the
 // widget's own launcher and dialog, which are never copied.
 function* allElements(doc) {

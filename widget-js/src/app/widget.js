@@ -8,6 +8,7 @@ import { Outbox } from "../shared/outbox.js";
 import { collectRedactions } from "./collect-rects.js";
 import { findGeneratedContent, withGeneratedText } from "./generated-content.js";
 import { captureDom } from "./capture-dom.js";
+import { prefetchUnreadableSheets } from "./author-styles.js";
 import { canShareScreen, captureDisplay, captureUpload } from "./capture-other.js";
 import { hideRects, drawMarks } from "./annotate.js";
 import { createDialog } from "./dialog.js";
@@ -76,6 +77,8 @@ export function createApp({ config, state, consoleErrors = [] }) {
     // generated text is looked for: that walk does not need it.
     const corePromise = loadCore(config.assetsUrl);
     corePromise.catch(() => {}); // awaited below; a failure is reported there
+    // Cross-origin sheets are fetched again while the page is scanned (app/author-styles.js).
+    if (source === "dom") prefetchUnreadableSheets(document);
     const timings = {};
     let t = performance.now();
     const lap = (name) => {
