@@ -179,7 +179,7 @@ describe("capture fidelity (sealshot-server)", () => {
     console.log(`author styles: ${perElement.toFixed(0)} properties read per copied element`);
     assert.ok(perElement < 120, `${perElement.toFixed(0)} properties read per element`);
     const tiles = await page.evaluate(() => [...document.querySelectorAll(".tile")].map((t) => t.id));
-    assert.equal(tiles.length, 10, "the page has its tiles");
+    assert.equal(tiles.length, 12, "the page has its tiles");
     const below = [];
     for (const id of tiles) {
       const f = fidelity(png, reference, { region: await boxOf(page, `#${id}`) });

@@ -21,7 +21,7 @@ const HTML = "http://www.w3.org/1999/xhtml";
 // copy reads them always: lengths resolved from its box (the library writes
 // these wherever they differ: capture-dom.js pins boxes by them), colours and
 // font sizes resolved from keywords that depend on the color-scheme or on
-// Chromium's text autosizing, the direction of a dir=auto element (from its
+// Chromium's text autosizing, colours that are `currentcolor` on the page, the direction of a dir=auto element (from its
 // text, which the copy blanks where it is personal data), and decorations
 // propagated from ancestors.
 export const ALWAYS_READ = [
@@ -50,6 +50,12 @@ export const ALWAYS_READ = [
   "direction",
   "unicode-bidi",
   "-webkit-text-decorations-in-effect",
+  // Inherited as `currentcolor` but read as the element's colour: an element
+  // that reads its whole list (the root, an element with a ::before) writes
+  // that colour, and a child that did not read its own would inherit it.
+  "-webkit-text-fill-color",
+  "-webkit-text-stroke-color",
+  "text-emphasis-color",
 ];
 
 // A logical property sets its physical twin, which is the one the copy reads.
@@ -114,6 +120,12 @@ export async function authorFreeProperties(doc, copied) {
       const re = physical(m);
       for (const p of copied) if (re.test(p)) set.add(p);
     }
+  }
+  // Some names the copy reads are shorthands to the CSSOM, which lists their
+  // longhands: `background: … center` sets background-position-x and -y, and
+  // the copy reads background-position.
+  for (const name of copied) {
+    if (!set.has(name) && longhandsOf(scratch, name).some((longhand) => set.has(longhand))) set.add(name);
   }
   for (const name of ALWAYS_READ) set.add(name);
   return new Set(copied.filter((name) => !set.has(name)));
@@ -206,6 +218,20 @@ function readableCopy(href) {
     sheetTexts.set(href, pending);
   }
   return pending;
+}
+
+const longhands = new Map(); // name → the longhands the CSSOM lists for it
+
+function longhandsOf(scratch, name) {
+  let list = longhands.get(name);
+  if (!list) {
+    scratch.cssText = "";
+    scratch.setProperty(name, "initial");
+    list = [];
+    for (let i = 0; i < scratch.length; i++) list.push(scratch[i]);
+    longhands.set(name, list);
+  }
+  return list;
 }
 
 const KEYFRAME_TIMING = new Set(["offset", "computedOffset", "easing", "composite"]);
