@@ -190,6 +190,22 @@ describe("capture fidelity (sealshot-server)", () => {
     await page.close();
   });
 
+  test("selects: the copy shows each select's option; one that shows personal data is blacked out", async () => {
+    const page = await env.page("test-pages/selects.html");
+    const { reference, png } = await referenceAndSent(env, page, "selects");
+    const below = [];
+    for (const id of ["plain", "styled", "grouped", "listbox"]) {
+      const f = fidelity(png, reference, { region: await boxOf(page, `#${id}`) });
+      report(`select #${id}`, f);
+      if (f.share < 0.98) below.push(`${id} ${(100 * f.share).toFixed(2)}%`);
+    }
+    assert.deepEqual(below, [], "selects whose pixels differ from the page's");
+    // Its value is "2"; what it shows is an email.
+    const contact = await boxOf(page, "#contact");
+    assert.deepEqual(unredacted(png, [contact]), [], "the select showing an email is solid black");
+    await page.close();
+  });
+
   test("fonts: each face the page rendered is fetched once, in the format the browser loaded, and inlined as a subset", async () => {
     const page = await env.page("test-pages/fonts.html");
     const fonts = [];

@@ -178,21 +178,22 @@ export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [
       const tag = el.tagName;
       if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || tag === "IFRAME") {
         const reason = sensitiveReason(describe(el));
+        const shown = tag === "IFRAME" ? "" : shownValue(el);
         if (reason) {
           push(out.sensitive, el, frame);
           if (tag !== "IFRAME") {
-            out.wholeTexts.push(el.value);
+            out.wholeTexts.push(shown);
             const tokens = String(el.getAttribute("autocomplete") || "")
               .toLowerCase()
               .split(/\s+/);
-            echoSources.push({ value: el.value, nameLike: tokens.some((t) => NAME_AUTOCOMPLETE.has(t)) });
+            echoSources.push({ value: shown, nameLike: tokens.some((t) => NAME_AUTOCOMPLETE.has(t)) });
           }
-        } else if (tag !== "IFRAME" && el.value && !isMasked(el) && !el.closest(`[${UNMASK_ATTRIBUTE}]`)) {
+        } else if (tag !== "IFRAME" && shown && !isMasked(el) && !el.closest(`[${UNMASK_ATTRIBUTE}]`)) {
           // A field's value has no text nodes to measure: a hit blacks out the whole field.
-          if (scan && scan(el.value).length) {
+          if (scan && scan(shown).length) {
             push(out.detected, el, frame);
-            out.wholeTexts.push(el.value);
-          } else fields.push([el, frame]);
+            out.wholeTexts.push(shown);
+          } else fields.push([el, frame, shown]);
         }
         if (tag === "IFRAME" && !reason) visitFrame(el, frame, isMasked(el));
       }
@@ -345,14 +346,21 @@ export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [
         }
       }
     }
-    for (const [el, frame] of fields) {
-      if (!match(el.value).length) continue;
+    for (const [el, frame, shown] of fields) {
+      if (!match(shown).length) continue;
       out.stats.echoes++;
       push(out.echoed, el, frame);
-      out.wholeTexts.push(el.value);
+      out.wholeTexts.push(shown);
     }
   }
   return out;
+}
+
+// What a field shows: a <select> draws the text of its selected options,
+// which need not be their value (<option value="2">clara@example.com</option>).
+function shownValue(el) {
+  if (el.tagName !== "SELECT") return el.value;
+  return [...el.selectedOptions].map((o) => o.text).join("\n");
 }
 
 function upperBound(sorted, value) {

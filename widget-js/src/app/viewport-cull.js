@@ -13,7 +13,7 @@
 // block-level boxes (block, list-item, flex, grid, table, table rows; not
 // row groups, which an empty copy would draw with no height). An inline box's size comes from its text, and emptying one
 // above the viewport would reflow the lines below it into view. Never a shell:
-// fixed and sticky boxes, shadow hosts, frames, elements inside shadow trees
+// the options of a <select> (it draws them), fixed and sticky boxes, shadow hosts, frames, elements inside shadow trees
 // or frames, boxes with a shadow, outline or filter that paints past the box,
 // boxes whose content overflows them (scrollWidth/scrollHeight), and any
 // ancestor of an element that is in view (an absolutely positioned or
@@ -22,6 +22,7 @@
 // The redaction is not affected: the live page is scanned and measured as
 // before (app/collect-rects.js), and a shell carries no text at all.
 
+const DRAWN_BY_SELECT = new Set(["OPTION", "OPTGROUP"]);
 const SHELL_DISPLAYS = new Set(["block", "list-item", "flow-root", "flex", "grid", "table", "table-row"]);
 // Past the viewport by more than this (CSS px): anti-aliasing and sub-pixel
 // glyph overhang never reach that far.
@@ -51,6 +52,9 @@ export function createViewportCull(doc = document) {
 
   function shellable(el) {
     if (kept.has(el) || el.ownerDocument !== doc || el.getRootNode() !== doc || el === doc.body) return false;
+    // A <select> draws its options: they have no box of their own, so they
+    // looked outside the viewport, and the copy's select showed no text.
+    if (DRAWN_BY_SELECT.has(el.tagName)) return false;
     const cs = view.getComputedStyle(el);
     if (!SHELL_DISPLAYS.has(cs.display) || cs.position === "fixed" || cs.position === "sticky") return false;
     if (
