@@ -157,12 +157,7 @@ describe("capture fidelity (sealshot-server)", () => {
     const { reference, png } = await referenceAndSent(env, page, "style-gates");
     const tiles = await page.evaluate(() => [...document.querySelectorAll(".tile")].map((t) => t.id));
     assert.ok(tiles.length >= 20, "the page has its tiles");
-    const below = [];
-    for (const id of tiles) {
-      const f = fidelity(png, reference, { region: await boxOf(page, `#${id}`) });
-      report(`gates #${id}`, f);
-      if (f.share < 0.995) below.push(`${id} ${(100 * f.share).toFixed(2)}%`);
-    }
+    const below = await regionsBelow(page, png, reference, tiles, { label: "gates", min: 0.995 });
     assert.deepEqual(below, [], "tiles whose pixels differ from the page's");
     await page.close();
   });
@@ -180,12 +175,7 @@ describe("capture fidelity (sealshot-server)", () => {
     assert.ok(perElement < 120, `${perElement.toFixed(0)} properties read per element`);
     const tiles = await page.evaluate(() => [...document.querySelectorAll(".tile")].map((t) => t.id));
     assert.equal(tiles.length, 12, "the page has its tiles");
-    const below = [];
-    for (const id of tiles) {
-      const f = fidelity(png, reference, { region: await boxOf(page, `#${id}`) });
-      report(`author styles #${id}`, f);
-      if (f.share < 0.995) below.push(`${id} ${(100 * f.share).toFixed(2)}%`);
-    }
+    const below = await regionsBelow(page, png, reference, tiles, { label: "author styles", min: 0.995 });
     assert.deepEqual(below, [], "tiles whose pixels differ from the page's");
     await page.close();
   });
@@ -193,12 +183,10 @@ describe("capture fidelity (sealshot-server)", () => {
   test("selects: the copy shows each select's option; one that shows personal data is blacked out", async () => {
     const page = await env.page("test-pages/selects.html");
     const { reference, png } = await referenceAndSent(env, page, "selects");
-    const below = [];
-    for (const id of ["plain", "styled", "grouped", "listbox"]) {
-      const f = fidelity(png, reference, { region: await boxOf(page, `#${id}`) });
-      report(`select #${id}`, f);
-      if (f.share < 0.98) below.push(`${id} ${(100 * f.share).toFixed(2)}%`);
-    }
+    const below = await regionsBelow(page, png, reference, ["plain", "styled", "grouped", "listbox"], {
+      label: "select",
+      min: 0.98,
+    });
     assert.deepEqual(below, [], "selects whose pixels differ from the page's");
     // Its value is "2"; what it shows is an email.
     const contact = await boxOf(page, "#contact");
@@ -228,6 +216,17 @@ describe("capture fidelity (sealshot-server)", () => {
     await page.close();
   });
 });
+
+/** The ids of the elements whose box matches Chromium's in less than `min` of its pixels, with the share. */
+async function regionsBelow(page, png, reference, ids, { label, min }) {
+  const below = [];
+  for (const id of ids) {
+    const f = fidelity(png, reference, { region: await boxOf(page, `#${id}`) });
+    report(`${label} #${id}`, f);
+    if (f.share < min) below.push(`${id} ${(100 * f.share).toFixed(2)}%`);
+  }
+  return below;
+}
 
 function boxOf(page, selector) {
   return page.evaluate((sel) => {

@@ -15,6 +15,9 @@
 // out in standards mode, where the browser's quirks rules do not apply) or a
 // rule sets `all`, nothing is left out.
 
+import { ALWAYS_WRITTEN } from "./copied-styles.js";
+import { WHOLE_LIST_TAGS } from "./style-gates.js";
+
 const HTML = "http://www.w3.org/1999/xhtml";
 
 // Values the browser resolves per element whoever set them, so an element's
@@ -25,22 +28,9 @@ const HTML = "http://www.w3.org/1999/xhtml";
 // text, which the copy blanks where it is personal data), and decorations
 // propagated from ancestors.
 export const ALWAYS_READ = [
+  ...ALWAYS_WRITTEN, // margins, paddings, offsets, origins
   "width",
   "height",
-  "margin-top",
-  "margin-right",
-  "margin-bottom",
-  "margin-left",
-  "padding-top",
-  "padding-right",
-  "padding-bottom",
-  "padding-left",
-  "top",
-  "right",
-  "bottom",
-  "left",
-  "transform-origin",
-  "perspective-origin",
   "grid-template-columns",
   "grid-template-rows",
   "display",
@@ -76,11 +66,12 @@ const LOGICAL_TO_PHYSICAL = [
 
 // Elements whose look the browser's stylesheet changes with a state the copy
 // does not have (autofilled, focused, in the top layer, open) or that depend
-// on their <select>: these read their whole list.
+// on their <select> read their whole list, as do those the style gates give
+// their whole list (frames: their document's root is copied with it).
 const STATE_SELECTORS = [":autofill", ":focus-visible", ":modal", ":popover-open", ":fullscreen", ":open"];
-const STATEFUL_TAGS = new Set(["OPTION", "OPTGROUP", "SELECT", "IFRAME", "FRAME", "OBJECT", "EMBED"]);
+const STATEFUL_TAGS = new Set(["OPTION", "OPTGROUP", "SELECT", ...WHOLE_LIST_TAGS]);
 
-const sheetTexts = new Map(); // href → Promise<CSSStyleSheet|null>, once per page
+const fetchedSheets = new Map(); // href → Promise<CSSStyleSheet|null>, once per page
 // The browser has the sheet in its cache; a capture does not wait for a slow network.
 const FETCH_TIMEOUT_MS = 500;
 
@@ -157,12 +148,15 @@ export function narrowToAuthorStyles(listFor, doc, free) {
  * authorFreeProperties, later in the same capture, finds them ready.
  */
 export function prefetchUnreadableSheets(doc) {
-  for (const sheet of doc.styleSheets) {
-    try {
-      void sheet.cssRules;
-    } catch {
-      if (sheet.href) readableCopy(sheet.href);
-    }
+  for (const sheet of doc.styleSheets) if (!ownRules(sheet) && sheet.href) readableCopy(sheet.href);
+}
+
+// A sheet's rules, or null when its origin keeps them from the page.
+function ownRules(sheet) {
+  try {
+    return sheet.cssRules;
+  } catch {
+    return null;
   }
 }
 
@@ -180,10 +174,8 @@ function* allElements(doc) {
 }
 
 async function addSheet(set, sheet) {
-  let rules;
-  try {
-    rules = sheet.cssRules;
-  } catch {
+  let rules = ownRules(sheet);
+  if (!rules) {
     const copy = sheet.href ? await readableCopy(sheet.href) : null;
     if (!copy) return false;
     rules = copy.cssRules;
@@ -204,7 +196,7 @@ function addDeclarations(set, style) {
 // A sheet from another origin, fetched again with CORS and parsed on its own.
 // Its @import rules would be dropped unseen, so a sheet with any gives none.
 function readableCopy(href) {
-  let pending = sheetTexts.get(href);
+  let pending = fetchedSheets.get(href);
   if (!pending) {
     pending = fetch(href, { mode: "cors", credentials: "omit", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) })
       .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`${r.status}`))))
@@ -215,7 +207,7 @@ function readableCopy(href) {
         return sheet;
       })
       .catch(() => null);
-    sheetTexts.set(href, pending);
+    fetchedSheets.set(href, pending);
   }
   return pending;
 }

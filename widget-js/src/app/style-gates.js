@@ -221,7 +221,8 @@ const REPLACED_GROUP = ["object-fit", "object-position", "object-view-box"];
 const FORM_GROUP = ["field-sizing"];
 
 const HTML = "http://www.w3.org/1999/xhtml";
-const WHOLE_LIST_TAGS = new Set(["IFRAME", "FRAME", "OBJECT", "EMBED"]);
+/** Tags that always get the whole list (a frame's document root is copied with its list). */
+export const WHOLE_LIST_TAGS = new Set(["IFRAME", "FRAME", "OBJECT", "EMBED"]);
 
 /**
  * Returns listFor(element): the properties of `all` (the full list, in its
