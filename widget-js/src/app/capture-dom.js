@@ -11,7 +11,7 @@ import { createFrameLayout, pageCanvasColor, unscrollChildren } from "./capture-
 import { createClonePairs } from "./clone-pairs.js";
 import { createLayoutFixes } from "./capture-layout.js";
 import { nextTask, yieldingEvery } from "./yield-slices.js";
-import { renderCopy } from "./render-copy.js";
+import { openSandbox, renderCopy } from "./render-copy.js";
 import { paintRootBackground } from "./root-background.js";
 import { ALWAYS_WRITTEN, copiedStyleProperties, createInheritedPruner, repeatedOnChild } from "./copied-styles.js";
 import { createStyleGates } from "./style-gates.js";
@@ -35,12 +35,20 @@ const TRANSPARENT_IMAGE = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAE
  * (outside the viewport), and the size of the SVG image. assetsUrl: where the
  * font subsetter's wasm is (app/font-subset.js).
  */
-export async function captureDom({
-  found,
-  maskSelectors = [],
-  devicePixelRatio = window.devicePixelRatio || 1,
-  assetsUrl = document.baseURI,
-}) {
+export async function captureDom(options) {
+  // Opened first, so that its document loads while the set-up steps run.
+  const sandbox = openSandbox(document);
+  try {
+    return await captureWithSandbox(sandbox.ready, options);
+  } finally {
+    sandbox.close();
+  }
+}
+
+async function captureWithSandbox(
+  sandbox,
+  { found, maskSelectors = [], devicePixelRatio = window.devicePixelRatio || 1, assetsUrl = document.baseURI },
+) {
   const redact = textRedactor(found);
   const selector = maskSelector(maskSelectors);
   // The library copies computed styles inline, -webkit-text-fill-color included, so all three go.
@@ -262,6 +270,7 @@ export async function captureDom({
       },
       repeatOnly: repeatedOnChild,
       alwaysWritten: ALWAYS_WRITTEN,
+      sandbox,
       fontCss,
       // imageDom is set for <img> and SVG <image>, not for CSS images.
       fetch: { placeholderImage: (imageDom) => (imageDom ? IMAGE_PLACEHOLDER : TRANSPARENT_IMAGE) },

@@ -10,6 +10,7 @@ import { createContext, destroyContext, domToForeignObjectSvg } from "modern-scr
 import { exactLengths } from "./capture-layout.js";
 import { copyCharacters } from "./copy-characters.js";
 import { nextTask } from "./yield-slices.js";
+import { measureDefaultStyles } from "./default-styles.js";
 
 // XML 1.0 cannot carry these; the library strips them the same way.
 const NOT_XML = /[\u0000-\u0008\v\f\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
@@ -22,16 +23,21 @@ const NOT_XML = /[\u0000-\u0008\v\f\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
  * computed properties to copy for that element (the root gets
  * includeStyleProperties), repeatOnly(child): which properties the element
  * cloned before it wrote are written on this child too (a Set, or null for
- * all), and alwaysWritten: properties never compared with a default.
+ * all), alwaysWritten: properties never compared with a default, and
+ * sandbox: a promise of the frame from openSandbox() (opened here if absent).
  * Resolves to a canvas.
  */
-export async function renderCopy(node, { fontCss, stylePropertiesFor, repeatOnly, alwaysWritten = [], ...options }) {
+export async function renderCopy(
+  node,
+  { fontCss, stylePropertiesFor, repeatOnly, alwaysWritten = [], sandbox, ...options },
+) {
   // A font option that is not false, so the library embeds our CSS; its own
   // pass (a <style> in a scratch document) would break under a strict CSP.
   const context = await createContext(node, { ...options, font: fontCss ? { cssText: "/* */" } : false });
   try {
     if (repeatOnly) {
-      context.sandbox = await standardsSandbox(node.ownerDocument);
+      context.sandbox = await (sandbox ?? openSandbox(node.ownerDocument).ready);
+      measureDefaultStyles(context, node, options.includeStyleProperties ?? []);
       repeatOnlyWhere(context, repeatOnly, alwaysWritten);
     }
     if (stylePropertiesFor) readPerElement(context, stylePropertiesFor, options.includeStyleProperties);
@@ -127,8 +133,10 @@ function repeatOnlyWhere(context, repeat, always) {
 // library makes it but used only once its document has loaded. The library
 // reads its first defaults at once, from the frame's initial about:blank,
 // which is in quirks mode: there an <input> is border-box, in the copy it is
-// content-box. destroyContext removes it.
-async function standardsSandbox(doc) {
+// content-box. Loading it takes 45-90 ms of waiting, so the capture opens it
+// before its set-up steps (app/capture-dom.js). destroyContext removes it,
+// close() too (a capture that failed before the clone).
+export function openSandbox(doc) {
   const frame = doc.createElement("iframe");
   frame.width = "0";
   frame.height = "0";
@@ -137,14 +145,13 @@ async function standardsSandbox(doc) {
   frame.setAttribute("aria-hidden", "true");
   frame.setAttribute("data-sealshot-ui", ""); // never copied
   frame.tabIndex = -1;
-  const loaded = new Promise((resolve) => {
-    frame.addEventListener("load", resolve, { once: true });
-    setTimeout(resolve, 2000); // a page that holds frames back: the library's own behaviour
+  const ready = new Promise((resolve) => {
+    frame.addEventListener("load", () => resolve(frame), { once: true });
+    setTimeout(() => resolve(frame), 2000); // a page that holds frames back: the library's own behaviour
   });
   frame.srcdoc = '<!DOCTYPE html><meta charset="UTF-8"><title></title><body>';
   (doc.body ?? doc.documentElement).append(frame);
-  await loaded;
-  return frame;
+  return { ready, close: () => frame.remove() };
 }
 
 // A data: URL, not a blob: one: Chromium taints a canvas that drew an SVG

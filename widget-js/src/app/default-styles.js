@@ -1,0 +1,81 @@
+// The default styles the copy is compared with, measured for all tags at once.
+//
+// modern-screenshot writes on each copied element the computed properties
+// that differ from a default element of the same tag, and it measures that
+// default lazily, one tag at a time, in its sandbox frame: each new tag is an
+// append, a forced style and layout of the frame, ~370 reads and a removal.
+// On an admin template's user list 44 tags cost 85 ms of the clone's ~550
+// (docs/benchmarks.md). Here every HTML tag the copy will meet is measured in
+// one pass before the clone starts: one style and layout for all of them, and
+// only the properties the copy compares. The library finds them in its cache
+// (context.defaultComputedStyles, keyed by the lower-case tag name) and never
+// measures them again; a tag missed here (an SVG child, keyed by its paint
+// attributes) is still measured by the library itself.
+import { frameDocument } from "./capture-frames.js";
+
+// The library leaves these out of every default, so it always writes them.
+const NEVER_DEFAULT = new Set(["width", "height", "-webkit-text-fill-color"]);
+const XHTML = "http://www.w3.org/1999/xhtml";
+
+/**
+ * Fills context.defaultComputedStyles for the tags under `root` (its
+ * document's open shadow trees and same-origin frames included) with the
+ * values of `properties` on a bare element of each tag in context.sandbox,
+ * as the library's getDefaultStyle would.
+ */
+export function measureDefaultStyles(context, root, properties) {
+  const view = context.sandbox?.contentWindow;
+  const body = view?.document.body;
+  if (!body) return;
+  const cache = context.defaultComputedStyles;
+  const tags = [...tagsUnder(root)].filter((tag) => !cache.has(tag));
+  if (!tags.length) return;
+  // Made and filled as the library makes them (a text of one space). Each
+  // in a block of its own, as wide as the body it would be alone in:
+  // siblings can share a box (adjacent <tbody> and <tr> one anonymous
+  // table), and their origins and sizes would differ.
+  const doc = view.document;
+  const probes = tags.map((tag) => {
+    const el = doc.createElement(tag);
+    el.textContent = " ";
+    return el;
+  });
+  const blocks = probes.map((el) => {
+    const block = doc.createElement("div");
+    block.append(el);
+    return block;
+  });
+  body.append(...blocks);
+  try {
+    // Only names the computed style lists: the library's defaults hold no
+    // others, so a name it does not list is never equal to a default.
+    const listed = new Set(view.getComputedStyle(probes[0]));
+    const compared = properties.filter((name) => listed.has(name) && !NEVER_DEFAULT.has(name));
+    probes.forEach((el, i) => {
+      const style = view.getComputedStyle(el);
+      cache.set(tags[i], new Map(compared.map((name) => [name, style.getPropertyValue(name)])));
+    });
+  } finally {
+    for (const block of blocks) block.remove();
+  }
+}
+
+// Lower-case names of the HTML elements (and <svg> roots, which the library
+// measures as an HTML element of that name) in the tree of `root`.
+function tagsUnder(root) {
+  const tags = new Set();
+  const pending = [root];
+  while (pending.length) {
+    const node = pending.pop();
+    const elements = node.nodeType === 1 ? [node, ...node.querySelectorAll("*")] : node.querySelectorAll("*");
+    for (const el of elements) {
+      if (el.namespaceURI === XHTML || el.localName === "svg") tags.add(el.nodeName.toLowerCase());
+      if (el.shadowRoot) pending.push(el.shadowRoot);
+      if (el.localName === "iframe" && !el.hasAttribute("data-sealshot-ui")) {
+        const doc = frameDocument(el);
+        if (doc) pending.push(doc.documentElement);
+      }
+    }
+  }
+  return tags;
+}
