@@ -48,7 +48,7 @@ test("defaults measured in one batch equal the library's one-tag-at-a-time defau
       document.body.append(page);
       const properties = [...getComputedStyle(document.documentElement)];
       const context = { sandbox, defaultComputedStyles: new Map() };
-      measureDefaultStyles(context, page, properties);
+      await measureDefaultStyles(context, page, properties);
       // The library's way: one element alone in the sandbox's body.
       const view = sandbox.contentWindow;
       const differences = [];

@@ -30,7 +30,9 @@ export const IMAGE_PLACEHOLDER =
 const TRANSPARENT_IMAGE = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
 
 /**
- * Resolves to {canvas, devicePixelRatio, copy}. found: the result of collectRedactions().
+ * Resolves to {canvas, devicePixelRatio, copy}. found: the result of
+ * collectRedactions(), or a promise of it: the set-up steps do not need it,
+ * so they run while it is collected (app/widget.js).
  * copy: {elements, shells, svgChars}: elements copied, of them copied without content
  * (outside the viewport), and the size of the SVG image. assetsUrl: where the
  * font subsetter's wasm is (app/font-subset.js).
@@ -47,9 +49,9 @@ export async function captureDom(options) {
 
 async function captureWithSandbox(
   sandbox,
-  { found, maskSelectors = [], devicePixelRatio = window.devicePixelRatio || 1, assetsUrl = document.baseURI },
+  { found: finding, maskSelectors = [], devicePixelRatio = window.devicePixelRatio || 1, assetsUrl = document.baseURI },
 ) {
-  const redact = textRedactor(found);
+  let found, redact; // once the set-up is done (below)
   const selector = maskSelector(maskSelectors);
   // The library copies computed styles inline, -webkit-text-fill-color included, so all three go.
   const hidden = (el) => {
@@ -153,9 +155,6 @@ async function captureWithSandbox(
   await nextTask();
   const subsetter = faces.length ? subsetterFor(faces, () => loadSubsetter(assetsUrl)) : null;
   const fontCss = faces.length ? (codePoints) => webFontCss(faces, codePoints, subsetter) : null;
-  // The scroll at which the redaction boxes were measured (a task or more ago), so copy and boxes agree.
-  const x = found?.scroll?.x ?? window.scrollX,
-    y = found?.scroll?.y ?? window.scrollY;
   const rootWidth = document.documentElement.getBoundingClientRect().width;
   // The copy is laid out unscrolled and shifted by a transform on its root.
   // That transform is the containing block of every position:fixed element
@@ -224,6 +223,12 @@ async function captureWithSandbox(
     cull.isShell(node);
     return true;
   };
+  found = await finding;
+  await nextTask(); // the scan's task ends here
+  redact = textRedactor(found);
+  // The scroll at which the redaction boxes were measured (a task or more ago), so copy and boxes agree.
+  const x = found?.scroll?.x ?? window.scrollX,
+    y = found?.scroll?.y ?? window.scrollY;
   let canvas;
   // CSS-generated text becomes real text in the copy (app/generated-content.js),
   // so it is redacted like the rest. Made after the set-up's pauses, right before

@@ -12,6 +12,7 @@
 // measures them again; a tag missed here (an SVG child, keyed by its paint
 // attributes) is still measured by the library itself.
 import { frameDocument } from "./capture-frames.js";
+import { nextTask, yieldingEvery } from "./yield-slices.js";
 
 // The library leaves these out of every default, so it always writes them.
 const NEVER_DEFAULT = new Set(["width", "height", "-webkit-text-fill-color"]);
@@ -21,9 +22,11 @@ const XHTML = "http://www.w3.org/1999/xhtml";
  * Fills context.defaultComputedStyles for the tags under `root` (its
  * document's open shadow trees and same-origin frames included) with the
  * values of `properties` on a bare element of each tag in context.sandbox,
- * as the library's getDefaultStyle would.
+ * as the library's getDefaultStyle would. Reading them takes 30-60 ms on a
+ * template page, so the page gets the main thread every few milliseconds, and
+ * the clone starts in a task of its own.
  */
-export function measureDefaultStyles(context, root, properties) {
+export async function measureDefaultStyles(context, root, properties) {
   const view = context.sandbox?.contentWindow;
   const body = view?.document.body;
   if (!body) return;
@@ -51,13 +54,16 @@ export function measureDefaultStyles(context, root, properties) {
     // others, so a name it does not list is never equal to a default.
     const listed = new Set(view.getComputedStyle(probes[0]));
     const compared = properties.filter((name) => listed.has(name) && !NEVER_DEFAULT.has(name));
-    probes.forEach((el, i) => {
+    const pause = yieldingEvery(15);
+    for (const [i, el] of probes.entries()) {
       const style = view.getComputedStyle(el);
       cache.set(tags[i], new Map(compared.map((name) => [name, style.getPropertyValue(name)])));
-    });
+      await pause();
+    }
   } finally {
     for (const block of blocks) block.remove();
   }
+  await nextTask();
 }
 
 // Lower-case names of the HTML elements (and <svg> roots, which the library

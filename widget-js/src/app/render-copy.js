@@ -37,7 +37,7 @@ export async function renderCopy(
   try {
     if (repeatOnly) {
       context.sandbox = await (sandbox ?? openSandbox(node.ownerDocument).ready);
-      measureDefaultStyles(context, node, options.includeStyleProperties ?? []);
+      await measureDefaultStyles(context, node, options.includeStyleProperties ?? []);
       repeatOnlyWhere(context, repeatOnly, alwaysWritten);
     }
     if (stylePropertiesFor) readPerElement(context, stylePropertiesFor, options.includeStyleProperties);

@@ -108,10 +108,15 @@ export function createApp({ config, state, consoleErrors = [] }) {
       return found;
     };
     if (source === "dom") {
-      found = await collect();
-      lap("scan");
-      await nextTask();
-      captured = await captureDom({ found, maskSelectors: config.maskSelectors, assetsUrl: config.assetsUrl });
+      // The capture's set-up (fonts, sticky offsets, viewport cull, author
+      // styles, its sandbox frame) needs no redactions: its tasks run between
+      // the collect's, while the core compiles. "capture" is the time after the scan.
+      const finding = collect().then((result) => {
+        lap("scan");
+        return (found = result);
+      });
+      finding.catch(() => {}); // awaited by captureDom; a failure is reported there
+      captured = await captureDom({ found: finding, maskSelectors: config.maskSelectors, assetsUrl: config.assetsUrl });
       lap("capture");
     } else if (source === "display") {
       // Our launcher and dialog are real pixels in a tab capture: hide them for the frame.
