@@ -83,3 +83,31 @@ test("a long page: only what the viewport shows is copied with its content, draw
   assert.ok(whole.share >= 0.995, `${(100 * whole.share).toFixed(2)}% of the page's pixels match`);
   await page.close();
 });
+
+// Closed menus, a closed dialog and hidden tab panels (display: none) are
+// drawn as nothing, so each is copied as one empty element. Before, their
+// content was copied and styled: 454 elements for the 78 shown (now 99).
+test("hidden menus, dialogs and tab panels are copied as empty elements", async () => {
+  const page = await env.page("test-pages/hidden-content.html");
+  const counts = await page.evaluate(() => {
+    const all = [...document.body.querySelectorAll("*")];
+    const shown = all.filter((el) => !el.closest("dialog:not([open]), [hidden], .menu, .row-menu"));
+    return { all: all.length, shown: shown.length };
+  });
+  const boxes = await personalDataBoxes(page, ["mara.lindqvist@example.com"]);
+  assert.equal(boxes.length, 1, "the owner's email is in view");
+  const captured = nextEvent(page, "sealshot:capture", 60_000);
+  const { reference, png } = await referenceAndSent(env, page, "hidden-content");
+  const { copy } = await captured;
+  console.log(
+    `copy: ${copy.elements} elements, ${copy.shells} without content; page: ${counts.shown} shown of ${counts.all}`,
+  );
+  assert.ok(counts.all > 1000 && counts.shown < 150, `the page: ${counts.shown} shown of ${counts.all} elements`);
+  // The shown elements, the hidden roots (4 menus, 12 row menus, 3 panels, the dialog), <head> and its children.
+  assert.ok(copy.elements < counts.shown + 40, `${copy.elements} elements copied for ${counts.shown} shown`);
+  assert.deepEqual(unredacted(png, boxes), [], "the owner's email is solid black");
+  const f = fidelity(png, reference, { boxes });
+  console.log(`fidelity hidden-content page: ${(100 * f.share).toFixed(2)}% of ${f.compared} px`);
+  assert.ok(f.share >= 0.995, `${(100 * f.share).toFixed(2)}% of the page's pixels match`);
+  await page.close();
+});

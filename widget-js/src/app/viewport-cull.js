@@ -19,6 +19,13 @@
 // ancestor of an element that is in view (an absolutely positioned or
 // transformed descendant can be far from its ancestors' boxes).
 //
+// An element that is display: none is a shell wherever it is: neither it nor
+// anything inside it is drawn, and it has no box to keep. A template's
+// closed dropdowns, modals and tab panels sit inside the navigation bar and
+// the page in view; their content was copied whole, every element with its
+// styles read (on an admin template's user list, the hidden row menus and
+// modals).
+//
 // The redaction is not affected: the live page is scanned and measured as
 // before (app/collect-rects.js), and a shell carries no text at all.
 
@@ -56,6 +63,7 @@ export function createViewportCull(doc = document) {
     // looked outside the viewport, and the copy's select showed no text.
     if (DRAWN_BY_SELECT.has(el.tagName)) return false;
     const cs = view.getComputedStyle(el);
+    if (cs.display === "none") return true;
     if (!SHELL_DISPLAYS.has(cs.display) || cs.position === "fixed" || cs.position === "sticky") return false;
     if (
       cs.boxShadow !== "none" ||
