@@ -17,6 +17,7 @@ import { nextTask, yieldingEvery } from "./yield-slices.js";
 // The library leaves these out of every default, so it always writes them.
 const NEVER_DEFAULT = new Set(["width", "height", "-webkit-text-fill-color"]);
 const XHTML = "http://www.w3.org/1999/xhtml";
+const NEVER_COPIED = new Set(["script", "style"]);
 
 /**
  * Fills context.defaultComputedStyles for the tags under `root` (its
@@ -67,21 +68,35 @@ export async function measureDefaultStyles(context, root, properties) {
 }
 
 // Lower-case names of the HTML elements (and <svg> roots, which the library
-// measures as an HTML element of that name) in the tree of `root`.
+// measures as an HTML element of that name) that the copy clones under
+// `root`. Not inside a display: none element (<head>, closed menus), which
+// is copied without its content (app/viewport-cull.js), nor scripts, styles
+// and the widget's own elements, which are never copied: their probes were
+// the costliest (a <style> is a sheet to parse). A tag missed here is still
+// measured by the library.
 function tagsUnder(root) {
   const tags = new Set();
+  const add = (el) => {
+    if (el.namespaceURI === XHTML || el.localName === "svg") tags.add(el.nodeName.toLowerCase());
+  };
   const pending = [root];
   while (pending.length) {
-    const node = pending.pop();
-    const elements = node.nodeType === 1 ? [node, ...node.querySelectorAll("*")] : node.querySelectorAll("*");
-    for (const el of elements) {
-      if (el.namespaceURI === XHTML || el.localName === "svg") tags.add(el.nodeName.toLowerCase());
+    const top = pending.pop();
+    const doc = top.ownerDocument;
+    const view = doc.defaultView;
+    const accept = (el) => {
+      if (NEVER_COPIED.has(el.localName) || el.hasAttribute("data-sealshot-ui")) return NodeFilter.FILTER_REJECT;
+      add(el);
       if (el.shadowRoot) pending.push(el.shadowRoot);
-      if (el.localName === "iframe" && !el.hasAttribute("data-sealshot-ui")) {
-        const doc = frameDocument(el);
-        if (doc) pending.push(doc.documentElement);
+      if (el.localName === "iframe") {
+        const frame = frameDocument(el);
+        if (frame) pending.push(frame.documentElement);
       }
-    }
+      return view.getComputedStyle(el).display === "none" ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+    };
+    if (top.nodeType === 1) add(top);
+    const walker = doc.createTreeWalker(top, NodeFilter.SHOW_ELEMENT, { acceptNode: accept });
+    while (walker.nextNode());
   }
   return tags;
 }
