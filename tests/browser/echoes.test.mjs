@@ -1,12 +1,14 @@
 // Echoes (docs/widget.md, "Echoes"): text that repeats the value of a masked
 // element, a sensitive field or a name/email/phone field is solid black in
 // the stored PNG; for names each word of 3+ letters, any case. A city from
-// a masked address is left alone.
+// a masked address is left alone, and so are the options a masked <select>
+// does not show.
 //   node --test tests/browser/echoes.test.mjs   (after scripts/build)
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { fillAndSend, nextEvent, openDialog, setup, unredacted } from "./support/fixture.mjs";
+import { decodePng } from "../wasm/support/png-decode.mjs";
 
 let env;
 before(async () => {
@@ -33,15 +35,35 @@ function boxesOf(page, wanted) {
   );
 }
 
-test("echoes of a masked name, a masked id and a name field are solid black; a city is not", async () => {
+/** Whether a box of the PNG shows text: dark pixels on a light background (not blanked, not blacked out). */
+function showsText(png, b) {
+  const { width, rgba } = decodePng(png);
+  let dark = 0,
+    light = 0;
+  for (let y = Math.ceil(b.y); y < Math.floor(b.y + b.height); y++)
+    for (let x = Math.ceil(b.x); x < Math.floor(b.x + b.width); x++) {
+      const i = (y * width + x) * 4;
+      const sum = rgba[i] + rgba[i + 1] + rgba[i + 2];
+      if (sum < 300) dark++;
+      else if (sum > 600) light++;
+    }
+  return dark > 10 && light > 10;
+}
+
+test("echoes of a masked name, a masked id, a name field and a masked select are solid black; a city and hidden options are not", async () => {
   const page = await env.page("test-pages/echoes.html");
   const secret = await boxesOf(page, [
     ["greeting", "Clara"],
     ["chat", "Clara"],
     ["chat", "KD-77-31904"],
     ["thanks", "bartholomew"],
+    ["travel", "Sweden"],
   ]);
   const [city] = await boxesOf(page, [["store", "Berlin"]]);
+  const hiddenOptions = await boxesOf(page, [
+    ["travel", "Germany"],
+    ["travel", "France"],
+  ]);
   const sent = nextEvent(page, "sealshot:sent");
   await openDialog(page);
   await fillAndSend(page, "Echoes");
@@ -59,6 +81,8 @@ test("echoes of a masked name, a masked id and a name field are solid black; a c
     left && left.pixels > Math.floor(city.width) * Math.floor(city.height) * 0.5,
     "the city of a masked address stays legible",
   );
-  assert.equal(manifest.screenshot.redaction_sources.echoed, 4);
+  // Before: every option of the masked select was an echo term, and both were blacked out.
+  for (const b of hiddenOptions) assert.ok(showsText(png, b), `${b.what} is drawn as text`);
+  assert.equal(manifest.screenshot.redaction_sources.echoed, 5);
   await page.close();
 });

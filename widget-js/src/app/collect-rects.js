@@ -138,11 +138,19 @@ export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [
       out.wholeTexts.push(value);
       echoSources.push({ value, nameLike });
     };
+    // Only text the element shows: a masked country list is not every
+    // country name on the page, only the one it shows. So not the options
+    // a closed <select> hides, nor a script's or style's text.
     const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) keep(n.data);
-    echoSources.push({ value: el.textContent, nameLike });
-    if ("value" in el && typeof el.value === "string") keep(el.value);
-    for (const child of el.querySelectorAll("input, textarea, select")) keep(child.value);
+    let whole = "";
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (!textIsShown(n)) continue;
+      keep(n.data);
+      whole += n.data;
+    }
+    echoSources.push({ value: whole, nameLike });
+    if (el.tagName === "SELECT" || ("value" in el && typeof el.value === "string")) keep(shownValue(el));
+    for (const child of el.querySelectorAll("input, textarea, select")) keep(shownValue(child));
   };
 
   function visitRoot(root, frame, insideMask) {
@@ -354,6 +362,20 @@ export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [
     }
   }
   return out;
+}
+
+// Whether a text node inside a masked element is drawn as text: not inside
+// a script, style or template, and inside an option only when its select
+// lists its options (multiple, or a size over 1) or it is the one a closed
+// select shows. A <datalist>'s options are suggestions, never drawn.
+function textIsShown(node) {
+  const parent = node.parentElement;
+  if (!parent || parent.closest("script, style, template")) return false;
+  const option = parent.closest("option");
+  if (!option) return true;
+  const select = option.closest("select, datalist");
+  if (!select || select.tagName === "DATALIST") return false;
+  return select.multiple || select.size > 1 || option.selected;
 }
 
 // What a field shows: a <select> draws the text of its selected options,
