@@ -194,6 +194,18 @@ describe("capture fidelity (sealshot-server)", () => {
     await page.close();
   });
 
+  test("line clamps: clamped text ends with the page's ellipsis, unclamped text shows every line", async () => {
+    const page = await env.page("test-pages/line-clamp.html");
+    const { reference, png } = await referenceAndSent(env, page, "line-clamp");
+    // Before: every clamped box was drawn with all its lines and no ellipsis (99.72-99.94%).
+    const below = await regionsBelow(page, png, reference, ["two", "three", "inline", "not-clamped", "short"], {
+      label: "line clamp",
+      min: 0.9995,
+    });
+    assert.deepEqual(below, [], "boxes whose pixels differ from the page's");
+    await page.close();
+  });
+
   test("fonts: each face the page rendered is fetched once, in the format the browser loaded, and inlined as a subset", async () => {
     const page = await env.page("test-pages/fonts.html");
     const fonts = [];

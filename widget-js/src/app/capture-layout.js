@@ -17,6 +17,12 @@
 //   item. Each copy gets, as its own bottom margin, the margin that left its
 //   box on the live page.
 // - A scroll container in the copy gets scrollbars of its own (see fix()).
+// - A line-clamped box (display: -webkit-box, a vertical orient and
+//   -webkit-line-clamp) is computed as flow-root, or inline-block for
+//   -webkit-inline-box, and a flow-root box does not clamp: the copy drew
+//   every line and no ellipsis (a product card's two-line description came
+//   out as three lines cut by overflow: hidden). Such a copy gets its legacy
+//   display back (see fix()).
 // - ::placeholder is not copied, and the inline -webkit-text-fill-color the
 //   library writes on a field colours its placeholder like a typed value. Each
 //   shown placeholder gets its live ::placeholder style through a class rule.
@@ -56,6 +62,11 @@ export function exactLengths(markup) {
 }
 
 const FLOW_DISPLAYS = new Set(["block", "list-item"]);
+// What Chromium computes for a clamping legacy box, and the display that clamps.
+const CLAMPING_DISPLAY = new Map([
+  ["flow-root", "-webkit-box"],
+  ["inline-block", "-webkit-inline-box"],
+]);
 
 export function createLayoutFixes() {
   const marginOut = new WeakMap(); // live element → the bottom margin that leaves its box
@@ -88,6 +99,11 @@ export function createLayoutFixes() {
           for (const prop of ["margin-top", "margin-block-start"]) s.setProperty(prop, `${top}px`);
         }
       }
+      if (clampsLines(original, cs)) {
+        s.setProperty("display", CLAMPING_DISPLAY.get(cs.display));
+        s.setProperty("-webkit-box-orient", "vertical");
+        s.setProperty("-webkit-line-clamp", cs.getPropertyValue("-webkit-line-clamp"));
+      }
       const tag = original.tagName;
       if ((tag === "INPUT" || tag === "TEXTAREA") && !blanked && original.placeholder && !original.value) {
         const ph = view.getComputedStyle(original, "::placeholder");
@@ -112,6 +128,18 @@ export function createLayoutFixes() {
       root.prepend(style);
     },
   };
+}
+
+// Whether the live box clamps its lines. A flow-root box with a line clamp
+// (written so, not as -webkit-box) does not clamp and shows all of its
+// lines; a clamping one lays its hidden lines out below its height.
+function clampsLines(el, cs) {
+  return (
+    CLAMPING_DISPLAY.has(cs.display) &&
+    cs.getPropertyValue("-webkit-line-clamp") !== "none" &&
+    cs.getPropertyValue("-webkit-box-orient") === "vertical" &&
+    el.scrollHeight > el.clientHeight + 1
+  );
 }
 
 // A shell (app/viewport-cull.js) has no content, so a flex or grid item's
