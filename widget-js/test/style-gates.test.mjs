@@ -53,13 +53,22 @@ const DEFAULTS = {
   overflowY: "visible",
 };
 
-function fakeElement({ tag = "DIV", ns = "http://www.w3.org/1999/xhtml", style = {}, before = "none", parent = null }) {
+function fakeElement({
+  tag = "DIV",
+  ns = "http://www.w3.org/1999/xhtml",
+  style = {},
+  before = "none",
+  beforeStyle = {},
+  parent = null,
+}) {
   const el = { tagName: tag, namespaceURI: ns, nodeType: 1, parentNode: parent, assignedSlot: null };
   const computed = { ...DEFAULTS, ...style, getPropertyValue: () => "none" };
+  const beforeComputed = { ...DEFAULTS, ...beforeStyle, content: before, getPropertyValue: () => "none" };
+  const noPseudo = { ...DEFAULTS, content: "none", getPropertyValue: () => "none" };
   el.ownerDocument = {
     defaultView: {
       getComputedStyle: (node, pseudo) =>
-        pseudo ? { content: pseudo === "::before" ? before : "none" } : node === el ? computed : node.computed,
+        pseudo ? (pseudo === "::before" ? beforeComputed : noPseudo) : node === el ? computed : node.computed,
     },
   };
   el.computed = computed;
@@ -115,11 +124,24 @@ test("a parent laid out as display: contents, or none known, keeps the item grou
   assert.ok(listFor(fakeElement({})).includes("flex-grow"));
 });
 
-test("SVG elements, frames and elements with a ::before get the whole list", () => {
+test("SVG elements and frames get the whole list", () => {
   const listFor = createStyleGates(ALL);
   assert.equal(listFor(fakeElement({ tag: "path", ns: "http://www.w3.org/2000/svg" })), ALL);
   assert.equal(listFor(fakeElement({ tag: "IFRAME" })), ALL);
-  assert.equal(listFor(fakeElement({ before: '"→"' })), ALL);
+});
+
+// The library copies a ::before with its element's list.
+test("an element with a ::before leaves out only the groups inert for both", () => {
+  const listFor = createStyleGates(ALL);
+  const plain = listFor(fakeElement({ before: '"→"' }));
+  for (const name of ["top", "border-top-color", "background-position"]) assert.ok(!plain.includes(name), name);
+  const bordered = listFor(fakeElement({ before: '"→"', beforeStyle: { borderTopStyle: "solid" } }));
+  assert.ok(bordered.includes("border-top-color"), "the pseudo-element's border colour is read");
+  const placed = listFor(fakeElement({ before: '""', beforeStyle: { position: "absolute" } }));
+  assert.ok(placed.includes("top"), "the pseudo-element's offsets are read");
+  // Its style matters only when it has content: without, the library does not copy it.
+  const none = listFor(fakeElement({ beforeStyle: { position: "absolute" } }));
+  assert.ok(!none.includes("top"));
 });
 
 test("elements with the same inert groups share one list", () => {

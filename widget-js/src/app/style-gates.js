@@ -8,10 +8,11 @@
 // SVG geometry. Those groups are left out of that element's list; the copy
 // then gets the browser's initial value, which draws the same.
 //
-// Only plain HTML elements are narrowed. An SVG or MathML element, a frame
-// (its document's root is copied with the frame's list) and an element with
-// a ::before/::after (the library copies the pseudo-element with the same
-// list) get the whole list. Inherited properties are narrowed only in the
+// Only plain HTML elements are narrowed. An SVG or MathML element and a
+// frame (its document's root is copied with the frame's list) get the whole
+// list. An element with a ::before/::after shares its list with them (the
+// library copies a pseudo-element with its element's list), so a group is
+// left out only when it is inert for all three. Inherited properties are narrowed only in the
 // SVG group: the copy's own pruner (createInheritedPruner) drops inherited
 // values a child gets from its parent's copy, which must then carry them.
 
@@ -252,14 +253,27 @@ export function createStyleGates(all) {
     return display === "contents" ? null : display;
   };
 
+  // The groups inert for a box with style s in a parent of that display, as bits.
+  const inertGroups = (s, parent, el) => {
+    let key = 0;
+    for (let i = 0; i < groups.length; i++) if (groups[i].inert(s, parent, el)) key |= 1 << i;
+    return key;
+  };
+
   return function listFor(el) {
     if (el.namespaceURI !== HTML || WHOLE_LIST_TAGS.has(el.tagName)) return all;
     const view = el.ownerDocument.defaultView;
-    if (hasPseudo(view, el, "::before") || hasPseudo(view, el, "::after")) return all;
     const s = view.getComputedStyle(el);
-    const parent = parentDisplay(el);
-    let key = 0;
-    for (let i = 0; i < groups.length; i++) if (groups[i].inert(s, parent, el)) key |= 1 << i;
+    let key = inertGroups(s, parentDisplay(el), el);
+    // The library copies a ::before/::after with its element's list: a group
+    // is left out only where it is inert for the element and for each of its
+    // pseudo-elements (laid out inside it, or in its parent when it is
+    // display: contents, which counts as an unknown parent).
+    for (const which of ["::before", "::after"]) {
+      const pseudo = view.getComputedStyle(el, which);
+      if (!hasContent(pseudo)) continue;
+      key &= inertGroups(pseudo, s.display === "contents" ? null : s.display, el);
+    }
     let list = lists.get(key);
     if (!list) {
       const inert = new Set();
@@ -272,8 +286,8 @@ export function createStyleGates(all) {
 }
 
 // As the library asks: a pseudo-element it copies has a content other than none.
-function hasPseudo(view, el, which) {
-  const content = view.getComputedStyle(el, which).content;
+function hasContent(pseudoStyle) {
+  const content = pseudoStyle.content;
   return Boolean(content) && content !== "none";
 }
 
