@@ -48,7 +48,7 @@ const NO_PSEUDO_TAGS = new Set([
   "META",
   "LINK",
 ]);
-// The properties that decide where generated text goes and how it looks;
+// The properties that decide where generated text goes and how it and its box look;
 // reading all ~350 for hundreds of list counters took seconds.
 const LAYOUT_PROPERTIES = [
   "display",
@@ -136,6 +136,25 @@ const LAYOUT_PROPERTIES = [
   "align-self",
   "justify-self",
   "grid-area",
+  // What it paints around or over its box: an outlined or shadowed badge
+  // lost its outline and shadow in the copy (tests/browser/pages/style-gates.html).
+  "outline-style",
+  "outline-width",
+  "outline-color",
+  "outline-offset",
+  "box-shadow",
+  "filter",
+  "clip-path",
+  "mix-blend-mode",
+  "rotate",
+  "scale",
+  "translate",
+  "background-clip",
+  "background-origin",
+  "text-decoration-thickness",
+  "text-underline-offset",
+  "-webkit-text-stroke-width",
+  "-webkit-text-stroke-color",
 ];
 // Copied even when the pseudo-element's value equals the owner's and a plain
 // child's: the copy has no site stylesheet, so these would otherwise take
