@@ -51,7 +51,7 @@ async function captureWithSandbox(
   sandbox,
   { found: finding, maskSelectors = [], devicePixelRatio = window.devicePixelRatio || 1, assetsUrl = document.baseURI },
 ) {
-  let found, redact; // once the set-up is done (below)
+  let redact; // once the redactions are known, after the set-up (below)
   const selector = maskSelector(maskSelectors);
   // The library copies computed styles inline, -webkit-text-fill-color included, so all three go.
   const hidden = (el) => {
@@ -223,7 +223,7 @@ async function captureWithSandbox(
     cull.isShell(node);
     return true;
   };
-  found = await finding;
+  const found = await finding;
   await nextTask(); // the scan's task ends here
   redact = textRedactor(found);
   // The scroll at which the redaction boxes were measured (a task or more ago), so copy and boxes agree.

@@ -149,7 +149,7 @@ export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [
       whole += n.data;
     }
     echoSources.push({ value: whole, nameLike });
-    if (el.tagName === "SELECT" || ("value" in el && typeof el.value === "string")) keep(shownValue(el));
+    if ("value" in el && typeof el.value === "string") keep(shownValue(el));
     for (const child of el.querySelectorAll("input, textarea, select")) keep(shownValue(child));
   };
 

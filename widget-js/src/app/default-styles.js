@@ -39,16 +39,13 @@ export async function measureDefaultStyles(context, root, properties) {
   // siblings can share a box (adjacent <tbody> and <tr> one anonymous
   // table), and their origins and sizes would differ.
   const doc = view.document;
-  const probes = tags.map((tag) => {
-    const el = doc.createElement(tag);
-    el.textContent = " ";
-    return el;
-  });
-  const blocks = probes.map((el) => {
+  const blocks = tags.map((tag) => {
     const block = doc.createElement("div");
-    block.append(el);
+    block.append(doc.createElement(tag));
+    block.firstChild.textContent = " ";
     return block;
   });
+  const probes = blocks.map((block) => block.firstChild);
   body.append(...blocks);
   try {
     // Only names the computed style lists: the library's defaults hold no
