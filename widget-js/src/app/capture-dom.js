@@ -17,6 +17,7 @@ import { ALWAYS_WRITTEN, copiedStyleProperties, createInheritedPruner, repeatedO
 import { createStyleGates } from "./style-gates.js";
 import { authorFreeProperties, narrowToAuthorStyles } from "./author-styles.js";
 import { createViewportCull } from "./viewport-cull.js";
+import { pseudoElementOwners } from "./pseudo-elements.js";
 import { createDeviceText } from "./device-text.js";
 
 // A failed or cross-origin image becomes this neutral grey box instead of failing the capture.
@@ -209,6 +210,7 @@ async function captureWithSandbox(
   // Properties no author style of the page sets are not read per element (app/author-styles.js).
   const authorFree = await authorFreeProperties(document, copiedStyleProperties());
   const stylesFor = narrowToAuthorStyles(createStyleGates(copiedStyleProperties()), document, authorFree);
+  const mayHavePseudoElements = pseudoElementOwners(document);
   await nextTask();
   const filter = (node) => {
     if (cull.wasShell(pairs.current())) return false;
@@ -274,6 +276,7 @@ async function captureWithSandbox(
         return list;
       },
       repeatOnly: repeatedOnChild,
+      mayHavePseudoElements,
       alwaysWritten: ALWAYS_WRITTEN,
       sandbox,
       fontCss,

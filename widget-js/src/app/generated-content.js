@@ -14,6 +14,7 @@
 //      text there is a real text node that the copy's redaction blanks
 //      (app/capture-dom.js); the copy's pseudo-element is switched off.
 import { formatCounter, parseContent, parseQuotes } from "../shared/css-content.js";
+import { elementsSelectedBy } from "./rule-subjects.js";
 
 export const GENERATED_TAG = "sealshot-generated";
 // On a live element while a capture runs: which of its pseudo-elements the copy materialises.
@@ -183,47 +184,21 @@ export function findGeneratedContent(doc = document) {
   return items;
 }
 
-const PSEUDO_IN_SELECTOR = /::?(before|after|marker)\b/gi;
-
 // Elements that rules with generated content (or string list markers) select
 // in this root, in document order; null when that cannot be known (a
 // cross-origin sheet, a selector we cannot turn into a query, inline
 // list-style strings).
 function candidatesOf(root) {
-  const selectors = new Set();
-  const sheets = [...(root.styleSheets ?? []), ...(root.adoptedStyleSheets ?? [])];
-  const visitRules = (rules) => {
-    for (const rule of rules) {
-      if (rule.styleSheet) visitRules(rule.styleSheet.cssRules); // @import
-      if (rule.selectorText !== undefined) {
-        // Only content that draws text or quotes: not "" (clearfix) or icons.
-        const generates =
-          /::?(before|after|marker)\b/i.test(rule.selectorText) && mayHaveText(rule.style.getPropertyValue("content"));
-        const stringMarker = /["']/.test(
-          rule.style.getPropertyValue("list-style-type") + rule.style.getPropertyValue("list-style"),
-        );
-        if (generates || stringMarker) {
-          // Nesting, and selectors a query inside this root cannot answer: walk the whole tree.
-          if (/&|:host|::slotted|::part/i.test(rule.selectorText)) throw new Error("not a query");
-          selectors.add(rule.selectorText.replace(PSEUDO_IN_SELECTOR, "") || "*");
-        }
-      }
-      if (rule.cssRules) visitRules(rule.cssRules); // @media, @supports, @layer, @container, nesting
-    }
-  };
-  try {
-    for (const sheet of sheets) visitRules(sheet.cssRules); // throws for a cross-origin sheet
-    if (root.querySelector("[style*='list-style']")) return null;
+  if (root.querySelector?.("[style*='list-style']")) return null;
+  return elementsSelectedBy(
+    root,
+    (rule) =>
+      // Only content that draws text or quotes: not "" (clearfix) or icons.
+      (/::?(before|after|marker)\b/i.test(rule.selectorText) && mayHaveText(rule.style.getPropertyValue("content"))) ||
+      /["']/.test(rule.style.getPropertyValue("list-style-type") + rule.style.getPropertyValue("list-style")),
     // <q> draws open-quote/close-quote from the browser's own style sheet, which no page sheet shows.
-    if (root.querySelector("q")) selectors.add("q");
-    if (!selectors.size) return [];
-    const found = new Set(
-      root.querySelectorAll([...selectors].map((sel) => sel.replace(/(^|,)\s*(?=,|$)/g, "$1*")).join(",")),
-    );
-    return [...found];
-  } catch {
-    return null;
-  }
+    ["q"],
+  );
 }
 
 function mayHaveText(content) {

@@ -1,0 +1,82 @@
+// The capture asks only some elements for their ::before and ::after
+// (widget-js/src/app/pseudo-elements.js): those a ::before/::after rule of
+// the page selects. Checked here against the browser itself: every element
+// whose pseudo-element has content is among them, on a page with the ways a
+// rule can reach one (a class, a combinator, a selector list, an attribute,
+// @media, <q>), and the question stays open where the page's rules cannot
+// all be read.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { launch, repoRoot } from "./support/browser.mjs";
+
+const ORIGIN = "http://sealshot.test";
+const PAGE = `<!DOCTYPE html><html><head><style>
+  .badge::after { content: "new"; }
+  nav > a:hover::before, nav > a.current::before { content: "\\2192"; }
+  [data-tip]::after { content: attr(data-tip); }
+  @media (min-width: 1px) { .ico:before { content: ""; display: inline-block; width: 1em; } }
+  .plain { color: red; }
+</style></head><body>
+  <p class="badge">One</p>
+  <nav><a class="current" href="#">Home</a><a href="#">Other</a></nav>
+  <span data-tip="Help">?</span>
+  <i class="ico"></i>
+  <q>quoted</q>
+  <div class="plain"><span>no pseudo-elements</span><em>none</em></div>
+  <div id="host"></div>
+</body></html>`;
+
+async function run(page, body) {
+  await page.route(`${ORIGIN}/**`, (route) => {
+    const { pathname } = new URL(route.request().url());
+    if (pathname === "/") return route.fulfill({ contentType: "text/html", body });
+    const file = path.join(repoRoot, "widget-js/src/app", path.basename(pathname));
+    return route.fulfill({ contentType: "text/javascript", body: fs.readFileSync(file, "utf8") });
+  });
+  await page.goto(`${ORIGIN}/`);
+  return page.evaluate(async () => {
+    const host = document.getElementById("host");
+    host.attachShadow({ mode: "open" }).innerHTML = "<b>inside</b>";
+    const { pseudoElementOwners } = await import("/pseudo-elements.js");
+    const mayHave = pseudoElementOwners(document);
+    const all = [...document.body.querySelectorAll("*"), ...host.shadowRoot.querySelectorAll("*")];
+    const has = (el, which) => !/^(none|normal)$/.test(getComputedStyle(el, which).content);
+    const name = (el) => el.localName + (el.className ? `.${el.className}` : "");
+    return {
+      withContent: all.filter((el) => has(el, "::before") || has(el, "::after")).map(name),
+      missed: all.filter((el) => (has(el, "::before") || has(el, "::after")) && !mayHave(el)).map(name),
+      skipped: all.filter((el) => !mayHave(el)).map(name),
+    };
+  });
+}
+
+test("only elements a ::before/::after rule selects are asked, and none with content is missed", async () => {
+  const browser = await launch();
+  try {
+    const result = await run(await browser.context.newPage(), PAGE);
+    assert.deepEqual(result.withContent, ["p.badge", "a.current", "span", "i.ico", "q"], "the page's pseudo-elements");
+    assert.deepEqual(result.missed, [], "elements with a pseudo-element that would not be asked");
+    // Both links are asked (one may be hovered by the time it is copied), and
+    // the shadow tree's <b>: its tree's rules are not read.
+    assert.deepEqual(result.skipped, ["nav", "div.plain", "span", "em", "div"], "elements left out");
+  } finally {
+    await browser.close();
+  }
+});
+
+test("a sheet that cannot be read leaves every element asked", async () => {
+  const browser = await launch();
+  try {
+    const page = await browser.context.newPage();
+    await page.route("http://other.test/**", (route) =>
+      route.fulfill({ contentType: "text/css", body: ".plain::after { content: 'x'; }" }),
+    );
+    const result = await run(page, PAGE.replace("</head>", '<link rel="stylesheet" href="http://other.test/a.css"></head>'));
+    assert.ok(result.withContent.includes("div.plain"), "the other origin's rule applies");
+    assert.deepEqual(result.skipped, [], "elements left out though a sheet was unreadable");
+  } finally {
+    await browser.close();
+  }
+});
