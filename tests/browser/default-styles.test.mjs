@@ -13,6 +13,21 @@ import path from "node:path";
 import { launch, repoRoot } from "./support/browser.mjs";
 
 const ORIGIN = "http://sealshot.test";
+// The batch is measured on the page itself, in a shadow tree whose host
+// resets every property: a page whose root styles would change a bare
+// element's defaults, if they reached it.
+const HOSTILE_PAGE = `<!DOCTYPE html><html lang="ja" dir="rtl"><head><style>
+  * { box-sizing: border-box; transition: all 1s; border-color: red; }
+  :root { font: italic 20px/2 monospace; color: red; text-transform: uppercase; letter-spacing: 2px;
+          writing-mode: horizontal-tb; visibility: visible; cursor: pointer; quotes: "<" ">"; }
+  body { text-align: center; white-space: pre; word-spacing: 4px; -webkit-text-fill-color: blue; }
+  div, span, p, td { display: flex; padding: 3px; margin: 1px; }
+</style></head><body>`;
+// A page whose colour scheme is dark from a <meta>: the host's initial text
+// colour would be white there, so the batch is measured in the frame.
+const DARK_PAGE = `<!DOCTYPE html><html><head><meta name="color-scheme" content="dark"></head><body>`;
+// A zoomed root: its zoom multiplies through the host, and computed values are unzoomed.
+const ZOOMED_PAGE = `<!DOCTYPE html><html style="zoom: 1.5"><body>`;
 
 // The elements of the HTML standard's index, with <svg> (measured by the
 // library as an element of that name) and a custom element.
@@ -25,13 +40,22 @@ const TAGS = `a abbr address area article aside audio b base bdi bdo blockquote 
 // The library never copies these: their defaults are not measured.
 const NEVER_COPIED = ["script", "style"];
 
-test("defaults measured in one batch equal the library's one-tag-at-a-time defaults", async () => {
+for (const [name, body] of [
+  ["a page with styles on its root", HOSTILE_PAGE],
+  ["a page in a dark colour scheme", DARK_PAGE],
+  ["a zoomed page", ZOOMED_PAGE],
+]) {
+  test(`defaults measured in one batch equal the library's one-tag-at-a-time defaults: ${name}`, () =>
+    checkBatch(body));
+}
+
+async function checkBatch(body) {
   const browser = await launch();
   try {
     const page = await browser.context.newPage();
     await page.route(`${ORIGIN}/**`, (route) => {
       const { pathname } = new URL(route.request().url());
-      if (pathname === "/") return route.fulfill({ contentType: "text/html", body: "<!DOCTYPE html><body>" });
+      if (pathname === "/") return route.fulfill({ contentType: "text/html", body });
       const file = path.join(repoRoot, "widget-js/src/app", path.basename(pathname));
       return route.fulfill({ contentType: "text/javascript", body: fs.readFileSync(file, "utf8") });
     });
@@ -40,6 +64,11 @@ test("defaults measured in one batch equal the library's one-tag-at-a-time defau
       const { measureDefaultStyles } = await import("/default-styles.js");
       // A standards-mode sandbox, as the capture opens it (app/render-copy.js).
       const sandbox = document.createElement("iframe");
+      // As the capture opens it (app/render-copy.js, openSandbox): 0 px wide.
+      sandbox.width = "0";
+      sandbox.height = "0";
+      sandbox.style.visibility = "hidden";
+      sandbox.style.position = "fixed";
       const loaded = new Promise((resolve) => sandbox.addEventListener("load", resolve, { once: true }));
       sandbox.srcdoc = '<!DOCTYPE html><meta charset="UTF-8"><title></title><body>';
       document.body.append(sandbox);
@@ -87,4 +116,4 @@ test("defaults measured in one batch equal the library's one-tag-at-a-time defau
   } finally {
     await browser.close();
   }
-});
+}

@@ -73,7 +73,10 @@ test("a sheet that cannot be read leaves every element asked", async () => {
     await page.route("http://other.test/**", (route) =>
       route.fulfill({ contentType: "text/css", body: ".plain::after { content: 'x'; }" }),
     );
-    const result = await run(page, PAGE.replace("</head>", '<link rel="stylesheet" href="http://other.test/a.css"></head>'));
+    const result = await run(
+      page,
+      PAGE.replace("</head>", '<link rel="stylesheet" href="http://other.test/a.css"></head>'),
+    );
     assert.ok(result.withContent.includes("div.plain"), "the other origin's rule applies");
     assert.deepEqual(result.skipped, [], "elements left out though a sheet was unreadable");
   } finally {
