@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { GATED_PROPERTIES, SVG_ONLY_PROPERTIES, createStyleGates } from "../src/app/style-gates.js";
+import { GATED_PROPERTIES, SVG_ONLY_PROPERTIES, createStyleGates, readBySvgChild } from "../src/app/style-gates.js";
 import { INHERITED } from "../src/app/copied-styles.js";
 
 // A stand-in for the browser's list and computed styles: what the gates read.
@@ -61,7 +61,7 @@ function fakeElement({
   beforeStyle = {},
   parent = null,
 }) {
-  const el = { tagName: tag, namespaceURI: ns, nodeType: 1, parentNode: parent, assignedSlot: null };
+  const el = { tagName: tag, localName: tag, namespaceURI: ns, nodeType: 1, parentNode: parent, assignedSlot: null };
   const computed = { ...DEFAULTS, ...style, getPropertyValue: () => "none" };
   const beforeComputed = { ...DEFAULTS, ...beforeStyle, content: before, getPropertyValue: () => "none" };
   const noPseudo = { ...DEFAULTS, content: "none", getPropertyValue: () => "none" };
@@ -124,10 +124,46 @@ test("a parent laid out as display: contents, or none known, keeps the item grou
   assert.ok(listFor(fakeElement({})).includes("flex-grow"));
 });
 
-test("SVG elements and frames get the whole list", () => {
+test("an <svg>, a <foreignObject> and frames get the whole list", () => {
   const listFor = createStyleGates(ALL);
-  assert.equal(listFor(fakeElement({ tag: "path", ns: "http://www.w3.org/2000/svg" })), ALL);
+  assert.equal(listFor(fakeElement({ tag: "svg", ns: "http://www.w3.org/2000/svg" })), ALL);
+  assert.equal(listFor(fakeElement({ tag: "foreignObject", ns: "http://www.w3.org/2000/svg" })), ALL);
   assert.equal(listFor(fakeElement({ tag: "IFRAME" })), ALL);
+});
+
+// Inside an <svg> nothing lays out or paints a CSS box.
+test("an SVG element inside an <svg> reads its paint, geometry and inherited properties, not a box's", () => {
+  const listFor = createStyleGates(ALL);
+  const list = listFor(fakeElement({ tag: "path", ns: "http://www.w3.org/2000/svg" }));
+  for (const name of ["display", "color", "fill", "stroke", "transform-origin", "text-decoration-color", "content"])
+    assert.ok(list.includes(name), name);
+  for (const name of [
+    "position",
+    "top",
+    "left",
+    "margin-top",
+    "border-top-style",
+    "border-top-color",
+    "border-top-width",
+    "background-color",
+    "background-image",
+    "background-position",
+    "grid-template-columns",
+    "grid-row-start",
+    "flex-grow",
+    "order",
+    "object-fit",
+  ])
+    assert.ok(!list.includes(name), name);
+  for (const name of INHERITED) assert.ok(readBySvgChild(name), `inherited ${name}`);
+  for (const name of ["vertical-align", "overflow-x", "outline-style", "opacity", "clip-path", "mask-image", "width"])
+    assert.ok(readBySvgChild(name), name);
+});
+
+test("an element that cannot have a ::before is not asked for it", () => {
+  const listFor = createStyleGates(ALL, () => false);
+  const placed = listFor(fakeElement({ before: '""', beforeStyle: { position: "absolute" } }));
+  assert.ok(!placed.includes("top"), "a ::before the page cannot give it is not read");
 });
 
 // The library copies a ::before with its element's list.

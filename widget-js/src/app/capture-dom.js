@@ -209,8 +209,12 @@ async function captureWithSandbox(
   await nextTask();
   // Properties no author style of the page sets are not read per element (app/author-styles.js).
   const authorFree = await authorFreeProperties(document, copiedStyleProperties());
-  const stylesFor = narrowToAuthorStyles(createStyleGates(copiedStyleProperties()), document, authorFree);
   const mayHavePseudoElements = pseudoElementOwners(document);
+  const stylesFor = narrowToAuthorStyles(
+    createStyleGates(copiedStyleProperties(), mayHavePseudoElements),
+    document,
+    authorFree,
+  );
   await nextTask();
   const filter = (node) => {
     if (cull.wasShell(pairs.current())) return false;

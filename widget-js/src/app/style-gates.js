@@ -8,13 +8,19 @@
 // SVG geometry. Those groups are left out of that element's list; the copy
 // then gets the browser's initial value, which draws the same.
 //
-// Only plain HTML elements are narrowed. An SVG or MathML element and a
-// frame (its document's root is copied with the frame's list) get the whole
-// list. An element with a ::before/::after shares its list with them (the
+// Plain HTML elements are narrowed by groups. An SVG element inside an
+// <svg> (a shape, a group, a gradient stop, text) lays out and paints no CSS
+// box: the non-inherited properties of boxes (margins, borders, backgrounds,
+// flex and grid, positioning…) do nothing there, and on an admin template's
+// icons those elements were half of all reads. The <svg> itself, a
+// <foreignObject> (both CSS boxes), MathML and a frame (its document's root
+// is copied with the frame's list) get the whole list. An element with a ::before/::after shares its list with them (the
 // library copies a pseudo-element with its element's list), so a group is
 // left out only when it is inert for all three. Inherited properties are narrowed only in the
 // SVG group: the copy's own pruner (createInheritedPruner) drops inherited
 // values a child gets from its parent's copy, which must then carry them.
+
+import { INHERITED } from "./copied-styles.js";
 
 export const SVG_ONLY_PROPERTIES = [
   "alignment-baseline",
@@ -225,13 +231,30 @@ const HTML = "http://www.w3.org/1999/xhtml";
 /** Tags that always get the whole list (a frame's document root is copied with its list). */
 export const WHOLE_LIST_TAGS = new Set(["IFRAME", "FRAME", "OBJECT", "EMBED"]);
 
+const SVG = "http://www.w3.org/2000/svg";
+// SVG elements that are CSS boxes.
+const SVG_BOXES = new Set(["svg", "foreignObject"]);
+// Non-inherited properties only a CSS box uses (vertical-align, overflow,
+// outline, transforms, clipping, masking and filters do apply in SVG, and
+// are kept; so is every inherited property, which an SVG child passes on).
+const BOX_ONLY =
+  /^(?:margin-|padding-|border-|background-|box-|-webkit-box-|flex|grid-|align-|justify-|order$|row-gap$|column-|position|top$|right$|bottom$|left$|float$|clear$|z-index$|min-|max-|table-layout$|object-|aspect-ratio$|resize$|appearance$|text-overflow$|counter-|break-|page$|shape-(?:outside|margin|image-threshold)$|-webkit-line-clamp$|-webkit-mask-box-image|container-type$|field-sizing$|contain-intrinsic-|content-visibility$|row-rule-|rule-overlap$)/;
+
+/** Whether an SVG element inside an <svg> reads this property (for tests). */
+export function readBySvgChild(name) {
+  return INHERITED.has(name) || !BOX_ONLY.test(name);
+}
+
 /**
  * Returns listFor(element): the properties of `all` (the full list, in its
  * order) that the copy of this element reads. One array per combination of
  * inert groups, shared by every element with that combination.
+ * mayHavePseudoElements(element): false when it has no ::before or ::after
+ * (app/pseudo-elements.js), so its pseudo-elements are not asked.
  */
-export function createStyleGates(all) {
+export function createStyleGates(all, mayHavePseudoElements = () => true) {
   const lists = new Map();
+  const svgChildList = all.filter(readBySvgChild);
   const parentDisplays = new WeakMap();
   const present = new Set(all);
   const groups = [
@@ -261,6 +284,7 @@ export function createStyleGates(all) {
   };
 
   return function listFor(el) {
+    if (el.namespaceURI === SVG && !SVG_BOXES.has(el.localName)) return svgChildList;
     if (el.namespaceURI !== HTML || WHOLE_LIST_TAGS.has(el.tagName)) return all;
     const view = el.ownerDocument.defaultView;
     const s = view.getComputedStyle(el);
@@ -269,7 +293,7 @@ export function createStyleGates(all) {
     // is left out only where it is inert for the element and for each of its
     // pseudo-elements (laid out inside it, or in its parent when it is
     // display: contents, which counts as an unknown parent).
-    for (const which of ["::before", "::after"]) {
+    for (const which of mayHavePseudoElements(el) ? ["::before", "::after"] : []) {
       const pseudo = view.getComputedStyle(el, which);
       if (!hasContent(pseudo)) continue;
       key &= inertGroups(pseudo, s.display === "contents" ? null : s.display, el);
