@@ -26,16 +26,27 @@ Result<Connection> Connection::open(const std::string& path, int busy_timeout_ms
   return connection;
 }
 
+void Connection::close() noexcept {
+  if (idle_) {
+    for (auto& [sql, stmt] : idle_->by_sql) sqlite3_finalize(stmt);
+    idle_->by_sql.clear();
+    idle_.reset();
+  }
+  sqlite3_close_v2(db_);  // statements still held elsewhere are finalized by their holders
+  db_ = nullptr;
+}
+
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
-    sqlite3_close_v2(db_);
+    close();
     db_ = other.db_;
+    idle_ = std::move(other.idle_);
     other.db_ = nullptr;
   }
   return *this;
 }
 
-Connection::~Connection() { sqlite3_close_v2(db_); }
+Connection::~Connection() { close(); }
 
 Status Connection::exec(const char* sql, std::string_view what) {
   const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
@@ -44,23 +55,49 @@ Status Connection::exec(const char* sql, std::string_view what) {
 }
 
 Result<Statement> Statement::prepare(Connection& connection, std::string_view sql) {
+  std::string text(sql);
+  if (connection.idle_) {
+    auto idle = connection.idle_->by_sql.find(text);
+    if (idle != connection.idle_->by_sql.end()) {
+      sqlite3_stmt* stmt = idle->second;
+      connection.idle_->by_sql.erase(idle);
+      return Statement(stmt, connection.idle_, std::move(text));
+    }
+  }
   sqlite3_stmt* stmt = nullptr;
   const int rc = sqlite3_prepare_v2(connection.handle(), sql.data(), int(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) return db_error(rc, "prepare a query");
-  return Statement(stmt);
+  return Statement(stmt, connection.idle_, std::move(text));
+}
+
+void Statement::release() noexcept {
+  if (!stmt_) return;
+  std::shared_ptr<IdleStatements> home = home_.lock();
+  if (home && home->by_sql.size() < IdleStatements::kMax) {
+    // Reset: no open read transaction or lock is kept while it waits.
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    home->by_sql.emplace(std::move(sql_), stmt_);
+  } else {
+    sqlite3_finalize(stmt_);
+  }
+  stmt_ = nullptr;
+  home_.reset();
 }
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    sqlite3_finalize(stmt_);
+    release();
     stmt_ = other.stmt_;
     bind_error_ = other.bind_error_;
+    home_ = std::move(other.home_);
+    sql_ = std::move(other.sql_);
     other.stmt_ = nullptr;
   }
   return *this;
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() { release(); }
 
 Statement& Statement::bind(int index, std::string_view text) {
   const int rc = sqlite3_bind_text(stmt_, index, text.data(), int(text.size()), SQLITE_TRANSIENT);
