@@ -8,11 +8,9 @@
 // as the library does it, property by property.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
-import { launch, repoRoot } from "./support/browser.mjs";
+import { launch } from "./support/browser.mjs";
+import { openWithAppModules } from "./support/app-modules.mjs";
 
-const ORIGIN = "http://sealshot.test";
 // The batch is measured on the page itself, in a shadow tree whose host
 // resets every property: a page whose root styles would change a bare
 // element's defaults, if they reached it.
@@ -53,13 +51,7 @@ async function checkBatch(body) {
   const browser = await launch();
   try {
     const page = await browser.context.newPage();
-    await page.route(`${ORIGIN}/**`, (route) => {
-      const { pathname } = new URL(route.request().url());
-      if (pathname === "/") return route.fulfill({ contentType: "text/html", body });
-      const file = path.join(repoRoot, "widget-js/src/app", path.basename(pathname));
-      return route.fulfill({ contentType: "text/javascript", body: fs.readFileSync(file, "utf8") });
-    });
-    await page.goto(`${ORIGIN}/`);
+    await openWithAppModules(page, body);
     const result = await page.evaluate(async (tags) => {
       const { measureDefaultStyles } = await import("/default-styles.js");
       // A standards-mode sandbox, as the capture opens it (app/render-copy.js).

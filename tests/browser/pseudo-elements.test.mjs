@@ -7,11 +7,9 @@
 // all be read.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
-import { launch, repoRoot } from "./support/browser.mjs";
+import { launch } from "./support/browser.mjs";
+import { openWithAppModules } from "./support/app-modules.mjs";
 
-const ORIGIN = "http://sealshot.test";
 const PAGE = `<!DOCTYPE html><html><head><style>
   .badge::after { content: "new"; }
   nav > a:hover::before, nav > a.current::before { content: "\\2192"; }
@@ -29,13 +27,7 @@ const PAGE = `<!DOCTYPE html><html><head><style>
 </body></html>`;
 
 async function run(page, body) {
-  await page.route(`${ORIGIN}/**`, (route) => {
-    const { pathname } = new URL(route.request().url());
-    if (pathname === "/") return route.fulfill({ contentType: "text/html", body });
-    const file = path.join(repoRoot, "widget-js/src/app", path.basename(pathname));
-    return route.fulfill({ contentType: "text/javascript", body: fs.readFileSync(file, "utf8") });
-  });
-  await page.goto(`${ORIGIN}/`);
+  await openWithAppModules(page, body);
   return page.evaluate(async () => {
     const host = document.getElementById("host");
     host.attachShadow({ mode: "open" }).innerHTML = "<b>inside</b>";

@@ -41,17 +41,13 @@ const NEVER_COPIED = new Set(["script", "style"]);
 export async function measureDefaultStyles(context, root, properties, sandbox = context.sandbox) {
   const cache = context.defaultComputedStyles;
   const tags = [...tagsUnder(root)].filter((tag) => !cache.has(tag));
-  const isolated = isolatedPlace(root.ownerDocument);
   // Elements that act when made on the page (a frame loads, a media element
   // starts, the page's own custom element runs its code) are made in the frame.
-  const inFrame = isolated ? tags.filter((tag) => ACTIVE_TAGS.has(tag) || tag.includes("-")) : tags;
-  if (isolated)
-    await measureIn(
-      isolated,
-      cache,
-      tags.filter((tag) => !inFrame.includes(tag)),
-      properties,
-    );
+  const active = (tag) => ACTIVE_TAGS.has(tag) || tag.includes("-");
+  const onPage = tags.filter((tag) => !active(tag));
+  const isolated = onPage.length ? isolatedPlace(root.ownerDocument) : null;
+  const inFrame = isolated ? tags.filter(active) : tags;
+  if (isolated) await measureIn(isolated, cache, onPage, properties);
   context.sandbox = await sandbox;
   await measureIn(sandboxPlace(context.sandbox), cache, inFrame, properties);
   await nextTask();
