@@ -11,6 +11,7 @@ import { exactLengths } from "./capture-layout.js";
 import { copyCharacters } from "./copy-characters.js";
 import { nextTask } from "./yield-slices.js";
 import { measureDefaultStyles } from "./default-styles.js";
+import { shareRepeatedStyles } from "./shared-declarations.js";
 
 // XML 1.0 cannot carry these; the library strips them the same way.
 const NOT_XML = /[\u0000-\u0008\v\f\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
@@ -55,6 +56,8 @@ export async function renderCopy(
     const svg = await domToForeignObjectSvg(context);
     // Each step below is one long call: the page gets the thread between them.
     await nextTask();
+    const copyRoot = svg.querySelector("foreignObject")?.firstElementChild;
+    if (copyRoot) shareRepeatedStyles(svg, copyRoot);
     const serialized = new XMLSerializer().serializeToString(svg);
     await nextTask();
     const xml = exactLengths(serialized.replace(NOT_XML, ""));
