@@ -3,14 +3,18 @@
 // the page selects. Checked here against the browser itself: every element
 // whose pseudo-element has content is among them, on a page with the ways a
 // rule can reach one (a class, a combinator, a selector list, an attribute,
-// @media, <q>), and the question stays open where the page's rules cannot
-// all be read.
+// @media, <q>, an empty content that draws a box), rules that style
+// pseudo-elements without giving them content count for nothing, and the
+// question stays open where the page's rules cannot all be read.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { launch } from "./support/browser.mjs";
 import { openWithAppModules } from "./support/app-modules.mjs";
 
 const PAGE = `<!DOCTYPE html><html><head><style>
+  *, *::before, *::after { box-sizing: border-box; }
+  .plain::after, em::before { color: blue; content: none; }
+  .rule::after { content: ""; display: block; height: 2px; background: red; }
   .badge::after { content: "new"; }
   nav > a:hover::before, nav > a.current::before { content: "\\2192"; }
   [data-tip]::after { content: attr(data-tip); }
@@ -23,6 +27,7 @@ const PAGE = `<!DOCTYPE html><html><head><style>
   <i class="ico"></i>
   <q>quoted</q>
   <div class="plain"><span>no pseudo-elements</span><em>none</em></div>
+  <hr class="rule">
   <div id="host"></div>
 </body></html>`;
 
@@ -48,10 +53,15 @@ test("only elements a ::before/::after rule selects are asked, and none with con
   const browser = await launch();
   try {
     const result = await run(await browser.context.newPage(), PAGE);
-    assert.deepEqual(result.withContent, ["p.badge", "a.current", "span", "i.ico", "q"], "the page's pseudo-elements");
+    assert.deepEqual(
+      result.withContent,
+      ["p.badge", "a.current", "span", "i.ico", "q", "hr.rule"],
+      "the page's pseudo-elements",
+    );
     assert.deepEqual(result.missed, [], "elements with a pseudo-element that would not be asked");
     // Both links are asked (one may be hovered by the time it is copied), and
-    // the shadow tree's <b>: its tree's rules are not read.
+    // the shadow tree's <b>: its tree's rules are not read. Rules that only
+    // style pseudo-elements (box-sizing on all, content: none) select none.
     assert.deepEqual(result.skipped, ["nav", "div.plain", "span", "em", "div"], "elements left out");
   } finally {
     await browser.close();

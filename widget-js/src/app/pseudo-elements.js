@@ -2,12 +2,20 @@
 // every copied element for both pseudo-elements' computed styles, to copy
 // those whose content is not none: two style resolutions per element, about
 // 50 ms of the clone on an admin template's user list, where a few dozen
-// elements have one. Only elements that a ::before/::after rule of the page
-// selects can have one (and <q>, whose quotes come from the browser's own
-// sheet), so the others are not asked.
+// elements have one. A pseudo-element exists only where its content is set,
+// so only elements that a ::before/::after rule giving content (or `all`)
+// selects can have one, and <q>, whose quotes come from the browser's own
+// sheet; the others are not asked. A rule that only styles pseudo-elements
+// counts for nothing: Bootstrap's `*, ::before, ::after { box-sizing:
+// border-box }` selects every element of the page.
 import { elementsSelectedBy } from "./rule-subjects.js";
 
 const PSEUDO_RULE = /::?(before|after)\b/i;
+const NO_BOX = /^(none|normal)$/i;
+const givesContent = (rule) => {
+  const content = rule.style?.getPropertyValue("content") ?? "";
+  return (content !== "" && !NO_BOX.test(content.trim())) || rule.style?.getPropertyValue("all") !== "";
+};
 
 /**
  * Returns mayHave(element): false only for an element of `doc`'s own tree
@@ -15,7 +23,7 @@ const PSEUDO_RULE = /::?(before|after)\b/i;
  * and every element when a sheet cannot be read, may have them.
  */
 export function pseudoElementOwners(doc) {
-  const owners = elementsSelectedBy(doc, (rule) => PSEUDO_RULE.test(rule.selectorText), ["q"]);
+  const owners = elementsSelectedBy(doc, (rule) => PSEUDO_RULE.test(rule.selectorText) && givesContent(rule), ["q"]);
   if (!owners) return () => true;
   const set = new Set(owners);
   return (el) => set.has(el) || el.ownerDocument !== doc || el.getRootNode() !== doc;
