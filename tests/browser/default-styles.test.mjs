@@ -109,3 +109,42 @@ async function checkBatch(body) {
     await browser.close();
   }
 }
+
+// A tag whose every element reads a list narrowed to the page's author
+// properties is measured on those only; a tag with one element that reads
+// its whole list, and the root (copied with the whole list), keep them all.
+test("defaults leave out the author-free properties only for tags whose every element narrows", async () => {
+  const browser = await launch();
+  try {
+    const page = await browser.context.newPage();
+    await openWithAppModules(page, "<!DOCTYPE html><html><body><main><p>a</p><b>b</b><i id=whole>d</i><i>c</i></main>");
+    const result = await page.evaluate(async () => {
+      const { measureDefaultStyles } = await import("/default-styles.js");
+      const sandbox = document.createElement("iframe");
+      const loaded = new Promise((resolve) => sandbox.addEventListener("load", resolve, { once: true }));
+      sandbox.srcdoc = "<!DOCTYPE html><body>";
+      document.body.append(sandbox);
+      await loaded;
+      const properties = [...getComputedStyle(document.documentElement)];
+      const free = new Set(["color", "letter-spacing"]);
+      const context = { sandbox, defaultComputedStyles: new Map() };
+      const root = document.querySelector("main");
+      await measureDefaultStyles(context, root, properties, sandbox, { free, narrows: (el) => el.id !== "whole" });
+      const has = (tag) => [...free].filter((name) => context.defaultComputedStyles.get(tag)?.has(name)).length;
+      return {
+        main: has("main"),
+        p: has("p"),
+        b: has("b"),
+        i: has("i"),
+        sizes: { p: context.defaultComputedStyles.get("p").size, i: context.defaultComputedStyles.get("i").size },
+      };
+    });
+    assert.equal(result.p, 0, "<p> narrows: no author-free property");
+    assert.equal(result.b, 0, "<b> narrows: no author-free property");
+    assert.equal(result.i, 2, "one <i> reads its whole list: every property");
+    assert.equal(result.main, 2, "the root is copied with the whole list: every property");
+    assert.equal(result.sizes.i - result.sizes.p, 2, "the narrowed default lacks exactly the free properties");
+  } finally {
+    await browser.close();
+  }
+});

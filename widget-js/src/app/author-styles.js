@@ -128,12 +128,11 @@ export async function authorFreeProperties(doc, copied) {
  */
 export function narrowToAuthorStyles(listFor, doc, free) {
   if (!free?.size) return listFor;
-  const states = supportedSelector(doc, STATE_SELECTORS);
+  const narrows = authorStylesNarrow(doc);
   const narrowed = new WeakMap(); // a list of listFor → that list without `free`
   return (el) => {
     const list = listFor(el);
-    if (el.ownerDocument !== doc || el.namespaceURI !== HTML || STATEFUL_TAGS.has(el.tagName)) return list;
-    if (states && el.matches(states)) return list;
+    if (!narrows(el)) return list;
     let short = narrowed.get(list);
     if (!short) {
       short = list.filter((name) => !free.has(name));
@@ -141,6 +140,21 @@ export function narrowToAuthorStyles(listFor, doc, free) {
     }
     return short;
   };
+}
+
+/**
+ * Returns narrows(el): whether narrowToAuthorStyles leaves the properties no
+ * author style sets out of this element's list. Not for other documents
+ * (frames), SVG, form options and frames, or an element in a state the copy
+ * lacks: they read their whole list.
+ */
+export function authorStylesNarrow(doc) {
+  const states = supportedSelector(doc, STATE_SELECTORS);
+  return (el) =>
+    el.ownerDocument === doc &&
+    el.namespaceURI === HTML &&
+    !STATEFUL_TAGS.has(el.tagName) &&
+    !(states && el.matches(states));
 }
 
 /**

@@ -15,7 +15,7 @@ import { openSandbox, renderCopy } from "./render-copy.js";
 import { paintRootBackground } from "./root-background.js";
 import { ALWAYS_WRITTEN, copiedStyleProperties, createInheritedPruner, repeatedOnChild } from "./copied-styles.js";
 import { createStyleGates } from "./style-gates.js";
-import { authorFreeProperties, narrowToAuthorStyles } from "./author-styles.js";
+import { authorFreeProperties, authorStylesNarrow, narrowToAuthorStyles } from "./author-styles.js";
 import { createViewportCull } from "./viewport-cull.js";
 import { pseudoElementOwners } from "./pseudo-elements.js";
 import { createDeviceText } from "./device-text.js";
@@ -281,6 +281,7 @@ async function captureWithSandbox(
       },
       repeatOnly: repeatedOnChild,
       mayHavePseudoElements,
+      authorNarrow: authorFree?.size ? { free: authorFree, narrows: authorStylesNarrow(document) } : null,
       alwaysWritten: ALWAYS_WRITTEN,
       sandbox,
       fontCss,

@@ -38,18 +38,25 @@ const NEVER_COPIED = new Set(["script", "style"]);
  * Reading them takes 30-60 ms on a template page, so the page gets the main
  * thread every few milliseconds, and the clone starts in a task of its own.
  */
-export async function measureDefaultStyles(context, root, properties, sandbox = context.sandbox) {
+export async function measureDefaultStyles(context, root, properties, sandbox = context.sandbox, narrow = null) {
   const cache = context.defaultComputedStyles;
-  const tags = [...tagsUnder(root)].filter((tag) => !cache.has(tag));
+  const found = tagsUnder(root, narrow?.narrows);
+  // The root is copied with the whole list (app/render-copy.js, readPerElement).
+  if (root.nodeType === 1 && found.has(root.localName)) found.set(root.localName, false);
+  const tags = [...found.keys()].filter((tag) => !cache.has(tag));
+  // A tag whose every element reads a list narrowed to the author's
+  // properties (app/author-styles.js) is compared on those only.
+  const narrowed = narrow?.free?.size ? properties.filter((name) => !narrow.free.has(name)) : properties;
+  const propertiesOf = (tag) => (found.get(tag) ? narrowed : properties);
   // Elements that act when made on the page (a frame loads, a media element
   // starts, the page's own custom element runs its code) are made in the frame.
   const active = (tag) => ACTIVE_TAGS.has(tag) || tag.includes("-");
   const onPage = tags.filter((tag) => !active(tag));
   const isolated = onPage.length ? isolatedPlace(root.ownerDocument) : null;
   const inFrame = isolated ? tags.filter(active) : tags;
-  if (isolated) await measureIn(isolated, cache, onPage, properties);
+  if (isolated) await measureIn(isolated, cache, onPage, propertiesOf);
   context.sandbox = await sandbox;
-  await measureIn(sandboxPlace(context.sandbox), cache, inFrame, properties);
+  await measureIn(sandboxPlace(context.sandbox), cache, inFrame, propertiesOf);
   await nextTask();
 }
 
@@ -65,7 +72,7 @@ const ACTIVE_TAGS = new Set([
   "fencedframe",
 ]);
 
-async function measureIn(place, cache, tags, properties) {
+async function measureIn(place, cache, tags, propertiesOf) {
   if (!place || !tags.length) {
     place?.remove([]);
     return;
@@ -87,11 +94,19 @@ async function measureIn(place, cache, tags, properties) {
     // Only names the computed style lists: the library's defaults hold no
     // others, so a name it does not list is never equal to a default.
     const listed = new Set(view.getComputedStyle(probes[0]));
-    const compared = properties.filter((name) => listed.has(name) && !NEVER_DEFAULT.has(name));
+    const comparedLists = new Map(); // a list of propertiesOf → its names the computed style lists
+    const compared = (list) => {
+      let names = comparedLists.get(list);
+      if (!names) {
+        names = list.filter((name) => listed.has(name) && !NEVER_DEFAULT.has(name));
+        comparedLists.set(list, names);
+      }
+      return names;
+    };
     const pause = yieldingEvery(15);
     for (const [i, el] of probes.entries()) {
       const style = view.getComputedStyle(el);
-      cache.set(tags[i], new Map(compared.map((name) => [name, style.getPropertyValue(name)])));
+      cache.set(tags[i], new Map(compared(propertiesOf(tags[i])).map((name) => [name, style.getPropertyValue(name)])));
       await pause();
     }
   } finally {
@@ -151,11 +166,15 @@ function isolatedPlace(doc) {
 // is copied without its content (app/viewport-cull.js), nor scripts, styles
 // and the widget's own elements, which are never copied: their probes were
 // the costliest (a <style> is a sheet to parse). A tag missed here is still
-// measured by the library.
-function tagsUnder(root) {
-  const tags = new Set();
+// measured by the library. Each maps to whether every element of it
+// narrows(el) (false without narrows).
+function tagsUnder(root, narrows = null) {
+  const tags = new Map();
   const add = (el) => {
-    if (el.namespaceURI === XHTML || el.localName === "svg") tags.add(el.nodeName.toLowerCase());
+    if (el.namespaceURI !== XHTML && el.localName !== "svg") return;
+    const tag = el.nodeName.toLowerCase();
+    if (tags.get(tag) === false) return;
+    tags.set(tag, Boolean(narrows?.(el)));
   };
   const pending = [root];
   while (pending.length) {

@@ -26,12 +26,24 @@ const NOT_XML = /[\u0000-\u0008\v\f\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
  * cloned before it wrote are written on this child too (a Set, or null for
  * all), alwaysWritten: properties never compared with a default, and
  * sandbox: a promise of the frame from openSandbox() (opened here if absent),
- * and mayHavePseudoElements(element): false when the element has no
- * ::before or ::after (app/pseudo-elements.js). Resolves to a canvas.
+ * mayHavePseudoElements(element): false when the element has no ::before or
+ * ::after (app/pseudo-elements.js), and authorNarrow: {free, narrows} when
+ * stylePropertiesFor leaves the properties in `free` out for the elements
+ * narrows(el) holds for (app/author-styles.js), so their tags' defaults are
+ * measured without them. Resolves to a canvas.
  */
 export async function renderCopy(
   node,
-  { fontCss, stylePropertiesFor, repeatOnly, alwaysWritten = [], sandbox, mayHavePseudoElements, ...options },
+  {
+    fontCss,
+    stylePropertiesFor,
+    repeatOnly,
+    alwaysWritten = [],
+    sandbox,
+    mayHavePseudoElements,
+    authorNarrow,
+    ...options
+  },
 ) {
   // A font option that is not false, so the library embeds our CSS; its own
   // pass (a <style> in a scratch document) would break under a strict CSP.
@@ -39,7 +51,7 @@ export async function renderCopy(
   try {
     if (repeatOnly) {
       context.sandbox = await (sandbox ?? openSandbox(node.ownerDocument).ready);
-      await measureDefaultStyles(context, node, options.includeStyleProperties ?? []);
+      await measureDefaultStyles(context, node, options.includeStyleProperties ?? [], context.sandbox, authorNarrow);
       repeatOnlyWhere(context, repeatOnly, alwaysWritten);
     }
     if (stylePropertiesFor) readPerElement(context, stylePropertiesFor, options.includeStyleProperties);
