@@ -38,8 +38,35 @@ fs.mkdirSync(out, { recursive: true });
 // SEALSHOT_WIDGET_PROFILE=1 keeps the names, for CPU profiles (widget-js/bench/open-profile.mjs);
 // such a build is for measuring only.
 const keepNames = process.env.SEALSHOT_WIDGET_PROFILE === "1";
+// modern-screenshot's getDiffStyle is replaced by ours (src/app/diff-style.js:
+// the same result, without its per-property bookkeeping). The function is
+// cut out of the pinned version's file by its first line and the next
+// function's; the build stops if either is not found.
+const DIFF_START = "function getDiffStyle(style, defaultStyle, includeStyleProperties) {";
+const DIFF_END = "function copyCssStyles(";
+const ourDiffStyle = {
+  name: "sealshot-diff-style",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]modern-screenshot[\\/]dist[\\/]index\.mjs$/ }, (args) => {
+      const source = fs.readFileSync(args.path, "utf8");
+      const start = source.indexOf(DIFF_START);
+      const end = source.indexOf(DIFF_END, start);
+      if (start < 0 || end < 0 || source.indexOf(DIFF_START, start + 1) >= 0)
+        throw new Error(
+          `widget build: getDiffStyle not found once in ${args.path}; check src/app/diff-style.js against it`,
+        );
+      const replaced =
+        `import { diffStyle as sealshotDiffStyle } from ${JSON.stringify(path.join(here, "src/app/diff-style.js"))};\n` +
+        source.slice(0, start) +
+        "const getDiffStyle = sealshotDiffStyle;\n\n" +
+        source.slice(end);
+      return { contents: replaced, loader: "js", resolveDir: path.dirname(args.path) };
+    });
+  },
+};
 const common = {
   bundle: true,
+  plugins: [ourDiffStyle],
   ...(keepNames ? { minifyWhitespace: true, minifySyntax: true } : { minify: true }),
   legalComments: "none",
   logLevel: "warning",
