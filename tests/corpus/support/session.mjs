@@ -194,7 +194,8 @@ export async function runPage(corpus, browser, def, configName, { imagesDir = nu
       fs.writeFileSync(path.join(imagesDir, `${def.id}-${configName}-chromium.png`), screenshot);
     }
     step("fetch");
-    const scores = score(labels, image, reference, dpr);
+    // The picture's pixels per CSS px: the ratio, or less on a phone showing a wide page zoomed out.
+    const scores = score(labels, image, reference, open.detail.devicePixelRatio ?? dpr);
     step("score");
     return {
       page: def.id,

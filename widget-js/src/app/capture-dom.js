@@ -88,7 +88,10 @@ async function captureWithSandbox(
   const frames = createFrameLayout();
   const layout = createLayoutFixes();
   const pruneInherited = createInheritedPruner();
+  // Text is drawn as the page draws it at its own ratio; the picture has the
+  // pixels the screen shows (captureScale).
   const deviceText = createDeviceText(devicePixelRatio);
+  const scale = captureScale(devicePixelRatio);
   // The clone walks the whole DOM in one task unless it yields now and then.
   const pause = yieldingEvery(40);
   const copy = { elements: 0, shells: 0, svgChars: 0, stylesRead: 0 };
@@ -245,7 +248,7 @@ async function captureWithSandbox(
     canvas = await renderCopy(document.documentElement, {
       width: window.innerWidth,
       height: window.innerHeight,
-      scale: devicePixelRatio,
+      scale,
       // The canvas is painted as the browser paints it, over the whole viewport
       // (the copy's root box moves with the scroll and may be shorter).
       backgroundColor: pageCanvasColor(),
@@ -296,7 +299,20 @@ async function captureWithSandbox(
   } finally {
     generated.restore();
   }
-  return { canvas, devicePixelRatio, copy };
+  return { canvas, devicePixelRatio: scale, copy };
+}
+
+// On a phone, a page wider than the screen is shown zoomed out: its layout
+// viewport (innerWidth, ~970 CSS px for a desktop-width page) fills the
+// screen's 390, so the screen shows it at devicePixelRatio × visualViewport
+// .scale device pixels per CSS px (1.2 at ratio 3), not at the ratio itself.
+// Captured at 3, such a page was 2,907 × 6,285 px: 73 MB of pixels that took
+// 250-320 ms to read back in one task, and as long again to encode. At the
+// scale the screen shows, it is as wide as the screen (1,170 px). A page
+// zoomed in keeps the ratio: the picture is of the whole layout viewport.
+export function captureScale(devicePixelRatio, viewport = window.visualViewport) {
+  const zoom = viewport?.scale ?? 1;
+  return zoom > 0 && zoom < 1 ? devicePixelRatio * zoom : devicePixelRatio;
 }
 
 // blockOut() text is wider than most names ("Xxxxx" against "Jonas": 14% in

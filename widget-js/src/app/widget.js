@@ -182,6 +182,7 @@ export function createApp({ config, state, consoleErrors = [] }) {
         source,
         width: shot.imageData.width,
         height: shot.imageData.height,
+        devicePixelRatio: shot.devicePixelRatio, // image pixels per CSS px
         timings: shot.timings,
         copy: shot.copy,
       });
