@@ -124,11 +124,11 @@ export async function authorFreeProperties(doc, copied) {
 
 /**
  * Wraps listFor(element) so that elements of `doc` leave out the properties
- * in `free` (from authorFreeProperties; null leaves every list as it is).
+ * in `free` (from authorFreeProperties; null leaves every list as it is),
+ * those for which narrows(el) holds (authorStylesNarrow).
  */
-export function narrowToAuthorStyles(listFor, doc, free) {
+export function narrowToAuthorStyles(listFor, doc, free, narrows = authorStylesNarrow(doc)) {
   if (!free?.size) return listFor;
-  const narrows = authorStylesNarrow(doc);
   const narrowed = new WeakMap(); // a list of listFor → that list without `free`
   return (el) => {
     const list = listFor(el);

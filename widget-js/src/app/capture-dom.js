@@ -213,10 +213,13 @@ async function captureWithSandbox(
   // Properties no author style of the page sets are not read per element (app/author-styles.js).
   const authorFree = await authorFreeProperties(document, copiedStyleProperties());
   const mayHavePseudoElements = pseudoElementOwners(document);
+  // Which elements leave them out: the clone's lists and the tag defaults use the same answer.
+  const authorNarrow = authorFree?.size ? { free: authorFree, narrows: authorStylesNarrow(document) } : null;
   const stylesFor = narrowToAuthorStyles(
     createStyleGates(copiedStyleProperties(), mayHavePseudoElements),
     document,
     authorFree,
+    authorNarrow?.narrows,
   );
   await nextTask();
   const filter = (node) => {
@@ -284,7 +287,7 @@ async function captureWithSandbox(
       },
       repeatOnly: repeatedOnChild,
       mayHavePseudoElements,
-      authorNarrow: authorFree?.size ? { free: authorFree, narrows: authorStylesNarrow(document) } : null,
+      authorNarrow,
       alwaysWritten: ALWAYS_WRITTEN,
       sandbox,
       fontCss,
@@ -302,12 +305,11 @@ async function captureWithSandbox(
   return { canvas, devicePixelRatio: scale, copy };
 }
 
-// On a phone, a page wider than the screen is shown zoomed out: its layout
-// viewport (innerWidth, ~970 CSS px for a desktop-width page) fills the
-// screen's 390, so the screen shows it at devicePixelRatio × visualViewport
-// .scale device pixels per CSS px (1.2 at ratio 3), not at the ratio itself.
-// Captured at 3, such a page was 2,907 × 6,285 px: 73 MB of pixels that took
-// 250-320 ms to read back in one task, and as long again to encode. At the
+// On a phone, a page without a viewport tag is shown zoomed out: its layout
+// viewport (innerWidth, 980 CSS px) fills the screen's 390, so the screen
+// shows it at devicePixelRatio × visualViewport.scale device pixels per CSS
+// px (about 1.2 at ratio 3), not at the ratio itself. Captured at 3, the
+// picture was 2.5 times as wide as the screen (6 times its pixels); at the
 // scale the screen shows, it is as wide as the screen (1,170 px). A page
 // zoomed in keeps the ratio: the picture is of the whole layout viewport.
 export function captureScale(devicePixelRatio, viewport = window.visualViewport) {

@@ -41,8 +41,6 @@ const NEVER_COPIED = new Set(["script", "style"]);
 export async function measureDefaultStyles(context, root, properties, sandbox = context.sandbox, narrow = null) {
   const cache = context.defaultComputedStyles;
   const found = tagsUnder(root, narrow?.narrows);
-  // The root is copied with the whole list (app/render-copy.js, readPerElement).
-  if (root.nodeType === 1 && found.has(root.localName)) found.set(root.localName, false);
   const tags = [...found.keys()].filter((tag) => !cache.has(tag));
   // A tag whose every element reads a list narrowed to the author's
   // properties (app/author-styles.js) is compared on those only.
@@ -167,14 +165,15 @@ function isolatedPlace(doc) {
 // and the widget's own elements, which are never copied: their probes were
 // the costliest (a <style> is a sheet to parse). A tag missed here is still
 // measured by the library. Each maps to whether every element of it
-// narrows(el) (false without narrows).
+// narrows(el) (false without narrows); `root` is copied with the whole list
+// (app/render-copy.js, readPerElement), so its tag never narrows.
 function tagsUnder(root, narrows = null) {
   const tags = new Map();
-  const add = (el) => {
+  const add = (el, whole = false) => {
     if (el.namespaceURI !== XHTML && el.localName !== "svg") return;
     const tag = el.nodeName.toLowerCase();
     if (tags.get(tag) === false) return;
-    tags.set(tag, Boolean(narrows?.(el)));
+    tags.set(tag, !whole && Boolean(narrows?.(el)));
   };
   const pending = [root];
   while (pending.length) {
@@ -191,7 +190,7 @@ function tagsUnder(root, narrows = null) {
       }
       return view.getComputedStyle(el).display === "none" ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
     };
-    if (top.nodeType === 1) add(top);
+    if (top.nodeType === 1) add(top, top === root);
     const walker = doc.createTreeWalker(top, NodeFilter.SHOW_ELEMENT, { acceptNode: accept });
     while (walker.nextNode());
   }
