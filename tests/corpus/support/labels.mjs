@@ -19,7 +19,9 @@ export const ENFORCED = ["detector", "marked", "input", "echo", "generated"];
 /**
  * Runs in the page (page.evaluate): every labelled element in the document,
  * its open shadow roots and same-origin frames, with the parts of its boxes
- * that a visitor sees, in viewport CSS px. Text is measured by its text nodes'
+ * that a visitor sees, in CSS px from the top-left corner of the visual
+ * viewport (what Chromium's screenshot shows: on a phone, a page wider than
+ * the screen grows the layout viewport past it). Text is measured by its text nodes'
  * ranges (what the widget boxes for a detected hit); form fields, images,
  * canvases, SVG elements and elements without text (CSS-generated content) by
  * their border boxes. A box is clipped by the viewport, by every scrolling or
@@ -28,8 +30,7 @@ export const ENFORCED = ["detector", "marked", "input", "echo", "generated"];
  * detectorKinds: the core's PII kind names (core.piiKinds).
  */
 export function collectLabels(detectorKinds) {
-  const vw = innerWidth,
-    vh = innerHeight;
+  const vv = visualViewport;
   const labels = [];
   const counters = new Map();
   const intersect = (a, b) => ({
@@ -148,12 +149,14 @@ export function collectLabels(detectorKinds) {
           y = r.top + el.clientTop + parseFloat(cs.paddingTop);
         const w = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
         const h = el.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
-        const inner = intersect(frameClip, intersect(ancestorClip(el), { l: x, t: y, r: x + w, b: y + h }));
+        // The frame's content box within its ancestors' clips, moved to the output's coordinates.
+        const local = intersect(ancestorClip(el), { l: x, t: y, r: x + w, b: y + h });
+        const inner = intersect(frameClip, { l: local.l + dx, t: local.t + dy, r: local.r + dx, b: local.b + dy });
         if (!empty(inner)) visit(el.contentDocument, dx + x, dy + y, inner);
       }
     }
   };
-  visit(document, 0, 0, { l: 0, t: 0, r: vw, b: vh });
+  visit(document, -vv.offsetLeft, -vv.offsetTop, { l: 0, t: 0, r: vv.width, b: vv.height });
   return labels;
 }
 

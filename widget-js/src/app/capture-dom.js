@@ -1,4 +1,5 @@
-// Captures the visible viewport at the device pixel ratio by cloning the DOM
+// Captures what the visitor sees of the page (app/visible-area.js) at the
+// device pixel ratio by cloning the DOM
 // into an SVG foreignObject (modern-screenshot, chosen by measurement:
 // docs/capture-comparison.md). While the copy is built, masked and detected
 // text is replaced by same-length blocks, so personal data is not even
@@ -19,6 +20,7 @@ import { authorFreeProperties, authorStylesNarrow, narrowToAuthorStyles } from "
 import { createViewportCull } from "./viewport-cull.js";
 import { pseudoElementOwners } from "./pseudo-elements.js";
 import { createDeviceText } from "./device-text.js";
+import { visibleArea } from "./visible-area.js";
 
 // A failed or cross-origin image becomes this neutral grey box instead of failing the capture.
 export const IMAGE_PLACEHOLDER =
@@ -207,8 +209,8 @@ async function captureWithSandbox(
     s.setProperty("bottom", "auto", "important");
     s.setProperty("right", "auto", "important");
   };
-  // Boxes wholly outside the viewport are copied without their content (app/viewport-cull.js).
-  const cull = createViewportCull(document);
+  // Boxes wholly outside the area the visitor sees are copied without their content (app/viewport-cull.js).
+  const cull = createViewportCull(document, visibleArea());
   await nextTask();
   // Properties no author style of the page sets are not read per element (app/author-styles.js).
   const authorFree = await authorFreeProperties(document, copiedStyleProperties());
@@ -241,6 +243,8 @@ async function captureWithSandbox(
   // The scroll at which the redaction boxes were measured (a task or more ago), so copy and boxes agree.
   const x = found?.scroll?.x ?? window.scrollX,
     y = found?.scroll?.y ?? window.scrollY;
+  // The part of the layout viewport the boxes are relative to: the part drawn.
+  const area = found?.area ?? visibleArea();
   let canvas;
   // CSS-generated text becomes real text in the copy (app/generated-content.js),
   // so it is redacted like the rest. Made after the set-up's pauses, right before
@@ -249,8 +253,10 @@ async function captureWithSandbox(
   const generated = prepareCopy(found?.generated ?? [], (text) => redact(text).some(([, secret]) => secret));
   try {
     canvas = await renderCopy(document.documentElement, {
+      // Laid out in the whole layout viewport, as the page is; drawn from the visible part only.
       width: window.innerWidth,
       height: window.innerHeight,
+      drawn: area,
       scale,
       // The canvas is painted as the browser paints it, over the whole viewport
       // (the copy's root box moves with the scroll and may be shorter).
@@ -305,16 +311,16 @@ async function captureWithSandbox(
   return { canvas, devicePixelRatio: scale, copy };
 }
 
-// On a phone, a page without a viewport tag is shown zoomed out: its layout
-// viewport (innerWidth, 980 CSS px) fills the screen's 390, so the screen
-// shows it at devicePixelRatio × visualViewport.scale device pixels per CSS
-// px (about 1.2 at ratio 3), not at the ratio itself. Captured at 3, the
-// picture was 2.5 times as wide as the screen (6 times its pixels); at the
-// scale the screen shows, it is as wide as the screen (1,170 px). A page
-// zoomed in keeps the ratio: the picture is of the whole layout viewport.
+// The picture has the pixels the screen shows: devicePixelRatio ×
+// visualViewport.scale per CSS px. On a phone, a page without a viewport tag
+// is shown zoomed out: its layout viewport (innerWidth, 980 CSS px) fills the
+// screen's 390, at about 1.2 device px per CSS px at ratio 3. Captured at 3,
+// the picture was 2.5 times as wide as the screen (6 times its pixels). A
+// visitor who zoomed in sees fewer CSS px larger: the picture of that part
+// (app/visible-area.js) is as sharp as the screen, not a blurred enlargement.
 export function captureScale(devicePixelRatio, viewport = window.visualViewport) {
   const zoom = viewport?.scale ?? 1;
-  return zoom > 0 && zoom < 1 ? devicePixelRatio * zoom : devicePixelRatio;
+  return zoom > 0 ? devicePixelRatio * zoom : devicePixelRatio;
 }
 
 // blockOut() text is wider than most names ("Xxxxx" against "Jonas": 14% in

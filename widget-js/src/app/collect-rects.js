@@ -1,5 +1,6 @@
-// Finds every box of personal data in the visible viewport, in CSS pixels of
-// the top-level viewport, before a single pixel is captured:
+// Finds every box of personal data in the part of the page the visitor sees
+// (app/visible-area.js), in CSS pixels from its top-left corner, the
+// picture's origin, before a single pixel is captured:
 //   masked    – declarative masks (ours, other tools', the site's selectors)
 //   sensitive – passwords, card and one-time-code fields, email/tel values, payment iframes
 //   detected  – visible text (light DOM, open shadow roots, same-origin iframes)
@@ -15,6 +16,7 @@
 import { maskSelector, sensitiveReason, UNMASK_ATTRIBUTE } from "../shared/masks.js";
 import { GENERATED_TAG } from "./generated-content.js";
 import { echoMatcher, echoTerms, NAME_AUTOCOMPLETE } from "../shared/echoes.js";
+import { visibleArea } from "./visible-area.js";
 
 const SKIP_TEXT = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "TEXTAREA", "OPTION", "TITLE"]);
 // Text nodes under the same block (nearest ancestor whose computed display is
@@ -58,7 +60,7 @@ function isAutofilled(el) {
 /**
  * options: {scan(text) → hits | null, maxScanChars (core.limits.maxScanChars, needed with scan), maskSelectors, markers: [{el, text, box}]}.
  * Our own UI ([data-sealshot-ui]) is skipped.
- * Returns {masked, sensitive, detected, echoed, wholeTexts, substrings, stats, scroll}.
+ * Returns {masked, sensitive, detected, echoed, wholeTexts, substrings, stats, scroll, area}.
  */
 export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [], markers = [] } = {}) {
   // The scan limit is the core's (core.limits.maxScanChars): no copy of it here to drift.
@@ -75,10 +77,12 @@ export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [
     stats: { roots: 0, frames: 0, textChars: 0, hits: 0, echoes: 0 },
     // The page scroll the boxes were measured at: the copy is drawn at it too (app/capture-dom.js).
     scroll: { x: window.scrollX, y: window.scrollY },
+    // The area the boxes are relative to, and the picture is of (app/capture-dom.js).
+    area: visibleArea(),
   };
   const echoSources = []; // {value, nameLike}: what marked data looks like, to find it again
   const fields = []; // [field, frame] of fields shown as they are, checked for echoes at the end
-  const viewport = { x0: 0, y0: 0, x1: window.innerWidth, y1: window.innerHeight };
+  const viewport = { x0: 0, y0: 0, x1: out.area.width, y1: out.area.height };
 
   // A whole element is one box: its bounding box.
   const push = (list, el, frame) => {
@@ -331,7 +335,7 @@ export function collectRedactions({ scan = null, maxScanChars, maskSelectors = [
   }
 
   const scanned = []; // [text node, frame] of every scanned node, for the pass below
-  visitRoot(document, { dx: 0, dy: 0, clip: viewport }, false);
+  visitRoot(document, { dx: -out.area.x, dy: -out.area.y, clip: viewport }, false);
 
   // Marked data shown again elsewhere (the name in a greeting, the address in
   // a chat) is the same personal data: box each echo (shared/echoes.js).

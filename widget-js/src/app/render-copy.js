@@ -30,7 +30,8 @@ const NOT_XML = /[\u0000-\u0008\v\f\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
  * ::after (app/pseudo-elements.js), and authorNarrow: {free, narrows} when
  * stylePropertiesFor leaves the properties in `free` out for the elements
  * narrows(el) holds for (app/author-styles.js), so their tags' defaults are
- * measured without them. Resolves to a canvas.
+ * measured without them. drawn: {x, y, width, height}, the part of the copy
+ * (CSS px) that the canvas shows; the whole copy when absent. Resolves to a canvas.
  */
 export async function renderCopy(
   node,
@@ -42,6 +43,7 @@ export async function renderCopy(
     sandbox,
     mayHavePseudoElements,
     authorNarrow,
+    drawn,
     ...options
   },
 ) {
@@ -79,9 +81,10 @@ export async function renderCopy(
     // Parsing and laying out the SVG image was one long call; drawing it is the next.
     await nextTask();
     const { width, height, scale, backgroundColor } = context;
+    const part = drawn ?? { x: 0, y: 0, width, height };
     const canvas = document.createElement("canvas");
-    canvas.width = Math.floor(width * scale);
-    canvas.height = Math.floor(height * scale);
+    canvas.width = Math.floor(part.width * scale);
+    canvas.height = Math.floor(part.height * scale);
     // Not willReadFrequently, though its pixels are read back once: measured
     // on the corpus, a canvas kept in memory drew the SVG image no faster.
     const ctx = canvas.getContext("2d");
@@ -89,7 +92,9 @@ export async function renderCopy(
       ctx.fillStyle = backgroundColor;
       ctx.fillRect(0, 0, canvas.width, canvas.height);
     }
-    ctx.drawImage(image, 0, 0, canvas.width, canvas.height);
+    // Only the drawn part is rasterized: on a phone showing a quarter of a wide
+    // page, a quarter of the pixels (app/visible-area.js).
+    ctx.drawImage(image, part.x, part.y, part.width, part.height, 0, 0, canvas.width, canvas.height);
     return canvas;
   } finally {
     destroyContext(context);

@@ -29,18 +29,25 @@
 // The redaction is not affected: the live page is scanned and measured as
 // before (app/collect-rects.js), and a shell carries no text at all.
 
+import { visibleArea } from "./visible-area.js";
+
 const DRAWN_BY_SELECT = new Set(["OPTION", "OPTGROUP"]);
 const SHELL_DISPLAYS = new Set(["block", "list-item", "flow-root", "flex", "grid", "table", "table-row"]);
 // Past the viewport by more than this (CSS px): anti-aliasing and sub-pixel
 // glyph overhang never reach that far.
 const MARGIN = 8;
 
-/** Returns {isShell(el), shellMarginTop(el)}; measured once, on the live page as it is now. */
-export function createViewportCull(doc = document) {
+/**
+ * Returns {isShell(el), wasShell(el)}; measured once, on the live page as it
+ * is now. area: the part of the layout viewport that is drawn (app/visible-area.js).
+ */
+export function createViewportCull(doc = document, area = visibleArea(doc.defaultView)) {
   const view = doc.defaultView;
-  const width = view.innerWidth,
-    height = view.innerHeight;
-  const outside = (r) => r.bottom < -MARGIN || r.top > height + MARGIN || r.right < -MARGIN || r.left > width + MARGIN;
+  const outside = (r) =>
+    r.bottom < area.y - MARGIN ||
+    r.top > area.y + area.height + MARGIN ||
+    r.right < area.x - MARGIN ||
+    r.left > area.x + area.width + MARGIN;
   // Elements that must stay whole: every element in view, every shadow host, and their ancestors.
   const kept = new WeakSet();
   const keep = (el) => {
