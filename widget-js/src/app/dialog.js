@@ -30,7 +30,7 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
   adoptCss(shadow, DIALOG_CSS, config.nonce);
 
   let tool = "hide";
-  let shot = null; // {imageData, scale}
+  let shot = null; // {image: the redacted canvas, scale}
   let marks = [];
   const previous = deepActiveElement();
 
@@ -234,8 +234,8 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
   let drag = null;
   const toCss = (e) => {
     const r = canvas.getBoundingClientRect();
-    const w = shot.imageData.width / shot.scale,
-      hgt = shot.imageData.height / shot.scale;
+    const w = shot.image.width / shot.scale,
+      hgt = shot.image.height / shot.scale;
     return [((e.clientX - r.left) / r.width) * w, ((e.clientY - r.top) / r.height) * hgt];
   };
   canvas.addEventListener("pointerdown", (e) => {
@@ -271,7 +271,7 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
   // started mark (and only then; otherwise it closes the dialog as usual).
   let cursor = null; // CSS pixels of the screenshot
   let anchor = null; // the corner a keyboard mark started from
-  const shotSize = () => [shot.imageData.width / shot.scale, shot.imageData.height / shot.scale];
+  const shotSize = () => [shot.image.width / shot.scale, shot.image.height / shot.scale];
   const pendingKeyMark = () => (anchor ? markFromDrag(tool, anchor.x, anchor.y, cursor.x, cursor.y) : null);
   canvas.addEventListener("focus", () => {
     if (!shot) return;
@@ -316,7 +316,10 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
     undo.disabled = marks.length === 0;
     if (!shot) return;
     const ctx = canvas.getContext("2d");
-    ctx.putImageData(shot.imageData, 0, 0);
+    // A canvas-to-canvas copy: no pixels leave the canvases (putImageData of
+    // an ImageData was a 4-16 MB conversion, each time a mark moved).
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(shot.image, 0, 0);
     const pending = pendingKeyMark();
     drawMarks(ctx, marks.concat(extra, pending ? [pending] : []), shot.scale);
     if (cursor && shadow.activeElement === canvas) drawCursor(ctx, cursor, anchor, shot.scale);
@@ -362,12 +365,13 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
       status.textContent = text;
       tools.hidden = true;
     },
-    showShot(imageData, scale) {
-      shot = { imageData, scale };
+    /** image: the captured canvas, redaction boxes filled; scale: its pixels per CSS px. */
+    showShot(image, scale) {
+      shot = { image, scale };
       marks = [];
       cursor = anchor = null;
-      canvas.width = imageData.width;
-      canvas.height = imageData.height;
+      canvas.width = image.width;
+      canvas.height = image.height;
       canvas.hidden = false;
       status.hidden = true;
       tools.hidden = false;
