@@ -3,8 +3,9 @@
 // the median time per stage and the bundle sizes as the markdown table of the
 // `## Widget` section of docs/benchmarks.md.
 //   node widget-js/bench/send-bench.mjs [--runs 7] [--dpr 1]
-// Stages: scan (masks + text detection), capture (DOM → canvas), redact
-// (preview), seal (marks, then redact + PNG + envelope in one wasm call), upload (POST → 201); total
+// Stages: scan (masks + text detection), capture (DOM → SVG image), redact
+// (the preview's boxes), seal (the full-size pixels painted and read, marks, then
+// redact + PNG + envelope in one wasm call), upload (POST → 201); total
 // is the visitor's wait: open → preview, plus Send → 201.
 import fs from "node:fs";
 import path from "node:path";
@@ -58,9 +59,9 @@ console.log(
 console.log(`| stage (1920×1080, DPR ${dpr}) | median ms |\n|---|---|`);
 for (const [k, label] of [
   ["scan", "scan: masks, sensitive fields, text detection"],
-  ["capture", "capture: DOM → canvas (modern-screenshot)"],
-  ["redact", "redact: preview boxes (canvas) + read pixels"],
-  ["seal", "seal: marks, then redact + PNG + envelope (one wasm call)"],
+  ["capture", "capture: DOM → SVG image (modern-screenshot)"],
+  ["redact", "redact: the boxes set on the picture (painted with the preview)"],
+  ["seal", "seal: full-size paint + read, marks, then redact + PNG + envelope (one wasm call)"],
   ["upload", "upload: POST → 201"],
   ["openToPreview", "open → preview shown"],
   ["sendTo201", "Send click → 201"],

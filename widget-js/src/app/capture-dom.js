@@ -33,7 +33,7 @@ export const IMAGE_PLACEHOLDER =
 const TRANSPARENT_IMAGE = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
 
 /**
- * Resolves to {canvas, devicePixelRatio, copy}. found: the result of
+ * Resolves to {picture, devicePixelRatio, copy} (picture: app/picture.js). found: the result of
  * collectRedactions(), or a promise of it: the set-up steps do not need it,
  * so they run while it is collected (app/widget.js).
  * copy: {elements, shells, svgChars}: elements copied, of them copied without content
@@ -245,14 +245,14 @@ async function captureWithSandbox(
     y = found?.scroll?.y ?? window.scrollY;
   // The part of the layout viewport the boxes are relative to: the part drawn.
   const area = found?.area ?? visibleArea();
-  let canvas;
+  let picture;
   // CSS-generated text becomes real text in the copy (app/generated-content.js),
   // so it is redacted like the rest. Made after the set-up's pauses, right before
   // the copy and its finally, so the live page never keeps its marks (sanitize,
   // above, runs only inside renderCopy).
   const generated = prepareCopy(found?.generated ?? [], (text) => redact(text).some(([, secret]) => secret));
   try {
-    canvas = await renderCopy(document.documentElement, {
+    picture = await renderCopy(document.documentElement, {
       // Laid out in the whole layout viewport, as the page is; drawn from the visible part only.
       width: window.innerWidth,
       height: window.innerHeight,
@@ -308,7 +308,7 @@ async function captureWithSandbox(
   } finally {
     generated.restore();
   }
-  return { canvas, devicePixelRatio: scale, copy };
+  return { picture, devicePixelRatio: scale, copy };
 }
 
 // The picture has the pixels the screen shows: devicePixelRatio ×

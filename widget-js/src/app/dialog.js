@@ -3,6 +3,7 @@
 // or upload: app/widget.js drives it through the returned object.
 import { adoptCss, DIALOG_CSS } from "./styles.js";
 import { drawCursor, drawMarks, markFromDrag, moveCursor } from "./annotate.js";
+import { paintedCanvas } from "./picture.js";
 import { MAX_COMMENT_CHARS } from "../shared/manifest.js";
 
 let uid = 0;
@@ -30,7 +31,9 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
   adoptCss(shadow, DIALOG_CSS, config.nonce);
 
   let tool = "hide";
-  let shot = null; // {image: the redacted canvas, scale}
+  // picture: the redacted capture (app/picture.js); scale: its pixels per CSS
+  // px; base: the picture painted once at the preview's size, under the marks.
+  let shot = null; // {picture, scale, base, previewScale}
   let marks = [];
   const previous = deepActiveElement();
 
@@ -234,8 +237,8 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
   let drag = null;
   const toCss = (e) => {
     const r = canvas.getBoundingClientRect();
-    const w = shot.image.width / shot.scale,
-      hgt = shot.image.height / shot.scale;
+    const w = shot.picture.width / shot.scale,
+      hgt = shot.picture.height / shot.scale;
     return [((e.clientX - r.left) / r.width) * w, ((e.clientY - r.top) / r.height) * hgt];
   };
   canvas.addEventListener("pointerdown", (e) => {
@@ -271,7 +274,7 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
   // started mark (and only then; otherwise it closes the dialog as usual).
   let cursor = null; // CSS pixels of the screenshot
   let anchor = null; // the corner a keyboard mark started from
-  const shotSize = () => [shot.image.width / shot.scale, shot.image.height / shot.scale];
+  const shotSize = () => [shot.picture.width / shot.scale, shot.picture.height / shot.scale];
   const pendingKeyMark = () => (anchor ? markFromDrag(tool, anchor.x, anchor.y, cursor.x, cursor.y) : null);
   canvas.addEventListener("focus", () => {
     if (!shot) return;
@@ -316,13 +319,11 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
     undo.disabled = marks.length === 0;
     if (!shot) return;
     const ctx = canvas.getContext("2d");
-    // A canvas-to-canvas copy: no pixels leave the canvases (putImageData of
-    // an ImageData was a 4-16 MB conversion, each time a mark moved).
     ctx.clearRect(0, 0, canvas.width, canvas.height);
-    ctx.drawImage(shot.image, 0, 0);
+    ctx.drawImage(shot.base, 0, 0);
     const pending = pendingKeyMark();
-    drawMarks(ctx, marks.concat(extra, pending ? [pending] : []), shot.scale);
-    if (cursor && shadow.activeElement === canvas) drawCursor(ctx, cursor, anchor, shot.scale);
+    drawMarks(ctx, marks.concat(extra, pending ? [pending] : []), shot.previewScale);
+    if (cursor && shadow.activeElement === canvas) drawCursor(ctx, cursor, anchor, shot.previewScale);
   }
 
   function submit() {
@@ -365,13 +366,21 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
       status.textContent = text;
       tools.hidden = true;
     },
-    /** image: the captured canvas, redaction boxes filled; scale: its pixels per CSS px. */
-    showShot(image, scale) {
-      shot = { image, scale };
+    /** picture: the redacted capture (app/picture.js); scale: its pixels per CSS px. */
+    showShot(picture, scale) {
       marks = [];
       cursor = anchor = null;
-      canvas.width = image.width;
-      canvas.height = image.height;
+      // The preview has the pixels it is shown with (the stage's width at this
+      // screen's ratio), not the picture's: a quarter of them in a dialog
+      // showing a 2,560 px picture 720 px wide at ratio 2, painted once here
+      // and copied under the marks on each move of a drawing pointer.
+      const shown = Math.ceil(stage.clientWidth * Math.max(1, window.devicePixelRatio || 1));
+      const k = shown > 0 ? Math.min(1, shown / picture.width) : 1;
+      const w = Math.max(1, Math.round(picture.width * k)),
+        hgt = Math.max(1, Math.round(picture.height * k));
+      shot = { picture, scale, base: paintedCanvas(picture, w, hgt), previewScale: (scale * w) / picture.width };
+      canvas.width = w;
+      canvas.height = hgt;
       canvas.hidden = false;
       status.hidden = true;
       tools.hidden = false;

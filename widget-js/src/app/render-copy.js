@@ -31,7 +31,9 @@ const NOT_XML = /[\u0000-\u0008\v\f\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
  * stylePropertiesFor leaves the properties in `free` out for the elements
  * narrows(el) holds for (app/author-styles.js), so their tags' defaults are
  * measured without them. drawn: {x, y, width, height}, the part of the copy
- * (CSS px) that the canvas shows; the whole copy when absent. Resolves to a canvas.
+ * (CSS px) that the picture shows; the whole copy when absent. Resolves to a
+ * picture: {width, height, paint(ctx, w, h)} (app/picture.js), its size in
+ * device pixels; nothing is rasterized until it is painted.
  */
 export async function renderCopy(
   node,
@@ -78,24 +80,23 @@ export async function renderCopy(
     options.onSerialized?.(xml.length);
     await nextTask();
     const image = await loadSvg(xml);
-    // Parsing and laying out the SVG image was one long call; drawing it is the next.
+    // Parsing and laying out the SVG image was one long call; painting it is another.
     await nextTask();
     const { width, height, scale, backgroundColor } = context;
     const part = drawn ?? { x: 0, y: 0, width, height };
-    const canvas = document.createElement("canvas");
-    canvas.width = Math.floor(part.width * scale);
-    canvas.height = Math.floor(part.height * scale);
-    // Not willReadFrequently, though its pixels are read back once: measured
-    // on the corpus, a canvas kept in memory drew the SVG image no faster.
-    const ctx = canvas.getContext("2d");
-    if (backgroundColor) {
-      ctx.fillStyle = backgroundColor;
-      ctx.fillRect(0, 0, canvas.width, canvas.height);
-    }
-    // Only the drawn part is rasterized: on a phone showing a quarter of a wide
-    // page, a quarter of the pixels (app/visible-area.js).
-    ctx.drawImage(image, part.x, part.y, part.width, part.height, 0, 0, canvas.width, canvas.height);
-    return canvas;
+    return {
+      width: Math.floor(part.width * scale),
+      height: Math.floor(part.height * scale),
+      // Only the drawn part is rasterized, at the size asked: the preview at
+      // the size it is shown, the sent picture at full size, when it is sent.
+      paint(ctx, w, h) {
+        if (backgroundColor) {
+          ctx.fillStyle = backgroundColor;
+          ctx.fillRect(0, 0, w, h);
+        }
+        ctx.drawImage(image, part.x, part.y, part.width, part.height, 0, 0, w, h);
+      },
+    };
   } finally {
     destroyContext(context);
   }

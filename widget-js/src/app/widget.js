@@ -11,6 +11,7 @@ import { captureDom } from "./capture-dom.js";
 import { prefetchUnreadableSheets } from "./author-styles.js";
 import { canShareScreen, captureDisplay, captureUpload } from "./capture-other.js";
 import { hideRects, drawMarks } from "./annotate.js";
+import { canvasPicture, paintedCanvas, redactedPicture } from "./picture.js";
 import { createDialog } from "./dialog.js";
 import { loadCore } from "./core-loader.js";
 import { postEnvelope } from "./upload.js";
@@ -133,29 +134,18 @@ export function createApp({ config, state, consoleErrors = [] }) {
       lap("capture");
     }
     await nextTask();
-    const { canvas, devicePixelRatio, copy = null } = captured;
-    const ctx = canvas.getContext("2d");
+    const { devicePixelRatio, copy = null } = captured;
     const rects = found ? [...found.masked, ...found.sensitive, ...found.detected, ...found.echoed] : [];
-    // The preview shows the final boxes: filled here with the core's outward
-    // rounding on the canvas (no 8-33 MB round trip through the wasm heap);
-    // the core fills them again, authoritatively, in redactAndEncode on send.
-    ctx.fillStyle = "#000";
-    for (const r of rects) {
-      const x0 = Math.floor(r.x * devicePixelRatio),
-        y0 = Math.floor(r.y * devicePixelRatio);
-      ctx.fillRect(
-        x0,
-        y0,
-        Math.ceil((r.x + r.width) * devicePixelRatio) - x0,
-        Math.ceil((r.y + r.height) * devicePixelRatio) - y0,
-      );
-    }
-    // Read back only on send: the preview copies this canvas as it is, and a
-    // read of a 2,560 x 1,600 picture is 40-90 ms of the visitor's wait for it.
+    // The preview shows the final boxes: filled wherever the picture is
+    // painted, with the core's outward rounding (no 8-33 MB round trip through
+    // the wasm heap); the core fills them again, authoritatively, on send.
+    // Nothing is painted here: the dialog paints the preview at the size it
+    // shows it, and the full-size pixels are painted and read on send.
+    const picture = redactedPicture(captured.picture ?? canvasPicture(captured.canvas), rects, devicePixelRatio);
     lap("redact");
     return {
       source,
-      canvas,
+      picture,
       devicePixelRatio,
       rects,
       timings,
@@ -178,11 +168,11 @@ export function createApp({ config, state, consoleErrors = [] }) {
       await nextTask(); // the preview's drawing is a task of its own
       if (!dialog) return;
       session.shot = shot;
-      dialog.showShot(shot.canvas, shot.devicePixelRatio);
+      dialog.showShot(shot.picture, shot.devicePixelRatio);
       emit("sealshot:capture", {
         source,
-        width: shot.canvas.width,
-        height: shot.canvas.height,
+        width: shot.picture.width,
+        height: shot.picture.height,
         devicePixelRatio: shot.devicePixelRatio, // image pixels per CSS px
         timings: shot.timings,
         copy: shot.copy,
@@ -216,22 +206,14 @@ export function createApp({ config, state, consoleErrors = [] }) {
       const shot = session.shot;
       if (shot) {
         const marks = dialog.marks;
-        let source = shot.canvas;
-        if (marks.some((m) => m.kind !== "hide")) {
-          // Highlights and arrows become pixels through the same drawing code as
-          // the preview, on a copy: the capture stays as it was if the send fails.
-          source = document.createElement("canvas");
-          source.width = shot.canvas.width;
-          source.height = shot.canvas.height;
-          const ctx = source.getContext("2d");
-          ctx.drawImage(shot.canvas, 0, 0);
-          drawMarks(
-            ctx,
-            marks.filter((m) => m.kind !== "hide"),
-            shot.devicePixelRatio,
-          );
-        }
-        const pixels = source.getContext("2d").getImageData(0, 0, source.width, source.height);
+        // The full-size pixels, painted now; highlights and arrows drawn on
+        // them through the same code as the preview.
+        const full = paintedCanvas(shot.picture);
+        const drawn = marks.filter((m) => m.kind !== "hide");
+        if (drawn.length) drawMarks(full.getContext("2d"), drawn, shot.devicePixelRatio);
+        await nextTask(); // painting, reading and sealing: a task each
+        const pixels = full.getContext("2d").getImageData(0, 0, full.width, full.height);
+        await nextTask();
         const rects = [...shot.rects, ...hideRects(marks)];
         pixelsToSeal = {
           rgba: pixels.data,
