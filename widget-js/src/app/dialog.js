@@ -3,7 +3,6 @@
 // or upload: app/widget.js drives it through the returned object.
 import { adoptCss, DIALOG_CSS } from "./styles.js";
 import { drawCursor, drawMarks, markFromDrag, moveCursor } from "./annotate.js";
-import { paintedCanvas } from "./picture.js";
 import { MAX_COMMENT_CHARS } from "../shared/manifest.js";
 
 let uid = 0;
@@ -32,7 +31,7 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
 
   let tool = "hide";
   // picture: the redacted capture (app/picture.js); scale: its pixels per CSS
-  // px; base: the picture painted once at the preview's size, under the marks.
+  // px; base: the clean preview under the marks (copied the first time one is drawn).
   let shot = null; // {picture, scale, base, previewScale}
   let marks = [];
   const previous = deepActiveElement();
@@ -319,6 +318,9 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
     undo.disabled = marks.length === 0;
     if (!shot) return;
     const ctx = canvas.getContext("2d");
+    // The clean preview is kept the first time anything is drawn over it:
+    // not before the preview is shown, where the copy would lengthen its task.
+    if (!shot.base) shot.base = copyOf(canvas);
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     ctx.drawImage(shot.base, 0, 0);
     const pending = pendingKeyMark();
@@ -372,19 +374,20 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
       cursor = anchor = null;
       // The preview has the pixels it is shown with (the stage's width at this
       // screen's ratio), not the picture's: a quarter of them in a dialog
-      // showing a 2,560 px picture 720 px wide at ratio 2, painted once here
-      // and copied under the marks on each move of a drawing pointer.
+      // showing a 2,560 px picture 720 px wide at ratio 2. Painted once, here;
+      // marks are drawn over a copy of it (redraw).
       const shown = Math.ceil(stage.clientWidth * Math.max(1, window.devicePixelRatio || 1));
       const k = shown > 0 ? Math.min(1, shown / picture.width) : 1;
       const w = Math.max(1, Math.round(picture.width * k)),
         hgt = Math.max(1, Math.round(picture.height * k));
-      shot = { picture, scale, base: paintedCanvas(picture, w, hgt), previewScale: (scale * w) / picture.width };
+      shot = { picture, scale, base: null, previewScale: (scale * w) / picture.width };
       canvas.width = w;
       canvas.height = hgt;
+      picture.paint(canvas.getContext("2d"), w, hgt);
+      undo.disabled = true;
       canvas.hidden = false;
       status.hidden = true;
       tools.hidden = false;
-      redraw();
     },
     clearShot(text) {
       shot = null;
@@ -464,4 +467,13 @@ function deepActiveElement() {
   let el = document.activeElement;
   while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
   return el;
+}
+
+// A copy of a canvas's pixels, on a canvas of the same size.
+function copyOf(source) {
+  const copy = document.createElement("canvas");
+  copy.width = source.width;
+  copy.height = source.height;
+  copy.getContext("2d").drawImage(source, 0, 0);
+  return copy;
 }
