@@ -78,8 +78,18 @@ describe("a page wider than a phone (sealshot-server)", () => {
     await cdp.send("Emulation.setPageScaleFactor", { pageScaleFactor: 2 });
     await page.mouse.move(100, 100);
     await page.mouse.wheel(120, 60);
-    await page.waitForFunction(() => visualViewport.offsetLeft > 0 && visualViewport.offsetTop > 0);
-    const vv = await page.evaluate(() => ({ x: visualViewport.offsetLeft, y: visualViewport.offsetTop }));
+    // Until the pan has settled (a wheel scroll may be animated): the same offsets 50 ms apart.
+    const vv = await page.evaluate(async () => {
+      const read = () => ({ x: visualViewport.offsetLeft, y: visualViewport.offsetTop });
+      let last = read();
+      for (let i = 0; i < 100; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const now = read();
+        if (now.x > 0 && now.y > 0 && now.x === last.x && now.y === last.y) return now;
+        last = now;
+      }
+      return last;
+    });
     // The email starts left of the panned view: cut at its edge, the rest must still be black.
     const pii = (await personalDataBoxes(page, ["leila.haddad@example.ae", "+971 50 123 4567"])).map((b) => ({
       ...b,
