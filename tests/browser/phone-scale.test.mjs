@@ -1,5 +1,5 @@
-// A phone shows a page without a viewport tag (or wider than the screen)
-// zoomed out: ~980 CSS px of layout viewport on 390 CSS px of screen. The
+// A phone shows a page without a viewport tag zoomed out (a page wider than
+// the screen with one is in phone-layout.test.mjs): ~980 CSS px of layout viewport on 390 CSS px of screen. The
 // picture gets the pixels the screen shows, devicePixelRatio × the visual
 // viewport's scale per CSS px, not the ratio itself: at ratio 3 it was
 // 2.5 times as wide as the screen (73 MB of pixels, a 250-320 ms task to
