@@ -8,23 +8,14 @@ import path from "node:path";
 import { fillAndSend, nextEvent, openDialog } from "./fixture.mjs";
 import { decodePng } from "../../wasm/support/png-decode.mjs";
 
-/**
- * {share, compared, mismatched}; boxes in CSS px (widened by 1 px), dpr the PNG's pixel ratio.
- * overlap: the images may differ in size; their common top-left area is compared (a phone's
- * screenshot shows the visual viewport, the capture the whole layout viewport).
- */
-export function fidelity(
-  capturedPng,
-  referencePng,
-  { boxes = [], dpr = 1, tolerance = 40, region = null, overlap = false } = {},
-) {
+/** {share, compared, mismatched}; boxes in CSS px (widened by 1 px), dpr the PNG's pixel ratio. */
+export function fidelity(capturedPng, referencePng, { boxes = [], dpr = 1, tolerance = 40, region = null } = {}) {
   const a = decodePng(capturedPng),
     b = decodePng(referencePng);
-  if (!overlap && (a.width !== b.width || a.height !== b.height)) {
+  if (a.width !== b.width || a.height !== b.height) {
     throw new Error(`size ${a.width}x${a.height} != reference ${b.width}x${b.height}`);
   }
-  const width = Math.min(a.width, b.width),
-    height = Math.min(a.height, b.height);
+  const { width, height } = a;
   const ca = a.rgba.length / (a.width * a.height),
     cb = b.rgba.length / (b.width * b.height);
   const inBox = new Uint8Array(a.width * a.height);

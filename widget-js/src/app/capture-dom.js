@@ -210,7 +210,7 @@ async function captureWithSandbox(
     s.setProperty("right", "auto", "important");
   };
   // Boxes wholly outside the area the visitor sees are copied without their content (app/viewport-cull.js).
-  const cull = createViewportCull(document, visibleArea());
+  const cull = createViewportCull(document);
   await nextTask();
   // Properties no author style of the page sets are not read per element (app/author-styles.js).
   const authorFree = await authorFreeProperties(document, copiedStyleProperties());

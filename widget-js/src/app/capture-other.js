@@ -1,5 +1,7 @@
 // The two fallbacks when DOM capture fails or the visitor prefers them. Both
-// end as a canvas that goes through the same redaction and encryption.
+// end as a picture of a canvas (app/picture.js) that goes through the same
+// redaction and encryption.
+import { canvasPicture } from "./picture.js";
 
 /** Whether the browser can share the tab at all (desktop, secure context, not blocked by permissions policy). */
 export function canShareScreen() {
@@ -8,7 +10,7 @@ export function canShareScreen() {
 
 /**
  * One frame of this tab via getDisplayMedia. hide/show hide our dialog while
- * the frame is taken. Resolves to {canvas, devicePixelRatio} where the ratio
+ * the frame is taken. Resolves to {picture, devicePixelRatio} where the ratio
  * is frame width / viewport width, so CSS-pixel boxes still line up.
  */
 export async function captureDisplay({ hide, show }) {
@@ -33,7 +35,7 @@ export async function captureDisplay({ hide, show }) {
     canvas.width = video.videoWidth;
     canvas.height = video.videoHeight;
     canvas.getContext("2d").drawImage(video, 0, 0);
-    return { canvas, devicePixelRatio: canvas.width / window.innerWidth };
+    return { picture: canvasPicture(canvas), devicePixelRatio: canvas.width / window.innerWidth };
   } finally {
     for (const track of stream.getTracks()) track.stop();
     show();
@@ -55,7 +57,7 @@ export async function captureUpload(file) {
   canvas.height = Math.max(1, Math.round(h * scale));
   canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
   bitmap.close?.();
-  return { canvas, devicePixelRatio: 1 };
+  return { picture: canvasPicture(canvas), devicePixelRatio: 1 };
 }
 
 // createImageBitmap refuses SVG files in Chromium; an <img> on a blob: URL takes them.

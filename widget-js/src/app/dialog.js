@@ -3,6 +3,7 @@
 // or upload: app/widget.js drives it through the returned object.
 import { adoptCss, DIALOG_CSS } from "./styles.js";
 import { drawCursor, drawMarks, markFromDrag, moveCursor } from "./annotate.js";
+import { canvasPicture, paintedCanvas } from "./picture.js";
 import { MAX_COMMENT_CHARS } from "../shared/manifest.js";
 
 let uid = 0;
@@ -320,7 +321,7 @@ export function createDialog({ labels, config, handlers, canShareScreen }) {
     const ctx = canvas.getContext("2d");
     // The clean preview is kept the first time anything is drawn over it:
     // not before the preview is shown, where the copy would lengthen its task.
-    if (!shot.base) shot.base = copyOf(canvas);
+    if (!shot.base) shot.base = paintedCanvas(canvasPicture(canvas));
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     ctx.drawImage(shot.base, 0, 0);
     const pending = pendingKeyMark();
@@ -467,13 +468,4 @@ function deepActiveElement() {
   let el = document.activeElement;
   while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
   return el;
-}
-
-// A copy of a canvas's pixels, on a canvas of the same size.
-function copyOf(source) {
-  const copy = document.createElement("canvas");
-  copy.width = source.width;
-  copy.height = source.height;
-  copy.getContext("2d").drawImage(source, 0, 0);
-  return copy;
 }

@@ -11,7 +11,7 @@ import { captureDom } from "./capture-dom.js";
 import { prefetchUnreadableSheets } from "./author-styles.js";
 import { canShareScreen, captureDisplay, captureUpload } from "./capture-other.js";
 import { hideRects, drawMarks } from "./annotate.js";
-import { canvasPicture, paintedCanvas, redactedPicture } from "./picture.js";
+import { paintedCanvas, redactedPicture } from "./picture.js";
 import { createDialog } from "./dialog.js";
 import { loadCore } from "./core-loader.js";
 import { postEnvelope } from "./upload.js";
@@ -141,7 +141,7 @@ export function createApp({ config, state, consoleErrors = [] }) {
     // the wasm heap); the core fills them again, authoritatively, on send.
     // Nothing is painted here: the dialog paints the preview at the size it
     // shows it, and the full-size pixels are painted and read on send.
-    const picture = redactedPicture(captured.picture ?? canvasPicture(captured.canvas), rects, devicePixelRatio);
+    const picture = redactedPicture(captured.picture, rects, devicePixelRatio);
     lap("redact");
     return {
       source,
