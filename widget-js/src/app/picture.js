@@ -2,8 +2,9 @@
 // needed: {width, height, paint(ctx, w, h)}, its full size in device pixels.
 // The dialog paints it once at the size the preview is shown; the full-size
 // pixels are painted and read only when the report is sealed. Painting and
-// copying a 2,560 × 1,600 canvas are 85-150 ms each here (a software canvas);
-// the preview, at the half size a dialog shows it, is a quarter of that.
+// copying a 2,560 × 1,600 canvas are about 100-200 ms each here (a software
+// canvas; widget-js/bench/canvas-cost.mjs); the preview, at the half size a
+// dialog shows it, has a quarter of the pixels.
 
 /** A picture of a canvas that already holds the pixels (a tab capture, an uploaded image). */
 export function canvasPicture(canvas) {
