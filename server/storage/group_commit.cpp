@@ -2,8 +2,10 @@
 
 namespace sealshot::server {
 
-GroupCommitter::GroupCommitter(sqlite::Connection connection, std::size_t max_batch, BeforeCommit before_commit)
+GroupCommitter::GroupCommitter(sqlite::Connection connection, std::unique_ptr<WriteTurn> turn, std::size_t max_batch,
+                               BeforeCommit before_commit)
     : db_(std::move(connection)),
+      turn_(std::move(turn)),
       max_batch_(max_batch == 0 ? 1 : max_batch),
       before_commit_(std::move(before_commit)),
       thread_([this] { loop(); }) {}
@@ -55,8 +57,9 @@ void GroupCommitter::commit_batch(std::deque<Pending*>& batch) {
   transactions_.fetch_add(1);
   jobs_.fetch_add(batch.size());
   // IMMEDIATE takes the write lock up front, waiting (busy_timeout) for
-  // another process such as the admin CLI instead of failing mid-batch.
-  if (Status s = db_.exec("BEGIN IMMEDIATE", "start a transaction"); !s.ok()) {
+  // another process such as the admin CLI instead of failing mid-batch; in
+  // turn, so that process is not starved by batches back to back.
+  if (Status s = turn_->begin_immediate(db_, "start a transaction"); !s.ok()) {
     for (Pending* p : batch) p->result = s;
     return;
   }

@@ -17,11 +17,13 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 
 #include "result.h"
 #include "sqlite_db.h"
+#include "write_turn.h"
 
 namespace sealshot::server {
 
@@ -40,8 +42,11 @@ class GroupCommitter {
   // jobs and before its COMMIT; if it fails the batch is rolled back and
   // every job gets its error. The blob log syncs its appends there, so an
   // envelope is durable before the row that points at it.
+  // Each transaction begins in `turn` (write_turn.h), so another process
+  // waiting for the database's write lock gets it between two batches.
   using BeforeCommit = std::function<Status()>;
-  GroupCommitter(sqlite::Connection connection, std::size_t max_batch, BeforeCommit before_commit = {});
+  GroupCommitter(sqlite::Connection connection, std::unique_ptr<WriteTurn> turn, std::size_t max_batch,
+                 BeforeCommit before_commit = {});
   ~GroupCommitter();  // finishes queued jobs, then stops the thread
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
@@ -63,6 +68,7 @@ class GroupCommitter {
   void commit_batch(std::deque<Pending*>& batch);
 
   sqlite::Connection db_;
+  const std::unique_ptr<WriteTurn> turn_;
   const std::size_t max_batch_;
   const BeforeCommit before_commit_;
   std::mutex mutex_;

@@ -317,10 +317,11 @@ Result<int> schema_version(sqlite::Connection& db) {
   return row.value() ? int(stmt.value().column_int(0)) : 0;
 }
 
-Status schema_migrate(sqlite::Connection& db) {
+Status schema_migrate(sqlite::Connection& db, WriteTurn& turn) {
   // IMMEDIATE: two processes opening a fresh data directory at once must not
-  // both create the tables.
-  if (Status s = db.exec("BEGIN IMMEDIATE", "start the schema migration"); !s.ok()) return s;
+  // both create the tables. In turn: the admin CLI opens the directory while
+  // the server may be committing back to back.
+  if (Status s = turn.begin_immediate(db, "start the schema migration"); !s.ok()) return s;
   auto fail = [&](Status s) {
     (void)db.exec("ROLLBACK", "roll back the schema migration");
     return s;

@@ -10,12 +10,13 @@
 
 #include "result.h"
 #include "sqlite_db.h"
+#include "write_turn.h"
 
 namespace sealshot::server {
 
 inline constexpr int kSchemaVersion = 7;
 
-[[nodiscard]] Status schema_migrate(sqlite::Connection& db);
+[[nodiscard]] Status schema_migrate(sqlite::Connection& db, WriteTurn& turn);
 // user_version of an open database (0: empty).
 [[nodiscard]] Result<int> schema_version(sqlite::Connection& db);
 // ok if the project exists, not_found ("No such project.") if not.

@@ -147,10 +147,11 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::string& da
   // group commit keeps that affordable.
   if (Status s = db.exec("PRAGMA journal_mode=WAL", "switch to WAL mode"); !s.ok()) return s;
   if (Status s = db.exec("PRAGMA synchronous=FULL", "configure durability"); !s.ok()) return s;
-  if (Status s = schema_migrate(db); !s.ok()) return s;
+  auto turn = std::make_unique<WriteTurn>(data_dir + "/sealshot.turn", options.busy_timeout_ms);
+  if (Status s = schema_migrate(db, *turn); !s.ok()) return s;
 
   auto blobs = std::make_unique<BlobLog>(data_dir + "/segments", options.fault_hook);
-  auto committer = std::make_unique<GroupCommitter>(std::move(writer).value(), options.max_batch,
+  auto committer = std::make_unique<GroupCommitter>(std::move(writer).value(), std::move(turn), options.max_batch,
                                                     [log = blobs.get()] { return log->sync(); });
   std::unique_ptr<SqliteStorage> storage(
       new SqliteStorage(data_dir, std::move(options), std::move(blobs), std::move(committer)));

@@ -4,6 +4,7 @@
 //   segments/<n>.seg             envelope bytes, appended back to back (blob_log.h)
 //   staging/                     unnamed temporary files of large uploads in progress
 //   sealshot.lock                see data_dir_lock.h
+//   sealshot.turn                see write_turn.h
 //
 // Crash consistency rests on one ordering: a batch's envelopes are appended
 // and synced (fdatasync) before the SQLite transaction holding their rows
