@@ -22,26 +22,10 @@ if(NOT EMSCRIPTEN)
   add_library(sealshot::sodium ALIAS PkgConfig::SODIUM)
   add_library(sealshot::deflate ALIAS PkgConfig::DEFLATE)
 
-  # cpp-httplib from the pinned Debian source package (bookworm's 0.11.4 lacks
-  # body limits and later CVE fixes), with OpenSSL and deliberately without
-  # zlib/brotli request decompression (decompression bombs).
+  # cpp-httplib: cmake/httplib.cmake, included after the sanitizer flags are set.
   find_package(OpenSSL 3 REQUIRED)
   find_package(Threads REQUIRED)
   find_package(SQLite3 REQUIRED)
-  set(HTTPLIB_DIR "${SEALSHOT_DEPS_DIR}/cpp-httplib")
-  if(NOT EXISTS "${HTTPLIB_DIR}/httplib.h")
-    message(FATAL_ERROR "cpp-httplib sources not found at ${HTTPLIB_DIR}: run scripts/setup first.")
-  endif()
-  add_library(sealshot_httplib INTERFACE)
-  target_include_directories(sealshot_httplib SYSTEM INTERFACE "${HTTPLIB_DIR}")
-  # CPPHTTPLIB_USE_POLL: without it cpp-httplib waits on sockets with
-  # select(), which cannot watch a descriptor numbered 1024 or above: with
-  # that many connections open, a new request went unanswered (a 500 at
-  # best). Set here, on the one target that includes httplib.h, so server,
-  # tests and any client agree.
-  target_compile_definitions(sealshot_httplib INTERFACE CPPHTTPLIB_OPENSSL_SUPPORT CPPHTTPLIB_USE_POLL)
-  target_link_libraries(sealshot_httplib INTERFACE OpenSSL::SSL OpenSSL::Crypto Threads::Threads)
-  add_library(sealshot::httplib ALIAS sealshot_httplib)
   return()
 endif()
 

@@ -1,3 +1,11 @@
+// The whole of cpp-httplib, not the split header the rest of the build uses
+// (cmake/httplib.cmake): this file extends the server with its internal
+// socket streams, which only the whole header declares. Included first, so
+// the split header that connection_server.h names is skipped (same guard).
+// Its inline copies of the library's functions are the same code as the
+// compiled library's, which the linker keeps.
+#include SEALSHOT_HTTPLIB_WHOLE_HEADER
+
 #include "http/connection_server.h"
 
 #include <poll.h>
