@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <chrono>
-#include <thread>
 
 #include "fs_util.h"
 
@@ -44,27 +43,23 @@ Status DataDirLock::acquire(Mode mode) {
     if (fd_ < 0) return io_error(errno, "open the lock file sealshot.lock");
   }
   const int operation = mode == Mode::shared ? LOCK_SH : LOCK_EX;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
-  for (;;) {
-    if (::flock(fd_, operation | LOCK_NB) == 0) {
-      mode_ = mode;
-      return {};
-    }
-    if (errno != EWOULDBLOCK && errno != EINTR) return io_error(errno, "lock the data directory");
-    // Linux converts a held lock by dropping it first, so a failed attempt
-    // may have lost what we held: say so, and retake it below if we give up.
-    const Mode held = mode_;
-    mode_ = Mode::none;
-    if (std::chrono::steady_clock::now() >= deadline) {
-      if (held != Mode::none && ::flock(fd_, (held == Mode::shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0) mode_ = held;
-      return {ErrorCode::storage_error,
-              mode == Mode::exclusive
-                  ? "Another process is writing submissions to this data directory; the consistency check "
-                    "must run alone (stop the other sealshot-server first)."
-                  : "The data directory is being checked and repaired by another process; try again later."};
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  Result<bool> taken = flock_within(fd_, operation, std::chrono::milliseconds(timeout_ms_),
+                                    std::chrono::milliseconds(20), "lock the data directory");
+  if (!taken.ok()) return taken.status();
+  if (taken.value()) {
+    mode_ = mode;
+    return {};
   }
+  // Linux converts a held lock by dropping it first, so the failed attempts
+  // may have lost what we held: retake it before giving up.
+  const Mode held = mode_;
+  mode_ = Mode::none;
+  if (held != Mode::none && ::flock(fd_, (held == Mode::shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0) mode_ = held;
+  return {ErrorCode::storage_error,
+          mode == Mode::exclusive
+              ? "Another process is writing submissions to this data directory; the consistency check "
+                "must run alone (stop the other sealshot-server first)."
+              : "The data directory is being checked and repaired by another process; try again later."};
 }
 
 }  // namespace sealshot::server

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <thread>
 
 namespace sealshot::server {
 
@@ -118,6 +120,17 @@ Result<std::vector<std::string>> list_directory(const std::string& path) {
   }
   ::closedir(dir);
   return names;
+}
+
+Result<bool> flock_within(int fd, int operation, std::chrono::milliseconds timeout, std::chrono::milliseconds step,
+                          std::string_view what) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (::flock(fd, operation | LOCK_NB) == 0) return true;
+    if (errno != EWOULDBLOCK && errno != EINTR) return io_error(errno, what);
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(step);
+  }
 }
 
 }  // namespace sealshot::server

@@ -3,6 +3,7 @@
 // directory entries, and copies that are on disk before they return.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,13 @@ using FaultHook = std::function<int(FsOp)>;
 
 // Names in a directory (no "." or ".."). A missing directory is empty.
 [[nodiscard]] Result<std::vector<std::string>> list_directory(const std::string& path);
+
+// flock(fd, operation | LOCK_NB) tried every `step` until it succeeds (true)
+// or `timeout` has passed (false). Polled, not a blocking flock, so a stopped
+// holder costs a timeout, never a hang. Any other failure: its errno as a
+// Status, `what` naming the lock.
+[[nodiscard]] Result<bool> flock_within(int fd, int operation, std::chrono::milliseconds timeout,
+                                        std::chrono::milliseconds step, std::string_view what);
 
 // True when `path` does not exist or is an empty directory.
 [[nodiscard]] Result<bool> directory_is_absent_or_empty(const std::string& path);

@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <chrono>
-#include <thread>
 
 #include "fs_util.h"
 
@@ -28,20 +27,17 @@ Status WriteTurn::take() {
     fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd_ < 0) return io_error(errno, "open the lock file sealshot.turn");
   }
-  // Polled, not a blocking flock, so a stopped process holding the turn
-  // costs a timeout, never a hang. The holder lets go within one
-  // transaction of the other process's, so 1 ms steps lose little.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
-  for (;;) {
-    if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return {};
-    if (errno != EWOULDBLOCK && errno != EINTR) return io_error(errno, "wait for a turn to write to the database");
-    if (std::chrono::steady_clock::now() >= deadline) {
-      return {ErrorCode::storage_error,
-              "Another process has been waiting to write to this data directory for longer than the busy timeout; "
-              "try again."};
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // The holder lets go within one transaction of the other process's, so
+  // 1 ms steps lose little.
+  Result<bool> taken = flock_within(fd_, LOCK_EX, std::chrono::milliseconds(timeout_ms_), std::chrono::milliseconds(1),
+                                    "wait for a turn to write to the database");
+  if (!taken.ok()) return taken.status();
+  if (!taken.value()) {
+    return {ErrorCode::storage_error,
+            "Another process has been waiting to write to this data directory for longer than the busy timeout; "
+            "try again."};
   }
+  return {};
 }
 
 void WriteTurn::give_back() noexcept { (void)::flock(fd_, LOCK_UN); }

@@ -6,8 +6,8 @@
 // frees the lock only for microseconds between transactions, so under a
 // sustained ingest burst the other process can keep missing it until its
 // busy timeout says "database is locked" (measured: StorageTest.
-// AnotherProcessGetsItsTurnDuringSustainedIngest under TSan failed 6 runs of
-// 12 before this).
+// AnotherProcessGetsItsTurnDuringSustainedIngest under TSan failed 5 runs of
+// 10 before this).
 //
 // The turn is a second lock, an flock on <data dir>/sealshot.turn, held only
 // while *waiting* for the write lock: take the turn, BEGIN IMMEDIATE, give the

@@ -243,7 +243,7 @@ TEST_F(StorageTest, AnotherProcessGetsItsTurnDuringSustainedIngest) {
   // write lock is free only for microseconds between transactions. The admin
   // CLI opening the directory (its schema check takes the write lock too) and
   // writing must still get in within its busy timeout, every time. Under
-  // TSan this failed 6 runs of 12 before write_turn.h.
+  // TSan this failed 5 runs of 10 before write_turn.h.
   const Project p = make_project();
   std::atomic<bool> stop{false};
   std::atomic<int> ingest_failures{0};
