@@ -129,7 +129,10 @@ test("defaults leave out the author-free properties only for tags whose every el
       const free = new Set(["color", "letter-spacing"]);
       const context = { sandbox, defaultComputedStyles: new Map() };
       const root = document.querySelector("main");
-      await measureDefaultStyles(context, root, properties, sandbox, { free, narrows: (el) => el.id !== "whole" });
+      await measureDefaultStyles(context, root, properties, {
+        sandbox,
+        narrow: { free, narrows: (el) => el.id !== "whole" },
+      });
       const has = (tag) => [...free].filter((name) => context.defaultComputedStyles.get(tag)?.has(name)).length;
       return {
         main: has("main"),
@@ -144,6 +147,99 @@ test("defaults leave out the author-free properties only for tags whose every el
     assert.equal(result.i, 2, "one <i> reads its whole list: every property");
     assert.equal(result.main, 2, "the root is copied with the whole list: every property");
     assert.equal(result.sizes.i - result.sizes.p, 2, "the narrowed default lacks exactly the free properties");
+  } finally {
+    await browser.close();
+  }
+});
+
+// The library's other keys are in the batch too: an SVG element inside an
+// <svg> (its name and fill/stroke attributes in the key), a ::before/::after
+// that exists, and the scrollbar's parts of an element that scrolls. Each
+// equals the library's own measurement, made alone in its sandbox.
+test("defaults of SVG elements, pseudo-elements and scrollbar parts are measured in the batch", async () => {
+  const browser = await launch();
+  try {
+    const page = await browser.context.newPage();
+    await openWithAppModules(
+      page,
+      `<!DOCTYPE html><html><head><style>
+        .tip::before { content: "i"; } .log::-webkit-scrollbar { width: 6px; }
+        </style></head><body><main>
+        <svg width="20" height="20"><rect fill="red" stroke="blue" width="4" height="4"/><circle r="2"/></svg>
+        <p class="tip">tip</p><p>plain</p>
+        <div class="log" style="overflow: auto; height: 20px"><div style="height: 90px"></div></div>
+        <div style="overflow: auto; height: 20px">fits</div>
+      </main>`,
+    );
+    const result = await page.evaluate(async () => {
+      const { measureDefaultStyles } = await import("/default-styles.js");
+      const { pseudoElementOwners, scrollbarStyleOwners } = await import("/pseudo-elements.js");
+      const sandbox = document.createElement("iframe");
+      const loaded = new Promise((resolve) => sandbox.addEventListener("load", resolve, { once: true }));
+      sandbox.srcdoc = '<!DOCTYPE html><meta charset="UTF-8"><title></title><body>';
+      document.body.append(sandbox);
+      await loaded;
+      const properties = [...getComputedStyle(document.documentElement)];
+      const context = { sandbox, defaultComputedStyles: new Map() };
+      await measureDefaultStyles(context, document.querySelector("main"), properties, {
+        sandbox,
+        pseudoElements: { content: pseudoElementOwners(document), scrollbar: scrollbarStyleOwners(document) },
+      });
+      // The library's way (modern-screenshot getDefaultStyle): alone in the sandbox's body.
+      const view = sandbox.contentWindow;
+      const alone = (make, pseudo) => {
+        const { root, el } = make(view.document);
+        el.textContent = " ";
+        view.document.body.append(root);
+        const style = view.getComputedStyle(el, pseudo);
+        const values = new Map([...style].map((name) => [name, style.getPropertyValue(name)]));
+        root.remove();
+        return values;
+      };
+      const html = (tag) => (doc) => {
+        const el = doc.createElement(tag);
+        return { root: el, el };
+      };
+      const svg = (tag, attributes) => (doc) => {
+        const root = doc.createElementNS("http://www.w3.org/2000/svg", "svg");
+        const el = doc.createElementNS("http://www.w3.org/2000/svg", tag);
+        for (const [name, value] of attributes) el.setAttributeNS(null, name, value);
+        root.append(el);
+        return { root, el };
+      };
+      const expected = {
+        "svg:rect:stroke,blue=0,fill,red=1": alone(
+          svg("rect", [
+            ["stroke", "blue"],
+            ["fill", "red"],
+          ]),
+          null,
+        ),
+        "svg:circle": alone(svg("circle", []), null),
+        "p:::before": alone(html("p"), "::before"),
+        "div:::-webkit-scrollbar": alone(html("div"), "::-webkit-scrollbar"),
+        "div:::-webkit-resizer": alone(html("div"), "::-webkit-resizer"),
+      };
+      const differences = [];
+      for (const [key, values] of Object.entries(expected)) {
+        const batched = context.defaultComputedStyles.get(key);
+        if (!batched) continue;
+        for (const [name, value] of batched)
+          if (values.get(name) !== value)
+            differences.push(`${key} ${name}: alone ${values.get(name)}, batched ${value}`);
+      }
+      return {
+        missing: Object.keys(expected).filter((key) => !context.defaultComputedStyles.has(key)),
+        keys: [...context.defaultComputedStyles.keys()].filter((key) => key.includes(":")),
+        sizes: Object.keys(expected).map((key) => context.defaultComputedStyles.get(key)?.size ?? 0),
+        differences,
+      };
+    });
+    assert.deepEqual(result.missing, [], "the library's keys missing from the batch");
+    // p::after has no content, and the div that fits does not scroll: neither is measured.
+    assert.equal(result.keys.length, 2 + 1 + 7, `keys with a part: ${result.keys.join(" ")}`);
+    assert.ok(Math.min(...result.sizes) > 300, `each default holds the computed properties (${result.sizes})`);
+    assert.deepEqual(result.differences, [], "batched defaults that differ from the library's");
   } finally {
     await browser.close();
   }

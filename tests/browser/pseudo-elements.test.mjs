@@ -3,7 +3,8 @@
 // the page selects. Checked here against the browser itself: every element
 // whose pseudo-element has content is among them, on a page with the ways a
 // rule can reach one (a class, a combinator, a selector list, an attribute,
-// @media, <q>, an empty content that draws a box), rules that style
+// @media, <q>, an empty content that draws a box, a descendant combinator
+// with nothing after it: `.card ::after`), rules that style
 // pseudo-elements without giving them content count for nothing, and the
 // question stays open where the page's rules cannot all be read.
 import { test } from "node:test";
@@ -20,6 +21,7 @@ const PAGE = `<!DOCTYPE html><html><head><style>
   [data-tip]::after { content: attr(data-tip); }
   @media (min-width: 1px) { .ico:before { content: ""; display: inline-block; width: 1em; } }
   .plain { color: red; }
+  .card ::after { content: "*"; }
 </style></head><body>
   <p class="badge">One</p>
   <nav><a class="current" href="#">Home</a><a href="#">Other</a></nav>
@@ -28,6 +30,7 @@ const PAGE = `<!DOCTYPE html><html><head><style>
   <q>quoted</q>
   <div class="plain"><span>no pseudo-elements</span><em>none</em></div>
   <hr class="rule">
+  <section class="card"><u>starred</u></section>
   <div id="host"></div>
 </body></html>`;
 
@@ -55,14 +58,14 @@ test("only elements a ::before/::after rule selects are asked, and none with con
     const result = await run(await browser.context.newPage(), PAGE);
     assert.deepEqual(
       result.withContent,
-      ["p.badge", "a.current", "span", "i.ico", "q", "hr.rule"],
+      ["p.badge", "a.current", "span", "i.ico", "q", "hr.rule", "u"],
       "the page's pseudo-elements",
     );
     assert.deepEqual(result.missed, [], "elements with a pseudo-element that would not be asked");
     // Both links are asked (one may be hovered by the time it is copied), and
     // the shadow tree's <b>: its tree's rules are not read. Rules that only
     // style pseudo-elements (box-sizing on all, content: none) select none.
-    assert.deepEqual(result.skipped, ["nav", "div.plain", "span", "em", "div"], "elements left out");
+    assert.deepEqual(result.skipped, ["nav", "div.plain", "span", "em", "section.card", "div"], "elements left out");
   } finally {
     await browser.close();
   }
@@ -81,6 +84,44 @@ test("a sheet that cannot be read leaves every element asked", async () => {
     );
     assert.ok(result.withContent.includes("div.plain"), "the other origin's rule applies");
     assert.deepEqual(result.skipped, [], "elements left out though a sheet was unreadable");
+  } finally {
+    await browser.close();
+  }
+});
+
+// The library copies the scrollbar's parts (::-webkit-scrollbar…) of every
+// element that scrolls; only elements a rule on those parts selects are asked
+// (pseudo-elements.js, scrollbarStyleOwners), with the parts' own
+// pseudo-classes (:vertical, :hover) taken off the selector.
+test("only elements a scrollbar rule selects have their scrollbar's parts copied", async () => {
+  const browser = await launch();
+  try {
+    const page = await browser.context.newPage();
+    const owners = async (css) => {
+      await openWithAppModules(
+        page,
+        `<!DOCTYPE html><html><head><style>${css}</style></head><body>` +
+          '<div class="log">a</div><aside><div class="inner">b</div></aside><div class="other">c</div></body></html>',
+      );
+      return page.evaluate(async () => {
+        const { scrollbarStyleOwners } = await import("/pseudo-elements.js");
+        const mayStyle = scrollbarStyleOwners(document);
+        return [...document.body.querySelectorAll("*")].filter(mayStyle).map((el) => el.className || el.localName);
+      });
+    };
+    assert.deepEqual(
+      await owners(
+        ".log::-webkit-scrollbar { width: 6px; } aside ::-webkit-scrollbar-thumb:vertical:hover { background: red; }",
+      ),
+      ["log", "inner"],
+      "a class and a descendant combinator",
+    );
+    assert.deepEqual(
+      await owners("::-webkit-scrollbar { display: none; }"),
+      ["log", "aside", "inner", "other"],
+      "a rule for every element",
+    );
+    assert.deepEqual(await owners(".log { overflow: auto; }"), [], "no scrollbar rule");
   } finally {
     await browser.close();
   }

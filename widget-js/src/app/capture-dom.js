@@ -18,7 +18,7 @@ import { ALWAYS_WRITTEN, copiedStyleProperties, createInheritedPruner, repeatedO
 import { createStyleGates } from "./style-gates.js";
 import { authorFreeProperties, authorStylesNarrow, narrowToAuthorStyles } from "./author-styles.js";
 import { createViewportCull } from "./viewport-cull.js";
-import { pseudoElementOwners } from "./pseudo-elements.js";
+import { pseudoElementOwners, scrollbarStyleOwners } from "./pseudo-elements.js";
 import { createDeviceText } from "./device-text.js";
 import { visibleArea } from "./visible-area.js";
 
@@ -215,6 +215,7 @@ async function captureWithSandbox(
   // Properties no author style of the page sets are not read per element (app/author-styles.js).
   const authorFree = await authorFreeProperties(document, copiedStyleProperties());
   const mayHavePseudoElements = pseudoElementOwners(document);
+  const mayStyleScrollbar = scrollbarStyleOwners(document);
   // Which elements leave them out: the clone's lists and the tag defaults use the same answer.
   const authorNarrow = authorFree?.size ? { free: authorFree, narrows: authorStylesNarrow(document) } : null;
   const stylesFor = narrowToAuthorStyles(
@@ -293,6 +294,8 @@ async function captureWithSandbox(
       },
       repeatOnly: repeatedOnChild,
       mayHavePseudoElements,
+      mayStyleScrollbar,
+      isShell: (el) => cull.isShell(el),
       authorNarrow,
       alwaysWritten: ALWAYS_WRITTEN,
       sandbox,

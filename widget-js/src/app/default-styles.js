@@ -9,8 +9,7 @@
 // one pass before the clone starts: one style and layout for all of them, and
 // only the properties the copy compares. The library finds them in its cache
 // (context.defaultComputedStyles, keyed by the lower-case tag name) and never
-// measures them again; a tag missed here (an SVG child, keyed by its paint
-// attributes) is still measured by the library itself.
+// measures them again; a key missed here is still measured by the library itself.
 //
 // They are measured on the page itself, in a closed shadow tree under a host
 // that resets every property (`all: initial`): the page's rules do not reach
@@ -20,13 +19,34 @@
 // is not waited for. Where the page could still reach in (quirks mode, which
 // a shadow tree shares; a page whose colour scheme makes the host's initial
 // text colour white) the sandbox frame is used, as the library does.
+//
+// The batch also holds the library's other keys: an SVG element inside an
+// <svg> (keyed by its tag and its fill and stroke attributes), and the
+// pseudo-elements of elements that may have them (::before and ::after, and
+// the scrollbar's parts on a scrolling element that a scrollbar rule may
+// style). The library measured each alone during the clone, ~3 ms a key: 15
+// keys and 37-48 ms on an admin template's user list (docs/benchmarks.md).
 import { frameDocument } from "./capture-frames.js";
 import { nextTask, yieldingEvery } from "./yield-slices.js";
 
 // The library leaves these out of every default, so it always writes them.
 const NEVER_DEFAULT = new Set(["width", "height", "-webkit-text-fill-color"]);
 const XHTML = "http://www.w3.org/1999/xhtml";
+const SVG = "http://www.w3.org/2000/svg";
 const NEVER_COPIED = new Set(["script", "style"]);
+// The pseudo-elements the library copies (its pseudoClasses and scrollbarPseudoClasses).
+const CONTENT_PSEUDOS = ["::before", "::after"];
+export const SCROLLBAR_PSEUDOS = [
+  "::-webkit-scrollbar",
+  "::-webkit-scrollbar-button",
+  "::-webkit-scrollbar-thumb",
+  "::-webkit-scrollbar-track",
+  "::-webkit-scrollbar-track-piece",
+  "::-webkit-scrollbar-corner",
+  "::-webkit-resizer",
+];
+// The library's SVG key names these attributes (its includedAttributes).
+const SVG_KEY_ATTRIBUTES = ["stroke", "fill"];
 
 /**
  * Fills context.defaultComputedStyles for the tags under `root` (its
@@ -35,23 +55,34 @@ const NEVER_COPIED = new Set(["script", "style"]);
  * getDefaultStyle would in its sandbox frame, and sets context.sandbox to
  * the frame `sandbox` resolves to (opened at the capture's start, it has
  * loaded by now as a rule; the library measures there what is left).
+ * narrow: {free, narrows} (app/author-styles.js). pseudoElements: {content(el),
+ * scrollbar(el)}, whether an element may have a ::before/::after and
+ * scrollbar parts a rule styles (app/pseudo-elements.js); without it no
+ * pseudo-element is measured here. isShell(el): whether the copy takes el
+ * without its content (app/viewport-cull.js): what is inside is not measured.
  * Reading them takes 30-60 ms on a template page, so the page gets the main
  * thread every few milliseconds, and the clone starts in a task of its own.
  */
-export async function measureDefaultStyles(context, root, properties, sandbox = context.sandbox, narrow = null) {
+export async function measureDefaultStyles(
+  context,
+  root,
+  properties,
+  { sandbox = context.sandbox, narrow = null, pseudoElements = null, isShell = null } = {},
+) {
   const cache = context.defaultComputedStyles;
-  const found = tagsUnder(root, narrow?.narrows);
-  const tags = [...found.keys()].filter((tag) => !cache.has(tag));
+  const found = probesUnder(root, narrow?.narrows, pseudoElements, isShell);
+  const probes = [...found.values()].filter((probe) => !cache.has(probe.key));
   // A tag whose every element reads a list narrowed to the author's
   // properties (app/author-styles.js) is compared on those only.
+  // Pseudo-elements and SVG elements are compared on any list of their element's.
   const narrowed = narrow?.free?.size ? properties.filter((name) => !narrow.free.has(name)) : properties;
-  const propertiesOf = (tag) => (found.get(tag) ? narrowed : properties);
+  const propertiesOf = (probe) => (probe.narrowed ? narrowed : properties);
   // Elements that act when made on the page (a frame loads, a media element
   // starts, the page's own custom element runs its code) are made in the frame.
-  const active = (tag) => ACTIVE_TAGS.has(tag) || tag.includes("-");
-  const onPage = tags.filter((tag) => !active(tag));
+  const active = (probe) => ACTIVE_TAGS.has(probe.tag) || probe.tag.includes("-");
+  const onPage = probes.filter((probe) => !active(probe));
   const isolated = onPage.length ? isolatedPlace(root.ownerDocument) : null;
-  const inFrame = isolated ? tags.filter(active) : tags;
+  const inFrame = isolated ? probes.filter(active) : probes;
   if (isolated) await measureIn(isolated, cache, onPage, propertiesOf);
   context.sandbox = await sandbox;
   await measureIn(sandboxPlace(context.sandbox), cache, inFrame, propertiesOf);
@@ -70,8 +101,8 @@ const ACTIVE_TAGS = new Set([
   "fencedframe",
 ]);
 
-async function measureIn(place, cache, tags, propertiesOf) {
-  if (!place || !tags.length) {
+async function measureIn(place, cache, probes, propertiesOf) {
+  if (!place || !probes.length) {
     place?.remove([]);
     return;
   }
@@ -80,18 +111,13 @@ async function measureIn(place, cache, tags, propertiesOf) {
   // in a block of its own, as wide as the body it would be alone in:
   // siblings can share a box (adjacent <tbody> and <tr> one anonymous
   // table), and their origins and sizes would differ.
-  const blocks = tags.map((tag) => {
-    const block = doc.createElement("div");
-    block.append(doc.createElement(tag));
-    block.firstChild.textContent = " ";
-    return block;
-  });
-  const probes = blocks.map((block) => block.firstChild);
+  const made = probes.map((probe) => makeProbe(doc, probe));
+  const blocks = made.map((m) => m.block);
   parent.append(...blocks);
   try {
     // Only names the computed style lists: the library's defaults hold no
     // others, so a name it does not list is never equal to a default.
-    const listed = new Set(view.getComputedStyle(probes[0]));
+    const listed = new Set(view.getComputedStyle(made[0].el));
     const comparedLists = new Map(); // a list of propertiesOf → its names the computed style lists
     const compared = (list) => {
       let names = comparedLists.get(list);
@@ -102,14 +128,35 @@ async function measureIn(place, cache, tags, propertiesOf) {
       return names;
     };
     const pause = yieldingEvery(15);
-    for (const [i, el] of probes.entries()) {
-      const style = view.getComputedStyle(el);
-      cache.set(tags[i], new Map(compared(propertiesOf(tags[i])).map((name) => [name, style.getPropertyValue(name)])));
+    for (const [i, { el }] of made.entries()) {
+      const probe = probes[i];
+      const style = view.getComputedStyle(el, probe.pseudo);
+      cache.set(probe.key, new Map(compared(propertiesOf(probe)).map((name) => [name, style.getPropertyValue(name)])));
       await pause();
     }
   } finally {
     place.remove(blocks);
   }
+}
+
+// The element the library would measure for a probe, in a block of its own:
+// an HTML element of the tag (also for <svg>, and for a pseudo-element), or
+// an SVG element of the lower-case tag with the key's attributes inside an <svg>.
+function makeProbe(doc, probe) {
+  const block = doc.createElement("div");
+  let el;
+  if (probe.svgChild) {
+    const svg = doc.createElementNS(SVG, "svg");
+    el = doc.createElementNS(SVG, probe.tag);
+    for (const [name, value] of probe.attributes) el.setAttributeNS(null, name, value);
+    svg.append(el);
+    block.append(svg);
+  } else {
+    el = doc.createElement(probe.tag);
+    block.append(el);
+  }
+  el.textContent = " ";
+  return { block, el };
 }
 
 // The sandbox frame's empty body, 0 px wide like the frame.
@@ -158,22 +205,39 @@ function isolatedPlace(doc) {
   return { doc, view, parent: shadow, remove: () => host.remove() };
 }
 
-// Lower-case names of the HTML elements (and <svg> roots, which the library
-// measures as an HTML element of that name) that the copy clones under
-// `root`. Not inside a display: none element (<head>, closed menus), which
-// is copied without its content (app/viewport-cull.js), nor scripts, styles
-// and the widget's own elements, which are never copied: their probes were
-// the costliest (a <style> is a sheet to parse). A tag missed here is still
-// measured by the library. Each maps to whether every element of it
-// narrows(el) (false without narrows); `root` is copied with the whole list
-// (app/render-copy.js, readPerElement), so its tag never narrows.
-function tagsUnder(root, narrows = null) {
-  const tags = new Map();
+// The library's keys for what the copy clones under `root`, each to a probe
+// {key, tag, pseudo, svgChild, attributes, narrowed}: HTML elements (and
+// <svg> roots, which the library measures as an HTML element of that name)
+// by their lower-case name, SVG elements inside an <svg> by name and paint
+// attributes, pseudo-elements as "tag:::before". Not inside a display: none
+// element (<head>, closed menus), which is copied without its content
+// (app/viewport-cull.js), nor scripts, styles and the widget's own elements,
+// which are never copied: their probes were the costliest (a <style> is a
+// sheet to parse). A key missed here is still measured by the library.
+// narrowed: whether every element of a tag narrows(el) (false without
+// narrows); `root` is copied with the whole list. Nor inside a shell.
+function probesUnder(root, narrows = null, pseudoElements = null, isShell = null) {
+  const probes = new Map();
   const add = (el, whole = false) => {
-    if (el.namespaceURI !== XHTML && el.localName !== "svg") return;
+    const isSvg = el.namespaceURI === SVG && el.localName !== "svg";
+    if (el.namespaceURI !== XHTML && !isSvg && el.localName !== "svg") return;
     const tag = el.nodeName.toLowerCase();
-    if (tags.get(tag) === false) return;
-    tags.set(tag, !whole && Boolean(narrows?.(el)));
+    if (isSvg) {
+      const attributes = SVG_KEY_ATTRIBUTES.map((name) => [name, el.getAttribute(name)]).filter(([, v]) => v !== null);
+      const key = libraryKey(tag, attributes, null, true);
+      if (!probes.has(key)) probes.set(key, { key, tag, pseudo: null, svgChild: true, attributes, narrowed: false });
+      return;
+    }
+    const probe = probes.get(tag);
+    if (probe?.narrowed === false) return;
+    probes.set(tag, { key: tag, tag, pseudo: null, svgChild: false, narrowed: !whole && Boolean(narrows?.(el)) });
+  };
+  // exists(): whether the library will copy it (asked only while its key is missing)
+  const addPseudo = (el, pseudo, exists = () => true) => {
+    if (el.namespaceURI === SVG && el.localName !== "svg") return; // the library keys these with their attributes
+    const tag = el.nodeName.toLowerCase();
+    const key = libraryKey(tag, [], pseudo, false);
+    if (!probes.has(key) && exists()) probes.set(key, { key, tag, pseudo, svgChild: false, narrowed: false });
   };
   const pending = [root];
   while (pending.length) {
@@ -188,11 +252,42 @@ function tagsUnder(root, narrows = null) {
         const frame = frameDocument(el);
         if (frame) pending.push(frame.documentElement);
       }
-      return view.getComputedStyle(el).display === "none" ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      const style = view.getComputedStyle(el);
+      if (style.display === "none") return NodeFilter.FILTER_REJECT;
+      // Many elements a ::before rule may select have none (a rule's state or
+      // later part did not match): a default is measured only for a pseudo-element that exists.
+      if (pseudoElements?.content(el))
+        for (const pseudo of CONTENT_PSEUDOS)
+          addPseudo(el, pseudo, () => hasContent(view.getComputedStyle(el, pseudo)));
+      if (pseudoElements?.scrollbar(el) && copiesScrollbar(el, style))
+        for (const pseudo of SCROLLBAR_PSEUDOS) addPseudo(el, pseudo);
+      return isShell?.(el) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
     };
     if (top.nodeType === 1) add(top, top === root);
     const walker = doc.createTreeWalker(top, NodeFilter.SHOW_ELEMENT, { acceptNode: accept });
     while (walker.nextNode());
   }
-  return tags;
+  return probes;
+}
+
+// As the library asks: a ::before/::after it copies has a content other than none.
+function hasContent(style) {
+  const content = style.getPropertyValue("content");
+  return Boolean(content) && content !== "none";
+}
+
+// When the library copies an element's scrollbar parts: it scrolls, or may and its content overflows.
+function copiesScrollbar(el, style) {
+  const overflow = [style.overflowX, style.overflowY];
+  if (overflow.includes("scroll")) return true;
+  if (!overflow.includes("auto") && !overflow.includes("overlay")) return false;
+  return el.scrollHeight > el.clientHeight || el.scrollWidth > el.clientWidth;
+}
+
+// modern-screenshot's getDefaultStyle key, as it builds it (its attribute
+// part reads "fill,#fff=0": each [name, value] pair, then its index).
+function libraryKey(tag, attributes, pseudo, svgChild) {
+  return [svgChild && "svg", tag, attributes.map((pair, index) => `${pair}=${index}`).join(","), pseudo]
+    .filter(Boolean)
+    .join(":");
 }

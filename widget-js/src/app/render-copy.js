@@ -10,7 +10,7 @@ import { createContext, destroyContext, domToForeignObjectSvg } from "modern-scr
 import { exactLengths } from "./capture-layout.js";
 import { copyCharacters } from "./copy-characters.js";
 import { nextTask } from "./yield-slices.js";
-import { measureDefaultStyles } from "./default-styles.js";
+import { SCROLLBAR_PSEUDOS, measureDefaultStyles } from "./default-styles.js";
 import { shareRepeatedStyles } from "./shared-declarations.js";
 
 // XML 1.0 cannot carry these; the library strips them the same way.
@@ -27,7 +27,9 @@ const NOT_XML = /[\u0000-\u0008\v\f\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
  * all), alwaysWritten: properties never compared with a default, and
  * sandbox: a promise of the frame from openSandbox() (opened here if absent),
  * mayHavePseudoElements(element): false when the element has no ::before or
- * ::after (app/pseudo-elements.js), and authorNarrow: {free, narrows} when
+ * ::after, mayStyleScrollbar(element): false when no rule styles its
+ * scrollbar's parts (both app/pseudo-elements.js), isShell(element): whether
+ * the copy takes it without its content (app/viewport-cull.js), and authorNarrow: {free, narrows} when
  * stylePropertiesFor leaves the properties in `free` out for the elements
  * narrows(el) holds for (app/author-styles.js), so their tags' defaults are
  * measured without them. drawn: {x, y, width, height}, the part of the copy
@@ -44,6 +46,8 @@ export async function renderCopy(
     alwaysWritten = [],
     sandbox,
     mayHavePseudoElements,
+    mayStyleScrollbar = () => true,
+    isShell = null,
     authorNarrow,
     drawn,
     ...options
@@ -55,11 +59,16 @@ export async function renderCopy(
   try {
     if (repeatOnly) {
       context.sandbox = await (sandbox ?? openSandbox(node.ownerDocument).ready);
-      await measureDefaultStyles(context, node, options.includeStyleProperties ?? [], context.sandbox, authorNarrow);
+      await measureDefaultStyles(context, node, options.includeStyleProperties ?? [], {
+        narrow: authorNarrow,
+        pseudoElements: mayHavePseudoElements ? { content: mayHavePseudoElements, scrollbar: mayStyleScrollbar } : null,
+        isShell,
+      });
       repeatOnlyWhere(context, repeatOnly, alwaysWritten);
     }
     if (stylePropertiesFor) readPerElement(context, stylePropertiesFor, options.includeStyleProperties);
-    if (mayHavePseudoElements) context.ownerWindow = computedStylesOf(context.ownerWindow, mayHavePseudoElements);
+    if (mayHavePseudoElements)
+      context.ownerWindow = computedStylesOf(context.ownerWindow, mayHavePseudoElements, mayStyleScrollbar);
     if (fontCss) {
       const onCloneNode = context.onCloneNode;
       context.onCloneNode = async (clone) => {
@@ -153,16 +162,19 @@ function repeatOnlyWhere(context, repeat, always) {
 }
 
 const NO_CONTENT = { getPropertyValue: () => "none" };
+const SCROLLBAR_PARTS = new Set(SCROLLBAR_PSEUDOS);
 
 // The window the library reads computed styles from (it reads nothing else
 // from it). A computed style has no !important, so the priority the library
 // asks of each property (~100,000 calls on an admin template's user list) is
-// "" without asking; and a pseudo-element that an element cannot have has no
-// content, which makes the library skip it.
-function computedStylesOf(view, mayHavePseudoElements) {
+// "" without asking; and a pseudo-element that an element cannot have, or
+// scrollbar parts that no rule styles, have no content to the library, which
+// then skips them.
+function computedStylesOf(view, mayHavePseudoElements, mayStyleScrollbar) {
   return {
     getComputedStyle(node, pseudo) {
       if ((pseudo === "::before" || pseudo === "::after") && !mayHavePseudoElements(node)) return NO_CONTENT;
+      if (SCROLLBAR_PARTS.has(pseudo) && !mayStyleScrollbar(node)) return NO_CONTENT;
       const style = view.getComputedStyle(node, pseudo);
       return {
         getPropertyValue: (name) => style.getPropertyValue(name),

@@ -15,9 +15,10 @@ const USER_ACTION = /:(hover|active|focus-within|focus-visible|focus)(?![\w-])/g
  * (e.g. "q", whose quotes come from the browser's own sheet); in document
  * order. null when that cannot be known: a sheet from another origin, or a
  * selector a query from this root cannot answer (nesting, :host, ::slotted,
- * ::part, :scope).
+ * ::part, :scope). strip: a pattern taken off each selector as well (other
+ * pseudo-elements).
  */
-export function elementsSelectedBy(root, test, extra = []) {
+export function elementsSelectedBy(root, test, extra = [], { strip = null } = {}) {
   const selectors = new Set();
   const sheets = [...(root.styleSheets ?? []), ...(root.adoptedStyleSheets ?? [])];
   const visitRules = (rules) => {
@@ -25,7 +26,9 @@ export function elementsSelectedBy(root, test, extra = []) {
       if (rule.styleSheet) visitRules(rule.styleSheet.cssRules); // @import
       if (rule.selectorText !== undefined && test(rule)) {
         if (/&|:host|::slotted|::part|:scope/i.test(rule.selectorText)) throw new Error("not a query");
-        selectors.add(rule.selectorText.replace(PSEUDO_ELEMENT, "").replace(USER_ACTION, "") || "*");
+        let selector = rule.selectorText.replace(PSEUDO_ELEMENT, "").replace(USER_ACTION, "");
+        if (strip) selector = selector.replace(strip, "");
+        selectors.add(selector || "*");
       }
       if (rule.cssRules) visitRules(rule.cssRules); // @media, @supports, @layer, @container, nesting
     }
@@ -34,8 +37,12 @@ export function elementsSelectedBy(root, test, extra = []) {
     for (const sheet of sheets) visitRules(sheet.cssRules); // throws for a cross-origin sheet
     for (const selector of extra) if (root.querySelector(selector)) selectors.add(selector);
     if (!selectors.size) return [];
-    // An empty item of a list (`, .x` once `::before` is gone) selects any element.
-    const query = [...selectors].map((sel) => sel.replace(/(^|,)\s*(?=,|$)/g, "$1*")).join(",");
+    // An empty item of a list (`, .x` once `::before` is gone) selects any
+    // element, and so does an empty last compound (`.card ::before` is the
+    // ::before of any element inside a .card: `.card *`).
+    const query = [...selectors]
+      .map((sel) => sel.replace(/(^|,)\s*(?=,|$)/g, "$1*").replace(/([\s>+~])\s*(?=,|$)/g, "$1*"))
+      .join(",");
     return [...new Set(root.querySelectorAll(query))];
   } catch {
     return null;
