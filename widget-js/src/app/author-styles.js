@@ -194,13 +194,37 @@ async function addSheet(set, sheet) {
     if (!copy) return false;
     rules = copy.cssRules;
   }
-  for (const rule of rules) {
-    // @font-face and @property hold descriptors, not properties of elements
-    if (rule.style && !/FontFace|Property|Page/.test(rule.constructor.name)) addDeclarations(set, rule.style);
-    if (rule.styleSheet && !(await addSheet(set, rule.styleSheet))) return false; // @import
-    if (rule.cssRules && !(await addSheet(set, rule))) return false; // @media, @layer, nesting…
-  }
+  // The rules are read in one synchronous pass (a template's sheets hold
+  // thousands, and a promise per rule cost more than the reading); only an
+  // @import of another origin's sheet waits, for its copy.
+  const unreadable = [];
+  addRules(set, rules, unreadable);
+  for (const imported of unreadable) if (!(await addSheet(set, imported))) return false;
   return true;
+}
+
+function addRules(set, rules, unreadable) {
+  for (const rule of rules) {
+    if (rule.style && holdsProperties(rule)) addDeclarations(set, rule.style);
+    if (rule.styleSheet) {
+      const imported = ownRules(rule.styleSheet);
+      if (imported) addRules(set, imported, unreadable);
+      else unreadable.push(rule.styleSheet);
+    }
+    if (rule.cssRules) addRules(set, rule.cssRules, unreadable); // @media, @layer, nesting…
+  }
+}
+
+// @font-face, @property and @page hold descriptors, not properties of elements.
+const DESCRIPTOR_RULE = /FontFace|Property|Page/;
+const holdsPropertiesByKind = new Map(); // a rule's constructor → whether its style holds properties
+function holdsProperties(rule) {
+  let holds = holdsPropertiesByKind.get(rule.constructor);
+  if (holds === undefined) {
+    holds = !DESCRIPTOR_RULE.test(rule.constructor.name);
+    holdsPropertiesByKind.set(rule.constructor, holds);
+  }
+  return holds;
 }
 
 function addDeclarations(set, style) {
