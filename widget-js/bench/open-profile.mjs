@@ -15,6 +15,8 @@ const { values: args } = parseArgs({
     pages: { type: "string", default: "admin,sb2-tables" },
     config: { type: "string", default: "dpr1" },
     min: { type: "string", default: "50" },
+    // one summary over every task from open to preview, instead of one per long task
+    whole: { type: "boolean", default: false },
   },
 });
 const wanted = args.pages.split(",");
@@ -99,12 +101,20 @@ function report(id, events) {
   const { nodes, samples } = samplesOf(events, pid);
   const min = Number(args.min) * 1000;
   const t0 = tasks[0]?.ts ?? 0;
-  console.log(`\n## ${id} (${args.config}): tasks over ${args.min} ms`);
-  for (const task of tasks.filter((t) => t.dur >= min)) {
+  console.log(`\n## ${id} (${args.config}): ${args.whole ? "all tasks" : `tasks over ${args.min} ms`}`);
+  // --whole: from the first sample in the widget's open() to the last in runCapture (the preview)
+  const stackHas = (node, names) => {
+    for (let n = nodes.get(node); n; n = nodes.get(n.parent)) if (names.has(n.frame.functionName)) return true;
+    return false;
+  };
+  const first = samples.find((s) => stackHas(s.node, new Set(["open"])));
+  const last = samples.findLast((s) => stackHas(s.node, new Set(["runCapture", "showShot"])));
+  const whole = first && last ? [{ ts: first.ts, dur: last.ts - first.ts, name: "(open → preview)" }] : [];
+  for (const task of args.whole ? whole : tasks.filter((t) => t.dur >= min)) {
     const kinds = [...kindsIn(task, thread)]
       .filter(([, us]) => us >= 2000)
       .sort((a, b) => b[1] - a[1])
-      .slice(0, 6)
+      .slice(0, args.whole ? 14 : 6)
       .map(([name, us]) => `${name} ${(us / 1000).toFixed(0)}`);
     const inclusive = new Map(),
       leaves = new Map();
@@ -123,14 +133,46 @@ function report(id, events) {
     const perSample = samples.length > 1 ? (samples.at(-1).ts - samples[0].ts) / samples.length / 1000 : 0;
     const js = [...inclusive]
       .sort((a, b) => b[1] - a[1])
-      .slice(0, 8)
+      .slice(0, args.whole ? 30 : 8)
       .map(([name, n]) => `${name} ~${(n * perSample).toFixed(0)}`);
     console.log(`- at ${((task.ts - t0) / 1000).toFixed(0)} ms, ${(task.dur / 1000).toFixed(0)} ms`);
+    if (args.whole) {
+      // the main thread's idle time in the window: gaps between its tasks
+      const inWindow = tasks.filter((t) => t.ts + t.dur > task.ts && t.ts < task.ts + task.dur);
+      const gaps = [];
+      for (let i = 1; i < inWindow.length; i++) {
+        const gap = inWindow[i].ts - (inWindow[i - 1].ts + inWindow[i - 1].dur);
+        if (gap > 0) gaps.push([(inWindow[i - 1].ts + inWindow[i - 1].dur - task.ts) / 1000, gap / 1000]);
+      }
+      const idle = gaps.reduce((sum, [, g]) => sum + g, 0);
+      const big = gaps.filter(([, g]) => g >= 3).map(([at, g]) => `${g.toFixed(0)} ms at ${at.toFixed(0)}`);
+      console.log(
+        `  main thread idle: ${idle.toFixed(0)} ms in ${inWindow.length} tasks; gaps ≥ 3 ms: ${big.join(", ")}`,
+      );
+      if (process.env.LAYOUTS) {
+        for (const e of thread.filter(
+          (e) =>
+            /^(Layout|UpdateLayoutTree|Paint|Commit|PrePaint)$/.test(e.name) &&
+            e.ts >= task.ts &&
+            e.ts <= task.ts + task.dur &&
+            e.dur >= 2000,
+        )) {
+          const d = e.args?.beginData ?? {};
+          const stack = (d.stackTrace ?? e.args?.data?.stackTrace ?? [])
+            .slice(0, 2)
+            .map((f) => f.functionName)
+            .join("<");
+          console.log(
+            `    ${e.name} at ${((e.ts - task.ts) / 1000).toFixed(0)} ms ${(e.dur / 1000).toFixed(1)} ms dirty ${d.dirtyObjects ?? "?"}/${d.totalObjects ?? "?"} ${d.frame ?? ""} ${stack}`,
+          );
+        }
+      }
+    }
     console.log(`  browser (self ms): ${kinds.join(", ")}`);
     console.log(`  widget (inclusive ms): ${js.join("; ")}`);
     const self = [...leaves]
       .sort((a, b) => b[1] - a[1])
-      .slice(0, 8)
+      .slice(0, args.whole ? 30 : 8)
       .map(([name, n]) => `${name} ~${(n * perSample).toFixed(0)}`);
     console.log(`  self (ms): ${self.join("; ")}`);
   }
