@@ -174,7 +174,7 @@ describe("capture fidelity (sealshot-server)", () => {
     console.log(`author styles: ${perElement.toFixed(0)} properties read per copied element`);
     assert.ok(perElement < 120, `${perElement.toFixed(0)} properties read per element`);
     const tiles = await page.evaluate(() => [...document.querySelectorAll(".tile")].map((t) => t.id));
-    assert.equal(tiles.length, 12, "the page has its tiles");
+    assert.equal(tiles.length, 13, "the page has its tiles");
     const below = await regionsBelow(page, png, reference, tiles, { label: "author styles", min: 0.995 });
     assert.deepEqual(below, [], "tiles whose pixels differ from the page's");
     await page.close();
