@@ -66,10 +66,11 @@ export async function webFontCss(faces, codePoints, subsetter) {
   }
 }
 
-// The page and its same-origin frames: the copy draws frame content too.
+// The page and its same-origin frames: the copy draws frame content too. Not
+// the widget's own frames (the capture's sandbox), which are never drawn.
 function fontDocuments(doc = document, out = []) {
   out.push(doc);
-  for (const frame of doc.querySelectorAll("iframe")) {
+  for (const frame of doc.querySelectorAll("iframe:not([data-sealshot-ui])")) {
     try {
       if (frame.contentDocument?.documentElement) fontDocuments(frame.contentDocument, out);
     } catch {
