@@ -27,6 +27,7 @@
 // style). The library measured each alone during the clone, ~3 ms a key: 15
 // keys and 37-48 ms on an admin template's user list (docs/benchmarks.md).
 import { frameDocument } from "./capture-frames.js";
+import { CONTENT_PSEUDOS, SCROLLBAR_PSEUDOS, hasContent } from "./pseudo-elements.js";
 import { nextTask, yieldingEvery } from "./yield-slices.js";
 
 // The library leaves these out of every default, so it always writes them.
@@ -34,17 +35,6 @@ const NEVER_DEFAULT = new Set(["width", "height", "-webkit-text-fill-color"]);
 const XHTML = "http://www.w3.org/1999/xhtml";
 const SVG = "http://www.w3.org/2000/svg";
 const NEVER_COPIED = new Set(["script", "style"]);
-// The pseudo-elements the library copies (its pseudoClasses and scrollbarPseudoClasses).
-const CONTENT_PSEUDOS = ["::before", "::after"];
-export const SCROLLBAR_PSEUDOS = [
-  "::-webkit-scrollbar",
-  "::-webkit-scrollbar-button",
-  "::-webkit-scrollbar-thumb",
-  "::-webkit-scrollbar-track",
-  "::-webkit-scrollbar-track-piece",
-  "::-webkit-scrollbar-corner",
-  "::-webkit-resizer",
-];
 // The library's SVG key names these attributes (its includedAttributes).
 const SVG_KEY_ATTRIBUTES = ["stroke", "fill"];
 
@@ -268,12 +258,6 @@ function probesUnder(root, narrows = null, pseudoElements = null, isShell = null
     while (walker.nextNode());
   }
   return probes;
-}
-
-// As the library asks: a ::before/::after it copies has a content other than none.
-function hasContent(style) {
-  const content = style.getPropertyValue("content");
-  return Boolean(content) && content !== "none";
 }
 
 // When the library copies an element's scrollbar parts: it scrolls, or may and its content overflows.

@@ -10,6 +10,24 @@
 // border-box }` selects every element of the page.
 import { elementsSelectedBy } from "./rule-subjects.js";
 
+// The pseudo-elements modern-screenshot copies (its pseudoClasses and scrollbarPseudoClasses).
+export const CONTENT_PSEUDOS = ["::before", "::after"];
+export const SCROLLBAR_PSEUDOS = [
+  "::-webkit-scrollbar",
+  "::-webkit-scrollbar-button",
+  "::-webkit-scrollbar-thumb",
+  "::-webkit-scrollbar-track",
+  "::-webkit-scrollbar-track-piece",
+  "::-webkit-scrollbar-corner",
+  "::-webkit-resizer",
+];
+
+/** As the library asks: a pseudo-element it copies has a content other than none. */
+export function hasContent(pseudoStyle) {
+  const content = pseudoStyle.content;
+  return Boolean(content) && content !== "none";
+}
+
 const PSEUDO_RULE = /::?(before|after)\b/i;
 const NO_BOX = /^(none|normal)$/i;
 const givesContent = (rule) => {
@@ -23,7 +41,15 @@ const givesContent = (rule) => {
  * and every element when a sheet cannot be read, may have them.
  */
 export function pseudoElementOwners(doc) {
-  const owners = elementsSelectedBy(doc, (rule) => PSEUDO_RULE.test(rule.selectorText) && givesContent(rule), ["q"]);
+  return ownedBy(
+    doc,
+    elementsSelectedBy(doc, (rule) => PSEUDO_RULE.test(rule.selectorText) && givesContent(rule), ["q"]),
+  );
+}
+
+// owners: elements of doc's own tree that rules select, or null when unknown.
+// Elements elsewhere (shadow trees, frames) and every element when unknown count as owners.
+function ownedBy(doc, owners) {
   if (!owners) return () => true;
   const set = new Set(owners);
   return (el) => set.has(el) || el.ownerDocument !== doc || el.getRootNode() !== doc;
@@ -47,7 +73,5 @@ export function scrollbarStyleOwners(doc) {
   const owners = elementsSelectedBy(doc, (rule) => /::-webkit-(scrollbar|resizer)/i.test(rule.selectorText), [], {
     strip: SCROLLBAR_PART,
   });
-  if (!owners) return () => true;
-  const set = new Set(owners);
-  return (el) => set.has(el) || el.ownerDocument !== doc || el.getRootNode() !== doc;
+  return ownedBy(doc, owners);
 }

@@ -10,7 +10,8 @@ import { createContext, destroyContext, domToForeignObjectSvg } from "modern-scr
 import { exactLengths } from "./capture-layout.js";
 import { copyCharacters } from "./copy-characters.js";
 import { nextTask } from "./yield-slices.js";
-import { SCROLLBAR_PSEUDOS, measureDefaultStyles } from "./default-styles.js";
+import { measureDefaultStyles } from "./default-styles.js";
+import { SCROLLBAR_PSEUDOS } from "./pseudo-elements.js";
 import { shareRepeatedStyles } from "./shared-declarations.js";
 
 // XML 1.0 cannot carry these; the library strips them the same way.

@@ -21,6 +21,7 @@
 // values a child gets from its parent's copy, which must then carry them.
 
 import { INHERITED } from "./copied-styles.js";
+import { CONTENT_PSEUDOS, hasContent } from "./pseudo-elements.js";
 
 export const SVG_ONLY_PROPERTIES = [
   "alignment-baseline",
@@ -293,7 +294,7 @@ export function createStyleGates(all, mayHavePseudoElements = () => true) {
     // is left out only where it is inert for the element and for each of its
     // pseudo-elements (laid out inside it, or in its parent when it is
     // display: contents, which counts as an unknown parent).
-    for (const which of mayHavePseudoElements(el) ? ["::before", "::after"] : []) {
+    for (const which of mayHavePseudoElements(el) ? CONTENT_PSEUDOS : []) {
       const pseudo = view.getComputedStyle(el, which);
       if (!hasContent(pseudo)) continue;
       key &= inertGroups(pseudo, s.display === "contents" ? null : s.display, el);
@@ -307,12 +308,6 @@ export function createStyleGates(all, mayHavePseudoElements = () => true) {
     }
     return list;
   };
-}
-
-// As the library asks: a pseudo-element it copies has a content other than none.
-function hasContent(pseudoStyle) {
-  const content = pseudoStyle.content;
-  return Boolean(content) && content !== "none";
 }
 
 /** For tests: every property some group can leave out. */
