@@ -4,21 +4,28 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
+#include <utility>
 
 namespace sealshot::server {
 namespace {
 
 constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+// The same 32 characters in byte order, for the time part: a bigger number
+// must make a string that compares bigger (SQLite's BINARY collation).
+constexpr char kSortedAlphabet[] = "234567abcdefghijklmnopqrstuvwxyz";
 
-std::string id_generate(std::string_view prefix) {
-  // 17 random bytes = 136 bits; the first 130 become 26 five-bit characters.
+constexpr std::size_t kTimeChars = 10;  // 50 bits of milliseconds: past the year 30,000
+
+// Appends random characters to `id` until it holds prefix + 26 characters.
+std::string with_random_tail(std::string id, std::size_t prefix_size) {
+  // 17 random bytes = 136 bits; up to the first 130 become five-bit characters.
   std::array<std::uint8_t, 17> random{};
   randombytes_buf(random.data(), random.size());
-  std::string id(prefix);
   std::uint32_t buffer = 0;
   int bits = 0;
   std::size_t next = 0;
-  while (id.size() < prefix.size() + kIdRandomChars) {
+  while (id.size() < prefix_size + kIdRandomChars) {
     if (bits < 5) {
       buffer = (buffer << 8) | random[next++];
       bits += 8;
@@ -28,6 +35,16 @@ std::string id_generate(std::string_view prefix) {
   }
   sodium_memzero(random.data(), random.size());
   return id;
+}
+
+std::string id_generate(std::string_view prefix) { return with_random_tail(std::string(prefix), prefix.size()); }
+
+// Most significant character first, so the string order is the time order.
+std::string time_ordered_id_generate(std::string_view prefix, std::int64_t now_ms) {
+  const auto ms = static_cast<std::uint64_t>(now_ms < 0 ? 0 : now_ms);
+  std::string id(prefix);
+  for (std::size_t i = kTimeChars; i-- > 0;) id.push_back(kSortedAlphabet[(ms >> (5 * i)) & 31]);
+  return with_random_tail(std::move(id), prefix.size());
 }
 
 bool id_is_well_formed(std::string_view id, std::string_view prefix) noexcept {
@@ -41,7 +58,9 @@ bool id_is_well_formed(std::string_view id, std::string_view prefix) noexcept {
 }  // namespace
 
 std::string project_id_generate() { return id_generate(kProjectIdPrefix); }
-std::string submission_id_generate() { return id_generate(kSubmissionIdPrefix); }
+std::string submission_id_generate(std::int64_t now_ms) {
+  return time_ordered_id_generate(kSubmissionIdPrefix, now_ms);
+}
 std::string org_id_generate() { return id_generate(kOrgIdPrefix); }
 std::string person_id_generate() { return id_generate(kPersonIdPrefix); }
 std::string note_id_generate() { return id_generate(kNoteIdPrefix); }

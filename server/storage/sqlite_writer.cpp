@@ -192,7 +192,7 @@ Result<std::unique_ptr<SubmissionWriter>> SqliteStorage::begin_submission(std::s
   // Shared with other writers, exclusive against a repair in another process.
   if (Status s = lock_.hold_shared(); !s.ok()) return s;
   return std::unique_ptr<SubmissionWriter>(new SqliteSubmissionWriter(
-      *this, std::string(project_id), submission_id_generate(), std::string(idempotency_key)));
+      *this, std::string(project_id), submission_id_generate(now_ms()), std::string(idempotency_key)));
 }
 
 }  // namespace sealshot::server

@@ -72,7 +72,11 @@ describe("widget (sealshot-server)", () => {
     const detail = await sent;
     assert.match(detail.submission, /^sub_/);
     assert.equal(bodies.length, 1);
-    assert.match(bodies[0].headers["idempotency-key"], /^[0-9a-f-]{32,36}$/);
+    // A UUID version 7: keys made later sort later (widget-js/src/shared/report-id.js).
+    assert.match(
+      bodies[0].headers["idempotency-key"],
+      /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     assert.equal(bodies[0].headers["content-type"], "application/octet-stream");
     assert.deepEqual(leakedStrings(bodies[0].body), [], "personal strings in the request body");
 

@@ -27,8 +27,8 @@ TEST_F(StorageTest, AVersion1DirectoryIsUpgradedWithoutLosingAReport) {
     std::ofstream(dir_ + "/blobs/" + p.id + "/" + id + ".env", std::ios::binary)
         .write(reinterpret_cast<const char*>(body.data()), std::streamsize(body.size()));
   }
-  std::ofstream(dir_ + "/blobs/" + p.id + "/" + submission_id_generate() + ".env") << "orphan of a crash";
-  std::ofstream(dir_ + "/staging/" + submission_id_generate() + ".part") << "half an upload";
+  std::ofstream(dir_ + "/blobs/" + p.id + "/" + submission_id_generate(0) + ".env") << "orphan of a crash";
+  std::ofstream(dir_ + "/staging/" + submission_id_generate(0) + ".part") << "half an upload";
   sql(std::string(kUndoVersion7) + kUndoVersion6 + kUndoVersion5 + kUndoVersion4 + kUndoVersion3 +
       "DROP TABLE envelopes; PRAGMA user_version=1");
   fs::remove_all(dir_ + "/segments");

@@ -11,7 +11,7 @@ namespace {
 
 TEST(PageCursor, RoundTripsAndRefusesForgeries) {
   ASSERT_TRUE(crypto_init().ok());
-  const PageCursor c{1234567, submission_id_generate()};
+  const PageCursor c{1234567, submission_id_generate(1234567)};
   const std::optional<PageCursor> back = page_cursor_decode(page_cursor_encode(c));
   ASSERT_TRUE(back);
   EXPECT_EQ(back->created_at_ms, c.created_at_ms);

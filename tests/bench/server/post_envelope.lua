@@ -12,6 +12,9 @@
 -- this 2-core machine that client work alone took the keyed run from ~310 to
 -- ~170 requests/s (docs/benchmarks.md, "Ingest server"). Equal client work in
 -- every run leaves the server as the only difference.
+--
+-- Keys sort by the time they were made, as the widget's do (UUIDv7,
+-- widget-js/src/app/widget.js): seconds, then thread, then a zero-padded count.
 local threads = 0
 function setup(thread)
   threads = threads + 1
@@ -32,6 +35,6 @@ end
 
 function request()
   sent = sent + 1
-  wrk.headers[header] = string.format("bench-%d-%d-%d", os.time(), thread_id or 0, sent)
+  wrk.headers[header] = string.format("bench-%010d-%d-%09d", os.time(), thread_id or 0, sent)
   return wrk.format()
 end

@@ -5,6 +5,7 @@ import { labelsFor, pickLanguage } from "../shared/i18n.js";
 import { buildManifest, redactText, scrubMessage } from "../shared/manifest.js";
 import { submissionsUrl } from "../shared/config.js";
 import { Outbox } from "../shared/outbox.js";
+import { reportId } from "../shared/report-id.js";
 import { collectRedactions } from "./collect-rects.js";
 import { findGeneratedContent, withGeneratedText } from "./generated-content.js";
 import { captureDom } from "./capture-dom.js";
@@ -258,7 +259,7 @@ export function createApp({ config, state, consoleErrors = [] }) {
       const { envelope, pngSize } = core.sealScreenshotReport(config.project, config.publicKey, manifest, pixelsToSeal);
       lap("seal");
       const outbox = await outboxReady;
-      const id = randomId();
+      const id = reportId();
       await outbox.add({ id, url: submissionsUrl(config), envelope, project: config.project });
       dialog.progress(0);
       let result;
@@ -374,10 +375,4 @@ function warn(what, error) {
   } catch {
     /* console may be gone */
   }
-}
-
-function randomId() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 }
