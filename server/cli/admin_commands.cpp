@@ -277,6 +277,7 @@ void backup(const std::string& data_dir, const std::string& to) {
 }
 
 void restore(const std::string& from, const std::string& data_dir) {
+  refuse_other_owner_as_root(data_dir);
   check(server::restore_sqlite_backup(from, data_dir));
   const server::BackupManifest m = take(server::backup_verify(from));
   std::cout << "Restored " << m.projects << " project(s) and " << m.submissions << " submission(s) into " << data_dir

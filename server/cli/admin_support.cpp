@@ -1,6 +1,8 @@
 #include "admin_support.h"
 
+#include <pwd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -18,11 +20,25 @@ void add_data_dir_option(CLI::App* command, std::string& data_dir) {
       ->capture_default_str();
 }
 
+void refuse_other_owner_as_root(const std::string& data_dir) {
+  if (::geteuid() != 0) return;  // anyone else cannot write another user's files at all
+  struct stat st {};
+  if (::stat((data_dir + "/sealshot.db").c_str(), &st) != 0 && ::stat(data_dir.c_str(), &st) != 0) return;
+  if (st.st_uid == 0) return;
+  const passwd* owner = ::getpwuid(st.st_uid);
+  const std::string name = owner ? owner->pw_name : std::to_string(st.st_uid);
+  throw CommandError(
+      "The data in '" + data_dir + "' belongs to user '" + name +
+      "' and root would leave files there that user cannot open: run the command as that user (sudo -u " + name +
+      " sealshot …).");
+}
+
 std::unique_ptr<server::Storage> open_storage(const std::string& data_dir, DataDir mode) {
   struct stat st {};
   if (mode == DataDir::must_exist && ::stat((data_dir + "/sealshot.db").c_str(), &st) != 0) {
     throw CommandError("No Sealshot data in '" + data_dir + "' (pass --data-dir or set SEALSHOT_DATA_DIR).");
   }
+  refuse_other_owner_as_root(data_dir);
   return take(server::open_sqlite_storage(data_dir));
 }
 

@@ -20,7 +20,16 @@ void add_data_dir_option(CLI::App* command, std::string& data_dir);
 
 // Opens the storage; with must_exist, a directory without sealshot.db is an
 // error rather than silently becoming a new, empty installation.
+// Refuses it as root on a data directory another user owns.
 std::unique_ptr<server::Storage> open_storage(const std::string& data_dir, DataDir mode);
+
+// Root would make files there (the database's journal and shared memory, new
+// segments) that the service's own user cannot open, and the server would
+// fail at its next start. So as root, a data directory another user owns is
+// refused with a sentence that says how to run the command instead. Checked
+// on the database when there is one (its folder may be root's), else on the
+// folder; nothing when the folder does not exist yet.
+void refuse_other_owner_as_root(const std::string& data_dir);
 
 std::string format_utc(std::int64_t ms);    // 2024-05-17T09:30:00Z
 std::string format_bytes(std::uint64_t n);  // 1.2 MiB

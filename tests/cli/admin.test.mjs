@@ -499,6 +499,38 @@ test("the data directory comes from --data-dir, else SEALSHOT_DATA_DIR; a missin
   assert.ok(!fs.existsSync(path.join(dir, "nowhere")));
 });
 
+// Root leaving its own files in the service's data directory (the database's
+// journal, new segments) stops the server at its next start.
+test(
+  "as root, a data directory another user owns is refused with the command to run instead",
+  { skip: process.getuid?.() !== 0 && "needs root" },
+  () => {
+    const NOBODY = 65534;
+    const owned = path.join(dir, "owned-by-nobody");
+    const empty = path.join(dir, "empty-owned-by-nobody");
+    ok(["org", "create", "--data-dir", owned, "--name", "Root's", "--owner-email", "r@acme.example"]); // root's: allowed
+    fs.mkdirSync(empty);
+    for (const d of [owned, empty]) {
+      for (const f of [d, ...fs.readdirSync(d, { recursive: true }).map((f) => path.join(d, f))])
+        fs.chownSync(f, NOBODY, NOBODY);
+    }
+    const before = fs.readdirSync(owned, { recursive: true }).sort();
+    const sentence =
+      /The data in '.*owned-by-nobody' belongs to user 'nobody' .* run the command as that user \(sudo -u nobody sealshot …\)/;
+    fails(["project", "list", "--data-dir", owned], sentence);
+    fails(["org", "create", "--data-dir", empty, "--name", "Acme", "--owner-email", "o@acme.example"], sentence);
+    fails(["restore", "--from", path.join(dir, "no-backup"), "--data-dir", empty], sentence);
+    assert.deepEqual(fs.readdirSync(owned, { recursive: true }).sort(), before, "nothing made in it");
+    assert.deepEqual(fs.readdirSync(empty), []);
+    // As that user, the same command works and what it makes stays that user's.
+    fs.chmodSync(dir, 0o711);
+    const r = run(["project", "list", "--data-dir", owned], {}, { uid: NOBODY, gid: NOBODY });
+    assert.equal(r.status, 0, r.stderr);
+    for (const f of fs.readdirSync(owned, { recursive: true }))
+      assert.equal(fs.statSync(path.join(owned, f)).uid, NOBODY, f);
+  },
+);
+
 test("backup while writing, then restore into a new directory; never over existing data", async () => {
   const p = createProject("Backup", path.join(dir, "backup.secret"));
   const files = [];
