@@ -397,6 +397,48 @@ TEST_F(ReviewTest, AdminsManagePeopleButNotOwners) {
   EXPECT_EQ(get("/v1/orgs/" + org.id, member)->status, 401);  // no organisation left: signed out everywhere
 }
 
+// A Range request reads its range from storage, not the whole envelope: the
+// first chunk of an envelope whose tail is unreadable still comes, and the
+// whole envelope is cut short rather than sent wrong.
+TEST_F(ReviewTest, ARangeReadsOnlyItsBytesFromStorage) {
+  start();
+  auto [org, owner] = create_org("Acme", "owner@acme.example");
+  KeyPair keys = keypair_generate().value();
+  server::Project project = create_org_project(org.id, "Shop", keys);
+  const std::vector<std::uint8_t> envelope = seal(project, keys, 300'000);
+  auto posted = post(project.id, as_text(envelope), {{"Origin", "https://shop.example"}});
+  ASSERT_TRUE(posted);
+  ASSERT_EQ(posted->status, 201) << posted->body;
+  const std::string url = "/v1/orgs/" + org.id + "/projects/" + project.id + "/submissions/" +
+                          json::parse(posted->body)["id"].get<std::string>() + "/envelope";
+
+  // The envelope alone fills its segment (a fresh server's first report):
+  // cut everything after its first 8 KiB.
+  int cut = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_ + "/segments")) {
+    if (entry.file_size() != envelope.size()) continue;
+    std::filesystem::resize_file(entry.path(), 8192);
+    ++cut;
+  }
+  ASSERT_EQ(cut, 1);
+
+  httplib::Headers range = {{"Cookie", owner.cookie}, {"Range", "bytes=0-4095"}};
+  auto first = client()->Get(url, range);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 206) << first->body;
+  EXPECT_TRUE(first->body == as_text(envelope).substr(0, 4096));
+  EXPECT_EQ(first->get_header_value("Content-Range"), "bytes 0-4095/" + std::to_string(envelope.size()));
+
+  range = {{"Cookie", owner.cookie}, {"Range", "bytes=" + std::to_string(envelope.size()) + "-"}};
+  auto past = client()->Get(url, range);
+  ASSERT_TRUE(past);
+  EXPECT_EQ(past->status, 416);
+
+  auto whole = client()->Get(url, {{"Cookie", owner.cookie}});
+  EXPECT_TRUE(!whole || whole->body != as_text(envelope));
+  if (whole) EXPECT_LT(whole->body.size(), envelope.size());
+}
+
 TEST_F(ReviewTest, TheDatabaseHoldsNoSessionTokenOrAuthKey) {
   start();
   auto [org, owner] = create_org("Acme", "owner@acme.example");

@@ -222,20 +222,36 @@ void handle_submissions_list(Services& s, const httplib::Request& req, httplib::
   write_json(res, 200, {{"items", items}, {"next_cursor", page.value().next_cursor}});
 }
 
-// The envelope's bytes. cpp-httplib answers a Range header on this body
-// itself (206 with Content-Range; 416 for a range outside it), which is how
-// a console decrypts just the first chunk (the manifest) of each report.
+// The envelope's bytes, read from storage as they are sent, a piece at a
+// time: cpp-httplib answers a Range header itself (206 with Content-Range;
+// 416 for a range outside the envelope) and asks only for the range's bytes,
+// so a console that decrypts just the first chunk (the manifest) of each
+// report reads that chunk, not the whole envelope, and a whole 16 MiB
+// envelope never sits in memory at once. The size is the submission's, which
+// equals the stored envelope's (backup_verify checks it). An envelope deleted
+// or damaged after the headers went out cuts the connection: the client sees
+// a short body, never wrong bytes.
+constexpr std::size_t kEnvelopeReadPiece = 1 << 20;
+
 void handle_envelope_fetch(Services& s, const httplib::Request& req, httplib::Response& res) {
   std::optional<ReviewCall> call = authorize(s, req, res, Action::read_reports);
   if (!call) return;
   const std::string& id = req.path_params.at("submission");
-  Result<std::vector<std::uint8_t>> bytes = s.storage.read_envelope(call->project->id, id);
-  if (!bytes.ok()) return write_error(res, bytes.status());
+  Result<server::Submission> submission = s.storage.get_submission(call->project->id, id);
+  if (!submission.ok()) return write_error(res, submission.status());
   current_request().submission_id = id;
   audit(s, call->org_id, call->caller.person_id, "envelope.fetch", call->project->id + "/" + id);
   // Status left unset: cpp-httplib makes it 200, or 206 for a Range.
   res.set_header("Cache-Control", "private, no-store");
-  res.set_content(std::string(bytes.value().begin(), bytes.value().end()), "application/vnd.sealshot.envelope");
+  res.set_content_provider(submission.value().size_bytes, "application/vnd.sealshot.envelope",
+                           [&storage = s.storage, project = call->project->id, id](
+                               std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                             const std::size_t piece = std::min(length, kEnvelopeReadPiece);
+                             Result<std::vector<std::uint8_t>> bytes =
+                                 storage.read_envelope_part(project, id, offset, piece);
+                             if (!bytes.ok() || bytes.value().size() != piece) return false;
+                             return sink.write(reinterpret_cast<const char*>(bytes.value().data()), piece);
+                           });
 }
 
 // {"status": …}, {"assignee": person id or ""} and/or {"tags": [words]}.

@@ -2,8 +2,10 @@
 
 #include <sys/statvfs.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <limits>
 
 #include "envelope_rows.h"
 #include "ids.h"
@@ -464,13 +466,24 @@ Result<Submission> SqliteStorage::get_submission(std::string_view project_id, st
 }
 
 Result<std::vector<std::uint8_t>> SqliteStorage::read_envelope(std::string_view project_id, std::string_view id) {
+  return read_envelope_part(project_id, id, 0, std::numeric_limits<std::uint64_t>::max());
+}
+
+Result<std::vector<std::uint8_t>> SqliteStorage::read_envelope_part(std::string_view project_id, std::string_view id,
+                                                                    std::uint64_t offset, std::uint64_t length) {
   if (!project_id_is_well_formed(project_id) || !submission_id_is_well_formed(id)) return no_such_submission();
   Result<ReadPool::Lease> lease = readers_.acquire();
   if (!lease.ok()) return lease.status();
   Result<std::optional<BlobLocation>> location = envelope_find(*lease.value(), project_id, id);
   if (!location.ok()) return location.status();
   if (!location.value()) return no_such_submission();
-  Result<std::vector<std::uint8_t>> bytes = blobs_->read(*location.value());
+  BlobLocation part = *location.value();
+  if (offset > part.length || (offset == part.length && part.length > 0)) {
+    return Status(ErrorCode::invalid_argument, "The range starts after the end of the envelope.");
+  }
+  part.offset += offset;
+  part.length = std::min(length, part.length - offset);
+  Result<std::vector<std::uint8_t>> bytes = blobs_->read(part);
   if (!bytes.ok()) {
     // Deleted (and punched out) between the lookup and the read: that is
     // not found, not damage.

@@ -70,6 +70,8 @@ class SqliteStorage final : public Storage {
   Result<SubmissionPage> list_submissions(std::string_view project_id, const ListQuery& query) override;
   Result<Submission> get_submission(std::string_view project_id, std::string_view id) override;
   Result<std::vector<std::uint8_t>> read_envelope(std::string_view project_id, std::string_view id) override;
+  Result<std::vector<std::uint8_t>> read_envelope_part(std::string_view project_id, std::string_view id,
+                                                       std::uint64_t offset, std::uint64_t length) override;
   Status set_status(std::string_view project_id, std::string_view id, SubmissionStatus status) override;
   Status set_assignee(std::string_view project_id, std::string_view id, std::string_view person_id) override;
   Status delete_submission(std::string_view project_id, std::string_view id) override;

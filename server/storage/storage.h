@@ -173,6 +173,12 @@ class Storage {
   [[nodiscard]] virtual Result<Submission> get_submission(std::string_view project_id, std::string_view id) = 0;
   [[nodiscard]] virtual Result<std::vector<std::uint8_t>> read_envelope(std::string_view project_id,
                                                                         std::string_view id) = 0;
+  // At most `length` bytes of the envelope from `offset` (fewer at its end):
+  // a console's Range request for a report's first chunk reads that chunk,
+  // not the whole envelope. An offset past the end is invalid_argument.
+  [[nodiscard]] virtual Result<std::vector<std::uint8_t>> read_envelope_part(std::string_view project_id,
+                                                                             std::string_view id, std::uint64_t offset,
+                                                                             std::uint64_t length) = 0;
   [[nodiscard]] virtual Status set_status(std::string_view project_id, std::string_view id,
                                           SubmissionStatus status) = 0;
   // `person_id` '' unassigns; the caller checks the person may read the project.

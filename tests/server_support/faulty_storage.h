@@ -40,6 +40,10 @@ class FaultyStorage final : public server::Storage {
   Result<std::vector<std::uint8_t>> read_envelope(std::string_view p, std::string_view id) override {
     return real_.read_envelope(p, id);
   }
+  Result<std::vector<std::uint8_t>> read_envelope_part(std::string_view p, std::string_view id, std::uint64_t offset,
+                                                       std::uint64_t length) override {
+    return real_.read_envelope_part(p, id, offset, length);
+  }
   Status set_status(std::string_view p, std::string_view id, server::SubmissionStatus s) override {
     return real_.set_status(p, id, s);
   }

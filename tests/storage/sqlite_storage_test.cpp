@@ -95,6 +95,24 @@ TEST_F(StorageTest, ASubmissionOfOneProjectIsNeverReturnedForAnother) {
   EXPECT_EQ(storage_->list_submissions("prj_aaaaaaaaaaaaaaaaaaaaaaaaaa", {}).code(), ErrorCode::not_found);
 }
 
+TEST_F(StorageTest, PartsOfAnEnvelopeAreReadAtTheirOffsetAndStopAtItsEnd) {
+  const Project a = make_project("A"), b = make_project("B");
+  std::vector<std::uint8_t> body(5000);
+  for (std::size_t i = 0; i < body.size(); ++i) body[i] = std::uint8_t(i * 7 + i / 256);
+  const std::string id = submit(a.id, body).value().submission.id;
+  const auto slice = [&](std::size_t from, std::size_t n) {
+    return std::vector<std::uint8_t>(body.begin() + long(from), body.begin() + long(from + n));
+  };
+  EXPECT_EQ(storage_->read_envelope_part(a.id, id, 0, 1024).value(), slice(0, 1024));
+  EXPECT_EQ(storage_->read_envelope_part(a.id, id, 1000, 2000).value(), slice(1000, 2000));
+  EXPECT_EQ(storage_->read_envelope_part(a.id, id, 4990, 1000).value(), slice(4990, 10));  // cut at the end
+  EXPECT_EQ(storage_->read_envelope_part(a.id, id, 4999, 1).value(), slice(4999, 1));
+  EXPECT_EQ(storage_->read_envelope_part(a.id, id, 5000, 1).code(), ErrorCode::invalid_argument);
+  EXPECT_EQ(storage_->read_envelope_part(a.id, id, 1ull << 62, 1).code(), ErrorCode::invalid_argument);
+  EXPECT_EQ(storage_->read_envelope_part(b.id, id, 0, 10).code(), ErrorCode::not_found);
+  EXPECT_EQ(storage_->read_envelope(a.id, id).value(), body);
+}
+
 TEST_F(StorageTest, ListingIsNewestFirstFilteredAndPaginatedWithoutGapsOrRepeats) {
   const Project p = make_project();
   std::vector<std::string> ids;  // in commit order
