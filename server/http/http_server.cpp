@@ -56,7 +56,6 @@ HttpServer::HttpServer(const ServerConfig& config, server::Storage& storage, Jso
                        widget::WidgetFiles widget_files, ConsoleFiles console_files)
     : config_(config),
       tls_(tls.has_value()),
-      storage_(storage),
       log_(log),
       metrics_(queue_stats_),
       clients_(config.trusted_proxies),

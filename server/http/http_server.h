@@ -65,7 +65,6 @@ class HttpServer {
 
   const ServerConfig config_;
   const bool tls_;
-  server::Storage& storage_;
   JsonLog& log_;
   QueueStats queue_stats_;
   Metrics metrics_;
