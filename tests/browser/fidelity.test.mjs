@@ -180,6 +180,25 @@ describe("capture fidelity (sealshot-server)", () => {
     await page.close();
   });
 
+  test("centred blocks whose margins Chromium reports stale are drawn where they are", async () => {
+    const page = await env.page("test-pages/stale-margins.html");
+    await page.waitForFunction(() => document.body.dataset.grown === "yes");
+    // The page still shows the fault it was made for: the margins read 0px, the boxes are centred.
+    const live = await page.evaluate(() =>
+      ["centred", "centred-rtl"].map((id) => {
+        const el = document.getElementById(id);
+        const cs = getComputedStyle(el);
+        return `${id}: margins ${cs.marginLeft} ${cs.marginRight}, left ${el.getBoundingClientRect().left}px`;
+      }),
+    );
+    assert.deepEqual(live, ["centred: margins 0px 0px, left 160px", "centred-rtl: margins 0px 0px, left 160px"]);
+    const { reference, png } = await referenceAndSent(env, page, "stale-margins");
+    const tiles = await page.evaluate(() => [...document.querySelectorAll(".tile")].map((t) => t.id));
+    const below = await regionsBelow(page, png, reference, tiles, { label: "stale margins", min: 0.995 });
+    assert.deepEqual(below, [], "tiles whose pixels differ from the page's");
+    await page.close();
+  });
+
   test("selects: the copy shows each select's option; one that shows personal data is blacked out", async () => {
     const page = await env.page("test-pages/selects.html");
     const { reference, png } = await referenceAndSent(env, page, "selects");

@@ -23,6 +23,13 @@
 //   every line and no ellipsis (a product card's two-line description came
 //   out as three lines cut by overflow: hidden). Such a copy gets its legacy
 //   display back (see fix()).
+// - Chromium can report a block's auto margins as 0px while its box stays
+//   centred: after a change inside an absolutely positioned descendant (a
+//   video in a phone mock-up learning its size) only a simplified layout
+//   runs, and getComputedStyle's margins go stale. The copy then drew a
+//   centred container (and the hero beside it) 70 px to the left. A block
+//   whose box is not where its computed margin puts it gets the margin that
+//   puts it there (see fix()).
 // - ::placeholder is not copied, and the inline -webkit-text-fill-color the
 //   library writes on a field colours its placeholder like a typed value. Each
 //   shown placeholder gets its live ::placeholder style through a class rule.
@@ -93,6 +100,10 @@ export function createLayoutFixes() {
           // The logical twin too: of the two, the one written last would win.
           for (const prop of ["margin-bottom", "margin-block-end"]) s.setProperty(prop, `${out}px`);
         }
+        const inlineStart = staleInlineStart(original, cs);
+        if (inlineStart) {
+          for (const prop of [inlineStart.side, "margin-inline-start"]) s.setProperty(prop, `${inlineStart.px}px`);
+        }
         // A shell (app/viewport-cull.js) has no first child for a top margin to collapse through either.
         const top = shell ? collapsedMargin(original, "top") : 0;
         if (shell && Math.abs(top - (parseFloat(cs.marginTop) || 0)) > 0.001) {
@@ -140,6 +151,47 @@ function clampsLines(el, cs) {
     cs.getPropertyValue("-webkit-box-orient") === "vertical" &&
     el.scrollHeight > el.clientHeight + 1
   );
+}
+
+// Block containers whose in-flow blocks place themselves by their margins.
+const BLOCK_CONTAINERS = new Set(["block", "list-item", "flow-root", "inline-block", "table-cell", "table-caption"]);
+const px = (value) => parseFloat(value) || 0;
+// The border-box width from computed values (getComputedStyle's width follows box-sizing).
+const borderBoxWidth = (cs) =>
+  cs.boxSizing === "border-box"
+    ? px(cs.width)
+    : px(cs.width) + px(cs.paddingLeft) + px(cs.paddingRight) + px(cs.borderLeftWidth) + px(cs.borderRightWidth);
+
+/**
+ * For an in-flow block (cs: its computed style; a block-level display and a
+ * horizontal writing mode, checked by the caller) whose computed inline-start
+ * margin does not put its box where it is on the live page:
+ * {side: "margin-left" or "margin-right", px} that does; otherwise null.
+ * Only a block that leaves free space in its parent's content box is
+ * measured (one rect each for it and its parent); a block that fills it
+ * cannot have been moved by an auto margin.
+ */
+function staleInlineStart(el, cs) {
+  const parent = el.parentElement;
+  if (!parent || cs.position !== "static" || cs.float !== "none") return null;
+  if (cs.transform !== "none" || cs.translate !== "none" || cs.scale !== "none" || cs.rotate !== "none") return null;
+  const pcs = el.ownerDocument.defaultView.getComputedStyle(parent);
+  if (!BLOCK_CONTAINERS.has(pcs.display) || pcs.writingMode !== "horizontal-tb") return null;
+  const inset = (side) => px(pcs[`border${side}Width`]) + px(pcs[`padding${side}`]);
+  const parentBorderBox = borderBoxWidth(pcs);
+  const free = parentBorderBox - inset("Left") - inset("Right") - borderBoxWidth(cs);
+  if (free - px(cs.marginLeft) - px(cs.marginRight) <= 0.5) return null;
+  const box = el.getBoundingClientRect(),
+    parentBox = parent.getBoundingClientRect();
+  // A scaled or zoomed ancestor: rects and computed lengths disagree.
+  if (Math.abs(parentBox.width - parentBorderBox) > 0.5) return null;
+  const rtl = pcs.direction === "rtl";
+  const at = rtl
+    ? parentBox.right - inset("Right") - parent.scrollLeft - box.right
+    : box.left - (parentBox.left + inset("Left") - parent.scrollLeft);
+  const computed = px(rtl ? cs.marginRight : cs.marginLeft);
+  if (Math.abs(at - computed) <= 0.5 || at < -0.5 || at > free + 0.5) return null;
+  return { side: rtl ? "margin-right" : "margin-left", px: Math.round(at * 64) / 64 };
 }
 
 // A shell (app/viewport-cull.js) has no content, so a flex or grid item's
