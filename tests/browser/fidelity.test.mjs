@@ -46,7 +46,7 @@ describe("capture fidelity (sealshot-server)", () => {
     await page.close();
   });
 
-  test("backgrounds: the page's colour fills the viewport; a box whose image failed keeps its colour", async () => {
+  test("backgrounds: the page's colour fills the viewport; a box whose image failed keeps its colour; a ::after's image is drawn", async () => {
     const page = await env.page("test-pages/backgrounds.html");
     const { reference, png } = await referenceAndSent(env, page, "backgrounds");
     const below = fidelity(png, reference, {
@@ -54,11 +54,16 @@ describe("capture fidelity (sealshot-server)", () => {
     });
     report("below a short page", below);
     assert.ok(below.share >= 0.995, `below the content: ${(100 * below.share).toFixed(2)}% match`);
-    for (const sel of [".hero", ".tile", ".tile.two"]) {
+    for (const [sel, what] of [
+      [".hero", "image failed"],
+      [".tile", "image failed"],
+      [".tile.two", "image failed"],
+      [".framed", "a ::after's image"],
+    ]) {
       const r = await boxOf(page, sel);
       const f = fidelity(png, reference, { region: r });
       report(sel, f);
-      assert.ok(f.share >= 0.995, `${sel} (image failed): ${(100 * f.share).toFixed(2)}% match`);
+      assert.ok(f.share >= 0.995, `${sel} (${what}): ${(100 * f.share).toFixed(2)}% match`);
     }
     const whole = fidelity(png, reference);
     report("backgrounds page", whole);

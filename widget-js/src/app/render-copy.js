@@ -13,6 +13,7 @@ import { nextTask } from "./yield-slices.js";
 import { measureDefaultStyles } from "./default-styles.js";
 import { SCROLLBAR_PSEUDOS } from "./pseudo-elements.js";
 import { shareRepeatedStyles } from "./shared-declarations.js";
+import { inlineStyleImages } from "./style-images.js";
 
 // XML 1.0 cannot carry these; the library strips them the same way.
 const NOT_XML = /[\u0000-\u0008\v\f\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
@@ -80,6 +81,7 @@ export async function renderCopy(
       };
     }
     const svg = await domToForeignObjectSvg(context);
+    await inlineStyleImages(svg, context.fetch?.requestInit);
     // Each step below is one long call: the page gets the thread between them.
     await nextTask();
     const copyRoot = svg.querySelector("foreignObject")?.firstElementChild;
