@@ -15,6 +15,7 @@
 // (app/font-subset.js), cached per file and character set for the page view;
 // a face that cannot be subset is inlined whole.
 import { isSfnt, subsetFont } from "./font-subset.js";
+import { dataUrl } from "./data-url.js";
 import { nextTask } from "./yield-slices.js";
 
 const fileBytes = new Map(); // absolute URL → Promise<{bytes, type} | null>
@@ -204,15 +205,6 @@ function fetchOnce(url) {
     fileBytes.set(url, p);
   }
   return p;
-}
-
-function dataUrl(blob) {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(reader.result);
-    reader.onerror = () => reject(reader.error);
-    reader.readAsDataURL(blob);
-  });
 }
 
 // Family, style, weight, stretch and unicode range, spelled one way, so a

@@ -9,20 +9,28 @@
 // image is fetched once (the browser has it cached: the page shows it) and
 // written in as a data URL; one that cannot be fetched stays as it was, and
 // draws nothing, as before.
+import { dataUrl } from "./data-url.js";
+
 const CSS_URL = /url\((['"]?)([^'")]+)\1\)/g;
 
 /** Rewrites the url()s of every <style> under `root` (the copy's SVG) that are not data: URLs. */
 export async function inlineStyleImages(root, requestInit = {}) {
-  const styles = [...root.querySelectorAll("style")];
   const urls = new Set();
-  for (const style of styles) {
-    for (const [, , url] of style.textContent.matchAll(CSS_URL)) if (!url.startsWith("data:")) urls.add(url);
-  }
+  // Only the styles that name such a url are rewritten: the web fonts' style is mostly data: URLs.
+  const naming = [...root.querySelectorAll("style")].filter((style) => {
+    let names = false;
+    for (const [, , url] of style.textContent.matchAll(CSS_URL)) {
+      if (url.startsWith("data:")) continue;
+      urls.add(url);
+      names = true;
+    }
+    return names;
+  });
   if (!urls.size) return;
   const inlined = new Map(
     await Promise.all([...urls].map(async (url) => [url, await dataUrlOf(url, requestInit).catch(() => null)])),
   );
-  for (const style of styles) {
+  for (const style of naming) {
     style.textContent = style.textContent.replace(CSS_URL, (whole, quote, url) =>
       inlined.get(url) ? `url("${inlined.get(url)}")` : whole,
     );
@@ -32,11 +40,5 @@ export async function inlineStyleImages(root, requestInit = {}) {
 async function dataUrlOf(url, requestInit) {
   const response = await fetch(url, { credentials: "same-origin", ...requestInit });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const blob = await response.blob();
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(reader.result);
-    reader.onerror = () => reject(reader.error);
-    reader.readAsDataURL(blob);
-  });
+  return dataUrl(await response.blob());
 }
