@@ -67,4 +67,15 @@ describe(`page corpus at ${CONFIG} (sealshot-server, widget, Chromium)`, () => {
       );
     });
   }
+  // open → preview is measured as on a visitor's second page: the app bundle
+  // and core.wasm in the browser's cache (support/other-origins.mjs).
+  test("after the first page, the widget's app and core load from the browser's cache", () => {
+    const later = results.slice(1).filter((r) => !r.failed);
+    assert.ok(later.length > 0, "no page after the first ran");
+    assert.deepEqual(
+      later.filter((r) => !r.assetsFromCache).map((r) => r.page),
+      [],
+      "pages whose widget files were downloaded again",
+    );
+  });
 });

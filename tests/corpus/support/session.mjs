@@ -10,6 +10,7 @@ import { loadCore } from "../../wasm/support/load-core.mjs";
 import { decodePng } from "../../wasm/support/png-decode.mjs";
 import { applyFills, collectLabels, ENFORCED } from "./labels.mjs";
 import { fidelity, solidBoxes } from "./pixels.mjs";
+import { startOtherOrigins } from "./other-origins.mjs";
 import { corpusDir, startSite, templatesInstalled } from "./site.mjs";
 
 export const widgetDir = process.env.SEALSHOT_WIDGET_DIR ?? path.join(repoRoot, "build/widget");
@@ -52,10 +53,12 @@ export async function startCorpus() {
   const snippet = () =>
     `<script src="/sealshot/widget.js" data-project="${ingest.project}" data-key="${ingest.publicKey}" ` +
     `data-endpoint="${ingest.url}" data-button="false" async></script>`;
-  let site;
+  let site, otherOrigins;
   try {
     site = await startSite({ port, widgetDir, snippet });
+    otherOrigins = await startOtherOrigins();
   } catch (error) {
+    await site?.close();
     await ingest.close();
     throw error;
   }
@@ -65,32 +68,20 @@ export async function startCorpus() {
     core,
     async browser(configName) {
       const { viewport, deviceScaleFactor, ...rest } = CONFIGS[configName];
-      const browser = await launch({ viewport, deviceScaleFactor, ...rest });
-      // Offline and deterministic: only the corpus site and the ingest are reachable.
-      // A stylesheet from another origin (the templates' web-font CSS) is answered
-      // with an empty sheet that any origin may read, as the font services answer
-      // (with @font-face rules only): the page draws as with the request refused,
-      // and the widget can read every sheet (widget-js/src/app/author-styles.js).
-      const otherSheets = new Set();
-      await browser.context.route("**/*", (route) => {
-        const request = route.request();
-        const url = request.url();
-        if (url.startsWith(site.url) || url.startsWith(ingest.url) || /^(data|blob):/.test(url))
-          return route.continue();
-        if (request.resourceType() === "stylesheet") otherSheets.add(url);
-        if (!otherSheets.has(url)) return route.abort();
-        return route.fulfill({
-          status: 200,
-          contentType: "text/css",
-          headers: { "access-control-allow-origin": "*" },
-          body: "/* offline corpus: no web fonts from other origins */\n",
-        });
+      // Offline and deterministic: every other host is the loopback server of
+      // ./other-origins.mjs, and the browser's HTTP cache stays on.
+      const browser = await launch({
+        viewport,
+        deviceScaleFactor,
+        args: [`--host-resolver-rules=${otherOrigins.hostResolverRules}`],
+        ...rest,
       });
       return browser;
     },
     async close() {
       await site.close();
       await ingest.close();
+      await otherOrigins.close();
     },
   };
 }
@@ -168,6 +159,14 @@ export async function runPage(corpus, browser, def, configName, { imagesDir = nu
     );
     await profile?.stop(page);
     if (open.detail.error) throw new Error(`capture failed: ${open.detail.error}`);
+    // Whether the app bundle and core.wasm came from the browser's cache, as on
+    // a visitor's second page (every page of a run but the first).
+    const assetsFromCache = await page.evaluate(() => {
+      const files = performance
+        .getEntriesByType("resource")
+        .filter((e) => /\/sealshot\/(core|widget-app)\.[0-9a-f]+\.(wasm|js)$/.test(e.name));
+      return files.length >= 2 && files.every((e) => e.transferSize === 0);
+    });
     await page.locator(".dialog canvas").waitFor({ state: "visible", timeout: 30_000 });
     step("preview");
     await page.locator(".dialog textarea").fill(`Corpus ${def.id} at ${configName}`);
@@ -218,6 +217,7 @@ export async function runPage(corpus, browser, def, configName, { imagesDir = nu
         ? Math.round(open.detail.copy.stylesRead / open.detail.copy.elements)
         : null,
       captureTimings: open.detail.timings,
+      assetsFromCache,
       steps,
       errors,
     };
