@@ -2,11 +2,13 @@
 // corpus browser resolves all other host names to this one server
 // (--host-resolver-rules), so the run stays offline and deterministic.
 //
-// A stylesheet (the templates' web-font CSS) gets an empty sheet that any
-// origin may read and cache for a day, as the font services answer (with
-// @font-face rules only): the page draws as with the request refused, and the
-// widget can read every sheet (widget-js/src/app/author-styles.js). Anything
-// else gets a 404.
+// A file of an npm package from the jsDelivr CDN (the templates' Bootstrap
+// script) is served from the package installed here, when its version is the
+// one asked for. Any other stylesheet (the templates' web-font CSS) gets an
+// empty sheet that any origin may read and cache for a day, as the font
+// services answer (with @font-face rules only): the page draws as with the
+// request refused, and the widget can read every sheet
+// (widget-js/src/app/author-styles.js). Anything else gets a 404.
 //
 // Why not Playwright's request routing, which did this before: any route
 // turns Chromium's HTTP cache off, so every page fetched core.wasm, the app's
@@ -18,6 +20,7 @@ import https from "node:https";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { modules, TYPES } from "./site.mjs";
 
 const EMPTY_SHEET = "/* offline corpus: no web fonts from other origins */\n";
 
@@ -26,6 +29,12 @@ export async function startOtherOrigins() {
   const sheets = new Set(); // URLs first asked for as stylesheets
   const answer = (req, res) => {
     const url = `${req.headers.host}${req.url}`;
+    const installed = installedPackageFile(url);
+    if (installed) {
+      const type = TYPES[path.extname(installed)] ?? "application/octet-stream";
+      const headers = { "content-type": type, "access-control-allow-origin": "*", "cache-control": "max-age=86400" };
+      return res.writeHead(200, headers).end(fs.readFileSync(installed));
+    }
     if (/^text\/css/.test(req.headers.accept ?? "")) sheets.add(url);
     if (!sheets.has(url)) return res.writeHead(404, { "access-control-allow-origin": "*" }).end();
     res
@@ -64,6 +73,20 @@ export async function startOtherOrigins() {
         for (const socket of sockets) socket.destroy();
       }),
   };
+}
+
+// cdn.jsdelivr.net/npm/NAME@VERSION/FILE → the installed package's FILE, or null.
+function installedPackageFile(url) {
+  const m = /^cdn\.jsdelivr\.net(?::\d+)?\/npm\/((?:@[^/@]+\/)?[^/@]+)@([^/]+)\/([^?#]+)/.exec(url);
+  if (!m) return null;
+  const dir = path.join(modules, m[1]);
+  try {
+    if (JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).version !== m[2]) return null;
+  } catch {
+    return null;
+  }
+  const file = path.resolve(dir, path.posix.normalize("/" + m[3]).slice(1));
+  return file.startsWith(dir + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile() ? file : null;
 }
 
 // A throwaway certificate (the corpus browser ignores certificate errors).

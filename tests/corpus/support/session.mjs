@@ -113,9 +113,11 @@ export async function runPage(corpus, browser, def, configName, { imagesDir = nu
     }
     await page.evaluate(() => document.fonts.ready);
     for (const s of def.scroll ?? []) {
-      await page.evaluate(({ sel, x = 0, y = 0 }) => {
+      await page.evaluate(({ sel, x = 0, y = 0, into = false }) => {
         const el = sel ? document.querySelector(sel) : null;
-        if (!el) window.scrollTo(x, y);
+        if (el && into)
+          el.scrollIntoView({ block: "start", behavior: "instant" }); // not smooth: one instant
+        else if (!el) window.scrollTo(x, y);
         else if (el.tagName === "IFRAME") el.contentWindow.scrollTo(x, y);
         else {
           el.scrollLeft = x;
@@ -123,6 +125,8 @@ export async function runPage(corpus, browser, def, configName, { imagesDir = nu
         }
       }, s);
     }
+    // A playing video would show another frame in the capture than in the screenshot.
+    await page.evaluate(() => document.querySelectorAll("video").forEach((v) => v.pause()));
     await page.evaluate(() => window.Sealshot.ready());
     await page.waitForTimeout(100);
     step("load");

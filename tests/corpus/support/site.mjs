@@ -15,13 +15,16 @@ import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const corpusDir = path.resolve(here, "..");
-const modules = path.join(corpusDir, "node_modules");
+export const modules = path.join(corpusDir, "node_modules");
 
 /** Templates served under /t/<name>/: the folder of the package that holds its pages. */
 const TEMPLATE_ROOTS = {
   "sb-admin-2": path.join(modules, "startbootstrap-sb-admin-2"),
   "sb-admin": path.join(modules, "startbootstrap-sb-admin/dist"),
   resume: path.join(modules, "startbootstrap-resume/dist"),
+  "new-age": path.join(modules, "startbootstrap-new-age/dist"),
+  "clean-blog": path.join(modules, "startbootstrap-clean-blog/dist"),
+  agency: path.join(modules, "startbootstrap-agency/dist"),
 };
 /** gentelella's built pages ask for /js/…, /assets/…, /images/… from the site root. */
 const ROOT_TEMPLATE = path.join(modules, "gentelella/dist");
@@ -35,7 +38,7 @@ const FONTS = {
   "DejaVuSerif.ttf": "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
 };
 
-const TYPES = {
+export const TYPES = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
   ".mjs": "text/javascript; charset=utf-8",
