@@ -5,7 +5,7 @@
 //   node --test tests/browser/fidelity.test.mjs   (after scripts/build)
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { personalDataBoxes, setup, unredacted } from "./support/fixture.mjs";
+import { nextEvent, personalDataBoxes, setup, unredacted } from "./support/fixture.mjs";
 import { fidelity, referenceAndSent } from "./support/fidelity.mjs";
 
 const VIEWPORT = { width: 1024, height: 720 };
@@ -68,6 +68,30 @@ describe("capture fidelity (sealshot-server)", () => {
     const whole = fidelity(png, reference);
     report("backgrounds page", whole);
     assert.ok(whole.share >= 0.995);
+    await page.close();
+  });
+
+  test("images: a photo drawn smaller than it is goes into the copy at the size drawn, one drawn at its size whole", async () => {
+    const page = await env.page("test-pages/image-sizes.html");
+    await page.waitForSelector("body[data-ready]");
+    const captured = nextEvent(page, "sealshot:capture", 60_000);
+    const { reference, png } = await referenceAndSent(env, page, "image-sizes");
+    const { copy } = await captured;
+    console.log(
+      `images: ${copy.imagesScaled} scaled, ${(copy.imageBytesSaved / 1024).toFixed(0)} KiB saved, ${(copy.svgChars / 1e6).toFixed(2)} M chars of SVG`,
+    );
+    // The 2400×1600 photo: the banner needs 641×427 of it. The 600×400 one is drawn at its natural size.
+    assert.equal(copy.imagesScaled, 1, "one image scaled");
+    assert.ok(copy.imageBytesSaved > 0);
+    for (const [what, sel] of [
+      ["banner (cover)", "#hero"],
+      ["thumbnail (object-fit: cover)", "#thumb"],
+      ["natural size", "#natural"],
+    ]) {
+      const f = fidelity(png, reference, { region: await boxOf(page, sel) });
+      report(what, f);
+      assert.ok(f.share >= 0.995, `${what}: ${(100 * f.share).toFixed(2)}% match`);
+    }
     await page.close();
   });
 

@@ -21,6 +21,7 @@ import { createViewportCull } from "./viewport-cull.js";
 import { pseudoElementOwners, scrollbarStyleOwners } from "./pseudo-elements.js";
 import { createDeviceText } from "./device-text.js";
 import { visibleArea } from "./visible-area.js";
+import { createImageSizes } from "./image-sizes.js";
 
 // A failed or cross-origin image becomes this neutral grey box instead of failing the capture.
 export const IMAGE_PLACEHOLDER =
@@ -224,6 +225,8 @@ async function captureWithSandbox(
     authorFree,
     authorNarrow?.narrows,
   );
+  // Images go into the copy at the size the picture draws them (app/image-sizes.js).
+  const images = createImageSizes({ scale, authorFree });
   await nextTask();
   const filter = (node) => {
     if (cull.wasShell(pairs.current())) return false;
@@ -231,11 +234,12 @@ async function captureWithSandbox(
     // Our own launcher and dialog are never part of the picture.
     if (node.hasAttribute("data-sealshot-ui")) return false;
     pairs.entering(node);
-    const position = node.ownerDocument.defaultView?.getComputedStyle(node).position;
+    const style = node.ownerDocument.defaultView?.getComputedStyle(node);
+    const position = style?.position;
     if (position === "sticky") positionedStack.push(stickyOffsets.get(node));
     if (position === "fixed")
       positionedStack.push(outermostFixedInScrolled(node) ? node.getBoundingClientRect() : null);
-    cull.isShell(node);
+    if (!cull.isShell(node) && style) images.note(node, style);
     return true;
   };
   const found = await finding;
@@ -302,6 +306,7 @@ async function captureWithSandbox(
       fontCss,
       // imageDom is set for <img> and SVG <image>, not for CSS images.
       fetch: { placeholderImage: (imageDom) => (imageDom ? IMAGE_PLACEHOLDER : TRANSPARENT_IMAGE) },
+      fetchFn: images.fetchFn,
       workerNumber: 0, // no blob: workers: a strict CSP (worker-src) would refuse them
       timeout: 10_000,
       onSerialized: (chars) => {
@@ -311,6 +316,7 @@ async function captureWithSandbox(
   } finally {
     generated.restore();
   }
+  Object.assign(copy, images.stats);
   return { picture, devicePixelRatio: scale, copy };
 }
 

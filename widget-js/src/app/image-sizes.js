@@ -1,0 +1,223 @@
+// Images inlined at the size the picture draws them, not at the size they
+// were published at.
+//
+// The copy of the page is an SVG image that may load nothing from outside
+// itself, so every image goes into it as a data: URL, which the SVG image then
+// carries, parses and decodes in one call on the main thread. A landing page's
+// hero photo is typically 1900-4000 px wide and 0.5-2.5 MB, drawn with
+// `background-size: cover` into a 1280 px viewport at ratio 1: the copy
+// carried every byte of it, and its one long task grew past 200 ms.
+//
+// While the page is copied, note() records how each in-view element draws
+// its background images and <img>. When the library asks for an image,
+// fetchFn() learns its natural size, works out the largest size any of those
+// uses draws it at in the picture's device pixels, and, when that is well
+// under the natural size, hands over a copy scaled to it (decoded, scaled and
+// encoded off the main thread by createImageBitmap and OffscreenCanvas).
+// An image used in any way it cannot size (a mask, a border image, an image
+// set, a size it cannot read) is left whole, as before.
+
+import { dataUrl } from "./data-url.js";
+
+// Scaled only when each side shrinks by a quarter or more: below that the
+// saving does not pay for the re-encoding.
+const WORTH_SCALING = 0.75;
+const SCALABLE_TYPES = /^image\/(jpeg|png|webp|avif)$/;
+// Properties that draw a url() at a size this module does not work out.
+const OTHER_IMAGE_PROPERTIES = [
+  "list-style-image",
+  "border-image-source",
+  "mask-image",
+  "-webkit-mask-image",
+  "-webkit-mask-box-image-source",
+  "content",
+];
+const URL_IN = /url\((['"]?)([^'")]+)\1\)/g;
+
+/**
+ * scale: device px per CSS px of the picture; authorFree: the properties no
+ * author style of the page sets (app/author-styles.js), or null. Returns
+ * {note(element, computedStyle), fetchFn(url), stats}.
+ */
+export function createImageSizes({ scale, authorFree = null }) {
+  const uses = new Map(); // absolute url → [use] | null (null: keep it whole)
+  const otherProperties = OTHER_IMAGE_PROPERTIES.filter((p) => !authorFree?.has(p));
+  const stats = { imagesScaled: 0, imageBytesSaved: 0 };
+  const keep = (url) => uses.set(url, null);
+  const add = (url, use) => {
+    const list = uses.get(url);
+    if (list === null) return;
+    if (list) list.push(use);
+    else uses.set(url, [use]);
+  };
+
+  function note(el, cs) {
+    for (const property of otherProperties) {
+      const value = cs.getPropertyValue(property);
+      if (value.includes("url(")) for (const [, , url] of value.matchAll(URL_IN)) keep(url);
+    }
+    const zoom = magnification(el);
+    if (el.localName === "img") {
+      const url = el.currentSrc || el.src;
+      if (url) {
+        const box = contentBox(el, cs);
+        if (box) add(url, { img: cs.objectFit, ...box, zoom });
+        else keep(url);
+      }
+    }
+    const images = cs.backgroundImage;
+    if (!images.includes("url(")) return;
+    const layers = splitLayers(images);
+    const sizes = splitLayers(cs.backgroundSize);
+    const origins = splitLayers(cs.backgroundOrigin);
+    const attachments = splitLayers(cs.backgroundAttachment);
+    layers.forEach((layer, i) => {
+      const urls = [...layer.matchAll(URL_IN)].map((m) => m[2]);
+      if (!urls.length) return;
+      if (!/^url\(/.test(layer) || urls.length > 1) return urls.forEach(keep); // image-set(), cross-fade()…
+      const area =
+        attachments[i % attachments.length] === "fixed"
+          ? { width: el.ownerDocument.defaultView.innerWidth, height: el.ownerDocument.defaultView.innerHeight }
+          : positioningArea(el, cs, origins[i % origins.length]);
+      if (!area) return keep(urls[0]);
+      add(urls[0], { background: sizes[i % sizes.length], ...area, zoom });
+    });
+  }
+
+  async function fetchFn(url) {
+    const list = uses.get(url);
+    if (!list?.length) return false; // the library inlines it whole, as before
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+      if (!response.ok) return false;
+      const blob = await response.blob();
+      if (!SCALABLE_TYPES.test(blob.type)) return dataUrl(blob);
+      const bitmap = await createImageBitmap(blob);
+      const natural = { width: bitmap.width, height: bitmap.height };
+      let need = 0;
+      for (const use of list) {
+        const drawn = drawnSize(use, natural);
+        if (!drawn) return dataUrl(blob);
+        need = Math.max(
+          need,
+          (drawn.width * use.zoom * scale) / natural.width,
+          (drawn.height * use.zoom * scale) / natural.height,
+        );
+      }
+      if (!(need < WORTH_SCALING)) {
+        bitmap.close();
+        return dataUrl(blob);
+      }
+      const width = Math.max(1, Math.ceil(natural.width * need));
+      const height = Math.max(1, Math.ceil(natural.height * need));
+      const scaled = await createImageBitmap(bitmap, {
+        resizeWidth: width,
+        resizeHeight: height,
+        resizeQuality: "high",
+      });
+      bitmap.close();
+      const canvas = new OffscreenCanvas(width, height);
+      canvas.getContext("2d").drawImage(scaled, 0, 0);
+      scaled.close();
+      const photo = blob.type === "image/jpeg";
+      const smaller = await canvas.convertToBlob(photo ? { type: "image/jpeg", quality: 0.92 } : { type: "image/png" });
+      if (smaller.size >= blob.size) return dataUrl(blob);
+      stats.imagesScaled++;
+      stats.imageBytesSaved += blob.size - smaller.size;
+      return dataUrl(smaller);
+    } catch {
+      return false; // the library tries on its own
+    }
+  }
+
+  return { note, fetchFn, stats };
+}
+
+/** The size (CSS px) one use draws an image of `natural` size at, or null when it cannot tell. */
+export function drawnSize(use, natural) {
+  const ratio = natural.width / natural.height;
+  if (use.img != null) {
+    const { width: w, height: h } = use;
+    const contain = Math.min(w / natural.width, h / natural.height);
+    const cover = Math.max(w / natural.width, h / natural.height);
+    switch (use.img) {
+      case "fill":
+        return { width: w, height: h };
+      case "contain":
+        return { width: natural.width * contain, height: natural.height * contain };
+      case "cover":
+        return { width: natural.width * cover, height: natural.height * cover };
+      case "scale-down": {
+        const k = Math.min(1, contain);
+        return { width: natural.width * k, height: natural.height * k };
+      }
+      default: // none
+        return { ...natural };
+    }
+  }
+  const { width: aw, height: ah } = use;
+  const size = use.background.trim();
+  if (size === "cover" || size === "contain") {
+    const k = (size === "cover" ? Math.max : Math.min)(aw / natural.width, ah / natural.height);
+    return { width: natural.width * k, height: natural.height * k };
+  }
+  const [x, y = "auto"] = size.split(/\s+/);
+  const length = (token, of) => {
+    if (token === "auto") return null;
+    const m = /^(-?[\d.]+)(px|%)$/.exec(token);
+    if (!m) return undefined;
+    return m[2] === "%" ? (parseFloat(m[1]) / 100) * of : parseFloat(m[1]);
+  };
+  const w = length(x, aw),
+    h = length(y, ah);
+  if (w === undefined || h === undefined) return null; // calc() and the like
+  if (w == null && h == null) return { ...natural };
+  if (w == null) return { width: h * ratio, height: h };
+  if (h == null) return { width: w, height: w / ratio };
+  return { width: w, height: h };
+}
+
+/** Splits a computed list value at its top-level commas. */
+export function splitLayers(value) {
+  const out = [];
+  let depth = 0,
+    start = 0,
+    quote = null;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (quote) {
+      if (c === "\\") i++;
+      else if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "," && depth === 0) {
+      out.push(value.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(value.slice(start).trim());
+  return out;
+}
+
+// How much larger than its layout size the element is drawn (transforms,
+// zoom on it or an ancestor): its images are needed that much larger.
+function magnification(el) {
+  const width = el.offsetWidth;
+  if (!width) return 1;
+  return Math.max(1, el.getBoundingClientRect().width / width);
+}
+
+// The box the background is sized against (background-origin), CSS px, or null.
+function positioningArea(el, cs, origin) {
+  if (!el.clientWidth || !el.clientHeight) return null; // inline boxes across lines and the like
+  if (origin === "border-box") return { width: el.offsetWidth, height: el.offsetHeight };
+  if (origin === "content-box") return contentBox(el, cs);
+  return { width: el.clientWidth, height: el.clientHeight };
+}
+
+function contentBox(el, cs) {
+  const width = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+  const height = el.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+  return width > 0 && height > 0 ? { width, height } : null;
+}
