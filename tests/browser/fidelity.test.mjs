@@ -71,22 +71,27 @@ describe("capture fidelity (sealshot-server)", () => {
     await page.close();
   });
 
-  test("images: a photo drawn smaller than it is goes into the copy at the size drawn, one drawn at its size whole", async () => {
+  test("images: a photo drawn smaller than it is goes into the copy at the size drawn, a large one drawn whole re-encoded", async () => {
     const page = await env.page("test-pages/image-sizes.html");
     await page.waitForSelector("body[data-ready]");
     const captured = nextEvent(page, "sealshot:capture", 60_000);
     const { reference, png } = await referenceAndSent(env, page, "image-sizes");
     const { copy } = await captured;
     console.log(
-      `images: ${copy.imagesScaled} scaled, ${(copy.imageBytesSaved / 1024).toFixed(0)} KiB saved, ${(copy.svgChars / 1e6).toFixed(2)} M chars of SVG`,
+      `images: ${copy.imagesScaled} scaled, ${copy.imagesReencoded} re-encoded, ${(copy.imageBytesSaved / 1024).toFixed(0)} KiB saved, ${(copy.svgChars / 1e6).toFixed(2)} M chars of SVG`,
     );
-    // The 2400×1600 photo: the banner needs 641×427 of it. The 600×400 one is drawn at its natural size.
+    // The 2400×1600 photo: the banner needs 641×427 of it. The 600×400 one is drawn at its natural
+    // size; so is the large 640×360 one, re-encoded.
+    const largeBytes = Number(await page.evaluate(() => document.body.dataset.largeBytes));
+    assert.ok(largeBytes > 256 * 1024, `the large photo is ${largeBytes} bytes`);
     assert.equal(copy.imagesScaled, 1, "one image scaled");
-    assert.ok(copy.imageBytesSaved > 0);
+    assert.equal(copy.imagesReencoded, 1, "one image re-encoded");
+    assert.ok(copy.imageBytesSaved > largeBytes / 4);
     for (const [what, sel] of [
       ["banner (cover)", "#hero"],
       ["thumbnail (object-fit: cover)", "#thumb"],
       ["natural size", "#natural"],
+      ["large, natural size", "#whole"],
     ]) {
       const f = fidelity(png, reference, { region: await boxOf(page, sel) });
       report(what, f);

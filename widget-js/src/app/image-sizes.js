@@ -22,6 +22,13 @@ import { dataUrl } from "./data-url.js";
 // Scaled only when each side shrinks by a quarter or more: below that the
 // saving does not pay for the re-encoding.
 const WORTH_SCALING = 0.75;
+// The SVG image's load costs about 0.3 ms per 1,000 characters of its data:
+// URL on this machine, images included (docs/benchmarks.md): a JPEG over this
+// size that is needed whole is re-encoded when that saves a quarter or more.
+const REENCODE_OVER_BYTES = 256 * 1024;
+// A photo's pixels move by a few levels at this quality, within what the eye
+// (and the corpus's tolerance of 24 per channel) tells apart.
+const JPEG_QUALITY = 0.85;
 const SCALABLE_TYPES = /^image\/(jpeg|png|webp|avif)$/;
 // Properties that draw a url() at a size this module does not work out.
 const OTHER_IMAGE_PROPERTIES = [
@@ -42,7 +49,7 @@ const URL_IN = /url\((['"]?)([^'")]+)\1\)/g;
 export function createImageSizes({ scale, authorFree = null }) {
   const uses = new Map(); // absolute url → [use] | null (null: keep it whole)
   const otherProperties = OTHER_IMAGE_PROPERTIES.filter((p) => !authorFree?.has(p));
-  const stats = { imagesScaled: 0, imageBytesSaved: 0 };
+  const stats = { imagesScaled: 0, imagesReencoded: 0, imageBytesSaved: 0 };
   const keep = (url) => uses.set(url, null);
   const add = (url, use) => {
     const list = uses.get(url);
@@ -104,25 +111,28 @@ export function createImageSizes({ scale, authorFree = null }) {
           (drawn.height * use.zoom * scale) / natural.height,
         );
       }
-      if (!(need < WORTH_SCALING)) {
+      const shrink = need < WORTH_SCALING;
+      const photo = blob.type === "image/jpeg";
+      // A large photo needed whole is re-encoded at the picture's quality instead.
+      if (!shrink && !(photo && blob.size > REENCODE_OVER_BYTES)) {
         bitmap.close();
         return dataUrl(blob);
       }
-      const width = Math.max(1, Math.ceil(natural.width * need));
-      const height = Math.max(1, Math.ceil(natural.height * need));
-      const scaled = await createImageBitmap(bitmap, {
-        resizeWidth: width,
-        resizeHeight: height,
-        resizeQuality: "high",
-      });
-      bitmap.close();
+      const width = shrink ? Math.max(1, Math.ceil(natural.width * need)) : natural.width;
+      const height = shrink ? Math.max(1, Math.ceil(natural.height * need)) : natural.height;
+      const scaled = shrink
+        ? await createImageBitmap(bitmap, { resizeWidth: width, resizeHeight: height, resizeQuality: "high" })
+        : bitmap;
+      if (scaled !== bitmap) bitmap.close();
       const canvas = new OffscreenCanvas(width, height);
       canvas.getContext("2d").drawImage(scaled, 0, 0);
       scaled.close();
-      const photo = blob.type === "image/jpeg";
-      const smaller = await canvas.convertToBlob(photo ? { type: "image/jpeg", quality: 0.92 } : { type: "image/png" });
-      if (smaller.size >= blob.size) return dataUrl(blob);
-      stats.imagesScaled++;
+      const smaller = await canvas.convertToBlob(
+        photo ? { type: "image/jpeg", quality: JPEG_QUALITY } : { type: "image/png" },
+      );
+      if (smaller.size > blob.size * (shrink ? 1 : WORTH_SCALING)) return dataUrl(blob);
+      if (shrink) stats.imagesScaled++;
+      else stats.imagesReencoded++;
       stats.imageBytesSaved += blob.size - smaller.size;
       return dataUrl(smaller);
     } catch {
