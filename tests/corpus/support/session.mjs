@@ -125,8 +125,19 @@ export async function runPage(corpus, browser, def, configName, { imagesDir = nu
         }
       }, s);
     }
-    // A playing video would show another frame in the capture than in the screenshot.
-    await page.evaluate(() => document.querySelectorAll("video").forEach((v) => v.pause()));
+    // A playing video would show another frame in the capture than in the
+    // screenshot: each is stopped on its first frame.
+    await page.evaluate(() =>
+      Promise.all(
+        [...document.querySelectorAll("video")].map((v) => {
+          v.pause();
+          if (v.readyState < 1) return null; // no frame to show yet
+          const seeked = new Promise((resolve) => v.addEventListener("seeked", resolve, { once: true }));
+          v.currentTime = 0;
+          return Promise.race([seeked, new Promise((resolve) => setTimeout(resolve, 2000))]);
+        }),
+      ),
+    );
     await page.evaluate(() => window.Sealshot.ready());
     await page.waitForTimeout(100);
     step("load");
