@@ -67,17 +67,17 @@ export function createImageSizes({ scale, authorFree = null }) {
       const value = cs.getPropertyValue(property);
       if (value.includes("url(")) for (const [, , url] of value.matchAll(URL_IN)) keep(url);
     }
-    const zoom = magnification(el);
     if (el.localName === "img") {
       const url = el.currentSrc || el.src;
       if (url) {
         const box = contentBox(el, cs);
-        if (box) add(url, { img: cs.objectFit, ...box, zoom });
+        if (box) add(url, { img: cs.objectFit, ...box, zoom: magnification(el) });
         else keep(url);
       }
     }
     const images = cs.backgroundImage;
     if (!images.includes("url(")) return;
+    const zoom = magnification(el);
     const layers = splitLayers(images);
     const sizes = splitLayers(cs.backgroundSize);
     const origins = splitLayers(cs.backgroundOrigin);
