@@ -23,6 +23,8 @@ import path from "node:path";
 import { modules, TYPES } from "./site.mjs";
 
 const EMPTY_SHEET = "/* offline corpus: no web fonts from other origins */\n";
+// Any origin may read what this server answers, and cache it for a day.
+const SHARED = { "access-control-allow-origin": "*", "cache-control": "max-age=86400" };
 
 /** Starts the server; resolves to {port, hostResolverRules, close()}. */
 export async function startOtherOrigins() {
@@ -32,18 +34,11 @@ export async function startOtherOrigins() {
     const installed = installedPackageFile(url);
     if (installed) {
       const type = TYPES[path.extname(installed)] ?? "application/octet-stream";
-      const headers = { "content-type": type, "access-control-allow-origin": "*", "cache-control": "max-age=86400" };
-      return res.writeHead(200, headers).end(fs.readFileSync(installed));
+      return res.writeHead(200, { "content-type": type, ...SHARED }).end(fs.readFileSync(installed));
     }
     if (/^text\/css/.test(req.headers.accept ?? "")) sheets.add(url);
     if (!sheets.has(url)) return res.writeHead(404, { "access-control-allow-origin": "*" }).end();
-    res
-      .writeHead(200, {
-        "content-type": "text/css",
-        "access-control-allow-origin": "*",
-        "cache-control": "max-age=86400",
-      })
-      .end(EMPTY_SHEET);
+    res.writeHead(200, { "content-type": "text/css", ...SHARED }).end(EMPTY_SHEET);
   };
   const { key, cert } = selfSignedCertificate();
   const tlsServer = https.createServer({ key, cert }, answer);

@@ -18,6 +18,7 @@
 // set, a size it cannot read) is left whole, as before.
 
 import { dataUrl } from "./data-url.js";
+import { CSS_URL } from "./style-images.js";
 
 // Scaled only when each side shrinks by a quarter or more: below that the
 // saving does not pay for the re-encoding.
@@ -39,7 +40,6 @@ const OTHER_IMAGE_PROPERTIES = [
   "-webkit-mask-box-image-source",
   "content",
 ];
-const URL_IN = /url\((['"]?)([^'")]+)\1\)/g;
 
 /**
  * scale: device px per CSS px of the picture; authorFree: the properties no
@@ -55,6 +55,7 @@ export function createImageSizes({ scale, authorFree = null }) {
   // use on, while the rest of the page is copied, not after the copy.
   const decoding = new Map(); // url → Promise<{blob, bitmap}|null>
   const add = (url, use) => {
+    if (url.startsWith("data:")) return; // the library inlines those as they are
     const list = uses.get(url);
     if (list === null) return;
     if (list) list.push(use);
@@ -65,7 +66,7 @@ export function createImageSizes({ scale, authorFree = null }) {
   function note(el, cs) {
     for (const property of otherProperties) {
       const value = cs.getPropertyValue(property);
-      if (value.includes("url(")) for (const [, , url] of value.matchAll(URL_IN)) keep(url);
+      if (value.includes("url(")) for (const [, , url] of value.matchAll(CSS_URL)) keep(url);
     }
     if (el.localName === "img") {
       const url = el.currentSrc || el.src;
@@ -83,7 +84,7 @@ export function createImageSizes({ scale, authorFree = null }) {
     const origins = splitLayers(cs.backgroundOrigin);
     const attachments = splitLayers(cs.backgroundAttachment);
     layers.forEach((layer, i) => {
-      const urls = [...layer.matchAll(URL_IN)].map((m) => m[2]);
+      const urls = [...layer.matchAll(CSS_URL)].map((m) => m[2]);
       if (!urls.length) return;
       if (!/^url\(/.test(layer) || urls.length > 1) return urls.forEach(keep); // image-set(), cross-fade()…
       const area =
@@ -97,7 +98,10 @@ export function createImageSizes({ scale, authorFree = null }) {
 
   async function fetchFn(url) {
     const list = uses.get(url);
-    if (!list?.length) return false; // the library inlines it whole, as before
+    if (!list?.length) {
+      decoding.get(url)?.then((decoded) => decoded?.bitmap?.close()); // noted, then kept whole
+      return false; // the library inlines it whole, as before
+    }
     const decoded = await decoding.get(url);
     if (!decoded) return false;
     const { blob, bitmap } = decoded;

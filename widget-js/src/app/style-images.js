@@ -11,7 +11,8 @@
 // draws nothing, as before.
 import { dataUrl } from "./data-url.js";
 
-const CSS_URL = /url\((['"]?)([^'")]+)\1\)/g;
+/** A url() in CSS text; the address is group 2. */
+export const CSS_URL = /url\((['"]?)([^'")]+)\1\)/g;
 
 /** Rewrites the url()s of every <style> under `root` (the copy's SVG) that are not data: URLs. */
 export async function inlineStyleImages(root, requestInit = {}) {
