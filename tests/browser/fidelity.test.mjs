@@ -71,14 +71,14 @@ describe("capture fidelity (sealshot-server)", () => {
     await page.close();
   });
 
-  test("images: a photo drawn smaller than it is goes into the copy at the size drawn, a large one drawn whole re-encoded", async () => {
+  test("images: a photo drawn smaller than it is goes into the copy at the size drawn, a large one drawn whole re-encoded, none out of view", async () => {
     const page = await env.page("test-pages/image-sizes.html");
     await page.waitForSelector("body[data-ready]");
     const captured = nextEvent(page, "sealshot:capture", 60_000);
     const { reference, png } = await referenceAndSent(env, page, "image-sizes");
     const { copy } = await captured;
     console.log(
-      `images: ${copy.imagesScaled} scaled, ${copy.imagesReencoded} re-encoded, ${(copy.imageBytesSaved / 1024).toFixed(0)} KiB saved, ${(copy.svgChars / 1e6).toFixed(2)} M chars of SVG`,
+      `images: ${copy.imagesScaled} scaled, ${copy.imagesReencoded} re-encoded, ${copy.imagesLeftOut} left out, ${(copy.imageBytesSaved / 1024).toFixed(0)} KiB saved, ${(copy.svgChars / 1e6).toFixed(2)} M chars of SVG`,
     );
     // The 2400×1600 photo: the banner needs 641×427 of it. The 600×400 one is drawn at its natural
     // size; so is the large 640×360 one, re-encoded.
@@ -87,6 +87,10 @@ describe("capture fidelity (sealshot-server)", () => {
     assert.equal(copy.imagesScaled, 1, "one image scaled");
     assert.equal(copy.imagesReencoded, 1, "one image re-encoded");
     assert.ok(copy.imageBytesSaved > largeBytes / 4);
+    // Below the fold: a background photo and an <img>, left out; the copy is smaller than they are.
+    const belowBytes = Number(await page.evaluate(() => document.body.dataset.belowBytes));
+    assert.equal(copy.imagesLeftOut, 2, "two elements out of view had their images left out");
+    assert.ok(copy.svgChars < belowBytes, `${copy.svgChars} chars of SVG, ${belowBytes} bytes of photos out of view`);
     for (const [what, sel] of [
       ["banner (cover)", "#hero"],
       ["thumbnail (object-fit: cover)", "#thumb"],

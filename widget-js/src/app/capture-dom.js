@@ -37,8 +37,10 @@ const TRANSPARENT_IMAGE = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAE
  * Resolves to {picture, devicePixelRatio, copy} (picture: app/picture.js). found: the result of
  * collectRedactions(), or a promise of it: the set-up steps do not need it,
  * so they run while it is collected (app/widget.js).
- * copy: {elements, shells, svgChars}: elements copied, of them copied without content
- * (outside the viewport), and the size of the SVG image. assetsUrl: where the
+ * copy: {elements, shells, svgChars, stylesRead, imagesLeftOut, …}: elements copied, of them
+ * copied without content (outside the viewport), the size of the SVG image, the
+ * computed properties read, the elements out of view whose images were left out,
+ * and app/image-sizes.js's figures. assetsUrl: where the
  * font subsetter's wasm is (app/font-subset.js).
  */
 export async function captureDom(options) {
@@ -97,7 +99,7 @@ async function captureWithSandbox(
   const scale = captureScale(devicePixelRatio);
   // The clone walks the whole DOM in one task unless it yields now and then.
   const pause = yieldingEvery(40);
-  const copy = { elements: 0, shells: 0, svgChars: 0, stylesRead: 0 };
+  const copy = { elements: 0, shells: 0, svgChars: 0, stylesRead: 0, imagesLeftOut: 0 };
   const sanitize = (clone) => {
     if (clone.nodeType !== 1) return;
     const original = pairs.leaving();
@@ -110,6 +112,7 @@ async function captureWithSandbox(
       else fixedCopies.push(clone);
     }
     generated.materialise(clone);
+    if (unseenImages.has(original) && dropOwnImages(clone, original)) copy.imagesLeftOut++;
     const maskedHere = safeMatches(clone, selector);
     let blanked = maskedHere;
     if (maskedHere) {
@@ -227,6 +230,7 @@ async function captureWithSandbox(
   );
   // Images go into the copy at the size the picture draws them (app/image-sizes.js).
   const images = createImageSizes({ scale, authorFree });
+  const unseenImages = new WeakSet();
   await nextTask();
   const filter = (node) => {
     if (cull.wasShell(pairs.current())) return false;
@@ -239,7 +243,11 @@ async function captureWithSandbox(
     if (position === "sticky") positionedStack.push(stickyOffsets.get(node));
     if (position === "fixed")
       positionedStack.push(outermostFixedInScrolled(node) ? node.getBoundingClientRect() : null);
-    if (!cull.isShell(node) && style) images.note(node, style);
+    if (!style) return true;
+    // Images of a box wholly out of view are not fetched or carried (app/viewport-cull.js).
+    if ((node.localName === "img" || style.backgroundImage.includes("url(")) && cull.boxUnseen(node, style))
+      unseenImages.add(node);
+    else if (!cull.isShell(node)) images.note(node, style);
     return true;
   };
   const found = await finding;
@@ -318,6 +326,26 @@ async function captureWithSandbox(
   }
   Object.assign(copy, images.stats);
   return { picture, devicePixelRatio: scale, copy };
+}
+
+// The copy of an element none of whose own painting can show draws no image:
+// its background images are gone and an <img> shows a transparent pixel
+// (the copy keeps its computed width and height). Not an <img> in a
+// <picture>, whose <source> the library would pick instead.
+// Returns whether it had any.
+function dropOwnImages(clone, original) {
+  let dropped = false;
+  const s = clone.style;
+  if (s.backgroundImage.includes("url(")) {
+    s.setProperty("background-image", "none", s.getPropertyPriority("background-image"));
+    dropped = true;
+  }
+  if (clone.localName === "img" && original.parentElement?.localName !== "picture" && clone.getAttribute("src")) {
+    clone.removeAttribute("srcset");
+    clone.setAttribute("src", TRANSPARENT_IMAGE);
+    dropped = true;
+  }
+  return dropped;
 }
 
 // The picture has the pixels the screen shows: devicePixelRatio ×

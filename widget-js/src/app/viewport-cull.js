@@ -26,6 +26,14 @@
 // styles read (on an admin template's user list, the hidden row menus and
 // modals).
 //
+// What an element paints of its own (its background images, an <img>'s
+// pixels) stays inside its border box. An element whose box is wholly
+// outside the viewport, shell or not, needs none of its images: a landing
+// page scrolled to its contact form carried its hero photo, 36% of the
+// copy's characters, for nothing (boxUnseen; app/capture-dom.js drops them).
+// Not the root or the body, whose backgrounds paint the whole canvas, nor a
+// box with a filter or a reflection, which paint past the box.
+//
 // The redaction is not affected: the live page is scanned and measured as
 // before (app/collect-rects.js), and a shell carries no text at all.
 
@@ -87,6 +95,15 @@ export function createViewportCull(doc = document, area = visibleArea(doc.defaul
   }
 
   return {
+    /**
+     * Whether nothing el paints of its own can show: its border box lies
+     * wholly outside the viewport. cs: its computed style.
+     */
+    boxUnseen(el, cs) {
+      if (el.ownerDocument !== doc || el === doc.documentElement || el === doc.body) return false;
+      if (cs.filter !== "none" || !/^(none)?$/.test(cs.getPropertyValue("-webkit-box-reflect"))) return false;
+      return el.getClientRects().length > 0 && outside(el.getBoundingClientRect());
+    },
     /** Called for each element the copy is about to clone (its parent is not a shell). */
     isShell(el) {
       if (el.nodeType !== 1) return false;
