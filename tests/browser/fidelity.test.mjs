@@ -78,7 +78,7 @@ describe("capture fidelity (sealshot-server)", () => {
     const { reference, png } = await referenceAndSent(env, page, "image-sizes");
     const { copy } = await captured;
     console.log(
-      `images: ${copy.imagesScaled} scaled, ${copy.imagesReencoded} re-encoded, ${copy.imagesLeftOut} left out, ${(copy.imageBytesSaved / 1024).toFixed(0)} KiB saved, ${(copy.svgChars / 1e6).toFixed(2)} M chars of SVG`,
+      `images: ${copy.imagesScaled} scaled, ${copy.imagesReencoded} re-encoded, ${copy.imagesLeftOut} left out, ${copy.imagesDecoded} decoded, ${(copy.imageBytesSaved / 1024).toFixed(0)} KiB saved, ${(copy.svgChars / 1e6).toFixed(2)} M chars of SVG`,
     );
     // The 2400×1600 photo: the banner needs 641×427 of it. The 600×400 one is drawn at its natural
     // size; so is the large 640×360 one, re-encoded.
@@ -87,6 +87,8 @@ describe("capture fidelity (sealshot-server)", () => {
     assert.equal(copy.imagesScaled, 1, "one image scaled");
     assert.equal(copy.imagesReencoded, 1, "one image re-encoded");
     assert.ok(copy.imageBytesSaved > largeBytes / 4);
+    // Their sizes come from the files' headers: only the two it hands over changed are decoded.
+    assert.equal(copy.imagesDecoded, 2, "images decoded");
     // Below the fold: a background photo and an <img>, left out; the copy is smaller than they are.
     const belowBytes = Number(await page.evaluate(() => document.body.dataset.belowBytes));
     assert.equal(copy.imagesLeftOut, 2, "two elements out of view had their images left out");

@@ -216,6 +216,12 @@ async function captureWithSandbox(
   // Boxes wholly outside the area the visitor sees are copied without their content (app/viewport-cull.js).
   const cull = createViewportCull(document);
   await nextTask();
+  // Images go into the copy at the size the picture draws them (app/image-sizes.js);
+  // those in view are fetched and decoded from now on, while the page is copied.
+  const images = createImageSizes({ scale });
+  images.noteInView(cull.inView);
+  const unseenImages = new WeakSet();
+  await nextTask();
   // Properties no author style of the page sets are not read per element (app/author-styles.js).
   const authorFree = await authorFreeProperties(document, copiedStyleProperties());
   const mayHavePseudoElements = pseudoElementOwners(document);
@@ -228,9 +234,7 @@ async function captureWithSandbox(
     authorFree,
     authorNarrow?.narrows,
   );
-  // Images go into the copy at the size the picture draws them (app/image-sizes.js).
-  const images = createImageSizes({ scale, authorFree });
-  const unseenImages = new WeakSet();
+  images.skipUnset(authorFree);
   await nextTask();
   const filter = (node) => {
     if (cull.wasShell(pairs.current())) return false;

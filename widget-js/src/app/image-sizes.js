@@ -10,15 +10,18 @@
 //
 // While the page is copied, note() records how each in-view element draws
 // its background images and <img>. When the library asks for an image,
-// fetchFn() learns its natural size, works out the largest size any of those
-// uses draws it at in the picture's device pixels, and, when that is well
-// under the natural size, hands over a copy scaled to it (decoded, scaled and
-// encoded off the main thread by createImageBitmap and OffscreenCanvas).
+// fetchFn() knows its natural size (read from the file's header while the
+// page was copied, app/image-header.js), works out the largest size any of
+// those uses draws it at in the picture's device pixels, and, when that is
+// well under the natural size, hands over a copy scaled to it (decoded,
+// scaled and encoded off the main thread by createImageBitmap and
+// OffscreenCanvas). An image handed over as it is is never decoded.
 // An image used in any way it cannot size (a mask, a border image, an image
 // set, a size it cannot read) is left whole, as before.
 
 import { dataUrl } from "./data-url.js";
 import { CSS_URL } from "./style-images.js";
+import { HEADER_BYTES, naturalSize } from "./image-header.js";
 
 // Scaled only when each side shrinks by a quarter or more: below that the
 // saving does not pay for the re-encoding.
@@ -42,28 +45,55 @@ const OTHER_IMAGE_PROPERTIES = [
 ];
 
 /**
- * scale: device px per CSS px of the picture; authorFree: the properties no
- * author style of the page sets (app/author-styles.js), or null. Returns
- * {note(element, computedStyle), fetchFn(url), stats}.
+ * scale: device px per CSS px of the picture. Returns {note(element,
+ * computedStyle), noteInView(elements), skipUnset(authorFree), fetchFn(url),
+ * stats}; each element is noted once. skipUnset: the properties no author
+ * style of the page sets (app/author-styles.js) are not read from then on.
  */
-export function createImageSizes({ scale, authorFree = null }) {
+export function createImageSizes({ scale }) {
   const uses = new Map(); // absolute url → [use] | null (null: keep it whole)
-  const otherProperties = OTHER_IMAGE_PROPERTIES.filter((p) => !authorFree?.has(p));
-  const stats = { imagesScaled: 0, imagesReencoded: 0, imageBytesSaved: 0 };
+  let otherProperties = OTHER_IMAGE_PROPERTIES;
+  // imagesDecoded: decodes started, the size-only ones of headers it could not read included.
+  const stats = { imagesScaled: 0, imagesReencoded: 0, imageBytesSaved: 0, imagesDecoded: 0 };
+  const decode = (source, plan) => {
+    stats.imagesDecoded++;
+    return pixelsFor(source, plan);
+  };
   const keep = (url) => uses.set(url, null);
-  // Each image is fetched and decoded (off the main thread) from its first
-  // use on, while the rest of the page is copied, not after the copy.
-  const decoding = new Map(); // url → Promise<{blob, bitmap}|null>
+  // Each image is fetched and its size read from its first use on, while the
+  // rest of the page is copied; when that use needs it scaled or re-encoded,
+  // decoding (off the main thread) starts then too, not after the copy.
+  const sources = new Map(); // url → Promise<source|null> (loadSource)
+  const early = new Map(); // url → {plan, pixels: Promise<ImageBitmap>}
   const add = (url, use) => {
     if (url.startsWith("data:")) return; // the library inlines those as they are
     const list = uses.get(url);
     if (list === null) return;
     if (list) list.push(use);
     else uses.set(url, [use]);
-    if (!decoding.has(url)) decoding.set(url, decode(url));
+    if (sources.has(url)) return;
+    const source = loadSource(url);
+    sources.set(url, source);
+    source.then((loaded) => {
+      const plan = loaded && uses.get(url)?.length ? planFor(loaded, uses.get(url)) : null;
+      if (loaded?.bitmap) stats.imagesDecoded++;
+      if (plan) early.set(url, { plan, pixels: decode(loaded, plan) });
+    });
+  };
+  // Drops what was decoded for `url` and is not used.
+  const release = (url, source) => {
+    early.get(url)?.pixels.then(
+      (bitmap) => bitmap.close(),
+      () => {},
+    );
+    early.delete(url);
+    source?.bitmap?.close();
   };
 
+  const noted = new WeakSet();
   function note(el, cs) {
+    if (noted.has(el)) return;
+    noted.add(el);
     for (const property of otherProperties) {
       const value = cs.getPropertyValue(property);
       if (value.includes("url(")) for (const [, , url] of value.matchAll(CSS_URL)) keep(url);
@@ -98,30 +128,47 @@ export function createImageSizes({ scale, authorFree = null }) {
 
   async function fetchFn(url) {
     const list = uses.get(url);
-    if (!list?.length) {
-      decoding.get(url)?.then((decoded) => decoded?.bitmap?.close()); // noted, then kept whole
+    const source = await sources.get(url);
+    if (!list?.length || !source) {
+      release(url, source);
       return false; // the library inlines it whole, as before
     }
-    const decoded = await decoding.get(url);
-    if (!decoded) return false;
-    const { blob, bitmap } = decoded;
-    if (!bitmap) return dataUrl(blob);
+    const plan = planFor(source, list);
+    if (!plan) {
+      release(url, source);
+      return dataUrl(source.blob);
+    }
+    const { blob } = source;
     try {
-      const smaller = await smallerCopy(blob, bitmap, list);
-      if (!smaller) return dataUrl(blob);
-      stats[smaller.scaled ? "imagesScaled" : "imagesReencoded"]++;
-      stats.imageBytesSaved += blob.size - smaller.blob.size;
-      return dataUrl(smaller.blob);
+      let started = early.get(url);
+      if (started && (started.plan.width !== plan.width || started.plan.height !== plan.height)) {
+        release(url); // a later use needs more of it
+        started = null;
+      }
+      early.delete(url);
+      const pixels = await (started?.pixels ?? decode(source, plan));
+      // Handed to the canvas as they are, not drawn: a 2D draw of 2.4 M pixels
+      // took 36-55 ms of the main thread here.
+      const canvas = new OffscreenCanvas(plan.width, plan.height);
+      canvas.getContext("bitmaprenderer").transferFromImageBitmap(pixels);
+      const out = await canvas.convertToBlob(
+        plan.photo ? { type: "image/jpeg", quality: JPEG_QUALITY } : { type: "image/png" },
+      );
+      if (out.size > blob.size * (plan.scaled ? 1 : WORTH_SCALING)) return dataUrl(blob);
+      stats[plan.scaled ? "imagesScaled" : "imagesReencoded"]++;
+      stats.imageBytesSaved += blob.size - out.size;
+      return dataUrl(out);
     } catch {
       return dataUrl(blob);
     } finally {
-      bitmap.close();
+      source.bitmap?.close();
     }
   }
 
-  // {blob, scaled} when a copy scaled to the largest use (or re-encoded) is worth it, else null.
-  async function smallerCopy(blob, bitmap, list) {
-    const natural = { width: bitmap.width, height: bitmap.height };
+  // {width, height, scaled, photo}: the size to hand over when a copy scaled
+  // to the largest use (or re-encoded) may be worth it; null to hand it over as it is.
+  function planFor({ blob, natural }, list) {
+    if (!natural) return null;
     let need = 0;
     for (const use of list) {
       const drawn = drawnSize(use, natural);
@@ -136,34 +183,57 @@ export function createImageSizes({ scale, authorFree = null }) {
     const photo = blob.type === "image/jpeg";
     // A large photo needed whole is re-encoded at the picture's quality instead.
     if (!scaled && !(photo && blob.size > REENCODE_OVER_BYTES)) return null;
-    const width = scaled ? Math.max(1, Math.ceil(natural.width * need)) : natural.width;
-    const height = scaled ? Math.max(1, Math.ceil(natural.height * need)) : natural.height;
-    const pixels = scaled
-      ? await createImageBitmap(bitmap, { resizeWidth: width, resizeHeight: height, resizeQuality: "high" })
-      : bitmap;
-    // Handed to the canvas as they are, not drawn: a 2D draw of 2.4 M pixels
-    // took 36-55 ms of the main thread here.
-    const canvas = new OffscreenCanvas(width, height);
-    canvas.getContext("bitmaprenderer").transferFromImageBitmap(pixels);
-    const out = await canvas.convertToBlob(
-      photo ? { type: "image/jpeg", quality: JPEG_QUALITY } : { type: "image/png" },
-    );
-    return out.size <= blob.size * (scaled ? 1 : WORTH_SCALING) ? { blob: out, scaled } : null;
+    return {
+      width: scaled ? Math.max(1, Math.ceil(natural.width * need)) : natural.width,
+      height: scaled ? Math.max(1, Math.ceil(natural.height * need)) : natural.height,
+      scaled,
+      photo,
+    };
   }
 
-  return { note, fetchFn, stats };
+  // Notes the elements in view that draw an image before the copy meets them:
+  // their images are fetched, sized and decoded while the page is copied. A
+  // landing page's hero photo was decoded after the copy, 150-200 ms before
+  // the picture could be drawn.
+  function noteInView(elements) {
+    for (const el of elements) {
+      const cs = el.ownerDocument.defaultView.getComputedStyle(el);
+      if (el.localName === "img" || cs.backgroundImage.includes("url(")) note(el, cs);
+    }
+  }
+
+  function skipUnset(authorFree) {
+    otherProperties = OTHER_IMAGE_PROPERTIES.filter((p) => !authorFree?.has(p));
+  }
+
+  return { note, noteInView, skipUnset, fetchFn, stats };
 }
 
-// The image's bytes and, for a kind that can be scaled, its decoded pixels.
-async function decode(url) {
+// {blob, natural, bitmap}: the image's bytes and, for a kind that can be
+// scaled, its size in pixels, read from its header (app/image-header.js) or,
+// when the header does not tell, from its decoded pixels (bitmap). Null when
+// it cannot be fetched: the library tries on its own.
+async function loadSource(url) {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
     if (!response.ok) return null;
     const blob = await response.blob();
-    return { blob, bitmap: SCALABLE_TYPES.test(blob.type) ? await createImageBitmap(blob) : null };
+    if (!SCALABLE_TYPES.test(blob.type)) return { blob, natural: null, bitmap: null };
+    const natural = naturalSize(new Uint8Array(await blob.slice(0, HEADER_BYTES).arrayBuffer()));
+    if (natural) return { blob, natural, bitmap: null };
+    const bitmap = await createImageBitmap(blob);
+    return { blob, natural: { width: bitmap.width, height: bitmap.height }, bitmap };
   } catch {
-    return null; // the library tries on its own
+    return null;
   }
+}
+
+// The pixels a plan hands over, decoded (and scaled) off the main thread.
+function pixelsFor({ blob, bitmap }, { width, height, scaled }) {
+  const from = bitmap ?? blob;
+  return scaled
+    ? createImageBitmap(from, { resizeWidth: width, resizeHeight: height, resizeQuality: "high" })
+    : createImageBitmap(from);
 }
 
 /** The size (CSS px) one use draws an image of `natural` size at, or null when it cannot tell. */

@@ -46,7 +46,7 @@ const SHELL_DISPLAYS = new Set(["block", "list-item", "flow-root", "flex", "grid
 const MARGIN = 8;
 
 /**
- * Returns {isShell(el), wasShell(el)}; measured once, on the live page as it
+ * Returns {inView, boxUnseen(el, cs), isShell(el), wasShell(el)}; measured once, on the live page as it
  * is now. area: the part of the layout viewport that is drawn (app/visible-area.js).
  */
 export function createViewportCull(doc = document, area = visibleArea(doc.defaultView)) {
@@ -61,13 +61,16 @@ export function createViewportCull(doc = document, area = visibleArea(doc.defaul
   const keep = (el) => {
     for (let p = el; p && !kept.has(p); p = p.parentElement) kept.add(p);
   };
+  const inView = []; // in document order
   for (const el of doc.querySelectorAll("*")) {
     if (el.shadowRoot || el.localName === "iframe") {
       keep(el);
       continue;
     }
     if (!el.getClientRects().length) continue; // no box (display: none, in <head>)
-    if (!outside(el.getBoundingClientRect())) keep(el);
+    if (outside(el.getBoundingClientRect())) continue;
+    keep(el);
+    inView.push(el);
   }
   const shells = new WeakSet();
   const decided = new WeakMap();
@@ -95,6 +98,8 @@ export function createViewportCull(doc = document, area = visibleArea(doc.defaul
   }
 
   return {
+    /** The elements of the document (not of its shadow trees or frames) whose box is in view. */
+    inView,
     /**
      * Whether nothing el paints of its own can show: its border box lies
      * wholly outside the viewport. cs: its computed style.
