@@ -2,13 +2,15 @@ import test from "node:test";
 import assert from "node:assert/strict";
 import { naturalSize } from "../src/app/image-header.js";
 
-const bytes = (...parts) => Uint8Array.from(parts.flatMap((p) => (typeof p === "string" ? [...p].map((c) => c.charCodeAt(0)) : p)));
+const bytes = (...parts) =>
+  Uint8Array.from(parts.flatMap((p) => (typeof p === "string" ? [...p].map((c) => c.charCodeAt(0)) : p)));
 const u16be = (v) => [v >> 8, v & 255];
 const u32be = (v) => [(v >>> 24) & 255, (v >> 16) & 255, (v >> 8) & 255, v & 255];
 const u16le = (v) => [v & 255, v >> 8];
 const u32le = (v) => [v & 255, (v >> 8) & 255, (v >> 16) & 255, (v >>> 24) & 255];
 
-const png = (w, h) => bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], u32be(13), "IHDR", u32be(w), u32be(h), [8, 6, 0, 0, 0]);
+const png = (w, h) =>
+  bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], u32be(13), "IHDR", u32be(w), u32be(h), [8, 6, 0, 0, 0]);
 
 // A JPEG's markers: SOI, the segments given, then a baseline frame header of w×h.
 const segment = (marker, body) => [0xff, marker, ...u16be(body.length + 2), ...body];
@@ -46,7 +48,11 @@ test("JPEG: the frame header after other segments; progressive too", () => {
   const dht = segment(0xc4, new Array(30).fill(0)); // C4 is a table, not a frame
   assert.deepEqual(naturalSize(jpeg(1900, 1267, app0, dqt, dht)), { width: 1900, height: 1267 });
   assert.deepEqual(naturalSize(bytes([0xff, 0xd8], app0, sof(0xc2, 640, 480))), { width: 640, height: 480 });
-  assert.deepEqual(naturalSize(bytes([0xff, 0xd8, 0xff, 0xff], sof(0xc0, 8, 4))), { width: 8, height: 4 }, "a fill byte");
+  assert.deepEqual(
+    naturalSize(bytes([0xff, 0xd8, 0xff, 0xff], sof(0xc0, 8, 4))),
+    { width: 8, height: 4 },
+    "a fill byte",
+  );
   assert.equal(naturalSize(jpeg(1900, 1267, app0).slice(0, 26)), null, "cut before the frame header");
   assert.equal(naturalSize(bytes([0xff, 0xd8], segment(0xda, [0]), [0, 0, 0, 0])), null, "scan data before a frame");
 });
@@ -59,11 +65,24 @@ test("JPEG: an EXIF orientation that turns it a quarter swaps the sides; others 
     assert.deepEqual(naturalSize(jpeg(4000, 3000, exif(null, little))), { width: 4000, height: 3000 });
   }
   // An EXIF block it cannot follow: the image is decoded instead.
-  assert.equal(naturalSize(jpeg(4000, 3000, segment(0xe1, [..."Exif\0\0XX"].map((c) => c.charCodeAt(0))))), null);
+  assert.equal(
+    naturalSize(
+      jpeg(
+        4000,
+        3000,
+        segment(
+          0xe1,
+          [..."Exif\0\0XX"].map((c) => c.charCodeAt(0)),
+        ),
+      ),
+    ),
+    null,
+  );
 });
 
 test("WebP: lossy, lossless and extended; extended with EXIF is decoded instead", () => {
-  const riff = (chunk, payload) => bytes("RIFF", u32le(4 + 8 + payload.length), "WEBP", chunk, u32le(payload.length), payload);
+  const riff = (chunk, payload) =>
+    bytes("RIFF", u32le(4 + 8 + payload.length), "WEBP", chunk, u32le(payload.length), payload);
   const vp8 = riff("VP8 ", [0x30, 0x01, 0x00, 0x9d, 0x01, 0x2a, ...u16le(1900), ...u16le(1267), 0, 0]);
   assert.deepEqual(naturalSize(vp8), { width: 1900, height: 1267 });
   const bits = (1469 - 1) | ((720 - 1) << 14);
