@@ -89,6 +89,41 @@ test("a sheet that cannot be read leaves every element asked", async () => {
   }
 });
 
+// A web-font service's CSS is another origin's sheet the page cannot read,
+// but it allows CORS: its copy is read instead (app/sheet-copies.js), and
+// only the elements its rules and the page's select are asked.
+test("a sheet of another origin that allows CORS is read through its copy", async () => {
+  const browser = await launch();
+  try {
+    const page = await browser.context.newPage();
+    await page.route("http://fonts.other.test/**", (route) =>
+      route.fulfill({
+        contentType: "text/css",
+        headers: { "access-control-allow-origin": "*" },
+        body: "@font-face { font-family: X; src: local(X); } .plain::after { content: 'x'; }",
+      }),
+    );
+    await openWithAppModules(
+      page,
+      PAGE.replace("</head>", '<link rel="stylesheet" href="http://fonts.other.test/css?family=X"></head>'),
+    );
+    const result = await page.evaluate(async () => {
+      const { prefetchUnreadableSheets, unreadableSheetsSettled } = await import("/sheet-copies.js");
+      const { pseudoElementOwners } = await import("/pseudo-elements.js");
+      prefetchUnreadableSheets(document);
+      await unreadableSheetsSettled(document);
+      const mayHave = pseudoElementOwners(document);
+      return [...document.body.querySelectorAll("*")]
+        .filter((el) => !mayHave(el))
+        .map((el) => el.localName + (el.className ? `.${el.className}` : ""));
+    });
+    // div.plain now has an ::after from the other origin's rule: asked; the rest as without the sheet.
+    assert.deepEqual(result, ["nav", "span", "em", "section.card", "div"], "elements left out");
+  } finally {
+    await browser.close();
+  }
+});
+
 // The library copies the scrollbar's parts (::-webkit-scrollbar…) of every
 // element that scrolls; only elements a rule on those parts selects are asked
 // (pseudo-elements.js, scrollbarStyleOwners), with the parts' own

@@ -10,13 +10,13 @@
 // pages a copied element reads ≈110 properties instead of ≈260.
 //
 // The page gives that guarantee only when every sheet can be read. A sheet
-// from another origin is fetched again (CORS, from the browser's cache) and
-// parsed; when that fails, when the page is in quirks mode (the copy is laid
+// from another origin is read through its copy (app/sheet-copies.js); when that fails, when the page is in quirks mode (the copy is laid
 // out in standards mode, where the browser's quirks rules do not apply) or a
 // rule sets `all`, nothing is left out.
 
 import { ALWAYS_WRITTEN } from "./copied-styles.js";
 import { WHOLE_LIST_TAGS } from "./style-gates.js";
+import { ownRules, readableCopy } from "./sheet-copies.js";
 
 const HTML = "http://www.w3.org/1999/xhtml";
 const SVG = "http://www.w3.org/2000/svg";
@@ -71,10 +71,6 @@ const LOGICAL_TO_PHYSICAL = [
 // their whole list (frames: their document's root is copied with it).
 const STATE_SELECTORS = [":autofill", ":focus-visible", ":modal", ":popover-open", ":fullscreen", ":open"];
 const STATEFUL_TAGS = new Set(["OPTION", "OPTGROUP", "SELECT", ...WHOLE_LIST_TAGS]);
-
-const fetchedSheets = new Map(); // href → Promise<CSSStyleSheet|null>, once per page
-// The browser has the sheet in its cache; a capture does not wait for a slow network.
-const FETCH_TIMEOUT_MS = 500;
 
 /**
  * Resolves to the properties of `copied` that no author style of `doc` sets
@@ -161,23 +157,6 @@ export function authorStylesNarrow(doc) {
     !(states && el.matches(states));
 }
 
-/**
- * Starts fetching the document's sheets that cannot be read, so that
- * authorFreeProperties, later in the same capture, finds them ready.
- */
-export function prefetchUnreadableSheets(doc) {
-  for (const sheet of doc.styleSheets) if (!ownRules(sheet) && sheet.href) readableCopy(sheet.href);
-}
-
-// A sheet's rules, or null when its origin keeps them from the page.
-function ownRules(sheet) {
-  try {
-    return sheet.cssRules;
-  } catch {
-    return null;
-  }
-}
-
 // Every element of the document and of its open shadow trees, but for the
 // widget's own launcher and dialog, which are never copied.
 function* allElements(doc) {
@@ -233,25 +212,6 @@ function holdsProperties(rule) {
 
 function addDeclarations(set, style) {
   for (let i = 0; i < style.length; i++) set.add(style[i]);
-}
-
-// A sheet from another origin, fetched again with CORS and parsed on its own.
-// Its @import rules would be dropped unseen, so a sheet with any gives none.
-function readableCopy(href) {
-  let pending = fetchedSheets.get(href);
-  if (!pending) {
-    pending = fetch(href, { mode: "cors", credentials: "omit", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) })
-      .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`${r.status}`))))
-      .then(async (text) => {
-        if (/@import/i.test(text)) return null;
-        const sheet = new CSSStyleSheet();
-        await sheet.replace(text);
-        return sheet;
-      })
-      .catch(() => null);
-    fetchedSheets.set(href, pending);
-  }
-  return pending;
 }
 
 const longhands = new Map(); // name → the longhands the CSSOM lists for it

@@ -17,6 +17,7 @@ import { paintRootBackground } from "./root-background.js";
 import { ALWAYS_WRITTEN, copiedStyleProperties, createInheritedPruner, repeatedOnChild } from "./copied-styles.js";
 import { createStyleGates } from "./style-gates.js";
 import { authorFreeProperties, authorStylesNarrow, narrowToAuthorStyles } from "./author-styles.js";
+import { unreadableSheetsSettled } from "./sheet-copies.js";
 import { createViewportCull } from "./viewport-cull.js";
 import { pseudoElementOwners, scrollbarStyleOwners } from "./pseudo-elements.js";
 import { createDeviceText } from "./device-text.js";
@@ -224,6 +225,9 @@ async function captureWithSandbox(
   await nextTask();
   // Properties no author style of the page sets are not read per element (app/author-styles.js).
   const authorFree = await authorFreeProperties(document, copiedStyleProperties());
+  // The steps below read other origins' sheets through their copies (app/sheet-copies.js),
+  // which authorFreeProperties waited for as a rule.
+  await unreadableSheetsSettled(document);
   const mayHavePseudoElements = pseudoElementOwners(document);
   const mayStyleScrollbar = scrollbarStyleOwners(document);
   // Which elements leave them out: the clone's lists and the tag defaults use the same answer.

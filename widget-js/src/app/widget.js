@@ -9,7 +9,7 @@ import { reportId } from "../shared/report-id.js";
 import { collectRedactions } from "./collect-rects.js";
 import { findGeneratedContent, withGeneratedText } from "./generated-content.js";
 import { captureDom } from "./capture-dom.js";
-import { prefetchUnreadableSheets } from "./author-styles.js";
+import { prefetchUnreadableSheets } from "./sheet-copies.js";
 import { canShareScreen, captureDisplay, captureUpload } from "./capture-other.js";
 import { hideRects, drawMarks } from "./annotate.js";
 import { paintedCanvas, redactedPicture } from "./picture.js";
