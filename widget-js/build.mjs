@@ -119,7 +119,11 @@ await esbuild.build({
   outfile: path.join(out, "widget.js"),
   format: "iife",
   target: "es5",
-  define: { __SEALSHOT_APP_FILE__: str(files["widget-app.js"]), __SEALSHOT_APP_INTEGRITY__: str(sri(appBytes)) },
+  define: {
+    __SEALSHOT_APP_FILE__: str(files["widget-app.js"]),
+    __SEALSHOT_APP_INTEGRITY__: str(sri(appBytes)),
+    __SEALSHOT_WASM_FILE__: str(files["core.wasm"]),
+  },
 });
 files["widget.js"] = "widget.js";
 

@@ -101,3 +101,41 @@ test("a widget.js whose bytes do not match the integrity hash is not run", async
   assert.deepEqual(await load(integrity), { result: "ran", global: "object" });
   await page.close();
 });
+
+// A first open needs the app and the core: the loader starts the core's
+// download with the app's (widget-js/src/loader/loader.js), and the app's
+// own fetch of it takes that response. Still one download, and still pinned:
+// a core.wasm with other bytes is refused though it was preloaded.
+test("the first open downloads core.wasm beside the app, once; a core with other bytes is refused", async () => {
+  const widgetFiles = () =>
+    performance
+      .getEntriesByType("resource")
+      .map((e) => ({ path: new URL(e.name).pathname, start: e.startTime, end: e.responseEnd }))
+      .filter((e) => /^\/(widget-app\.[0-9a-f]{16}\.js|core\.[0-9a-f]{16}\.wasm)$/.test(e.path));
+  const page = await env.page();
+  const captured = nextEvent(page, "sealshot:capture");
+  await page.evaluate(() => window.Sealshot.open());
+  assert.equal((await captured).error, undefined);
+  const files = await page.evaluate(widgetFiles);
+  const cores = files.filter((f) => f.path.startsWith("/core.")),
+    [app] = files.filter((f) => f.path.startsWith("/widget-app."));
+  assert.equal(cores.length, 1, `core.wasm downloaded once: ${JSON.stringify(files)}`);
+  assert.ok(cores[0].start < app.end, `the core's download started before the app's ended: ${JSON.stringify(files)}`);
+  await page.close();
+
+  const tampered = await env.page();
+  await tampered.route(/\/core\.[0-9a-f]{16}\.wasm$/, async (route) => {
+    const response = await route.fetch();
+    const body = Buffer.from(await response.body());
+    body[body.length - 1] ^= 1;
+    await route.fulfill({ response, body });
+  });
+  const failed = nextEvent(tampered, "sealshot:capture");
+  await tampered.evaluate(() => window.Sealshot.open());
+  assert.ok((await failed).error, "the capture failed");
+  assert.ok(
+    tampered.errors.some((e) => /integrity/i.test(e)),
+    tampered.errors.join("\n"),
+  );
+  await tampered.close();
+});
