@@ -228,7 +228,10 @@ async function captureWithSandbox(
   // The steps below read other origins' sheets through their copies (app/sheet-copies.js),
   // which authorFreeProperties waited for as a rule.
   await unreadableSheetsSettled(document);
+  // Each reads every rule of the page's sheets (a template's hold thousands): a task each.
+  await nextTask();
   const mayHavePseudoElements = pseudoElementOwners(document);
+  await nextTask();
   const mayStyleScrollbar = scrollbarStyleOwners(document);
   // Which elements leave them out: the clone's lists and the tag defaults use the same answer.
   const authorNarrow = authorFree?.size ? { free: authorFree, narrows: authorStylesNarrow(document) } : null;
