@@ -10,13 +10,14 @@
 // pages a copied element reads ≈110 properties instead of ≈260.
 //
 // The page gives that guarantee only when every sheet can be read. A sheet
-// from another origin is read through its copy (app/sheet-copies.js); when that fails, when the page is in quirks mode (the copy is laid
-// out in standards mode, where the browser's quirks rules do not apply) or a
-// rule sets `all`, nothing is left out.
+// from another origin is read through its copy (app/sheet-copies.js); when
+// that fails, when the page is in quirks mode (the copy is laid out in
+// standards mode, where the browser's quirks rules do not apply) or a rule
+// sets `all`, nothing is left out.
 
 import { ALWAYS_WRITTEN } from "./copied-styles.js";
 import { WHOLE_LIST_TAGS } from "./style-gates.js";
-import { ownRules, readableCopy } from "./sheet-copies.js";
+import { ownRules, rulesOrCopy } from "./sheet-copies.js";
 
 const HTML = "http://www.w3.org/1999/xhtml";
 const SVG = "http://www.w3.org/2000/svg";
@@ -171,12 +172,8 @@ function* allElements(doc) {
 }
 
 async function addSheet(set, sheet) {
-  let rules = ownRules(sheet);
-  if (!rules) {
-    const copy = sheet.href ? await readableCopy(sheet.href) : null;
-    if (!copy) return false;
-    rules = copy.cssRules;
-  }
+  const rules = await rulesOrCopy(sheet);
+  if (!rules) return false;
   // The rules are read in one synchronous pass (a template's sheets hold
   // thousands, and a promise per rule cost more than the reading); only an
   // @import of another origin's sheet waits, for its copy.

@@ -24,19 +24,29 @@ const FETCH_TIMEOUT_MS = 500;
 
 /** Starts fetching copies of the document's sheets that cannot be read. */
 export function prefetchUnreadableSheets(doc) {
-  for (const sheet of doc.styleSheets) if (!ownRules(sheet) && sheet.href) readableCopy(sheet.href);
+  unreadableCopies(doc);
 }
 
 /** Resolves once the copy of each of the document's unreadable sheets has arrived or failed. */
 export async function unreadableSheetsSettled(doc) {
-  const pending = [];
-  for (const sheet of doc.styleSheets) if (!ownRules(sheet) && sheet.href) pending.push(readableCopy(sheet.href));
-  await Promise.all(pending);
+  await Promise.all(unreadableCopies(doc));
 }
 
 /** The sheet's rules, or its copy's once that has arrived; null when neither can be read. */
 export function rulesOf(sheet) {
   return ownRules(sheet) ?? (sheet.href ? settled.get(sheet.href)?.cssRules : null) ?? null;
+}
+
+/** Resolves to the sheet's rules, or its copy's when it has one; null when neither can be read. */
+export async function rulesOrCopy(sheet) {
+  return ownRules(sheet) ?? (sheet.href ? (await readableCopy(sheet.href))?.cssRules : null) ?? null;
+}
+
+// The copies (promises) of the document's sheets that cannot be read, started if need be.
+function unreadableCopies(doc) {
+  return [...doc.styleSheets]
+    .filter((sheet) => !ownRules(sheet) && sheet.href)
+    .map((sheet) => readableCopy(sheet.href));
 }
 
 /** The sheet's own rules, or null when its origin keeps them from the page. */
@@ -48,8 +58,8 @@ export function ownRules(sheet) {
   }
 }
 
-/** Resolves to a parsed copy of the sheet at href, or null (fetched once per page). */
-export function readableCopy(href) {
+// Resolves to a parsed copy of the sheet at href, or null (fetched once per page).
+function readableCopy(href) {
   let pending = copies.get(href);
   if (!pending) {
     pending = fetch(href, { mode: "cors", credentials: "omit", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) })
