@@ -358,6 +358,31 @@ TEST_F(ServerTest, ReadyzIsNotReadyBelowTheFreeDiskFloor) {
   EXPECT_EQ(ready->status, 200) << ready->body;
 }
 
+// Requests a client pipelines over TLS, each in a record of its own, all
+// get their answers. The server reads ahead (one read takes in every record
+// that has arrived), so the next request may sit in OpenSSL's buffer still
+// encrypted: SSL_pending does not count it and the socket shows nothing to
+// read, so a keep-alive wait that asked either stalled until its timeout.
+TEST_F(ServerTest, PipelinedRequestsInRecordsOfTheirOwnAreAllAnswered) {
+  config_.limits.keep_alive_timeout = 5s;
+  start();
+  const std::string body = as_text(seal(project_a_, keys_a_));
+  auto conn = raw({.timeout = 3000ms});  // shorter than the keep-alive wait a stall would last
+  ASSERT_NE(conn, nullptr);
+  constexpr int kRequests = 20;
+  for (int i = 0; i < kRequests; ++i) {
+    const bool report = i % 5 == 0;
+    ASSERT_TRUE(report ? conn->send(request_head(project_a_.id, body.size()) + body)
+                       : conn->send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+  }
+  for (int i = 0; i < kRequests; ++i) {
+    auto res = conn->read_response();
+    ASSERT_TRUE(res) << "no answer to pipelined request " << i;
+    EXPECT_EQ(res->status, i % 5 == 0 ? 201 : 200) << res->body;
+  }
+  EXPECT_EQ(stored_count(project_a_), static_cast<std::size_t>(kRequests / 5));
+}
+
 // A client may end its sending side once the request is out (`nc -N`,
 // some proxies) and still read the answer. cpp-httplib's own writes give up
 // on a socket whose peer sent FIN ("not alive"), so the upload was stored

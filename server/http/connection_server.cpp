@@ -61,6 +61,13 @@ void linger_before_close(socket_t sock, std::chrono::milliseconds timeout, std::
 //    streams refuse to write once a peek reads the end of the stream, so
 //    such a client's upload was stored but never acknowledged. Writing
 //    fails only when the socket does (reset, timeout).
+//  - Over TLS, reads go straight to SSL_read on the blocking socket, whose
+//    receive timeout cpp-httplib set to the read timeout at accept.
+//    cpp-httplib's SSLSocketStream polls the socket before every record it
+//    decrypts, one more system call per 16 KiB of a report; and it asks
+//    SSL_pending, which does not see records OpenSSL has read ahead
+//    (tls_setup.cpp turns read-ahead on, so one read takes in every record
+//    that has arrived).
 class RequestStream final : public httplib::Stream {
  public:
   RequestStream(httplib::Stream& inner, SSL* ssl, std::chrono::milliseconds write_timeout,
@@ -68,7 +75,7 @@ class RequestStream final : public httplib::Stream {
       : inner_(inner), ssl_(ssl), write_timeout_(write_timeout), deadline_(deadline) {}
   bool expired() const { return expired_; }
 
-  bool is_readable() const override { return inner_.is_readable(); }
+  bool is_readable() const override { return (ssl_ != nullptr && SSL_has_pending(ssl_) == 1) || inner_.is_readable(); }
   bool is_writable() const override { return wait_writable(); }
   ssize_t read(char* ptr, size_t size) override {
     const RequestContext& request = current_request();
@@ -83,7 +90,7 @@ class RequestStream final : public httplib::Stream {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       if (write_through(kContinue.data(), kContinue.size()) != static_cast<ssize_t>(kContinue.size())) return -1;
     }
-    return inner_.read(ptr, size);
+    return read_through(ptr, size);
   }
   ssize_t write(const char* ptr, size_t size) override {
     const RequestContext& request = current_request();
@@ -128,13 +135,28 @@ class RequestStream final : public httplib::Stream {
     return n;
   }
 
+  // One read of at most `size` bytes: 0 at the end of the stream, -1 on an
+  // error or once the socket's receive timeout has passed with nothing read.
+  ssize_t read_through(char* ptr, size_t size) {
+    if (ssl_ == nullptr) return inner_.read(ptr, size);
+    for (;;) {
+      const int n = SSL_read(ssl_, ptr, static_cast<int>(std::min<size_t>(size, 1 << 30)));
+      if (n > 0) return n;
+      const int err = SSL_get_error(ssl_, n);
+      if (err == SSL_ERROR_ZERO_RETURN) return 0;  // close_notify
+      // A signal ended the wait early; EAGAIN is the receive timeout.
+      if (err == SSL_ERROR_WANT_READ && errno == EINTR) continue;
+      return -1;
+    }
+  }
+
   ssize_t read_request_line(char* ptr, size_t size) {
     if (line_bytes_ > kMaxRequestUriBytes) {
       *ptr = line_end_sent_ == 0 ? '\r' : '\n';
       if (++line_end_sent_ == 2) in_request_line_ = false;
       return 1;
     }
-    const ssize_t n = inner_.read(ptr, std::min(size, kMaxRequestUriBytes + 1 - line_bytes_));
+    const ssize_t n = read_through(ptr, std::min(size, kMaxRequestUriBytes + 1 - line_bytes_));
     if (n > 0) {
       line_bytes_ += static_cast<std::size_t>(n);
       if (std::memchr(ptr, '\n', static_cast<std::size_t>(n)) != nullptr) in_request_line_ = false;
@@ -179,7 +201,7 @@ bool accept_within(socket_t sock, SSL* ssl, std::chrono::seconds timeout, bool& 
 
 template <class Base>
 bool ConnectionServer<Base>::wait_for_request(socket_t sock, SSL* ssl, bool first) const {
-  if (ssl != nullptr && SSL_pending(ssl) > 0) return true;  // already decrypted, waiting in OpenSSL
+  if (ssl != nullptr && SSL_has_pending(ssl) == 1) return true;  // already read into OpenSSL
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(this->keep_alive_timeout_sec_);
   for (;;) {
     // Readiness first: a request that arrived before shutdown is served

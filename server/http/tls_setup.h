@@ -6,6 +6,7 @@
 
 #include <openssl/ssl.h>
 
+#include <cstddef>
 #include <string>
 
 #include "result.h"
@@ -20,6 +21,10 @@ inline constexpr const char* kTls12CipherSuites =
     "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
     "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
     "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+// OpenSSL's read buffer per connection, read ahead into: four full records
+// (16 KiB of data each, plus their headers and tags).
+inline constexpr std::size_t kTlsReadBufferBytes = 4 * (16384 + 512);
 
 struct TlsFiles {
   std::string cert_path;
