@@ -211,6 +211,38 @@ Result<std::vector<std::uint8_t>> BlobLog::read(const BlobLocation& location) co
   return data;
 }
 
+Result<bool> BlobLog::holds(const BlobLocation& location, const UploadBuffer& body) const {
+  if (location.length != body.size()) return false;
+  const int fd = ::open(segment_path(location.segment).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status(ErrorCode::storage_error, "An envelope's segment is missing from segments/.");
+    return io_error(errno, "open a segment in segments/");
+  }
+  std::vector<std::uint8_t> stored(UploadBuffer::kBlockBytes);
+  std::uint64_t offset = location.offset;
+  bool same = true;
+  const Status read = body.read_all([&](std::span<const std::uint8_t> piece) -> Status {
+    std::size_t done = 0;
+    while (done < piece.size()) {
+      const ssize_t n = ::pread(fd, stored.data(), piece.size() - done, off_t(offset));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return io_error(errno, "read a segment in segments/");
+      if (n == 0) return Status(ErrorCode::storage_error, "An envelope is cut short in segments/ (damaged?).");
+      if (std::memcmp(stored.data(), piece.data() + done, std::size_t(n)) != 0) {
+        same = false;
+        return Status(ErrorCode::conflict, "");  // stops read_all; not an error
+      }
+      done += std::size_t(n);
+      offset += std::uint64_t(n);
+    }
+    return {};
+  });
+  ::close(fd);
+  if (!same) return false;
+  if (!read.ok()) return read;
+  return true;
+}
+
 Status BlobLog::release(const BlobLocation& location) const {
   const int fd = ::open(segment_path(location.segment).c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return errno == ENOENT ? Status() : io_error(errno, "open a segment in segments/");

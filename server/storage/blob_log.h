@@ -69,6 +69,9 @@ class BlobLog {
 
   // Any thread.
   [[nodiscard]] Result<std::vector<std::uint8_t>> read(const BlobLocation& location) const;
+  // Any thread. Whether the envelope at `location` is exactly `body`'s
+  // bytes, compared a block at a time (never the whole envelope in memory).
+  [[nodiscard]] Result<bool> holds(const BlobLocation& location, const UploadBuffer& body) const;
   // Punches a hole over a deleted envelope, or over an append whose commit
   // failed. Missing segments are fine, so a repeated release does no harm.
   [[nodiscard]] Status release(const BlobLocation& location) const;

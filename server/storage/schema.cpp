@@ -44,7 +44,7 @@ CREATE TABLE idempotency_keys (
   project_id      TEXT    NOT NULL,
   idempotency_key TEXT    NOT NULL,
   submission_id   TEXT    NOT NULL,
-  body_hash       BLOB    NOT NULL,  -- hash of the envelope (since version 2 SHA-256): same key, other body = conflict
+  body_hash       BLOB    NOT NULL,  -- hash of the envelope (SHA-256 since version 2; dropped in version 8)
   created_at_ms   INTEGER NOT NULL,
   PRIMARY KEY (project_id, idempotency_key)
 ) WITHOUT ROWID;
@@ -303,6 +303,12 @@ INSERT INTO key_grants_by_number (project_id, key_number, person_id, sealed_key,
   SELECT project_id, 1, person_id, sealed_key, granted_by, created_at_ms FROM key_grants;
 DROP TABLE key_grants;
 ALTER TABLE key_grants_by_number RENAME TO key_grants;
+)sql",
+    // 8: a reused idempotency key is told from a retry by comparing the new
+    // body with the stored envelope, only when the key turns up again, not
+    // by a hash of every keyed body (sqlite_writer.cpp).
+    R"sql(
+ALTER TABLE idempotency_keys DROP COLUMN body_hash;
 )sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration step per schema version");

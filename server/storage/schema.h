@@ -14,7 +14,7 @@
 
 namespace sealshot::server {
 
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 [[nodiscard]] Status schema_migrate(sqlite::Connection& db, WriteTurn& turn);
 // user_version of an open database (0: empty).

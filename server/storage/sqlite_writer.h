@@ -3,8 +3,6 @@
 // committer, which writes the row and the envelope in one transaction.
 #pragma once
 
-#include <openssl/evp.h>
-
 #include <memory>
 #include <string>
 
@@ -17,8 +15,9 @@ class SqliteStorage;
 
 class SqliteSubmissionWriter final : public SubmissionWriter {
  public:
-  // A non-empty `idempotency_key` makes the writer hash the body as it
-  // arrives (SHA-256), to tell a retry from another report at commit.
+  // With a non-empty `idempotency_key`, commit() answers a retry (the same
+  // key and the same bytes) with the first report and refuses the same key
+  // with other bytes (conflict).
   SqliteSubmissionWriter(SqliteStorage& storage, std::string project_id, std::string submission_id,
                          std::string idempotency_key);
 
@@ -26,13 +25,10 @@ class SqliteSubmissionWriter final : public SubmissionWriter {
   Result<CommitResult> commit() override;
 
  private:
-  using DigestPtr = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
-
   SqliteStorage& storage_;
   const std::string project_id_;
   const std::string submission_id_;
   const std::string idempotency_key_;
-  DigestPtr body_hash_{nullptr, &EVP_MD_CTX_free};  // only with a key
   UploadBuffer body_;
   bool finished_ = false;  // commit() was called, whatever its outcome
 };

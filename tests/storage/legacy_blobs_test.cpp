@@ -29,7 +29,7 @@ TEST_F(StorageTest, AVersion1DirectoryIsUpgradedWithoutLosingAReport) {
   }
   std::ofstream(dir_ + "/blobs/" + p.id + "/" + submission_id_generate(0) + ".env") << "orphan of a crash";
   std::ofstream(dir_ + "/staging/" + submission_id_generate(0) + ".part") << "half an upload";
-  sql(std::string(kUndoVersion7) + kUndoVersion6 + kUndoVersion5 + kUndoVersion4 + kUndoVersion3 +
+  sql(std::string(kUndoVersion8) + kUndoVersion7 + kUndoVersion6 + kUndoVersion5 + kUndoVersion4 + kUndoVersion3 +
       "DROP TABLE envelopes; PRAGMA user_version=1");
   fs::remove_all(dir_ + "/segments");
 

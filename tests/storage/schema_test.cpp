@@ -21,7 +21,7 @@ TEST_F(StorageTest, AVersion2DatabaseGetsItsUsageCountedOnUpgrade) {
   ASSERT_TRUE(submit(p.id, bytes_of(1000, 1)).ok());
   ASSERT_TRUE(submit(p.id, bytes_of(3000, 2)).ok());
   storage_.reset();
-  sql(std::string(kUndoVersion7) + kUndoVersion6 + kUndoVersion5 + kUndoVersion4 + kUndoVersion3);
+  sql(std::string(kUndoVersion8) + kUndoVersion7 + kUndoVersion6 + kUndoVersion5 + kUndoVersion4 + kUndoVersion3);
   reopen();
   const ProjectUsage u = storage_->get_project_usage(p.id, clock_ms_.load()).value();
   EXPECT_EQ(u.stored_submissions, 2u);
@@ -36,7 +36,7 @@ TEST_F(StorageTest, AVersion5DatabaseGetsTheNewStatusNamesOnUpgrade) {
   const std::string b = submit(p.id, bytes_of(1000, 2)).value().submission.id;
   const std::string c = submit(p.id, bytes_of(1000, 3)).value().submission.id;
   storage_.reset();
-  sql(std::string(kUndoVersion7) + kUndoVersion6 +
+  sql(std::string(kUndoVersion8) + kUndoVersion7 + kUndoVersion6 +
       "UPDATE submissions SET status = 'in_review' WHERE submission_id = '" + a +
       "'; UPDATE submissions SET status = 'archived' WHERE submission_id = '" + b + "';");
   reopen();
@@ -50,7 +50,7 @@ TEST_F(StorageTest, AVersion3DatabaseGainsTheReviewSideOnUpgrade) {
   const Project p = make_project();
   ASSERT_TRUE(submit(p.id, bytes_of(1000, 1)).ok());
   storage_.reset();
-  sql(std::string(kUndoVersion7) + kUndoVersion6 + kUndoVersion5 + kUndoVersion4);
+  sql(std::string(kUndoVersion8) + kUndoVersion7 + kUndoVersion6 + kUndoVersion5 + kUndoVersion4);
   reopen();
   // The project keeps its reports and belongs to no organisation until one adopts it.
   const Project upgraded = storage_->get_project(p.id).value();
@@ -72,7 +72,7 @@ TEST_F(StorageTest, AVersion6DatabaseKeepsEveryKeyAndGrantAsKey1OnUpgrade) {
   AccountStore& accounts = storage_->accounts();
   ASSERT_TRUE(accounts.put_grant(KeyGrant{p.id, "per_reader", "sealed-for-reader", "per_owner", 5}).ok());
   storage_.reset();
-  sql(kUndoVersion7);
+  sql(std::string(kUndoVersion8) + kUndoVersion7);
   reopen();
   AccountStore& upgraded = storage_->accounts();
   const std::vector<ProjectKey> keys = upgraded.list_project_keys(p.id).value();
@@ -85,6 +85,23 @@ TEST_F(StorageTest, AVersion6DatabaseKeepsEveryKeyAndGrantAsKey1OnUpgrade) {
   EXPECT_EQ(grant.sealed_key, "sealed-for-reader");
   EXPECT_EQ(grant.granted_by, "per_owner");
   EXPECT_EQ(upgraded.grants_of(p.id, "per_reader").value().size(), 1u);
+}
+
+// Servers before schema version 8 stored a hash of the body with each
+// idempotency key: the upgrade drops it, and a retry of a report stored then
+// is still told from another report by its bytes.
+TEST_F(StorageTest, AVersion7DatabaseStillTellsRetriesOfItsReportsAfterUpgrade) {
+  const Project p = make_project();
+  const std::vector<std::uint8_t> body = bytes_of(5000, 6);
+  const CommitResult first = submit(p.id, body, "key-of-v7").value();
+  storage_.reset();
+  sql(kUndoVersion8);
+  reopen();
+  const Result<CommitResult> again = submit(p.id, body, "key-of-v7");
+  ASSERT_TRUE(again.ok()) << again.message();
+  EXPECT_FALSE(again.value().created);
+  EXPECT_EQ(again.value().submission.id, first.submission.id);
+  EXPECT_EQ(submit(p.id, bytes_of(5000, 7), "key-of-v7").code(), ErrorCode::conflict);
 }
 
 TEST_F(StorageTest, SchemaIsVersionedAndANewerDatabaseIsRefused) {

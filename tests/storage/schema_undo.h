@@ -1,8 +1,13 @@
 // SQL that takes a database back to an older schema version, one step each,
-// for the upgrade tests: apply them newest first (7, then 6, ...).
+// for the upgrade tests: apply them newest first (8, then 7, ...).
 #pragma once
 
 namespace sealshot::server {
+
+// Turns a version 8 database back into version 7 (a SHA-256 of the body
+// stored with each idempotency key; these rows get an empty one).
+inline constexpr const char* kUndoVersion8 =
+    "ALTER TABLE idempotency_keys ADD COLUMN body_hash BLOB NOT NULL DEFAULT x''; PRAGMA user_version=7; ";
 
 // Turns a version 7 database back into version 6 (one key per project, grants
 // per project and person). Grants of later keys have nowhere to go.
