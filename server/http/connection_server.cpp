@@ -120,10 +120,10 @@ class RequestStream final : public httplib::Stream {
 
   // One write of at most `size` bytes, as Stream::write promises (the
   // caller loops). The socket is blocking with SO_SNDTIMEO set by
-  // cpp-httplib, so a send or SSL_write cannot hang past the write timeout.
+  // cpp-httplib, so a send or SSL_write cannot hang past the write timeout,
+  // and one to a reset or closed socket fails by itself: no poll first.
   ssize_t write_through(const char* ptr, size_t size) {
     if (size == 0) return 0;
-    if (!wait_writable()) return -1;
     if (ssl_ != nullptr) {
       const int n = SSL_write(ssl_, ptr, static_cast<int>(std::min<size_t>(size, 1 << 30)));
       return n > 0 ? n : -1;
