@@ -358,6 +358,29 @@ TEST_F(ServerTest, ReadyzIsNotReadyBelowTheFreeDiskFloor) {
   EXPECT_EQ(ready->status, 200) << ready->body;
 }
 
+// A second server on the same address must fail to start, not share it:
+// cpp-httplib's listening sockets carry SO_REUSEPORT by default, so any other
+// socket with it (a second sealshot-server started by mistake) bound beside
+// ours and the kernel split new connections between the two.
+TEST_F(ServerTest, AnotherSocketCannotShareTheListeningAddress) {
+  start();
+  const int other = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(other, 0);
+  const int on = 1;
+  ASSERT_EQ(::setsockopt(other, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on), 0);
+  ASSERT_EQ(::setsockopt(other, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on), 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(server_->port()));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const int bound = ::bind(other, reinterpret_cast<const sockaddr*>(&address), sizeof address);
+  const int err = errno;
+  ::close(other);
+  EXPECT_EQ(bound, -1) << "a second socket bound to the server's address";
+  EXPECT_EQ(err, EADDRINUSE);
+  expect_good_request_succeeds();
+}
+
 // Requests a client pipelines over TLS, each in a record of its own, all
 // get their answers. The server reads ahead (one read takes in every record
 // that has arrived), so the next request may sit in OpenSSL's buffer still

@@ -1,5 +1,7 @@
 #include "http/http_server.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -114,6 +116,15 @@ void HttpServer::configure() {
   // the body waits for the client's delayed ACK of the headers (40 ms on
   // Linux), which capped a keep-alive connection near 25 requests/s.
   s.set_tcp_nodelay(true);
+  // SO_REUSEADDR (a restart binds at once beside old connections in
+  // TIME_WAIT), not cpp-httplib's default SO_REUSEPORT: with it a second
+  // server started on the same address, by mistake or left over, bound
+  // without a word and the kernel shared the visitors' connections between
+  // the two, each storing its share of reports in its own data directory.
+  s.set_socket_options([](socket_t sock) {
+    const int on = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  });
   // The ingest handler checks each project's limit before reading; this is
   // only the ceiling no request can pass.
   s.set_payload_max_length(kMaxEnvelopeBytes);
@@ -268,8 +279,9 @@ Result<int> HttpServer::bind() {
                    : server_->bind_to_port(config_.listen_host, config_.listen_port) ? config_.listen_port
                                                                                      : -1;
   if (port < 0) {
-    return Status(ErrorCode::invalid_argument,
-                  "Cannot listen on " + config_.listen_host + ":" + std::to_string(config_.listen_port) + ".");
+    return Status(ErrorCode::invalid_argument, "Cannot listen on " + config_.listen_host + ":" +
+                                                   std::to_string(config_.listen_port) +
+                                                   " (is another server already listening there?).");
   }
   return port;
 }
