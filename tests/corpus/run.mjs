@@ -3,6 +3,7 @@
 // opened with the project's secret key, the PNG compared with the live page.
 //
 //   node tests/corpus/run.mjs [--pages id,id] [--configs dpr1,dpr1.5,dpr2,phone] [--out build/corpus] [--images]
+//     [--cpu-throttle N]  (the page's CPU N times slower from the open on: Chromium's emulation)
 //
 // --images keeps the sent PNG and Chromium's screenshot of each run in OUT/images/;
 // --render OUT/corpus.json prints the tables of an earlier run again.
@@ -17,7 +18,7 @@ import { CONFIGS, corpusPages, runPage, startCorpus } from "./support/session.mj
 import { CHANNEL_TOLERANCE } from "./support/pixels.mjs";
 
 /** Runs pages × configs; one browser per configuration. onResult sees each result as it comes. */
-export async function runCorpus({ pages, configs, imagesDir = null, onResult = () => {} }) {
+export async function runCorpus({ pages, configs, imagesDir = null, cpuThrottle = 1, onResult = () => {} }) {
   const corpus = await startCorpus();
   const results = [];
   try {
@@ -25,7 +26,7 @@ export async function runCorpus({ pages, configs, imagesDir = null, onResult = (
       const browser = await corpus.browser(configName);
       try {
         for (const def of pages) {
-          const result = await runPage(corpus, browser, def, configName, { imagesDir });
+          const result = await runPage(corpus, browser, def, configName, { imagesDir, cpuThrottle });
           results.push(result);
           onResult(result);
         }
@@ -131,6 +132,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
       out: { type: "string", default: path.join(repoRoot, "build/corpus") },
       images: { type: "boolean", default: false },
       render: { type: "string" },
+      "cpu-throttle": { type: "string", default: "1" },
     },
   });
   const all = corpusPages();
@@ -146,11 +148,13 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
   for (const c of configs)
     if (!CONFIGS[c]) throw new Error(`unknown config ${c}; known: ${Object.keys(CONFIGS).join(", ")}`);
   if (!pages.length) throw new Error("no pages selected");
+  if (!(Number(values["cpu-throttle"]) >= 1)) throw new Error("--cpu-throttle takes a number of 1 or more, e.g. 2");
   const started = Date.now();
   const results = await runCorpus({
     pages,
     configs,
     imagesDir: values.images ? path.join(values.out, "images") : null,
+    cpuThrottle: Number(values["cpu-throttle"]),
     onResult: (r) => {
       console.log(
         r.failed
@@ -166,6 +170,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
     date: new Date().toISOString(),
     seconds: Math.round((Date.now() - started) / 1000),
     tolerance: CHANNEL_TOLERANCE,
+    cpuThrottle: Number(values["cpu-throttle"]),
     configs: Object.fromEntries(configs.map((c) => [c, CONFIGS[c]])),
   };
   fs.writeFileSync(path.join(values.out, "corpus.json"), JSON.stringify({ ...meta, results }, null, 1));

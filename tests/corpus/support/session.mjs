@@ -88,7 +88,15 @@ export async function startCorpus() {
 
 /** Sends one page through the widget at one configuration; returns its measurements. */
 // profile: {start(page), stop(page)} around the open (widget-js/bench/open-profile.mjs).
-export async function runPage(corpus, browser, def, configName, { imagesDir = null, profile = null } = {}) {
+// cpuThrottle: N > 1 slows the page's CPU N-fold from the open on (Chromium's
+// emulation), to see how much slower a machine the timings would bear.
+export async function runPage(
+  corpus,
+  browser,
+  def,
+  configName,
+  { imagesDir = null, profile = null, cpuThrottle = 1 } = {},
+) {
   const dpr = CONFIGS[configName].deviceScaleFactor;
   const page = await browser.context.newPage();
   const errors = [];
@@ -147,6 +155,10 @@ export async function runPage(corpus, browser, def, configName, { imagesDir = nu
     step("measure");
 
     const sent = nextEvent(page, "sealshot:sent", 60_000);
+    if (cpuThrottle > 1) {
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate: cpuThrottle });
+    }
     await profile?.start(page);
     const open = await page.evaluate(
       () =>
