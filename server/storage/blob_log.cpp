@@ -187,13 +187,19 @@ Status BlobLog::sync() {
   return {};
 }
 
-Result<std::vector<std::uint8_t>> BlobLog::read(const BlobLocation& location) const {
-  const std::string path = segment_path(location.segment);
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+Result<int> BlobLog::open_to_read(std::int64_t segment) const {
+  const int fd = ::open(segment_path(segment).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return Status(ErrorCode::storage_error, "An envelope's segment is missing from segments/.");
     return io_error(errno, "open a segment in segments/");
   }
+  return fd;
+}
+
+Result<std::vector<std::uint8_t>> BlobLog::read(const BlobLocation& location) const {
+  Result<int> opened = open_to_read(location.segment);
+  if (!opened.ok()) return opened.status();
+  const int fd = opened.value();
   std::vector<std::uint8_t> data(location.length);
   std::size_t done = 0;
   while (done < data.size()) {
@@ -213,11 +219,9 @@ Result<std::vector<std::uint8_t>> BlobLog::read(const BlobLocation& location) co
 
 Result<bool> BlobLog::holds(const BlobLocation& location, const UploadBuffer& body) const {
   if (location.length != body.size()) return false;
-  const int fd = ::open(segment_path(location.segment).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return Status(ErrorCode::storage_error, "An envelope's segment is missing from segments/.");
-    return io_error(errno, "open a segment in segments/");
-  }
+  Result<int> opened = open_to_read(location.segment);
+  if (!opened.ok()) return opened.status();
+  const int fd = opened.value();
   std::vector<std::uint8_t> stored(UploadBuffer::kBlockBytes);
   std::uint64_t offset = location.offset;
   bool same = true;

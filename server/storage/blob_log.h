@@ -77,6 +77,8 @@ class BlobLog {
   [[nodiscard]] Status release(const BlobLocation& location) const;
 
  private:
+  // A segment opened for reading; a missing one is storage_error.
+  [[nodiscard]] Result<int> open_to_read(std::int64_t segment) const;
   struct Segment {
     Segment(std::int64_t n, int f) : number(n), fd(f) {}
     ~Segment();
