@@ -141,13 +141,12 @@ Result<BlobLocation> BlobLog::append(const UploadBuffer& body) {
     at += piece.size();
     return {};
   });
-  if (s.ok() && body.size() > 0) {  // (a length of 0 would mean "to the end of the file")
-    // Start the write-back now, from this thread, so the batch's fdatasync
-    // finds most of it done already.
-    (void)::sync_file_range(segment->fd, off_t(offset), off_t(body.size()), SYNC_FILE_RANGE_WRITE);
-  } else if (!s.ok()) {
-    (void)punch(segment->fd, offset, body.size());  // the range stays reserved; nothing of it may remain
-  }
+  // No write-back is started here (sync_file_range): the batch's one
+  // fdatasync writes every envelope of the batch together, in fewer and
+  // larger requests to the disk. Starting each envelope's write-back on its
+  // own cost 16% more CPU per report and three times the syncs
+  // (docs/benchmarks.md, "Write-back left to the batch").
+  if (!s.ok()) (void)punch(segment->fd, offset, body.size());  // the range stays reserved; nothing of it may remain
   segment->dirty.store(true);
   segment->writers.fetch_sub(1);
   if (!s.ok()) return s;

@@ -53,9 +53,9 @@ class BlobLog {
 
   std::string segment_path(std::int64_t segment) const;
 
-  // Any thread. Writes the body into this process's segment and starts its
-  // write-back; durable only once a later sync() has returned. On failure
-  // the range is released again.
+  // Any thread. Writes the body into this process's segment (the page
+  // cache); durable only once a later sync() has returned. On failure the
+  // range is released again.
   [[nodiscard]] Result<BlobLocation> append(const UploadBuffer& body);
   // The committer thread, before COMMIT: every append that returned before
   // this call is durable when it returns (and a new segment's name).
