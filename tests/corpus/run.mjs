@@ -148,13 +148,14 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
   for (const c of configs)
     if (!CONFIGS[c]) throw new Error(`unknown config ${c}; known: ${Object.keys(CONFIGS).join(", ")}`);
   if (!pages.length) throw new Error("no pages selected");
-  if (!(Number(values["cpu-throttle"]) >= 1)) throw new Error("--cpu-throttle takes a number of 1 or more, e.g. 2");
+  const cpuThrottle = Number(values["cpu-throttle"]);
+  if (!(cpuThrottle >= 1)) throw new Error("--cpu-throttle takes a number of 1 or more, e.g. 2");
   const started = Date.now();
   const results = await runCorpus({
     pages,
     configs,
     imagesDir: values.images ? path.join(values.out, "images") : null,
-    cpuThrottle: Number(values["cpu-throttle"]),
+    cpuThrottle,
     onResult: (r) => {
       console.log(
         r.failed
@@ -170,7 +171,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
     date: new Date().toISOString(),
     seconds: Math.round((Date.now() - started) / 1000),
     tolerance: CHANNEL_TOLERANCE,
-    cpuThrottle: Number(values["cpu-throttle"]),
+    cpuThrottle,
     configs: Object.fromEntries(configs.map((c) => [c, CONFIGS[c]])),
   };
   fs.writeFileSync(path.join(values.out, "corpus.json"), JSON.stringify({ ...meta, results }, null, 1));
