@@ -42,6 +42,21 @@ bool pwrite_all(int fd, const std::uint8_t* data, std::size_t size, std::uint64_
   return true;
 }
 
+// Reads exactly `size` bytes at `offset` of a segment; a segment that ends
+// first is damaged.
+Status pread_exact(int fd, std::uint8_t* data, std::size_t size, std::uint64_t offset) {
+  while (size > 0) {
+    const ssize_t n = ::pread(fd, data, size, off_t(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return io_error(errno, "read a segment in segments/");
+    if (n == 0) return Status(ErrorCode::storage_error, "An envelope is cut short in segments/ (damaged?).");
+    data += n;
+    size -= std::size_t(n);
+    offset += std::uint64_t(n);
+  }
+  return {};
+}
+
 // Frees the blocks of [offset, offset + length) and makes the range read as
 // zeros. Where the file system cannot punch holes, writes zeros instead: a
 // deleted envelope's bytes must not stay readable either way.
@@ -200,19 +215,9 @@ Result<std::vector<std::uint8_t>> BlobLog::read(const BlobLocation& location) co
   if (!opened.ok()) return opened.status();
   const int fd = opened.value();
   std::vector<std::uint8_t> data(location.length);
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::pread(fd, data.data() + done, data.size() - done, off_t(location.offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int err = n < 0 ? errno : 0;
-      ::close(fd);
-      if (err == 0) return Status(ErrorCode::storage_error, "An envelope is cut short in segments/ (damaged?).");
-      return io_error(err, "read a segment in segments/");
-    }
-    done += std::size_t(n);
-  }
+  const Status read = pread_exact(fd, data.data(), data.size(), location.offset);
   ::close(fd);
+  if (!read.ok()) return read;
   return data;
 }
 
@@ -225,19 +230,13 @@ Result<bool> BlobLog::holds(const BlobLocation& location, const UploadBuffer& bo
   std::uint64_t offset = location.offset;
   bool same = true;
   const Status read = body.read_all([&](std::span<const std::uint8_t> piece) -> Status {
-    std::size_t done = 0;
-    while (done < piece.size()) {
-      const ssize_t n = ::pread(fd, stored.data(), piece.size() - done, off_t(offset));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return io_error(errno, "read a segment in segments/");
-      if (n == 0) return Status(ErrorCode::storage_error, "An envelope is cut short in segments/ (damaged?).");
-      if (std::memcmp(stored.data(), piece.data() + done, std::size_t(n)) != 0) {
-        same = false;
-        return Status(ErrorCode::conflict, "");  // stops read_all; not an error
-      }
-      done += std::size_t(n);
-      offset += std::uint64_t(n);
+    // (pieces are at most a block: UploadBuffer::read_all)
+    if (Status s = pread_exact(fd, stored.data(), piece.size(), offset); !s.ok()) return s;
+    if (std::memcmp(stored.data(), piece.data(), piece.size()) != 0) {
+      same = false;
+      return Status(ErrorCode::conflict, "");  // stops read_all; not an error
     }
+    offset += piece.size();
     return {};
   });
   ::close(fd);
